@@ -1,0 +1,1 @@
+export { BaseCommand } from './lib/base-command.js';

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian 12 machine (as root) to build, run and test arm64kit:
+# the Debian packages the tests and the repro use, pnpm, the JS dependencies and a build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+packages=(
+  qemu-user-static          # the reference emulator and the host backend's interpreter
+  gcc-aarch64-linux-gnu     # builds the aarch64 test programs and the repro probe
+  libc6-dev-arm64-cross
+  docker.io                 # the Docker engine for @arm64kit/docker
+  debootstrap               # arm64 root filesystems for the Docker base image
+  file
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  echo "setup: installing pnpm 10" >&2
+  npm install -g pnpm@10 >/dev/null
+fi
+
+pnpm install --frozen-lockfile
+pnpm build

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole test suite with the services it needs: binfmt_misc mounted and a Docker
+# engine answering. Whatever this script starts or mounts, it stops or unmounts on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+binfmt=/proc/sys/fs/binfmt_misc
+mounted_here=0
+dockerd_pid=""
+cleanup() {
+  if [ -n "$dockerd_pid" ]; then
+    kill "$dockerd_pid" 2>/dev/null || true
+    wait "$dockerd_pid" 2>/dev/null || true
+  fi
+  if [ "$mounted_here" = 1 ]; then umount "$binfmt" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" = 0 ]; then
+  if [ ! -e "$binfmt/register" ]; then
+    mount -t binfmt_misc binfmt_misc "$binfmt" && mounted_here=1
+  fi
+  if ! docker version >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; then
+    echo "test-all: starting dockerd" >&2
+    dockerd --bridge=none --iptables=false --ip6tables=false >/tmp/arm64kit-dockerd.log 2>&1 &
+    dockerd_pid=$!
+    for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
+    docker version >/dev/null 2>&1 || { echo "test-all: dockerd did not start (see /tmp/arm64kit-dockerd.log)" >&2; exit 1; }
+  fi
+fi
+
+pnpm turbo run test --concurrency=1 "$@"
