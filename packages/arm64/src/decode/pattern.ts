@@ -1,0 +1,116 @@
+/**
+ * Instruction patterns: one 32-character string per instruction form, most significant bit first.
+ *
+ *   '0' / '1'   a fixed bit the encoding must have
+ *   '-'         a bit the form ignores (any value matches, not passed to the lifter)
+ *   a letter    a bit of the field named by that letter; every bit marked with the same letter belongs
+ *               to one field, concatenated from left to right (so split fields may share a letter)
+ *
+ * Spaces and underscores are visual separators and are not counted. Letters follow the Arm ARM field
+ * names where they can: d=Rd n=Rn m=Rm t=Rt a=Ra, u=Rt2, s=Rs, f=sf, i=the main immediate (the README
+ * of this package lists the full legend).
+ */
+
+export class PatternError extends Error {
+  readonly code = 'ARM64_BAD_PATTERN';
+}
+
+/** One contiguous run of a field's bits inside the instruction word. */
+interface FieldRun {
+  /** Bit position of the run's least significant bit in the instruction. */
+  readonly shift: number;
+  /** Mask of the run's width, applied after shifting. */
+  readonly mask: number;
+  /** Bits of the field that sit to the right of this run (where the run lands inside the field). */
+  readonly offset: number;
+}
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly width: number;
+  readonly runs: readonly FieldRun[];
+}
+
+export interface CompiledPattern {
+  /** The pattern as written, separators removed. */
+  readonly bits: string;
+  /** Bits the encoding must match (1 where the pattern has '0' or '1'). */
+  readonly mask: number;
+  /** Required values of the masked bits. */
+  readonly value: number;
+  readonly fields: readonly FieldSpec[];
+}
+
+export function compilePattern(pattern: string): CompiledPattern {
+  const bits = pattern.replace(/[ _]/g, '');
+  if (bits.length !== 32) {
+    throw new PatternError(`pattern "${pattern}" has ${bits.length} bits, expected 32`);
+  }
+  let mask = 0;
+  let value = 0;
+  const positions = new Map<string, number[]>();
+  for (let i = 0; i < 32; i++) {
+    const ch = bits[i];
+    const bit = 31 - i;
+    if (ch === '0' || ch === '1') {
+      mask |= 1 << bit;
+      if (ch === '1') value |= 1 << bit;
+    } else if (ch === '-') {
+      // ignored bit
+    } else if (/^[a-zA-Z]$/.test(ch)) {
+      let list = positions.get(ch);
+      if (!list) positions.set(ch, (list = []));
+      list.push(bit);
+    } else {
+      throw new PatternError(`pattern "${pattern}" has an invalid character "${ch}" at bit ${bit}`);
+    }
+  }
+  const fields: FieldSpec[] = [];
+  for (const [name, list] of positions) {
+    // list is in descending bit order; group it into contiguous runs.
+    const runs: FieldRun[] = [];
+    let consumed = 0;
+    let i = list.length - 1;
+    while (i >= 0) {
+      const low = list[i];
+      let high = low;
+      while (i - 1 >= 0 && list[i - 1] === high + 1) {
+        i--;
+        high = list[i];
+      }
+      i--;
+      const width = high - low + 1;
+      runs.push({ shift: low, mask: width === 32 ? -1 >>> 0 : (1 << width) - 1, offset: consumed });
+      consumed += width;
+    }
+    fields.push({ name, width: list.length, runs });
+  }
+  return { bits, mask: mask >>> 0, value: value >>> 0, fields };
+}
+
+/** Reads one field out of an instruction word. */
+export function extractField(insn: number, field: FieldSpec): number {
+  let v = 0;
+  for (const run of field.runs) v |= ((insn >>> run.shift) & run.mask) << run.offset;
+  return v >>> 0;
+}
+
+/** Writes one field into an instruction word (used by tests and by encoders of generated code). */
+export function insertField(insn: number, field: FieldSpec, v: number): number {
+  for (const run of field.runs) {
+    insn = (insn & ~(run.mask << run.shift)) | (((v >>> run.offset) & run.mask) << run.shift);
+  }
+  return insn >>> 0;
+}
+
+export function matches(insn: number, p: { readonly mask: number; readonly value: number }): boolean {
+  return (insn & p.mask) >>> 0 === p.value;
+}
+
+/** Two patterns claim a common encoding exactly when they agree on every bit both of them fix. */
+export function overlaps(
+  a: { readonly mask: number; readonly value: number },
+  b: { readonly mask: number; readonly value: number },
+): boolean {
+  return ((a.value ^ b.value) & a.mask & b.mask) === 0;
+}

@@ -1,0 +1,196 @@
+import { type CompiledPattern, compilePattern, extractField, matches, overlaps } from './pattern.js';
+
+/**
+ * A declarative decode table: one `Form` per instruction form, looked up through buckets keyed by
+ * fixed bits of the instruction word, so decoding costs a bucket index plus a short mask/compare scan.
+ */
+
+/** Field values of a decoded instruction, keyed by the pattern letter. */
+export type Fields = Readonly<Record<string, number>>;
+
+export interface Form<H> {
+  /** Unique name, e.g. "ADD_addsub_imm". Used in diagnostics and in `preferredOver`. */
+  readonly name: string;
+  /** 32-character pattern, see pattern.ts. */
+  readonly pattern: string;
+  /** What the table hands back for a match (for this package: the lifter of the form). */
+  readonly handler: H;
+  /**
+   * Names of forms this one is more specific than (an alias or a carve-out of a wider encoding).
+   * Two forms may claim a common encoding only if one of them lists the other here (directly or
+   * through a chain); the preferred one wins.
+   */
+  readonly preferredOver?: readonly string[];
+}
+
+export interface CompiledForm<H> extends CompiledPattern {
+  readonly form: Form<H>;
+  /** Position in the preference order: lower wins. */
+  readonly rank: number;
+}
+
+export interface Decoded<H> {
+  readonly form: Form<H>;
+  readonly fields: Fields;
+}
+
+export class DecodeTableError extends Error {
+  readonly code = 'ARM64_BAD_DECODE_TABLE';
+}
+
+/** Bits 31..21 and 15..10 pick the bucket: together they separate almost every AArch64 class. */
+function bucketKey(insn: number): number {
+  return ((insn >>> 21) << 6) | ((insn >>> 10) & 0x3f);
+}
+const BUCKET_COUNT = 1 << 17;
+
+export class DecodeTable<H> {
+  readonly forms: readonly CompiledForm<H>[];
+  private readonly byName = new Map<string, CompiledForm<H>>();
+  /** Filled on first use of a bucket, so startup does not pay for buckets a program never touches. */
+  private readonly buckets: (CompiledForm<H>[] | undefined)[] = new Array(BUCKET_COUNT);
+
+  constructor(forms: readonly Form<H>[]) {
+    const compiled = new Map<string, CompiledPattern & { form: Form<H> }>();
+    for (const form of forms) {
+      if (compiled.has(form.name)) throw new DecodeTableError(`form "${form.name}" is defined twice`);
+      let p: CompiledPattern;
+      try {
+        p = compilePattern(form.pattern);
+      } catch (e) {
+        throw new DecodeTableError(`form "${form.name}": ${(e as Error).message}`);
+      }
+      compiled.set(form.name, { ...p, form });
+    }
+    for (const c of compiled.values()) {
+      for (const other of c.form.preferredOver ?? []) {
+        if (!compiled.has(other)) {
+          throw new DecodeTableError(`form "${c.form.name}" is preferred over unknown form "${other}"`);
+        }
+      }
+    }
+    const ranks = rankByPreference([...compiled.values()].map((c) => c.form));
+    const list: CompiledForm<H>[] = [];
+    for (const c of compiled.values()) list.push({ ...c, rank: ranks.get(c.form.name)! });
+    list.sort((a, b) => a.rank - b.rank);
+    this.forms = list;
+    for (const c of list) this.byName.set(c.form.name, c);
+    this.checkOverlaps();
+  }
+
+  /** The form claiming `insn`, or undefined for an encoding no form claims (the guest gets SIGILL). */
+  lookup(insn: number): CompiledForm<H> | undefined {
+    insn >>>= 0;
+    const key = bucketKey(insn);
+    let bucket = this.buckets[key];
+    if (bucket === undefined) bucket = this.buckets[key] = this.fillBucket(key);
+    for (let i = 0; i < bucket.length; i++) {
+      const c = bucket[i];
+      if ((insn & c.mask) >>> 0 === c.value) return c;
+    }
+    return undefined;
+  }
+
+  decode(insn: number): Decoded<H> | undefined {
+    const c = this.lookup(insn);
+    if (c === undefined) return undefined;
+    const fields: Record<string, number> = {};
+    for (const f of c.fields) fields[f.name] = extractField(insn >>> 0, f);
+    return { form: c.form, fields };
+  }
+
+  get(name: string): CompiledForm<H> | undefined {
+    return this.byName.get(name);
+  }
+
+  /** True when `a` is declared more specific than `b`, directly or through a chain of declarations. */
+  isPreferredOver(a: string, b: string): boolean {
+    const seen = new Set<string>();
+    const stack = [a];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      for (const next of this.byName.get(name)?.form.preferredOver ?? []) {
+        if (next === b) return true;
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Largest number of forms that share a bucket (a measure of the scan cost per lookup). */
+  largestBucket(): number {
+    let max = 0;
+    for (let key = 0; key < BUCKET_COUNT; key++) max = Math.max(max, this.fillBucket(key).length);
+    return max;
+  }
+
+  private fillBucket(key: number): CompiledForm<H>[] {
+    // The key's bits as an instruction word with everything outside the key bits masked off.
+    const keyMask = (0xffe00000 | (0x3f << 10)) >>> 0;
+    const keyValue = (((key >>> 6) << 21) | ((key & 0x3f) << 10)) >>> 0;
+    const probe = { mask: keyMask, value: keyValue };
+    return this.forms.filter((c) => overlaps(c, probe));
+  }
+
+  private checkOverlaps(): void {
+    const problems: string[] = [];
+    const forms = this.forms;
+    for (let i = 0; i < forms.length; i++) {
+      for (let j = i + 1; j < forms.length; j++) {
+        const a = forms[i];
+        const b = forms[j];
+        if (!overlaps(a, b)) continue;
+        const an = a.form.name;
+        const bn = b.form.name;
+        if (!this.isPreferredOver(an, bn) && !this.isPreferredOver(bn, an)) {
+          problems.push(`"${an}" and "${bn}" both claim ${exampleEncoding(a, b)}`);
+        }
+      }
+    }
+    if (problems.length > 0) {
+      throw new DecodeTableError(
+        `${problems.length} pair(s) of forms overlap without a preferredOver mark: ${problems.slice(0, 10).join('; ')}`,
+      );
+    }
+  }
+}
+
+/** Orders forms so that each one comes after every form declared more specific than it. */
+function rankByPreference<H>(forms: readonly Form<H>[]): Map<string, number> {
+  const byName = new Map(forms.map((f) => [f.name, f]));
+  // Edges point from the general form to the forms preferred over it.
+  const preferredBy = new Map<string, string[]>();
+  for (const f of forms) {
+    for (const general of f.preferredOver ?? []) {
+      let list = preferredBy.get(general);
+      if (!list) preferredBy.set(general, (list = []));
+      list.push(f.name);
+    }
+  }
+  const rank = new Map<string, number>();
+  const visiting = new Set<string>();
+  const order: string[] = [];
+  const visit = (name: string, path: string[]): void => {
+    if (rank.has(name)) return;
+    if (visiting.has(name)) {
+      throw new DecodeTableError(`preferredOver forms a cycle: ${[...path, name].join(' > ')}`);
+    }
+    visiting.add(name);
+    for (const specific of preferredBy.get(name) ?? []) visit(specific, [...path, name]);
+    visiting.delete(name);
+    rank.set(name, order.length);
+    order.push(name);
+  };
+  for (const name of byName.keys()) visit(name, []);
+  return rank;
+}
+
+function exampleEncoding(a: CompiledPattern, b: CompiledPattern): string {
+  const v = (a.value | b.value) >>> 0;
+  return `0x${v.toString(16).padStart(8, '0')}`;
+}
+
+export { matches };
