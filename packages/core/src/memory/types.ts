@@ -1,0 +1,48 @@
+/**
+ * Guest memory as seen by core, frontends and helpers. Addresses are guest virtual addresses as
+ * JS numbers; every access checks the page's protection and throws `GuestFault` (SIGSEGV, with
+ * the faulting address) when the page is unmapped or lacks the permission.
+ */
+
+/** Page protection bits, with Linux's values (PROT_READ, PROT_WRITE, PROT_EXEC). */
+export const PROT_NONE = 0;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+
+export interface GuestMemory {
+  /** Guest page size in bytes (4096). */
+  readonly pageSize: number;
+
+  read8(addr: number): number;
+  read16(addr: number): number;
+  /** Unsigned 32-bit value. */
+  read32(addr: number): number;
+  read64(addr: number): bigint;
+  write8(addr: number, value: number): void;
+  write16(addr: number, value: number): void;
+  write32(addr: number, value: number): void;
+  write64(addr: number, value: bigint): void;
+
+  /** A copy of `length` bytes at `addr`. */
+  readBytes(addr: number, length: number): Uint8Array;
+  writeBytes(addr: number, bytes: Uint8Array): void;
+  /** A NUL-terminated string at `addr` (UTF-8), at most `max` bytes. */
+  readCString(addr: number, max?: number): string;
+
+  /**
+   * Maps `length` bytes (rounded up to pages) with `prot`, zero-filled. With `fixed` the mapping
+   * is placed exactly at `addr` (replacing what was there); otherwise `addr` is a hint and a free
+   * range is chosen. Returns the address.
+   */
+  map(addr: number, length: number, prot: number, fixed: boolean): number;
+  /** Unmaps whole pages in [addr, addr+length); unmapped parts are ignored. */
+  unmap(addr: number, length: number): void;
+  /** Changes protection of mapped pages; returns false if part of the range is not mapped. */
+  protect(addr: number, length: number, prot: number): boolean;
+  /** True when every page in [addr, addr+length) is mapped with at least `prot`. */
+  isMapped(addr: number, length: number, prot?: number): boolean;
+
+  /** Called with (firstPage, pageCount) whenever pages holding lifted code are written or unmapped. */
+  onCodeChange: ((firstPage: number, pageCount: number) => void) | null;
+}
