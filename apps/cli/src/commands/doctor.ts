@@ -1,0 +1,77 @@
+import { Args, Flags } from '@oclif/core';
+import { gatherDocker } from '../doctor/docker-facts.js';
+import { DEFAULT_BINFMT_DIR, gatherFacts } from '../doctor/facts.js';
+import { diagnose, exitCodeFor } from '../doctor/index.js';
+import { renderFindings, summarize } from '../doctor/render.js';
+import type { Finding } from '../doctor/types.js';
+import { BaseCommand } from '../lib/base-command.js';
+
+export interface DoctorResult {
+  arch: string;
+  ok: boolean;
+  summary: string;
+  findings: Finding[];
+}
+
+export default class Doctor extends BaseCommand {
+  static override summary =
+    'Explain "exec format error" and argv[0] surprises: check binfmt_misc, the handler, the kernel, Docker';
+
+  static override description =
+    `Checks that binfmt_misc is mounted and enabled, that a handler for the architecture is registered and enabled, that its interpreter exists and is static, and that it has the F (fix-binary), P (preserve-argv0) and C (credentials) flags; which of several matching handlers the kernel uses; kernel features; with PROGRAM, what it is, which handler runs it and with which argv; and whether Docker runs containers of the architecture.
+
+Every problem comes with the evidence doctor saw and the exact command that fixes it. Exits 1 when it finds an error, 0 otherwise.`;
+
+  static override examples = [
+    '<%= config.bin %> doctor',
+    '<%= config.bin %> doctor ./hello-aarch64 --argv0 hello',
+    '<%= config.bin %> doctor --image my-arm64-image --json',
+  ];
+
+  static override args = {
+    program: Args.string({
+      description: 'an aarch64 program to check: which handler runs it, with which argv',
+    }),
+  };
+
+  static override flags = {
+    arch: Flags.string({ description: 'architecture to check', default: 'aarch64' }),
+    argv0: Flags.string({ description: 'the argv[0] PROGRAM is started with (default: PROGRAM as given)' }),
+    image: Flags.string({
+      description: 'an image of the architecture to try `uname -m` in (default: a local one)',
+    }),
+    docker: Flags.boolean({ description: 'check the Docker engine', default: true, allowNo: true }),
+    name: Flags.string({
+      description:
+        'only look at binfmt_misc entries whose name starts with this; a missing handler is installed under it',
+    }),
+    verbose: Flags.boolean({ char: 'v', description: 'show the evidence of passing checks too' }),
+  };
+
+  async run(): Promise<DoctorResult> {
+    const { args, flags } = await this.parse(Doctor);
+    const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
+    const docker = flags.docker ? await gatherDocker({ arch: flags.arch, image: flags.image }) : undefined;
+    const facts = gatherFacts({
+      arch: flags.arch,
+      dir: DEFAULT_BINFMT_DIR,
+      namePrefix: flags.name,
+      program,
+      docker,
+    });
+    const findings = diagnose(facts);
+    const code = exitCodeFor(findings);
+    const result: DoctorResult = { arch: flags.arch, ok: code === 0, summary: summarize(findings), findings };
+    if (this.jsonEnabled()) {
+      if (code !== 0) {
+        this.logJson(result);
+        this.exit(code);
+      }
+      return result;
+    }
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderFindings(findings, { color, verbose: flags.verbose }));
+    if (code !== 0) this.exit(code);
+    return result;
+  }
+}

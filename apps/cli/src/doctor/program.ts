@@ -1,0 +1,141 @@
+import { ELF_TYPES, machineName } from './elf.js';
+import type { DoctorFacts, ProgramFacts } from './facts-types.js';
+import type { HandlerAnalysis } from './handler.js';
+import { argvFor, kernelPick } from './handler-view.js';
+import type { Finding } from './types.js';
+
+/** The ELF machine number of the host, from Node's name for it. */
+export function hostMachine(nodeArch: string = process.arch): number | undefined {
+  return ({ x64: 62, arm64: 183, ia32: 3, arm: 40, riscv64: 243 } as Record<string, number>)[nodeArch];
+}
+
+/** Whether arm64kit's own emulator can run the program (`arm64kit run PROGRAM`), and why not. */
+export interface EmulatorVerdict {
+  ok: boolean;
+  reason: string;
+}
+
+/**
+ * Checks a program: what it is, which handler the kernel would run it with, what argv that
+ * handler's interpreter receives, and whether arm64kit's emulator can run it instead.
+ */
+export function checkProgram(
+  facts: DoctorFacts,
+  program: ProgramFacts,
+  analysis: HandlerAnalysis | null,
+  emulator: EmulatorVerdict | null,
+): Finding[] {
+  const { path } = program;
+  if (!program.exists) {
+    return [
+      {
+        id: 'program.missing',
+        severity: 'error',
+        title: `${path} cannot be read`,
+        evidence: `open ${path} failed`,
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  const elf = program.elf;
+  if (!elf) {
+    findings.push({
+      id: 'program.not-elf',
+      severity: 'info',
+      title: `${path} is not an ELF program (${program.elfError}); only a handler matching its bytes or name runs it`,
+      evidence: `first bytes: ${hexPreview(program.header)}`,
+    });
+  } else {
+    const linking = elf.interpreter ? `dynamically linked (loader ${elf.interpreter})` : 'statically linked';
+    findings.push({
+      id: 'program.elf',
+      severity: 'info',
+      title: `${path}: ELF${elf.elfClass} ${elf.endian}-endian ${machineName(elf.machine)} ${ELF_TYPES[elf.type] ?? `type ${elf.type}`}, ${linking}`,
+      evidence: `e_ident class ${elf.elfClass}, e_machine ${elf.machine}, e_type ${elf.type}`,
+    });
+    if (elf.machine === hostMachine()) {
+      findings.push({
+        id: 'program.native',
+        severity: 'info',
+        title: `${path} is built for this host (${machineName(elf.machine)}): it runs natively, no handler involved`,
+        evidence: `e_machine ${elf.machine}`,
+      });
+      return findings;
+    }
+    if (elf.interpreter && program.loaderExists === false) {
+      findings.push({
+        id: 'program.loader-missing',
+        severity: 'warning',
+        title: `${path} needs ${elf.interpreter}, which this host does not have: run it in a ${machineName(elf.machine)} root (container, chroot) or with a sysroot`,
+        evidence: `PT_INTERP ${elf.interpreter} (not found)`,
+        explanation:
+          'Run directly, the program fails with "No such file or directory" although the file exists: the ' +
+          'missing file is its loader. qemu finds one with -L DIR or QEMU_LD_PREFIX=DIR.',
+      });
+    }
+  }
+  if (analysis && program.header) {
+    const views = analysis.handlers.map((h) => h.view);
+    const used = kernelPick(views, { path, header: program.header });
+    if (!used) {
+      findings.push({
+        id: 'program.no-handler',
+        severity: 'error',
+        title: `no enabled handler matches ${path}: running it fails with "exec format error"`,
+        evidence: `first bytes: ${hexPreview(program.header)}`,
+      });
+    } else {
+      const argv = argvFor(used, { path, argv: program.argv });
+      findings.push({
+        id: 'program.handler',
+        severity: 'info',
+        title: `the kernel runs ${path} with ${used.name}: ${used.interpreter} receives ${JSON.stringify(argv)}`,
+        evidence: `${facts.binfmt.dir}/${used.name}: ${used.flagsLine}`,
+        explanation: used.flags.P
+          ? `With P the interpreter gets the original argv[0] (${JSON.stringify(program.argv[0])}) as an extra argument and passes it on.`
+          : `Without P the program sees ${JSON.stringify(path)} as argv[0] instead of ${JSON.stringify(program.argv[0])}.`,
+      });
+    }
+  }
+  if (emulator) {
+    findings.push({
+      id: emulator.ok ? 'program.emulator-ok' : 'program.emulator-cannot',
+      severity: 'info',
+      title: emulator.ok
+        ? `arm64kit's own emulator can run it without any handler: arm64kit run ${path}`
+        : `arm64kit's own emulator cannot run it: ${emulator.reason}`,
+      evidence: emulator.reason,
+    });
+  }
+  return findings;
+}
+
+function hexPreview(header: Uint8Array | undefined): string {
+  if (!header || header.length === 0) return '(empty file)';
+  return Array.from(header.subarray(0, 20), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+const EM_AARCH64 = 183;
+
+/**
+ * What arm64kit's emulator accepts: 64-bit little-endian AArch64 executables (ET_EXEC or PIE
+ * ET_DYN). A dynamic one also needs its loader and libraries, from a sysroot (`--sysroot DIR`).
+ */
+export function emulatorVerdict(program: ProgramFacts): EmulatorVerdict | null {
+  const elf = program.elf;
+  if (!elf) return program.exists ? { ok: false, reason: 'not an ELF program' } : null;
+  if (elf.machine !== EM_AARCH64)
+    return { ok: false, reason: `it runs AArch64 programs, this is ${machineName(elf.machine)}` };
+  if (elf.elfClass !== 64 || elf.endian !== 'little') {
+    return { ok: false, reason: `ELF${elf.elfClass} ${elf.endian}-endian; it runs ELF64 little-endian only` };
+  }
+  if (elf.type !== 2 && elf.type !== 3)
+    return { ok: false, reason: `${ELF_TYPES[elf.type] ?? `e_type ${elf.type}`} is not a program` };
+  if (elf.interpreter && program.loaderExists === false) {
+    return {
+      ok: true,
+      reason: `dynamic: give it an ${machineName(elf.machine)} root holding ${elf.interpreter} with --sysroot DIR`,
+    };
+  }
+  return { ok: true, reason: `ELF64 AArch64 ${elf.interpreter ? 'dynamic' : 'static'} executable` };
+}

@@ -1,0 +1,40 @@
+import type { Finding, Severity } from './types.js';
+
+const MARK: Record<Severity, string> = { error: 'error', warning: 'warn ', info: 'ok   ' };
+const COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[32m' };
+const RESET = '\x1b[0m';
+
+export interface RenderOptions {
+  /** Colour the severity marks (only on a TTY without NO_COLOR). */
+  color?: boolean;
+  /** Show the evidence and explanation of info findings too. */
+  verbose?: boolean;
+}
+
+/** A summary line such as "2 errors, 1 warning". */
+export function summarize(findings: Finding[]): string {
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const errors = count('error');
+  const warnings = count('warning');
+  if (errors === 0 && warnings === 0) return 'no problems found';
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/**
+ * Human-readable report: one line per finding, then for problems the evidence, why it matters
+ * and the command that fixes it, indented beneath.
+ */
+export function renderFindings(findings: Finding[], options: RenderOptions = {}): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    const mark = options.color ? `${COLOR[f.severity]}${MARK[f.severity]}${RESET}` : MARK[f.severity];
+    lines.push(`${mark} ${f.title}`);
+    const detailed = f.severity !== 'info' || options.verbose;
+    if (detailed) lines.push(`      saw: ${f.evidence}`);
+    if (detailed && f.explanation) lines.push(`      why: ${f.explanation}`);
+    if (f.fix) lines.push(`      fix: ${f.fix}`);
+  }
+  lines.push('', summarize(findings));
+  return `${lines.join('\n')}\n`;
+}
