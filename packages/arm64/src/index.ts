@@ -1,1 +1,9 @@
-export {};
+export { aarch64, EM_AARCH64, HWCAP_ASIMD, HWCAP_FP } from './arch.js';
+export { compilePattern, extractField, insertField, PatternError } from './decode/pattern.js';
+export type { CompiledForm, Decoded, Fields, Form } from './decode/table.js';
+export { DecodeTable, DecodeTableError } from './decode/table.js';
+export { liftBlock, MAX_BLOCK_INSTRUCTIONS } from './lift/block.js';
+export { LiftContext } from './lift/context.js';
+export { type A64Form, form, type Lifter } from './lift/form.js';
+export * as state from './state.js';
+export { a64Forms, a64Table } from './table.js';

@@ -1,0 +1,36 @@
+import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
+import { liftBlock } from './lift/block.js';
+import { EXCL_ADDR, NO_EXCLUSIVE, registerLayout } from './state.js';
+import { a64Table } from './table.js';
+
+/** ELF e_machine of AArch64. */
+export const EM_AARCH64 = 183;
+/** AT_HWCAP bits (arch/arm64/include/uapi/asm/hwcap.h). */
+export const HWCAP_FP = 1n << 0n;
+export const HWCAP_ASIMD = 1n << 1n;
+
+/**
+ * AArch64 (little-endian, Linux user mode) for @arm64kit/core. Advertises a minimal Armv8.0 CPU —
+ * FP and AdvSIMD only, no atomics, no CPUID, no SVE — so that glibc stays on its generic code paths.
+ */
+export const aarch64: Architecture = {
+  name: 'aarch64',
+  elfMachine: EM_AARCH64,
+  elfClass: 64,
+  pageSize: 4096,
+  platform: 'aarch64',
+  hwcap: HWCAP_FP | HWCAP_ASIMD,
+  hwcap2: 0n,
+  stackAlignment: 16,
+  registers: registerLayout,
+  // Linux arm64: number in X8, arguments in X0–X5, result in X0.
+  syscalls: { table: 'asm-generic', number: 8, args: [0, 1, 2, 3, 4, 5], result: 0 },
+  lift(code: CodeReader, pc: bigint): IrBlock {
+    return liftBlock(a64Table(), code, pc);
+  },
+  // Linux starts a process with every register zero (core has set PC and SP); only the exclusive
+  // monitor needs its "open" value.
+  startProcess(cpu: Cpu): void {
+    cpu.set(EXCL_ADDR, NO_EXCLUSIVE);
+  },
+};

@@ -1,0 +1,160 @@
+import type { Cpu } from '@arm64kit/core';
+import { EXCL_ADDR, FPCR, FPSR, NO_EXCLUSIVE, TPIDR_EL0 } from '../state.js';
+import type { LiftContext } from './context.js';
+import { type A64Form, form } from './form.js';
+
+/**
+ * Exception generation, hints, barriers and the system registers an EL0 program may touch.
+ * The CPU identity is deliberately minimal (see the package README): glibc must stay on its
+ * generic code paths, so DCZID_EL0 has DZP set (no DC ZVA) and MIDR_EL1/CTR_EL0 look like a plain
+ * Cortex-A53.
+ */
+
+/** System register encodings as op0:op1:CRn:CRm:op2 packed like the MRS/MSR o0:op1:CRn:CRm:op2 field. */
+function sysreg(op0: number, op1: number, crn: number, crm: number, op2: number): number {
+  return ((op0 - 2) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+}
+
+export const SYSREG = {
+  NZCV: sysreg(3, 3, 4, 2, 0),
+  FPCR: sysreg(3, 3, 4, 4, 0),
+  FPSR: sysreg(3, 3, 4, 4, 1),
+  TPIDR_EL0: sysreg(3, 3, 13, 0, 2),
+  TPIDRRO_EL0: sysreg(3, 3, 13, 0, 3),
+  DCZID_EL0: sysreg(3, 3, 0, 0, 7),
+  CTR_EL0: sysreg(3, 3, 0, 0, 1),
+  MIDR_EL1: sysreg(3, 0, 0, 0, 0),
+  MPIDR_EL1: sysreg(3, 0, 0, 0, 5),
+  REVIDR_EL1: sysreg(3, 0, 0, 0, 6),
+  CNTFRQ_EL0: sysreg(3, 3, 14, 0, 0),
+  CNTVCT_EL0: sysreg(3, 3, 14, 0, 2),
+} as const;
+
+/** Cortex-A53 r0p4, the value Linux would show a program that reads MIDR_EL1. */
+export const MIDR_VALUE = 0x410fd034n;
+/** 64-byte cache lines (IminLine = DminLine = 4), CWG = ERG = 4, VIPT instruction cache. */
+export const CTR_VALUE = 0x84448004n;
+/** DZP (bit 4) set: DC ZVA is prohibited, so glibc's memset takes its generic path. BS = 4 (64 bytes). */
+export const DCZID_VALUE = 0x14n;
+/** The generic timer runs at 1 GHz here: CNTVCT_EL0 counts nanoseconds of the host's monotonic clock. */
+export const CNTFRQ_VALUE = 1_000_000_000n;
+
+function readCounter(_cpu: Cpu): bigint {
+  return process.hrtime.bigint();
+}
+
+/** FPSR keeps only the cumulative exception bits and QC; FPCR only the bits Armv8.0 defines. */
+const FPSR_MASK = 0xf800009fn;
+const FPCR_MASK = 0x07f79f00n;
+
+function liftMrs(sys: number, t: number, c: LiftContext): boolean {
+  const b = c.b;
+  switch (sys) {
+    case SYSREG.NZCV:
+      c.setX(t, c.packedNZCV());
+      return true;
+    case SYSREG.FPCR:
+      c.setX(t, b.getReg(FPCR));
+      return true;
+    case SYSREG.FPSR:
+      c.setX(t, b.getReg(FPSR));
+      return true;
+    case SYSREG.TPIDR_EL0:
+      c.setX(t, b.getReg(TPIDR_EL0));
+      return true;
+    case SYSREG.TPIDRRO_EL0:
+      c.setX(t, b.const64(0n));
+      return true;
+    case SYSREG.DCZID_EL0:
+      c.setX(t, b.const64(DCZID_VALUE));
+      return true;
+    case SYSREG.CTR_EL0:
+      c.setX(t, b.const64(CTR_VALUE));
+      return true;
+    // Linux emulates reads of the ID registers for EL0 (the "cpuid" feature).
+    case SYSREG.MIDR_EL1:
+      c.setX(t, b.const64(MIDR_VALUE));
+      return true;
+    case SYSREG.MPIDR_EL1:
+      c.setX(t, b.const64(0x80000000n));
+      return true;
+    case SYSREG.REVIDR_EL1:
+      c.setX(t, b.const64(0n));
+      return true;
+    case SYSREG.CNTFRQ_EL0:
+      c.setX(t, b.const64(CNTFRQ_VALUE));
+      return true;
+    case SYSREG.CNTVCT_EL0:
+      c.setX(t, b.callHelper(readCounter, [], 'i64'));
+      return true;
+    default:
+      return false;
+  }
+}
+
+function liftMsr(sys: number, t: number, c: LiftContext): boolean {
+  const b = c.b;
+  switch (sys) {
+    case SYSREG.NZCV:
+      c.unpackNZCV(c.x(t));
+      return true;
+    case SYSREG.FPCR:
+      b.setReg(FPCR, b.and(c.x(t), FPCR_MASK));
+      return true;
+    case SYSREG.FPSR:
+      b.setReg(FPSR, b.and(c.x(t), FPSR_MASK));
+      return true;
+    case SYSREG.TPIDR_EL0:
+      b.setReg(TPIDR_EL0, c.x(t));
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** DC ZVA: zero the 64-byte block holding the address (DZP is set, but a program may ignore it). */
+function liftDcZva(t: number, c: LiftContext): void {
+  const b = c.b;
+  const base = b.and(c.x(t), ~63n & ((1n << 64n) - 1n));
+  for (let off = 0n; off < 64n; off += 8n) b.store(b.add(base, off), 0n, 8);
+}
+
+/** SYS instructions EL0 may use: cache maintenance by address. Only DC ZVA changes anything here,
+ * because lifted code is invalidated by page writes, not by IC IVAU. */
+function liftSys(op1: number, crn: number, crm: number, op2: number, t: number, c: LiftContext): boolean {
+  if (op1 !== 3 || crn !== 7) return false;
+  const key = (crm << 3) | op2;
+  switch (key) {
+    case (4 << 3) | 1: // DC ZVA
+      liftDcZva(t, c);
+      return true;
+    case (5 << 3) | 1: // IC IVAU
+    case (10 << 3) | 1: // DC CVAC
+    case (11 << 3) | 1: // DC CVAU
+    case (12 << 3) | 1: // DC CVAP
+    case (14 << 3) | 1: // DC CIVAC
+      return true;
+    default:
+      return false;
+  }
+}
+
+export const systemForms: readonly A64Form[] = [
+  // SVC: the immediate is ignored by Linux.
+  form('SVC', '11010100 000 iiiiiiiiiiiiiiii 00001', (_f, c) => c.b.syscall(c.next)),
+  form('BRK', '11010100 001 iiiiiiiiiiiiiiii 00000', (f, c) =>
+    c.b.trap('SIGTRAP', c.pc, `breakpoint (brk #0x${f.i.toString(16)})`),
+  ),
+  // HINT space: NOP, YIELD, WFE, WFI, SEV, SEVL, and every hint a newer architecture defines
+  // (BTI, PACIASP, AUTIASP…) executes as NOP on a CPU that does not implement it.
+  form('HINT', '11010101 00000011 0010 mmmm ooo 11111', () => {}),
+  form('CLREX', '11010101 00000011 0011 ---- 010 11111', (_f, c) => c.b.setReg(EXCL_ADDR, NO_EXCLUSIVE)),
+  // DSB, DMB, ISB (and SB): one guest thread, program order is already the memory order.
+  form('DSB', '11010101 00000011 0011 mmmm 100 11111', () => {}),
+  form('DMB', '11010101 00000011 0011 mmmm 101 11111', () => {}),
+  form('ISB', '11010101 00000011 0011 mmmm 110 11111', () => {}),
+  form('SB', '11010101 00000011 0011 0000 111 11111', () => {}),
+  form('MRS', '11010101 0011 sssssssssssssss ttttt', (f, c) => liftMrs(f.s, f.t, c)),
+  form('MSR_reg', '11010101 0001 sssssssssssssss ttttt', (f, c) => liftMsr(f.s, f.t, c)),
+  form('SYS', '11010101 00001 ooo nnnn mmmm ppp ttttt', (f, c) => liftSys(f.o, f.n, f.m, f.p, f.t, c)),
+];

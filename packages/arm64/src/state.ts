@@ -1,0 +1,48 @@
+import type { RegisterLayout } from '@arm64kit/core';
+
+/**
+ * The AArch64 register file as 64-bit slots (see core's `Cpu`: slot i is bytes [8i, 8i+8)).
+ *
+ * Register number 31 means XZR or SP depending on the instruction; SP is slot 31 so that the
+ * "SP" reading of register 31 is simply slot 31. NZCV is kept split into four slots holding 0 or 1,
+ * so conditions are cheap to evaluate and flag-setting instructions never read-modify-write a word;
+ * MRS/MSR NZCV pack and unpack it. Each vector register V0–V31 is two slots (low, high 64 bits),
+ * starting at an even slot so that a Q register is 16-byte aligned in the register file.
+ */
+
+/** X0–X30 are slots 0–30. */
+export const X = (n: number): number => n;
+export const SP = 31;
+export const PC = 32;
+export const FLAG_N = 33;
+export const FLAG_Z = 34;
+export const FLAG_C = 35;
+export const FLAG_V = 36;
+export const TPIDR_EL0 = 37;
+export const FPCR = 38;
+export const FPSR = 39;
+/** Exclusive monitor: the address LDXR/LDAXR/LDXP marked (NO_EXCLUSIVE when none) and what it read. */
+export const EXCL_ADDR = 40;
+export const EXCL_LO = 41;
+export const EXCL_HI = 42;
+/** Size in bytes of the marked access (for LDXP: of the pair). */
+export const EXCL_SIZE = 43;
+/** V0–V31: slot VEC_BASE + 2n is bits 63:0 of Vn, VEC_BASE + 2n + 1 bits 127:64. */
+export const VEC_BASE = 44;
+export const vLo = (n: number): number => VEC_BASE + 2 * n;
+export const vHi = (n: number): number => VEC_BASE + 2 * n + 1;
+export const SLOT_COUNT = VEC_BASE + 64;
+
+/** An address no exclusive access can use, meaning "the monitor is open". */
+export const NO_EXCLUSIVE = (1n << 64n) - 1n;
+
+function names(): string[] {
+  const list: string[] = [];
+  for (let i = 0; i <= 30; i++) list.push(`x${i}`);
+  list.push('sp', 'pc', 'n', 'z', 'c', 'v', 'tpidr_el0', 'fpcr', 'fpsr');
+  list.push('excl_addr', 'excl_lo', 'excl_hi', 'excl_size');
+  for (let i = 0; i < 32; i++) list.push(`v${i}.lo`, `v${i}.hi`);
+  return list;
+}
+
+export const registerLayout: RegisterLayout = { names: names(), pc: PC, sp: SP };

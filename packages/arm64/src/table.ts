@@ -1,0 +1,20 @@
+import { DecodeTable } from './decode/table.js';
+import { fpForms } from './fp/table.js';
+import { branchForms } from './lift/branch.js';
+import type { A64Form, Lifter } from './lift/form.js';
+import { systemForms } from './lift/system.js';
+import { simdForms } from './simd/table.js';
+
+/**
+ * Every AArch64 form this package decodes. Each instruction class keeps its lines in its own
+ * file and exports them as an `A64Form[]`; joining the table is one entry here.
+ */
+export const a64Forms: readonly A64Form[] = [...branchForms, ...systemForms, ...fpForms, ...simdForms];
+
+let table: DecodeTable<Lifter> | undefined;
+
+/** The decode table, built (and checked for overlapping forms) on first use. */
+export function a64Table(): DecodeTable<Lifter> {
+  table ??= new DecodeTable(a64Forms);
+  return table;
+}
