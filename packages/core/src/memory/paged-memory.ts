@@ -1,0 +1,421 @@
+import { GuestFault } from '../signals.js';
+import { type GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from './types.js';
+
+/** Thrown when the host cannot provide more memory for the guest. */
+export class OutOfMemoryError extends Error {
+  readonly code = 'GUEST_OOM';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutOfMemoryError';
+  }
+}
+
+const PAGE_SHIFT = 12;
+const PAGE_SIZE = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_SIZE - 1;
+const WASM_PAGE = 65536;
+/** Guest addresses this memory can map: [0, 4 GiB). Anything above faults. */
+const GUEST_PAGES = 1 << 20;
+/** Page-table entry bits: low 3 are PROT_*, then "holds lifted code", then the host page number. */
+const CODE = 8;
+const HOST_SHIFT = 4;
+/** Bytes at the start of the wasm memory kept for the register file (never guest-mapped). */
+export const RESERVED_BYTES = WASM_PAGE;
+
+const TWO32 = 4294967296;
+
+/** The part of `WebAssembly.Memory` used here (typed locally: Node's types omit WebAssembly). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(deltaPages: number): number;
+}
+
+const WasmMemoryCtor = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory };
+  }
+).WebAssembly.Memory;
+
+function faultAddress(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+export interface PagedMemoryOptions {
+  /** Initial size of the wasm memory in bytes (grown on demand). */
+  initialBytes?: number;
+  /** Upper bound for the wasm memory in bytes (default 4 GiB). */
+  maximumBytes?: number;
+}
+
+/**
+ * Guest memory as a page table over one `WebAssembly.Memory`. Guest page `p` maps to a host page
+ * of the wasm memory (allocated on demand, recycled on unmap); the first `RESERVED_BYTES` of the
+ * wasm memory hold the register file. JS reads it through typed-array views that are replaced
+ * whenever the memory grows (`onGrow` listeners are told).
+ *
+ * The int32-pair methods (`load64(lo, hi)`, …) are the interpreter's fast path: a guest address
+ * arrives as the two int32 halves of a register-file slot, so no BigInt→Number conversion happens.
+ */
+export class PagedMemory implements GuestMemory {
+  readonly pageSize = PAGE_SIZE;
+  readonly wasm: WasmMemory;
+  /** Guest page number → (host page << 4) | CODE | prot; 0 when unmapped. */
+  readonly pageTable = new Int32Array(GUEST_PAGES);
+
+  u8!: Uint8Array;
+  u16!: Uint16Array;
+  u32!: Uint32Array;
+  b64!: BigUint64Array;
+  dv!: DataView;
+
+  onCodeChange: ((firstPage: number, pageCount: number) => void) | null = null;
+  private readonly growListeners: (() => void)[] = [];
+
+  private readonly freeHostPages: number[] = [];
+  private nextHostPage = RESERVED_BYTES >>> PAGE_SHIFT;
+  private readonly maxWasmPages: number;
+
+  /** Top-down placement of non-fixed mappings starts below this guest page. */
+  private mmapTopPage = 0xf7000000 / PAGE_SIZE;
+  private brkStart = 0;
+  private brkCurrent = 0;
+
+  constructor(options: PagedMemoryOptions = {}) {
+    const initial = Math.max(1, Math.ceil((options.initialBytes ?? 64 * 1024 * 1024) / WASM_PAGE));
+    this.maxWasmPages = Math.min(65536, Math.ceil((options.maximumBytes ?? 4 * 1024 ** 3) / WASM_PAGE));
+    this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages });
+    this.refreshViews();
+  }
+
+  /** Called after the wasm memory grew (views were replaced). */
+  onGrow(listener: () => void): void {
+    this.growListeners.push(listener);
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.wasm.buffer;
+  }
+
+  private refreshViews(): void {
+    const buffer = this.wasm.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.b64 = new BigUint64Array(buffer);
+    this.dv = new DataView(buffer);
+    for (const listener of this.growListeners) listener();
+  }
+
+  // ---- host pages ---------------------------------------------------------------------------
+
+  private allocHostPage(): number {
+    const recycled = this.freeHostPages.pop();
+    if (recycled !== undefined) {
+      this.u8.fill(0, recycled << PAGE_SHIFT, (recycled + 1) << PAGE_SHIFT);
+      return recycled;
+    }
+    const page = this.nextHostPage;
+    const needBytes = (page + 1) * PAGE_SIZE;
+    if (needBytes > this.wasm.buffer.byteLength) {
+      const have = this.wasm.buffer.byteLength / WASM_PAGE;
+      const want = Math.min(this.maxWasmPages, Math.max(Math.ceil(needBytes / WASM_PAGE), have * 2));
+      if (want * WASM_PAGE < needBytes) throw new OutOfMemoryError('guest memory limit reached');
+      try {
+        this.wasm.grow(want - have);
+      } catch {
+        throw new OutOfMemoryError('the host could not grow guest memory');
+      }
+      this.refreshViews();
+    }
+    this.nextHostPage++;
+    return page;
+  }
+
+  // ---- mapping ------------------------------------------------------------------------------
+
+  map(addr: number, length: number, prot: number, fixed: boolean): number {
+    const pages = Math.ceil(length / PAGE_SIZE);
+    if (pages <= 0) throw new RangeError('mapping length must be positive');
+    let first: number;
+    if (fixed) {
+      if (addr % PAGE_SIZE !== 0) throw new RangeError('fixed mapping address must be page aligned');
+      first = addr / PAGE_SIZE;
+      if (first + pages > GUEST_PAGES)
+        throw new OutOfMemoryError('fixed mapping beyond the guest address space');
+      this.unmap(addr, pages * PAGE_SIZE);
+    } else {
+      first = this.findFree(addr / PAGE_SIZE, pages);
+    }
+    for (let p = first; p < first + pages; p++) {
+      this.pageTable[p] = (this.allocHostPage() << HOST_SHIFT) | (prot & 7);
+    }
+    return first * PAGE_SIZE;
+  }
+
+  private isFreeRun(first: number, pages: number): boolean {
+    if (first <= 0 || first + pages > GUEST_PAGES) return false;
+    for (let p = first; p < first + pages; p++) if (this.pageTable[p] !== 0) return false;
+    return true;
+  }
+
+  private findFree(hintPage: number, pages: number): number {
+    if (hintPage > 0 && Number.isInteger(hintPage) && this.isFreeRun(hintPage, pages)) return hintPage;
+    // Top-down from the mmap base, like the kernel's default layout.
+    let top = this.mmapTopPage;
+    while (top - pages > 16) {
+      let p = top - 1;
+      while (p >= top - pages && this.pageTable[p] === 0) p--;
+      if (p < top - pages) {
+        this.mmapTopPage = Math.min(this.mmapTopPage, top - pages);
+        return top - pages;
+      }
+      top = p;
+    }
+    throw new OutOfMemoryError('no free guest address range');
+  }
+
+  unmap(addr: number, length: number): void {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.min(GUEST_PAGES, Math.ceil((addr + length) / PAGE_SIZE));
+    let codeFrom = -1;
+    for (let p = first; p < end; p++) {
+      const e = this.pageTable[p];
+      if (e === 0) continue;
+      if (e & CODE && codeFrom < 0) codeFrom = p;
+      this.freeHostPages.push(e >>> HOST_SHIFT);
+      this.pageTable[p] = 0;
+    }
+    if (codeFrom >= 0) this.onCodeChange?.(codeFrom, end - codeFrom);
+  }
+
+  protect(addr: number, length: number, prot: number): boolean {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.ceil((addr + length) / PAGE_SIZE);
+    if (!this.isMapped(addr, length, 0)) return false;
+    for (let p = first; p < end; p++) this.pageTable[p] = (this.pageTable[p] & ~7) | (prot & 7);
+    return true;
+  }
+
+  isMapped(addr: number, length: number, prot = 0): boolean {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.ceil((addr + Math.max(length, 1)) / PAGE_SIZE);
+    if (first < 0 || end > GUEST_PAGES) return false;
+    for (let p = first; p < end; p++) {
+      const e = this.pageTable[p];
+      if (e === 0 || (e & prot) !== prot) return false;
+    }
+    return true;
+  }
+
+  /** Protection of the page holding `addr`, or -1 when unmapped. */
+  protectionAt(addr: number): number {
+    const p = Math.floor(addr / PAGE_SIZE);
+    if (p < 0 || p >= GUEST_PAGES || this.pageTable[p] === 0) return -1;
+    return this.pageTable[p] & 7;
+  }
+
+  // ---- brk ----------------------------------------------------------------------------------
+
+  /** Sets the program break's start (page aligned up), done by the loader after the last segment. */
+  setBrkBase(addr: number): void {
+    this.brkStart = this.brkCurrent = addr;
+  }
+
+  /** The brk(2) semantics: returns the new break, or the old one when `addr` is refused. */
+  brk(addr: number): number {
+    if (addr === 0 || addr < this.brkStart) return this.brkCurrent;
+    const oldEnd = Math.ceil(this.brkCurrent / PAGE_SIZE) * PAGE_SIZE;
+    const newEnd = Math.ceil(addr / PAGE_SIZE) * PAGE_SIZE;
+    if (newEnd > oldEnd) {
+      if (!this.isFreeRun(oldEnd / PAGE_SIZE, (newEnd - oldEnd) / PAGE_SIZE)) return this.brkCurrent;
+      this.map(oldEnd, newEnd - oldEnd, PROT_READ | PROT_WRITE, true);
+    } else if (newEnd < oldEnd) {
+      this.unmap(newEnd, oldEnd - newEnd);
+    }
+    this.brkCurrent = addr;
+    return addr;
+  }
+
+  // ---- code pages ---------------------------------------------------------------------------
+
+  /** The word at `pc` for the lifter; marks the page as holding code. Faults unless executable. */
+  fetch32(pc: bigint): number {
+    if (pc >= 0x100000000n || (pc & 3n) !== 0n) throw new GuestFault(pc, 'execute');
+    const a = Number(pc);
+    const p = a >>> PAGE_SHIFT;
+    const e = this.pageTable[p];
+    if ((e & PROT_EXEC) === 0) throw new GuestFault(pc, 'execute');
+    this.pageTable[p] = e | CODE;
+    return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((a & PAGE_MASK) >>> 2)];
+  }
+
+  canFetch(pc: bigint): boolean {
+    if (pc >= 0x100000000n || (pc & 3n) !== 0n) return false;
+    return (this.pageTable[Number(pc) >>> PAGE_SHIFT] & PROT_EXEC) !== 0;
+  }
+
+  // ---- translation --------------------------------------------------------------------------
+
+  /**
+   * Host byte offset of guest address (lo, hi) for an access of `size` bytes that stays within
+   * one page, or -1 when it crosses a page (callers then go byte by byte). Faults otherwise.
+   */
+  private hostRead(lo: number, hi: number, size: number): number {
+    const e = hi === 0 ? this.pageTable[lo >>> PAGE_SHIFT] : 0;
+    if ((e & PROT_READ) === 0) throw new GuestFault(faultAddress(lo, hi), 'read');
+    const off = lo & PAGE_MASK;
+    if (off + size > PAGE_SIZE) return -1;
+    return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+  }
+
+  private hostWrite(lo: number, hi: number, size: number): number {
+    const page = lo >>> PAGE_SHIFT;
+    const e = hi === 0 ? this.pageTable[page] : 0;
+    if ((e & (PROT_WRITE | CODE)) !== PROT_WRITE) {
+      if ((e & PROT_WRITE) === 0) throw new GuestFault(faultAddress(lo, hi), 'write');
+      // A page with lifted code is being written: drop its blocks, then write normally.
+      this.pageTable[page] = e & ~CODE;
+      this.onCodeChange?.(page, 1);
+    }
+    const off = lo & PAGE_MASK;
+    if (off + size > PAGE_SIZE) return -1;
+    return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+  }
+
+  load8(lo: number, hi: number): number {
+    return this.u8[this.hostRead(lo, hi, 1)];
+  }
+
+  load16(lo: number, hi: number): number {
+    const h = this.hostRead(lo, hi, 2);
+    if (h < 0) return this.load8(lo, hi) | (this.load8((lo + 1) | 0, hi) << 8);
+    return h & 1 ? this.dv.getUint16(h, true) : this.u16[h >>> 1];
+  }
+
+  /** Unsigned 32-bit load. */
+  load32(lo: number, hi: number): number {
+    const h = this.hostRead(lo, hi, 4);
+    if (h < 0) return (this.load16(lo, hi) | (this.load16((lo + 2) | 0, hi) << 16)) >>> 0;
+    return h & 3 ? this.dv.getUint32(h, true) : this.u32[h >>> 2];
+  }
+
+  load64(lo: number, hi: number): bigint {
+    const h = this.hostRead(lo, hi, 8);
+    if (h < 0) {
+      const hi32 = this.load32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi);
+      return (BigInt(hi32) << 32n) | BigInt(this.load32(lo, hi));
+    }
+    return h & 7 ? this.dv.getBigUint64(h, true) : this.b64[h >>> 3];
+  }
+
+  store8(lo: number, hi: number, value: number): void {
+    this.u8[this.hostWrite(lo, hi, 1)] = value;
+  }
+
+  store16(lo: number, hi: number, value: number): void {
+    const h = this.hostWrite(lo, hi, 2);
+    if (h < 0) {
+      this.store8(lo, hi, value);
+      this.store8((lo + 1) | 0, hi, value >>> 8);
+    } else if (h & 1) this.dv.setUint16(h, value, true);
+    else this.u16[h >>> 1] = value;
+  }
+
+  store32(lo: number, hi: number, value: number): void {
+    const h = this.hostWrite(lo, hi, 4);
+    if (h < 0) {
+      this.store16(lo, hi, value);
+      this.store16((lo + 2) | 0, hi, value >>> 16);
+    } else if (h & 3) this.dv.setUint32(h, value >>> 0, true);
+    else this.u32[h >>> 2] = value;
+  }
+
+  store64(lo: number, hi: number, value: bigint): void {
+    const h = this.hostWrite(lo, hi, 8);
+    if (h < 0) {
+      this.store32(lo, hi, Number(value & 0xffffffffn));
+      this.store32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi, Number(value >> 32n));
+    } else if (h & 7) this.dv.setBigUint64(h, value, true);
+    else this.b64[h >>> 3] = value;
+  }
+
+  // ---- GuestMemory (number addresses) -------------------------------------------------------
+
+  read8(addr: number): number {
+    return this.load8(addr | 0, Math.floor(addr / TWO32));
+  }
+  read16(addr: number): number {
+    return this.load16(addr | 0, Math.floor(addr / TWO32));
+  }
+  read32(addr: number): number {
+    return this.load32(addr | 0, Math.floor(addr / TWO32));
+  }
+  read64(addr: number): bigint {
+    return this.load64(addr | 0, Math.floor(addr / TWO32));
+  }
+  write8(addr: number, value: number): void {
+    this.store8(addr | 0, Math.floor(addr / TWO32), value);
+  }
+  write16(addr: number, value: number): void {
+    this.store16(addr | 0, Math.floor(addr / TWO32), value);
+  }
+  write32(addr: number, value: number): void {
+    this.store32(addr | 0, Math.floor(addr / TWO32), value);
+  }
+  write64(addr: number, value: bigint): void {
+    this.store64(addr | 0, Math.floor(addr / TWO32), value);
+  }
+
+  readBytes(addr: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const a = addr + done;
+      const chunk = Math.min(length - done, PAGE_SIZE - (a % PAGE_SIZE));
+      const h = this.hostRead(a | 0, Math.floor(a / TWO32), 1);
+      out.set(this.u8.subarray(h, h + chunk), done);
+      done += chunk;
+    }
+    return out;
+  }
+
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const a = addr + done;
+      const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
+      const h = this.hostWrite(a | 0, Math.floor(a / TWO32), 1);
+      this.u8.set(bytes.subarray(done, done + chunk), h);
+      done += chunk;
+    }
+  }
+
+  /** Writes bytes regardless of page protection (the loader filling read-only segments). */
+  poke(addr: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const a = addr + done;
+      const e = this.pageTable[Math.floor(a / PAGE_SIZE)];
+      if (e === 0) throw new GuestFault(BigInt(a), 'write');
+      const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
+      this.u8.set(bytes.subarray(done, done + chunk), (e >>> HOST_SHIFT) * PAGE_SIZE + (a % PAGE_SIZE));
+      done += chunk;
+    }
+  }
+
+  readCString(addr: number, max = 1 << 20): string {
+    const bytes: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const b = this.read8(addr + i);
+      if (b === 0) break;
+      bytes.push(b);
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+
+  /** Length of the NUL-terminated string at `addr` (not counting the NUL), at most `max`. */
+  strlen(addr: number, max = 1 << 20): number {
+    for (let i = 0; i < max; i++) if (this.read8(addr + i) === 0) return i;
+    return max;
+  }
+}
