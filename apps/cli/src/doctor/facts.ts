@@ -2,8 +2,9 @@ import {
   accessSync,
   closeSync,
   constants,
+  type Dir,
+  opendirSync,
   openSync,
-  readdirSync,
   readFileSync,
   readSync,
   statSync,
@@ -56,10 +57,7 @@ export function gatherBinfmt(source: BinfmtSource = {}): BinfmtFacts {
     const [, mountPoint, fsType] = l.split(' ');
     return fsType === 'binfmt_misc' && mountPoint === dir;
   });
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).filter((n) => !CONTROL_FILES.has(n));
-  } catch {}
+  const names = listUnsorted(dir).filter((n) => !CONTROL_FILES.has(n));
   const hasRegister = (() => {
     try {
       return statSync(join(dir, 'register')).isFile();
@@ -86,6 +84,26 @@ export function gatherBinfmt(source: BinfmtSource = {}): BinfmtFacts {
     status: readText(join(dir, 'status')),
     entries,
   };
+}
+
+/**
+ * Directory names in the order the file system returns them. readdirSync sorts (libuv uses
+ * scandir with alphasort), which would lose the kernel's newest-first order; opendir does not.
+ */
+function listUnsorted(dir: string): string[] {
+  const names: string[] = [];
+  let handle: Dir;
+  try {
+    handle = opendirSync(dir);
+  } catch {
+    return names;
+  }
+  try {
+    for (let d = handle.readSync(); d !== null; d = handle.readSync()) names.push(d.name);
+  } finally {
+    handle.closeSync();
+  }
+  return names;
 }
 
 function isExecutableFile(path: string): boolean {

@@ -30,7 +30,7 @@ export function checkInterpreter(
   const fixWith = replacement
     ? reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: replacement })
     : `${NO_CANDIDATE} && ${reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: `/usr/bin/qemu-${ctx.arch}-static` })}`;
-  if (!interp || !interp.exists) {
+  if (!interp?.exists) {
     // With F the kernel opened the file when the entry was registered and keeps using it, so the
     // handler still works until it is registered again (after a reboot, for instance).
     return [
