@@ -1,1 +1,53 @@
-export {};
+export {
+  AT_FLAGS_PRESERVE_ARGV0,
+  type ExecRequest,
+  type InterpreterInvocation,
+  interpreterArgv,
+} from './argv.js';
+export {
+  BINPRM_BUF_SIZE,
+  type BinfmtEntry,
+  type BinfmtFlags,
+  type ExtensionEntry,
+  flagLetters,
+  MAX_REGISTER_LENGTH,
+  type MagicEntry,
+  MIN_REGISTER_LENGTH,
+  makeFlags,
+  NAME_MAX,
+  NO_FLAGS,
+  RESERVED_NAMES,
+} from './entry.js';
+export { BinfmtError, type BinfmtErrorDetails, type BinfmtField, isBinfmtError } from './errors.js';
+export { escapeBytes, unescapeHex } from './escape.js';
+export {
+  BinfmtHost,
+  type BinfmtSnapshot,
+  checkEntryName,
+  DEFAULT_BINFMT_DIR,
+  type HostEntry,
+  type InstallOptions,
+  type InstallResult,
+  registrationFromStatus,
+  type SnapshotEntry,
+} from './host.js';
+export { type MatchQuery, match } from './match.js';
+export {
+  type BinfmtPreset,
+  defaultInterpreter,
+  hostFamily,
+  normalizeArch,
+  type PresetOptions,
+  presetEntry,
+  presetFor,
+  presetRegistration,
+  presets,
+  presetsForHost,
+} from './presets.js';
+export {
+  checkRegistration,
+  type FormatRegistrationOptions,
+  formatRegistration,
+  parseRegistration,
+} from './registration.js';
+export { formatStatus, parseGlobalStatus, parseStatus } from './status.js';
