@@ -1,3 +1,5 @@
 import { vitestPreset } from '@arm64kit/vitest-config';
 
-export default vitestPreset();
+// oclif prints through console.log; @oclif/test's runCommand captures stdout only when vitest
+// does not intercept the console.
+export default vitestPreset({ disableConsoleIntercept: true });
