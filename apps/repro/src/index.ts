@@ -1,1 +1,42 @@
-export {};
+export type {
+  Backend,
+  BackendInfo,
+  BackendName,
+  CaseLayout,
+  CcacheSource,
+  Observed,
+  Progress,
+  RegistrationUsed,
+} from './backends/backend.js';
+export { BACKEND_NAMES } from './backends/backend.js';
+export { type BackendOptions, createBackend } from './backends/create.js';
+export { DockerBackend, type DockerBackendOptions } from './backends/docker.js';
+export { EmbeddedBackend, type EmbeddedBackendOptions } from './backends/embedded.js';
+export { HostBackend, type HostBackendOptions } from './backends/host.js';
+export { type CcacheVersion, parseCcacheVersion } from './ccache-version.js';
+export { ReproError, type ReproErrorCode } from './errors.js';
+export { observedArgv } from './observe.js';
+export { type Prediction, predict, programArgvFrom } from './prediction.js';
+export { PROGRAM_NAMES, type ProgramName, programPath } from './programs.js';
+export { renderReport } from './render.js';
+export type {
+  CaseResult,
+  CcacheReport,
+  Outcome,
+  RegistrationReport,
+  ReproReport,
+  Verdict,
+} from './report.js';
+export { FIX_COMMANDS } from './report.js';
+export { type RunReproOptions, runRepro } from './run.js';
+export {
+  CCACHE_VERSION_CASE,
+  HANDLERS,
+  type Handler,
+  SCENARIO_NAMES,
+  type ScenarioCase,
+  type ScenarioName,
+  type Subject,
+  scenarioCases,
+} from './scenario.js';
+export { judgePair } from './verdict.js';

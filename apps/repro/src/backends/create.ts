@@ -1,0 +1,45 @@
+import { ReproError } from '../errors.js';
+import type { Backend, BackendName } from './backend.js';
+import { DockerBackend } from './docker.js';
+import { EmbeddedBackend } from './embedded.js';
+import { HostBackend } from './host.js';
+
+export interface BackendOptions {
+  /** docker: the base image of the write-up's Dockerfile (default arm64v8/ubuntu:20.04). */
+  baseImage?: string;
+  /** all backends: an aarch64 ccache binary to run as `ccache`. */
+  ccache?: string;
+  /** host (chroot) and embedded (sysroot): an arm64 root filesystem. */
+  rootfs?: string;
+  /** host: the interpreter the handler names (default qemu-aarch64-static). */
+  interpreter?: string;
+}
+
+/** The backend of that name; options a backend cannot honour are refused, not ignored. */
+export function createBackend(name: BackendName, options: BackendOptions = {}): Backend {
+  const refuse = (option: string) => {
+    throw new ReproError('BAD_INPUT', `${option} does not apply to the ${name} backend`);
+  };
+  switch (name) {
+    case 'embedded':
+      if (options.baseImage !== undefined) refuse('--base-image');
+      if (options.interpreter !== undefined) refuse('--interpreter');
+      return new EmbeddedBackend({ ccache: options.ccache, rootfs: options.rootfs });
+    case 'host':
+      if (options.baseImage !== undefined) refuse('--base-image');
+      return new HostBackend({
+        ccache: options.ccache,
+        rootfs: options.rootfs,
+        interpreter: options.interpreter,
+      });
+    case 'docker':
+      if (options.rootfs !== undefined) refuse('--rootfs');
+      return new DockerBackend({
+        baseImage: options.baseImage,
+        ccache: options.ccache,
+        interpreter: options.interpreter,
+      });
+    default:
+      throw new ReproError('BAD_INPUT', `unknown backend ${String(name)} (embedded, host or docker)`);
+  }
+}

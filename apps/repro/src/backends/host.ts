@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReproError } from '../errors.js';
+import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
+import { restoreOnSignal } from '../signal-guard.js';
+import type {
+  Backend,
+  BackendInfo,
+  CaseLayout,
+  CcacheSource,
+  Observed,
+  Progress,
+  RegistrationUsed,
+} from './backend.js';
+import { requireAarch64Elf } from './elf.js';
+import { findExecutable, hostMachine } from './host-facts.js';
+import { KernelHandler } from './kernel-handler.js';
+import { DEFAULT_PATH, lookupInPath } from './path-lookup.js';
+import { runCommand } from './run-command.js';
+import { Stage } from './stage.js';
+
+export interface HostBackendOptions {
+  /** The interpreter the handler names; default qemu-aarch64-static from PATH. */
+  interpreter?: string;
+  /** An aarch64 ccache binary to run as `ccache`. */
+  ccache?: string;
+  /** An arm64 root filesystem to chroot into (its ccache is used when --ccache is not given). */
+  rootfs?: string;
+  /** The binfmt_misc directory (default /proc/sys/fs/binfmt_misc). */
+  binfmtDir?: string;
+  /** The handler's entry name (default arm64kit-repro-<pid>): never an existing entry. */
+  entryName?: string;
+}
+
+/**
+ * Real binfmt_misc: registers its own aarch64 handler (the newest registration wins, so it
+ * is the one the kernel uses), runs the programs through /bin/sh as a user would, and removes
+ * the handler afterwards. Entries it did not create are never touched.
+ */
+export class HostBackend implements Backend {
+  readonly name = 'host' as const;
+  private readonly interpreter: string | null;
+  private readonly root: string;
+  private stage: Stage | null = null;
+  private disarm: (() => void) | null = null;
+  private handler: KernelHandler;
+
+  constructor(private readonly options: HostBackendOptions = {}) {
+    this.interpreter = options.interpreter ?? findExecutable('qemu-aarch64-static');
+    this.root = options.rootfs ?? '/';
+    this.handler = new KernelHandler(
+      options.binfmtDir ?? '/proc/sys/fs/binfmt_misc',
+      options.entryName ?? `arm64kit-repro-${process.pid}`,
+    );
+  }
+
+  info(): BackendInfo {
+    return {
+      host: hostMachine(),
+      image:
+        this.options.rootfs === undefined ? 'host userland (binfmt_misc)' : `chroot ${this.options.rootfs}`,
+      interpreter: this.interpreter ?? 'qemu-aarch64-static (not found)',
+    };
+  }
+
+  private get staged(): Stage {
+    if (this.stage === null) throw new ReproError('BACKEND_FAILED', 'the host backend was not prepared');
+    return this.stage;
+  }
+
+  async prepare(progress: Progress): Promise<CcacheSource> {
+    if (process.getuid?.() !== 0) {
+      throw new ReproError(
+        'BACKEND_UNAVAILABLE',
+        'the host backend registers binfmt_misc handlers and needs root',
+      );
+    }
+    if (this.interpreter === null) {
+      throw new ReproError(
+        'BACKEND_UNAVAILABLE',
+        'qemu-aarch64-static not found (apt-get install qemu-user-static)',
+      );
+    }
+    if (!existsSync(this.interpreter)) {
+      throw new ReproError('BAD_INPUT', `interpreter ${this.interpreter} does not exist`);
+    }
+    await this.handler.checkUsable();
+    if (this.options.rootfs !== undefined) {
+      if (!existsSync(join(this.options.rootfs, 'bin', 'sh'))) {
+        throw new ReproError(
+          'BAD_INPUT',
+          `--rootfs ${this.options.rootfs} has no /bin/sh: not a root filesystem`,
+        );
+      }
+      if (!findExecutable('chroot'))
+        throw new ReproError('BACKEND_UNAVAILABLE', 'chroot not found (coreutils)');
+    }
+    if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
+    // Programs are staged where the guest can see them: in a temp dir, or inside the rootfs.
+    this.stage = new Stage(this.options.rootfs, this.options.ccache);
+    // From here on the host is changed; a signal undoes everything before the process ends.
+    this.disarm = restoreOnSignal(() => {
+      this.handler.restoreSync();
+      this.removeStage();
+    });
+    progress(`staged the programs in ${this.stage.dir}`);
+    if (this.options.ccache !== undefined) {
+      return { available: true, origin: `--ccache ${this.options.ccache}` };
+    }
+    if (this.options.rootfs !== undefined) {
+      const found = lookupInPath(this.root, DEFAULT_PATH, 'ccache');
+      if (found !== null)
+        return { available: true, origin: `${found} in the root filesystem ${this.options.rootfs}` };
+      return {
+        available: false,
+        origin: 'none',
+        reason: `no ccache in ${this.options.rootfs} (install it there, or pass --ccache PATH)`,
+      };
+    }
+    return {
+      available: false,
+      origin: 'none',
+      reason: 'pass --ccache PATH (an aarch64 ccache) or --rootfs DIR',
+    };
+  }
+
+  layout(c: ScenarioCase): CaseLayout {
+    const execPath =
+      c.lookup === 'relative' ? c.command[0] : lookupInPath(this.root, this.staged.pathEnv, invokedName(c));
+    if (execPath === null)
+      throw new ReproError('BACKEND_FAILED', `${invokedName(c)} is not in PATH (${this.staged.pathEnv})`);
+    const foundInPath =
+      c.command.length > 1 ? lookupInPath(this.root, this.staged.pathEnv, c.command[1]) : null;
+    return { execPath, foundInPath };
+  }
+
+  async useHandler(handler: Handler, progress: Progress): Promise<RegistrationUsed> {
+    const used = await this.handler.register({
+      interpreter: this.interpreter as string,
+      preserveArgv0: handler.preserveArgv0,
+    });
+    progress(`registered ${used.line}`);
+    return used;
+  }
+
+  async runCase(c: ScenarioCase): Promise<Observed> {
+    // The shell does what a user's shell does: cd, then exec with its own PATH lookup.
+    const script = 'cd "$1" || exit 125; shift; exec "$@"';
+    const env = this.staged.env();
+    const cross = '/usr/aarch64-linux-gnu';
+    if (this.options.rootfs === undefined && c.subject === 'ccache' && existsSync(join(cross, 'lib'))) {
+      // A dynamically linked ccache outside any rootfs finds the cross libc here (qemu -L).
+      env.QEMU_LD_PREFIX = cross;
+    }
+    const argv = ['-c', script, 'sh', this.staged.workDir, ...c.command];
+    if (this.options.rootfs === undefined) return runCommand('/bin/sh', argv, { env });
+    return runCommand('chroot', [this.options.rootfs, '/bin/sh', ...argv], { env });
+  }
+
+  private removeStage(): void {
+    this.stage?.remove();
+    this.stage = null;
+  }
+
+  async cleanup(progress: Progress): Promise<void> {
+    try {
+      if (this.handler.restoreSync()) progress(`removed ${this.handler.name}; binfmt_misc is as it was`);
+    } finally {
+      this.removeStage();
+      this.disarm?.();
+      this.disarm = null;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  type BinfmtEntry,
+  BinfmtHost,
+  type BinfmtSnapshot,
+  formatRegistration,
+  presetEntry,
+} from '@arm64kit/binfmt';
+import { ReproError } from '../errors.js';
+import type { RegistrationUsed } from './backend.js';
+
+/** The aarch64 ELF handler as qemu-binfmt-conf.sh registers it, under our own name. */
+export function aarch64Entry(name: string, interpreter: string, preserveArgv0: boolean): BinfmtEntry {
+  // F: the interpreter is opened now, so it also works inside a chroot or a container.
+  return presetEntry('aarch64', { name, interpreter, preserveArgv0, persistent: true });
+}
+
+/**
+ * One binfmt_misc entry of our own, under a name nobody else uses. Only this entry is ever
+ * written or removed: restoring puts back a snapshot scoped to that name (in which it was
+ * absent). Restoring is synchronous so a signal handler can do it before the process dies.
+ */
+export class KernelHandler {
+  private readonly host: BinfmtHost;
+  private snapshot: BinfmtSnapshot | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly name: string,
+  ) {
+    this.host = new BinfmtHost(dir);
+  }
+
+  /** Throws BACKEND_UNAVAILABLE unless binfmt_misc is mounted, enabled and the name is free. */
+  async checkUsable(): Promise<void> {
+    if (!(await this.host.isMounted())) {
+      throw new ReproError(
+        'BACKEND_UNAVAILABLE',
+        `binfmt_misc is not mounted at ${this.dir} (mount -t binfmt_misc binfmt_misc ${this.dir})`,
+      );
+    }
+    if (!(await this.host.isEnabled())) {
+      throw new ReproError('BACKEND_UNAVAILABLE', `binfmt_misc is disabled (echo 1 > ${this.dir}/status)`);
+    }
+    if (await this.host.has(this.name)) {
+      throw new ReproError(
+        'BACKEND_UNAVAILABLE',
+        `a binfmt_misc entry named ${this.name} already exists; not touching it`,
+      );
+    }
+  }
+
+  /** Registers (or re-registers) the entry and returns the line and the kernel's status file. */
+  async register(options: { interpreter: string; preserveArgv0: boolean }): Promise<RegistrationUsed> {
+    this.restoreSync();
+    const line = formatRegistration(aarch64Entry(this.name, options.interpreter, options.preserveArgv0));
+    this.snapshot = this.host.snapshotSync({ names: [this.name] });
+    try {
+      await this.host.register(line);
+    } catch (error) {
+      throw new ReproError('BACKEND_FAILED', `the kernel refused ${line}: ${(error as Error).message}`);
+    }
+    const { raw } = await this.host.read(this.name);
+    return { line, status: raw, registeredInKernel: true };
+  }
+
+  /** Removes the entry if this object registered it; true when something was removed. */
+  restoreSync(): boolean {
+    if (this.snapshot === null) return false;
+    const snapshot = this.snapshot;
+    this.snapshot = null;
+    this.host.restoreSync(snapshot);
+    return true;
+  }
+}

@@ -1,0 +1,123 @@
+import { parseRegistration } from '@arm64kit/binfmt';
+import type { Backend, Progress } from './backends/backend.js';
+import { type CcacheVersion, parseCcacheVersion } from './ccache-version.js';
+import { observedArgv, outputHead } from './observe.js';
+import { predict } from './prediction.js';
+import {
+  type CaseResult,
+  type CcacheReport,
+  FIX_COMMANDS,
+  type RegistrationReport,
+  type ReproReport,
+} from './report.js';
+import { CCACHE_VERSION_CASE, HANDLERS, handlerLabel, type ScenarioName, scenarioCases } from './scenario.js';
+import { judgePair } from './verdict.js';
+
+export interface RunReproOptions {
+  scenario: ScenarioName;
+  backend: Backend;
+  /** Progress messages (the CLI writes them to stderr); the library itself never prints. */
+  onProgress?: Progress;
+}
+
+type Unjudged = Omit<CaseResult, 'verdict' | 'reason'>;
+
+function assess(version: CcacheVersion | null, versionOutput: string, results: CaseResult[]): string {
+  const runs = results.filter((r) => r.subject === 'ccache');
+  const observed = runs.map((r) => `${r.handler}: ${r.verdict}, exit ${r.exitCode}`).join('; ');
+  if (version === null) {
+    const said = outputHead(versionOutput, '', 1)[0] ?? 'nothing';
+    return `could not tell its version (\`ccache --version\` said: ${said}); observed ${observed}`;
+  }
+  const sensitivity = version.argv0Sensitive
+    ? `ccache ${version.version} is argv0-sensitive (3.x compares the compiler found in PATH with argv[0])`
+    : `ccache ${version.version} is not argv0-sensitive (4.x no longer compares argv[0] with the compiler it finds), so it is not affected: the probe shows the mechanism instead`;
+  return `${sensitivity}; observed ${observed}`;
+}
+
+/**
+ * Runs a scenario on a backend: every case under a handler without P, then with P, each
+ * predicted through @arm64kit/binfmt and judged. The backend is always cleaned up, also
+ * when a step throws (ReproError: the backend could not run, exit 125).
+ */
+export async function runRepro(options: RunReproOptions): Promise<ReproReport> {
+  const { scenario, backend } = options;
+  const progress = options.onProgress ?? (() => {});
+  try {
+    const ccacheSource = await backend.prepare(progress);
+    const withCcache = scenario === 'ccache' && ccacheSource.available;
+    const cases = scenarioCases(scenario, { withCcache });
+    const registrations: RegistrationReport[] = [];
+    const runs: Unjudged[] = [];
+    let version: CcacheVersion | null = null;
+    let versionOutput = '';
+    for (const handler of HANDLERS) {
+      const label = handlerLabel(handler);
+      progress(`registering the aarch64 handler ${label}`);
+      const registration = await backend.useHandler(handler, progress);
+      registrations.push({ handler: label, ...registration });
+      const entry = parseRegistration(registration.line);
+      if (withCcache && versionOutput === '') {
+        progress('asking ccache --version');
+        const v = await backend.runCase(CCACHE_VERSION_CASE, progress);
+        versionOutput = `${v.stdout}${v.stderr}` || `(exit ${v.exitCode}, no output)`;
+        version = parseCcacheVersion(v.stdout + v.stderr);
+      }
+      for (const c of cases) {
+        const layout = backend.layout(c);
+        const prediction = predict(c, entry, layout, version);
+        progress(`${label}: ${c.command.join(' ')}`);
+        const observed = await backend.runCase(c, progress);
+        runs.push({
+          caseId: c.id,
+          subject: c.subject,
+          command: c.command,
+          handler: label,
+          preserveArgv0: handler.preserveArgv0,
+          execPath: layout.execPath,
+          interpreterArgv: prediction.interpreterArgv,
+          predictedArgv: prediction.programArgv,
+          observedArgv: observedArgv(c.subject, observed.stdout),
+          predictedOutcome: prediction.outcome,
+          exitCode: observed.exitCode,
+          outputHead: outputHead(observed.stdout, observed.stderr),
+        });
+      }
+    }
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const [w, p] = [false, true].map(
+        (pv) => runs.find((r) => r.caseId === c.id && r.preserveArgv0 === pv) as Unjudged,
+      );
+      const [jw, jp] = judgePair(w, p);
+      results.push({ ...w, ...jw }, { ...p, ...jp });
+    }
+    const asPredicted = results.every((r) => r.verdict !== 'unexpected');
+    const info = backend.info();
+    let ccache: CcacheReport | null = null;
+    if (scenario === 'ccache') {
+      ccache = {
+        available: ccacheSource.available,
+        origin: ccacheSource.origin,
+        ...(ccacheSource.reason === undefined ? {} : { reason: ccacheSource.reason }),
+        version,
+        assessment: ccacheSource.available
+          ? assess(version, versionOutput, results)
+          : 'no ccache ran on this backend; the probe shows the mechanism',
+      };
+    }
+    return {
+      scenario,
+      backend: backend.name,
+      ...info,
+      registrations,
+      ccache,
+      results,
+      asPredicted,
+      exitCode: asPredicted ? 0 : 1,
+      fix: [...FIX_COMMANDS],
+    };
+  } finally {
+    await backend.cleanup(progress);
+  }
+}
