@@ -1,3 +1,4 @@
 import { vitestPreset } from '@arm64kit/vitest-config';
 
-export default vitestPreset();
+// Tests that write to the host's binfmt_misc run one file at a time.
+export default vitestPreset({ fileParallelism: false });
