@@ -1,7 +1,11 @@
 import { DecodeTable } from './decode/table.js';
 import { fpForms } from './fp/table.js';
 import { branchForms } from './lift/branch.js';
+import { dataProcessingImmForms } from './lift/data-processing-imm.js';
+import { dataProcessingRegForms } from './lift/data-processing-reg.js';
+import { exclusiveForms } from './lift/exclusive.js';
 import type { A64Form, Lifter } from './lift/form.js';
+import { loadStoreForms } from './lift/load-store.js';
 import { systemForms } from './lift/system.js';
 import { simdForms } from './simd/table.js';
 
@@ -9,7 +13,16 @@ import { simdForms } from './simd/table.js';
  * Every AArch64 form this package decodes. Each instruction class keeps its lines in its own
  * file and exports them as an `A64Form[]`; joining the table is one entry here.
  */
-export const a64Forms: readonly A64Form[] = [...branchForms, ...systemForms, ...fpForms, ...simdForms];
+export const a64Forms: readonly A64Form[] = [
+  ...dataProcessingImmForms,
+  ...dataProcessingRegForms,
+  ...branchForms,
+  ...loadStoreForms,
+  ...exclusiveForms,
+  ...systemForms,
+  ...fpForms,
+  ...simdForms,
+];
 
 let table: DecodeTable<Lifter> | undefined;
 
