@@ -1,34 +1,22 @@
 /**
  * The seam between doctor and @arm64kit/binfmt: every question about what a registration means
  * (parsing the status file, which handler the kernel picks, the argv an interpreter receives,
- * the architecture presets) goes through here, and here only to that package.
+ * the architecture presets) is answered by that package, through here.
  */
+import {
+  type BinfmtEntry,
+  defaultInterpreter,
+  interpreterArgv,
+  match,
+  parseStatus,
+  presetFor,
+} from '@arm64kit/binfmt';
 
-export interface HandlerFlags {
-  /** preserve-argv0 */
-  P: boolean;
-  /** open-binary */
-  O: boolean;
-  /** credentials */
-  C: boolean;
-  /** fix-binary: the interpreter is opened at registration */
-  F: boolean;
-}
-
-/** A registered handler, as doctor reasons about it. */
-export interface HandlerView {
-  name: string;
-  enabled: boolean;
-  interpreter: string;
-  flags: HandlerFlags;
-  /** The status file line that shows the flags, quoted as evidence. */
+/** A registered handler as the kernel shows it, with the status line that shows its flags. */
+export type HandlerView = BinfmtEntry & {
+  /** The `flags: ...` line of its status file, quoted as evidence. */
   flagsLine: string;
-  kind: 'magic' | 'extension';
-  offset: number;
-  magic?: Uint8Array;
-  mask?: Uint8Array;
-  extension?: string;
-}
+};
 
 /** The preset registration of an architecture (what `arm64kit binfmt install ARCH` registers). */
 export interface PresetView {
@@ -41,86 +29,56 @@ export interface PresetView {
   interpreter: string;
 }
 
-// Provisional: replaced by @arm64kit/binfmt's parseStatus once it lands.
+/** The `interpreter` line of a status file, without parsing the rest. */
 export function interpreterPathOf(text: string): string | undefined {
   return /^interpreter (.*)$/m.exec(text)?.[1];
 }
 
-const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
-
-// Provisional: replaced by @arm64kit/binfmt's parseStatus once it lands.
+/** Parses a status file (throws the binfmt package's typed error on text the kernel never prints). */
 export function parseEntryView(name: string, text: string): HandlerView {
-  const lines = text.split('\n');
-  const get = (key: string) => lines.find((l) => l.startsWith(key))?.slice(key.length);
-  const flagsLine = lines.find((l) => l.startsWith('flags:')) ?? 'flags: ';
-  const letters = flagsLine.slice('flags:'.length).trim();
-  const magic = get('magic ');
-  return {
-    name,
-    enabled: lines[0] === 'enabled',
-    interpreter: get('interpreter ') ?? '',
-    flags: {
-      P: letters.includes('P'),
-      O: letters.includes('O'),
-      C: letters.includes('C'),
-      F: letters.includes('F'),
-    },
-    flagsLine,
-    kind: magic === undefined ? 'extension' : 'magic',
-    offset: Number(get('offset ') ?? 0),
-    magic: magic === undefined ? undefined : hex(magic),
-    mask: get('mask ') === undefined ? undefined : hex(get('mask ')!),
-    extension: get('extension .'),
-  };
+  const entry = parseStatus(text, name);
+  const flagsLine = text.split('\n').find((l) => l.startsWith('flags:')) ?? 'flags:';
+  return { ...entry, flagsLine };
 }
 
-function matches(h: HandlerView, header: Uint8Array): boolean {
-  if (h.kind !== 'magic' || !h.magic) return false;
-  for (let i = 0; i < h.magic.length; i++) {
-    const m = h.mask ? h.mask[i] : 0xff;
-    if (((header[h.offset + i] ?? -1) & m) !== (h.magic[i] & m)) return false;
-  }
-  return h.offset + h.magic.length <= header.length;
+export function isEnabled(h: BinfmtEntry): boolean {
+  return h.enabled !== false;
 }
 
-// Provisional: replaced by @arm64kit/binfmt's match once it lands.
-/** The handler the kernel uses for a file: the newest enabled one that matches (`handlers` newest first). */
+/** The handler the kernel uses for a file (`handlers` newest first), or null. */
 export function kernelPick(
   handlers: HandlerView[],
-  file: { path: string; header: Uint8Array },
+  file: { path: string; header: Uint8Array; enabled?: boolean },
 ): HandlerView | null {
-  return handlers.find((h) => h.enabled && matches(h, file.header)) ?? null;
+  return match(handlers, file) ?? null;
 }
 
 /** Whether a handler would match the file if it were enabled. */
 export function wouldMatch(handler: HandlerView, file: { path: string; header: Uint8Array }): boolean {
-  return kernelPick([{ ...handler, enabled: true }], file) !== null;
+  return match([{ ...handler, enabled: true }], file) !== undefined;
 }
 
-// Provisional: replaced by @arm64kit/binfmt's interpreterArgv once it lands.
+/** The argv the handler's interpreter receives when the kernel runs `path` with `argv`. */
 export function argvFor(handler: HandlerView, run: { path: string; argv: string[] }): string[] {
-  return handler.flags.P
-    ? [handler.interpreter, run.path, ...run.argv]
-    : [handler.interpreter, run.path, ...run.argv.slice(1)];
+  return interpreterArgv(handler, run).argv;
 }
 
-// Provisional: replaced by @arm64kit/binfmt's presetFor once it lands.
 export function presetView(arch: string): PresetView {
-  if (arch !== 'aarch64') throw Object.assign(new Error(`no preset for ${arch}`), { code: 'NO_PRESET' });
+  const preset = presetFor(arch);
   return {
-    arch,
-    name: 'qemu-aarch64',
+    arch: preset.arch,
+    name: `qemu-${preset.arch}`,
     offset: 0,
-    magic: hex('7f454c460201010000000000000000000200b700'),
-    mask: hex('ffffffffffffff00fffffffffffffffffeffffff'),
-    interpreter: '/usr/bin/qemu-aarch64-static',
+    magic: preset.magic,
+    mask: preset.mask,
+    interpreter: defaultInterpreter(preset),
   };
 }
 
 /** Same offset, same mask, same masked magic: the handler matches exactly the preset's files. */
-export function equivalentToPreset(h: HandlerView, preset: PresetView): boolean {
-  if (h.kind !== 'magic' || !h.magic || h.offset !== preset.offset) return false;
-  if (h.magic.length !== preset.magic.length) return false;
+export function equivalentToPreset(h: BinfmtEntry, preset: PresetView): boolean {
+  if (h.type !== 'magic' || h.offset !== preset.offset || h.magic.length !== preset.magic.length)
+    return false;
   for (let i = 0; i < preset.magic.length; i++) {
     const m = h.mask ? h.mask[i] : 0xff;
     if (m !== preset.mask[i] || (h.magic[i] & m) !== (preset.magic[i] & m)) return false;

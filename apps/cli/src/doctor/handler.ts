@@ -4,6 +4,7 @@ import {
   argvFor,
   equivalentToPreset,
   type HandlerView,
+  isEnabled,
   kernelPick,
   type PresetView,
   parseEntryView,
@@ -16,6 +17,8 @@ export interface HandlerAnalysis {
   preset: PresetView;
   /** Every entry in scope, newest first, with its interpreter facts. */
   handlers: { view: HandlerView; interpreter?: InterpreterFacts }[];
+  /** Entries whose status file doctor could not make sense of. */
+  unreadable: { name: string; text: string; error: string }[];
   /** The handlers that match the architecture's programs, newest first. */
   archHandlers: HandlerView[];
   /** The one the kernel runs the architecture's programs with (newest enabled match), if any. */
@@ -51,9 +54,15 @@ export function pickStaticCandidate(candidates: InterpreterFacts[] | undefined):
 
 export function analyzeHandlers(facts: DoctorFacts, preset: PresetView): HandlerAnalysis {
   const inScope = (e: EntryFacts) => !facts.namePrefix || e.name.startsWith(facts.namePrefix);
-  const handlers = facts.binfmt.entries
-    .filter(inScope)
-    .map((e) => ({ view: parseEntryView(e.name, e.text), interpreter: e.interpreter }));
+  const handlers: HandlerAnalysis['handlers'] = [];
+  const unreadable: HandlerAnalysis['unreadable'] = [];
+  for (const e of facts.binfmt.entries.filter(inScope)) {
+    try {
+      handlers.push({ view: parseEntryView(e.name, e.text), interpreter: e.interpreter });
+    } catch (error) {
+      unreadable.push({ name: e.name, text: e.text, error: (error as Error).message });
+    }
+  }
   const views = handlers.map((h) => h.view);
   const samples = sampleHeaders(preset).map((header) => ({
     path: `/usr/bin/${preset.arch}-program`,
@@ -64,6 +73,7 @@ export function analyzeHandlers(facts: DoctorFacts, preset: PresetView): Handler
   return {
     preset,
     handlers,
+    unreadable,
     archHandlers,
     used,
     focus: used ?? archHandlers[0] ?? null,
@@ -82,11 +92,11 @@ export function interpreterForFix(analysis: HandlerAnalysis, handler: HandlerVie
 function score(analysis: HandlerAnalysis, v: HandlerView): number {
   const interp = analysis.handlers.find((h) => h.view === v)?.interpreter;
   return (
-    (v.enabled ? 16 : 0) +
+    (isEnabled(v) ? 16 : 0) +
     (isUsable(interp) ? 8 : 0) +
-    (v.flags.F ? 4 : 0) +
-    (v.flags.P ? 2 : 0) +
-    (v.flags.C ? 1 : 0)
+    (v.flags.fixBinary ? 4 : 0) +
+    (v.flags.preserveArgv0 ? 2 : 0) +
+    (v.flags.credentials ? 1 : 0)
   );
 }
 
@@ -98,9 +108,16 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
   const { arch } = facts;
   const { preset, archHandlers, used, focus } = analysis;
   const scope = facts.namePrefix ? ` named ${facts.namePrefix}*` : '';
+  const unreadable: Finding[] = analysis.unreadable.map((u) => ({
+    id: 'handler.unreadable',
+    severity: 'warning',
+    title: `cannot read binfmt_misc entry ${u.name}: ${u.error}`,
+    evidence: JSON.stringify(u.text.slice(0, 200)),
+  }));
   if (!focus) {
     const name = facts.namePrefix ?? preset.name;
     return [
+      ...unreadable,
       {
         id: 'handler.missing',
         severity: 'error',
@@ -114,9 +131,9 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
       },
     ];
   }
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...unreadable];
   const flagsEvidence = (v: HandlerView) =>
-    `${facts.binfmt.dir}/${v.name}: ${v.enabled ? 'enabled' : 'disabled'}, ${v.flagsLine}`;
+    `${facts.binfmt.dir}/${v.name}: ${isEnabled(v) ? 'enabled' : 'disabled'}, ${v.flagsLine}`;
   if (!used) {
     findings.push({
       id: 'handler.disabled',
@@ -136,7 +153,7 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
     });
   }
   // Every enabled match but the newest is never used: the kernel stops at the first match.
-  const enabledMatches = archHandlers.filter((v) => v.enabled);
+  const enabledMatches = archHandlers.filter(isEnabled);
   if (enabledMatches.length > 1 && used) {
     const keep = enabledMatches.reduce(
       (best, v) => (score(analysis, v) > score(analysis, best) ? v : best),
@@ -167,7 +184,7 @@ function checkFlags(facts: DoctorFacts, analysis: HandlerAnalysis, h: HandlerVie
     name: h.name,
     interpreter: interpreterForFix(analysis, h),
   });
-  if (!h.flags.F) {
+  if (!h.flags.fixBinary) {
     findings.push({
       id: 'handler.no-fix-binary',
       severity: 'warning',
@@ -181,7 +198,7 @@ function checkFlags(facts: DoctorFacts, analysis: HandlerAnalysis, h: HandlerVie
       fix,
     });
   }
-  if (!h.flags.P) {
+  if (!h.flags.preserveArgv0) {
     const example = argvFor(h, { path: '/usr/bin/ccache', argv: ['ccache', '-p'] });
     findings.push({
       id: 'handler.no-preserve-argv0',
@@ -196,7 +213,7 @@ function checkFlags(facts: DoctorFacts, analysis: HandlerAnalysis, h: HandlerVie
       fix,
     });
   }
-  if (!h.flags.C) {
+  if (!h.flags.credentials) {
     findings.push({
       id: 'handler.no-credentials',
       severity: 'warning',

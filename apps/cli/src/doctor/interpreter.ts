@@ -36,8 +36,8 @@ export function checkInterpreter(
     return [
       {
         id: id('missing'),
-        severity: handler.flags.F ? 'warning' : 'error',
-        title: handler.flags.F
+        severity: handler.flags.fixBinary ? 'warning' : 'error',
+        title: handler.flags.fixBinary
           ? `interpreter ${path} of ${handler.name} is gone; it only works until re-registered (F keeps the old file open)`
           : `interpreter ${path} of ${handler.name} does not exist`,
         evidence: `${line} (no such file)`,

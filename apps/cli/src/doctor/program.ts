@@ -76,12 +76,15 @@ export function checkProgram(
   }
   if (analysis && program.header) {
     const views = analysis.handlers.map((h) => h.view);
-    const used = kernelPick(views, { path, header: program.header });
+    const globallyEnabled = facts.binfmt.status?.trim() === 'enabled';
+    const used = kernelPick(views, { path, header: program.header, enabled: globallyEnabled });
     if (!used) {
       findings.push({
         id: 'program.no-handler',
         severity: 'error',
-        title: `no enabled handler matches ${path}: running it fails with "exec format error"`,
+        title: globallyEnabled
+          ? `no enabled handler matches ${path}: running it fails with "exec format error"`
+          : `binfmt_misc is globally disabled: running ${path} fails with "exec format error"`,
         evidence: `first bytes: ${hexPreview(program.header)}`,
       });
     } else {
@@ -91,7 +94,7 @@ export function checkProgram(
         severity: 'info',
         title: `the kernel runs ${path} with ${used.name}: ${used.interpreter} receives ${JSON.stringify(argv)}`,
         evidence: `${facts.binfmt.dir}/${used.name}: ${used.flagsLine}`,
-        explanation: used.flags.P
+        explanation: used.flags.preserveArgv0
           ? `With P the interpreter gets the original argv[0] (${JSON.stringify(program.argv[0])}) as an extra argument and passes it on.`
           : `Without P the program sees ${JSON.stringify(path)} as argv[0] instead of ${JSON.stringify(program.argv[0])}.`,
       });
