@@ -1,0 +1,80 @@
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  createBackend,
+  type ReproReport,
+  renderReport,
+  runRepro,
+  type ScenarioName,
+} from '@arm64kit/repro';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../lib/base-command.js';
+
+/**
+ * `arm64kit repro ccache`: `ccache ccache -p` (and the argv0-sensitive probe) under an
+ * aarch64 handler without P and with P, on the chosen backend. `repro argv` reuses this
+ * class with the argv scenario.
+ */
+export default class ReproCcache extends BaseCommand {
+  static override summary =
+    'Reproduce "ccache ccache -p" failing under a binfmt handler without P, and its fix';
+  static override description =
+    `Runs ccache's argv[0] check (an aarch64 probe that follows ccache 3.7, and a real ccache when
+one is available) under an aarch64 binfmt_misc handler registered without the P (preserve-argv[0])
+flag, then with it, and reports the argv each program saw, its exit status and a verdict.
+
+Backends: embedded (default; the arm64kit emulator, no root, Docker or qemu needed), host (real
+binfmt_misc as root with qemu-aarch64-static; restores it afterwards, also on Ctrl-C) and docker
+(the write-up's Dockerfile built for linux/arm64).
+
+Exit status: 0 when everything behaved as predicted, 1 when something did not, 125 when the
+backend could not run.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --backend host --ccache ./ccache-3.7.7-aarch64',
+    '<%= config.bin %> <%= command.id %> --backend docker --base-image arm64v8/ubuntu:20.04',
+    '<%= config.bin %> <%= command.id %> --backend host --rootfs /srv/bookworm-arm64 --json',
+  ];
+
+  static override flags = {
+    backend: Flags.string({
+      char: 'b',
+      summary: 'Where to run: the embedded emulator, the host kernel, or Docker.',
+      options: [...BACKEND_NAMES],
+      default: 'embedded',
+    }),
+    'base-image': Flags.string({
+      summary: 'docker: the base image of the Dockerfile (default arm64v8/ubuntu:20.04).',
+    }),
+    ccache: Flags.string({ summary: 'An aarch64 ccache binary to run as ccache (every backend).' }),
+    rootfs: Flags.string({
+      summary: 'An arm64 root filesystem to run in (host: chroot; embedded: sysroot).',
+    }),
+    interpreter: Flags.string({
+      summary: 'host/docker: the interpreter the handler names (default qemu-aarch64-static).',
+    }),
+  };
+
+  protected scenario: ScenarioName = 'ccache';
+
+  async run(): Promise<ReproReport> {
+    const { flags } = await this.parse(this.constructor as typeof ReproCcache);
+    const backend = createBackend(flags.backend as BackendName, {
+      baseImage: flags['base-image'],
+      ccache: flags.ccache,
+      rootfs: flags.rootfs,
+      interpreter: flags.interpreter,
+    });
+    this.note(`repro ${this.scenario} on the ${backend.name} backend`);
+    const report = await runRepro({
+      scenario: this.scenario,
+      backend,
+      onProgress: (m) => this.note(`  ${m}`),
+    });
+    if (!this.jsonEnabled()) this.log(renderReport(report).trimEnd());
+    // 1 when something did not behave as predicted; the report says what.
+    if (report.exitCode !== 0) process.exitCode = report.exitCode;
+    return report;
+  }
+}
