@@ -78,25 +78,7 @@ class RegistrationParser {
     if (isDots(nameBytes)) this.fail('name', 'dot', 1, 'name cannot be "." or ".."');
     const slash = nameBytes.indexOf(SLASH);
     if (slash >= 0) this.fail('name', 'slash', 1 + slash, 'name cannot contain "/"');
-    if (nameBytes.length > NAME_MAX) {
-      this.fail(
-        'name',
-        'too-long',
-        1,
-        `name is ${nameBytes.length} bytes; at most ${NAME_MAX}`,
-        'ENAMETOOLONG',
-      );
-    }
     const name = decodeText(nameBytes, 'name', this.column(1));
-    if (RESERVED_NAMES.includes(name)) {
-      this.fail(
-        'name',
-        'reserved',
-        1,
-        `name "${name}" is taken by the binfmt_misc directory itself`,
-        'EEXIST',
-      );
-    }
 
     // type
     let p = nameEnd + 1;
@@ -213,6 +195,25 @@ class RegistrationParser {
       );
     }
     entry.flags = flags;
+    // The kernel looks the name up only after the whole line has parsed.
+    if (nameBytes.length > NAME_MAX) {
+      this.fail(
+        'name',
+        'too-long',
+        1,
+        `name is ${nameBytes.length} bytes; at most ${NAME_MAX}`,
+        'ENAMETOOLONG',
+      );
+    }
+    if (RESERVED_NAMES.includes(name)) {
+      this.fail(
+        'name',
+        'reserved',
+        1,
+        `name "${name}" is taken by the binfmt_misc directory itself`,
+        'EEXIST',
+      );
+    }
     return entry;
   }
 
