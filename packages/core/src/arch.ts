@@ -25,6 +25,19 @@ export interface SyscallConvention {
   /** Up to six argument slots, in order. */
   readonly args: readonly number[];
   readonly result: number;
+  /**
+   * Values of the open(2) flags that some architectures number differently from asm-generic
+   * (aarch64: directory 0o40000, nofollow 0o100000, direct 0o200000, largefile 0o400000).
+   * Omit for the asm-generic values.
+   */
+  readonly openFlags?: {
+    readonly directory: number;
+    readonly nofollow: number;
+    readonly direct: number;
+    readonly largefile: number;
+  };
+  /** Size of the kernel's `struct sigaction` (32 with sa_restorer, as on aarch64; 24 without). */
+  readonly sigactionSize?: number;
 }
 
 /** Read access to guest code for the lifter. */

@@ -4,6 +4,29 @@ export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';
 export * from './ir/index.js';
+export { E as ERRNO, SyscallError } from './linux/errno.js';
+export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';
+export { SYS, syscallName } from './linux/numbers.js';
+export { PathResolver } from './linux/paths.js';
+export * from './loader/elf.js';
+export { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';
+export {
+  AT,
+  buildInitialStack,
+  type InitialStack,
+  STACK_SIZE,
+  STACK_TOP,
+  type StackSpec,
+} from './loader/stack.js';
+export * from './machine.js';
 export * from './memory/paged-memory.js';
 export * from './memory/types.js';
+export {
+  envToStrings,
+  ProgramNotFoundError,
+  prepareProgram,
+  type RunProgramOptions,
+  type RunResult,
+  runProgram,
+} from './run-program.js';
 export * from './signals.js';

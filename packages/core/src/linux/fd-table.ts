@@ -1,0 +1,100 @@
+import { closeSync } from 'node:fs';
+import { E, fail } from './errno.js';
+
+/**
+ * One open file description, shared by every guest fd dup'ed from it (so they share the offset).
+ * Regular files opened by the guest keep their offset here and use positioned I/O; descriptors
+ * inherited from the host (stdio) and pipes use the host's own offset (`position === null`).
+ */
+export class OpenFile {
+  refs = 1;
+  /** Byte offset for seekable files we opened ourselves; null when the host tracks it. */
+  position: number | null;
+  /** Directory listing cursor for getdents64 (index into the listing). */
+  dirCursor = 0;
+  dirEntries: DirEntry[] | null = null;
+
+  constructor(
+    readonly hostFd: number,
+    /** Guest path it was opened by (for fchdir, openat relative to it and /proc/self/fd). */
+    readonly guestPath: string | null,
+    /** Host path, for listing directories. */
+    readonly hostPath: string | null,
+    /** Guest open flags (O_ACCMODE, O_APPEND, O_NONBLOCK…) as F_GETFL reports them. */
+    public statusFlags: number,
+    readonly kind: 'file' | 'directory' | 'stream',
+    /** Whether closing it closes the host fd (false for the host's stdio). */
+    readonly owned: boolean,
+  ) {
+    this.position = kind === 'file' && owned ? 0 : null;
+  }
+}
+
+export interface DirEntry {
+  readonly ino: bigint;
+  readonly type: number;
+  readonly name: string;
+}
+
+interface Slot {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+/** The guest's file descriptor table. */
+export class FdTable {
+  private readonly slots: (Slot | undefined)[] = [];
+  static readonly LIMIT = 1024;
+
+  get(fd: number): OpenFile {
+    const slot = fd >= 0 ? this.slots[fd] : undefined;
+    if (!slot) fail(E.EBADF);
+    return slot.file;
+  }
+
+  has(fd: number): boolean {
+    return fd >= 0 && this.slots[fd] !== undefined;
+  }
+
+  /** Installs `file` at the lowest free descriptor ≥ `min`. */
+  install(file: OpenFile, cloexec = false, min = 0): number {
+    for (let fd = min; fd < FdTable.LIMIT; fd++) {
+      if (!this.slots[fd]) {
+        this.slots[fd] = { file, cloexec };
+        return fd;
+      }
+    }
+    fail(E.EMFILE);
+  }
+
+  installAt(fd: number, file: OpenFile, cloexec = false): void {
+    if (fd < 0 || fd >= FdTable.LIMIT) fail(E.EBADF);
+    if (this.slots[fd]) this.close(fd);
+    this.slots[fd] = { file, cloexec };
+  }
+
+  getCloexec(fd: number): boolean {
+    this.get(fd);
+    return (this.slots[fd] as Slot).cloexec;
+  }
+
+  setCloexec(fd: number, value: boolean): void {
+    this.get(fd);
+    (this.slots[fd] as Slot).cloexec = value;
+  }
+
+  close(fd: number): void {
+    const file = this.get(fd);
+    this.slots[fd] = undefined;
+    if (--file.refs === 0 && file.owned) {
+      try {
+        closeSync(file.hostFd);
+      } catch {}
+    }
+  }
+
+  /** Closes every descriptor (at guest exit): nothing the guest opened stays open in the host. */
+  closeAll(): void {
+    for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);
+  }
+}

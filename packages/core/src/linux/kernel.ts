@@ -1,0 +1,151 @@
+import { fstatSync } from 'node:fs';
+import type { Architecture } from '../arch.js';
+import type { Cpu } from '../cpu/cpu.js';
+import type { PagedMemory } from '../memory/paged-memory.js';
+import { GuestFault, GuestSignal, SIGNALS } from '../signals.js';
+import { E, errnoOf, fail } from './errno.js';
+import { FdTable, OpenFile } from './fd-table.js';
+import { syscallName } from './numbers.js';
+import { guestJoin, PathResolver } from './paths.js';
+
+/** Thrown by exit/exit_group: the guest finished with `status` (0–255). */
+export class GuestExit {
+  constructor(readonly status: number) {}
+}
+
+/** A system call implementation: returns the (non-negative) result or throws SyscallError. */
+export type SyscallHandler = (k: LinuxKernel, a: readonly bigint[]) => number | bigint;
+
+export interface KernelOptions {
+  readonly memory: PagedMemory;
+  readonly arch: Architecture;
+  /** Directory that is "/" for the guest, or null to use the host's file system directly. */
+  readonly sysroot: string | null;
+  /** The guest's initial working directory (a guest path). */
+  readonly cwd: string;
+  /** Host descriptors the guest sees as 0, 1 and 2. */
+  readonly stdio: readonly [number, number, number];
+  /** Guest path of the running program (readlink /proc/self/exe, AT_EXECFN). */
+  readonly programPath: string;
+  /** Receives one line per system call when tracing (like strace), else null. */
+  readonly trace: ((line: string) => void) | null;
+}
+
+/** Sign helpers for syscall arguments (int arguments only have 32 meaningful bits). */
+export const int = (x: bigint): number => Number(BigInt.asIntN(32, x));
+export const long = (x: bigint): number => Number(BigInt.asIntN(64, x));
+export const ptr = (x: bigint): number => Number(x);
+
+export const AT_FDCWD = -100;
+
+/**
+ * The Linux personality the guest talks to: file descriptors, paths (with the optional sysroot),
+ * signal dispositions, and a table of system call handlers over Node's synchronous APIs.
+ */
+export class LinuxKernel {
+  readonly memory: PagedMemory;
+  readonly arch: Architecture;
+  readonly fds = new FdTable();
+  readonly paths: PathResolver;
+  cwd: string;
+  readonly programPath: string;
+  readonly trace: ((line: string) => void) | null;
+  /** Raw `struct sigaction` bytes per signal, as the guest set them. */
+  readonly sigactions = new Map<number, Uint8Array>();
+  sigmask = 0n;
+  umask = 0o022;
+  private readonly handlers = new Map<number, SyscallHandler>();
+  private readonly reportedUnknown = new Set<number>();
+
+  constructor(options: KernelOptions) {
+    this.memory = options.memory;
+    this.arch = options.arch;
+    this.paths = new PathResolver(options.sysroot);
+    this.cwd = options.cwd;
+    this.programPath = options.programPath;
+    this.trace = options.trace;
+    options.stdio.forEach((hostFd, guestFd) => {
+      let kind: 'file' | 'stream' = 'stream';
+      try {
+        kind = fstatSync(hostFd).isFile() ? 'file' : 'stream';
+      } catch {
+        return; // not open in the host: not open in the guest either
+      }
+      this.fds.installAt(guestFd, new OpenFile(hostFd, null, null, guestFd === 0 ? 0 : 1, kind, false));
+    });
+  }
+
+  register(number: number, handler: SyscallHandler): void {
+    this.handlers.set(number, handler);
+  }
+
+  /** Performs the system call the guest's registers describe and stores its result. */
+  syscall(cpu: Cpu): void {
+    const convention = this.arch.syscalls;
+    const number = Number(cpu.regs[convention.number]);
+    const args = convention.args.map((slot) => cpu.regs[slot]);
+    const handler = this.handlers.get(number);
+    let result: bigint;
+    if (!handler) {
+      result = BigInt(-E.ENOSYS);
+      if (this.trace && !this.reportedUnknown.has(number)) {
+        this.reportedUnknown.add(number);
+        this.trace(`unknown syscall ${number} (${syscallName(number)}): returning ENOSYS`);
+      }
+    } else {
+      try {
+        result = BigInt(handler(this, args));
+      } catch (error) {
+        if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
+          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
+          throw error;
+        }
+        const errno = error instanceof GuestFault ? E.EFAULT : errnoOf(error);
+        if (errno === null) throw error;
+        result = BigInt(-errno);
+      }
+    }
+    cpu.regs[convention.result] = BigInt.asUintN(64, result);
+    if (this.trace && handler) {
+      const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
+      this.trace(`${syscallName(number)}(${args.slice(0, arity(handler)).map(hex).join(', ')}) = ${shown}`);
+    }
+  }
+
+  /** Absolute guest path for `path` relative to directory fd `dirfd` (AT_FDCWD: the cwd). */
+  guestPath(dirfd: number, path: string): string {
+    if (path.startsWith('/')) return guestJoin('/', path);
+    if (dirfd === AT_FDCWD) return guestJoin(this.cwd, path);
+    const dir = this.fds.get(dirfd);
+    if (dir.guestPath === null) fail(E.ENOTDIR);
+    return guestJoin(dir.guestPath, path);
+  }
+
+  /** Host path for a guest path argument, reading the string from guest memory. */
+  hostPath(dirfd: number, pathAddr: bigint, followFinal = true): { guest: string; host: string } {
+    const raw = this.memory.readCString(ptr(pathAddr), 4096);
+    if (raw.length === 0) fail(E.ENOENT);
+    const guest = this.guestPath(dirfd, raw);
+    return { guest, host: this.paths.toHost(guest, followFinal) };
+  }
+
+  /** What the guest gets for a signal nobody handles: default action ends it (returns if ignored). */
+  raise(signo: number): void {
+    const action = this.sigactions.get(signo);
+    const handler = action ? new DataView(action.buffer).getBigUint64(0, true) : 0n;
+    if (handler === 1n) return; // SIG_IGN
+    const ignoredByDefault = [17, 23, 28]; // SIGCHLD, SIGURG, SIGWINCH
+    if (handler === 0n && ignoredByDefault.includes(signo)) return;
+    const name = Object.entries(SIGNALS).find(([, n]) => n === signo)?.[0];
+    throw new GuestSignal((name ?? 'SIGKILL') as keyof typeof SIGNALS, `killed by signal ${signo}`);
+  }
+}
+
+function hex(v: bigint): string {
+  const s = BigInt.asIntN(64, v);
+  return s < 0n && s > -4096n ? s.toString() : `0x${v.toString(16)}`;
+}
+
+function arity(handler: SyscallHandler): number {
+  return (handler as { arity?: number }).arity ?? 6;
+}

@@ -1,0 +1,429 @@
+import {
+  accessSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  opendirSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { isatty } from 'node:tty';
+import { PROT_WRITE } from '../memory/types.js';
+import { E, errnoOf, fail } from './errno.js';
+import { type DirEntry, OpenFile } from './fd-table.js';
+import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+import { guestJoin } from './paths.js';
+import { direntType, encodeStat, encodeStatx } from './stat.js';
+
+const O_ACCMODE = 3;
+const O_APPEND = 0o2000;
+const O_CLOEXEC = 0o2000000;
+/** asm-generic values of the flags some architectures number differently. */
+const GENERIC_OPEN_FLAGS = { directory: 0o200000, nofollow: 0o400000, direct: 0o40000, largefile: 0o100000 };
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_REMOVEDIR = 0x200;
+const AT_EMPTY_PATH = 0x1000;
+const MAX_IO = 16 * 1024 * 1024;
+
+/** Guest open flags → host open flags (the host's numbering for the arch-specific ones). */
+function hostOpenFlags(k: LinuxKernel, flags: number): number {
+  const guest = k.arch.syscalls.openFlags ?? GENERIC_OPEN_FLAGS;
+  const special = guest.directory | guest.nofollow | guest.direct | guest.largefile;
+  let host = flags & ~special & ~O_CLOEXEC;
+  if (flags & guest.directory) host |= constants.O_DIRECTORY;
+  if (flags & guest.nofollow) host |= constants.O_NOFOLLOW;
+  if (flags & guest.direct) host |= constants.O_DIRECT ?? 0;
+  return host;
+}
+
+/** Blocking host I/O that tolerates descriptors the host made non-blocking. */
+function retryingAgain<T>(op: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return op();
+    } catch (error) {
+      if (errnoOf(error) !== E.EAGAIN) throw error;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
+function readInto(
+  k: LinuxKernel,
+  file: OpenFile,
+  addr: number,
+  count: number,
+  position: number | null,
+): number {
+  if (file.kind === 'directory') fail(E.EISDIR);
+  const n0 = Math.min(count, MAX_IO);
+  if (n0 === 0) return 0;
+  if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
+  const buffer = Buffer.alloc(n0);
+  const n = retryingAgain(() => readSync(file.hostFd, buffer, 0, n0, position));
+  k.memory.writeBytes(addr, buffer.subarray(0, n));
+  return n;
+}
+
+function writeFrom(
+  k: LinuxKernel,
+  file: OpenFile,
+  addr: number,
+  count: number,
+  position: number | null,
+): number {
+  const n0 = Math.min(count, MAX_IO);
+  if (n0 === 0) return 0;
+  const bytes = k.memory.readBytes(addr, n0);
+  try {
+    return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
+  } catch (error) {
+    if (errnoOf(error) === E.EPIPE) k.raise(13); // SIGPIPE ends the guest unless ignored
+    throw error;
+  }
+}
+
+function read(k: LinuxKernel, fd: number, addr: number, count: number): number {
+  const file = k.fds.get(fd);
+  if ((file.statusFlags & O_ACCMODE) === 1) fail(E.EBADF);
+  const n = readInto(k, file, addr, count, file.position);
+  if (file.position !== null) file.position += n;
+  return n;
+}
+
+function write(k: LinuxKernel, fd: number, addr: number, count: number): number {
+  const file = k.fds.get(fd);
+  if ((file.statusFlags & O_ACCMODE) === 0) fail(E.EBADF);
+  if (file.position !== null && file.statusFlags & O_APPEND) {
+    const n = writeFrom(k, file, addr, count, null);
+    file.position = Number(fstatSync(file.hostFd).size);
+    return n;
+  }
+  const n = writeFrom(k, file, addr, count, file.position);
+  if (file.position !== null) file.position += n;
+  return n;
+}
+
+function iovecs(k: LinuxKernel, addr: bigint, count: number): [number, number][] {
+  if (count < 0 || count > 1024) fail(E.EINVAL);
+  const out: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    const at = ptr(addr) + i * 16;
+    out.push([Number(k.memory.read64(at)), Number(k.memory.read64(at + 8))]);
+  }
+  return out;
+}
+
+function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
+  const raw = pathAddr === 0n ? '' : k.memory.readCString(ptr(pathAddr), 4096);
+  if (raw === '') {
+    if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
+    if (dirfd === AT_FDCWD) return statSync(k.paths.toHost(k.cwd), { bigint: true });
+    return fstatSync(k.fds.get(dirfd).hostFd, { bigint: true });
+  }
+  const follow = !(flags & AT_SYMLINK_NOFOLLOW);
+  const guest = k.guestPath(dirfd, raw);
+  const host = k.paths.toHost(guest, follow);
+  return follow ? statSync(host, { bigint: true }) : lstatSync(host, { bigint: true });
+}
+
+function listDirectory(file: OpenFile): DirEntry[] {
+  const host = file.hostPath as string;
+  const self = lstatSync(host, { bigint: true });
+  let parentIno = self.ino;
+  try {
+    parentIno = lstatSync(`${host}/..`, { bigint: true }).ino;
+  } catch {}
+  const entries: DirEntry[] = [
+    { ino: self.ino, type: 4, name: '.' },
+    { ino: parentIno, type: 4, name: '..' },
+  ];
+  // opendir keeps the host's readdir order, as the guest would see it natively.
+  const dir = opendirSync(host);
+  try {
+    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      try {
+        const st = lstatSync(`${host}/${d.name}`, { bigint: true });
+        entries.push({ ino: st.ino, type: direntType(Number(st.mode)), name: d.name });
+      } catch {}
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return entries;
+}
+
+function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): number {
+  const file = k.fds.get(fd);
+  if (file.kind !== 'directory') fail(E.ENOTDIR);
+  file.dirEntries ??= listDirectory(file);
+  const out = new Uint8Array(Math.min(count, 1 << 20));
+  const view = new DataView(out.buffer);
+  let used = 0;
+  while (file.dirCursor < file.dirEntries.length) {
+    const entry = file.dirEntries[file.dirCursor];
+    const name = Buffer.from(entry.name, 'utf8');
+    const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
+    if (used + reclen > out.length) {
+      if (used === 0) fail(E.EINVAL);
+      break;
+    }
+    view.setBigUint64(used, entry.ino, true);
+    view.setBigInt64(used + 8, BigInt(file.dirCursor + 1), true);
+    view.setUint16(used + 16, reclen, true);
+    out[used + 18] = entry.type;
+    out.set(name, used + 19);
+    used += reclen;
+    file.dirCursor++;
+  }
+  k.memory.writeBytes(addr, out.subarray(0, used));
+  return used;
+}
+
+function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
+  const guestFlags = k.arch.syscalls.openFlags ?? GENERIC_OPEN_FLAGS;
+  const raw = k.memory.readCString(ptr(pathAddr), 4096);
+  if (raw === '') fail(E.ENOENT);
+  const guest = k.guestPath(dirfd, raw);
+  const host =
+    guest === '/proc/self/exe'
+      ? k.paths.toHost(k.programPath)
+      : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
+  const hostFd = openSync(host, hostOpenFlags(k, flags), mode & ~k.umask);
+  let kind: 'file' | 'directory' | 'stream' = 'stream';
+  try {
+    const st = fstatSync(hostFd);
+    kind = st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'stream';
+  } catch {}
+  const file = new OpenFile(hostFd, guest, host, flags & ~O_CLOEXEC & ~guestFlags.directory, kind, true);
+  return k.fds.install(file, (flags & O_CLOEXEC) !== 0);
+}
+
+function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): number {
+  const file = k.fds.get(fd);
+  if (file.kind === 'directory') {
+    if (whence !== 0 || offset < 0) fail(E.EINVAL);
+    file.dirCursor = offset;
+    return offset;
+  }
+  if (file.position === null) fail(E.ESPIPE);
+  let base: number;
+  if (whence === 0) base = 0;
+  else if (whence === 1) base = file.position;
+  else if (whence === 2) base = Number(fstatSync(file.hostFd).size);
+  else fail(E.EINVAL);
+  const target = base + offset;
+  if (target < 0) fail(E.EINVAL);
+  file.position = target;
+  return target;
+}
+
+function dup(k: LinuxKernel, oldfd: number, newfd: number | null, cloexec: boolean, min = 0): number {
+  const file = k.fds.get(oldfd);
+  if (newfd === null) {
+    const fd = k.fds.install(file, cloexec, min);
+    file.refs++;
+    return fd;
+  }
+  if (newfd === oldfd) return newfd;
+  file.refs++;
+  k.fds.installAt(newfd, file, cloexec);
+  return newfd;
+}
+
+function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
+  const file = k.fds.get(fd);
+  switch (cmd) {
+    case 0: // F_DUPFD
+      return dup(k, fd, null, false, int(arg));
+    case 1030: // F_DUPFD_CLOEXEC
+      return dup(k, fd, null, true, int(arg));
+    case 1: // F_GETFD
+      return k.fds.getCloexec(fd) ? 1 : 0;
+    case 2: // F_SETFD
+      k.fds.setCloexec(fd, (int(arg) & 1) !== 0);
+      return 0;
+    case 3: // F_GETFL
+      return file.statusFlags;
+    case 4: // F_SETFL: only O_APPEND and O_NONBLOCK change
+      file.statusFlags = (file.statusFlags & ~(O_APPEND | 0o4000)) | (int(arg) & (O_APPEND | 0o4000));
+      return 0;
+    default:
+      fail(E.EINVAL);
+  }
+}
+
+function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
+  const file = k.fds.get(fd);
+  const tty = isatty(file.hostFd);
+  switch (request) {
+    case 0x5401: {
+      // TCGETS: only terminals answer; glibc's isatty() relies on ENOTTY for the rest.
+      if (!tty) fail(E.ENOTTY);
+      const termios = new Uint8Array(60);
+      const v = new DataView(termios.buffer);
+      v.setUint32(0, 0o2400, true); // ICRNL | IXON
+      v.setUint32(4, 0o5, true); // OPOST | ONLCR
+      v.setUint32(8, 0o277, true); // CS8 | CREAD | B38400
+      v.setUint32(12, 0o105073, true); // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+      k.memory.writeBytes(ptr(arg), termios);
+      return 0;
+    }
+    case 0x5413: {
+      // TIOCGWINSZ
+      if (!tty) fail(E.ENOTTY);
+      const ws = new Uint16Array([process.stdout.rows || 24, process.stdout.columns || 80, 0, 0]);
+      k.memory.writeBytes(ptr(arg), new Uint8Array(ws.buffer));
+      return 0;
+    }
+    default:
+      fail(tty ? E.EINVAL : E.ENOTTY);
+  }
+}
+
+function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number, size: number): number {
+  if (size <= 0) fail(E.EINVAL);
+  const raw = k.memory.readCString(ptr(pathAddr), 4096);
+  const guest = k.guestPath(dirfd, raw);
+  let target: string;
+  if (guest === '/proc/self/exe') target = k.programPath;
+  else target = readlinkSync(k.paths.toHost(guest, false), 'utf8');
+  const bytes = Buffer.from(target, 'utf8').subarray(0, size);
+  k.memory.writeBytes(buf, bytes);
+  return bytes.length;
+}
+
+/** Registers the file-system and descriptor system calls. */
+export function registerFileSyscalls(k: LinuxKernel): void {
+  k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
+  k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
+  k.register(SYS.readv, (k, a) => {
+    let total = 0;
+    for (const [base, len] of iovecs(k, a[1], int(a[2]))) {
+      const n = read(k, int(a[0]), base, len);
+      total += n;
+      if (n < len) break;
+    }
+    return total;
+  });
+  k.register(SYS.writev, (k, a) => {
+    let total = 0;
+    for (const [base, len] of iovecs(k, a[1], int(a[2]))) {
+      const n = write(k, int(a[0]), base, len);
+      total += n;
+      if (n < len) break;
+    }
+    return total;
+  });
+  k.register(SYS.pread64, (k, a) => {
+    const file = k.fds.get(int(a[0]));
+    if (file.position === null) fail(E.ESPIPE);
+    return readInto(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
+  });
+  k.register(SYS.pwrite64, (k, a) => {
+    const file = k.fds.get(int(a[0]));
+    if (file.position === null) fail(E.ESPIPE);
+    return writeFrom(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
+  });
+  k.register(SYS.openat, (k, a) => openat(k, int(a[0]), a[1], int(a[2]), int(a[3])));
+  k.register(SYS.close, (k, a) => {
+    k.fds.close(int(a[0]));
+    return 0;
+  });
+  k.register(SYS.lseek, (k, a) => lseek(k, int(a[0]), long(a[1]), int(a[2])));
+  k.register(SYS.getdents64, (k, a) => getdents64(k, int(a[0]), ptr(a[1]), ptr(a[2])));
+  k.register(SYS.fstat, (k, a) => {
+    k.memory.writeBytes(ptr(a[1]), encodeStat(fstatSync(k.fds.get(int(a[0])).hostFd, { bigint: true })));
+    return 0;
+  });
+  k.register(SYS.newfstatat, (k, a) => {
+    k.memory.writeBytes(ptr(a[2]), encodeStat(statOf(k, int(a[0]), a[1], int(a[3]))));
+    return 0;
+  });
+  k.register(SYS.statx, (k, a) => {
+    k.memory.writeBytes(ptr(a[4]), encodeStatx(statOf(k, int(a[0]), a[1], int(a[2]))));
+    return 0;
+  });
+  k.register(SYS.readlinkat, (k, a) => readlinkat(k, int(a[0]), a[1], ptr(a[2]), int(a[3])));
+  k.register(SYS.faccessat, (k, a) => {
+    accessSync(k.hostPath(int(a[0]), a[1]).host, int(a[2]) & 7);
+    return 0;
+  });
+  k.register(SYS.faccessat2, (k, a) => {
+    accessSync(k.hostPath(int(a[0]), a[1], !(int(a[3]) & AT_SYMLINK_NOFOLLOW)).host, int(a[2]) & 7);
+    return 0;
+  });
+  k.register(SYS.mkdirat, (k, a) => {
+    mkdirSync(k.hostPath(int(a[0]), a[1], false).host, int(a[2]) & ~k.umask & 0o7777);
+    return 0;
+  });
+  k.register(SYS.unlinkat, (k, a) => {
+    const { host } = k.hostPath(int(a[0]), a[1], false);
+    if (int(a[2]) & AT_REMOVEDIR) rmdirSync(host);
+    else unlinkSync(host);
+    return 0;
+  });
+  k.register(SYS.renameat, (k, a) => {
+    renameSync(k.hostPath(int(a[0]), a[1], false).host, k.hostPath(int(a[2]), a[3], false).host);
+    return 0;
+  });
+  k.register(SYS.renameat2, (k, a) => {
+    if (int(a[4]) !== 0) fail(E.EINVAL);
+    renameSync(k.hostPath(int(a[0]), a[1], false).host, k.hostPath(int(a[2]), a[3], false).host);
+    return 0;
+  });
+  k.register(SYS.ftruncate, (k, a) => {
+    ftruncateSync(k.fds.get(int(a[0])).hostFd, long(a[1]));
+    return 0;
+  });
+  k.register(SYS.fsync, (k, a) => {
+    fsyncSync(k.fds.get(int(a[0])).hostFd);
+    return 0;
+  });
+  k.register(SYS.fdatasync, (k, a) => {
+    fsyncSync(k.fds.get(int(a[0])).hostFd);
+    return 0;
+  });
+  k.register(SYS.getcwd, (k, a) => {
+    const bytes = Buffer.from(`${k.cwd}\0`, 'utf8');
+    if (ptr(a[1]) < bytes.length) fail(E.ERANGE);
+    k.memory.writeBytes(ptr(a[0]), bytes);
+    return bytes.length;
+  });
+  k.register(SYS.chdir, (k, a) => {
+    const { guest, host } = k.hostPath(AT_FDCWD, a[0]);
+    if (!statSync(host).isDirectory()) fail(E.ENOTDIR);
+    k.cwd = guest;
+    return 0;
+  });
+  k.register(SYS.fchdir, (k, a) => {
+    const file = k.fds.get(int(a[0]));
+    if (file.kind !== 'directory' || file.guestPath === null) fail(E.ENOTDIR);
+    k.cwd = guestJoin('/', file.guestPath);
+    return 0;
+  });
+  k.register(SYS.dup, (k, a) => dup(k, int(a[0]), null, false));
+  k.register(SYS.dup3, (k, a) => {
+    if (int(a[0]) === int(a[1])) fail(E.EINVAL);
+    k.fds.get(int(a[0]));
+    return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
+  });
+  k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
+  k.register(SYS.ioctl, (k, a) => ioctl(k, int(a[0]), int(a[1]), a[2]));
+  k.register(SYS.umask, (k, a) => {
+    const old = k.umask;
+    k.umask = int(a[0]) & 0o777;
+    return old;
+  });
+}

@@ -1,0 +1,113 @@
+import { readSync } from 'node:fs';
+import { OutOfMemoryError } from '../memory/paged-memory.js';
+import { PROT_WRITE } from '../memory/types.js';
+import { E, fail } from './errno.js';
+import { int, type LinuxKernel, long, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+
+const PAGE = 4096;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+const MAP_FIXED_NOREPLACE = 0x100000;
+const MREMAP_MAYMOVE = 1;
+const MREMAP_FIXED = 2;
+const MADV_DONTNEED = 4;
+
+function withMemory<T>(op: () => T): T {
+  try {
+    return op();
+  } catch (error) {
+    if (error instanceof OutOfMemoryError) fail(E.ENOMEM);
+    if (error instanceof RangeError) fail(E.EINVAL);
+    throw error;
+  }
+}
+
+function mmap(
+  k: LinuxKernel,
+  addr: number,
+  length: number,
+  prot: number,
+  flags: number,
+  fd: number,
+  offset: number,
+): number {
+  if (length <= 0 || offset % PAGE !== 0) fail(E.EINVAL);
+  const size = Math.ceil(length / PAGE) * PAGE;
+  const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  if (fixed && addr % PAGE !== 0) fail(E.EINVAL);
+  if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED)) {
+    for (let p = addr; p < addr + size; p += PAGE) if (k.memory.isMapped(p, 1)) fail(E.EEXIST);
+  }
+  const file = flags & MAP_ANONYMOUS ? null : k.fds.get(fd);
+  const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
+  if (file) {
+    // A private copy of the file's bytes (shared file mappings are not written back).
+    const buffer = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(file.hostFd, buffer, got, length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    k.memory.poke(at, buffer.subarray(0, got));
+  }
+  k.memory.protect(at, size, prot);
+  return at;
+}
+
+function mremap(k: LinuxKernel, old: number, oldSize: number, newSize: number, flags: number): number {
+  if (old % PAGE !== 0 || newSize <= 0) fail(E.EINVAL);
+  if (flags & MREMAP_FIXED) fail(E.EINVAL);
+  const oldLen = Math.ceil(oldSize / PAGE) * PAGE;
+  const newLen = Math.ceil(newSize / PAGE) * PAGE;
+  if (!k.memory.isMapped(old, oldLen)) fail(E.EFAULT);
+  if (newLen <= oldLen) {
+    if (newLen < oldLen) k.memory.unmap(old + newLen, oldLen - newLen);
+    return old;
+  }
+  const prot = k.memory.protectionAt(old);
+  let free = true;
+  for (let p = old + oldLen; p < old + newLen; p += PAGE) if (k.memory.isMapped(p, 1)) free = false;
+  if (free && old + newLen <= 2 ** 32) {
+    withMemory(() => k.memory.map(old + oldLen, newLen - oldLen, prot, true));
+    return old;
+  }
+  if (!(flags & MREMAP_MAYMOVE)) fail(E.ENOMEM);
+  const at = withMemory(() => k.memory.map(0, newLen, prot | PROT_WRITE, false));
+  // Copy page by page so read-protected pages move too.
+  for (let p = 0; p < oldLen; p += PAGE) {
+    k.memory.protect(old + p, PAGE, prot | 1);
+    k.memory.poke(at + p, k.memory.readBytes(old + p, PAGE));
+  }
+  k.memory.protect(at, newLen, prot);
+  k.memory.unmap(old, oldLen);
+  return at;
+}
+
+/** Registers brk, mmap and friends over the paged guest memory. */
+export function registerMemorySyscalls(k: LinuxKernel): void {
+  k.register(SYS.brk, (k, a) => k.memory.brk(ptr(a[0])));
+  k.register(SYS.mmap, (k, a) => mmap(k, ptr(a[0]), ptr(a[1]), int(a[2]), int(a[3]), int(a[4]), long(a[5])));
+  k.register(SYS.munmap, (k, a) => {
+    if (ptr(a[0]) % PAGE !== 0 || ptr(a[1]) === 0) fail(E.EINVAL);
+    k.memory.unmap(ptr(a[0]), ptr(a[1]));
+    return 0;
+  });
+  k.register(SYS.mprotect, (k, a) => {
+    if (ptr(a[0]) % PAGE !== 0) fail(E.EINVAL);
+    if (!k.memory.protect(ptr(a[0]), ptr(a[1]), int(a[2]))) fail(E.ENOMEM);
+    return 0;
+  });
+  k.register(SYS.mremap, (k, a) => mremap(k, ptr(a[0]), ptr(a[1]), ptr(a[2]), int(a[3])));
+  k.register(SYS.madvise, (k, a) => {
+    if (int(a[2]) === MADV_DONTNEED && k.memory.isMapped(ptr(a[0]), ptr(a[1]))) {
+      // Private anonymous pages read back as zero after MADV_DONTNEED.
+      k.memory.poke(ptr(a[0]), new Uint8Array(ptr(a[1])));
+    }
+    return 0;
+  });
+  k.register(SYS.msync, () => 0);
+  k.register(SYS.mlock, () => 0);
+  k.register(SYS.munlock, () => 0);
+}

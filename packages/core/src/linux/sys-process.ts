@@ -1,0 +1,137 @@
+import { hostname, release, version } from 'node:os';
+import { E, fail } from './errno.js';
+import { GuestExit, int, type LinuxKernel, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+
+const RLIM_INFINITY = 0xffffffffffffffffn;
+
+function rlimit(resource: number): [bigint, bigint] {
+  switch (resource) {
+    case 3: // RLIMIT_STACK
+      return [8n * 1024n * 1024n, RLIM_INFINITY];
+    case 7: // RLIMIT_NOFILE
+      return [1024n, 4096n];
+    default:
+      return [RLIM_INFINITY, RLIM_INFINITY];
+  }
+}
+
+function utsname(k: LinuxKernel): Uint8Array {
+  const out = new Uint8Array(65 * 6);
+  const fields = ['Linux', hostname(), release(), version(), k.arch.name, '(none)'];
+  fields.forEach((f, i) => {
+    out.set(Buffer.from(f, 'utf8').subarray(0, 64), i * 65);
+  });
+  return out;
+}
+
+function isSelf(pid: number): boolean {
+  return pid === process.pid || pid === 0 || pid === -process.pid;
+}
+
+/** Registers process identity, exit, signal bookkeeping and limits. */
+export function registerProcessSyscalls(k: LinuxKernel): void {
+  k.register(SYS.exit, (_k, a) => {
+    throw new GuestExit(int(a[0]) & 0xff);
+  });
+  k.register(SYS.exit_group, (_k, a) => {
+    throw new GuestExit(int(a[0]) & 0xff);
+  });
+  k.register(SYS.getpid, () => process.pid);
+  k.register(SYS.gettid, () => process.pid);
+  k.register(SYS.getppid, () => process.ppid);
+  k.register(SYS.getuid, () => process.getuid?.() ?? 0);
+  k.register(SYS.geteuid, () => process.geteuid?.() ?? 0);
+  k.register(SYS.getgid, () => process.getgid?.() ?? 0);
+  k.register(SYS.getegid, () => process.getegid?.() ?? 0);
+  k.register(SYS.getpgid, () => process.pid);
+  k.register(SYS.getsid, () => process.pid);
+  k.register(SYS.set_tid_address, () => process.pid);
+  k.register(SYS.set_robust_list, () => 0);
+  k.register(SYS.uname, (k, a) => {
+    k.memory.writeBytes(ptr(a[0]), utsname(k));
+    return 0;
+  });
+  k.register(SYS.prlimit64, (k, a) => {
+    if (int(a[0]) !== 0 && int(a[0]) !== process.pid) fail(E.ESRCH);
+    if (a[3] !== 0n) {
+      const [cur, max] = rlimit(int(a[1]));
+      k.memory.write64(ptr(a[3]), cur);
+      k.memory.write64(ptr(a[3]) + 8, max);
+    }
+    return 0;
+  });
+  k.register(SYS.getrlimit, (k, a) => {
+    const [cur, max] = rlimit(int(a[0]));
+    k.memory.write64(ptr(a[1]), cur);
+    k.memory.write64(ptr(a[1]) + 8, max);
+    return 0;
+  });
+  k.register(SYS.setrlimit, () => 0);
+  k.register(SYS.rt_sigaction, (k, a) => {
+    const signo = int(a[0]);
+    if (signo < 1 || signo > 64 || signo === 9 || signo === 19) fail(E.EINVAL);
+    const size = k.arch.syscalls.sigactionSize ?? 24;
+    if (a[2] !== 0n) k.memory.writeBytes(ptr(a[2]), k.sigactions.get(signo) ?? new Uint8Array(size));
+    if (a[1] !== 0n) k.sigactions.set(signo, k.memory.readBytes(ptr(a[1]), size));
+    return 0;
+  });
+  k.register(SYS.rt_sigprocmask, (k, a) => {
+    const how = int(a[0]);
+    if (a[2] !== 0n) k.memory.write64(ptr(a[2]), k.sigmask);
+    if (a[1] !== 0n) {
+      const set = k.memory.read64(ptr(a[1]));
+      if (how === 0) k.sigmask |= set;
+      else if (how === 1) k.sigmask &= ~set;
+      else if (how === 2) k.sigmask = set;
+      else fail(E.EINVAL);
+    }
+    return 0;
+  });
+  k.register(SYS.sigaltstack, (k, a) => {
+    if (a[1] !== 0n) {
+      const old = new Uint8Array(24);
+      new DataView(old.buffer).setInt32(8, 2, true); // SS_DISABLE
+      k.memory.writeBytes(ptr(a[1]), old);
+    }
+    return 0;
+  });
+  k.register(SYS.kill, (k, a) => {
+    const pid = int(a[0]);
+    const sig = int(a[1]);
+    if (!isSelf(pid) && pid !== -1) fail(E.EPERM);
+    if (sig !== 0) k.raise(sig);
+    return 0;
+  });
+  k.register(SYS.tkill, (k, a) => {
+    if (int(a[0]) !== process.pid) fail(E.ESRCH);
+    if (int(a[1]) !== 0) k.raise(int(a[1]));
+    return 0;
+  });
+  k.register(SYS.tgkill, (k, a) => {
+    if (int(a[0]) !== process.pid || int(a[1]) !== process.pid) fail(E.ESRCH);
+    if (int(a[2]) !== 0) k.raise(int(a[2]));
+    return 0;
+  });
+  k.register(SYS.futex, (k, a) => {
+    // One thread: a wait can only succeed if the value already changed; wakes wake nobody.
+    const op = int(a[1]) & 0x7f;
+    if (op === 0 || op === 9) {
+      if (k.memory.read32(ptr(a[0])) !== int(a[2]) >>> 0) fail(E.EAGAIN);
+      fail(a[3] !== 0n ? E.ETIMEDOUT : E.EAGAIN);
+    }
+    if (op === 1 || op === 10) return 0;
+    fail(E.ENOSYS);
+  });
+  k.register(SYS.sched_yield, () => 0);
+  k.register(SYS.sched_getaffinity, (k, a) => {
+    const size = Math.min(ptr(a[1]), 128);
+    if (size < 8) fail(E.EINVAL);
+    const mask = new Uint8Array(size);
+    mask[0] = 1;
+    k.memory.writeBytes(ptr(a[2]), mask);
+    return size;
+  });
+  k.register(SYS.prctl, () => 0);
+  k.register(SYS.membarrier, () => 0);
+}

@@ -1,0 +1,180 @@
+import type { Architecture, CodeReader } from './arch.js';
+import { Cpu } from './cpu/cpu.js';
+import { EXIT_SYSCALL } from './exec/exit-kind.js';
+import { compileBlock } from './exec/js-compiler.js';
+import { interpretBlock } from './exec/reference-interpreter.js';
+import type { IrBlock } from './ir/types.js';
+import { GuestExit, type LinuxKernel } from './linux/kernel.js';
+import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
+import { GuestFault, GuestSignal } from './signals.js';
+
+/** Which IR backend runs blocks: the plain reference interpreter or blocks compiled to JS. */
+export type Executor = 'reference' | 'compiled';
+
+/** The emulator itself failed (a lifter or backend bug), as opposed to the guest misbehaving. */
+export class EmulatorError extends Error {
+  readonly code = 'EMULATOR_BUG';
+  readonly exitCode = 125;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmulatorError';
+  }
+}
+
+/** The guest ran longer than the caller allowed. */
+export class GuestTimeoutError extends Error {
+  readonly code = 'GUEST_TIMEOUT';
+  readonly exitCode = 124;
+  constructor(ms: number) {
+    super(`the guest did not finish within ${ms} ms`);
+    this.name = 'GuestTimeoutError';
+  }
+}
+
+export interface MachineOptions extends PagedMemoryOptions {
+  readonly executor?: Executor;
+}
+
+export interface MachineExit {
+  /** Exit status as a shell reports it: the guest's status, or 128 + signal number. */
+  readonly exitCode: number;
+  /** Signal that ended the guest, if any (e.g. "SIGSEGV"). */
+  readonly signal?: string;
+  /** One line describing a fatal signal: what happened, the fault address or encoding, and the PC. */
+  readonly report?: string;
+}
+
+interface CachedBlock {
+  readonly run: (cpu: Cpu, memory: PagedMemory) => number;
+  readonly instructionCount: number;
+  readonly firstPage: number;
+  readonly lastPage: number;
+}
+
+const PAGE_SHIFT = 12;
+
+/**
+ * One emulated CPU with its memory and translated-block cache. Blocks are lifted once per guest
+ * PC and cached; writing to or unmapping a page that holds lifted code drops its blocks.
+ */
+export class Machine {
+  readonly memory: PagedMemory;
+  readonly cpu: Cpu;
+  readonly executor: Executor;
+  /** Guest instructions executed so far (counted per block entered). */
+  instructions = 0;
+  private readonly blocks = new Map<number, CachedBlock>();
+  private readonly blocksByPage = new Map<number, number[]>();
+  private readonly code: CodeReader;
+
+  constructor(
+    readonly arch: Architecture,
+    options: MachineOptions = {},
+  ) {
+    this.memory = new PagedMemory(options);
+    this.executor = options.executor ?? 'compiled';
+    this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
+    this.memory.onGrow(() => this.cpu.refreshViews());
+    this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
+    this.code = { fetch32: (pc) => this.memory.fetch32(pc), canFetch: (pc) => this.memory.canFetch(pc) };
+  }
+
+  /** Lifts the block at `pc` without running it (for tests and tools). */
+  lift(pc: bigint): IrBlock {
+    return this.arch.lift(this.code, pc);
+  }
+
+  private translate(pc: bigint): CachedBlock {
+    let block: IrBlock;
+    try {
+      block = this.arch.lift(this.code, pc);
+    } catch (error) {
+      if (error instanceof GuestSignal) {
+        error.pc ??= pc;
+        throw error;
+      }
+      throw new EmulatorError(
+        `lifting the block at 0x${pc.toString(16)} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const run =
+      this.executor === 'reference'
+        ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
+        : compileBlock(block, this.arch.registers, this.cpu.scratch);
+    const firstPage = Number(pc >> BigInt(PAGE_SHIFT));
+    const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
+    const cached: CachedBlock = { run, instructionCount: block.instructionCount, firstPage, lastPage };
+    const key = Number(pc);
+    this.blocks.set(key, cached);
+    for (let p = firstPage; p <= lastPage; p++) {
+      const list = this.blocksByPage.get(p);
+      if (list) list.push(key);
+      else this.blocksByPage.set(p, [key]);
+    }
+    return cached;
+  }
+
+  private invalidate(firstPage: number, count: number): void {
+    for (let p = firstPage; p < firstPage + count; p++) {
+      const keys = this.blocksByPage.get(p);
+      if (!keys) continue;
+      this.blocksByPage.delete(p);
+      for (const key of keys) this.blocks.delete(key);
+    }
+  }
+
+  /** Number of blocks currently cached. */
+  get cachedBlocks(): number {
+    return this.blocks.size;
+  }
+
+  /**
+   * Runs from the current PC until the guest exits or dies. System calls go to `kernel`.
+   * Guest deaths are results; emulator failures throw EmulatorError.
+   */
+  run(kernel: LinuxKernel, options: { timeoutMs?: number } = {}): MachineExit {
+    const cpu = this.cpu;
+    const memory = this.memory;
+    const pcSlot = this.arch.registers.pc;
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
+    let budget = 0;
+    try {
+      for (;;) {
+        const r32 = cpu.regs32;
+        const lo = r32[pcSlot * 2] >>> 0;
+        let block = r32[pcSlot * 2 + 1] === 0 ? this.blocks.get(lo) : undefined;
+        if (block === undefined) block = this.translate(cpu.regs[pcSlot]);
+        this.instructions += block.instructionCount;
+        if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
+        if (++budget >= 65536) {
+          budget = 0;
+          if (Date.now() > deadline) throw new GuestTimeoutError(options.timeoutMs as number);
+        }
+      }
+    } catch (error) {
+      if (error instanceof GuestExit) return { exitCode: error.status };
+      if (error instanceof GuestSignal) return deathBy(error);
+      if (error instanceof EmulatorError || error instanceof GuestTimeoutError) throw error;
+      const pc = cpu.regs[pcSlot];
+      throw new EmulatorError(`internal error near pc 0x${pc.toString(16)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function deathBy(signal: GuestSignal): MachineExit {
+  const at = signal.pc === null ? '' : ` at pc 0x${signal.pc.toString(16)}`;
+  const what =
+    signal instanceof GuestFault
+      ? `fault address 0x${signal.address.toString(16)} (${signal.access})`
+      : signal.detail;
+  return {
+    exitCode: 128 + signal.signo,
+    signal: signal.signal,
+    report: `guest terminated by ${signal.signal}: ${what}${at}`,
+  };
+}

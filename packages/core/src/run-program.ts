@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Architecture } from './arch.js';
+import { LinuxKernel } from './linux/kernel.js';
+import { registerFileSyscalls } from './linux/sys-files.js';
+import { registerMemorySyscalls } from './linux/sys-memory.js';
+import { registerProcessSyscalls } from './linux/sys-process.js';
+import { registerTimeSyscalls } from './linux/sys-time.js';
+import { parseElf } from './loader/elf.js';
+import { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';
+import { AT, buildInitialStack } from './loader/stack.js';
+import { type Executor, Machine, type MachineExit } from './machine.js';
+
+/** The program (or its interpreter) could not be read. */
+export class ProgramNotFoundError extends Error {
+  readonly code = 'PROGRAM_NOT_FOUND';
+  readonly exitCode = 127;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`cannot run ${path}: ${reason}`);
+    this.name = 'ProgramNotFoundError';
+  }
+}
+
+export interface RunProgramOptions {
+  readonly arch: Architecture;
+  /** Host path of the program file. */
+  readonly path: string;
+  /** The argv the guest sees (argv[0] included). Default: [path]. */
+  readonly argv?: readonly string[];
+  /** Environment as NAME=value strings. Default: none. */
+  readonly env?: readonly string[];
+  /** Directory used as the guest's "/" for every path it opens (like `qemu -L`). */
+  readonly sysroot?: string;
+  /** The guest's working directory (a guest path). Default: the host's cwd (or "/" with a sysroot). */
+  readonly cwd?: string;
+  /** Host descriptors for the guest's 0, 1, 2. Default: this process's. */
+  readonly stdin?: number;
+  readonly stdout?: number;
+  readonly stderr?: number;
+  /** Receives a line per system call (and unknown ones once); library code never prints. */
+  readonly strace?: (line: string) => void;
+  /** AT_FLAGS in the guest's auxiliary vector. Default 0. */
+  readonly atFlags?: number;
+  readonly executor?: Executor;
+  /** Stop the guest after this many milliseconds (throws GuestTimeoutError). */
+  readonly timeoutMs?: number;
+}
+
+export interface RunResult extends MachineExit {
+  /** Guest instructions executed. */
+  readonly instructions: number;
+}
+
+function readProgram(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ProgramNotFoundError(path, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
+}
+
+function envToStrings(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+}
+
+/** Prepares a process image (ELF, interpreter, stack, registers) in a fresh machine. */
+export function prepareProgram(options: RunProgramOptions): { machine: Machine; kernel: LinuxKernel } {
+  const { arch } = options;
+  const programPath = resolve(options.path);
+  const image = parseElf(readProgram(options.path), arch.elfMachine, options.path);
+  const machine = new Machine(arch, { executor: options.executor });
+  const memory = machine.memory;
+  const sysroot = options.sysroot ? resolve(options.sysroot) : null;
+
+  const main = loadImage(memory, image, PIE_BASE, options.path);
+  memory.setBrkBase(Math.ceil(main.end / 4096) * 4096);
+  let interp: LoadedImage | null = null;
+  const kernel = new LinuxKernel({
+    memory,
+    arch,
+    sysroot,
+    cwd: options.cwd ?? (sysroot ? '/' : process.cwd()),
+    stdio: [options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2],
+    programPath,
+    trace: options.strace ?? null,
+  });
+  if (image.interpreter !== null) {
+    let interpHost: string;
+    try {
+      interpHost = kernel.paths.toHost(image.interpreter);
+    } catch {
+      throw new ProgramNotFoundError(image.interpreter, 'too many symbolic links');
+    }
+    const interpImage = parseElf(readProgram(interpHost), arch.elfMachine, image.interpreter);
+    interp = loadImage(memory, interpImage, null, image.interpreter);
+  }
+  registerFileSyscalls(kernel);
+  registerMemorySyscalls(kernel);
+  registerProcessSyscalls(kernel);
+  registerTimeSyscalls(kernel);
+
+  const argv = options.argv ?? [options.path];
+  const uid = BigInt(process.getuid?.() ?? 0);
+  const gid = BigInt(process.getgid?.() ?? 0);
+  const stack = buildInitialStack(memory, {
+    argv,
+    env: options.env ?? [],
+    execfn: options.path,
+    platform: arch.platform,
+    random: randomBytes(16),
+    alignment: arch.stackAlignment,
+    auxv: [
+      [AT.HWCAP, arch.hwcap],
+      [AT.PAGESZ, BigInt(arch.pageSize)],
+      [AT.CLKTCK, 100n],
+      [AT.PHDR, BigInt(main.phdr)],
+      [AT.PHENT, 56n],
+      [AT.PHNUM, BigInt(image.phnum)],
+      [AT.BASE, BigInt(interp?.bias ?? 0)],
+      [AT.FLAGS, BigInt(options.atFlags ?? 0)],
+      [AT.ENTRY, BigInt(main.entry)],
+      [AT.UID, uid],
+      [AT.EUID, BigInt(process.geteuid?.() ?? 0)],
+      [AT.GID, gid],
+      [AT.EGID, BigInt(process.getegid?.() ?? 0)],
+      [AT.SECURE, 0n],
+      [AT.HWCAP2, arch.hwcap2],
+    ],
+  });
+  const cpu = machine.cpu;
+  cpu.regs.fill(0n);
+  const entry = BigInt(interp?.entry ?? main.entry);
+  cpu.regs[arch.registers.pc] = entry;
+  cpu.regs[arch.registers.sp] = BigInt(stack.sp);
+  arch.startProcess?.(cpu, { entry, stackPointer: BigInt(stack.sp) });
+  return { machine, kernel };
+}
+
+/**
+ * Runs a Linux program of architecture `arch` to completion, like `qemu-<arch> PROGRAM ARGS`.
+ * Returns the exit status (128 + signal for a fatal signal, with a one-line report); throws
+ * typed errors for files that cannot be run (ElfError, ProgramNotFoundError) and for emulator
+ * failures (EmulatorError).
+ */
+export function runProgram(options: RunProgramOptions): RunResult {
+  const { machine, kernel } = prepareProgram(options);
+  try {
+    const exit = machine.run(kernel, { timeoutMs: options.timeoutMs });
+    return { ...exit, instructions: machine.instructions };
+  } finally {
+    kernel.fds.closeAll();
+  }
+}
+
+export { envToStrings };
