@@ -1,0 +1,155 @@
+import type { Cpu } from '@arm64kit/core';
+import type { Fields } from '../decode/table.js';
+import type { LiftContext } from '../lift/context.js';
+import { type A64Form, form } from '../lift/form.js';
+import { faddsub32, faddsub64, fdiv32, fdiv64, fmul32, fmul64, fmuladd32, fmuladd64, fsqrt32, fsqrt64 } from './arith.js';
+import { fminmax32, fminmax64 } from './compare.js';
+import { Rounding, fpcrRounding } from './control.js';
+import { fcvt, frint } from './convert.js';
+import { clearAbove, envOf, laneIndex } from './cpu-env.js';
+
+/**
+ * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
+ * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB). Each lifts to one helper
+ * call with the register numbers bound in a closure. Half precision arithmetic (FEAT_FP16) is not
+ * advertised, so ftype 11 is undefined here, as on an Armv8.0 core.
+ */
+
+/** ftype: 00 single, 01 double. */
+function sizeOfType(t: number): 32 | 64 | undefined {
+  return t === 0 ? 32 : t === 1 ? 64 : undefined;
+}
+
+type Op2 = (cpu: Cpu, d: number, n: number, m: number) => void;
+
+function op2(size: 32 | 64, opcode: number): Op2 | undefined {
+  const s64 = size === 64;
+  switch (opcode) {
+    case 0:
+      return (cpu, d, n, m) => (s64 ? fmul64 : fmul32)(cpu, envOf(cpu), d, n, m);
+    case 1:
+      return (cpu, d, n, m) => (s64 ? fdiv64 : fdiv32)(cpu, envOf(cpu), d, n, m);
+    case 2:
+      return (cpu, d, n, m) => (s64 ? faddsub64 : faddsub32)(cpu, envOf(cpu), d, n, m, false);
+    case 3:
+      return (cpu, d, n, m) => (s64 ? faddsub64 : faddsub32)(cpu, envOf(cpu), d, n, m, true);
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+      return (cpu, d, n, m) => (s64 ? fminmax64 : fminmax32)(cpu, envOf(cpu), d, n, m, opcode - 4);
+    case 8: // FNMUL = FPNeg(FPMul(n, m)); FPNeg flips NaNs too
+      return (cpu, d, n, m) => {
+        (s64 ? fmul64 : fmul32)(cpu, envOf(cpu), d, n, m);
+        cpu.regs32[s64 ? 2 * d + 1 : d] ^= 0x80000000;
+      };
+    default:
+      return undefined;
+  }
+}
+
+function liftDp2(f: Fields, c: LiftContext): boolean {
+  const size = sizeOfType(f.t);
+  if (size === undefined) return false;
+  const fn = op2(size, f.o);
+  if (!fn) return false;
+  const d = laneIndex(size, f.d);
+  const n = laneIndex(size, f.n);
+  const m = laneIndex(size, f.m);
+  const rd = f.d;
+  c.b.callHelper((cpu: Cpu) => {
+    fn(cpu, d, n, m);
+    clearAbove(cpu, size, rd);
+  });
+  return true;
+}
+
+function liftDp3(f: Fields, c: LiftContext): boolean {
+  const size = sizeOfType(f.t);
+  if (size === undefined) return false;
+  const d = laneIndex(size, f.d);
+  const n = laneIndex(size, f.n);
+  const m = laneIndex(size, f.m);
+  const a = laneIndex(size, f.a);
+  // o1:o0 = 00 FMADD, 01 FMSUB, 10 FNMADD, 11 FNMSUB
+  const negA = f.p === 1;
+  const negN = f.p !== f.q;
+  const rd = f.d;
+  const fn = size === 64 ? fmuladd64 : fmuladd32;
+  c.b.callHelper((cpu: Cpu) => {
+    fn(cpu, envOf(cpu), d, a, n, m, negA, negN);
+    clearAbove(cpu, size, rd);
+  });
+  return true;
+}
+
+const FRINT_MODES: (Rounding | 'fpcr' | undefined)[] = [
+  Rounding.TiesEven, // 1000 FRINTN
+  Rounding.PosInf, // 1001 FRINTP
+  Rounding.NegInf, // 1010 FRINTM
+  Rounding.Zero, // 1011 FRINTZ
+  Rounding.TiesAway, // 1100 FRINTA
+  undefined,
+  'fpcr', // 1110 FRINTX
+  'fpcr', // 1111 FRINTI
+];
+
+function liftDp1(f: Fields, c: LiftContext): boolean {
+  const size = f.t === 0 ? 32 : f.t === 1 ? 64 : f.t === 3 ? 16 : undefined;
+  if (size === undefined) return false;
+  const op = f.o;
+  const rd = f.d;
+  const rn = f.n;
+  if (op >= 4 && op <= 7) {
+    // FCVT to another precision: opc (bits 1:0 of opcode) = 00 single, 01 double, 11 half
+    const to = op === 4 ? 32 : op === 5 ? 64 : op === 7 ? 16 : undefined;
+    if (to === undefined || to === size) return false;
+    const d = laneIndex(to, rd);
+    const n = laneIndex(size, rn);
+    c.b.callHelper((cpu: Cpu) => {
+      fcvt(cpu, envOf(cpu), to, d, size, n);
+      clearAbove(cpu, to, rd);
+    });
+    return true;
+  }
+  if (size === 16) return false;
+  if (op <= 2) {
+    // FMOV (register), FABS, FNEG: bit operations on the low lane, the rest of Vd cleared.
+    const b = c.b;
+    let v = c.vlo(rn);
+    if (size === 32) v = b.and(v, 0xffffffffn);
+    const sign = size === 64 ? 1n << 63n : 1n << 31n;
+    if (op === 1) v = b.and(v, ~sign & 0xffffffffffffffffn);
+    else if (op === 2) v = b.xor(v, sign);
+    c.setV(rd, v, 0n);
+    return true;
+  }
+  const d = laneIndex(size, rd);
+  const n = laneIndex(size, rn);
+  if (op === 3) {
+    const fn = size === 64 ? fsqrt64 : fsqrt32;
+    c.b.callHelper((cpu: Cpu) => {
+      fn(cpu, envOf(cpu), d, n);
+      clearAbove(cpu, size, rd);
+    });
+    return true;
+  }
+  if (op >= 8 && op <= 15) {
+    const mode = FRINT_MODES[op - 8];
+    if (mode === undefined) return false;
+    const exact = op === 14;
+    c.b.callHelper((cpu: Cpu) => {
+      const env = envOf(cpu);
+      frint(cpu, env, size, d, n, mode === 'fpcr' ? fpcrRounding(env.fpcr) : mode, exact);
+      clearAbove(cpu, size, rd);
+    });
+    return true;
+  }
+  return false;
+}
+
+export const fpArithForms: readonly A64Form[] = [
+  form('FP_dp2', '000 11110 tt 1 mmmmm oooo 10 nnnnn ddddd', liftDp2),
+  form('FP_dp3', '000 11111 tt p mmmmm q aaaaa nnnnn ddddd', liftDp3),
+  form('FP_dp1', '000 11110 tt 1 00 oooo 10000 nnnnn ddddd', liftDp1),
+];

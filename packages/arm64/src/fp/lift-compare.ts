@@ -1,0 +1,61 @@
+import type { Cpu } from '@arm64kit/core';
+import type { Fields } from '../decode/table.js';
+import type { LiftContext } from '../lift/context.js';
+import { type A64Form, form } from '../lift/form.js';
+import { fcmp32, fcmp64 } from './compare.js';
+import { envOf, laneIndex } from './cpu-env.js';
+
+/**
+ * FCMP/FCMPE (register and #0.0), FCCMP/FCCMPE and FCSEL. Comparisons run in a helper (they may
+ * raise Invalid Operation) that returns NZCV in bits 31:28; selection is plain IR.
+ */
+
+function sizeOfType(t: number): 32 | 64 | undefined {
+  return t === 0 ? 32 : t === 1 ? 64 : undefined;
+}
+
+function liftFcmp(f: Fields, c: LiftContext): boolean {
+  const size = sizeOfType(f.t);
+  if (size === undefined) return false;
+  const n = laneIndex(size, f.n);
+  const m = f.z ? -1 : laneIndex(size, f.m);
+  const signal = f.e === 1;
+  const cmp = size === 64 ? fcmp64 : fcmp32;
+  const nzcv = c.b.callHelper((cpu: Cpu) => cmp(cpu, envOf(cpu), n, m, signal) | 0, [], 'i32');
+  c.unpackNZCV(c.b.extendU(nzcv));
+  return true;
+}
+
+function liftFccmp(f: Fields, c: LiftContext): boolean {
+  const size = sizeOfType(f.t);
+  if (size === undefined) return false;
+  const n = laneIndex(size, f.n);
+  const m = laneIndex(size, f.m);
+  const signal = f.e === 1;
+  const otherwise = (f.v << 28) | 0;
+  const cmp = size === 64 ? fcmp64 : fcmp32;
+  const holds = c.cond(f.c);
+  const nzcv = c.b.callHelper(
+    (cpu: Cpu, condition: number) => (condition ? cmp(cpu, envOf(cpu), n, m, signal) | 0 : otherwise),
+    [holds],
+    'i32',
+  );
+  c.unpackNZCV(c.b.extendU(nzcv));
+  return true;
+}
+
+function liftFcsel(f: Fields, c: LiftContext): boolean {
+  const size = sizeOfType(f.t);
+  if (size === undefined) return false;
+  const b = c.b;
+  let v = b.select(c.cond(f.c), c.vlo(f.n), c.vlo(f.m));
+  if (size === 32) v = b.and(v, 0xffffffffn);
+  c.setV(f.d, v, 0n);
+  return true;
+}
+
+export const fpCompareForms: readonly A64Form[] = [
+  form('FCMP', '000 11110 tt 1 mmmmm 001000 nnnnn ez 000', liftFcmp),
+  form('FCCMP', '000 11110 tt 1 mmmmm cccc 01 nnnnn e vvvv', liftFccmp),
+  form('FCSEL', '000 11110 tt 1 mmmmm cccc 11 nnnnn ddddd', liftFcsel),
+];
