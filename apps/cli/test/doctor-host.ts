@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BINFMT_DIR } from '@arm64kit/vitest-config/prerequisites';
-import { runCommand } from '@oclif/test';
+import { BINFMT_DIR, requireAll } from '@arm64kit/vitest-config/prerequisites';
+import { expect } from 'vitest';
 import type { DoctorResult } from '../src/commands/doctor.js';
 
 /** The CLI package directory (oclif loads commands from its dist/). */
@@ -26,6 +26,27 @@ export function snapshotBinfmt(): Record<string, string> {
     } catch {}
   }
   return snapshot;
+}
+
+/** Every entry the doctor tests register starts with this. */
+export const TEST_PREFIX = 'arm64kit-test-doctor-';
+
+/**
+ * The host's binfmt_misc is as it was: the global status and every entry that was there, byte for
+ * byte, and none of ours left. Under ARM64KIT_REQUIRE_ALL (CI, one package at a time) nothing else
+ * may differ either; on a shared development host other engineers' entries may come and go.
+ */
+export function expectHostUnchanged(before: Record<string, string>): void {
+  const after = snapshotBinfmt();
+  if (requireAll) {
+    expect(after).toEqual(before);
+    return;
+  }
+  expect(after.status).toBe(before.status);
+  for (const [name, text] of Object.entries(before)) {
+    if (!name.startsWith(TEST_PREFIX)) expect(after[name], name).toBe(text);
+  }
+  expect(Object.keys(after).filter((n) => n.startsWith(TEST_PREFIX) && !(n in before))).toEqual([]);
 }
 
 /** Registers a copy of the aarch64 preset under a test name, with the given interpreter and flags. */
@@ -91,12 +112,22 @@ export function makeScratch(): Scratch {
   };
 }
 
-/** Runs `arm64kit doctor ... --json` in process and returns its report and exit code. */
+/** Runs the built CLI as users do: `node bin/run.js ARGS`, outside vitest's module conditions. */
+export function cli(args: string[]): { stdout: string; stderr: string; status: number } {
+  const run = spawnSync(process.execPath, [join(CLI_ROOT, 'bin/run.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 120_000,
+  });
+  if (run.error) throw run.error;
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status ?? -1 };
+}
+
+/** Runs `arm64kit doctor ... --json` and returns its report and exit code. */
 export async function doctor(args: string[]): Promise<{ result: DoctorResult; exit: number }> {
-  const { stdout, error } = await runCommand(['doctor', ...args, '--json'], { root: CLI_ROOT });
-  const exit = (error as { oclif?: { exit?: number } } | undefined)?.oclif?.exit ?? (error ? 125 : 0);
-  if (error && exit !== 1) throw error;
-  return { result: JSON.parse(stdout) as DoctorResult, exit };
+  const { stdout, stderr, status } = cli(['doctor', ...args, '--json']);
+  if (status !== 0 && status !== 1) throw new Error(`doctor exited ${status}: ${stderr}`);
+  return { result: JSON.parse(stdout) as DoctorResult, exit: status };
 }
 
 /** Runs a printed fix command in a shell, with this checkout's `arm64kit` first on PATH. */

@@ -2,6 +2,7 @@ import { available, binfmtProblem } from '@arm64kit/vitest-config/prerequisites'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   doctor,
+  expectHostUnchanged,
   makeScratch,
   registerAarch64,
   removeEntries,
@@ -10,6 +11,7 @@ import {
   setEntry,
   setGlobalStatus,
   snapshotBinfmt,
+  TEST_PREFIX,
 } from './doctor-host.js';
 
 /**
@@ -33,13 +35,12 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
     afterEach(() => removeEntries(prefix));
     afterAll(() => {
       scratch?.cleanup();
-      // The host's binfmt_misc is exactly as it was: same entries, same text, same global status.
-      expect(snapshotBinfmt()).toEqual(before);
+      expectHostUnchanged(before);
     });
 
     /** A fresh, unique name prefix for one scenario. */
     function nextPrefix(what: string): string {
-      prefix = `arm64kit-test-doctor-${process.pid}-${++counter}-${what}`;
+      prefix = `${TEST_PREFIX}${process.pid}-${++counter}-${what}`;
       return prefix;
     }
 

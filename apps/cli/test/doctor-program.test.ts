@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildAarch64 } from './doctor-helpers.js';
+import {
+  doctor,
+  expectHostUnchanged,
+  makeScratch,
+  registerAarch64,
+  removeEntries,
+  type Scratch,
+  snapshotBinfmt,
+  TEST_PREFIX,
+} from './doctor-host.js';
+
+/**
+ * `arm64kit doctor PROGRAM` against the real thing: the handler it says the kernel picks and the
+ * argv[0] it says the program will see are what happens when the kernel runs the program.
+ */
+describe.runIf(
+  available(
+    'arm64kit doctor PROGRAM',
+    binfmtProblem() ?? commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu'),
+  ),
+)('arm64kit doctor PROGRAM (real binfmt_misc, real aarch64 programs)', () => {
+  let scratch: Scratch;
+  let programs: ReturnType<typeof buildAarch64>;
+  let before: Record<string, string>;
+  const name = `${TEST_PREFIX}${process.pid}-program`;
+
+  beforeAll(() => {
+    before = snapshotBinfmt();
+    scratch = makeScratch();
+    programs = buildAarch64();
+  });
+  afterEach(() => removeEntries(name));
+  afterAll(() => {
+    programs?.cleanup();
+    scratch?.cleanup();
+    expectHostUnchanged(before);
+  });
+
+  /** Runs the program through the kernel with argv[0] = "hello"; returns the argv[0] it saw. */
+  function realArgv0(path: string): string {
+    const run = spawnSync(path, ['one'], { argv0: 'hello', encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    return /argv\[0\]=(.*)/.exec(run.stdout)![1];
+  }
+
+  for (const flags of ['OCF', 'POCF']) {
+    it(`predicts the handler and the argv[0] the program sees (flags ${flags})`, async () => {
+      registerAarch64(name, scratch.staticInterp, flags);
+      const { result } = await doctor([
+        programs.staticExe,
+        '--argv0',
+        'hello',
+        '--name',
+        name,
+        '--no-docker',
+      ]);
+      const byId = (id: string) => result.findings.find((f) => f.id === id);
+      expect(byId('program.elf')?.title).toContain(
+        'ELF64 little-endian aarch64 executable (ET_EXEC), statically linked',
+      );
+      const handler = byId('program.handler');
+      expect(handler?.title).toContain(`the kernel runs ${programs.staticExe} with ${name}`);
+      const preserved = flags.includes('P');
+      const expectedInterpArgv = preserved
+        ? [scratch.staticInterp, programs.staticExe, 'hello']
+        : [scratch.staticInterp, programs.staticExe];
+      expect(handler?.title).toContain(JSON.stringify(expectedInterpArgv));
+      // The kernel and qemu agree with the prediction.
+      const seen = realArgv0(programs.staticExe);
+      expect(seen).toBe(preserved ? 'hello' : programs.staticExe);
+      expect(handler?.explanation).toContain(JSON.stringify(seen));
+      expect(byId('program.emulator-ok')).toBeDefined();
+    });
+  }
+
+  it('a dynamic aarch64 program: names its loader, and that this host lacks it', async () => {
+    registerAarch64(name, scratch.staticInterp, 'POCF');
+    const { result } = await doctor([programs.dynamic, '--name', name, '--no-docker']);
+    const ids = result.findings.map((f) => f.id);
+    expect(result.findings.find((f) => f.id === 'program.elf')?.title).toContain(
+      'dynamically linked (loader /lib/ld-linux-aarch64.so.1)',
+    );
+    expect(ids).toContain('program.loader-missing');
+    // What the warning explains is what happens.
+    const run = spawnSync(programs.dynamic, [], { encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+  });
+
+  it('with no handler, the program fails with exec format error, as doctor says', async () => {
+    const { result, exit } = await doctor([programs.staticExe, '--name', name, '--no-docker']);
+    expect(exit).toBe(1);
+    expect(result.findings.find((f) => f.id === 'program.no-handler')?.title).toContain('exec format error');
+  });
+
+  it('a host program runs natively', async () => {
+    const { result } = await doctor(['/bin/true', '--name', name, '--no-docker']);
+    expect(result.findings.map((f) => f.id)).toContain('program.native');
+  });
+});
