@@ -1,0 +1,53 @@
+import { runProgram } from '@arm64kit/core';
+import {
+  buildProgram,
+  CROSS_CC,
+  DIFFERENTIAL_PROGRAMS,
+  type EmulatorRunner,
+  QEMU,
+  runUnderEmulator,
+  runUnderQemu,
+} from '@arm64kit/test-programs';
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { describe, expect, it } from 'vitest';
+import { aarch64 } from '../src/index.js';
+
+/** arm64kit in this process, on the harness's files; guest deaths become 128 + signal. */
+const inProcess: EmulatorRunner = (binary, io) => {
+  const result = runProgram({
+    arch: aarch64,
+    path: binary,
+    argv: io.argv,
+    env: io.env,
+    cwd: io.cwd,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    timeoutMs: 120_000,
+  });
+  // The report (fault address, PC, encoding) helps when a comparison fails; qemu's is stripped.
+  if (result.report) console.error(`${binary}: ${result.report}`);
+  return result;
+};
+
+const prerequisites =
+  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem(QEMU, 'qemu-user-static');
+
+describe.runIf(available('aarch64 differential tests', prerequisites))(
+  'arm64kit matches qemu-aarch64-static',
+  () => {
+    for (const program of DIFFERENTIAL_PROGRAMS) {
+      for (const opt of program.opts) {
+        program.cases.forEach((c, i) => {
+          const label = `${program.name} -${opt} case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
+          it(label, { timeout: 300_000 }, async () => {
+            const binary = buildProgram(program.name, { opt });
+            const expected = runUnderQemu(binary, c);
+            const actual = await runUnderEmulator(binary, inProcess, c);
+            expect(actual).toEqual(expected);
+          });
+        });
+      }
+    }
+  },
+);

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Directory holding the C sources (one program per `NAME.c`). */
+export const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
+
+export const CROSS_CC = 'aarch64-linux-gnu-gcc';
+
+export type Optimization = 'O0' | 'O2';
+
+export interface BuildOptions {
+  /** Optimization level; default O2. */
+  readonly opt?: Optimization;
+  /** Build for the host (x86_64, with `cc`) instead of aarch64; used by benchmarks. */
+  readonly native?: boolean;
+  /** Extra preprocessor definitions, e.g. `['N=1000']`. */
+  readonly defines?: readonly string[];
+}
+
+/** Build products live outside git, keyed by a hash of source, compiler and flags. */
+export function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'arm64kit', 'programs');
+}
+
+/** Names of all test programs (the `*.c` files beside this module). */
+export function programNames(): string[] {
+  return readdirSync(SOURCE_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => f.slice(0, -2))
+    .sort();
+}
+
+export function sourcePath(name: string): string {
+  return join(SOURCE_DIR, `${name}.c`);
+}
+
+function compilerFor(options: BuildOptions): string {
+  return options.native ? 'cc' : CROSS_CC;
+}
+
+function flagsFor(options: BuildOptions): string[] {
+  return [
+    '-static',
+    `-${options.opt ?? 'O2'}`,
+    '-std=gnu11',
+    '-Wall',
+    ...(options.defines ?? []).map((d) => `-D${d}`),
+  ];
+}
+
+const compilerVersions = new Map<string, string>();
+function compilerVersion(cc: string): string {
+  let v = compilerVersions.get(cc);
+  if (v === undefined) {
+    v = execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+    compilerVersions.set(cc, v);
+  }
+  return v;
+}
+
+/**
+ * Compiles test program `name` (static, `-O2` unless told otherwise) and returns the binary's
+ * path. Builds are cached by content hash, so repeated calls are free; concurrent builders
+ * write to a temporary name and rename, so they never see half-written files.
+ */
+export function buildProgram(name: string, options: BuildOptions = {}): string {
+  const source = sourcePath(name);
+  const cc = compilerFor(options);
+  const flags = flagsFor(options);
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update('\0')
+    .update(compilerVersion(cc))
+    .update('\0')
+    .update(flags.join(' '))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = cacheDir();
+  const out = join(dir, `${name}-${options.native ? 'native' : 'aarch64'}-${options.opt ?? 'O2'}-${hash}`);
+  if (existsSync(out)) return out;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    execFileSync(cc, [...flags, '-o', tmp, source, '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    renameSync(tmp, out);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`building ${name} with ${cc} failed:\n${stderr || (error as Error).message}`);
+  }
+  return out;
+}

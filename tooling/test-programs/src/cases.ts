@@ -1,0 +1,31 @@
+import type { Optimization } from './build.js';
+import type { RunCase } from './harness.js';
+
+/** A program and the runs the differential test compares against qemu-aarch64-static. */
+export interface DifferentialProgram {
+  readonly name: string;
+  readonly opts: readonly Optimization[];
+  readonly cases: readonly RunCase[];
+}
+
+function program(
+  name: string,
+  cases: readonly RunCase[] = [{}],
+  opts: readonly Optimization[] = ['O2', 'O0'],
+): DifferentialProgram {
+  return { name, opts, cases };
+}
+
+/** Every differential program: a new one joins with one line. */
+export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
+  program('argv', [{}, { args: ['1', '2', '3'] }, { args: ['', 'two words', 'ünïcödé'], argv0: 'renamed' }]),
+  program('integer'),
+  program('memory'),
+  program('control', [{}, { args: ['12'] }]),
+  program('fp'),
+  program('files', [
+    { stdin: 'first line\nsecond line\n' },
+    { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },
+  ]),
+  program('time', [{}, { args: ['12345'] }]),
+];

@@ -1,0 +1,3 @@
+export * from './build.js';
+export * from './cases.js';
+export * from './harness.js';
