@@ -20,6 +20,8 @@ export {
 } from './entry.js';
 export { BinfmtError, type BinfmtErrorDetails, type BinfmtField, isBinfmtError } from './errors.js';
 export { escapeBytes, unescapeHex } from './escape.js';
+export { type DebianBinfmt, formatDebianBinfmt, parseDebianBinfmt } from './formats/debian.js';
+export { formatSystemdBinfmt, parseSystemdBinfmt } from './formats/systemd.js';
 export {
   BinfmtHost,
   type BinfmtSnapshot,

@@ -1,4 +1,4 @@
-import { decodeText, utf8 } from './bytes.js';
+import { bytesEqual, decodeText, utf8 } from './bytes.js';
 import {
   BINPRM_BUF_SIZE,
   type BinfmtEntry,
@@ -396,7 +396,17 @@ export function formatRegistration(entry: BinfmtEntry, options: FormatRegistrati
   }
   const line = joinRegistration(entry, delimiter);
   // The parser holds every rule; a line it refuses is an entry the kernel would refuse.
-  parseRegistration(line);
+  const back = parseRegistration(line);
+  if (!sameEntry(back, entry)) {
+    throw new BinfmtError(
+      'EINVAL',
+      `delimiter ${JSON.stringify(delimiter)} cannot carry this entry: the line reads back differently`,
+      {
+        field: 'delimiter',
+        rule: 'ambiguous',
+      },
+    );
+  }
   return line;
 }
 
@@ -418,4 +428,13 @@ export function joinRegistration(entry: BinfmtEntry, delimiter: string): string 
 /** The first delimiter candidate that appears in none of the texts. */
 export function freeDelimiter(texts: readonly string[]): string | undefined {
   return DELIMITERS.find((d) => texts.every((t) => !t.includes(d)));
+}
+
+function sameEntry(a: BinfmtEntry, b: BinfmtEntry): boolean {
+  if (a.name !== b.name || a.interpreter !== b.interpreter || flagLetters(a.flags) !== flagLetters(b.flags))
+    return false;
+  if (a.type === 'extension' || b.type === 'extension') {
+    return a.type === 'extension' && b.type === 'extension' && a.extension === b.extension;
+  }
+  return a.offset === b.offset && bytesEqual(a.magic, b.magic) && bytesEqual(a.mask, b.mask);
 }
