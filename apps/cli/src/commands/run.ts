@@ -1,0 +1,88 @@
+import { aarch64 } from '@arm64kit/arm64';
+import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../lib/base-command.js';
+
+/** Flags of `run` that take a value; everything from the first other word on belongs to the guest. */
+const VALUE_FLAGS = new Set(['--argv0', '--sysroot', '--executor', '--timeout']);
+
+/** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
+export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
+  const own: string[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const word = raw[i];
+    if (word === '--') return { own, guest: raw.slice(i + 1) };
+    if (!word.startsWith('-') || word === '-') break;
+    own.push(word);
+    if (VALUE_FLAGS.has(word) && i + 1 < raw.length) own.push(raw[++i]);
+    i++;
+  }
+  return { own, guest: raw.slice(i) };
+}
+
+export default class Run extends BaseCommand {
+  static override enableJsonFlag = false;
+  static override strict = false;
+
+  static override summary = 'Run an aarch64 Linux program with the built-in emulator';
+
+  static override description =
+    `Runs PROGRAM with ARGS like qemu-aarch64-static: stdin, stdout and stderr are the program's own, and arm64kit exits with the program's exit status (128 + N when signal N ends it, with one line on stderr saying why). Everything after PROGRAM is passed to it untouched.
+
+As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-preserve-argv0 "$@"\` for a handler registered with the P flag (the kernel then passes the full path and the original argv[0]) and plain \`arm64kit run "$@"\` for one without.`;
+
+  static override examples = [
+    '<%= config.bin %> run ./hello-aarch64 1 2 3',
+    '<%= config.bin %> run --argv0 ccache ./ccache-aarch64 -p',
+    '<%= config.bin %> run --sysroot /srv/arm64-rootfs /srv/arm64-rootfs/bin/ls -l /',
+    '<%= config.bin %> run --strace ./hello-aarch64',
+  ];
+
+  static override args = {
+    program: Args.string({ description: 'the aarch64 ELF program to run', required: true }),
+  };
+
+  static override flags = {
+    strace: Flags.boolean({ description: 'print every system call (and unknown ones once) to stderr' }),
+    argv0: Flags.string({ description: 'argv[0] the program sees (default: PROGRAM as given)' }),
+    sysroot: Flags.string({
+      description:
+        'directory the program sees as "/" for every path it opens, symlinks included (like qemu -L)',
+    }),
+    'binfmt-preserve-argv0': Flags.boolean({
+      description:
+        'binfmt_misc P-flag convention: PROGRAM is followed by the original argv[0], then the arguments',
+    }),
+    executor: Flags.string({
+      description: 'IR backend: compiled (default) or reference (the plain interpreter)',
+      options: ['compiled', 'reference'],
+      hidden: true,
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { own, guest } = splitRunArgv(this.argv);
+    const { flags } = await this.parse(Run, [...own, ...guest.slice(0, 1)]);
+    const [program, ...rest] = guest;
+    if (program === undefined) this.error('missing PROGRAM', { exit: 2 });
+    let argv: string[];
+    if (flags['binfmt-preserve-argv0']) {
+      if (rest.length === 0)
+        this.error('--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM', { exit: 2 });
+      argv = [flags.argv0 ?? rest[0], ...rest.slice(1)];
+    } else argv = [flags.argv0 ?? program, ...rest];
+
+    const result = runProgram({
+      arch: aarch64,
+      path: program,
+      argv,
+      env: envToStrings(process.env),
+      sysroot: flags.sysroot,
+      executor: flags.executor as Executor | undefined,
+      strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
+    });
+    if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
+    if (result.exitCode !== 0) this.exit(result.exitCode);
+  }
+}
