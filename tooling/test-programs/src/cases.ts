@@ -21,6 +21,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('argv', [{}, { args: ['1', '2', '3'] }, { args: ['', 'two words', 'ünïcödé'], argv0: 'renamed' }]),
   program('integer'),
   program('memory'),
+  program('encodings', [{}, { args: ['99'] }], ['O2']), // self-generated code: every immediate/selector of the integer classes
   program('control', [{}, { args: ['12'] }]),
   program('fp'),
   program('files', [
