@@ -1,18 +1,25 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { connect, type DockerEngine } from '@arm64kit/docker';
 import { dockerPlatform } from './docker.js';
 import type { DockerFacts } from './facts-types.js';
 
-const run = promisify(execFile);
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function docker(args: string[], timeout: number): Promise<{ ok: boolean; output: string }> {
-  try {
-    const { stdout, stderr } = await run('docker', args, { timeout, maxBuffer: 1 << 20 });
-    return { ok: true, output: `${stdout}${stderr}`.trim() };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || e.message };
+/** Docker's architecture name for a platform string (linux/arm64 → arm64). */
+function platformArch(platform: string): string {
+  return platform.split('/')[1] ?? platform;
+}
+
+/** A local image whose architecture is the platform's, or undefined. */
+async function localImageOf(engine: DockerEngine, platform: string): Promise<string | undefined> {
+  const images = await engine.docker.listImages();
+  for (const image of images) {
+    for (const tag of image.RepoTags ?? []) {
+      if (tag.includes('<none>')) continue;
+      const info = await engine.image(tag);
+      if (info && `${info.os}/${info.architecture}` === `linux/${platformArch(platform)}`) return tag;
+    }
   }
+  return undefined;
 }
 
 /**
@@ -20,30 +27,39 @@ async function docker(args: string[], timeout: number): Promise<{ ok: boolean; o
  * architecture: `uname -m` inside one is the proof.
  */
 export async function gatherDocker(options: { arch: string; image?: string }): Promise<DockerFacts> {
-  const version = await docker(['version', '--format', '{{.Server.Version}}'], 10_000);
-  if (!version.ok) return { reachable: false, detail: version.output.split('\n')[0] };
+  let engine: DockerEngine;
+  try {
+    engine = await connect({ timeoutMs: 5000 });
+  } catch (error) {
+    return { reachable: false, detail: messageOf(error) };
+  }
   const platform = dockerPlatform(options.arch);
-  const facts: DockerFacts = { reachable: true, detail: `Docker Engine ${version.output}` };
+  const facts: DockerFacts = {
+    reachable: true,
+    detail: `Docker Engine ${engine.version.version} (API ${engine.version.apiVersion}, ${engine.version.os}/${engine.version.architecture}) at ${engine.host}`,
+  };
   let image = options.image;
-  if (!image) {
-    const list = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], 20_000);
-    const names = list.ok ? list.output.split('\n').filter((n) => n && !n.includes('<none>')) : [];
-    for (const name of names) {
-      const inspect = await docker(
-        ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', name],
-        10_000,
-      );
-      if (inspect.ok && platform.startsWith(inspect.output)) {
-        image = name;
-        break;
-      }
-    }
+  try {
+    image ??= await localImageOf(engine, platform);
+  } catch (error) {
+    return { ...facts, noImage: true, detail: `${facts.detail}; listing images failed: ${messageOf(error)}` };
   }
   if (!image) return { ...facts, noImage: true };
   facts.image = image;
-  facts.run = await docker(
-    ['run', '--rm', '--network', 'none', '--platform', platform, '--entrypoint', 'uname', image, '-m'],
-    120_000,
-  );
+  try {
+    const run = await engine.run(image, ['-m'], {
+      platform,
+      entrypoint: 'uname',
+      network: 'none',
+      timeoutMs: 120_000,
+    });
+    const output = `${run.stdout}${run.stderr}`.trim();
+    facts.run = {
+      ok: run.exitCode === 0,
+      output: run.exitCode === 0 ? output : `exit ${run.exitCode}: ${output}`,
+    };
+  } catch (error) {
+    facts.run = { ok: false, output: messageOf(error) };
+  }
   return facts;
 }
