@@ -1,4 +1,27 @@
 import type { A64Form } from '../lift/form.js';
+import { acrossForms } from './across.js';
+import { copyForms } from './copy.js';
+import { fpVectorForms } from './fp-vector.js';
+import { simdLoadStoreForms } from './load-store.js';
+import { logicalForms } from './logical.js';
+import { modifiedImmForms } from './modified-imm.js';
+import { permuteForms } from './permute.js';
+import { shiftForms } from './shift.js';
+import { threeDiffForms } from './three-diff.js';
+import { threeSameForms } from './three-same.js';
+import { twoMiscForms } from './two-misc.js';
 
 /** Decode table lines of this folder's instructions (joined into the AArch64 table by ../table.ts). */
-export const simdForms: readonly A64Form[] = [];
+export const simdForms: readonly A64Form[] = [
+  ...logicalForms,
+  ...threeSameForms,
+  ...twoMiscForms,
+  ...acrossForms,
+  ...copyForms,
+  ...modifiedImmForms,
+  ...shiftForms,
+  ...permuteForms,
+  ...threeDiffForms,
+  ...simdLoadStoreForms,
+  ...fpVectorForms,
+];

@@ -1,0 +1,239 @@
+import type { Cpu } from '@arm64kit/core';
+import type { Fields } from '../decode/table.js';
+import {
+  faddsub32,
+  faddsub64,
+  fdiv32,
+  fdiv64,
+  fmul32,
+  fmul64,
+  fmuladd32,
+  fmuladd64,
+  fsqrt32,
+  fsqrt64,
+} from '../fp/arith.js';
+import { fcmp32, fcmp64, fminmax32, fminmax64 } from '../fp/compare.js';
+import { NZCV_EQUAL, NZCV_GREATER } from '../fp/compare-exact.js';
+import { fpcrRounding, Rounding } from '../fp/control.js';
+import { fpToInt, frint, intToFP } from '../fp/convert.js';
+import { envOf } from '../fp/cpu-env.js';
+import type { FPEnv } from '../fp/env.js';
+import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
+import type { LiftContext } from '../lift/context.js';
+import { type A64Form, form } from '../lift/form.js';
+import { vHi, vLo } from '../state.js';
+
+/**
+ * AdvSIMD floating point on lanes, with the same exact scalar semantics as the scalar forms:
+ * three same (FADD FSUB FMUL FDIV FMAX FMIN FMAXNM FMINNM FMLA FMLS FABD FMULX FADDP FCMEQ FCMGE
+ * FCMGT) and two-register misc (FABS FNEG FSQRT FRINT* FCVTZS/FCVTZU SCVTF/UCVTF, FCM** #0).
+ * Operands are copied into a scratch register file first, so every lane reads the original
+ * sources even when Vd is also a source.
+ */
+
+const scratch = scratchRegisterFile(8);
+/** Scratch slots: A = 0-1, B = 2-3, D = 4-5 (destination's old value), R = 6-7. */
+const SA = 0;
+const SB = 2;
+const SD = 4;
+const SR = 6;
+
+function copyIn(cpu: Cpu, v: number, slot: number): void {
+  scratch.regs32[2 * slot] = cpu.regs32[2 * vLo(v)];
+  scratch.regs32[2 * slot + 1] = cpu.regs32[2 * vLo(v) + 1];
+  scratch.regs32[2 * slot + 2] = cpu.regs32[2 * vHi(v)];
+  scratch.regs32[2 * slot + 3] = cpu.regs32[2 * vHi(v) + 1];
+}
+
+function copyOut(cpu: Cpu, v: number, q: boolean): void {
+  cpu.regs32[2 * vLo(v)] = scratch.regs32[2 * SR];
+  cpu.regs32[2 * vLo(v) + 1] = scratch.regs32[2 * SR + 1];
+  cpu.regs32[2 * vHi(v)] = q ? scratch.regs32[2 * SR + 2] : 0;
+  cpu.regs32[2 * vHi(v) + 1] = q ? scratch.regs32[2 * SR + 3] : 0;
+}
+
+/** Lane op on scratch indices (lane index already scaled for the size). */
+type LaneOp = (rf: RegisterFile, env: FPEnv, r: number, a: number, b: number, d: number) => void;
+
+function all(rf: RegisterFile, size: number, i: number, v: boolean): void {
+  if (size === 64) rf.regs[i] = v ? 0xffffffffffffffffn : 0n;
+  else rf.regs32[i] = v ? -1 : 0;
+}
+
+function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): LaneOp | undefined {
+  const s64 = size === 64;
+  const add = s64 ? faddsub64 : faddsub32;
+  const mul = s64 ? fmul64 : fmul32;
+  const div = s64 ? fdiv64 : fdiv32;
+  const mm = s64 ? fminmax64 : fminmax32;
+  const fma = s64 ? fmuladd64 : fmuladd32;
+  const cmp = s64 ? fcmp64 : fcmp32;
+  const key = (u << 4) | (hi << 3) | (opcode & 7);
+  switch (key) {
+    case 0b0_0_000: // FMAXNM
+      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 2);
+    case 0b0_1_000: // FMINNM
+      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 3);
+    case 0b0_0_001: // FMLA
+      return (rf, env, r, a, b, d) => fma(rf, env, r, d, a, b, false, false);
+    case 0b0_1_001: // FMLS
+      return (rf, env, r, a, b, d) => fma(rf, env, r, d, a, b, false, true);
+    case 0b0_0_010: // FADD
+      return (rf, env, r, a, b) => add(rf, env, r, a, b, false);
+    case 0b0_1_010: // FSUB
+      return (rf, env, r, a, b) => add(rf, env, r, a, b, true);
+    case 0b1_1_010: // FABD
+      return (rf, env, r, a, b) => {
+        add(rf, env, r, a, b, true);
+        if (s64) rf.regs32[2 * r + 1] &= 0x7fffffff;
+        else rf.regs32[r] &= 0x7fffffff;
+      };
+    case 0b1_0_011: // FMUL
+      return (rf, env, r, a, b) => mul(rf, env, r, a, b);
+    case 0b0_0_100: // FCMEQ
+      return (rf, env, r, a, b) => all(rf, size, r, cmp(rf, env, a, b, false) === NZCV_EQUAL);
+    case 0b1_0_100: // FCMGE
+      return (rf, env, r, a, b) => {
+        const f = cmp(rf, env, a, b, true);
+        all(rf, size, r, f === NZCV_EQUAL || f === NZCV_GREATER);
+      };
+    case 0b1_1_100: // FCMGT
+      return (rf, env, r, a, b) => all(rf, size, r, cmp(rf, env, a, b, true) === NZCV_GREATER);
+    case 0b0_0_110: // FMAX
+      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 0);
+    case 0b0_1_110: // FMIN
+      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 1);
+    case 0b1_0_111: // FDIV
+      return (rf, env, r, a, b) => div(rf, env, r, a, b);
+    default:
+      return undefined;
+  }
+}
+
+function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
+  const size = f.s ? 64 : 32;
+  if (size === 64 && !f.q) return false;
+  const q = f.q === 1;
+  const lanes = (q ? 128 : 64) / size;
+  const { d, n, m } = f;
+  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  // FADDP (U=1, hi=0, opcode 010): pairwise add over the concatenation Vm:Vn
+  if (f.u === 1 && f.h === 0 && (f.o & 7) === 0b010) {
+    c.b.callHelper((cpu: Cpu) => {
+      const env = envOf(cpu);
+      copyIn(cpu, n, SA);
+      copyIn(cpu, m, SB);
+      const half = lanes / 2;
+      for (let e = 0; e < lanes; e++) {
+        const src = e < half ? SA : SB;
+        const j = 2 * (e < half ? e : e - half);
+        (size === 64 ? faddsub64 : faddsub32)(scratch, env, idx(SR, e), idx(src, j), idx(src, j + 1), false);
+      }
+      copyOut(cpu, d, q);
+    });
+    return true;
+  }
+  const op = threeSameOp(f.u, f.h, f.o, size);
+  if (!op) return false;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    copyIn(cpu, m, SB);
+    copyIn(cpu, d, SD);
+    for (let e = 0; e < lanes; e++) op(scratch, env, idx(SR, e), idx(SA, e), idx(SB, e), idx(SD, e));
+    copyOut(cpu, d, q);
+  });
+  return true;
+}
+
+function liftFpTwoMisc(f: Fields, c: LiftContext): boolean {
+  const size = f.s ? 64 : 32;
+  if (size === 64 && !f.q) return false;
+  const q = f.q === 1;
+  const lanes = (q ? 128 : 64) / size;
+  const { d, n } = f;
+  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  const key = (f.u << 6) | (f.h << 5) | f.o;
+  let op: ((rf: RegisterFile, env: FPEnv, r: number, a: number) => void) | undefined;
+  const signBitWord = (r: number) => (size === 64 ? 2 * r + 1 : r);
+  switch (key) {
+    case 0b0_1_01111: // FABS
+      op = (rf, _env, r, a) => {
+        rf.regs[r] = rf.regs[a];
+        if (size === 32) rf.regs32[r] = rf.regs32[a];
+        rf.regs32[signBitWord(r)] &= 0x7fffffff;
+      };
+      break;
+    case 0b1_1_01111: // FNEG
+      op = (rf, _env, r, a) => {
+        if (size === 32) rf.regs32[r] = rf.regs32[a];
+        else rf.regs[r] = rf.regs[a];
+        rf.regs32[signBitWord(r)] ^= 0x80000000;
+      };
+      break;
+    case 0b1_1_11111: // FSQRT
+      op = (rf, env, r, a) => (size === 64 ? fsqrt64 : fsqrt32)(rf, env, r, a);
+      break;
+    case 0b0_0_11000: // FRINTN
+    case 0b0_0_11001: // FRINTM
+    case 0b0_1_11000: // FRINTP
+    case 0b0_1_11001: // FRINTZ
+    case 0b1_0_11000: // FRINTA
+    case 0b1_0_11001: // FRINTX
+    case 0b1_1_11001: {
+      // FRINTI
+      const fixed: Record<number, Rounding> = {
+        [0b0_0_11000]: Rounding.TiesEven,
+        [0b0_0_11001]: Rounding.NegInf,
+        [0b0_1_11000]: Rounding.PosInf,
+        [0b0_1_11001]: Rounding.Zero,
+        [0b1_0_11000]: Rounding.TiesAway,
+      };
+      const mode = fixed[key];
+      const exact = key === 0b1_0_11001;
+      op = (rf, env, r, a) => frint(rf, env, size, r, a, mode ?? fpcrRounding(env.fpcr), exact);
+      break;
+    }
+    case 0b0_1_11011: // FCVTZS
+    case 0b1_1_11011: // FCVTZU
+      op = (rf, env, r, a) => {
+        // lanes are written through a 64-bit scratch slot, then narrowed for 32-bit lanes
+        fpToInt(rf, env, SD, size, size, a, f.u === 1, Rounding.Zero, 0);
+        if (size === 64) rf.regs[r] = rf.regs[SD];
+        else rf.regs32[r] = rf.regs32[2 * SD];
+      };
+      break;
+    case 0b0_0_11101: // SCVTF
+    case 0b1_0_11101: // UCVTF
+      op = (rf, env, r, a) => intToFP(rf, env, size, r, a, size, f.u === 1, 0);
+      break;
+    default:
+      return false;
+  }
+  const fn = op;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    for (let e = 0; e < lanes; e++) fn(scratch, env, idx(SR, e), idx(SA, e));
+    copyOut(cpu, d, q);
+  });
+  return true;
+}
+
+export const fpVectorForms: readonly A64Form[] = [
+  form('SIMD_fp_three_same', '0 q u 01110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftFpThreeSame, [
+    'SIMD_three_same',
+  ]),
+  form(
+    'SIMD_fp_two_misc',
+    '0 q u 01110 h s 10000 11 ooo 10 nnnnn ddddd',
+    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c),
+    ['SIMD_two_misc'],
+  ),
+  form(
+    'SIMD_fp_two_misc_abs',
+    '0 q u 01110 h s 10000 01111 10 nnnnn ddddd',
+    (f, c) => liftFpTwoMisc({ ...f, o: 0b01111 }, c),
+    ['SIMD_two_misc'],
+  ),
+];

@@ -1,0 +1,113 @@
+import type { Value } from '@arm64kit/core';
+import type { Fields } from '../decode/table.js';
+import type { LiftContext } from '../lift/context.js';
+import { type A64Form, form } from '../lift/form.js';
+import { vHi, vLo } from '../state.js';
+
+/**
+ * AdvSIMD structure loads and stores with one element per structure: LD1/ST1 (multiple
+ * registers, 1–4), LD1/ST1 (single lane), LD1R; with and without post-index writeback. They are
+ * plain IR loads and stores of 64-bit (or lane-sized) pieces, so faults are reported like any
+ * other access. LD2–LD4/ST2–ST4 (interleaving) are not implemented and decode as undefined.
+ */
+
+const ONES = 0xffffffffffffffffn;
+
+/** Post-index writeback: Rm = 31 means "by the transfer size", otherwise by Xm. */
+function writeBack(c: LiftContext, f: Fields, base: Value, bytes: number): void {
+  if (f.w !== 1) return;
+  const b = c.b;
+  c.setXSP(f.n, f.m === 31 ? b.add(base, BigInt(bytes)) : b.add(base, c.x(f.m)));
+}
+
+/** Number of registers of LD1/ST1 (multiple structures) per opcode. */
+const LD1_REGS = new Map([
+  [0b0111, 1],
+  [0b1010, 2],
+  [0b0110, 3],
+  [0b0010, 4],
+]);
+
+function liftMultiple(f: Fields, c: LiftContext): boolean {
+  const regs = LD1_REGS.get(f.o);
+  if (regs === undefined) return false;
+  if (f.w === 0 && f.m !== 0) return false;
+  const b = c.b;
+  const q = f.q === 1;
+  const base = c.xsp(f.n);
+  const bytesPerReg = q ? 16 : 8;
+  for (let r = 0; r < regs; r++) {
+    const t = (f.t + r) % 32;
+    const addr = b.add(base, BigInt(r * bytesPerReg));
+    if (f.l) {
+      const lo = b.load(addr, 8);
+      const hi = q ? b.load(b.add(addr, 8n), 8) : undefined;
+      b.setReg(vLo(t), lo);
+      b.setReg(vHi(t), hi ?? 0n);
+    } else {
+      b.store(addr, b.getReg(vLo(t)), 8);
+      if (q) b.store(b.add(addr, 8n), b.getReg(vHi(t)), 8);
+    }
+  }
+  writeBack(c, f, base, regs * bytesPerReg);
+  return true;
+}
+
+function liftSingle(f: Fields, c: LiftContext): boolean {
+  // Only one-register structures: opcode<0> = 0 and R = 0.
+  if ((f.o & 1) !== 0 || f.r !== 0) return false;
+  if (f.w === 0 && f.m !== 0) return false;
+  const b = c.b;
+  const base = c.xsp(f.n);
+  const group = f.o >> 1;
+  if (group === 3) {
+    // LD1R: load one element and replicate it
+    if (!f.l || f.s) return false;
+    const size = 1 << f.z;
+    let v = b.load(base, size as 1 | 2 | 4 | 8);
+    for (let w = 8 * size; w < 64; w *= 2) v = b.or(v, b.shl(v, BigInt(w)));
+    b.setReg(vLo(f.t), v);
+    b.setReg(vHi(f.t), f.q ? v : b.const64(0n));
+    writeBack(c, f, base, size);
+    return true;
+  }
+  let scale: number;
+  let index: number;
+  if (group === 0) {
+    scale = 0;
+    index = (f.q << 3) | (f.s << 2) | f.z;
+  } else if (group === 1) {
+    if (f.z & 1) return false;
+    scale = 1;
+    index = (f.q << 2) | (f.s << 1) | (f.z >> 1);
+  } else if (f.z === 0) {
+    scale = 2;
+    index = (f.q << 1) | f.s;
+  } else if (f.z === 1 && f.s === 0) {
+    scale = 3;
+    index = f.q;
+  } else {
+    return false;
+  }
+  const size = 1 << scale;
+  const bitPos = (index * size * 8) % 64;
+  const slot = index * size >= 8 ? vHi(f.t) : vLo(f.t);
+  if (f.l) {
+    const v = b.load(base, size as 1 | 2 | 4 | 8);
+    if (size === 8) b.setReg(slot, v);
+    else {
+      const m = ((1n << BigInt(8 * size)) - 1n) << BigInt(bitPos);
+      const old = b.and(b.getReg(slot), ~m & ONES);
+      b.setReg(slot, b.or(old, b.shl(v, BigInt(bitPos))));
+    }
+  } else {
+    b.store(base, b.shrU(b.getReg(slot), BigInt(bitPos)), size as 1 | 2 | 4 | 8);
+  }
+  writeBack(c, f, base, size);
+  return true;
+}
+
+export const simdLoadStoreForms: readonly A64Form[] = [
+  form('SIMD_ldst_multiple', '0 q 001100 w l 0 mmmmm oooo zz nnnnn ttttt', liftMultiple),
+  form('SIMD_ldst_single', '0 q 001101 w l r mmmmm ooo s zz nnnnn ttttt', liftSingle),
+];
