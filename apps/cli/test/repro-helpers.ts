@@ -7,11 +7,15 @@ import { fileURLToPath } from 'node:url';
 export const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BIN = join(CLI_ROOT, 'bin', 'run.js');
 
+/** Entries other suites register meanwhile (`arm64kit-test-<what>-<pid>`); ours are `arm64kit-repro-<pid>`. */
+const FOREIGN_TEST_ENTRY = /^arm64kit-test-/;
+
 /** Every file of /proc/sys/fs/binfmt_misc (but the write-only `register`) and its exact bytes. */
 export function binfmtState(dir = '/proc/sys/fs/binfmt_misc'): Record<string, string> {
   const state: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {
-    if (name !== 'register') state[name] = readFileSync(join(dir, name)).toString('latin1');
+    if (name === 'register' || FOREIGN_TEST_ENTRY.test(name)) continue;
+    state[name] = readFileSync(join(dir, name)).toString('latin1');
   }
   return state;
 }

@@ -1,43 +1,228 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BinfmtHost, type BinfmtSnapshot, DEFAULT_BINFMT_DIR } from '@arm64kit/binfmt';
+import {
+  connect,
+  type DockerEngine,
+  DockerError,
+  type EmulationSetup,
+  setupEmulation,
+} from '@arm64kit/docker';
 import { ReproError } from '../errors.js';
-import type { Handler, ScenarioCase } from '../scenario.js';
+import { programPath } from '../programs.js';
+import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
+import { restoreOnSignal } from '../signal-guard.js';
 import type {
   Backend,
   BackendInfo,
   CaseLayout,
   CcacheSource,
   Observed,
+  Progress,
   RegistrationUsed,
 } from './backend.js';
-import { DEFAULT_BASE_IMAGE } from './dockerfile.js';
+import { DEFAULT_BASE_IMAGE, reproDockerfile } from './dockerfile.js';
+import { requireAarch64Elf } from './elf.js';
 import { hostMachine } from './host-facts.js';
 
 export interface DockerBackendOptions {
+  /** The Dockerfile's FROM (default arm64v8/ubuntu:20.04, the write-up's). */
   baseImage?: string;
+  /** An aarch64 ccache binary installed as /usr/local/bin/ccache instead of the package. */
   ccache?: string;
+  /** The interpreter the handler names (default qemu-aarch64-static). */
   interpreter?: string;
+  /** An engine to use; default the local one (or DOCKER_HOST). */
+  engine?: DockerEngine;
+  binfmtDir?: string;
+  /** The handler's entry name (default arm64kit-repro-<pid>). */
+  entryName?: string;
 }
 
+const PLATFORM = 'linux/arm64';
+const IMAGE_REPOSITORY = 'arm64kit-repro';
+const RUN_TIMEOUT_MS = 120_000;
+/** Asks the image's own shell where each name is found in PATH (as runc will find it). */
+const WHICH = 'for n in "$@"; do p=$(command -v "$n") && echo "$n=$p"; done; exit 0';
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The write-up's Dockerfile, built for linux/arm64 and run under an aarch64 handler on the
+ * host registered without P and then with P. The handler is our own entry (the newest
+ * registration is the one the kernel uses); it is removed afterwards, also on a signal.
+ * The image is kept under a fixed tag, so a second run reuses its layers.
+ */
 export class DockerBackend implements Backend {
   readonly name = 'docker' as const;
-  constructor(private readonly options: DockerBackendOptions = {}) {}
+  private readonly baseImage: string;
+  private readonly entryName: string;
+  private readonly binfmtDir: string;
+  private engine: DockerEngine | null;
+  private tag: string | null = null;
+  private paths = new Map<string, string>();
+  private emulation: EmulationSetup | null = null;
+  private nameSnapshot: BinfmtSnapshot | null = null;
+  private readonly runs = new Set<AbortController>();
+  private disarm: (() => void) | null = null;
+
+  constructor(private readonly options: DockerBackendOptions = {}) {
+    this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
+    this.engine = options.engine ?? null;
+    this.entryName = options.entryName ?? `arm64kit-repro-${process.pid}`;
+    this.binfmtDir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
+  }
+
   info(): BackendInfo {
     return {
       host: hostMachine(),
-      image: this.options.baseImage ?? DEFAULT_BASE_IMAGE,
-      interpreter: 'qemu-aarch64-static',
+      image: this.baseImage,
+      interpreter: this.options.interpreter ?? '/usr/bin/qemu-aarch64-static',
     };
   }
-  async prepare(): Promise<CcacheSource> {
-    throw new ReproError('BACKEND_UNAVAILABLE', 'the docker backend is not available in this build yet');
+
+  async prepare(progress: Progress): Promise<CcacheSource> {
+    if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
+    const probe = programPath('ccache-probe');
+    const example = programPath('argv-example');
+    try {
+      this.engine ??= await connect();
+    } catch (error) {
+      throw new ReproError('BACKEND_UNAVAILABLE', reason(error));
+    }
+    // Only our own entry is ever touched: a signal puts back this snapshot (it is absent).
+    this.nameSnapshot = new BinfmtHost(this.binfmtDir).snapshotSync({ names: [this.entryName] });
+    this.disarm = restoreOnSignal(
+      () => this.restoreHandlerSync(),
+      () => this.abortRuns(),
+    );
+    // RUN steps execute aarch64 programs too, so the build needs a handler (with P: as fixed).
+    await this.useHandler({ preserveArgv0: true }, progress);
+
+    const dockerfile = reproDockerfile(this.baseImage, { ownCcache: this.options.ccache !== undefined });
+    const files: Record<string, { path: string; mode: number }> = {
+      'ccache-probe': { path: probe, mode: 0o755 },
+      'argv-example': { path: example, mode: 0o755 },
+    };
+    if (this.options.ccache !== undefined) files.ccache = { path: this.options.ccache, mode: 0o755 };
+    const digest = createHash('sha256').update(dockerfile);
+    for (const [name, file] of Object.entries(files)) digest.update(name).update(readFileSync(file.path));
+    const tag = `${IMAGE_REPOSITORY}:${digest.digest('hex').slice(0, 12)}`;
+    progress(`building ${tag} for ${PLATFORM} FROM ${this.baseImage}`);
+    try {
+      await this.engine.build(dockerfile, {
+        platform: PLATFORM,
+        tag,
+        files,
+        network: 'host',
+        labels: { 'io.arm64kit.repro': 'ccache' },
+        onProgress: (event) => {
+          if (event.type === 'step')
+            progress(`  step ${event.step.number}/${event.step.total}: ${event.step.instruction}`);
+        },
+      });
+    } catch (error) {
+      throw new ReproError('BACKEND_UNAVAILABLE', `building the repro image failed: ${reason(error)}`);
+    }
+    this.tag = tag;
+    progress(`built ${tag} (kept for the next run; remove it with docker rmi ${tag})`);
+
+    const where = await this.engine.run(
+      tag,
+      ['/bin/sh', '-c', WHICH, 'sh', 'ccache', 'ccache-probe', 'argv-example'],
+      {
+        platform: PLATFORM,
+        network: 'none',
+        timeoutMs: RUN_TIMEOUT_MS,
+      },
+    );
+    for (const line of where.stdout.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) this.paths.set(line.slice(0, eq), line.slice(eq + 1));
+    }
+    if (this.options.ccache !== undefined)
+      return { available: true, origin: `--ccache ${this.options.ccache}` };
+    const ccache = this.paths.get('ccache');
+    return ccache === undefined
+      ? { available: false, origin: 'none', reason: `apt-get installed no ccache in ${this.baseImage}` }
+      : {
+          available: true,
+          origin: `${ccache} from ${this.baseImage}'s package manager (apt-get install ccache)`,
+        };
   }
-  layout(_c: ScenarioCase): CaseLayout {
-    throw new ReproError('BACKEND_FAILED', 'not prepared');
+
+  layout(c: ScenarioCase): CaseLayout {
+    const execPath = c.lookup === 'relative' ? c.command[0] : this.paths.get(invokedName(c));
+    if (execPath === undefined)
+      throw new ReproError('BACKEND_FAILED', `${invokedName(c)} is not in the image's PATH`);
+    const foundInPath = c.command.length > 1 ? (this.paths.get(c.command[1]) ?? null) : null;
+    return { execPath, foundInPath };
   }
-  async useHandler(_h: Handler): Promise<RegistrationUsed> {
-    throw new ReproError('BACKEND_FAILED', 'not prepared');
+
+  async useHandler(handler: Handler, progress: Progress): Promise<RegistrationUsed> {
+    await this.emulation?.restore();
+    this.emulation = null;
+    try {
+      this.emulation = await setupEmulation({
+        arch: 'arm64',
+        preserveArgv0: handler.preserveArgv0,
+        persistent: true,
+        name: this.entryName,
+        binfmtDir: this.binfmtDir,
+        ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }),
+      });
+    } catch (error) {
+      throw new ReproError('BACKEND_UNAVAILABLE', reason(error));
+    }
+    const { raw } = await new BinfmtHost(this.binfmtDir).read(this.entryName);
+    progress(`registered ${this.emulation.registration}`);
+    return { line: this.emulation.registration, status: raw, registeredInKernel: true };
   }
-  async runCase(_c: ScenarioCase): Promise<Observed> {
-    throw new ReproError('BACKEND_FAILED', 'not prepared');
+
+  async runCase(c: ScenarioCase): Promise<Observed> {
+    if (this.engine === null || this.tag === null)
+      throw new ReproError('BACKEND_FAILED', 'the image is not built');
+    const abort = new AbortController();
+    this.runs.add(abort);
+    try {
+      // The container's Cmd is the command as typed: runc looks it up in the image's PATH.
+      return await this.engine.run(this.tag, c.command, {
+        platform: PLATFORM,
+        network: 'none',
+        timeoutMs: RUN_TIMEOUT_MS,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      if (error instanceof DockerError) throw new ReproError('BACKEND_FAILED', reason(error));
+      throw error;
+    } finally {
+      this.runs.delete(abort);
+    }
   }
-  async cleanup(): Promise<void> {}
+
+  /** On a signal: our entry goes at once, synchronously. */
+  private restoreHandlerSync(): void {
+    if (this.nameSnapshot !== null) new BinfmtHost(this.binfmtDir).restoreSync(this.nameSnapshot);
+  }
+
+  /** On a signal: running containers are killed and removed by their runs. */
+  private async abortRuns(): Promise<void> {
+    for (const abort of this.runs) abort.abort();
+    while (this.runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  async cleanup(progress: Progress): Promise<void> {
+    try {
+      if (this.emulation !== null) {
+        await this.emulation.restore();
+        progress(`removed ${this.entryName}; binfmt_misc is as it was`);
+      }
+    } finally {
+      this.emulation = null;
+      this.disarm?.();
+      this.disarm = null;
+    }
+  }
 }
