@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, opendirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { BinfmtEntry } from './entry.js';
 import { RESERVED_NAMES } from './entry.js';
 import { BinfmtError } from './errors.js';
@@ -90,12 +90,17 @@ export class BinfmtHost {
     this.writeControl('status', enabled ? '1' : '0');
   }
 
-  /** Entry names, newest registration first (the order the kernel matches in). */
+  /**
+   * Entry names in directory order. The kernel matches newest registration first and
+   * does not show that list; the directory lists entries newest first too, except that
+   * a name looked up before it was registered keeps the place of that first lookup.
+   * BinfmtHost never looks a name up before registering it.
+   */
   async names(): Promise<string[]> {
     return this.entryNames();
   }
 
-  /** Every entry, newest registration first — the order match() expects. */
+  /** Every entry, in directory order (see names()), the order match() expects. */
   async list(): Promise<BinfmtEntry[]> {
     const entries: BinfmtEntry[] = [];
     for (const name of this.entryNames()) {
@@ -115,7 +120,7 @@ export class BinfmtHost {
 
   async has(name: string): Promise<boolean> {
     checkEntryName(name);
-    return existsSync(`${this.dir}/${name}`);
+    return this.entryNames().includes(name);
   }
 
   /**
@@ -126,12 +131,8 @@ export class BinfmtHost {
     const line = typeof entryOrLine === 'string' ? entryOrLine : formatRegistration(entryOrLine);
     const entry = parseRegistration(line);
     this.requireMounted();
-    if (existsSync(`${this.dir}/${entry.name}`)) {
-      throw new BinfmtError('EEXIST', `an entry named "${entry.name}" is already registered`, {
-        field: 'name',
-        rule: 'exists',
-      });
-    }
+    // No lookup of the name first: a lookup leaves a dentry that would put the new entry
+    // at that dentry's place in the directory order. The kernel says EEXIST itself.
     this.writeFile('register', Buffer.from(line, 'utf8'), entry.name);
     const disabled = typeof entryOrLine !== 'string' && entryOrLine.enabled === false;
     if (disabled) this.writeControl(entry.name, '0');
@@ -159,7 +160,7 @@ export class BinfmtHost {
     const entry = presetEntry(preset, options);
     formatRegistration(entry);
     this.requireMounted();
-    const existing = this.tryRead(entry.name);
+    const existing = this.entryNames().includes(entry.name) ? this.tryRead(entry.name) : undefined;
     if (existing) {
       if (existing.raw === formatStatus({ ...entry, enabled: existing.entry.enabled })) {
         if (existing.entry.enabled === false) this.writeControl(entry.name, '1');
@@ -283,12 +284,12 @@ export class BinfmtHost {
 
   private entryNames(): string[] {
     this.requireMounted();
-    return readdirSync(this.dir).filter((name) => !RESERVED_NAMES.includes(name));
+    return directoryOrder(this.dir, 'utf8').filter((name) => !RESERVED_NAMES.includes(name));
   }
 
   /** Names as latin1 strings, one character per byte, for byte-exact snapshots. */
   private rawEntryNames(): string[] {
-    return readdirSync(this.dir, { encoding: 'latin1' }).filter((name) => !RESERVED_NAMES.includes(name));
+    return directoryOrder(this.dir, 'latin1').filter((name) => !RESERVED_NAMES.includes(name));
   }
 
   private rawPath(name: string): Buffer {
@@ -428,4 +429,16 @@ function fsError(error: unknown, action: string, name?: string): BinfmtError {
       cause: error,
     },
   );
+}
+
+/** Names in the order the kernel lists them (fs.readdir sorts them; opendir does not). */
+function directoryOrder(dir: string, encoding: 'utf8' | 'latin1'): string[] {
+  const handle = opendirSync(dir, { encoding });
+  const names: string[] = [];
+  try {
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) names.push(entry.name);
+  } finally {
+    handle.closeSync();
+  }
+  return names;
 }

@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootProblem } from '@arm64kit/vitest-config/prerequisites';
+
+/**
+ * A binfmt_misc instance of its own: since Linux 6.7 each user namespace can mount one.
+ * A child process (`unshare -Urm`) mounts it and sleeps; we reach the mount through
+ * /proc/<pid>/root. Entries registered there only apply to that namespace, so tests can
+ * install `qemu-aarch64`, flip the global switch or restore a full snapshot without
+ * touching the host's registrations.
+ */
+export interface PrivateBinfmt {
+  dir: string;
+  close(): void;
+}
+
+let problem: string | null | undefined;
+
+/** Why a private instance cannot be made here, or null. */
+export function privateBinfmtProblem(): string | null {
+  if (problem !== undefined) return problem;
+  problem = rootProblem();
+  if (problem) return problem;
+  const mount = mkdtempSync(join(tmpdir(), 'arm64kit-bm-probe-'));
+  try {
+    const probe = spawnSync(
+      'unshare',
+      ['-Urm', 'sh', '-c', 'mount -t binfmt_misc binfmt_misc "$1" && test -e "$1/register"', 'sh', mount],
+      {
+        stdio: 'pipe',
+        timeout: 10_000,
+      },
+    );
+    problem =
+      probe.status === 0
+        ? null
+        : `cannot mount a private binfmt_misc in a user namespace (needs Linux ≥ 6.7 and unshare): ${String(probe.stderr).trim() || probe.error}`;
+  } finally {
+    rmSync(mount, { recursive: true, force: true });
+  }
+  return problem;
+}
+
+export async function privateBinfmt(): Promise<PrivateBinfmt> {
+  const mount = mkdtempSync(join(tmpdir(), 'arm64kit-bm-'));
+  const child = spawn(
+    'unshare',
+    [
+      '-Urm',
+      'sh',
+      '-c',
+      'mount -t binfmt_misc binfmt_misc "$1" && echo ready && exec sleep 3600',
+      'sh',
+      mount,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`private binfmt_misc did not start (${code}): ${stderr}`)));
+  });
+  const pid = child.pid;
+  return {
+    dir: `/proc/${pid}/root${mount}`,
+    close() {
+      child.kill('SIGKILL');
+      rmSync(mount, { recursive: true, force: true });
+    },
+  };
+}
