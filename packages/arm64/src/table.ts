@@ -1,5 +1,6 @@
 import { DecodeTable } from './decode/table.js';
 import { fpForms } from './fp/table.js';
+import { atomicForms } from './lift/atomic.js';
 import { branchForms } from './lift/branch.js';
 import { dataProcessingImmForms } from './lift/data-processing-imm.js';
 import { dataProcessingRegForms } from './lift/data-processing-reg.js';
@@ -19,6 +20,7 @@ export const a64Forms: readonly A64Form[] = [
   ...branchForms,
   ...loadStoreForms,
   ...exclusiveForms,
+  ...atomicForms,
   ...systemForms,
   ...fpForms,
   ...simdForms,

@@ -143,7 +143,6 @@ static void single_stores(void) {
   ST("str %x0, [%1, %w2, sxtw]");
   ST("str %x0, [%1, %x2, sxtx #3]");
   ST("str %x1, [%1, #8]");
-  ST("str %x1, [%1], #8");
   group("store");
 }
 
@@ -280,6 +279,48 @@ static void exclusives(void) {
   group("exclusv");
 }
 
+/* Armv8.1 atomics: not advertised in HWCAP, but a program built for a newer CPU uses them anyway. */
+#define LSE(TEXT)                                                                                  \
+  for (int i = 0; i < 8; i++) {                                                                   \
+    static uint64_t cell[2] __attribute__((aligned(16)));                                         \
+    uint64_t old, v = next_random(), w = next_random() >> (i * 8);                                \
+    cell[0] = i & 1 ? v : w;                                                                      \
+    cell[1] = ~v;                                                                                 \
+    __asm__ volatile(".arch_extension lse\n\t" TEXT                                               \
+                     : "=&r"(old), "+r"(v), "+r"(w) : "r"(cell) : "memory", "x8", "x9", "x10", "x11");  \
+    mix(old);                                                                                     \
+    mix(v);                                                                                       \
+    mix(w);                                                                                       \
+    mix(cell[0]);                                                                                 \
+    mix(cell[1]);                                                                                 \
+  }
+
+static void atomics(void) {
+  LSE("ldadd %x1, %x0, [%3]");
+  LSE("ldaddal %w1, %w0, [%3]");
+  LSE("ldaddh %w1, %w0, [%3]");
+  LSE("ldclrab %w1, %w0, [%3]");
+  LSE("ldeorl %x1, %x0, [%3]");
+  LSE("ldset %w1, %w0, [%3]");
+  LSE("ldsmax %x1, %x0, [%3]");
+  LSE("ldsmaxb %w1, %w0, [%3]");
+  LSE("ldsmin %w1, %w0, [%3]");
+  LSE("ldsminh %w1, %w0, [%3]");
+  LSE("ldumax %x1, %x0, [%3]");
+  LSE("lduminb %w1, %w0, [%3]");
+  LSE("swp %x1, %x0, [%3]");
+  LSE("swpalh %w1, %w0, [%3]");
+  LSE("stadd %x1, [%3]\n\tmov %x0, #0");
+  LSE("mov %x0, %x2\n\tcas %x0, %x1, [%3]");
+  LSE("ldr %x0, [%3]\n\tcasal %x0, %x1, [%3]");
+  LSE("ldr %w0, [%3]\n\tcasb %w0, %w1, [%3]");
+  LSE("mov %w0, %w2\n\tcash %w0, %w1, [%3]");
+  LSE("ldp x10, x11, [%3]\n\tmov x8, %x1\n\tmov x9, %x2\n\tcasp x10, x11, x8, x9, [%3]\n\teor %x0, x10, x11");
+  LSE("ldp w10, w11, [%3]\n\tmov x8, %x1\n\tmov x9, %x2\n\tcaspal w10, w11, w8, w9, [%3]\n\teor %x0, x10, x11");
+  LSE("mov x10, #1\n\tmov x11, #2\n\tmov x8, %x1\n\tmov x9, %x2\n\tcasp x10, x11, x8, x9, [%3]\n\teor %x0, x10, x11");
+  group("lse");
+}
+
 static void prefetch(void) {
   LD("prfm pldl1keep, [%1]\n\tprfm pstl2strm, [%1, #4088]\n\tprfum pldl3keep, [%1, #-1]\n\t"
      "prfm plil1keep, [%1, %x2, lsl #3]\n\tmov %x0, #1");
@@ -386,6 +427,7 @@ int main(int argc, char **argv) {
   simd_fp_registers();
   literals();
   exclusives();
+  atomics();
   prefetch();
   string_functions();
   return 0;

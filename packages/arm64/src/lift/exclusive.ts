@@ -50,10 +50,15 @@ function storeExclusive(f: Fields, c: LiftContext): void {
   c.setW(f.s, b.xor(ok, 1));
 }
 
-/** LDXP/LDAXP: two registers of 4 (z=2) or 8 (z=3) bytes. */
+/** Pairs encode the register size in bit 30 alone: 4 bytes (z=0) or 8 bytes (z=1). */
+function pairSize(z: number): AccessSize {
+  return z ? 8 : 4;
+}
+
+/** LDXP/LDAXP: two registers of 4 or 8 bytes. */
 function loadExclusivePair(f: Fields, c: LiftContext): void {
   const b = c.b;
-  const size = sizeOf(f.z);
+  const size = pairSize(f.z);
   const addr = c.xsp(f.n);
   const v1 = b.load(addr, size);
   const v2 = b.load(b.add(addr, BigInt(size)), size);
@@ -67,7 +72,7 @@ function loadExclusivePair(f: Fields, c: LiftContext): void {
 
 function storeExclusivePair(f: Fields, c: LiftContext): void {
   const b = c.b;
-  const size = sizeOf(f.z);
+  const size = pairSize(f.z);
   const addr = c.xsp(f.n);
   const addr2 = b.add(addr, BigInt(size));
   const v1 = c.x(f.t);
