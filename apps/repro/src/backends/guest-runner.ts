@@ -1,3 +1,8 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aarch64 } from '@arm64kit/arm64';
+import { runProgram } from '@arm64kit/core';
 import { ReproError } from '../errors.js';
 import type { Observed } from './backend.js';
 import { findExecutable } from './host-facts.js';
@@ -56,10 +61,62 @@ export function qemuRunner(qemu = findExecutable('qemu-aarch64-static')): GuestR
   };
 }
 
-/** The arm64kit emulator (@arm64kit/core with @arm64kit/arm64). */
+/** How long one guest program may run on the emulator before it is stopped. */
+const EMULATOR_TIMEOUT_MS = 120_000;
+
+/**
+ * The arm64kit emulator (@arm64kit/core with @arm64kit/arm64), in this process. Output goes
+ * through temporary files because the emulator writes to host descriptors.
+ */
 export async function emulatorRunner(): Promise<GuestRunner> {
-  throw new ReproError(
-    'BACKEND_UNAVAILABLE',
-    'the arm64kit emulator cannot run programs in this build yet (use --backend host or --backend docker)',
-  );
+  return {
+    description: 'arm64kit emulator (in process)',
+    run: async (r) => {
+      const dir = mkdtempSync(join(tmpdir(), 'arm64kit-repro-out-'));
+      const stdin = openSync('/dev/null', 'r');
+      const stdout = openSync(join(dir, 'stdout'), 'w+');
+      const stderr = openSync(join(dir, 'stderr'), 'w+');
+      let exitCode: number;
+      let report = '';
+      try {
+        const result = runProgram({
+          arch: aarch64,
+          path: r.sysroot === undefined ? r.path : join(r.sysroot, r.path),
+          argv: r.argv,
+          env: Object.entries(r.env).map(([k, v]) => `${k}=${v}`),
+          ...(r.sysroot === undefined ? {} : { sysroot: r.sysroot }),
+          cwd: r.cwd,
+          stdin,
+          stdout,
+          stderr,
+          atFlags: r.atFlags,
+          timeoutMs: EMULATOR_TIMEOUT_MS,
+        });
+        exitCode = result.exitCode;
+        if (result.report !== undefined) report = `${result.report}\n`;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code !== 'string') throw error;
+        throw new ReproError(
+          'BACKEND_FAILED',
+          `the arm64kit emulator cannot run ${r.path}: ${(error as Error).message}`,
+        );
+      } finally {
+        for (const fd of [stdin, stdout, stderr]) {
+          try {
+            closeSync(fd);
+          } catch {}
+        }
+      }
+      try {
+        return {
+          exitCode,
+          stdout: readFileSync(join(dir, 'stdout'), 'utf8'),
+          stderr: readFileSync(join(dir, 'stderr'), 'utf8') + report,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }

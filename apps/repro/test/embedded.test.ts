@@ -1,0 +1,50 @@
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { describe, expect, it } from 'vitest';
+import { EmbeddedBackend } from '../src/backends/embedded.js';
+import { qemuRunner } from '../src/backends/guest-runner.js';
+import { runRepro } from '../src/run.js';
+
+const compilerProblem = commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu');
+
+describe.runIf(available('repro embedded backend (aarch64 programs)', compilerProblem))(
+  'embedded backend',
+  () => {
+    it('on the arm64kit emulator: the probe refuses without P and succeeds with P, no root or binfmt_misc involved', async () => {
+      const report = await runRepro({ scenario: 'ccache', backend: new EmbeddedBackend() });
+      expect(report.results.map((r) => [r.handler, r.observedArgv?.[0], r.exitCode, r.verdict])).toEqual([
+        ['without P', report.results[0].execPath, 1, 'reproduced'],
+        ['with P', 'ccache-probe', 0, 'fixed'],
+      ]);
+      expect(report.results[0].outputHead[0]).toContain('Recursive invocation');
+      expect(report.registrations.every((r) => !r.registeredInKernel)).toBe(true);
+    });
+
+    it('on the arm64kit emulator: the argv table', async () => {
+      const report = await runRepro({ scenario: 'argv', backend: new EmbeddedBackend() });
+      expect(report.results.map((r) => [r.handler, r.observedArgv?.join(' '), r.verdict])).toEqual([
+        ['without P', './a.out 1 2 3', 'not affected'],
+        ['with P', './a.out 1 2 3', 'not affected'],
+        ['without P', `${report.results[2].execPath} 1 2 3`, 'reproduced'],
+        ['with P', 'argv-example 1 2 3', 'fixed'],
+      ]);
+    });
+  },
+);
+
+describe.runIf(
+  available(
+    'repro embedded backend with qemu as the runner',
+    compilerProblem ?? commandProblem('qemu-aarch64-static', 'qemu-user-static'),
+  ),
+)('embedded backend, qemu-aarch64-static as the reference runner', () => {
+  it('gives the same table as the emulator must', async () => {
+    const report = await runRepro({
+      scenario: 'ccache',
+      backend: new EmbeddedBackend({ runner: qemuRunner() }),
+    });
+    expect(report.results.map((r) => [r.handler, r.exitCode, r.verdict])).toEqual([
+      ['without P', 1, 'reproduced'],
+      ['with P', 0, 'fixed'],
+    ]);
+  });
+});
