@@ -22,6 +22,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('integer'),
   program('memory'),
   program('encodings', [{}, { args: ['99'] }], ['O2']), // self-generated code: every immediate/selector of the integer classes
+  program('reserved', [{}, ...Array.from({ length: 16 }, (_, i) => ({ args: [String(i)] }))], ['O2']), // SIGILL/SIGTRAP where qemu says
   program('control', [{}, { args: ['12'] }]),
   program('fp'),
   program('files', [
