@@ -47,6 +47,8 @@ export interface ProgramFacts {
   elfError?: string;
   /** For a dynamic program: whether its loader (PT_INTERP) exists on this host. */
   loaderExists?: boolean;
+  /** What arm64kit's emulator loader (@arm64kit/core) says of the file: accepted, or why not. */
+  emulatorLoad?: { ok: true } | { ok: false; reason: string };
 }
 
 export interface DockerFacts {

@@ -11,6 +11,8 @@ import {
 } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import { EM_AARCH64 } from '@arm64kit/arm64';
+import { ElfError, parseElf as parseGuestElf } from '@arm64kit/core';
 import { readElf } from './elf.js';
 import type {
   BinfmtFacts,
@@ -158,7 +160,25 @@ export function gatherProgram(path: string, argv: string[] = [path]): ProgramFac
   } catch (error) {
     facts.elfError = (error as Error).message;
   }
+  if (facts.elf) facts.emulatorLoad = emulatorLoad(path);
   return facts;
+}
+
+/** Asks the emulator's own ELF loader whether it accepts the file (the rules `arm64kit run` applies). */
+function emulatorLoad(path: string): ProgramFacts['emulatorLoad'] {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  try {
+    parseGuestElf(bytes, EM_AARCH64, path);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof ElfError) return { ok: false, reason: error.message };
+    throw error;
+  }
 }
 
 export interface GatherOptions extends BinfmtSource {

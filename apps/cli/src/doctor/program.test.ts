@@ -12,6 +12,7 @@ const aarch64Dynamic: ProgramFacts = {
   header,
   elf: { elfClass: 64, endian: 'little', type: 3, machine: 183, interpreter: '/lib/ld-linux-aarch64.so.1' },
   loaderExists: false,
+  emulatorLoad: { ok: true },
 };
 
 const find = (program: ProgramFacts, flags: string, id: string) =>
@@ -56,14 +57,16 @@ describe('program checks', () => {
     expect(find(native, 'POCF', 'program.handler')).toBeUndefined();
   });
 
-  it('says whether the embedded emulator can run it', () => {
-    expect(emulatorVerdict(aarch64Dynamic)?.ok).toBe(true);
-    expect(emulatorVerdict({ ...aarch64Dynamic, elf: { ...aarch64Dynamic.elf!, elfClass: 32 } })?.ok).toBe(
-      false,
+  it("reports the emulator loader's verdict, and that a dynamic program needs a sysroot", () => {
+    expect(emulatorVerdict(aarch64Dynamic)?.reason).toContain('--sysroot DIR');
+    expect(find(aarch64Dynamic, 'POCF', 'program.emulator-ok')?.title).toBe(
+      "arm64kit's own emulator can run it without any handler: arm64kit run --sysroot DIR /usr/bin/ccache",
     );
-    expect(
-      emulatorVerdict({ ...aarch64Dynamic, elf: { ...aarch64Dynamic.elf!, machine: 243 } })?.reason,
-    ).toContain('riscv64');
+    const refused = {
+      ...aarch64Dynamic,
+      emulatorLoad: { ok: false as const, reason: 'x is a 32-bit ELF file' },
+    };
+    expect(emulatorVerdict(refused)).toEqual({ ok: false, reason: 'x is a 32-bit ELF file' });
     expect(emulatorVerdict({ path: 'x', argv: ['x'], exists: true, elfError: 'not an ELF file' })?.ok).toBe(
       false,
     );

@@ -101,11 +101,12 @@ export function checkProgram(
     }
   }
   if (emulator) {
+    const sysroot = elf?.interpreter && program.loaderExists === false ? '--sysroot DIR ' : '';
     findings.push({
       id: emulator.ok ? 'program.emulator-ok' : 'program.emulator-cannot',
       severity: 'info',
       title: emulator.ok
-        ? `arm64kit's own emulator can run it without any handler: arm64kit run ${path}`
+        ? `arm64kit's own emulator can run it without any handler: arm64kit run ${sysroot}${path}`
         : `arm64kit's own emulator cannot run it: ${emulator.reason}`,
       evidence: emulator.reason,
     });
@@ -118,27 +119,21 @@ function hexPreview(header: Uint8Array | undefined): string {
   return Array.from(header.subarray(0, 20), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-const EM_AARCH64 = 183;
-
 /**
- * What arm64kit's emulator accepts: 64-bit little-endian AArch64 executables (ET_EXEC or PIE
- * ET_DYN). A dynamic one also needs its loader and libraries, from a sysroot (`--sysroot DIR`).
+ * Whether `arm64kit run` can run the program: its ELF loader (@arm64kit/core with the AArch64
+ * frontend) accepted the file; a dynamic one also needs its loader and libraries from a sysroot.
  */
 export function emulatorVerdict(program: ProgramFacts): EmulatorVerdict | null {
-  const elf = program.elf;
-  if (!elf) return program.exists ? { ok: false, reason: 'not an ELF program' } : null;
-  if (elf.machine !== EM_AARCH64)
-    return { ok: false, reason: `it runs AArch64 programs, this is ${machineName(elf.machine)}` };
-  if (elf.elfClass !== 64 || elf.endian !== 'little') {
-    return { ok: false, reason: `ELF${elf.elfClass} ${elf.endian}-endian; it runs ELF64 little-endian only` };
-  }
-  if (elf.type !== 2 && elf.type !== 3)
-    return { ok: false, reason: `${ELF_TYPES[elf.type] ?? `e_type ${elf.type}`} is not a program` };
-  if (elf.interpreter && program.loaderExists === false) {
+  const load = program.emulatorLoad;
+  if (!program.elf) return program.exists ? { ok: false, reason: 'not an ELF program' } : null;
+  if (!load) return null;
+  if (!load.ok) return { ok: false, reason: load.reason };
+  const interp = program.elf.interpreter;
+  if (interp && program.loaderExists === false) {
     return {
       ok: true,
-      reason: `dynamic: give it an ${machineName(elf.machine)} root holding ${elf.interpreter} with --sysroot DIR`,
+      reason: `dynamic: give it a root holding ${interp} and its libraries with --sysroot DIR`,
     };
   }
-  return { ok: true, reason: `ELF64 AArch64 ${elf.interpreter ? 'dynamic' : 'static'} executable` };
+  return { ok: true, reason: `ELF64 AArch64 ${interp ? 'dynamic' : 'static'} executable` };
 }
