@@ -13,6 +13,8 @@ import { rootProblem } from '@arm64kit/vitest-config/prerequisites';
  */
 export interface PrivateBinfmt {
   dir: string;
+  /** A process inside the namespace: `nsenter -t PID -U -m CMD` runs CMD under this instance. */
+  pid: number;
   close(): void;
 }
 
@@ -63,9 +65,10 @@ export async function privateBinfmt(): Promise<PrivateBinfmt> {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`private binfmt_misc did not start (${code}): ${stderr}`)));
   });
-  const pid = child.pid;
+  const pid = child.pid as number;
   return {
     dir: `/proc/${pid}/root${mount}`,
+    pid,
     close() {
       child.kill('SIGKILL');
       rmSync(mount, { recursive: true, force: true });
