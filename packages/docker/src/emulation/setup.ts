@@ -79,9 +79,20 @@ export async function setupEmulation(options: SetupEmulationOptions): Promise<Em
   const changes: EmulationChange[] = [];
   let snapshot: BinfmtSnapshot | undefined;
   let restored = false;
+  // If the process ends without restore() (an uncaught error, process.exit), the entry
+  // still goes: exit handlers cannot wait, so this uses the synchronous restore.
+  const onExit = () => {
+    if (!restored && snapshot) {
+      try {
+        host.restoreSync(snapshot);
+      } catch {}
+    }
+  };
+  process.once('exit', onExit);
   const restore = async (): Promise<void> => {
     if (restored) return;
     restored = true;
+    process.removeListener('exit', onExit);
     await undo(host, changes, snapshot);
   };
   try {

@@ -1,0 +1,44 @@
+import { connect, type DockerEngine, RUN_LABEL, setupEmulation } from '../src/index.js';
+
+/** The prefix of every image the tests tag, so cleanup finds exactly theirs. */
+export const TEST_REPO = 'arm64kit-test/docker';
+
+export function testTag(what: string): string {
+  return `${TEST_REPO}-${what}:${process.pid}`;
+}
+
+/** Registers an aarch64 handler (F, P) for a test file under a name of its own. */
+export function aarch64Handler(label: string) {
+  return setupEmulation({
+    arch: 'arm64',
+    persistent: true,
+    preserveArgv0: true,
+    name: `arm64kit-test-docker-${label}-${process.pid}`,
+  });
+}
+
+export async function runContainers(engine: DockerEngine): Promise<string[]> {
+  const list = await engine.docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } });
+  return list.map((container) => container.Id);
+}
+
+export async function danglingImages(engine: DockerEngine): Promise<string[]> {
+  const list = await engine.docker.listImages({ filters: { dangling: ['true'] } });
+  return list.map((image) => image.Id).sort();
+}
+
+/** Records what the engine had before a test file, to prove the file left nothing behind. */
+export async function leftoverWatch(engine: DockerEngine) {
+  const dangling = new Set(await danglingImages(engine));
+  const containers = new Set(await runContainers(engine));
+  return {
+    async newDangling(): Promise<string[]> {
+      return (await danglingImages(engine)).filter((id) => !dangling.has(id));
+    },
+    async newContainers(): Promise<string[]> {
+      return (await runContainers(engine)).filter((id) => !containers.has(id));
+    },
+  };
+}
+
+export { connect };
