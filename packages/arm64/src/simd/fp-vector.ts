@@ -146,11 +146,20 @@ function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
   return true;
 }
 
-function liftFpTwoMisc(f: Fields, c: LiftContext): boolean {
+/** FCVT[NMAPZ][SU] (vector and scalar): rounding by U-independent key (a:opcode). */
+const TO_INT_ROUNDING = new Map<number, Rounding>([
+  [0b0_11010, Rounding.TiesEven],
+  [0b0_11011, Rounding.NegInf],
+  [0b0_11100, Rounding.TiesAway],
+  [0b1_11010, Rounding.PosInf],
+  [0b1_11011, Rounding.Zero],
+]);
+
+function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
   const size = f.s ? 64 : 32;
-  if (size === 64 && !f.q) return false;
-  const q = f.q === 1;
-  const lanes = (q ? 128 : 64) / size;
+  if (size === 64 && !f.q && !scalar) return false;
+  const q = f.q === 1 && !scalar;
+  const lanes = scalar ? 1 : (q ? 128 : 64) / size;
   const { d, n } = f;
   const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
   const key = (f.u << 6) | (f.h << 5) | f.o;
@@ -194,15 +203,26 @@ function liftFpTwoMisc(f: Fields, c: LiftContext): boolean {
       op = (rf, env, r, a) => frint(rf, env, size, r, a, mode ?? fpcrRounding(env.fpcr), exact);
       break;
     }
+    case 0b0_0_11010: // FCVTNS
+    case 0b1_0_11010: // FCVTNU
+    case 0b0_0_11011: // FCVTMS
+    case 0b1_0_11011: // FCVTMU
+    case 0b0_0_11100: // FCVTAS
+    case 0b1_0_11100: // FCVTAU
+    case 0b0_1_11010: // FCVTPS
+    case 0b1_1_11010: // FCVTPU
     case 0b0_1_11011: // FCVTZS
-    case 0b1_1_11011: // FCVTZU
+    case 0b1_1_11011: {
+      // FCVTZU
+      const rounding = TO_INT_ROUNDING.get((f.h << 5) | f.o) as Rounding;
       op = (rf, env, r, a) => {
         // lanes are written through a 64-bit scratch slot, then narrowed for 32-bit lanes
-        fpToInt(rf, env, SD, size, size, a, f.u === 1, Rounding.Zero, 0);
+        fpToInt(rf, env, SD, size, size, a, f.u === 1, rounding, 0);
         if (size === 64) rf.regs[r] = rf.regs[SD];
         else rf.regs32[r] = rf.regs32[2 * SD];
       };
       break;
+    }
     case 0b0_0_11101: // SCVTF
     case 0b1_0_11101: // UCVTF
       op = (rf, env, r, a) => intToFP(rf, env, size, r, a, size, f.u === 1, 0);
@@ -214,6 +234,8 @@ function liftFpTwoMisc(f: Fields, c: LiftContext): boolean {
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
+    scratch.regs[SR] = 0n;
+    scratch.regs[SR + 1] = 0n;
     for (let e = 0; e < lanes; e++) fn(scratch, env, idx(SR, e), idx(SA, e));
     copyOut(cpu, d, q);
   });
@@ -229,6 +251,12 @@ export const fpVectorForms: readonly A64Form[] = [
     '0 q u 01110 h s 10000 11 ooo 10 nnnnn ddddd',
     (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c),
     ['SIMD_two_misc'],
+  ),
+  form(
+    'SIMD_scalar_fp_two_misc',
+    '01 u 11110 h s 10000 11 ooo 10 nnnnn ddddd',
+    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c, true),
+    ['SIMD_scalar_two_misc'],
   ),
   form(
     'SIMD_fp_two_misc_abs',
