@@ -24,7 +24,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('encodings', [{}, { args: ['99'] }], ['O2']), // self-generated code: every immediate/selector of the integer classes
   program('reserved', [{}, ...Array.from({ length: 16 }, (_, i) => ({ args: [String(i)] }))], ['O2']), // SIGILL/SIGTRAP where qemu says
   program('control', [{}, { args: ['12'] }]),
-  program('fp'),
+  program('fp', [{}, { args: ['7'] }]),
   program('files', [
     { stdin: 'first line\nsecond line\n' },
     { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },
