@@ -2,9 +2,20 @@ import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
-import { faddsub32, faddsub64, fdiv32, fdiv64, fmul32, fmul64, fmuladd32, fmuladd64, fsqrt32, fsqrt64 } from './arith.js';
+import {
+  faddsub32,
+  faddsub64,
+  fdiv32,
+  fdiv64,
+  fmul32,
+  fmul64,
+  fmuladd32,
+  fmuladd64,
+  fsqrt32,
+  fsqrt64,
+} from './arith.js';
 import { fminmax32, fminmax64 } from './compare.js';
-import { Rounding, fpcrRounding } from './control.js';
+import { fpcrRounding, Rounding } from './control.js';
 import { fcvt, frint } from './convert.js';
 import { clearAbove, envOf, laneIndex } from './cpu-env.js';
 

@@ -17,7 +17,16 @@ function sizeOfType(t: number): 32 | 64 | undefined {
 
 const BY_RMODE = [Rounding.TiesEven, Rounding.PosInf, Rounding.NegInf, Rounding.Zero];
 
-function liftToInt(c: LiftContext, sf: number, size: 32 | 64, rd: number, rn: number, unsigned: boolean, rounding: Rounding, fbits: number): void {
+function liftToInt(
+  c: LiftContext,
+  sf: number,
+  size: 32 | 64,
+  rd: number,
+  rn: number,
+  unsigned: boolean,
+  rounding: Rounding,
+  fbits: number,
+): void {
   const width = sf ? 64 : 32;
   const n = laneIndex(size, rn);
   c.b.callHelper((cpu: Cpu) => {
@@ -26,7 +35,15 @@ function liftToInt(c: LiftContext, sf: number, size: 32 | 64, rd: number, rn: nu
   });
 }
 
-function liftFromInt(c: LiftContext, sf: number, size: 32 | 64, rd: number, rn: number, unsigned: boolean, fbits: number): void {
+function liftFromInt(
+  c: LiftContext,
+  sf: number,
+  size: 32 | 64,
+  rd: number,
+  rn: number,
+  unsigned: boolean,
+  fbits: number,
+): void {
   const width = sf ? 64 : 32;
   const d = laneIndex(size, rd);
   c.b.callHelper((cpu: Cpu) => {

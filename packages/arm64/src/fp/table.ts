@@ -5,4 +5,9 @@ import { fpConvertForms } from './lift-convert.js';
 import { fpMoveForms } from './lift-move.js';
 
 /** Decode table lines of this folder's instructions (joined into the AArch64 table by ../table.ts). */
-export const fpForms: readonly A64Form[] = [...fpArithForms, ...fpCompareForms, ...fpMoveForms, ...fpConvertForms];
+export const fpForms: readonly A64Form[] = [
+  ...fpArithForms,
+  ...fpCompareForms,
+  ...fpMoveForms,
+  ...fpConvertForms,
+];
