@@ -4,6 +4,7 @@ export {
   type InterpreterInvocation,
   interpreterArgv,
 } from './argv.js';
+export { type BinfmtEntryJson, describeEntry, entryToJson } from './describe.js';
 export {
   BINPRM_BUF_SIZE,
   type BinfmtEntry,
