@@ -139,3 +139,15 @@ export function runFix(command: string, binDir: string): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * Runs a shell script in a private mount namespace where binfmt_misc is unmounted: the host's
+ * mount is untouched, so other processes keep their handlers.
+ */
+export function inUnmountedNamespace(script: string, binDir: string): string {
+  return execFileSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', `umount ${BINFMT_DIR} || exit 99\n${script}`],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', PATH: `${binDir}:${process.env.PATH}` } },
+  );
+}

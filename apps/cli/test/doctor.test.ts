@@ -1,8 +1,10 @@
-import { available, binfmtProblem } from '@arm64kit/vitest-config/prerequisites';
+import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorResult } from '../src/commands/doctor.js';
 import {
   doctor,
   expectHostUnchanged,
+  inUnmountedNamespace,
   makeScratch,
   registerAarch64,
   removeEntries,
@@ -133,6 +135,29 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
       expect(finding.title).toContain(`the kernel uses ${name}-new, never ${name}-old`);
       expect(after.findings.find((f) => f.id === 'handler.found')?.title).toContain(name);
     });
+
+    it.runIf(available('doctor without binfmt_misc', commandProblem('unshare', 'util-linux')))(
+      'binfmt_misc not mounted (in a private mount namespace): mounts it',
+      () => {
+        const name = nextPrefix('unmounted');
+        const report = (out: string) => JSON.parse(out) as DoctorResult;
+        const first = report(
+          inUnmountedNamespace(`arm64kit doctor --name ${name} --no-docker --json || true`, scratch.binDir),
+        );
+        const finding = first.findings.find((f) => f.id === 'binfmt.not-mounted');
+        expect(finding?.severity).toBe('error');
+        expect(first.ok).toBe(false);
+        expect(finding?.fix).toBe('mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc');
+        const after = report(
+          inUnmountedNamespace(
+            `${finding!.fix} >&2\narm64kit doctor --name ${name} --no-docker --json || true`,
+            scratch.binDir,
+          ),
+        );
+        expect(after.findings.map((f) => f.id)).not.toContain('binfmt.not-mounted');
+        expect(after.findings.map((f) => f.id)).toContain('binfmt.mounted');
+      },
+    );
 
     it('binfmt_misc globally disabled: enables it again', async () => {
       const name = nextPrefix('global');

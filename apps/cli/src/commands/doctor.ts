@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { gatherDocker } from '../doctor/docker-facts.js';
 import { DEFAULT_BINFMT_DIR, gatherFacts } from '../doctor/facts.js';
+import { presetView } from '../doctor/handler-view.js';
 import { diagnose, exitCodeFor } from '../doctor/index.js';
 import { renderFindings, summarize } from '../doctor/render.js';
 import type { Finding } from '../doctor/types.js';
-import { BaseCommand } from '../lib/base-command.js';
+import { BaseCommand, EXIT_TOOL_ERROR } from '../lib/base-command.js';
 
 export interface DoctorResult {
   arch: string;
@@ -50,10 +51,19 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
 
   async run(): Promise<DoctorResult> {
     const { args, flags } = await this.parse(Doctor);
+    let arch: string;
+    try {
+      // Aliases (arm64, amd64, armhf...) become the preset's name.
+      arch = presetView(flags.arch).arch;
+    } catch (error) {
+      // A wrong --arch is a usage error, not a finding: 125 like any tool error, never 1.
+      this.logToStderr(`arm64kit: ${(error as Error).message}`);
+      return this.exit(EXIT_TOOL_ERROR);
+    }
     const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
-    const docker = flags.docker ? await gatherDocker({ arch: flags.arch, image: flags.image }) : undefined;
+    const docker = flags.docker ? await gatherDocker({ arch, image: flags.image }) : undefined;
     const facts = gatherFacts({
-      arch: flags.arch,
+      arch,
       dir: DEFAULT_BINFMT_DIR,
       namePrefix: flags.name,
       program,
@@ -61,7 +71,7 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     });
     const findings = diagnose(facts);
     const code = exitCodeFor(findings);
-    const result: DoctorResult = { arch: flags.arch, ok: code === 0, summary: summarize(findings), findings };
+    const result: DoctorResult = { arch, ok: code === 0, summary: summarize(findings), findings };
     if (this.jsonEnabled()) {
       if (code !== 0) {
         this.logJson(result);
