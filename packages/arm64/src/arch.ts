@@ -24,7 +24,16 @@ export const aarch64: Architecture = {
   stackAlignment: 16,
   registers: registerLayout,
   // Linux arm64: number in X8, arguments in X0–X5, result in X0.
-  syscalls: { table: 'asm-generic', number: 8, args: [0, 1, 2, 3, 4, 5], result: 0 },
+  syscalls: {
+    table: 'asm-generic',
+    number: 8,
+    args: [0, 1, 2, 3, 4, 5],
+    result: 0,
+    // arch/arm64/include/uapi/asm/fcntl.h numbers these four differently from asm-generic.
+    openFlags: { directory: 0o40000, nofollow: 0o100000, direct: 0o200000, largefile: 0o400000 },
+    // struct sigaction has sa_restorer on arm64.
+    sigactionSize: 32,
+  },
   lift(code: CodeReader, pc: bigint): IrBlock {
     return liftBlock(a64Table(), code, pc);
   },
