@@ -20,7 +20,8 @@ describe('arm64kit repro: bad input', () => {
       'x',
     ]);
     expect(code).toBe(125);
-    expect(stderr.trim()).toBe('arm64kit: --base-image does not apply to the embedded backend');
+    expect(stderr).toContain('arm64kit: --base-image does not apply to the embedded backend\n');
+    expect(stderr).not.toMatch(/^\s+at /m);
     expect(stdout).toBe('');
   });
 
@@ -74,8 +75,8 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
       expect(stdout).toContain('arm64kit binfmt install aarch64 --preserve-argv0');
       expect(stdout).toContain('flags: PF');
       // Progress goes to stderr, never into the report.
-      expect(stderr).toContain('registering the aarch64 handler without P');
-      expect(stdout).not.toContain('registering');
+      expect(stderr).toContain('aarch64 handler without P');
+      expect(stdout).not.toContain('staged the programs');
     });
 
     it('SIGINT in the middle of a run removes the handler and the staged files, then ends by the signal', async () => {

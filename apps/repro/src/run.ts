@@ -53,7 +53,7 @@ export async function runRepro(options: RunReproOptions): Promise<ReproReport> {
     let versionOutput = '';
     for (const handler of HANDLERS) {
       const label = handlerLabel(handler);
-      progress(`registering the aarch64 handler ${label}`);
+      progress(`aarch64 handler ${label}`);
       const registration = await backend.useHandler(handler, progress);
       registrations.push({ handler: label, ...registration });
       const entry = parseRegistration(registration.line);

@@ -67,6 +67,7 @@ export class DockerBackend implements Backend {
   private nameSnapshot: BinfmtSnapshot | null = null;
   private readonly runs = new Set<AbortController>();
   private disarm: (() => void) | null = null;
+  private interrupted = false;
 
   constructor(private readonly options: DockerBackendOptions = {}) {
     this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
@@ -195,6 +196,10 @@ export class DockerBackend implements Backend {
         signal: abort.signal,
       });
     } catch (error) {
+      this.runs.delete(abort);
+      // Aborted by a signal: the signal handler ends the process once the container is gone;
+      // this run must not end it first with an error of its own.
+      if (this.interrupted) return new Promise<Observed>(() => {});
       if (error instanceof DockerError) throw new ReproError('BACKEND_FAILED', reason(error));
       throw error;
     } finally {
@@ -209,6 +214,7 @@ export class DockerBackend implements Backend {
 
   /** On a signal: running containers are killed and removed by their runs. */
   private async abortRuns(): Promise<void> {
+    this.interrupted = true;
     for (const abort of this.runs) abort.abort();
     while (this.runs.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   }

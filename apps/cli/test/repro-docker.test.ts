@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { ensureArm64BaseImage } from '@arm64kit/fixtures';
+import type { ReproReport } from '@arm64kit/repro';
+import {
+  available,
+  binfmtProblem,
+  commandProblem,
+  dockerProblem,
+} from '@arm64kit/vitest-config/prerequisites';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { binfmtState, killCli, runCli } from './repro-helpers.js';
+
+const problem =
+  binfmtProblem() ??
+  dockerProblem() ??
+  commandProblem('qemu-aarch64-static', 'qemu-user-static') ??
+  commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
+  commandProblem('debootstrap', 'debootstrap');
+
+function containersOf(image: string): string[] {
+  return execFileSync('docker', ['ps', '-a', '-q', '--filter', `ancestor=${image}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+}
+
+describe.runIf(available('arm64kit repro --backend docker', problem))('arm64kit repro on Docker', () => {
+  let baseImage: string;
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    baseImage = (await ensureArm64BaseImage()).tag;
+  }, 1_800_000);
+  beforeEach(() => {
+    before = binfmtState();
+  });
+  afterEach(() => {
+    expect(binfmtState()).toEqual(before);
+  });
+
+  it('repro ccache --backend docker --json on the debootstrap base: probe reproduced and fixed, ccache 4.x not affected', async () => {
+    const { stdout, code } = await runCli([
+      'repro',
+      'ccache',
+      '--backend',
+      'docker',
+      '--base-image',
+      baseImage,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as ReproReport;
+    expect(report.image).toBe(baseImage);
+    expect(report.results.map((r) => [r.subject, r.handler, r.verdict])).toEqual([
+      ['ccache-probe', 'without P', 'reproduced'],
+      ['ccache-probe', 'with P', 'fixed'],
+      ['ccache', 'without P', 'not affected'],
+      ['ccache', 'with P', 'not affected'],
+    ]);
+    expect(report.ccache?.version?.argv0Sensitive).toBe(false);
+  }, 1_800_000);
+
+  it('SIGINT while a container runs: handler removed, container removed, the process ends by the signal', async () => {
+    let image = '';
+    let sent = false;
+    const { stderr, code, signal } = await runCli(
+      ['repro', 'argv', '--backend', 'docker', '--base-image', baseImage],
+      {
+        onStderr: (text, pid) => {
+          image ||= /built (arm64kit-repro:\w+)/.exec(text)?.[1] ?? '';
+          if (!sent && text.includes('without P: ./a.out')) {
+            sent = true;
+            killCli(pid, 'SIGINT');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect([signal, code]).toEqual(['SIGINT', null]);
+    expect(stderr).not.toContain('with P: argv-example');
+    expect(image).not.toBe('');
+    expect(containersOf(image)).toEqual([]);
+  }, 1_800_000);
+});
