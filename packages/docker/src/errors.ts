@@ -75,7 +75,8 @@ export class BuildFailedError extends DockerError {
   ) {
     const where = step ? ` at step ${step.number}/${step.total} (${step.instruction})` : '';
     const tail = output.trim() === '' ? '' : `\n${indent(lastLines(output, 20))}`;
-    super('BUILD_FAILED', `build failed${where}: ${reason}${tail}`);
+    // A failed step is the build's own failure, not the engine's: exit 1, as docker build.
+    super('BUILD_FAILED', `build failed${where}: ${reason}${tail}`, { exitCode: 1 });
     this.name = 'BuildFailedError';
     this.step = step;
     this.output = output;
