@@ -1,0 +1,355 @@
+/*
+ * AdvSIMD instructions on edge-case and random vectors. For every instruction the results (v0,
+ * the general register x10, FPSR and the scratch buffer) over all operand pairs are folded into
+ * one hash printed beside the instruction text, so a difference between two runs names the
+ * instruction. Operands: v0 = destination (preloaded), v1/v2/v3 = sources, x9 = general source,
+ * x10 = general result, x11 = address of a 64-byte buffer.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t hash;
+static void mix(uint64_t v) {
+  hash ^= v;
+  hash *= 0x100000001b3ull;
+  hash ^= hash >> 29;
+}
+
+#define NV 14
+static uint64_t vals[NV][2] = {
+    {0, 0},
+    {~0ull, ~0ull},
+    {0x8000000000000000ull, 0x0000000000000001ull},
+    {0x0102030405060708ull, 0x090a0b0c0d0e0f10ull},
+    {0x00ff00ff00ff00ffull, 0xff00ff00ff00ff00ull},
+    {0x7f80000000000000ull, 0x3ff8000000000000ull}, /* float +inf pieces, double 1.5 */
+    {0x3ff0000000000000ull, 0xc004000000000000ull}, /* doubles 1.0, -2.5 */
+    {0x3fc000003f800000ull, 0x7fc00000bf000000ull}, /* floats 1.0 1.5 -0.5 qNaN */
+    {0x000000017f800001ull, 0x7ff0000000000001ull}, /* float denormal, sNaN; double sNaN */
+    {0x4f0000004effffffull, 0x43e0000000000000ull}, /* floats near 2^31, double 2^63 */
+    {0x6100620063006400ull, 0x0000000000656667ull}, /* text with zero bytes */
+};
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+static unsigned char buf[64] __attribute__((aligned(16)));
+
+#define T(TEXT)                                                                                 \
+  do {                                                                                          \
+    hash = 0xcbf29ce484222325ull;                                                               \
+    for (int i = 0; i < NV; i++)                                                                \
+      for (int j = 0; j < NV; j++) {                                                            \
+        uint64_t out[2], x10;                                                                   \
+        uint64_t fpsr;                                                                          \
+        for (int k = 0; k < 64; k++) buf[k] = (unsigned char)(i * 31 + j * 7 + k * 13);         \
+        __asm__ volatile("ldr q0, [%[d]]\n\tldr q1, [%[a]]\n\tldr q2, [%[b]]\n\tldr q3, [%[c]]\n\t" \
+                         "mov x9, %[x]\n\tmov x10, xzr\n\tmov x11, %[buf]\n\tmsr fpsr, xzr\n\t"     \
+                         TEXT "\n\tmrs %[s], fpsr\n\tstr q0, [%[o]]\n\tmov %[r], x10\n\t"          \
+                         "sub x11, x11, %[buf]\n\teor %[r], %[r], x11, lsl #40"                   \
+                         : [r] "=&r"(x10), [s] "=&r"(fpsr)                                        \
+                         : [d] "r"(vals[(i + j) % NV]), [a] "r"(vals[i]), [b] "r"(vals[j]),       \
+                           [c] "r"(vals[(i * 3 + 1) % NV]), [x] "r"(vals[j][i & 1]), [o] "r"(out), \
+                           [buf] "r"(buf)                                                         \
+                         : "v0", "v1", "v2", "v3", "v4", "x9", "x10", "x11", "memory");           \
+        mix(out[0]);                                                                            \
+        mix(out[1]);                                                                            \
+        mix(x10);                                                                               \
+        mix(fpsr);                                                                              \
+        for (int k = 0; k < 64; k += 8) {                                                       \
+          uint64_t w;                                                                           \
+          memcpy(&w, buf + k, 8);                                                               \
+          mix(w);                                                                               \
+        }                                                                                       \
+      }                                                                                         \
+    printf("%016llx %s\n", (unsigned long long)hash, TEXT);                                    \
+  } while (0)
+
+int main(void) {
+  for (int k = 11; k < NV; k++) {
+    vals[k][0] = next();
+    vals[k][1] = next();
+  }
+  /* bitwise */
+  T("and v0.16b, v1.16b, v2.16b");
+  T("bic v0.8b, v1.8b, v2.8b");
+  T("orr v0.16b, v1.16b, v2.16b");
+  T("orn v0.16b, v1.16b, v2.16b");
+  T("eor v0.8b, v1.8b, v2.8b");
+  T("bsl v0.16b, v1.16b, v2.16b");
+  T("bit v0.16b, v1.16b, v2.16b");
+  T("bif v0.8b, v1.8b, v2.8b");
+  T("mov v0.16b, v1.16b");
+  T("not v0.16b, v1.16b");
+  T("not v0.8b, v1.8b");
+  /* three same */
+  T("add v0.16b, v1.16b, v2.16b");
+  T("add v0.8h, v1.8h, v2.8h");
+  T("add v0.2s, v1.2s, v2.2s");
+  T("add v0.2d, v1.2d, v2.2d");
+  T("sub v0.4s, v1.4s, v2.4s");
+  T("sub v0.2d, v1.2d, v2.2d");
+  T("cmeq v0.16b, v1.16b, v2.16b");
+  T("cmeq v0.8h, v1.8h, v2.8h");
+  T("cmeq v0.2d, v1.2d, v2.2d");
+  T("cmhi v0.16b, v1.16b, v2.16b");
+  T("cmhs v0.4s, v1.4s, v2.4s");
+  T("cmhs v0.2d, v1.2d, v2.2d");
+  T("cmgt v0.8h, v1.8h, v2.8h");
+  T("cmge v0.16b, v1.16b, v2.16b");
+  T("cmgt v0.2d, v1.2d, v2.2d");
+  T("cmtst v0.16b, v1.16b, v2.16b");
+  T("cmtst v0.2d, v1.2d, v2.2d");
+  T("sshl v0.16b, v1.16b, v2.16b");
+  T("ushl v0.4s, v1.4s, v2.4s");
+  T("ushl v0.2d, v1.2d, v2.2d");
+  T("umax v0.16b, v1.16b, v2.16b");
+  T("smin v0.8h, v1.8h, v2.8h");
+  T("umin v0.4s, v1.4s, v2.4s");
+  T("smax v0.2s, v1.2s, v2.2s");
+  T("uabd v0.8h, v1.8h, v2.8h");
+  T("sabd v0.16b, v1.16b, v2.16b");
+  T("saba v0.4s, v1.4s, v2.4s");
+  T("mul v0.8h, v1.8h, v2.8h");
+  T("mul v0.4s, v1.4s, v2.4s");
+  T("mla v0.4s, v1.4s, v2.4s");
+  T("mls v0.16b, v1.16b, v2.16b");
+  T("addp v0.16b, v1.16b, v2.16b");
+  T("addp v0.4s, v1.4s, v2.4s");
+  T("addp v0.2d, v1.2d, v2.2d");
+  T("umaxp v0.16b, v1.16b, v2.16b");
+  T("uminp v0.8b, v1.8b, v2.8b");
+  T("smaxp v0.4s, v1.4s, v2.4s");
+  T("sminp v0.8h, v1.8h, v2.8h");
+  T("uhadd v0.16b, v1.16b, v2.16b");
+  T("urhadd v0.8h, v1.8h, v2.8h");
+  T("shsub v0.4s, v1.4s, v2.4s");
+  T("add d0, d1, d2");
+  T("sub d0, d1, d2");
+  T("cmeq d0, d1, d2");
+  T("cmhi d0, d1, d2");
+  T("cmge d0, d1, d2");
+  T("cmtst d0, d1, d2");
+  T("ushl d0, d1, d2");
+  T("sshl d0, d1, d2");
+  /* two-register misc */
+  T("rev64 v0.16b, v1.16b");
+  T("rev64 v0.8h, v1.8h");
+  T("rev64 v0.2s, v1.2s");
+  T("rev32 v0.16b, v1.16b");
+  T("rev32 v0.4h, v1.4h");
+  T("rev16 v0.16b, v1.16b");
+  T("cnt v0.16b, v1.16b");
+  T("cnt v0.8b, v1.8b");
+  T("clz v0.16b, v1.16b");
+  T("clz v0.8h, v1.8h");
+  T("clz v0.4s, v1.4s");
+  T("cls v0.4s, v1.4s");
+  T("rbit v0.16b, v1.16b");
+  T("cmeq v0.16b, v1.16b, #0");
+  T("cmeq v0.2d, v1.2d, #0");
+  T("cmge v0.8h, v1.8h, #0");
+  T("cmgt v0.4s, v1.4s, #0");
+  T("cmle v0.16b, v1.16b, #0");
+  T("cmlt v0.2d, v1.2d, #0");
+  T("abs v0.4s, v1.4s");
+  T("abs v0.2d, v1.2d");
+  T("neg v0.16b, v1.16b");
+  T("neg v0.2d, v1.2d");
+  T("xtn v0.8b, v1.8h");
+  T("xtn2 v0.16b, v1.8h");
+  T("xtn v0.2s, v1.2d");
+  T("xtn2 v0.4s, v1.2d");
+  T("uaddlp v0.8h, v1.16b");
+  T("saddlp v0.2d, v1.4s");
+  T("uadalp v0.4s, v1.8h");
+  T("cmeq d0, d1, #0");
+  T("cmge d0, d1, #0");
+  T("cmlt d0, d1, #0");
+  T("abs d0, d1");
+  T("neg d0, d1");
+  /* across lanes */
+  T("addv b0, v1.16b");
+  T("addv h0, v1.8h");
+  T("addv s0, v1.4s");
+  T("addv b0, v1.8b");
+  T("umaxv b0, v1.16b");
+  T("uminv h0, v1.8h");
+  T("smaxv s0, v1.4s");
+  T("sminv b0, v1.8b");
+  T("uaddlv h0, v1.16b");
+  T("uaddlv s0, v1.8h");
+  T("uaddlv d0, v1.4s");
+  T("saddlv s0, v1.8h");
+  /* copy */
+  T("dup v0.16b, w9");
+  T("dup v0.8h, w9");
+  T("dup v0.4s, w9");
+  T("dup v0.2d, x9");
+  T("dup v0.8b, w9");
+  T("dup v0.16b, v1.b[5]");
+  T("dup v0.4s, v1.s[3]");
+  T("dup v0.2d, v1.d[1]");
+  T("dup v0.4h, v1.h[7]");
+  T("ins v0.b[3], w9");
+  T("ins v0.h[6], w9");
+  T("ins v0.s[1], w9");
+  T("ins v0.d[1], x9");
+  T("ins v0.b[15], v1.b[2]");
+  T("ins v0.s[0], v1.s[3]");
+  T("ins v0.d[1], v1.d[0]");
+  T("umov w10, v1.b[9]");
+  T("umov w10, v1.h[7]");
+  T("umov w10, v1.s[3]");
+  T("umov x10, v1.d[1]");
+  T("smov w10, v1.b[3]");
+  T("smov x10, v1.h[5]");
+  T("smov x10, v1.s[2]");
+  T("smov w10, v1.h[0]");
+  /* modified immediate */
+  T("movi v0.16b, #0x5a");
+  T("movi v0.8b, #0x7");
+  T("movi v0.4s, #0x12, lsl #8");
+  T("movi v0.8h, #0xab, lsl #8");
+  T("movi v0.2d, #0xff00ff0000ff00ff");
+  T("movi d0, #0xff00000000ff00ff");
+  T("movi v0.4s, #0x12, msl #16");
+  T("mvni v0.4s, #0x34, lsl #16");
+  T("mvni v0.4s, #0x12, msl #8");
+  T("mvni v0.8h, #0x80");
+  T("orr v0.4s, #0x12, lsl #24");
+  T("orr v0.8h, #0x3");
+  T("bic v0.8h, #0xf, lsl #8");
+  T("bic v0.2s, #0xff");
+  T("fmov v0.4s, #1.5");
+  T("fmov v0.2d, #-0.25");
+  T("fmov v0.2s, #3.0");
+  /* shift by immediate */
+  T("ushr v0.16b, v1.16b, #3");
+  T("sshr v0.8h, v1.8h, #15");
+  T("ushr v0.2d, v1.2d, #63");
+  T("sshr v0.4s, v1.4s, #1");
+  T("sshr v0.2d, v1.2d, #64");
+  T("shl v0.16b, v1.16b, #7");
+  T("shl v0.2d, v1.2d, #32");
+  T("sli v0.4s, v1.4s, #5");
+  T("sri v0.8h, v1.8h, #3");
+  T("sri v0.2d, v1.2d, #64");
+  T("usra v0.4s, v1.4s, #7");
+  T("ssra v0.8h, v1.8h, #16");
+  T("srshr v0.16b, v1.16b, #2");
+  T("urshr v0.2d, v1.2d, #1");
+  T("shrn v0.8b, v1.8h, #4");
+  T("shrn2 v0.16b, v1.8h, #4");
+  T("shrn v0.2s, v1.2d, #32");
+  T("rshrn v0.4h, v1.4s, #3");
+  T("ushll v0.8h, v1.8b, #0");
+  T("ushll2 v0.4s, v1.8h, #3");
+  T("sshll v0.2d, v1.2s, #1");
+  T("sxtl2 v0.8h, v1.16b");
+  T("shl d0, d1, #3");
+  T("ushr d0, d1, #64");
+  T("sshr d0, d1, #7");
+  T("sli d0, d1, #8");
+  T("sri d0, d1, #1");
+  T("usra d0, d1, #9");
+  /* permutes, extract, table */
+  T("ext v0.16b, v1.16b, v2.16b, #3");
+  T("ext v0.8b, v1.8b, v2.8b, #7");
+  T("ext v0.16b, v1.16b, v2.16b, #0");
+  T("uzp1 v0.16b, v1.16b, v2.16b");
+  T("uzp2 v0.4s, v1.4s, v2.4s");
+  T("uzp1 v0.2d, v1.2d, v2.2d");
+  T("zip1 v0.8h, v1.8h, v2.8h");
+  T("zip2 v0.16b, v1.16b, v2.16b");
+  T("zip1 v0.2s, v1.2s, v2.2s");
+  T("trn1 v0.16b, v1.16b, v2.16b");
+  T("trn2 v0.4s, v1.4s, v2.4s");
+  T("trn2 v0.2d, v1.2d, v2.2d");
+  T("movi v4.16b, #0x1f\n\tand v4.16b, v2.16b, v4.16b\n\ttbl v0.16b, {v1.16b}, v4.16b");
+  T("movi v4.16b, #0x3f\n\tand v4.16b, v2.16b, v4.16b\n\ttbl v0.8b, {v1.16b, v2.16b}, v4.8b");
+  T("movi v4.16b, #0x1f\n\tand v4.16b, v2.16b, v4.16b\n\ttbx v0.16b, {v1.16b}, v4.16b");
+  T("tbl v0.16b, {v1.16b, v2.16b, v3.16b}, v2.16b");
+  /* three different */
+  T("uaddw v0.2d, v1.2d, v2.2s");
+  T("uaddw2 v0.4s, v1.4s, v2.8h");
+  T("saddl v0.8h, v1.8b, v2.8b");
+  T("uaddl2 v0.2d, v1.4s, v2.4s");
+  T("usubl v0.4s, v1.4h, v2.4h");
+  T("ssubw v0.8h, v1.8h, v2.8b");
+  T("umull v0.8h, v1.8b, v2.8b");
+  T("smull2 v0.2d, v1.4s, v2.4s");
+  T("umlal v0.4s, v1.4h, v2.4h");
+  T("smlsl v0.8h, v1.8b, v2.8b");
+  T("uabdl v0.8h, v1.8b, v2.8b");
+  T("uabal v0.4s, v1.4h, v2.4h");
+  T("addhn v0.8b, v1.8h, v2.8h");
+  T("subhn2 v0.16b, v1.8h, v2.8h");
+  /* structure loads and stores */
+  T("ld1 {v0.16b}, [x11]");
+  T("ld1 {v0.8b}, [x11]");
+  T("ld1 {v0.16b, v1.16b}, [x11]\n\teor v0.16b, v0.16b, v1.16b");
+  T("ld1 {v1.4s, v2.4s, v3.4s, v4.4s}, [x11]\n\teor v0.16b, v1.16b, v4.16b\n\tadd v0.16b, v0.16b, v3.16b");
+  T("ld1 {v0.2d}, [x11], #16");
+  T("and x9, x9, #0x1f\n\tld1 {v0.16b}, [x11], x9");
+  T("st1 {v1.16b}, [x11]");
+  T("st1 {v1.8b, v2.8b}, [x11], #16");
+  T("st1 {v1.16b, v2.16b, v3.16b}, [x11]");
+  T("ld1 {v0.b}[5], [x11]");
+  T("ld1 {v0.s}[3], [x11], #4");
+  T("ld1 {v0.d}[1], [x11]");
+  T("ld1 {v0.h}[2], [x11]");
+  T("st1 {v1.h}[6], [x11]");
+  T("st1 {v1.d}[1], [x11], #8");
+  T("ld1r {v0.16b}, [x11]");
+  T("ld1r {v0.2d}, [x11]");
+  T("ld1r {v0.4h}, [x11], #2");
+  /* floating point on lanes */
+  T("fadd v0.2d, v1.2d, v2.2d");
+  T("fsub v0.4s, v1.4s, v2.4s");
+  T("fmul v0.2s, v1.2s, v2.2s");
+  T("fdiv v0.4s, v1.4s, v2.4s");
+  T("fmla v0.2d, v1.2d, v2.2d");
+  T("fmls v0.4s, v1.4s, v2.4s");
+  T("fmax v0.4s, v1.4s, v2.4s");
+  T("fmin v0.2d, v1.2d, v2.2d");
+  T("fmaxnm v0.2d, v1.2d, v2.2d");
+  T("fminnm v0.4s, v1.4s, v2.4s");
+  T("fabd v0.2d, v1.2d, v2.2d");
+  T("faddp v0.4s, v1.4s, v2.4s");
+  T("faddp v0.2d, v1.2d, v2.2d");
+  T("fcmeq v0.2d, v1.2d, v2.2d");
+  T("fcmge v0.4s, v1.4s, v2.4s");
+  T("fcmgt v0.2d, v1.2d, v2.2d");
+  T("fabs v0.4s, v1.4s");
+  T("fneg v0.2d, v1.2d");
+  T("fsqrt v0.4s, v1.4s");
+  T("frintn v0.2d, v1.2d");
+  T("frintm v0.4s, v1.4s");
+  T("frintp v0.2d, v1.2d");
+  T("frintz v0.4s, v1.4s");
+  T("frinta v0.2d, v1.2d");
+  T("frintx v0.4s, v1.4s");
+  T("frinti v0.2d, v1.2d");
+  T("fcvtzs v0.4s, v1.4s");
+  T("fcvtzu v0.2d, v1.2d");
+  T("fcvtns v0.4s, v1.4s");
+  T("fcvtms v0.2d, v1.2d");
+  T("fcvtas v0.4s, v1.4s");
+  T("fcvtps v0.2d, v1.2d");
+  T("fcvtpu v0.4s, v1.4s");
+  T("scvtf v0.4s, v1.4s");
+  T("ucvtf v0.2d, v1.2d");
+  T("fcvtzs d0, d1");
+  T("fcvtzu s0, s1");
+  T("scvtf d0, d1");
+  T("ucvtf s0, s1");
+  T("fcvtas d0, d1");
+  T("fcvtnu s0, s1");
+  return 0;
+}
