@@ -24,15 +24,21 @@ type Unjudged = Omit<CaseResult, 'verdict' | 'reason'>;
 
 function assess(version: CcacheVersion | null, versionOutput: string, results: CaseResult[]): string {
   const runs = results.filter((r) => r.subject === 'ccache');
-  const observed = runs.map((r) => `${r.handler}: ${r.verdict}, exit ${r.exitCode}`).join('; ');
+  const [withoutP, withP] = runs;
+  const observed =
+    withoutP === undefined || withP === undefined
+      ? 'it did not run'
+      : withoutP.verdict === 'not affected' && withP.verdict === 'not affected'
+        ? `it gave the same result under both handlers (exit ${withoutP.exitCode}${withoutP.outputHead[0] ? `: ${withoutP.outputHead[0]}` : ''})`
+        : `without P it was ${withoutP.verdict} (exit ${withoutP.exitCode}), with P ${withP.verdict} (exit ${withP.exitCode})`;
   if (version === null) {
     const said = outputHead(versionOutput, '', 1)[0] ?? 'nothing';
-    return `could not tell its version (\`ccache --version\` said: ${said}); observed ${observed}`;
+    return `its version is unknown (\`ccache --version\` said: ${said}); ${observed}`;
   }
   const sensitivity = version.argv0Sensitive
-    ? `ccache ${version.version} is argv0-sensitive (3.x compares the compiler found in PATH with argv[0])`
-    : `ccache ${version.version} is not argv0-sensitive (4.x no longer compares argv[0] with the compiler it finds), so it is not affected: the probe shows the mechanism instead`;
-  return `${sensitivity}; observed ${observed}`;
+    ? `ccache ${version.version} is argv0-sensitive (3.x compares the compiler it finds in PATH with argv[0])`
+    : `ccache ${version.version} is not argv0-sensitive (4.x judges the compiler it finds by name, not by comparing it with argv[0]), so it is not affected and the probe shows the mechanism`;
+  return `${sensitivity}; ${observed}`;
 }
 
 /**

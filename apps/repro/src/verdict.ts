@@ -35,6 +35,18 @@ function mismatch(r: Unjudged, counterpart: Unjudged): string | null {
   }
 }
 
+/** Why P made no difference, in terms of what was seen. */
+function notAffectedReason(withoutP: Unjudged, withP: Unjudged): string {
+  if (withoutP.predictedArgv[0] === withoutP.command[0]) {
+    return `argv[0] is ${withoutP.command[0]} either way: the path the kernel executed is what was typed`;
+  }
+  const same =
+    withoutP.exitCode === withP.exitCode && withoutP.outputHead.join('\n') === withP.outputHead.join('\n');
+  return same
+    ? `the same exit status (${withoutP.exitCode}) and output with and without P`
+    : 'P changes nothing this program checks';
+}
+
 /**
  * Verdicts for the runs of one case, without P and with P. `unexpected` when a run did not
  * do what was predicted; otherwise without P is `reproduced` when it failed or argv[0] was
@@ -58,7 +70,7 @@ export function judgePair(withoutP: Unjudged, withP: Unjudged): [Judged, Judged]
       reason: `argv[0] was rewritten from ${withoutP.command[0]} to ${withoutP.predictedArgv[0]}`,
     };
   } else {
-    w = { verdict: 'not affected', reason: 'behaves as it would natively' };
+    w = { verdict: 'not affected', reason: notAffectedReason(withoutP, withP) };
   }
   let p: Judged;
   if (missP !== null) {
@@ -66,7 +78,7 @@ export function judgePair(withoutP: Unjudged, withP: Unjudged): [Judged, Judged]
   } else if (w.verdict === 'reproduced' && !refused(withP)) {
     p = { verdict: 'fixed', reason: 'argv[0] is preserved as typed' };
   } else {
-    p = { verdict: 'not affected' as Verdict, reason: 'behaves as it would natively' };
+    p = { verdict: 'not affected' as Verdict, reason: notAffectedReason(withoutP, withP) };
   }
   return [w, p];
 }
