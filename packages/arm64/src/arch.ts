@@ -1,6 +1,6 @@
 import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
 import { liftBlock } from './lift/block.js';
-import { EXCL_ADDR, NO_EXCLUSIVE, registerLayout } from './state.js';
+import { EXCL_ADDR, FLAG_Z, NO_EXCLUSIVE, registerLayout } from './state.js';
 import { a64Table } from './table.js';
 
 /** ELF e_machine of AArch64. */
@@ -37,9 +37,10 @@ export const aarch64: Architecture = {
   lift(code: CodeReader, pc: bigint): IrBlock {
     return liftBlock(a64Table(), code, pc);
   },
-  // Linux starts a process with every register zero (core has set PC and SP); only the exclusive
-  // monitor needs its "open" value.
+  // Linux starts a process with every register zero, NZCV included (core has set PC and SP).
+  // In the split flag form Z is clear when FLAG_Z is non-zero; the exclusive monitor starts open.
   startProcess(cpu: Cpu): void {
+    cpu.set(FLAG_Z, 1n);
     cpu.set(EXCL_ADDR, NO_EXCLUSIVE);
   },
 };

@@ -4,9 +4,10 @@ import type { RegisterLayout } from '@arm64kit/core';
  * The AArch64 register file as 64-bit slots (see core's `Cpu`: slot i is bytes [8i, 8i+8)).
  *
  * Register number 31 means XZR or SP depending on the instruction; SP is slot 31 so that the
- * "SP" reading of register 31 is simply slot 31. NZCV is kept split into four slots holding 0 or 1,
- * so conditions are cheap to evaluate and flag-setting instructions never read-modify-write a word;
- * MRS/MSR NZCV pack and unpack it. Each vector register V0–V31 is two slots (low, high 64 bits),
+ * "SP" reading of register 31 is simply slot 31. NZCV is kept split into four slots, in QEMU's
+ * form, so that flag-setting instructions store values they already have and conditions are single
+ * comparisons: N is FLAG_N < 0 (signed), Z is FLAG_Z == 0, C is FLAG_C (0 or 1), V is FLAG_V < 0.
+ * MRS/MSR NZCV pack and unpack it (see LiftContext). Each vector register V0–V31 is two slots (low, high 64 bits),
  * starting at an even slot so that a Q register is 16-byte aligned in the register file.
  */
 
@@ -39,7 +40,7 @@ export const NO_EXCLUSIVE = (1n << 64n) - 1n;
 function names(): string[] {
   const list: string[] = [];
   for (let i = 0; i <= 30; i++) list.push(`x${i}`);
-  list.push('sp', 'pc', 'n', 'z', 'c', 'v', 'tpidr_el0', 'fpcr', 'fpsr');
+  list.push('sp', 'pc', 'nf', 'zf', 'cf', 'vf', 'tpidr_el0', 'fpcr', 'fpsr');
   list.push('excl_addr', 'excl_lo', 'excl_hi', 'excl_size');
   for (let i = 0; i < 32; i++) list.push(`v${i}.lo`, `v${i}.hi`);
   return list;

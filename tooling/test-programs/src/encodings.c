@@ -20,15 +20,21 @@ static size_t count;
 
 static void emit(uint32_t insn) { code[count++] = insn; }
 
-/* The fold after each instruction under test. */
-static void emit_test(uint32_t insn) {
-  emit(0xd51b4204);            /* msr nzcv, x4 */
-  emit(0xaa0503e0);            /* mov x0, x5 */
+enum { READS_FLAGS = 1, SETS_FLAGS = 2 };
+
+/* One instruction under test and the fold of its result (and flags, when it sets them). */
+static void emit_flagged(uint32_t insn, int flags) {
+  if (flags & READS_FLAGS) emit(0xd51b4204); /* msr nzcv, x4 */
+  emit(0xaa0503e0);                          /* mov x0, x5 */
   emit(insn);
-  emit(0xd53b4209);            /* mrs x9, nzcv */
-  emit(0xca401c42);            /* eor x2, x2, x0, ror #7 */
-  emit(0x8b090042);            /* add x2, x2, x9 */
+  if (flags & SETS_FLAGS) {
+    emit(0xd53b4209); /* mrs x9, nzcv */
+    emit(0x8b090042); /* add x2, x2, x9 */
+  }
+  emit(0xca401c42); /* eor x2, x2, x0, ror #7 */
 }
+
+static void emit_test(uint32_t insn) { emit_flagged(insn, READS_FLAGS | SETS_FLAGS); }
 
 typedef uint64_t (*sweep_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
@@ -93,8 +99,9 @@ static void logical_immediate(void) {
         for (int immr = 0; immr < 64; immr++)
           for (int imms = 0; imms < 64; imms++) {
             if (!valid_bitmask(sf, n, imms) || (!sf && immr >= 32)) continue;
-            emit_test((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x12000000u | n << 22 | immr << 16 | imms << 10 |
-                      1 << 5 | 0);
+            emit_flagged((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x12000000u | n << 22 | immr << 16 |
+                             imms << 10 | 1 << 5 | 0,
+                         opc == 3 ? SETS_FLAGS : 0);
           }
   run("logimm");
 }
@@ -105,13 +112,14 @@ static void bitfield(void) {
       int width = sf ? 64 : 32;
       for (int immr = 0; immr < width; immr++)
         for (int imms = 0; imms < width; imms++)
-          emit_test((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x13000000u | sf << 22 | immr << 16 | imms << 10 |
-                    1 << 5 | 0);
+          emit_flagged((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x13000000u | sf << 22 | immr << 16 |
+                           imms << 10 | 1 << 5 | 0,
+                       0);
     }
   run("bitfld");
   for (int sf = 0; sf < 2; sf++)
     for (int imms = 0; imms < (sf ? 64 : 32); imms++)
-      emit_test((uint32_t)sf << 31 | 0x13800000u | sf << 22 | 3 << 16 | imms << 10 | 1 << 5 | 0);
+      emit_flagged((uint32_t)sf << 31 | 0x13800000u | sf << 22 | 3 << 16 | imms << 10 | 1 << 5 | 0, 0);
   run("extr");
 }
 
@@ -142,8 +150,9 @@ static void logical_shifted(void) {
       for (int n = 0; n < 2; n++)
         for (int shift = 0; shift < 4; shift++)
           for (int amount = 0; amount < (sf ? 64 : 32); amount++)
-            emit_test((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x0a000000u | shift << 22 | n << 21 | 3 << 16 |
-                      amount << 10 | 1 << 5 | 0);
+            emit_flagged((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x0a000000u | shift << 22 | n << 21 |
+                             3 << 16 | amount << 10 | 1 << 5 | 0,
+                         opc == 3 ? SETS_FLAGS : 0);
   run("logsh");
 }
 

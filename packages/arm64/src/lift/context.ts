@@ -1,6 +1,8 @@
 import type { IrBuilder, Value } from '@arm64kit/core';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, SP, vHi, vLo } from '../state.js';
 
+const SIGN64 = 1n << 63n;
+
 /**
  * What a lifter works with: the IR builder plus AArch64 vocabulary on top of it (register 31 as
  * XZR or SP, 32-bit views that zero the upper half on write, NZCV, conditions, vector halves).
@@ -89,23 +91,34 @@ export class LiftContext {
   }
 
   // ---- flags ------------------------------------------------------------------------------
+  //
+  // NZCV lives in four i64 slots in the split form QEMU uses, so that setting flags costs no
+  // conversions and conditions are single comparisons:
+  //   N = FLAG_N < 0 (signed)    Z = FLAG_Z == 0    C = FLAG_C (0 or 1)    V = FLAG_V < 0 (signed)
+  // A 32-bit operation stores its values sign-extended to 64 bits.
+
+  // "x < 0 as signed" is "x >= 2^63 as unsigned": an unsigned compare needs no reinterpretation.
+
+  /** Sign-extends an i32 to i64 and passes an i64 through. */
+  private sx(v: Value): Value {
+    return v.ty === 'i64' ? v : this.b.extendS(v);
+  }
 
   /** Stores the four flags, each an i32 that is 0 or 1. */
   setNZCV(n: Value, z: Value, c: Value, v: Value): void {
     const b = this.b;
-    b.setReg(FLAG_N, b.extendU(n));
-    b.setReg(FLAG_Z, b.extendU(z));
+    b.setReg(FLAG_N, b.sub(0n, b.extendU(n)));
+    b.setReg(FLAG_Z, b.extendU(b.xor(z, 1)));
     b.setReg(FLAG_C, b.extendU(c));
-    b.setReg(FLAG_V, b.extendU(v));
+    b.setReg(FLAG_V, b.sub(0n, b.extendU(v)));
   }
 
   /** N and Z from a result, C and V cleared (logical operations with S). */
   setLogicFlags(result: Value): void {
-    const sign = this.signBit(result);
-    const zero = this.b.eqz(result);
     const b = this.b;
-    b.setReg(FLAG_N, b.extendU(sign));
-    b.setReg(FLAG_Z, b.extendU(zero));
+    const r = this.sx(result);
+    b.setReg(FLAG_N, r);
+    b.setReg(FLAG_Z, r);
     b.setReg(FLAG_C, 0n);
     b.setReg(FLAG_V, 0n);
   }
@@ -133,8 +146,11 @@ export class LiftContext {
     else if (carryIn === 1) c = b.leU(result, a);
     else c = b.select(carryIn, b.leU(result, a), b.ltU(result, a));
     // Signed overflow: both operands had the same sign and the result's differs.
-    const v = this.signBit(b.and(b.xor(a, result), b.xor(bv, result)));
-    this.setNZCV(this.signBit(result), b.eqz(result), c, v);
+    const r = this.sx(result);
+    b.setReg(FLAG_N, r);
+    b.setReg(FLAG_Z, r);
+    b.setReg(FLAG_C, b.extendU(c));
+    b.setReg(FLAG_V, this.sx(b.and(b.xor(a, result), b.xor(bv, result))));
     return result;
   }
 
@@ -153,25 +169,25 @@ export class LiftContext {
     let v: Value;
     switch (base) {
       case 0: // EQ / NE
-        v = b.wrap(b.getReg(FLAG_Z));
+        v = b.eqz(b.getReg(FLAG_Z));
         break;
       case 1: // CS / CC
         v = b.wrap(b.getReg(FLAG_C));
         break;
       case 2: // MI / PL
-        v = b.wrap(b.getReg(FLAG_N));
+        v = b.geU(b.getReg(FLAG_N), SIGN64);
         break;
       case 3: // VS / VC
-        v = b.wrap(b.getReg(FLAG_V));
+        v = b.geU(b.getReg(FLAG_V), SIGN64);
         break;
       case 4: // HI / LS: C set and Z clear
-        v = b.and(b.wrap(b.getReg(FLAG_C)), b.eqz(b.getReg(FLAG_Z)));
+        v = b.and(b.wrap(b.getReg(FLAG_C)), b.ne(b.getReg(FLAG_Z), 0n));
         break;
       case 5: // GE / LT: N == V
-        v = b.eq(b.getReg(FLAG_N), b.getReg(FLAG_V));
+        v = b.ltU(b.xor(b.getReg(FLAG_N), b.getReg(FLAG_V)), SIGN64);
         break;
       case 6: // GT / LE: Z clear and N == V
-        v = b.and(b.eqz(b.getReg(FLAG_Z)), b.eq(b.getReg(FLAG_N), b.getReg(FLAG_V)));
+        v = b.and(b.ne(b.getReg(FLAG_Z), 0n), b.ltU(b.xor(b.getReg(FLAG_N), b.getReg(FLAG_V)), SIGN64));
         break;
       default: // AL / NV
         return b.const32(1);
@@ -182,20 +198,21 @@ export class LiftContext {
   /** NZCV packed as the NZCV system register shows it (bits 31:28), i64. */
   packedNZCV(): Value {
     const b = this.b;
-    const n = b.shl(b.getReg(FLAG_N), 31n);
-    const z = b.shl(b.getReg(FLAG_Z), 30n);
+    const n = b.shl(b.shrU(b.getReg(FLAG_N), 63n), 31n);
+    const z = b.shl(b.extendU(b.eqz(b.getReg(FLAG_Z))), 30n);
     const c = b.shl(b.getReg(FLAG_C), 29n);
-    const v = b.shl(b.getReg(FLAG_V), 28n);
+    const v = b.shl(b.shrU(b.getReg(FLAG_V), 63n), 28n);
     return b.or(b.or(n, z), b.or(c, v));
   }
 
-  /** Sets NZCV from bits 31:28 of an i64 (MSR NZCV) or a 4-bit constant (CCMP's #nzcv). */
+  /** Sets NZCV from bits 31:28 of an i64 (MSR NZCV, FCMP results). */
   unpackNZCV(packed: Value): void {
     const b = this.b;
-    b.setReg(FLAG_N, b.and(b.shrU(packed, 31n), 1n));
-    b.setReg(FLAG_Z, b.and(b.shrU(packed, 30n), 1n));
+    const top = 1n << 63n;
+    b.setReg(FLAG_N, b.and(b.shl(packed, 32n), top));
+    b.setReg(FLAG_Z, b.xor(b.and(b.shrU(packed, 30n), 1n), 1n));
     b.setReg(FLAG_C, b.and(b.shrU(packed, 29n), 1n));
-    b.setReg(FLAG_V, b.and(b.shrU(packed, 28n), 1n));
+    b.setReg(FLAG_V, b.and(b.shl(packed, 35n), top));
   }
 
   // ---- vector registers -------------------------------------------------------------------
