@@ -40,14 +40,29 @@ static uint64_t next(void) {
 
 static unsigned char buf[64] __attribute__((aligned(16)));
 
-#define T(TEXT)                                                                                 \
-  do {                                                                                          \
-    hash = 0xcbf29ce484222325ull;                                                               \
-    for (int i = 0; i < NV; i++)                                                                \
-      for (int j = 0; j < NV; j++) {                                                            \
-        uint64_t out[2], x10;                                                                   \
-        uint64_t fpsr;                                                                          \
-        for (int k = 0; k < 64; k++) buf[k] = (unsigned char)(i * 31 + j * 7 + k * 13);         \
+/* Kept out of line so that each T() expansion stays small (fast to compile, short to run). */
+static __attribute__((noinline)) void prepare(int i, int j) {
+  for (int k = 0; k < 64; k++) buf[k] = (unsigned char)(i * 31 + j * 7 + k * 13);
+}
+static __attribute__((noinline)) void finish(const uint64_t *out, uint64_t x10, uint64_t fpsr) {
+  mix(out[0]);
+  mix(out[1]);
+  mix(x10);
+  mix(fpsr);
+  for (int k = 0; k < 64; k += 8) {
+    uint64_t w;
+    memcpy(&w, buf + k, 8);
+    mix(w);
+  }
+}
+
+#define T(TEXT)                                                                                  \
+  do {                                                                                           \
+    hash = 0xcbf29ce484222325ull;                                                                \
+    for (int i = 0; i < NV; i++)                                                                 \
+      for (int j = 0; j < NV; j++) {                                                             \
+        uint64_t out[2], x10, fpsr;                                                              \
+        prepare(i, j);                                                                           \
         __asm__ volatile("ldr q0, [%[d]]\n\tldr q1, [%[a]]\n\tldr q2, [%[b]]\n\tldr q3, [%[c]]\n\t" \
                          "mov x9, %[x]\n\tmov x10, xzr\n\tmov x11, %[buf]\n\tmsr fpsr, xzr\n\t"     \
                          TEXT "\n\tmrs %[s], fpsr\n\tstr q0, [%[o]]\n\tmov %[r], x10\n\t"          \
@@ -57,17 +72,9 @@ static unsigned char buf[64] __attribute__((aligned(16)));
                            [c] "r"(vals[(i * 3 + 1) % NV]), [x] "r"(vals[j][i & 1]), [o] "r"(out), \
                            [buf] "r"(buf)                                                         \
                          : "v0", "v1", "v2", "v3", "v4", "x9", "x10", "x11", "memory");           \
-        mix(out[0]);                                                                            \
-        mix(out[1]);                                                                            \
-        mix(x10);                                                                               \
-        mix(fpsr);                                                                              \
-        for (int k = 0; k < 64; k += 8) {                                                       \
-          uint64_t w;                                                                           \
-          memcpy(&w, buf + k, 8);                                                               \
-          mix(w);                                                                               \
-        }                                                                                       \
-      }                                                                                         \
-    printf("%016llx %s\n", (unsigned long long)hash, TEXT);                                    \
+        finish(out, x10, fpsr);                                                                  \
+      }                                                                                          \
+    printf("%016llx %s\n", (unsigned long long)hash, TEXT);                                     \
   } while (0)
 
 int main(void) {
