@@ -3,6 +3,7 @@ export * from './cpu/cpu.js';
 export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';
+export { threadBlock } from './exec/threaded.js';
 export * from './ir/index.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';
 export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';

@@ -3,13 +3,14 @@ import { Cpu } from './cpu/cpu.js';
 import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
+import { threadBlock } from './exec/threaded.js';
 import type { IrBlock } from './ir/types.js';
 import { GuestExit, type LinuxKernel } from './linux/kernel.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
 import { GuestFault, GuestSignal } from './signals.js';
 
 /** Which IR backend runs blocks: the plain reference interpreter or blocks compiled to JS. */
-export type Executor = 'reference' | 'compiled';
+export type Executor = 'reference' | 'threaded' | 'compiled';
 
 /** The emulator itself failed (a lifter or backend bug), as opposed to the guest misbehaving. */
 export class EmulatorError extends Error {
@@ -72,7 +73,7 @@ export class Machine {
     options: MachineOptions = {},
   ) {
     this.memory = new PagedMemory(options);
-    this.executor = options.executor ?? 'compiled';
+    this.executor = options.executor ?? 'threaded';
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
     this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
@@ -103,7 +104,9 @@ export class Machine {
     const run =
       this.executor === 'reference'
         ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
-        : compileBlock(block, this.arch.registers, this.cpu.scratch);
+        : this.executor === 'threaded'
+          ? threadBlock(block, this.cpu, this.memory)
+          : compileBlock(block, this.arch.registers, this.cpu.scratch);
     const firstPage = Number(pc >> BigInt(PAGE_SHIFT));
     const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
     const cached: CachedBlock = { run, instructionCount: block.instructionCount, firstPage, lastPage };

@@ -4,10 +4,13 @@ import {
   type BinaryOp,
   type CompareOp,
   type ConvertOp,
+  type Cpu,
   compileBlock,
   type IrBlock,
   IrBuilder,
   interpretBlock,
+  type PagedMemory,
+  threadBlock,
   type UnaryOp,
   type Value,
 } from '../src/index.js';
@@ -45,12 +48,24 @@ const i32 = fc.oneof(
 );
 
 const shared = freshCpu();
+const BACKENDS = ['reference', 'compiled', 'threaded'] as const;
+
+function execute(backend: (typeof BACKENDS)[number], ir: IrBlock, cpu: Cpu, memory: PagedMemory): number {
+  if (backend === 'reference') return interpretBlock(ir, cpu, memory);
+  if (backend === 'compiled') return compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+  return threadBlock(ir, cpu, memory)(cpu, memory);
+}
 
 /** Prepares a block for both backends; the returned function runs both and returns slot 2. */
 function backends(block: IrBlock): (inputs: bigint[]) => bigint {
   const { cpu, memory } = shared;
   const compiled = compileBlock(block, toyLayout, cpu.scratch);
-  const runners = [() => interpretBlock(block, cpu, memory), () => compiled(cpu, memory)];
+  const threaded = threadBlock(block, cpu, memory);
+  const runners = [
+    () => interpretBlock(block, cpu, memory),
+    () => compiled(cpu, memory),
+    () => threaded(cpu, memory),
+  ];
   return (inputs) => {
     const results = runners.map((run) => {
       cpu.regs.fill(0n);
@@ -62,6 +77,7 @@ function backends(block: IrBlock): (inputs: bigint[]) => bigint {
       return cpu.regs[2];
     });
     expect(results[1]).toBe(results[0]);
+    expect(results[2]).toBe(results[0]);
     return results[0];
   };
 }
@@ -204,7 +220,7 @@ describe('IR integer semantics equal WebAssembly', () => {
   });
 });
 
-describe('IR memory and exits on both backends', () => {
+describe('IR memory and exits on every backend', () => {
   it('loads and stores every size, signed and unsigned, at any alignment', () => {
     fc.assert(
       fc.property(
@@ -222,12 +238,11 @@ describe('IR memory and exits on both backends', () => {
           const ir = b.finish();
           const { cpu, memory } = shared;
           const base = memory.isMapped(0x10000, 3 * 4096) ? 0x10000 : memory.map(0x10000, 3 * 4096, 3, true);
-          for (const backend of ['reference', 'compiled'] as const) {
+          for (const backend of BACKENDS) {
             memory.writeBytes(base, new Uint8Array(3 * 4096));
             cpu.regs[0] = value;
             cpu.regs[1] = BigInt(base);
-            if (backend === 'reference') interpretBlock(ir, cpu, memory);
-            else compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+            execute(backend, ir, cpu, memory);
             const bits = BigInt(size * 8);
             const low = BigInt.asUintN(Number(bits), value);
             const expected = signed ? BigInt.asUintN(64, BigInt.asIntN(Number(bits), low)) : low;
@@ -242,7 +257,7 @@ describe('IR memory and exits on both backends', () => {
     );
   });
 
-  it('a fault names the faulting instruction and address on both backends', () => {
+  it('a fault names the faulting instruction and address on every backend', () => {
     const b = new IrBuilder(0x4000n);
     b.insn(0x4000n, 1);
     b.setReg(3, 5n);
@@ -250,13 +265,10 @@ describe('IR memory and exits on both backends', () => {
     b.setReg(2, b.load(b.getReg(0), 8));
     b.jump(0x1000n);
     const ir = b.finish();
-    for (const backend of ['reference', 'compiled'] as const) {
+    for (const backend of BACKENDS) {
       const { cpu, memory } = freshCpu();
       cpu.regs[0] = 0xdead0000beefn;
-      const run = () =>
-        backend === 'reference'
-          ? interpretBlock(ir, cpu, memory)
-          : compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+      const run = () => execute(backend, ir, cpu, memory);
       expect(run).toThrowError(
         expect.objectContaining({ signal: 'SIGSEGV', pc: 0x4004n, address: 0xdead0000beefn }),
       );
@@ -270,14 +282,11 @@ describe('IR memory and exits on both backends', () => {
     b.setReg(2, r);
     b.syscall(0x1000n);
     const ir = b.finish();
-    for (const backend of ['reference', 'compiled'] as const) {
+    for (const backend of BACKENDS) {
       const { cpu, memory } = freshCpu();
       cpu.regs[0] = 5n;
       cpu.regs[1] = 20n;
-      const exit =
-        backend === 'reference'
-          ? interpretBlock(ir, cpu, memory)
-          : compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+      const exit = execute(backend, ir, cpu, memory);
       expect(exit).toBe(1);
       expect(cpu.regs[2]).toBe(45n);
       expect(cpu.regs[toyLayout.pc]).toBe(0x1000n);

@@ -65,6 +65,7 @@ export class PagedMemory implements GuestMemory {
   u8!: Uint8Array;
   u16!: Uint16Array;
   u32!: Uint32Array;
+  i32!: Int32Array;
   b64!: BigUint64Array;
   dv!: DataView;
 
@@ -101,6 +102,7 @@ export class PagedMemory implements GuestMemory {
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
     this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
     this.b64 = new BigUint64Array(buffer);
     this.dv = new DataView(buffer);
     for (const listener of this.growListeners) listener();
@@ -306,6 +308,30 @@ export class PagedMemory implements GuestMemory {
       return (BigInt(hi32) << 32n) | BigInt(this.load32(lo, hi));
     }
     return h & 7 ? this.dv.getBigUint64(h, true) : this.b64[h >>> 3];
+  }
+
+  /** 64-bit load as two int32 halves into out[at] (low) and out[at + 1] (high): no BigInt. */
+  load64Into(lo: number, hi: number, out: Int32Array, at: number): void {
+    const h = this.hostRead(lo, hi, 8);
+    if (h >= 0 && (h & 3) === 0) {
+      out[at] = this.i32[h >>> 2];
+      out[at + 1] = this.i32[(h >>> 2) + 1];
+      return;
+    }
+    out[at] = this.load32(lo, hi);
+    out[at + 1] = this.load32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi);
+  }
+
+  /** 64-bit store of the int32 halves (vlo, vhi): no BigInt. */
+  store64Pair(lo: number, hi: number, vlo: number, vhi: number): void {
+    const h = this.hostWrite(lo, hi, 8);
+    if (h >= 0 && (h & 3) === 0) {
+      this.i32[h >>> 2] = vlo;
+      this.i32[(h >>> 2) + 1] = vhi;
+      return;
+    }
+    this.store32(lo, hi, vlo);
+    this.store32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi, vhi);
   }
 
   store8(lo: number, hi: number, value: number): void {
