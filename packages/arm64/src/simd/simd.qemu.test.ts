@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aarch64 } from '../arch.js';
 
 /**
- * Every implemented AdvSIMD form, run by arm64kit and by qemu-aarch64-static on the same binary
+ * Every implemented AdvSIMD form and the scalar FP forms (moves, selects, compares, conversions,
+ * fixed point, FPCR modes), run by arm64kit and by qemu-aarch64-static on the same binary
  * (oracle/simd-oracle.c): one line per instruction with a hash of all its results over edge-case
  * and random operands, so a failure names the instruction that differs.
  */

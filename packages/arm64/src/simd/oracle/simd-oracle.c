@@ -71,7 +71,7 @@ static __attribute__((noinline)) void finish(const uint64_t *out, uint64_t x10, 
                          : [d] "r"(vals[(i + j) % NV]), [a] "r"(vals[i]), [b] "r"(vals[j]),       \
                            [c] "r"(vals[(i * 3 + 1) % NV]), [x] "r"(vals[j][i & 1]), [o] "r"(out), \
                            [buf] "r"(buf)                                                         \
-                         : "v0", "v1", "v2", "v3", "v4", "x9", "x10", "x11", "memory");           \
+                         : "v0", "v1", "v2", "v3", "v4", "x9", "x10", "x11", "x12", "cc", "memory");           \
         finish(out, x10, fpsr);                                                                  \
       }                                                                                          \
     printf("%016llx %s\n", (unsigned long long)hash, TEXT);                                     \
@@ -358,5 +358,67 @@ int main(void) {
   T("ucvtf s0, s1");
   T("fcvtas d0, d1");
   T("fcvtnu s0, s1");
+  /* scalar floating point forms (the arithmetic itself is checked bit for bit in src/fp) */
+#define RM(MODE, TEXT) "mov x12, #" MODE "\n\tmsr fpcr, x12\n\t" TEXT "\n\tmsr fpcr, xzr"
+  T("fadd d0, d1, d2");
+  T(RM("0x400000", "fsub s0, s1, s2"));
+  T(RM("0x800000", "fmul d0, d1, d2"));
+  T(RM("0xc00000", "fdiv s0, s1, s2"));
+  T("fnmul d0, d1, d2");
+  T("fnmul s0, s1, s2");
+  T("fmax d0, d1, d2");
+  T("fminnm s0, s1, s2");
+  T("fmadd d0, d1, d2, d3");
+  T(RM("0x800000", "fmsub s0, s1, s2, s3"));
+  T("fnmadd d0, d1, d2, d3");
+  T("fnmsub s0, s1, s2, s3");
+  T("fsqrt d0, d1");
+  T(RM("0x400000", "fsqrt s0, s1"));
+  T("fabs d0, d1");
+  T("fneg s0, s1");
+  T("fmov d0, d1");
+  T("fmov s0, s1");
+  T("frinta d0, d1");
+  T("frintx s0, s1");
+  T(RM("0xc00000", "frinti d0, d1"));
+  T("fcvt s0, d1");
+  T("fcvt d0, s1");
+  T("fcvt h0, d1");
+  T("fcvt h0, s1");
+  T("fcvt s0, h1");
+  T("fcvt d0, h1");
+  T(RM("0x1000000", "fcvt s0, d1"));
+  T(RM("0x2000000", "fadd d0, d1, d2"));
+  T("fcmp d1, d2\n\tmrs x10, nzcv");
+  T("fcmpe s1, s2\n\tmrs x10, nzcv");
+  T("fcmp d1, #0.0\n\tmrs x10, nzcv");
+  T("fcmpe s1, #0.0\n\tmrs x10, nzcv");
+  T("cmp x9, #0\n\tfccmp d1, d2, #4, ne\n\tmrs x10, nzcv");
+  T("cmp x9, #0\n\tfccmpe s1, s2, #11, eq\n\tmrs x10, nzcv");
+  T("cmp x9, #5\n\tfcsel d0, d1, d2, hi");
+  T("cmp x9, #5\n\tfcsel s0, s1, s2, lt");
+  T("fmov d0, #-1.25");
+  T("fmov s0, #31.0");
+  T("fmov x10, d1");
+  T("fmov w10, s1");
+  T("fmov d0, x9");
+  T("fmov s0, w9");
+  T("fmov x10, v1.d[1]");
+  T("fmov v0.d[1], x9");
+  T("fcvtzs x10, d1");
+  T("fcvtzu w10, s1");
+  T("fcvtns w10, d1");
+  T("fcvtmu x10, s1");
+  T("fcvtas x10, d1");
+  T("fcvtpu w10, d1");
+  T("fcvtzs x10, d1, #16");
+  T("fcvtzu w10, s1, #3");
+  T("scvtf d0, x9");
+  T(RM("0x400000", "ucvtf s0, x9"));
+  T(RM("0xc00000", "scvtf s0, w9"));
+  T("ucvtf d0, w9");
+  T("scvtf d0, x9, #20");
+  T("ucvtf s0, w9, #31");
+  T("fcvtzs x10, d1\n\tmrs x12, fpsr\n\tfcvtzu w9, s1\n\teor x10, x10, x9");
   return 0;
 }
