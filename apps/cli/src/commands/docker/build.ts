@@ -43,6 +43,8 @@ A failing step ends the command with exit 1 and that step's output; engine error
       throw new UsageError(`cannot read the Dockerfile ${dockerfilePath}: ${error.code ?? error.message}`);
     });
     const files = args.context ? await contextFiles(args.context) : {};
+    const buildArgs = flags['build-arg'] ? keyValues(flags['build-arg'], '--build-arg') : undefined;
+    const labels = flags.label ? keyValues(flags.label, '--label') : undefined;
     const engine = await connect();
     const emulation = await emulationPreflight(flags.platform).catch(() => undefined);
     if (emulation && !emulation.ok) {
@@ -55,8 +57,8 @@ A failing step ends the command with exit 1 and that step's output; engine error
         platform: flags.platform,
         files,
         ...(flags.tag ? { tag: flags.tag } : {}),
-        ...(flags['build-arg'] ? { buildArgs: keyValues(flags['build-arg'], '--build-arg') } : {}),
-        ...(flags.label ? { labels: keyValues(flags.label, '--label') } : {}),
+        ...(buildArgs ? { buildArgs } : {}),
+        ...(labels ? { labels } : {}),
         ...(flags.network ? { network: flags.network } : {}),
         noCache: flags['no-cache'],
         signal: interrupt.signal,

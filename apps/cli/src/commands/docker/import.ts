@@ -25,6 +25,7 @@ Unlike \`docker import --platform\`, which some engines (20.10) record as their 
 
   async run(): Promise<ImportRootfsResult> {
     const { args, flags } = await this.parse(DockerImport);
+    const labels = flags.label ? keyValues(flags.label, '--label') : undefined;
     const engine = await connect();
     const interrupt = interruptSignal();
     try {
@@ -32,7 +33,7 @@ Unlike \`docker import --platform\`, which some engines (20.10) record as their 
       const result = await engine.importRootfs(args.rootfs, {
         tag: flags.tag,
         platform: flags.platform,
-        ...(flags.label ? { labels: keyValues(flags.label, '--label') } : {}),
+        ...(labels ? { labels } : {}),
         signal: interrupt.signal,
       });
       if (!this.jsonEnabled()) this.log(result.imageId);

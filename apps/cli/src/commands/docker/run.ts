@@ -78,14 +78,15 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
     const { own, image, command } = splitDockerRunArgv(this.argv);
     if (image === undefined)
       throw new UsageError('missing IMAGE: arm64kit docker run [FLAGS] IMAGE [COMMAND...]');
-    const { flags } = await this.parse(DockerRun, [...own, image]);
+    const { flags } = await this.parse(DockerRun, [...own, '--', image]);
+    const env = flags.env ? keyValues(flags.env, '--env') : undefined;
     const engine = await connect();
     const interrupt = interruptSignal();
     const live = !this.jsonEnabled();
     try {
       const result = await engine.run(image, command, {
         ...(flags.platform ? { platform: flags.platform } : {}),
-        ...(flags.env ? { env: keyValues(flags.env, '--env') } : {}),
+        ...(env ? { env } : {}),
         ...(flags.entrypoint !== undefined
           ? { entrypoint: flags.entrypoint === '' ? [] : [flags.entrypoint] }
           : {}),
