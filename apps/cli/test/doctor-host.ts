@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -113,41 +113,62 @@ export function makeScratch(): Scratch {
   };
 }
 
-/** Runs the built CLI as users do: `node bin/run.js ARGS`, outside vitest's module conditions. */
-export function cli(args: string[]): { stdout: string; stderr: string; status: number } {
-  const run = spawnSync(process.execPath, [join(CLI_ROOT, 'bin/run.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 120_000,
+/** Runs a program without blocking the test worker; never rejects on a non-zero exit. */
+function spawnAsync(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; status: number }> {
+  return new Promise((resolveRun, reject) => {
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', env, timeout: 180_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (error && typeof code !== 'number') return reject(error);
+        resolveRun({ stdout, stderr, status: typeof code === 'number' ? code : 0 });
+      },
+    );
   });
-  if (run.error) throw run.error;
-  return { stdout: run.stdout, stderr: run.stderr, status: run.status ?? -1 };
+}
+
+/** Runs the built CLI as users do: `node bin/run.js ARGS`, outside vitest's module conditions. */
+export function cli(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
+  return spawnAsync(process.execPath, [join(CLI_ROOT, 'bin/run.js'), ...args], {
+    ...process.env,
+    NODE_OPTIONS: '',
+  });
 }
 
 /** Runs `arm64kit doctor ... --json` and returns its report and exit code. */
 export async function doctor(args: string[]): Promise<{ result: DoctorResult; exit: number }> {
-  const { stdout, stderr, status } = cli(['doctor', ...args, '--json']);
+  const { stdout, stderr, status } = await cli(['doctor', ...args, '--json']);
   if (status !== 0 && status !== 1) throw new Error(`doctor exited ${status}: ${stderr}`);
   return { result: JSON.parse(stdout) as DoctorResult, exit: status };
 }
 
-/** Runs a printed fix command in a shell, with this checkout's `arm64kit` first on PATH. */
-export function runFix(command: string, binDir: string): string {
-  return execFileSync('sh', ['-c', command], {
-    encoding: 'utf8',
-    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Runs a printed fix command in a shell, with this checkout's `arm64kit` first on PATH; throws if it fails. */
+export async function runFix(command: string, binDir: string): Promise<string> {
+  const run = await spawnAsync('sh', ['-c', command], {
+    ...process.env,
+    NODE_OPTIONS: '',
+    PATH: `${binDir}:${process.env.PATH}`,
   });
+  if (run.status !== 0) throw new Error(`fix "${command}" exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
 }
 
 /**
  * Runs a shell script in a private mount namespace where binfmt_misc is unmounted: the host's
  * mount is untouched, so other processes keep their handlers.
  */
-export function inUnmountedNamespace(script: string, binDir: string): string {
-  return execFileSync(
+export async function inUnmountedNamespace(script: string, binDir: string): Promise<string> {
+  const run = await spawnAsync(
     'unshare',
     ['--mount', '--propagation', 'private', 'sh', '-c', `umount ${BINFMT_DIR} || exit 99\n${script}`],
-    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', PATH: `${binDir}:${process.env.PATH}` } },
+    { ...process.env, NODE_OPTIONS: '', PATH: `${binDir}:${process.env.PATH}` },
   );
+  if (run.status !== 0) throw new Error(`namespace script exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
 }

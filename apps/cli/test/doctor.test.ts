@@ -1,6 +1,8 @@
 import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorResult } from '../src/commands/doctor.js';
+import { gatherFacts } from '../src/doctor/facts.js';
+import { diagnose } from '../src/doctor/index.js';
 import {
   doctor,
   expectHostUnchanged,
@@ -63,7 +65,7 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
       expect(first.exit).toBe(severity === 'error' ? 1 : 0);
       expect(finding!.evidence.length).toBeGreaterThan(0);
       expect(finding!.fix).toBeTruthy();
-      runFix(finding!.fix!, scratch.binDir);
+      await runFix(finding!.fix!, scratch.binDir);
       const after = await diagnoseScoped(name);
       expect(after.findings.map((f) => f.id)).not.toContain(id);
       return { finding: finding!, after };
@@ -138,18 +140,21 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
 
     it.runIf(available('doctor without binfmt_misc', commandProblem('unshare', 'util-linux')))(
       'binfmt_misc not mounted (in a private mount namespace): mounts it',
-      () => {
+      async () => {
         const name = nextPrefix('unmounted');
         const report = (out: string) => JSON.parse(out) as DoctorResult;
         const first = report(
-          inUnmountedNamespace(`arm64kit doctor --name ${name} --no-docker --json || true`, scratch.binDir),
+          await inUnmountedNamespace(
+            `arm64kit doctor --name ${name} --no-docker --json || true`,
+            scratch.binDir,
+          ),
         );
         const finding = first.findings.find((f) => f.id === 'binfmt.not-mounted');
         expect(finding?.severity).toBe('error');
         expect(first.ok).toBe(false);
         expect(finding?.fix).toBe('mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc');
         const after = report(
-          inUnmountedNamespace(
+          await inUnmountedNamespace(
             `${finding!.fix} >&2\narm64kit doctor --name ${name} --no-docker --json || true`,
             scratch.binDir,
           ),
@@ -163,10 +168,17 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
       const name = nextPrefix('global');
       registerAarch64(name, scratch.staticInterp, 'POCF');
       const original = before.status.trim() === 'enabled' ? '1' : '0';
+      // The switch is global: every binfmt user on this host is affected while it is off, so this
+      // case asks the doctor library in process (milliseconds) instead of starting the CLI twice.
+      const diagnoseNow = async () => diagnose(await gatherFacts({ arch: 'aarch64', namePrefix: name }));
       try {
         setGlobalStatus('0');
-        const { finding } = await expectFixed(name, 'binfmt.disabled', 'error');
-        expect(finding.evidence).toBe('/proc/sys/fs/binfmt_misc/status: disabled');
+        const finding = (await diagnoseNow()).find((f) => f.id === 'binfmt.disabled');
+        expect(finding?.severity).toBe('error');
+        expect(finding?.evidence).toBe('/proc/sys/fs/binfmt_misc/status: disabled');
+        await runFix(finding!.fix!, scratch.binDir);
+        expect((await diagnoseNow()).map((f) => f.id)).not.toContain('binfmt.disabled');
+        expect(snapshotBinfmt().status).toBe('enabled\n');
       } finally {
         setGlobalStatus(original);
       }

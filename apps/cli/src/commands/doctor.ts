@@ -1,5 +1,4 @@
 import { Args, Flags } from '@oclif/core';
-import { gatherDocker } from '../doctor/docker-facts.js';
 import { DEFAULT_BINFMT_DIR, gatherFacts } from '../doctor/facts.js';
 import { presetView } from '../doctor/handler-view.js';
 import { diagnose, exitCodeFor } from '../doctor/index.js';
@@ -46,6 +45,11 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
       description:
         'only look at binfmt_misc entries whose name starts with this; a missing handler is installed under it',
     }),
+    dir: Flags.string({
+      description: 'binfmt_misc directory',
+      default: DEFAULT_BINFMT_DIR,
+      env: 'ARM64KIT_BINFMT_DIR',
+    }),
     verbose: Flags.boolean({ char: 'v', description: 'show the evidence of passing checks too' }),
   };
 
@@ -61,10 +65,13 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
       return this.exit(EXIT_TOOL_ERROR);
     }
     const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
-    const docker = flags.docker ? await gatherDocker({ arch, image: flags.image }) : undefined;
-    const facts = gatherFacts({
+    // dockerode is slow to load: only when Docker is checked.
+    const docker = flags.docker
+      ? await (await import('../doctor/docker-facts.js')).gatherDocker({ arch, image: flags.image })
+      : undefined;
+    const facts = await gatherFacts({
       arch,
-      dir: DEFAULT_BINFMT_DIR,
+      dir: flags.dir,
       namePrefix: flags.name,
       program,
       docker,

@@ -44,22 +44,22 @@ describe('gatherBinfmt on a directory root', () => {
 });
 
 describe('gatherInterpreter and gatherProgram', () => {
-  it('a missing file', () => {
+  it('a missing file', async () => {
     expect(gatherInterpreter('/nonexistent/qemu')).toEqual({
       path: '/nonexistent/qemu',
       exists: false,
       executable: false,
     });
-    expect(gatherProgram('/nonexistent/prog').exists).toBe(false);
+    expect((await gatherProgram('/nonexistent/prog')).exists).toBe(false);
   });
 
-  it('a non-executable, non-ELF file', () => {
+  it('a non-executable, non-ELF file', async () => {
     const path = join(scratchDir(), 'script');
     writeFileSync(path, '#!/bin/sh\n', { mode: 0o644 });
     const facts = gatherInterpreter(path);
     expect(facts).toMatchObject({ exists: true, executable: false });
     expect(facts.elfError).toMatch(/not an ELF/);
-    expect(gatherProgram(path).header).toEqual(new TextEncoder().encode('#!/bin/sh\n'));
+    expect((await gatherProgram(path)).header).toEqual(new TextEncoder().encode('#!/bin/sh\n'));
   });
 });
 

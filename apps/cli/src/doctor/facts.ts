@@ -11,8 +11,6 @@ import {
 } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { EM_AARCH64 } from '@arm64kit/arm64';
-import { ElfError, parseElf as parseGuestElf } from '@arm64kit/core';
 import { readElf } from './elf.js';
 import type {
   BinfmtFacts,
@@ -139,7 +137,7 @@ export function gatherKernel(): KernelFacts {
   return { release: release() };
 }
 
-export function gatherProgram(path: string, argv: string[] = [path]): ProgramFacts {
+export async function gatherProgram(path: string, argv: string[] = [path]): Promise<ProgramFacts> {
   const facts: ProgramFacts = { path, argv, exists: false };
   let fd: number;
   try {
@@ -160,12 +158,17 @@ export function gatherProgram(path: string, argv: string[] = [path]): ProgramFac
   } catch (error) {
     facts.elfError = (error as Error).message;
   }
-  if (facts.elf) facts.emulatorLoad = emulatorLoad(path);
+  if (facts.elf) facts.emulatorLoad = await emulatorLoad(path);
   return facts;
 }
 
 /** Asks the emulator's own ELF loader whether it accepts the file (the rules `arm64kit run` applies). */
-function emulatorLoad(path: string): ProgramFacts['emulatorLoad'] {
+async function emulatorLoad(path: string): Promise<ProgramFacts['emulatorLoad']> {
+  // The emulator is loaded only when a program is checked.
+  const [{ ElfError, parseElf: parseGuestElf }, { EM_AARCH64 }] = await Promise.all([
+    import('@arm64kit/core'),
+    import('@arm64kit/arm64'),
+  ]);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -198,14 +201,14 @@ export function gatherCandidates(arch: string): InterpreterFacts[] {
   return [...new Set(paths)].map(gatherInterpreter);
 }
 
-export function gatherFacts(options: GatherOptions): DoctorFacts {
+export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> {
   return {
     arch: options.arch,
     namePrefix: options.namePrefix,
     binfmt: gatherBinfmt(options),
     candidates: gatherCandidates(options.arch),
     kernel: gatherKernel(),
-    program: options.program ? gatherProgram(options.program.path, options.program.argv) : undefined,
+    program: options.program ? await gatherProgram(options.program.path, options.program.argv) : undefined,
     docker: options.docker,
   };
 }

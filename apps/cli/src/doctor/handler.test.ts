@@ -42,7 +42,7 @@ describe('handler checks', () => {
   it('missing P, F and C are warnings, each fixed by re-registering with every flag', () => {
     const facts = hostFacts([entry({ name: 'h', flags: 'O' })]);
     const fix =
-      'arm64kit binfmt uninstall h && arm64kit binfmt install aarch64 --name h --interpreter /usr/bin/qemu-aarch64-static --preserve-argv0 --persistent --credential';
+      'arm64kit binfmt install aarch64 --name h --interpreter /usr/bin/qemu-aarch64-static --preserve-argv0 --persistent --credential --replace';
     for (const id of ['handler.no-fix-binary', 'handler.no-preserve-argv0', 'handler.no-credentials']) {
       expect(find(facts, id)).toMatchObject({ severity: 'warning', fix });
     }
@@ -75,6 +75,12 @@ describe('handler checks', () => {
   it('a broader mask that still matches aarch64 programs counts, and says it differs from the preset', () => {
     const facts = hostFacts([entry({ name: 'loose', mask: 'ffffffffffffff00fffffffffffffffffe00ffff' })]);
     expect(find(facts, 'handler.found')?.title).toContain('differs from the qemu-aarch64 preset');
+  });
+
+  it('fixes name a binfmt_misc directory other than the default with --dir', () => {
+    const facts = hostFacts([entry({ name: 'h', enabled: false })]);
+    facts.binfmt.dir = '/srv/my binfmt';
+    expect(find(facts, 'handler.disabled')?.fix).toBe("arm64kit binfmt enable h --dir '/srv/my binfmt'");
   });
 
   it('--name scopes doctor to entries with that prefix, and installs a missing one under it', () => {

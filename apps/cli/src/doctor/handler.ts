@@ -101,8 +101,8 @@ function score(analysis: HandlerAnalysis, v: HandlerView): number {
 }
 
 const FILE_EXISTS =
-  'Registering a name that is already registered fails with "sh: write error: File exists": remove the ' +
-  'old entry first (the fix does).';
+  'Flags cannot be changed in place, and registering a name that is already registered fails with ' +
+  '"sh: write error: File exists": the old entry must go first (--replace does that).';
 
 export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Finding[] {
   const { arch } = facts;
@@ -127,7 +127,12 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
           `Running an ${arch} program fails with "exec format error" (in Docker: "exec /bin/sh: exec format ` +
           'error"). A hand-written register line the kernel rejects fails with "Invalid argument" (a ' +
           'malformed field, an unknown flag, or a magic that is too long); arm64kit builds a valid one.',
-        fix: installCommand({ arch, name, interpreter: analysis.staticCandidate ?? preset.interpreter }),
+        fix: installCommand({
+          arch,
+          name,
+          interpreter: analysis.staticCandidate ?? preset.interpreter,
+          dir: facts.binfmt.dir,
+        }),
       },
     ];
   }
@@ -141,7 +146,7 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
       title: `the ${arch} handler ${focus.name} is disabled`,
       evidence: `${facts.binfmt.dir}/${focus.name}: disabled`,
       explanation: `The kernel skips disabled handlers: ${arch} programs fail with "exec format error".`,
-      fix: enableCommand(focus.name),
+      fix: enableCommand(focus.name, facts.binfmt.dir),
     });
   } else {
     const sameAsPreset = equivalentToPreset(used, preset);
@@ -169,7 +174,7 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
       explanation:
         'The kernel tries handlers newest first and takes the first enabled match, so changes to the other ' +
         `ones have no effect. Keep one: ${keep.name}.`,
-      fix: remove.map((v) => uninstallCommand(v.name)).join(' && '),
+      fix: remove.map((v) => uninstallCommand(v.name, facts.binfmt.dir)).join(' && '),
     });
   }
   findings.push(...checkFlags(facts, analysis, focus));
@@ -183,6 +188,7 @@ function checkFlags(facts: DoctorFacts, analysis: HandlerAnalysis, h: HandlerVie
     arch: facts.arch,
     name: h.name,
     interpreter: interpreterForFix(analysis, h),
+    dir: facts.binfmt.dir,
   });
   if (!h.flags.fixBinary) {
     findings.push({

@@ -26,6 +26,7 @@ export function diagnose(facts: DoctorFacts): Finding[] {
       findings.push(
         ...checkInterpreter(analysis.focus, interp, {
           arch: facts.arch,
+          dir: facts.binfmt.dir,
           staticCandidate: analysis.staticCandidate,
         }),
       );

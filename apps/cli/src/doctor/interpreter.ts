@@ -6,6 +6,8 @@ import type { Finding } from './types.js';
 
 export interface InterpreterContext {
   arch: string;
+  /** The binfmt_misc directory, for the fix commands. */
+  dir?: string;
   /** A static interpreter present on this host to suggest in fixes (e.g. /usr/bin/qemu-aarch64-static). */
   staticCandidate?: string;
 }
@@ -28,8 +30,8 @@ export function checkInterpreter(
   const line = `${handler.name}: interpreter ${path}`;
   const replacement = ctx.staticCandidate;
   const fixWith = replacement
-    ? reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: replacement })
-    : `${NO_CANDIDATE} && ${reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: `/usr/bin/qemu-${ctx.arch}-static` })}`;
+    ? reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: replacement, dir: ctx.dir })
+    : `${NO_CANDIDATE} && ${reinstallCommand({ arch: ctx.arch, name: handler.name, interpreter: `/usr/bin/qemu-${ctx.arch}-static`, dir: ctx.dir })}`;
   if (!interp?.exists) {
     // With F the kernel opened the file when the entry was registered and keeps using it, so the
     // handler still works until it is registered again (after a reboot, for instance).

@@ -15,7 +15,8 @@ describe('checkMount', () => {
       (x) => x.id === 'binfmt.disabled',
     );
     expect(f).toMatchObject({ severity: 'error', evidence: '/proc/sys/fs/binfmt_misc/status: disabled' });
-    expect(f?.fix).toBe('echo 1 > /proc/sys/fs/binfmt_misc/status');
+    expect(f?.fix).toBe('arm64kit binfmt enable --global');
+    expect(f?.explanation).toContain('echo 1 > /proc/sys/fs/binfmt_misc/status');
   });
 
   it('mounted and enabled: only info, quoting the mount line', () => {

@@ -1,4 +1,5 @@
 import type { BinfmtFacts } from './facts-types.js';
+import { enableGlobalCommand } from './fixes.js';
 import type { Finding } from './types.js';
 
 /** Is binfmt_misc mounted where doctor looks, and does the kernel use its handlers at all? */
@@ -41,9 +42,10 @@ export function checkMount(binfmt: BinfmtFacts): Finding[] {
       title: 'binfmt_misc is globally disabled: the kernel ignores every handler',
       evidence: status === undefined ? `${dir}/status cannot be read` : `${dir}/status: ${status}`,
       explanation:
+        `Same as: echo 1 > ${dir}/status. ` +
         'Each handler may say "enabled", yet no foreign program runs: they fail with "exec format error" ' +
         'until the global switch is on again.',
-      fix: `echo 1 > ${dir}/status`,
+      fix: enableGlobalCommand(dir),
     });
   }
   return findings;
