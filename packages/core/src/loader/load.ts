@@ -16,6 +16,8 @@ export interface LoadedImage {
 }
 
 const PAGE = 4096;
+/** Largest address range one image may span (a sanity bound for hostile headers). */
+const MAX_IMAGE_SPAN = 1024 * 1024 * 1024;
 const pageDown = (x: number) => Math.floor(x / PAGE) * PAGE;
 const pageUp = (x: number) => Math.ceil(x / PAGE) * PAGE;
 
@@ -36,6 +38,12 @@ export function loadImage(
   const loads = image.programHeaders.filter((p) => p.type === PT_LOAD && p.memsz > 0);
   const low = pageDown(Math.min(...loads.map((p) => p.vaddr)));
   const high = pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz)));
+  if (high - low > MAX_IMAGE_SPAN) {
+    throw new ElfError(
+      'ELF_BAD_SEGMENT',
+      `${name} spans ${Math.round((high - low) / 2 ** 20)} MiB, more than the ${MAX_IMAGE_SPAN / 2 ** 20} MiB an image may occupy`,
+    );
+  }
   let bias = 0;
   if (image.type === ET_DYN) {
     if (dynBase === null) {

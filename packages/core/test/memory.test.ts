@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { GuestFault, PagedMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../src/index.js';
+
+const RW = PROT_READ | PROT_WRITE;
+
+function fault(f: () => unknown): { address: bigint; access: string } | null {
+  try {
+    f();
+    return null;
+  } catch (error) {
+    if (error instanceof GuestFault) return { address: error.address, access: error.access };
+    throw error;
+  }
+}
+
+describe('PagedMemory', () => {
+  it('maps zeroed pages, reads and writes every size little-endian, across page boundaries', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const base = m.map(0x10000, 2 * 4096, RW, true);
+    expect(m.read64(base)).toBe(0n);
+    const edge = base + 4096 - 3;
+    m.write64(edge, 0x0102030405060708n);
+    expect(m.read64(edge)).toBe(0x0102030405060708n);
+    expect(m.read8(edge)).toBe(8);
+    expect(m.read16(edge + 1)).toBe(0x0607);
+    expect(m.read32(edge + 2)).toBe(0x03040506);
+    expect(m.readBytes(edge, 8)).toEqual(Uint8Array.from([8, 7, 6, 5, 4, 3, 2, 1]));
+    m.writeBytes(base + 4000, new Uint8Array(200).fill(7));
+    expect(m.readBytes(base + 4095, 2)).toEqual(Uint8Array.from([7, 7]));
+  });
+
+  it('faults with the exact address on unmapped, protected and out-of-range accesses', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const base = m.map(0x20000, 4096, PROT_READ, true);
+    expect(fault(() => m.read8(0))).toEqual({ address: 0n, access: 'read' });
+    expect(fault(() => m.write32(base + 12, 1))).toEqual({ address: BigInt(base + 12), access: 'write' });
+    expect(fault(() => m.load64(0x1234, 0x10))).toEqual({ address: 0x1000001234n, access: 'read' });
+    // A crossing access faults on the first byte that is not mapped.
+    expect(fault(() => m.read64(base + 4092))).toEqual({ address: BigInt(base + 4096), access: 'read' });
+    expect(m.protect(base, 4096, RW)).toBe(true);
+    m.write32(base + 12, 5);
+    expect(m.read32(base + 12)).toBe(5);
+    m.unmap(base, 4096);
+    expect(fault(() => m.read8(base))).not.toBeNull();
+    expect(m.protect(base, 4096, RW)).toBe(false);
+  });
+
+  it('reports writes to pages holding lifted code, once per marking', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const code = m.map(0x400000, 4096, PROT_READ | PROT_EXEC | PROT_WRITE, true);
+    const changes: [number, number][] = [];
+    m.onCodeChange = (first, count) => changes.push([first, count]);
+    m.write32(code, 0xd503201f);
+    expect(changes).toEqual([]);
+    expect(m.fetch32(BigInt(code))).toBe(0xd503201f);
+    m.write32(code + 8, 1);
+    m.write32(code + 12, 2);
+    expect(changes).toEqual([[code / 4096, 1]]);
+    m.fetch32(BigInt(code));
+    m.unmap(code, 4096);
+    expect(changes).toEqual([
+      [code / 4096, 1],
+      [code / 4096, 1],
+    ]);
+    expect(fault(() => m.fetch32(BigInt(code)))).toEqual({ address: BigInt(code), access: 'execute' });
+  });
+
+  it('places non-fixed mappings top-down without overlap and honours free hints', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const a = m.map(0, 3 * 4096, RW, false);
+    const b = m.map(0, 4096, RW, false);
+    expect(b + 4096).toBeLessThanOrEqual(a);
+    expect(m.map(0x5000000, 4096, RW, false)).toBe(0x5000000);
+    expect(m.map(0x5000000, 4096, RW, false)).not.toBe(0x5000000);
+  });
+
+  it('grows and shrinks the program break like brk(2)', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    m.setBrkBase(0x600000);
+    expect(m.brk(0)).toBe(0x600000);
+    expect(m.brk(0x600010)).toBe(0x600010);
+    m.write8(0x600fff, 1);
+    expect(m.brk(0x603000)).toBe(0x603000);
+    m.write8(0x602fff, 1);
+    expect(m.brk(0x600000)).toBe(0x600000);
+    expect(fault(() => m.read8(0x600000))).not.toBeNull();
+    expect(m.brk(0x500000)).toBe(0x600000);
+  });
+
+  it('keeps typed-array views valid when the wasm memory grows', () => {
+    const m = new PagedMemory({ initialBytes: 64 * 1024 });
+    let grew = 0;
+    m.onGrow(() => grew++);
+    const big = m.map(0, 8 << 20, RW, false);
+    m.write64(big + (8 << 20) - 8, 42n);
+    expect(m.read64(big + (8 << 20) - 8)).toBe(42n);
+    expect(grew).toBeGreaterThan(0);
+  });
+});
