@@ -129,6 +129,25 @@ async function create(
     return await docker.createContainer(request);
   } catch (error) {
     const message = messageOf(error);
+    // An engine that has the image for another platform tries to pull the right one, and
+    // without a registry that ends in "not found": say what the image really is.
+    const local = platform
+      ? await docker
+          .getImage(image)
+          .inspect()
+          .catch(() => undefined)
+      : undefined;
+    if (
+      local &&
+      platform &&
+      `${local.Os}/${local.Architecture}` !== platform.split('/').slice(0, 2).join('/')
+    ) {
+      throw new DockerError(
+        'PLATFORM_MISMATCH',
+        `image ${image} is ${local.Os}/${local.Architecture}, not ${platform} (${message})`,
+        { cause: error },
+      );
+    }
     if (statusOf(error) === 404) {
       throw new DockerError(
         'IMAGE_NOT_FOUND',
@@ -137,11 +156,6 @@ async function create(
           cause: error,
         },
       );
-    }
-    if (/does not match the specified platform|platform/i.test(message) && platform) {
-      throw new DockerError('PLATFORM_MISMATCH', `image ${image} is not ${platform}: ${message}`, {
-        cause: error,
-      });
     }
     throw new DockerError('ENGINE_ERROR', `cannot create a container of ${image}: ${message}`, {
       cause: error,

@@ -45,8 +45,7 @@ describe.runIf(ready)('run', () => {
       ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" a; head -c 70000 /dev/zero | tr "\\0" b >&2'],
       arm64,
     );
-    expect(result.stdout).toBe('a'.repeat(300000));
-    expect(result.stderr).toBe('b'.repeat(70000));
+    expect(result).toEqual({ stdout: 'a'.repeat(300000), stderr: 'b'.repeat(70000), exitCode: 0 });
   });
 
   it('passes env and replaces the entrypoint', async () => {
@@ -55,7 +54,7 @@ describe.runIf(ready)('run', () => {
       env: { GREETING: 'hello' },
       entrypoint: ['/bin/sh', '-c'],
     });
-    expect(result.stdout).toBe('hello from /bin/sh\n');
+    expect(result).toEqual({ stdout: 'hello from /bin/sh\n', stderr: '', exitCode: 0 });
   });
 
   it('fails with 127 when the command does not exist and 126 when it cannot be run', async () => {
@@ -70,6 +69,14 @@ describe.runIf(ready)('run', () => {
   it('fails with 125 for an image the engine does not have', async () => {
     const error = await engine.run('arm64kit-test/does-not-exist:never', ['true'], arm64).catch((e) => e);
     expect([error.code, error.exitCode]).toEqual(['IMAGE_NOT_FOUND', 125]);
+  });
+
+  it('fails with 125 when the image records another platform', async () => {
+    const error = await engine
+      .run(image, ['true'], { platform: 'linux/amd64', network: 'none' })
+      .catch((e) => e);
+    expect([error.code, error.exitCode]).toEqual(['PLATFORM_MISMATCH', 125]);
+    expect(error.message).toContain('is linux/arm64, not linux/amd64');
   });
 
   it('kills and removes a container that runs past its timeout', async () => {
