@@ -28,9 +28,9 @@ function signExtend(c: LiftContext, v: Value, size: number): Value {
 }
 
 /** Writes a value read from memory (zero-extended) to Wt or Xt. */
-function setOld(c: LiftContext, t: number, old: Value, size: number): void {
-  if (size === 8) c.setX(t, old);
-  else c.setW(t, c.b.wrap(old));
+function setOld(c: LiftContext, t: number, old: Value, _size: number): void {
+  // Loads zero-extend, so the value is already what Wt or Xt must hold.
+  c.setX(t, old);
 }
 
 type AtomicOp = 'add' | 'clr' | 'eor' | 'set' | 'smax' | 'smin' | 'umax' | 'umin' | 'swp';

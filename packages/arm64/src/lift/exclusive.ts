@@ -18,9 +18,9 @@ function sizeOf(z: number): AccessSize {
 }
 
 /** Writes a loaded value into Wt or Xt depending on the access size. */
-function setLoaded(c: LiftContext, t: number, v: Value, size: number): void {
-  if (size === 8) c.setX(t, v);
-  else c.setW(t, c.b.wrap(v));
+function setLoaded(c: LiftContext, t: number, v: Value, _size: number): void {
+  // Loads zero-extend, so the value is already what Wt or Xt must hold.
+  c.setX(t, v);
 }
 
 function loadExclusive(f: Fields, c: LiftContext): void {

@@ -81,8 +81,8 @@ function loadInto(c: LiftContext, t: Transfer, addr: Value, rt: number): void {
     return;
   }
   const v = b.load(addr, t.size as AccessSize, t.signed ?? false);
-  if (t.width === 32) c.setW(rt, b.wrap(v));
-  else c.setX(rt, v);
+  // A zero-extending load already has bits 63:32 clear; a sign-extending one into Wt clears them.
+  c.setX(rt, t.width === 32 && t.signed ? b.and(v, 0xffffffffn) : v);
 }
 
 function storeFrom(c: LiftContext, t: Transfer, addr: Value, rt: number): void {
@@ -225,15 +225,9 @@ function liftPair(p: PairKind, mode: PairMode) {
         c.setV(f.t, lo1, hi1 ?? 0n);
         c.setV(f.a, lo2, hi2 ?? 0n);
       } else {
-        const v1 = b.load(addr, p.size as AccessSize, p.signed ?? false);
-        const v2 = b.load(addr2, p.size as AccessSize, p.signed ?? false);
-        if (one.width === 32) {
-          c.setW(f.t, b.wrap(v1));
-          c.setW(f.a, b.wrap(v2));
-        } else {
-          c.setX(f.t, v1);
-          c.setX(f.a, v2);
-        }
+        // Zero-extending word loads already leave bits 63:32 clear.
+        c.setX(f.t, b.load(addr, p.size as AccessSize, p.signed ?? false));
+        c.setX(f.a, b.load(addr2, p.size as AccessSize, p.signed ?? false));
       }
     } else {
       storeFrom(c, one, addr, f.t);
