@@ -3,6 +3,7 @@ import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-confi
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAarch64 } from './doctor-helpers.js';
 import {
+  cli,
   doctor,
   expectHostUnchanged,
   makeScratch,
@@ -20,7 +21,9 @@ import {
 describe.runIf(
   available(
     'arm64kit doctor PROGRAM',
-    binfmtProblem() ?? commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu'),
+    binfmtProblem() ??
+      commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
+      commandProblem('qemu-aarch64-static', 'qemu-user-static'),
   ),
 )('arm64kit doctor PROGRAM (real binfmt_misc, real aarch64 programs)', () => {
   let scratch: Scratch;
@@ -88,6 +91,29 @@ describe.runIf(
     // What the warning explains is what happens.
     const run = spawnSync(programs.dynamic, [], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);
+  });
+
+  it("when doctor says arm64kit's emulator can run a program, it runs it as qemu does", async () => {
+    for (const [program, sysroot] of [
+      [programs.staticExe, undefined],
+      [programs.dynamic, '/usr/aarch64-linux-gnu'],
+    ] as const) {
+      const { result } = await doctor([program, '--name', name, '--no-docker']);
+      const title = result.findings.find((f) => f.id === 'program.emulator-ok')?.title ?? '';
+      const command = /arm64kit run (.*)$/.exec(title)?.[1];
+      expect(command, title).toBe(sysroot ? `--sysroot DIR ${program}` : program);
+      const args = sysroot ? ['run', '--sysroot', sysroot, program, 'one'] : ['run', program, 'one'];
+      const emulated = await cli(args);
+      const qemu = spawnSync(
+        'qemu-aarch64-static',
+        sysroot ? ['-L', sysroot, program, 'one'] : [program, 'one'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(emulated.status).toBe(0);
+      expect(emulated.stdout).toBe(qemu.stdout);
+    }
   });
 
   it('with no handler, the program fails with exec format error, as doctor says', async () => {

@@ -88,6 +88,9 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     }
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(renderFindings(findings, { color, verbose: flags.verbose }));
+    if (process.getuid?.() !== 0 && findings.some((f) => f.fix && f.severity !== 'info')) {
+      this.note("The fixes change the kernel's binfmt_misc: run them as root (or with sudo).");
+    }
     if (code !== 0) this.exit(code);
     return result;
   }
