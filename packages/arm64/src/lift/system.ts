@@ -43,9 +43,13 @@ function readCounter(_cpu: Cpu): bigint {
   return process.hrtime.bigint();
 }
 
-/** FPSR keeps only the cumulative exception bits and QC; FPCR only the bits Armv8.0 defines. */
+/**
+ * FPSR keeps the flags, QC and the cumulative exception bits. FPCR keeps AHP, DN, FZ, RMode, Stride
+ * and Len; the trap enable bits read as zero because floating-point exceptions are never trapped
+ * (as on most Armv8 cores, and as QEMU does), and FZ16 is RES0 without half-precision arithmetic.
+ */
 const FPSR_MASK = 0xf800009fn;
-const FPCR_MASK = 0x07f79f00n;
+const FPCR_MASK = 0x07f70000n;
 
 function liftMrs(sys: number, t: number, c: LiftContext): boolean {
   const b = c.b;
