@@ -28,11 +28,17 @@ export abstract class BaseCommand extends Command {
   /** Fails with one line when the command needs root and is not run as root. */
   protected requireRoot(action: string): void {
     if (process.getuid?.() !== 0) {
-      this.error(`${action} needs root: run it as root or with sudo`, { exit: 1, code: 'EPERM' });
+      // A typed error, so catch() prints it as one line (oclif's own error adds a "Code:" line).
+      throw Object.assign(new Error(`${action} needs root: run it as root or with sudo`), {
+        code: 'EPERM',
+        exitCode: 1,
+      });
     }
   }
 
-  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(
+    error: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
     if (error instanceof Errors.ExitError || error.oclif?.exit !== undefined) throw error;
     if (isTypedError(error)) {
       const exit = error.exitCode ?? 1;
