@@ -98,7 +98,7 @@ static void logical_immediate(void) {
       for (int n = 0; n < 2; n++)
         for (int immr = 0; immr < 64; immr++)
           for (int imms = 0; imms < 64; imms++) {
-            if (!valid_bitmask(sf, n, imms) || (!sf && immr >= 32)) continue;
+            if (!valid_bitmask(sf, n, imms)) continue; /* immr<5> is ignored by 32-bit forms */
             emit_flagged((uint32_t)sf << 31 | (uint32_t)opc << 29 | 0x12000000u | n << 22 | immr << 16 |
                              imms << 10 | 1 << 5 | 0,
                          opc == 3 ? SETS_FLAGS : 0);
