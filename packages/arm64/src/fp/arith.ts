@@ -1,7 +1,16 @@
 import { addExact, divExact, mulAddExact, mulExact, sqrtExact } from './arith-exact.js';
 import { fpcrRounding, type Rounding } from './control.js';
 import type { FPEnv } from './env.js';
-import { decide, PROD_MAX, PROD_MIN, twoProd, twoProdErr, twoSum, twoSumErr } from './fast-round.js';
+import {
+  decide,
+  decideRounded,
+  PROD_MAX,
+  PROD_MIN,
+  twoProd,
+  twoProdErr,
+  twoSum,
+  twoSumErr,
+} from './fast-round.js';
 import { DOUBLE, SINGLE } from './format.js';
 import type { RegisterFile } from './regfile.js';
 
@@ -24,6 +33,11 @@ function normal32(rf: RegisterFile, i: number): boolean {
 }
 
 const SIGN64 = 1n << 63n;
+
+/** +0 or -0. */
+function zero64(rf: RegisterFile, slot: number): boolean {
+  return (rf.regs32[2 * slot + 1] & 0x7fffffff) === 0 && rf.regs32[2 * slot] === 0;
+}
 const TINY = 2 ** -80;
 
 function bits32(rf: RegisterFile, i: number): bigint {
@@ -57,11 +71,20 @@ export function faddsub64(rf: RegisterFile, env: FPEnv, d: number, n: number, m:
     const a = rf.f64[n];
     const b = sub ? -rf.f64[m] : rf.f64[m];
     const s = twoSum(a, b);
-    const r = decide(env, s, twoSumErr, 0, fpcrRounding(env.fpcr), false);
+    const r = decideRounded(env, s, twoSumErr, fpcrRounding(env.fpcr));
     if (!Number.isNaN(r)) {
       rf.f64[d] = r;
       return;
     }
+  }
+  // x + 0 and 0 + x are exact for a normal x.
+  if (normal64(rf, n) && zero64(rf, m)) {
+    rf.regs[d] = rf.regs[n];
+    return;
+  }
+  if (zero64(rf, n) && normal64(rf, m)) {
+    rf.regs[d] = sub ? rf.regs[m] ^ SIGN64 : rf.regs[m];
+    return;
   }
   rf.regs[d] = addExact(env, DOUBLE, rf.regs[n], rf.regs[m], sub);
 }
@@ -83,12 +106,17 @@ export function fmul64(rf: RegisterFile, env: FPEnv, d: number, n: number, m: nu
     const p = twoProd(a, b);
     const ap = p < 0 ? -p : p;
     if (ap > PROD_MIN && Math.abs(a) < PROD_MAX && Math.abs(b) < PROD_MAX) {
-      const r = decide(env, p, twoProdErr, 0, fpcrRounding(env.fpcr), false);
+      const r = decideRounded(env, p, twoProdErr, fpcrRounding(env.fpcr));
       if (!Number.isNaN(r)) {
         rf.f64[d] = r;
         return;
       }
     }
+  }
+  // 0 * x with a normal x: a zero with the product's sign, no flags.
+  if ((zero64(rf, n) && normal64(rf, m)) || (normal64(rf, n) && zero64(rf, m))) {
+    rf.regs[d] = (rf.regs[n] ^ rf.regs[m]) & SIGN64;
+    return;
   }
   rf.regs[d] = mulExact(env, DOUBLE, rf.regs[n], rf.regs[m]);
 }
@@ -228,6 +256,27 @@ export function fmuladd64(
         return;
       }
     }
+  }
+  if (normal64(rf, n) && normal64(rf, m) && zero64(rf, a)) {
+    // ±0 + n*m (n*m is not zero): the rounded product.
+    const N = negN ? -rf.f64[n] : rf.f64[n];
+    const M = rf.f64[m];
+    const p = twoProd(N, M);
+    if (Math.abs(p) > PROD_MIN && Math.abs(N) < PROD_MAX && Math.abs(M) < PROD_MAX) {
+      const r = decideRounded(env, p, twoProdErr, fpcrRounding(env.fpcr));
+      if (!Number.isNaN(r)) {
+        rf.f64[d] = r;
+        return;
+      }
+    }
+  } else if (
+    normal64(rf, a) &&
+    (zero64(rf, n) || zero64(rf, m)) &&
+    (normal64(rf, n) || normal64(rf, m) || (zero64(rf, n) && zero64(rf, m)))
+  ) {
+    // a + 0: exactly a.
+    rf.regs[d] = negA ? rf.regs[a] ^ SIGN64 : rf.regs[a];
+    return;
   }
   const av = negA ? rf.regs[a] ^ SIGN64 : rf.regs[a];
   const nv = negN ? rf.regs[n] ^ SIGN64 : rf.regs[n];

@@ -20,6 +20,8 @@ const u32 = new Uint32Array(f64.buffer);
 const f32 = new Float32Array(1);
 const u32s = new Uint32Array(f32.buffer);
 
+const SMALL64 = 2 ** -55;
+const SMALL32 = 2 ** -26;
 export const MIN_NORMAL64 = 2 ** -1022;
 export const MIN_NORMAL32 = 2 ** -126;
 export const MAX32 = (2 - 2 ** -23) * 2 ** 127;
@@ -62,6 +64,20 @@ function lastBitOdd32(c: number): boolean {
  * @param single round to binary32 instead of binary64 (c must then be a binary32 value).
  * @returns the rounded result, or NaN to request the exact path.
  */
+/**
+ * `decide` for a candidate that is already the round-to-nearest result (a single IEEE operation
+ * in double arithmetic), with exact residual d1: in round-to-nearest only Inexact is left to set.
+ */
+export function decideRounded(env: FPEnv, c: number, d1: number, rounding: Rounding): number {
+  if (rounding === Rounding.TiesEven) {
+    const mag = c < 0 ? -c : c;
+    if (!(mag > MIN_NORMAL64 && mag < Number.POSITIVE_INFINITY)) return Number.NaN;
+    if (d1 !== 0) env.fpsr |= FPSR_IXC;
+    return c;
+  }
+  return decide(env, c, d1, 0, rounding, false);
+}
+
 export function decide(
   env: FPEnv,
   c: number,
@@ -79,6 +95,12 @@ export function decide(
   if (d1 === 0) {
     if (d2 === 0) return c;
     return Number.NaN; // not a normalised double-double
+  }
+  // Round to nearest with a residual below every possible half-gap of c (the half-gap is at least
+  // |c| * 2^-(p+2) with p = 24 or 53): c is the result, only Inexact remains to be raised.
+  if (rounding === Rounding.TiesEven && (d1 < 0 ? -d1 : d1) < mag * (single ? SMALL32 : SMALL64)) {
+    env.fpsr |= FPSR_IXC;
+    return c;
   }
   const ulp = single ? ulp32(c) : ulp64(c);
   const towardZeroGap = (single ? isPow2Magnitude32(c) : isPow2Magnitude64(c)) ? ulp / 2 : ulp;

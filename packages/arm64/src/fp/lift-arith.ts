@@ -17,7 +17,7 @@ import {
 import { fminmax32, fminmax64 } from './compare.js';
 import { fpcrRounding, Rounding } from './control.js';
 import { fcvt, frint } from './convert.js';
-import { clearAbove, envOf, laneIndex } from './cpu-env.js';
+import { clearing, envOf, laneIndex } from './cpu-env.js';
 
 /**
  * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
@@ -68,9 +68,10 @@ function liftDp2(f: Fields, c: LiftContext): boolean {
   const n = laneIndex(size, f.n);
   const m = laneIndex(size, f.m);
   const rd = f.d;
+  const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {
     fn(cpu, d, n, m);
-    clearAbove(cpu, size, rd);
+    clear(cpu);
   });
   return true;
 }
@@ -87,9 +88,10 @@ function liftDp3(f: Fields, c: LiftContext): boolean {
   const negN = f.p !== f.q;
   const rd = f.d;
   const fn = size === 64 ? fmuladd64 : fmuladd32;
+  const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {
     fn(cpu, envOf(cpu), d, a, n, m, negA, negN);
-    clearAbove(cpu, size, rd);
+    clear(cpu);
   });
   return true;
 }
@@ -117,9 +119,10 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
     if (to === undefined || to === size) return false;
     const d = laneIndex(to, rd);
     const n = laneIndex(size, rn);
+    const clear = clearing(to, rd);
     c.b.callHelper((cpu: Cpu) => {
       fcvt(cpu, envOf(cpu), to, d, size, n);
-      clearAbove(cpu, to, rd);
+      clear(cpu);
     });
     return true;
   }
@@ -139,9 +142,10 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
   const n = laneIndex(size, rn);
   if (op === 3) {
     const fn = size === 64 ? fsqrt64 : fsqrt32;
+    const clear = clearing(size, rd);
     c.b.callHelper((cpu: Cpu) => {
       fn(cpu, envOf(cpu), d, n);
-      clearAbove(cpu, size, rd);
+      clear(cpu);
     });
     return true;
   }
@@ -149,10 +153,11 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
     const mode = FRINT_MODES[op - 8];
     if (mode === undefined) return false;
     const exact = op === 14;
+    const clear = clearing(size, rd);
     c.b.callHelper((cpu: Cpu) => {
       const env = envOf(cpu);
       frint(cpu, env, size, d, n, mode === 'fpcr' ? fpcrRounding(env.fpcr) : mode, exact);
-      clearAbove(cpu, size, rd);
+      clear(cpu);
     });
     return true;
   }

@@ -4,7 +4,7 @@ import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { Rounding } from './control.js';
 import { fpToInt, intToFP } from './convert.js';
-import { clearAbove, envOf, laneIndex } from './cpu-env.js';
+import { clearing, envOf, laneIndex } from './cpu-env.js';
 
 /**
  * Conversions between FP and integer registers: FCVT[NPMZA][SU] to W/X, SCVTF/UCVTF from W/X,
@@ -46,6 +46,7 @@ function liftFromInt(
 ): void {
   const width = sf ? 64 : 32;
   const d = laneIndex(size, rd);
+  const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {
     let src = rn;
     if (rn === 31) {
@@ -53,7 +54,7 @@ function liftFromInt(
       cpu.regs[src] = 0n;
     }
     intToFP(cpu, envOf(cpu), size, d, width === 64 ? src : 2 * src, width, unsigned, fbits);
-    clearAbove(cpu, size, rd);
+    clear(cpu);
   });
 }
 
