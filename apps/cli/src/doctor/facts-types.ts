@@ -9,6 +9,8 @@ export interface InterpreterFacts {
   elf?: ElfFacts;
   /** Why the ELF header could not be read (not ELF, truncated, unreadable). */
   elfError?: string;
+  /** For a script: its `#!` line. */
+  shebang?: string;
 }
 
 /** One binfmt_misc entry as the kernel shows it in `<dir>/<name>`. */

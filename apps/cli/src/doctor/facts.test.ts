@@ -59,6 +59,7 @@ describe('gatherInterpreter and gatherProgram', () => {
     const facts = gatherInterpreter(path);
     expect(facts).toMatchObject({ exists: true, executable: false });
     expect(facts.elfError).toMatch(/not an ELF/);
+    expect(facts.shebang).toBe('#!/bin/sh');
     expect((await gatherProgram(path)).header).toEqual(new TextEncoder().encode('#!/bin/sh\n'));
   });
 });

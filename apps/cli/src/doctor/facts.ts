@@ -128,9 +128,26 @@ export function gatherInterpreter(path: string): InterpreterFacts {
       facts.elf = readElf(path);
     } catch (error) {
       facts.elfError = (error as Error).message;
+      facts.shebang = shebangOf(path);
     }
   }
   return facts;
+}
+
+/** The `#!` line of a script, or undefined. */
+function shebangOf(path: string): string | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(256);
+      const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+      return text.startsWith('#!') ? text.split('\n')[0] : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 export function gatherKernel(): KernelFacts {

@@ -118,6 +118,22 @@ describe('interpreter checks', () => {
     expect(withF?.severity).toBe('warning');
   });
 
+  it('a script interpreter works on the host but not in containers: a warning naming its #! line', () => {
+    const script = {
+      exists: true,
+      executable: true,
+      elfError: 'not an ELF file',
+      shebang: '#!/usr/bin/env node',
+    };
+    const f = find(
+      hostFacts([entry({ name: 'h', interpreter: '/opt/run.js', interp: script })]),
+      'interpreter.script',
+    );
+    expect(f?.severity).toBe('warning');
+    expect(f?.title).toContain('only where /usr/bin/env exists');
+    expect(f?.evidence).toContain('#!/usr/bin/env node');
+  });
+
   it('with no static interpreter on the host, the fix installs qemu-user-static first', () => {
     const facts = hostFacts([entry({ name: 'h', interpreter: '/bin/true', interp: DYNAMIC_INTERP })], {
       candidates: [],

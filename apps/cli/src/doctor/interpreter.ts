@@ -62,6 +62,22 @@ export function checkInterpreter(
       },
     ];
   }
+  if (!interp.elf && interp.shebang) {
+    const runner = interp.shebang.slice(2).trim();
+    return [
+      {
+        id: id('script'),
+        severity: 'warning',
+        title: `interpreter ${path} of ${handler.name} is a script: it works on this host, but inside containers and chroots only where ${runner.split(/\s+/)[0]} exists`,
+        evidence: `${line} (${interp.shebang})`,
+        explanation:
+          `Even with F (which opens ${path} itself on the host) the kernel looks up ${runner} in the ` +
+          'container\'s or chroot\'s root, where it is usually missing: "exec format error" or "No such file ' +
+          'or directory". A statically linked interpreter has no such dependency.',
+        fix: fixWith,
+      },
+    ];
+  }
   if (!interp.elf) {
     return [
       {
