@@ -32,7 +32,7 @@ export function diagnose(facts: DoctorFacts): Finding[] {
       );
     }
   }
-  findings.push(...checkKernel(facts.kernel));
+  findings.push(...checkKernel(facts.kernel, { handlerHasP: analysis?.used?.flags.preserveArgv0 }));
   if (facts.program)
     findings.push(...checkProgram(facts, facts.program, analysis, emulatorVerdict(facts.program)));
   if (facts.docker) findings.push(...checkDocker(facts.docker, facts.arch));

@@ -14,6 +14,11 @@ describe('kernel facts', () => {
     expect(ids).toEqual(['kernel.no-preserve-argv0-auxv:warning', 'kernel.binfmt-global:info']);
   });
 
+  it('before 5.12 without a P handler in use it is only information', () => {
+    expect(checkKernel({ release: '5.4.0' }, { handlerHasP: false })[0].severity).toBe('info');
+    expect(checkKernel({ release: '5.4.0' }, { handlerHasP: true })[0].severity).toBe('warning');
+  });
+
   it('5.12 has AT_FLAGS_PRESERVE_ARGV0; 6.7 has binfmt_misc per user namespace', () => {
     expect(checkKernel({ release: '5.12.0' }).map((f) => f.id)).toEqual([
       'kernel.preserve-argv0-auxv',

@@ -18,7 +18,7 @@ function atLeast(v: { major: number; minor: number }, major: number, minor: numb
  * wrapper) told so by other means. Since 6.7 every user namespace can mount its own binfmt_misc
  * instance, so a rootless container may see other handlers than the host.
  */
-export function checkKernel(kernel: KernelFacts): Finding[] {
+export function checkKernel(kernel: KernelFacts, options: { handlerHasP?: boolean } = {}): Finding[] {
   const version = parseKernelRelease(kernel.release);
   const evidence = `uname -r: ${kernel.release}`;
   if (!version) {
@@ -42,7 +42,8 @@ export function checkKernel(kernel: KernelFacts): Finding[] {
   } else {
     findings.push({
       id: 'kernel.no-preserve-argv0-auxv',
-      severity: 'warning',
+      // It bites only when the handler in use has P.
+      severity: options.handlerHasP === false ? 'info' : 'warning',
       title:
         'kernel older than 5.12: interpreters are not told about the P flag (no AT_FLAGS_PRESERVE_ARGV0)',
       evidence,
