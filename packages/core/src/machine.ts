@@ -4,6 +4,7 @@ import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
 import { threadBlock } from './exec/threaded.js';
+import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
 import { GuestExit, type LinuxKernel } from './linux/kernel.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
@@ -34,6 +35,8 @@ export class GuestTimeoutError extends Error {
 
 export interface MachineOptions extends PagedMemoryOptions {
   readonly executor?: Executor;
+  /** Run `optimizeBlock` on every lifted block (default true). */
+  readonly optimize?: boolean;
 }
 
 export interface MachineExit {
@@ -62,6 +65,7 @@ export class Machine {
   readonly memory: PagedMemory;
   readonly cpu: Cpu;
   readonly executor: Executor;
+  readonly optimize: boolean;
   /** Guest instructions executed so far (counted per block entered). */
   instructions = 0;
   private readonly blocks = new Map<number, CachedBlock>();
@@ -74,6 +78,7 @@ export class Machine {
   ) {
     this.memory = new PagedMemory(options);
     this.executor = options.executor ?? 'threaded';
+    this.optimize = options.optimize ?? true;
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
     this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
@@ -89,6 +94,7 @@ export class Machine {
     let block: IrBlock;
     try {
       block = this.arch.lift(this.code, pc);
+      if (this.optimize) block = optimizeBlock(block);
     } catch (error) {
       if (error instanceof GuestSignal) {
         error.pc ??= pc;

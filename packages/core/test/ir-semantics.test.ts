@@ -200,6 +200,39 @@ describe('IR integer semantics equal WebAssembly', () => {
       });
     }
   }
+  it('operations with a constant operand (immediate forms) equal wasm too', () => {
+    const constants = [
+      0n,
+      1n,
+      5n,
+      31n,
+      32n,
+      33n,
+      63n,
+      64n,
+      0xffffffffn,
+      0x8000000000000000n,
+      M64,
+      0x123456789abcdefn,
+    ];
+    for (const kind of ['add', 'sub', 'and', 'or', 'xor', 'shl', 'shr_u', 'shr_s'] as const) {
+      for (const k of constants) {
+        const wide = block('i64', (b, x) => b.binary(kind, x, k));
+        const narrow = block('i32', (b, x) => b.binary(kind, x, Number(BigInt.asIntN(32, k))));
+        const w64 = wasmOp(['i64', 'i64'], 'i64', I64_BINARY[kind]);
+        const w32 = wasmOp(['i32', 'i32'], 'i32', I32_BINARY[kind]);
+        fc.assert(
+          fc.property(u64, (a) => {
+            expect(wide([a, 0n])).toBe(BigInt.asUintN(64, w64(a, k)));
+            const a32 = Number(BigInt.asIntN(32, a));
+            expect(narrow([a, 0n])).toBe(asReg32(w32(a32, Number(BigInt.asIntN(32, k)))));
+          }),
+          { numRuns: 40 },
+        );
+      }
+    }
+  });
+
   it('mulh_u and mulh_s are the high halves of the 128-bit products', () => {
     const hu = block('i64', (b, x, y) => b.mulhU(x, y));
     const hs = block('i64', (b, x, y) => b.mulhS(x, y));

@@ -155,7 +155,7 @@ function step(inst: IrInst, t: Val[], v: (x: Value) => Val, cpu: Cpu, memory: Pa
   }
 }
 
-function binary64(kind: string, a: bigint, b: bigint): bigint {
+export function binary64(kind: string, a: bigint, b: bigint): bigint {
   switch (kind) {
     case 'add':
       return BigInt.asUintN(64, a + b);
@@ -195,7 +195,7 @@ function binary64(kind: string, a: bigint, b: bigint): bigint {
   throw new Error(`unknown i64 op ${kind}`);
 }
 
-function binary32(kind: string, a: number, b: number): number {
+export function binary32(kind: string, a: number, b: number): number {
   switch (kind) {
     case 'add':
       return (a + b) | 0;
@@ -231,7 +231,7 @@ function binary32(kind: string, a: number, b: number): number {
   throw new Error(`unknown i32 op ${kind}`);
 }
 
-function compare64(kind: string, a: bigint, b: bigint): number {
+export function compare64(kind: string, a: bigint, b: bigint): number {
   const sa = BigInt.asIntN(64, a);
   const sb = BigInt.asIntN(64, b);
   switch (kind) {
@@ -259,7 +259,7 @@ function compare64(kind: string, a: bigint, b: bigint): number {
   throw new Error(`unknown compare ${kind}`);
 }
 
-function compare32(kind: string, a: number, b: number): number {
+export function compare32(kind: string, a: number, b: number): number {
   const ua = a >>> 0;
   const ub = b >>> 0;
   switch (kind) {
@@ -287,7 +287,7 @@ function compare32(kind: string, a: number, b: number): number {
   throw new Error(`unknown compare ${kind}`);
 }
 
-function convert(kind: string, a: Val): Val {
+export function convert(kind: string, a: Val): Val {
   switch (kind) {
     case 'wrap':
       return Number(BigInt.asIntN(32, a as bigint));

@@ -315,6 +315,156 @@ function compare32(kind: CompareOp, d: number, a: number, b: number): Op {
   }
 }
 
+/** Binary i64 operations with a constant second operand (lo, hi), the common immediate forms. */
+function binary64Imm(kind: BinaryOp, d: number, a: number, lo: number, hi: number): Op | null {
+  switch (kind) {
+    case 'add':
+      return (_R, T) => {
+        const al = T[a];
+        const r = (al + lo) | 0;
+        T[d + 1] = (T[a + 1] + hi + (r >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+        T[d] = r;
+      };
+    case 'sub':
+      return (_R, T) => {
+        const al = T[a];
+        T[d + 1] = (T[a + 1] - hi - (al >>> 0 < lo >>> 0 ? 1 : 0)) | 0;
+        T[d] = (al - lo) | 0;
+      };
+    case 'and':
+      return (_R, T) => {
+        T[d] = T[a] & lo;
+        T[d + 1] = T[a + 1] & hi;
+      };
+    case 'or':
+      return (_R, T) => {
+        T[d] = T[a] | lo;
+        T[d + 1] = T[a + 1] | hi;
+      };
+    case 'xor':
+      return (_R, T) => {
+        T[d] = T[a] ^ lo;
+        T[d + 1] = T[a + 1] ^ hi;
+      };
+    case 'shl': {
+      const s = lo & 63;
+      if (s === 0) return null;
+      return s < 32
+        ? (_R, T) => {
+            const l = T[a];
+            T[d + 1] = (T[a + 1] << s) | (l >>> (32 - s));
+            T[d] = l << s;
+          }
+        : (_R, T) => {
+            T[d + 1] = T[a] << (s - 32);
+            T[d] = 0;
+          };
+    }
+    case 'shr_u': {
+      const s = lo & 63;
+      if (s === 0) return null;
+      return s < 32
+        ? (_R, T) => {
+            const h = T[a + 1];
+            T[d] = (T[a] >>> s) | (h << (32 - s));
+            T[d + 1] = h >>> s;
+          }
+        : (_R, T) => {
+            T[d] = T[a + 1] >>> (s - 32);
+            T[d + 1] = 0;
+          };
+    }
+    case 'shr_s': {
+      const s = lo & 63;
+      if (s === 0) return null;
+      return s < 32
+        ? (_R, T) => {
+            const h = T[a + 1];
+            T[d] = (T[a] >>> s) | (h << (32 - s));
+            T[d + 1] = h >> s;
+          }
+        : (_R, T) => {
+            const h = T[a + 1];
+            T[d] = h >> (s - 32);
+            T[d + 1] = h >> 31;
+          };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Binary i32 operations with a constant second operand. */
+function binary32Imm(kind: BinaryOp, d: number, a: number, k: number): Op | null {
+  switch (kind) {
+    case 'add':
+      return (_R, T) => {
+        T[d] = T[a] + k;
+      };
+    case 'sub':
+      return (_R, T) => {
+        T[d] = T[a] - k;
+      };
+    case 'and':
+      return (_R, T) => {
+        T[d] = T[a] & k;
+      };
+    case 'or':
+      return (_R, T) => {
+        T[d] = T[a] | k;
+      };
+    case 'xor':
+      return (_R, T) => {
+        T[d] = T[a] ^ k;
+      };
+    case 'shl':
+      return (_R, T) => {
+        T[d] = T[a] << (k & 31);
+      };
+    case 'shr_u':
+      return (_R, T) => {
+        T[d] = T[a] >>> (k & 31);
+      };
+    case 'shr_s':
+      return (_R, T) => {
+        T[d] = T[a] >> (k & 31);
+      };
+    default:
+      return null;
+  }
+}
+
+type Const = bigint | number;
+
+function halves(v: Const): [number, number] {
+  if (typeof v === 'number') return [v, 0];
+  S64[0] = v;
+  return [S32[0], S32[1]];
+}
+
+/** An op that uses a constant operand directly, or null when there is no such form. */
+function withImmediate(inst: IrInst, constants: Map<number, Const>): Op | null {
+  if (inst.op === 'binary') {
+    const k = constants.get(inst.b.id);
+    if (k === undefined) return null;
+    const [lo, hi] = halves(k);
+    return inst.dst.ty === 'i64'
+      ? binary64Imm(inst.kind, at(inst.dst), at(inst.a), lo, hi)
+      : binary32Imm(inst.kind, at(inst.dst), at(inst.a), lo);
+  }
+  if (inst.op === 'setReg') {
+    const k = constants.get(inst.src.id);
+    if (k === undefined) return null;
+    const [lo, hi] = halves(k);
+    const r = inst.slot * 2;
+    return (R) => {
+      R[r] = lo;
+      R[r + 1] = hi;
+    };
+  }
+  return null;
+}
+
 /** Position of a temporary in the temp array (two words per temporary). */
 const at = (v: Value): number => v.id * 2;
 
@@ -536,29 +686,44 @@ let temps = new Int32Array(2 * 4096);
 export type ThreadedBlock = (cpu: Cpu, memory: PagedMemory) => number;
 
 export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): ThreadedBlock {
+  const constants = new Map<number, Const>();
+  for (const inst of block.insts) if (inst.op === 'const') constants.set(inst.dst.id, inst.value);
+
+  // Choose each instruction's op; count the reads of constants that still go through T.
+  const chosen: (Op | null)[] = block.insts.map((inst) =>
+    inst.op === 'insn' ? null : withImmediate(inst, constants),
+  );
+  const readsOfT = new Map<number, number>();
+  const note = (v: Value) => readsOfT.set(v.id, (readsOfT.get(v.id) ?? 0) + 1);
+  block.insts.forEach((inst, i) => {
+    if (chosen[i] !== null || inst.op === 'insn' || inst.op === 'const') return;
+    for (const v of operandsOf(inst)) note(v);
+  });
+  const exit = block.exit;
+  const exitConst =
+    exit.kind === 'trap' ? undefined : constants.get((exit.kind === 'jump' ? exit.target : exit.next).id);
+  if (exit.kind !== 'trap' && exitConst === undefined) note(exit.kind === 'jump' ? exit.target : exit.next);
+
   const ops: Op[] = [];
   /** Guest PC of the instruction each op belongs to (for fault reports). */
   const pcOf: bigint[] = [];
   let pc = block.pc;
-  for (const inst of block.insts) {
+  block.insts.forEach((inst, i) => {
     if (inst.op === 'insn') {
       pc = inst.pc;
-      continue;
+      return;
     }
-    ops.push(compileInst(inst, cpu, memory));
+    if (inst.op === 'const' && !readsOfT.has(inst.dst.id)) return;
+    ops.push(chosen[i] ?? compileInst(inst, cpu, memory));
     pcOf.push(pc);
-  }
+  });
   const pcSlot = cpu.layout.pc * 2;
-  const exit = block.exit;
   const needed = block.tempCount * 2;
   const count = ops.length;
-  let kind = EXIT_JUMP;
-  let target = 0;
-  if (exit.kind === 'jump') target = at(exit.target);
-  else if (exit.kind === 'syscall') {
-    kind = EXIT_SYSCALL;
-    target = at(exit.next);
-  }
+  const kind = exit.kind === 'syscall' ? EXIT_SYSCALL : EXIT_JUMP;
+  const target = exit.kind === 'trap' ? 0 : at(exit.kind === 'jump' ? exit.target : exit.next);
+  const [targetLo, targetHi] = exitConst === undefined ? [0, 0] : halves(exitConst);
+  const constantTarget = exitConst !== undefined;
   return (c) => {
     if (temps.length < needed) temps = new Int32Array(needed * 2);
     const T = temps;
@@ -576,8 +741,36 @@ export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): Thre
       signal.pc = exit.pc;
       throw signal;
     }
-    R[pcSlot] = T[target];
-    R[pcSlot + 1] = T[target + 1];
+    if (constantTarget) {
+      R[pcSlot] = targetLo;
+      R[pcSlot + 1] = targetHi;
+    } else {
+      R[pcSlot] = T[target];
+      R[pcSlot + 1] = T[target + 1];
+    }
     return kind;
   };
+}
+
+function operandsOf(inst: IrInst): Value[] {
+  switch (inst.op) {
+    case 'setReg':
+      return [inst.src];
+    case 'binary':
+    case 'compare':
+      return [inst.a, inst.b];
+    case 'unary':
+    case 'convert':
+      return [inst.a];
+    case 'select':
+      return [inst.cond, inst.a, inst.b];
+    case 'load':
+      return [inst.addr];
+    case 'store':
+      return [inst.addr, inst.src];
+    case 'call':
+      return [...inst.args];
+    default:
+      return [];
+  }
 }

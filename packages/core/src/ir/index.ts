@@ -1,2 +1,3 @@
 export * from './builder.js';
+export * from './optimize.js';
 export * from './types.js';
