@@ -5,5 +5,6 @@ export { DecodeTable, DecodeTableError } from './decode/table.js';
 export { liftBlock, MAX_BLOCK_INSTRUCTIONS } from './lift/block.js';
 export { LiftContext } from './lift/context.js';
 export { type A64Form, form, type Lifter } from './lift/form.js';
+export * as fp from './fp/index.js';
 export * as state from './state.js';
 export { a64Forms, a64Table } from './table.js';
