@@ -51,7 +51,9 @@ const step = fc.oneof(
   fc.record({ t: fc.constant('call' as const), d: fc.nat(5) }),
 );
 
-function build(steps: fc.Infer<typeof step>[]) {
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function build(steps: Step[]) {
   const b = new IrBuilder(0n);
   steps.forEach((s, i) => {
     b.insn(BigInt(i * 4), i);
