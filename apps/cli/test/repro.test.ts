@@ -79,6 +79,31 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
       expect(stdout).not.toContain('staged the programs');
     });
 
+    it('repro argv --interpreter arm64kit: the kernel hands the programs to arm64kit run, argv as predicted', async () => {
+      const { stdout, code } = await runCli([
+        'repro',
+        'argv',
+        '--backend',
+        'host',
+        '--interpreter',
+        'arm64kit',
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as ReproReport;
+      expect(report.interpreter).toContain('arm64kit emulator');
+      expect(report.registrations.map((r) => r.status.split('\n')[1])).toEqual([
+        expect.stringMatching(/^interpreter \/tmp\/arm64kit-repro-\w+\/arm64kit-binfmt$/),
+        expect.stringMatching(/^interpreter \/tmp\/arm64kit-repro-\w+\/arm64kit-binfmt-P$/),
+      ]);
+      expect(report.results.map((r) => [r.handler, r.observedArgv?.[0], r.verdict])).toEqual([
+        ['without P', './a.out', 'not affected'],
+        ['with P', './a.out', 'not affected'],
+        ['without P', report.results[2].execPath, 'reproduced'],
+        ['with P', 'argv-example', 'fixed'],
+      ]);
+    });
+
     it('SIGINT in the middle of a run removes the handler and the staged files, then ends by the signal', async () => {
       let interruptedWhileRegistered = false;
       let sent = false;

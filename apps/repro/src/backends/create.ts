@@ -11,8 +11,10 @@ export interface BackendOptions {
   ccache?: string;
   /** host (chroot) and embedded (sysroot): an arm64 root filesystem. */
   rootfs?: string;
-  /** host: the interpreter the handler names (default qemu-aarch64-static). */
+  /** host, docker: the interpreter the handler names (default qemu-aarch64-static). */
   interpreter?: string;
+  /** host: run the programs on arm64kit's emulator through binfmt_misc; the command that starts the arm64kit CLI. */
+  arm64kitCommand?: string[];
 }
 
 /** The backend of that name; options a backend cannot honour are refused, not ignored. */
@@ -23,7 +25,7 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
   switch (name) {
     case 'embedded':
       if (options.baseImage !== undefined) refuse('--base-image');
-      if (options.interpreter !== undefined) refuse('--interpreter');
+      if (options.interpreter !== undefined || options.arm64kitCommand !== undefined) refuse('--interpreter');
       return new EmbeddedBackend({ ccache: options.ccache, rootfs: options.rootfs });
     case 'host':
       if (options.baseImage !== undefined) refuse('--base-image');
@@ -31,9 +33,11 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
         ccache: options.ccache,
         rootfs: options.rootfs,
         interpreter: options.interpreter,
+        arm64kitCommand: options.arm64kitCommand,
       });
     case 'docker':
       if (options.rootfs !== undefined) refuse('--rootfs');
+      if (options.arm64kitCommand !== undefined) refuse('--interpreter arm64kit');
       return new DockerBackend({
         baseImage: options.baseImage,
         ccache: options.ccache,

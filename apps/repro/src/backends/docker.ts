@@ -24,6 +24,7 @@ import type {
 import { DEFAULT_BASE_IMAGE, reproDockerfile } from './dockerfile.js';
 import { requireAarch64Elf } from './elf.js';
 import { hostMachine } from './host-facts.js';
+import { rivalEntry, whileInCharge } from './kernel-handler.js';
 
 export interface DockerBackendOptions {
   /** The Dockerfile's FROM (default arm64v8/ubuntu:20.04, the write-up's). */
@@ -182,7 +183,16 @@ export class DockerBackend implements Backend {
     return { line: this.emulation.registration, status: raw, registeredInKernel: true };
   }
 
-  async runCase(c: ScenarioCase): Promise<Observed> {
+  async runCase(c: ScenarioCase, progress: Progress): Promise<Observed> {
+    const program = programPath('argv-example');
+    return whileInCharge(
+      () => rivalEntry(this.binfmtDir, this.entryName, program),
+      () => this.runOnce(c),
+      progress,
+    );
+  }
+
+  private async runOnce(c: ScenarioCase): Promise<Observed> {
     if (this.engine === null || this.tag === null)
       throw new ReproError('BACKEND_FAILED', 'the image is not built');
     const abort = new AbortController();

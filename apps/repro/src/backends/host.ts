@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ReproError } from '../errors.js';
 import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
 import { restoreOnSignal } from '../signal-guard.js';
+import { writeArm64kitInterpreters } from './arm64kit-interpreter.js';
 import type {
   Backend,
   BackendInfo,
@@ -14,7 +15,7 @@ import type {
 } from './backend.js';
 import { requireAarch64Elf } from './elf.js';
 import { findExecutable, hostMachine } from './host-facts.js';
-import { KernelHandler } from './kernel-handler.js';
+import { KernelHandler, rivalEntry, whileInCharge } from './kernel-handler.js';
 import { DEFAULT_PATH, lookupInPath } from './path-lookup.js';
 import { runCommand } from './run-command.js';
 import { Stage } from './stage.js';
@@ -22,6 +23,13 @@ import { Stage } from './stage.js';
 export interface HostBackendOptions {
   /** The interpreter the handler names; default qemu-aarch64-static from PATH. */
   interpreter?: string;
+  /**
+   * Use arm64kit's own emulator as the interpreter: the command that runs the arm64kit CLI
+   * (e.g. [process.execPath, '/path/to/arm64kit/bin/run.js']). Its `run` command is started
+   * through a small interpreter script per handler. Not with `rootfs` (the script's /bin/sh
+   * would be looked up inside the chroot).
+   */
+  arm64kitCommand?: string[];
   /** An aarch64 ccache binary to run as `ccache`. */
   ccache?: string;
   /** An arm64 root filesystem to chroot into (its ccache is used when --ccache is not given). */
@@ -40,6 +48,7 @@ export interface HostBackendOptions {
 export class HostBackend implements Backend {
   readonly name = 'host' as const;
   private readonly interpreter: string | null;
+  private wrappers: { withoutP: string; withP: string } | null = null;
   private readonly root: string;
   private stage: Stage | null = null;
   private disarm: (() => void) | null = null;
@@ -59,7 +68,10 @@ export class HostBackend implements Backend {
       host: hostMachine(),
       image:
         this.options.rootfs === undefined ? 'host userland (binfmt_misc)' : `chroot ${this.options.rootfs}`,
-      interpreter: this.interpreter ?? 'qemu-aarch64-static (not found)',
+      interpreter:
+        this.options.arm64kitCommand !== undefined
+          ? `arm64kit emulator (${this.options.arm64kitCommand.join(' ')} run), through an interpreter script`
+          : (this.interpreter ?? 'qemu-aarch64-static (not found)'),
     };
   }
 
@@ -75,13 +87,29 @@ export class HostBackend implements Backend {
         'the host backend registers binfmt_misc handlers and needs root',
       );
     }
-    if (this.interpreter === null) {
+    if (this.options.arm64kitCommand !== undefined && this.options.rootfs !== undefined) {
+      throw new ReproError(
+        'BAD_INPUT',
+        'arm64kit as the interpreter does not work with --rootfs (its script would run inside the chroot)',
+      );
+    }
+    if (this.options.arm64kitCommand !== undefined && this.options.interpreter !== undefined) {
+      throw new ReproError(
+        'BAD_INPUT',
+        'give either an interpreter path or arm64kit as the interpreter, not both',
+      );
+    }
+    if (this.options.arm64kitCommand === undefined && this.interpreter === null) {
       throw new ReproError(
         'BACKEND_UNAVAILABLE',
         'qemu-aarch64-static not found (apt-get install qemu-user-static)',
       );
     }
-    if (!existsSync(this.interpreter)) {
+    if (
+      this.interpreter !== null &&
+      this.options.arm64kitCommand === undefined &&
+      !existsSync(this.interpreter)
+    ) {
       throw new ReproError('BAD_INPUT', `interpreter ${this.interpreter} does not exist`);
     }
     await this.handler.checkUsable();
@@ -104,6 +132,9 @@ export class HostBackend implements Backend {
       this.removeStage();
     });
     progress(`staged the programs in ${this.stage.dir}`);
+    if (this.options.arm64kitCommand !== undefined) {
+      this.wrappers = writeArm64kitInterpreters(this.stage.dir, this.options.arm64kitCommand);
+    }
     if (this.options.ccache !== undefined) {
       return { available: true, origin: `--ccache ${this.options.ccache}` };
     }
@@ -135,15 +166,27 @@ export class HostBackend implements Backend {
   }
 
   async useHandler(handler: Handler, progress: Progress): Promise<RegistrationUsed> {
-    const used = await this.handler.register({
-      interpreter: this.interpreter as string,
-      preserveArgv0: handler.preserveArgv0,
-    });
+    const interpreter =
+      this.wrappers === null
+        ? (this.interpreter as string)
+        : handler.preserveArgv0
+          ? this.wrappers.withP
+          : this.wrappers.withoutP;
+    const used = await this.handler.register({ interpreter, preserveArgv0: handler.preserveArgv0 });
     progress(`registered ${used.line}`);
     return used;
   }
 
-  async runCase(c: ScenarioCase): Promise<Observed> {
+  async runCase(c: ScenarioCase, progress: Progress): Promise<Observed> {
+    const program = join(this.staged.dir, 'bin', 'argv-example');
+    return whileInCharge(
+      () => rivalEntry(this.handler.dir, this.handler.name, program),
+      () => this.runOnce(c),
+      progress,
+    );
+  }
+
+  private runOnce(c: ScenarioCase): Promise<Observed> {
     // The shell does what a user's shell does: cd, then exec with its own PATH lookup.
     const script = 'cd "$1" || exit 125; shift; exec "$@"';
     const env = this.staged.env();

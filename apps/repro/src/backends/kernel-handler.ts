@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import {
   type BinfmtEntry,
   BinfmtHost,
   type BinfmtSnapshot,
   formatRegistration,
+  match,
   presetEntry,
 } from '@arm64kit/binfmt';
 import { ReproError } from '../errors.js';
@@ -71,4 +73,44 @@ export class KernelHandler {
     this.host.restoreSync(snapshot);
     return true;
   }
+}
+
+/**
+ * The name of the entry the kernel would hand `program` to, when it is not `ours` (for
+ * example a handler someone registered after ours: the newest registration wins), or null
+ * when ours is in charge.
+ */
+export async function rivalEntry(dir: string, ours: string, program: string): Promise<string | null> {
+  const host = new BinfmtHost(dir);
+  const header = readFileSync(program).subarray(0, 256);
+  const winner = match(await host.list(), { path: program, header, enabled: await host.isEnabled() });
+  return winner?.name === ours ? null : (winner?.name ?? '(none)');
+}
+
+/**
+ * Runs `attempt` while our entry is the one the kernel uses, before and after; when another
+ * entry took over meanwhile the observation is not ours, so it is retried (five times, 2 s apart).
+ */
+export async function whileInCharge<T>(
+  check: () => Promise<string | null>,
+  attempt: () => Promise<T>,
+  progress: (message: string) => void,
+): Promise<T> {
+  let rival: string | null = null;
+  for (let round = 0; round < 5; round++) {
+    const before = await check();
+    if (before === null) {
+      const result = await attempt();
+      rival = await check();
+      if (rival === null) return result;
+    } else {
+      rival = before;
+    }
+    progress(`the binfmt_misc entry ${rival} takes aarch64 programs before ours; retrying`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new ReproError(
+    'BACKEND_FAILED',
+    `the binfmt_misc entry ${rival} keeps taking aarch64 programs before ours (the newest registration wins); run again when it is gone`,
+  );
 }

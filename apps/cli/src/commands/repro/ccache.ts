@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   BACKEND_NAMES,
   type BackendName,
@@ -35,6 +36,7 @@ backend could not run.`;
     '<%= config.bin %> <%= command.id %> --backend host --ccache ./ccache-3.7.7-aarch64',
     '<%= config.bin %> <%= command.id %> --backend docker --base-image arm64v8/ubuntu:20.04',
     '<%= config.bin %> <%= command.id %> --backend host --rootfs /srv/bookworm-arm64 --json',
+    '<%= config.bin %> <%= command.id %> --backend host --interpreter arm64kit',
   ];
 
   static override flags = {
@@ -52,7 +54,8 @@ backend could not run.`;
       summary: 'An arm64 root filesystem to run in (host: chroot; embedded: sysroot).',
     }),
     interpreter: Flags.string({
-      summary: 'host/docker: the interpreter the handler names (default qemu-aarch64-static).',
+      summary:
+        'host/docker: the interpreter the handler names (default qemu-aarch64-static); host: "arm64kit" for this emulator.',
     }),
   };
 
@@ -60,11 +63,14 @@ backend could not run.`;
 
   async run(): Promise<ReproReport> {
     const { flags } = await this.parse(this.constructor as typeof ReproCcache);
+    // "arm64kit" as the interpreter: binfmt_misc starts this very CLI's `run` command.
+    const ownEmulator = flags.interpreter === 'arm64kit';
     const backend = createBackend(flags.backend as BackendName, {
       baseImage: flags['base-image'],
       ccache: flags.ccache,
       rootfs: flags.rootfs,
-      interpreter: flags.interpreter,
+      interpreter: ownEmulator ? undefined : flags.interpreter,
+      arm64kitCommand: ownEmulator ? [process.execPath, join(this.config.root, 'bin', 'run.js')] : undefined,
     });
     this.note(`repro ${this.scenario} on the ${backend.name} backend`);
     const report = await runRepro({
