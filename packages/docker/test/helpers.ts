@@ -1,3 +1,5 @@
+import { BinfmtHost } from '@arm64kit/binfmt';
+import { handlerFor } from '../src/emulation/probe.js';
 import { connect, type DockerEngine, RUN_LABEL, setupEmulation } from '../src/index.js';
 
 /** The prefix of every image the tests tag, so cleanup finds exactly theirs. */
@@ -42,3 +44,25 @@ export async function leftoverWatch(engine: DockerEngine) {
 }
 
 export { connect };
+
+/**
+ * Runs `work` while the kernel's aarch64 handler is `expected` (undefined: none), and
+ * again when another process changed the handlers meanwhile: on a shared development
+ * machine other test runs register aarch64 handlers of their own for a moment. In CI
+ * nothing else runs, and the first attempt counts.
+ */
+export async function whileHandlerIs<T>(expected: string | undefined, work: () => Promise<T>): Promise<T> {
+  const host = new BinfmtHost();
+  const current = async () => handlerFor(await host.list(), 'aarch64')?.name;
+  let last: T | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    for (let i = 0; i < 50 && (await current()) !== expected; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    const before = await current();
+    last = await work();
+    if (before === expected && (await current()) === expected) return last;
+  }
+  throw new Error(
+    `the aarch64 handler kept changing under the test (expected ${expected ?? 'none'}, last result ${JSON.stringify(last)})`,
+  );
+}

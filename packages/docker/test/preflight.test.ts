@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerFor } from '../src/emulation/probe.js';
 import { type DockerEngine, emulationPreflight, setupEmulation } from '../src/index.js';
 import { ensureArm64BaseImage } from './base.js';
-import { connect } from './helpers.js';
+import { connect, whileHandlerIs } from './helpers.js';
 
 const ready =
   available('emulation preflight against the kernel', binfmtProblem()) &&
@@ -67,7 +67,7 @@ describe.runIf(ready)('emulation preflight and setup against the kernel', () => 
       expect(report.handler).toBeUndefined();
       expect(report.ok).toBe(false);
       expect(report.problems.map((p) => [p.code, p.fatal])).toEqual([['NO_HANDLER', true]]);
-      const result = await engine.run(image, ['uname', '-m'], arm64);
+      const result = await whileHandlerIs(undefined, () => engine.run(image, ['uname', '-m'], arm64));
       expect(result.exitCode).not.toBe(0);
       expect(result.stderr).toContain('exec format error');
     });
@@ -93,7 +93,7 @@ describe.runIf(ready)('emulation preflight and setup against the kernel', () => 
         expect(report.ok).toBe(false);
         expect(report.problems.map((p) => [p.code, p.fatal])).toEqual([['NOT_PERSISTENT', true]]);
         // The kernel looks for /usr/bin/qemu-aarch64-static inside the container.
-        const result = await engine.run(image, ['uname', '-m'], arm64);
+        const result = await whileHandlerIs(name('nof'), () => engine.run(image, ['uname', '-m'], arm64));
         expect(result.exitCode).not.toBe(0);
         expect(result.stderr).toContain('no such file or directory');
       } finally {
@@ -116,8 +116,8 @@ describe.runIf(ready)('emulation preflight and setup against the kernel', () => 
         expect(report.handler?.name).toBe(name('nop'));
         expect([report.persistent, report.preservesArgv0, report.ok]).toEqual([true, false, true]);
         expect(report.problems.map((p) => [p.code, p.fatal])).toEqual([['ARGV0_NOT_PRESERVED', false]]);
-        const result = await engine.run(image, showArgv, arm64);
-        expect(result.stdout).toBe('/usr/bin/cat\0/proc/self/cmdline\0');
+        const result = await whileHandlerIs(name('nop'), () => engine.run(image, showArgv, arm64));
+        expect(result).toEqual({ stdout: '/usr/bin/cat\0/proc/self/cmdline\0', stderr: '', exitCode: 0 });
       } finally {
         await setup.restore();
       }
@@ -136,8 +136,8 @@ describe.runIf(ready)('emulation preflight and setup against the kernel', () => 
           flags: { preserveArgv0: true, openBinary: false, credentials: false, fixBinary: true },
         });
         expect([report.ok, report.problems]).toEqual([true, []]);
-        const result = await engine.run(image, showArgv, arm64);
-        expect(result.stdout).toBe('renamed\0/proc/self/cmdline\0');
+        const result = await whileHandlerIs(name('fp'), () => engine.run(image, showArgv, arm64));
+        expect(result).toEqual({ stdout: 'renamed\0/proc/self/cmdline\0', stderr: '', exitCode: 0 });
       } finally {
         await setup.restore();
       }

@@ -8,7 +8,7 @@ import {
   RunTimeoutError,
 } from '../src/index.js';
 import { ensureArm64BaseImage } from './base.js';
-import { aarch64Handler, connect, leftoverWatch } from './helpers.js';
+import { aarch64Handler, connect, leftoverWatch, whileHandlerIs } from './helpers.js';
 
 const ready =
   available('docker run on a real engine', dockerProblem()) &&
@@ -34,26 +34,32 @@ describe.runIf(ready)('run', () => {
   });
 
   it('keeps stdout and stderr apart and returns the exit status', async () => {
-    const result = await engine.run(image, ['sh', '-c', 'echo out; echo err >&2; echo more; exit 7'], arm64);
+    const result = await whileHandlerIs(emulation.name, () =>
+      engine.run(image, ['sh', '-c', 'echo out; echo err >&2; echo more; exit 7'], arm64),
+    );
     expect(result).toEqual({ stdout: 'out\nmore\n', stderr: 'err\n', exitCode: 7 });
     expect(await watch.newContainers()).toEqual([]);
   });
 
   it('collects large output completely', async () => {
-    const result = await engine.run(
-      image,
-      ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" a; head -c 70000 /dev/zero | tr "\\0" b >&2'],
-      arm64,
+    const result = await whileHandlerIs(emulation.name, () =>
+      engine.run(
+        image,
+        ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" a; head -c 70000 /dev/zero | tr "\\0" b >&2'],
+        arm64,
+      ),
     );
     expect(result).toEqual({ stdout: 'a'.repeat(300000), stderr: 'b'.repeat(70000), exitCode: 0 });
   });
 
   it('passes env and replaces the entrypoint', async () => {
-    const result = await engine.run(image, ['echo "$GREETING from $0"'], {
-      ...arm64,
-      env: { GREETING: 'hello' },
-      entrypoint: ['/bin/sh', '-c'],
-    });
+    const result = await whileHandlerIs(emulation.name, () =>
+      engine.run(image, ['echo "$GREETING from $0"'], {
+        ...arm64,
+        env: { GREETING: 'hello' },
+        entrypoint: ['/bin/sh', '-c'],
+      }),
+    );
     expect(result).toEqual({ stdout: 'hello from /bin/sh\n', stderr: '', exitCode: 0 });
   });
 
