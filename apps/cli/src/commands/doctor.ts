@@ -53,6 +53,25 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     verbose: Flags.boolean({ char: 'v', description: 'show the evidence of passing checks too' }),
   };
 
+  /** Runs the Docker probe; Ctrl-C or SIGTERM removes its container before doctor exits. */
+  private async checkDocker(arch: string, image: string | undefined) {
+    const { gatherDocker } = await import('../doctor/docker-facts.js');
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    process.once('SIGINT', abort);
+    process.once('SIGTERM', abort);
+    try {
+      return await gatherDocker({ arch, image, signal: controller.signal });
+    } finally {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+      if (controller.signal.aborted) {
+        this.logToStderr('arm64kit: interrupted');
+        this.exit(130);
+      }
+    }
+  }
+
   async run(): Promise<DoctorResult> {
     const { args, flags } = await this.parse(Doctor);
     let arch: string;
@@ -66,9 +85,7 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     }
     const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
     // dockerode is slow to load: only when Docker is checked.
-    const docker = flags.docker
-      ? await (await import('../doctor/docker-facts.js')).gatherDocker({ arch, image: flags.image })
-      : undefined;
+    const docker = flags.docker ? await this.checkDocker(arch, flags.image) : undefined;
     const facts = await gatherFacts({
       arch,
       dir: flags.dir,

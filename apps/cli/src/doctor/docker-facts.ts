@@ -26,7 +26,12 @@ async function localImageOf(engine: DockerEngine, platform: string): Promise<str
  * Asks the Docker engine whether it answers and whether it runs a container of the
  * architecture: `uname -m` inside one is the proof.
  */
-export async function gatherDocker(options: { arch: string; image?: string }): Promise<DockerFacts> {
+export async function gatherDocker(options: {
+  arch: string;
+  image?: string;
+  /** Aborting kills and removes the probe container (Ctrl-C leaves nothing behind). */
+  signal?: AbortSignal;
+}): Promise<DockerFacts> {
   let engine: DockerEngine;
   try {
     engine = await connect({ timeoutMs: 5000 });
@@ -52,6 +57,7 @@ export async function gatherDocker(options: { arch: string; image?: string }): P
       entrypoint: 'uname',
       network: 'none',
       timeoutMs: 120_000,
+      signal: options.signal,
     });
     const output = `${run.stdout}${run.stderr}`.trim();
     facts.run = {
