@@ -11,7 +11,10 @@ import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
 import { GuestFault, GuestSignal } from './signals.js';
 
 /** Which IR backend runs blocks: the plain reference interpreter or blocks compiled to JS. */
-export type Executor = 'reference' | 'threaded' | 'compiled';
+export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered';
+
+/** Executions after which the tiered executor recompiles a threaded block to a JS function. */
+export const TIER_UP_AFTER = 2000;
 
 /** The emulator itself failed (a lifter or backend bug), as opposed to the guest misbehaving. */
 export class EmulatorError extends Error {
@@ -49,7 +52,10 @@ export interface MachineExit {
 }
 
 interface CachedBlock {
-  readonly run: (cpu: Cpu, memory: PagedMemory) => number;
+  run: (cpu: Cpu, memory: PagedMemory) => number;
+  /** Executions left before the tiered executor compiles it to JS (-1: never). */
+  untilTierUp: number;
+  readonly ir: IrBlock;
   readonly instructionCount: number;
   readonly firstPage: number;
   readonly lastPage: number;
@@ -77,7 +83,7 @@ export class Machine {
     options: MachineOptions = {},
   ) {
     this.memory = new PagedMemory(options);
-    this.executor = options.executor ?? 'threaded';
+    this.executor = options.executor ?? 'tiered';
     this.optimize = options.optimize ?? true;
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
@@ -110,12 +116,19 @@ export class Machine {
     const run =
       this.executor === 'reference'
         ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
-        : this.executor === 'threaded'
-          ? threadBlock(block, this.cpu, this.memory)
-          : compileBlock(block, this.arch.registers, this.cpu.scratch);
+        : this.executor === 'compiled'
+          ? compileBlock(block, this.arch.registers, this.cpu.scratch)
+          : threadBlock(block, this.cpu, this.memory);
     const firstPage = Number(pc >> BigInt(PAGE_SHIFT));
     const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
-    const cached: CachedBlock = { run, instructionCount: block.instructionCount, firstPage, lastPage };
+    const cached: CachedBlock = {
+      run,
+      untilTierUp: this.executor === 'tiered' ? TIER_UP_AFTER : -1,
+      ir: block,
+      instructionCount: block.instructionCount,
+      firstPage,
+      lastPage,
+    };
     const key = Number(pc);
     this.blocks.set(key, cached);
     for (let p = firstPage; p <= lastPage; p++) {
@@ -157,6 +170,10 @@ export class Machine {
         let block = r32[pcSlot * 2 + 1] === 0 ? this.blocks.get(lo) : undefined;
         if (block === undefined) block = this.translate(cpu.regs[pcSlot]);
         this.instructions += block.instructionCount;
+        // Hot blocks become JS functions that V8 optimizes with native 64-bit integers.
+        if (block.untilTierUp > 0 && --block.untilTierUp === 0) {
+          block.run = compileBlock(block.ir, this.arch.registers, cpu.scratch);
+        }
         if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
         if (++budget >= 65536) {
           budget = 0;
