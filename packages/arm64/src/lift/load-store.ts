@@ -165,8 +165,10 @@ function singleForms(): A64Form[] {
     for (const mode of modes) out.push(form(`${t.name}_${mode}`, pattern(t, mode), liftSingle(t, mode)));
   }
   // PRFM (immediate and register) and PRFUM: no effect, and no fault even for a bad address.
+  // The register form still has the reserved extend options of every register-offset access.
   for (const mode of ['unsigned', 'unscaled', 'register'] as const) {
-    out.push(form(`${mode === 'unscaled' ? 'PRFUM' : 'PRFM'}_${mode}`, pattern(PRFM, mode), () => {}));
+    const lift = mode === 'register' ? (f: Fields) => (f.o & 2) !== 0 : () => {};
+    out.push(form(`${mode === 'unscaled' ? 'PRFUM' : 'PRFM'}_${mode}`, pattern(PRFM, mode), lift));
   }
   return out;
 }
