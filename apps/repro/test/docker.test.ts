@@ -7,6 +7,7 @@ import {
 } from '@arm64kit/vitest-config/prerequisites';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockerBackend } from '../src/backends/docker.js';
+import { programPath } from '../src/programs.js';
 import { runRepro } from '../src/run.js';
 import { binfmtState } from './binfmt-state.js';
 
@@ -68,6 +69,23 @@ describe.runIf(available('repro docker backend (Docker engine, real binfmt_misc)
         ['without P', '/usr/local/bin/argv-example 1 2 3', 'reproduced'],
         ['with P', 'argv-example 1 2 3', 'fixed'],
       ]);
+    }, 1_800_000);
+
+    it('--ccache: a given aarch64 binary replaces the package (here the probe, an argv0-sensitive stand-in)', async () => {
+      const report = await runRepro({
+        scenario: 'ccache',
+        backend: new DockerBackend({ baseImage, ccache: programPath('ccache-probe') }),
+      });
+      expect(report.ccache?.origin).toBe(`--ccache ${programPath('ccache-probe')}`);
+      expect(report.ccache?.version).toBeNull();
+      const ccache = report.results.filter((r) => r.subject === 'ccache');
+      expect(ccache.map((r) => [r.execPath, r.exitCode, r.verdict])).toEqual([
+        ['/usr/local/bin/ccache', 1, 'reproduced'],
+        ['/usr/local/bin/ccache', 0, 'fixed'],
+      ]);
+      expect(ccache[0].outputHead[0]).toBe(
+        'ccache: error: Recursive invocation (the name of the ccache binary must be "ccache")',
+      );
     }, 1_800_000);
 
     it('a base image that cannot be had is a backend error (125) with the reason, and nothing is left changed', async () => {

@@ -77,6 +77,11 @@ export class DockerBackend implements Backend {
     this.binfmtDir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
   }
 
+  /** The image the scenario runs in, once prepare() has built it. */
+  get image(): string | null {
+    return this.tag;
+  }
+
   info(): BackendInfo {
     return {
       host: hostMachine(),
