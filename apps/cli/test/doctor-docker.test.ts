@@ -49,6 +49,21 @@ describe.runIf(available('arm64kit doctor --image', binfmtProblem() ?? dockerPro
       }
     });
 
+    it('without any aarch64 handler on the host, the container fails with exec format error, as doctor says', async () => {
+      // Doctor's own view of the whole host (no --name): is any handler taking aarch64 programs?
+      const { result } = await doctor(['--image', image]);
+      const hostHasHandler = result.findings.some((f) => f.id === 'handler.found');
+      const docker = result.findings.find((f) => f.id.startsWith('docker.') && f.id !== 'docker.reachable');
+      if (hostHasHandler) {
+        // Another suite's handler is registered on this shared host right now: then it runs.
+        expect(docker?.id).toBe('docker.runs-arch');
+      } else {
+        expect(docker?.id).toBe('docker.cannot-run-arch');
+        expect(docker?.evidence).toMatch(/exec format error/);
+        expect(docker?.explanation).toContain('binfmt_misc handler');
+      }
+    });
+
     it('an image that does not exist is reported, not a crash', async () => {
       const { result } = await doctor(['--image', 'arm64kit-test/no-such-image:missing', '--name', name]);
       const f = result.findings.find((x) => x.id === 'docker.cannot-run-arch');
