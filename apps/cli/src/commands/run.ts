@@ -54,9 +54,12 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       description:
         'binfmt_misc P-flag convention: PROGRAM is followed by the original argv[0], then the arguments',
     }),
+    stats: Flags.boolean({
+      description: 'print the number of guest instructions executed and the rate to stderr at exit',
+    }),
     executor: Flags.string({
-      description: 'IR backend: compiled (default) or reference (the plain interpreter)',
-      options: ['compiled', 'reference'],
+      description: 'IR backend: tiered (default), threaded, compiled, or reference (the plain interpreter)',
+      options: ['tiered', 'threaded', 'compiled', 'reference'],
       hidden: true,
     }),
   };
@@ -73,6 +76,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       argv = [flags.argv0 ?? rest[0], ...rest.slice(1)];
     } else argv = [flags.argv0 ?? program, ...rest];
 
+    const started = process.hrtime.bigint();
     const result = runProgram({
       arch: aarch64,
       path: program,
@@ -83,6 +87,13 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
     });
     if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
+    if (flags.stats) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rate = result.instructions / seconds / 1e6;
+      process.stderr.write(
+        `arm64kit: ${result.instructions} instructions in ${seconds.toFixed(3)} s (${rate.toFixed(2)} M/s)\n`,
+      );
+    }
     if (result.exitCode !== 0) this.exit(result.exitCode);
   }
 }
