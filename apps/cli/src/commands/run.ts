@@ -4,7 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 
 /** Flags of `run` that take a value; everything from the first other word on belongs to the guest. */
-const VALUE_FLAGS = new Set(['--argv0', '--sysroot', '--executor', '--timeout']);
+const VALUE_FLAGS = new Set(['--argv0', '--sysroot', '--executor']);
 
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
 export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
