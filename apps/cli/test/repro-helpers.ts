@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BIN = join(CLI_ROOT, 'bin', 'run.js');
 
-/** Entries other suites register meanwhile (`arm64kit-test-<what>-<pid>`); ours are `arm64kit-repro-<pid>`. */
-const FOREIGN_TEST_ENTRY = /^arm64kit-test-/;
+/** Entries other arm64kit suites register meanwhile (`arm64kit-test-*`, `arm64kit-fixtures-*`); ours are `arm64kit-repro-<pid>`. */
+const FOREIGN_TEST_ENTRY = /^arm64kit-(?!repro-)/;
 
 /** Every file of /proc/sys/fs/binfmt_misc (but the write-only `register`) and its exact bytes. */
 export function binfmtState(dir = '/proc/sys/fs/binfmt_misc'): Record<string, string> {

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ReproReport } from '@arm64kit/repro';
 import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +81,31 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
       expect(stdout).not.toContain('staged the programs');
     });
 
+    it('exit 1 when something is not as predicted: an interpreter that does not understand P', async () => {
+      // A shell script in front of qemu: qemu then sees AT_FLAGS = 0 and takes the extra argv
+      // entry the kernel adds for P as an argument, as interpreters from before P did.
+      const dir = mkdtempSync(join(tmpdir(), 'arm64kit-repro-test-'));
+      try {
+        const wrapper = join(dir, 'qemu-without-p-support');
+        writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/qemu-aarch64-static "$@"\n', { mode: 0o755 });
+        const { stdout, code } = await runCli([
+          'repro',
+          'ccache',
+          '--backend',
+          'host',
+          '--interpreter',
+          wrapper,
+        ]);
+        expect(code).toBe(1);
+        expect(stdout).toMatch(
+          /\| with P +\| \/tmp\/arm64kit-repro-\S+\/bin\/ccache-probe ccache-probe ccache-probe -p +\| \d+ +\| unexpected/,
+        );
+        expect(stdout).toContain('Result: something did not behave as predicted');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('repro argv --interpreter arm64kit: the kernel hands the programs to arm64kit run, argv as predicted', async () => {
       const { stdout, code } = await runCli([
         'repro',
@@ -104,24 +131,27 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
       ]);
     });
 
-    it('SIGINT in the middle of a run removes the handler and the staged files, then ends by the signal', async () => {
-      let interruptedWhileRegistered = false;
-      let sent = false;
-      const { stderr, code, signal } = await runCli(['repro', 'ccache', '--backend', 'host'], {
-        onStderr: (text, pid) => {
-          // Interrupt as soon as the first handler is in the kernel, before anything ran under it.
-          if (!sent && text.includes('registered :arm64kit-repro-')) {
-            sent = true;
-            interruptedWhileRegistered = binfmtState()[`arm64kit-repro-${pid}`] !== undefined;
-            killCli(pid, 'SIGINT');
-          }
-        },
-      });
-      expect(interruptedWhileRegistered).toBe(true);
-      expect([signal, code]).toEqual(['SIGINT', null]);
-      const staged = /staged the programs in (\S+)/.exec(stderr)?.[1];
-      expect(staged).toBeDefined();
-      expect(existsSync(staged as string)).toBe(false);
-    });
+    it.each(['SIGINT', 'SIGTERM'] as const)(
+      '%s in the middle of a run removes the handler and the staged files, then ends by the signal',
+      async (sig) => {
+        let interruptedWhileRegistered = false;
+        let sent = false;
+        const { stderr, code, signal } = await runCli(['repro', 'ccache', '--backend', 'host'], {
+          onStderr: (text, pid) => {
+            // Interrupt as soon as the first handler is in the kernel, before anything ran under it.
+            if (!sent && text.includes('registered :arm64kit-repro-')) {
+              sent = true;
+              interruptedWhileRegistered = binfmtState()[`arm64kit-repro-${pid}`] !== undefined;
+              killCli(pid, sig);
+            }
+          },
+        });
+        expect(interruptedWhileRegistered).toBe(true);
+        expect([signal, code]).toEqual([sig, null]);
+        const staged = /staged the programs in (\S+)/.exec(stderr)?.[1];
+        expect(staged).toBeDefined();
+        expect(existsSync(staged as string)).toBe(false);
+      },
+    );
   },
 );

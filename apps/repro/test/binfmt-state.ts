@@ -4,11 +4,11 @@ import { join } from 'node:path';
 const DIR = '/proc/sys/fs/binfmt_misc';
 
 /**
- * Entries other test suites register while this one runs (`arm64kit-test-<what>-<pid>`, the
- * team's naming rule). They come and go on their own schedule; everything else, including
- * every entry this package creates (`arm64kit-repro-<pid>`), is compared.
+ * Entries other arm64kit test suites register while this one runs (`arm64kit-test-<what>-<pid>`,
+ * `arm64kit-fixtures-<pid>`...). They come and go on their own schedule; everything else,
+ * including every entry this package creates (`arm64kit-repro-<pid>`), is compared.
  */
-const FOREIGN_TEST_ENTRY = /^arm64kit-test-/;
+const FOREIGN_TEST_ENTRY = /^arm64kit-(?!repro-)/;
 
 /**
  * The binfmt_misc directory as bytes: every file name and every readable file's contents
