@@ -35,6 +35,14 @@ export function programNames(): string[] {
     .sort();
 }
 
+/** Names of the benchmark programs (`bench/*.c`), as `bench/NAME`. */
+export function benchmarkNames(): string[] {
+  return readdirSync(join(SOURCE_DIR, 'bench'))
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => `bench/${f.slice(0, -2)}`)
+    .sort();
+}
+
 export function sourcePath(name: string): string {
   return join(SOURCE_DIR, `${name}.c`);
 }
@@ -81,7 +89,10 @@ export function buildProgram(name: string, options: BuildOptions = {}): string {
     .digest('hex')
     .slice(0, 16);
   const dir = cacheDir();
-  const out = join(dir, `${name}-${options.native ? 'native' : 'aarch64'}-${options.opt ?? 'O2'}-${hash}`);
+  const out = join(
+    dir,
+    `${name.replaceAll('/', '-')}-${options.native ? 'native' : 'aarch64'}-${options.opt ?? 'O2'}-${hash}`,
+  );
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
