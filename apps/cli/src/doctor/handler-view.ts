@@ -37,7 +37,9 @@ export function interpreterPathOf(text: string): string | undefined {
 /** Parses a status file (throws the binfmt package's typed error on text the kernel never prints). */
 export function parseEntryView(name: string, text: string): HandlerView {
   const entry = parseStatus(text, name);
-  const flagsLine = text.split('\n').find((l) => l.startsWith('flags:')) ?? 'flags:';
+  const line = text.split('\n').find((l) => l.startsWith('flags:')) ?? 'flags:';
+  // The kernel prints "flags: " with nothing after it for an entry without flags.
+  const flagsLine = line.trim() === 'flags:' ? 'flags: (none)' : line;
   return { ...entry, flagsLine };
 }
 

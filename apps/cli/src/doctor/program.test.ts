@@ -30,8 +30,13 @@ describe('program checks', () => {
       '["/usr/bin/qemu-aarch64-static","/usr/bin/ccache","ccache","-p"]',
     );
     const withoutP = find(aarch64Dynamic, 'OCF', 'program.handler');
-    expect(withoutP?.title).toContain('["/usr/bin/qemu-aarch64-static","/usr/bin/ccache","-p"]');
+    expect(withoutP?.severity).toBe('warning');
+    expect(withoutP?.title).toContain('lacks P: the program sees argv[0] "/usr/bin/ccache", not "ccache"');
+    expect(withoutP?.evidence).toContain('["/usr/bin/qemu-aarch64-static","/usr/bin/ccache","-p"]');
     expect(withoutP?.explanation).toContain('sees "/usr/bin/ccache" as argv[0] instead of "ccache"');
+    // Run by its full path, argv[0] is the path anyway: nothing is lost.
+    const byPath = { ...aarch64Dynamic, argv: ['/usr/bin/ccache', '-p'] };
+    expect(find(byPath, 'OCF', 'program.handler')?.severity).toBe('info');
   });
 
   it('no handler matching the program is an error', () => {

@@ -89,14 +89,19 @@ export function checkProgram(
       });
     } else {
       const argv = argvFor(used, { path, argv: program.argv });
+      const argv0 = program.argv[0];
+      // Without P the program sees the path it was run by; that matters when argv[0] was different.
+      const argv0Lost = !used.flags.preserveArgv0 && argv0 !== path;
       findings.push({
         id: 'program.handler',
-        severity: 'info',
-        title: `the kernel runs ${path} with ${used.name}: ${used.interpreter} receives ${JSON.stringify(argv)}`,
-        evidence: `${facts.binfmt.dir}/${used.name}: ${used.flagsLine}`,
+        severity: argv0Lost ? 'warning' : 'info',
+        title: argv0Lost
+          ? `the kernel runs ${path} with ${used.name}, which lacks P: the program sees argv[0] ${JSON.stringify(path)}, not ${JSON.stringify(argv0)}`
+          : `the kernel runs ${path} with ${used.name}: ${used.interpreter} receives ${JSON.stringify(argv)}`,
+        evidence: `${facts.binfmt.dir}/${used.name}: ${used.flagsLine}; ${used.interpreter} receives ${JSON.stringify(argv)}`,
         explanation: used.flags.preserveArgv0
-          ? `With P the interpreter gets the original argv[0] (${JSON.stringify(program.argv[0])}) as an extra argument and passes it on.`
-          : `Without P the program sees ${JSON.stringify(path)} as argv[0] instead of ${JSON.stringify(program.argv[0])}.`,
+          ? `With P the interpreter gets the original argv[0] (${JSON.stringify(argv0)}) as an extra argument and passes it on.`
+          : `Without P the program sees ${JSON.stringify(path)} as argv[0] instead of ${JSON.stringify(argv0)}.`,
       });
     }
   }

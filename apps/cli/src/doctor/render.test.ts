@@ -14,6 +14,12 @@ describe('render', () => {
     expect(renderFindings([info], { verbose: true })).toContain('saw: quiet');
   });
 
+  it('a fix shared by consecutive findings is printed once', () => {
+    const text = renderFindings([error, { ...error, id: 'c', title: 'also broken' }]);
+    expect(text.match(/do that/g)).toHaveLength(1);
+    expect(text).toContain('fix: (the same command as above)');
+  });
+
   it('colours only when asked', () => {
     expect(renderFindings([error])).not.toContain('\x1b[');
     expect(renderFindings([error], { color: true })).toContain('\x1b[31m');

@@ -27,13 +27,16 @@ export function summarize(findings: Finding[]): string {
  */
 export function renderFindings(findings: Finding[], options: RenderOptions = {}): string {
   const lines: string[] = [];
+  let lastFix: string | undefined;
   for (const f of findings) {
     const mark = options.color ? `${COLOR[f.severity]}${MARK[f.severity]}${RESET}` : MARK[f.severity];
     lines.push(`${mark} ${f.title}`);
     const detailed = f.severity !== 'info' || options.verbose;
     if (detailed) lines.push(`      saw: ${f.evidence}`);
     if (detailed && f.explanation) lines.push(`      why: ${f.explanation}`);
-    if (f.fix) lines.push(`      fix: ${f.fix}`);
+    // Several findings often share one fix (a re-registration): print it once.
+    if (f.fix) lines.push(`      fix: ${f.fix === lastFix ? '(the same command as above)' : f.fix}`);
+    if (f.fix) lastFix = f.fix;
   }
   lines.push('', summarize(findings));
   return `${lines.join('\n')}\n`;
