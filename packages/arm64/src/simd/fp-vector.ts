@@ -15,7 +15,7 @@ import {
 import { fcmp32, fcmp64, fminmax32, fminmax64 } from '../fp/compare.js';
 import { NZCV_EQUAL, NZCV_GREATER } from '../fp/compare-exact.js';
 import { fpcrRounding, Rounding } from '../fp/control.js';
-import { fpToInt, frint, intToFP } from '../fp/convert.js';
+import { fcvt, fpToInt, frint, intToFP } from '../fp/convert.js';
 import { envOf } from '../fp/cpu-env.js';
 import type { FPEnv } from '../fp/env.js';
 import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
@@ -242,7 +242,66 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
   return true;
 }
 
+/**
+ * FCVTL/FCVTL2 (widen the lower/upper half: half to single, single to double) and
+ * FCVTN/FCVTN2/FCVTXN/FCVTXN2 (narrow into the lower/upper half of Vd).
+ */
+function liftFpLengthen(f: Fields, c: LiftContext): boolean {
+  const { d, n } = f;
+  const upper = f.q === 1;
+  const narrow = f.o === 0;
+  const odd = f.u === 1;
+  if (odd && (!narrow || f.s === 0)) return false; // FCVTXN is double to single only
+  if (!odd && f.u !== 0) return false;
+  const wide = f.s ? 64 : 32;
+  const small = f.s ? 32 : 16;
+  const count = 64 / small;
+  const idxOf = (size: number, slot: number, e: number) =>
+    size === 64 ? slot + e : size === 32 ? 2 * slot + e : 4 * slot + e;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    copyIn(cpu, d, SR);
+    if (narrow) {
+      if (!upper) {
+        scratch.regs[SR] = 0n;
+        scratch.regs[SR + 1] = 0n;
+      }
+      for (let e = 0; e < count; e++) {
+        fcvt(scratch, env, small, idxOf(small, SR, (upper ? count : 0) + e), wide, idxOf(wide, SA, e), odd);
+      }
+    } else {
+      for (let e = 0; e < count; e++) {
+        fcvt(scratch, env, wide, idxOf(wide, SR, e), small, idxOf(small, SA, (upper ? count : 0) + e));
+      }
+    }
+    copyOut(cpu, d, true);
+  });
+  return true;
+}
+
+/** FMAXNMV, FMINNMV, FMAXV, FMINV (4S): pairwise reduction tree, as the Arm ARM's Reduce(). */
+function liftFpAcross(f: Fields, c: LiftContext): boolean {
+  if (f.o !== 0 && f.o !== 3) return false;
+  const op = f.o === 0 ? (f.h ? 3 : 2) : f.h ? 1 : 0;
+  const { d, n } = f;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    const a = 2 * SA;
+    fminmax32(scratch, env, 2 * SR, a, a + 1, op);
+    fminmax32(scratch, env, 2 * SR + 1, a + 2, a + 3, op);
+    fminmax32(scratch, env, 2 * SR, 2 * SR, 2 * SR + 1, op);
+    scratch.regs32[2 * SR + 1] = 0;
+    scratch.regs[SR + 1] = 0n;
+    copyOut(cpu, d, true);
+  });
+  return true;
+}
+
 export const fpVectorForms: readonly A64Form[] = [
+  form('SIMD_fp_lengthen', '0 q u 01110 0 s 10000 1011 o 10 nnnnn ddddd', liftFpLengthen, ['SIMD_two_misc']),
+  form('SIMD_fp_across', '0 1 1 01110 h 0 11000 011 oo 10 nnnnn ddddd', liftFpAcross, ['SIMD_across']),
   form('SIMD_fp_three_same', '0 q u 01110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftFpThreeSame, [
     'SIMD_three_same',
   ]),

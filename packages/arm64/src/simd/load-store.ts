@@ -1,4 +1,4 @@
-import type { Value } from '@arm64kit/core';
+import type { Cpu, Value } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
@@ -8,7 +8,8 @@ import { vHi, vLo } from '../state.js';
  * AdvSIMD structure loads and stores with one element per structure: LD1/ST1 (multiple
  * registers, 1–4), LD1/ST1 (single lane), LD1R; with and without post-index writeback. They are
  * plain IR loads and stores of 64-bit (or lane-sized) pieces, so faults are reported like any
- * other access. LD2–LD4/ST2–ST4 (interleaving) are not implemented and decode as undefined.
+ * other access. LD2–LD4/ST2–ST4 (multiple structures) load and store the raw bytes in IR and
+ * (de-)interleave them in the registers with a helper.
  */
 
 const ONES = 0xffffffffffffffffn;
@@ -21,6 +22,76 @@ function writeBack(c: LiftContext, f: Fields, base: Value, bytes: number): void 
 }
 
 /** Number of registers of LD1/ST1 (multiple structures) per opcode. */
+/** Interleaving LDn/STn (multiple structures): opcode to n. */
+const LDN_STRUCTS = new Map([
+  [0b0000, 4],
+  [0b0100, 3],
+  [0b1000, 2],
+]);
+
+const structBytes = new Uint8Array(64);
+const regBytes = new Uint8Array(64);
+
+/**
+ * Converts between the memory order of LDn/STn structures (element e of register r at byte
+ * (e*n + r)*esize) and the register order, in place in V(t)..V(t+n-1) (their low `bytesPerReg`
+ * bytes, concatenated). LDn loads the raw bytes and then de-interleaves; STn interleaves, stores
+ * the raw bytes, and de-interleaves again to restore the registers.
+ */
+function restructure(t: number, n: number, esize: number, bytesPerReg: number, toMemoryOrder: boolean) {
+  const eb = esize / 8;
+  const elements = bytesPerReg / eb;
+  return (cpu: Cpu) => {
+    for (let r = 0; r < n; r++) {
+      const base = 8 * vLo((t + r) % 32);
+      for (let k = 0; k < bytesPerReg; k++) regBytes[r * bytesPerReg + k] = cpu.u8[base + k];
+    }
+    for (let r = 0; r < n; r++) {
+      for (let e = 0; e < elements; e++) {
+        const mem = (e * n + r) * eb;
+        const reg = r * bytesPerReg + e * eb;
+        for (let k = 0; k < eb; k++) {
+          if (toMemoryOrder) structBytes[mem + k] = regBytes[reg + k];
+          else structBytes[reg + k] = regBytes[mem + k];
+        }
+      }
+    }
+    for (let r = 0; r < n; r++) {
+      const base = 8 * vLo((t + r) % 32);
+      for (let k = 0; k < bytesPerReg; k++) cpu.u8[base + k] = structBytes[r * bytesPerReg + k];
+    }
+  };
+}
+
+function liftStructures(f: Fields, c: LiftContext, n: number): boolean {
+  if (f.w === 0 && f.m !== 0) return false;
+  if (f.z === 3 && f.q === 0) return false;
+  const b = c.b;
+  const q = f.q === 1;
+  const base = c.xsp(f.n);
+  const bytesPerReg = q ? 16 : 8;
+  const esize = 8 << f.z;
+  const regs = Array.from({ length: n }, (_, r) => (f.t + r) % 32);
+  if (f.l) {
+    for (let r = 0; r < n; r++) {
+      const addr = b.add(base, BigInt(r * bytesPerReg));
+      b.setReg(vLo(regs[r]), b.load(addr, 8));
+      b.setReg(vHi(regs[r]), q ? b.load(b.add(addr, 8n), 8) : b.const64(0n));
+    }
+    b.callHelper(restructure(f.t, n, esize, bytesPerReg, false));
+  } else {
+    b.callHelper(restructure(f.t, n, esize, bytesPerReg, true));
+    for (let r = 0; r < n; r++) {
+      const addr = b.add(base, BigInt(r * bytesPerReg));
+      b.store(addr, b.getReg(vLo(regs[r])), 8);
+      if (q) b.store(b.add(addr, 8n), b.getReg(vHi(regs[r])), 8);
+    }
+    b.callHelper(restructure(f.t, n, esize, bytesPerReg, false));
+  }
+  writeBack(c, f, base, n * bytesPerReg);
+  return true;
+}
+
 const LD1_REGS = new Map([
   [0b0111, 1],
   [0b1010, 2],
@@ -29,6 +100,8 @@ const LD1_REGS = new Map([
 ]);
 
 function liftMultiple(f: Fields, c: LiftContext): boolean {
+  const structs = LDN_STRUCTS.get(f.o);
+  if (structs !== undefined) return liftStructures(f, c, structs);
   const regs = LD1_REGS.get(f.o);
   if (regs === undefined) return false;
   if (f.w === 0 && f.m !== 0) return false;

@@ -99,7 +99,15 @@ function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
   return true;
 }
 
+/** ADDP (scalar): Dd = Vn.D[0] + Vn.D[1]. */
+function liftAddpScalar(f: Fields, c: LiftContext): boolean {
+  if (f.z !== 3) return false;
+  c.setV(f.d, c.b.add(c.vlo(f.n), c.vhi(f.n)), 0n);
+  return true;
+}
+
 export const threeSameForms: readonly A64Form[] = [
+  form('ADDP_scalar', '01 0 11110 zz 11000 11011 10 nnnnn ddddd', liftAddpScalar),
   form('SIMD_three_same', '0 q u 01110 zz 1 mmmmm ooooo 1 nnnnn ddddd', liftThreeSame),
   form('SIMD_scalar_three_same', '01 u 11110 zz 1 mmmmm ooooo 1 nnnnn ddddd', liftScalarThreeSame),
 ];

@@ -316,6 +316,15 @@ int main(void) {
   T("ld1r {v0.16b}, [x11]");
   T("ld1r {v0.2d}, [x11]");
   T("ld1r {v0.4h}, [x11], #2");
+  T("ld2 {v0.16b, v1.16b}, [x11]\n\teor v0.16b, v0.16b, v1.16b");
+  T("ld2 {v1.4s, v2.4s}, [x11], #32\n\tadd v0.4s, v1.4s, v2.4s");
+  T("ld3 {v1.8h, v2.8h, v3.8h}, [x11]\n\tsub v0.8h, v1.8h, v3.8h\n\teor v0.16b, v0.16b, v2.16b");
+  T("ld4 {v1.8b, v2.8b, v3.8b, v4.8b}, [x11]\n\tadd v0.8b, v1.8b, v4.8b\n\tins v0.d[1], v3.d[0]");
+  T("ld4 {v1.2d, v2.2d, v3.2d, v4.2d}, [x11]\n\tadd v0.2d, v2.2d, v3.2d");
+  T("st2 {v1.8h, v2.8h}, [x11]\n\tadd v0.8h, v1.8h, v2.8h");
+  T("st3 {v1.4s, v2.4s, v3.4s}, [x11], #48");
+  T("st4 {v1.16b, v2.16b, v3.16b, v4.16b}, [x11]");
+  T("addp d0, v1.2d");
   /* floating point on lanes */
   T("fadd v0.2d, v1.2d, v2.2d");
   T("fsub v0.4s, v1.4s, v2.4s");
@@ -352,6 +361,17 @@ int main(void) {
   T("fcvtpu v0.4s, v1.4s");
   T("scvtf v0.4s, v1.4s");
   T("ucvtf v0.2d, v1.2d");
+  T("fcvtl v0.2d, v1.2s");
+  T("fcvtl2 v0.2d, v1.4s");
+  T("fcvtl v0.4s, v1.4h");
+  T("fcvtn v0.2s, v1.2d");
+  T("fcvtn2 v0.4s, v1.2d");
+  T("fcvtn v0.4h, v1.4s");
+  T("fcvtxn v0.2s, v1.2d");
+  T("fmaxnmv s0, v1.4s");
+  T("fminnmv s0, v1.4s");
+  T("fmaxv s0, v1.4s");
+  T("fminv s0, v1.4s");
   T("fcvtzs d0, d1");
   T("fcvtzu s0, s1");
   T("scvtf d0, d1");
