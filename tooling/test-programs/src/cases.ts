@@ -30,4 +30,16 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
     { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },
   ]),
   program('time', [{}, { args: ['12345'] }]),
+  program(
+    'faults',
+    [
+      { args: ['segv'] },
+      { args: ['null'] },
+      { args: ['abort'] },
+      { args: ['overflow'] },
+      { args: ['exit', '42'] },
+      {},
+    ],
+    ['O0'],
+  ),
 ];
