@@ -13,7 +13,8 @@ const report: ReproReport = {
     {
       handler: 'without P',
       line: ':qemu-aarch64:M::\\x7fELF:\\xff\\xff\\xff\\xff:/usr/bin/qemu-aarch64-static:F',
-      status: 'enabled\ninterpreter /usr/bin/qemu-aarch64-static\nflags: F\noffset 0\nmagic 7f454c46\nmask ffffffff\n',
+      status:
+        'enabled\ninterpreter /usr/bin/qemu-aarch64-static\nflags: F\noffset 0\nmagic 7f454c46\nmask ffffffff\n',
       registeredInKernel: true,
     },
   ],
@@ -51,7 +52,9 @@ describe('renderReport', () => {
 
   it("prints the write-up's table, marking argv that was predicted rather than printed by the program", () => {
     expect(text).toContain('$ ccache ccache -p\n');
-    expect(text).toMatch(/\| x86_64 \| native build \(reference\) +\| none +\| ccache ccache -p +\| +\| as typed +\|/);
+    expect(text).toMatch(
+      /\| x86_64 \| native build \(reference\) +\| none +\| ccache ccache -p +\| +\| as typed +\|/,
+    );
     expect(text).toMatch(
       /\| x86_64 \| arm64v8\/ubuntu:20\.04 +\| without P \| \/usr\/bin\/ccache ccache -p \(predicted\) \| 1 +\| reproduced \|/,
     );
@@ -72,9 +75,15 @@ describe('renderReport', () => {
 
 describe('createBackend', () => {
   it('refuses options a backend cannot honour, before anything runs', () => {
-    expect(() => createBackend('embedded', { baseImage: 'x' })).toThrow('--base-image does not apply to the embedded backend');
-    expect(() => createBackend('docker', { rootfs: '/srv/x' })).toThrow('--rootfs does not apply to the docker backend');
-    expect(() => createBackend('host', { baseImage: 'x' })).toThrow('--base-image does not apply to the host backend');
+    expect(() => createBackend('embedded', { baseImage: 'x' })).toThrow(
+      '--base-image does not apply to the embedded backend',
+    );
+    expect(() => createBackend('docker', { rootfs: '/srv/x' })).toThrow(
+      '--rootfs does not apply to the docker backend',
+    );
+    expect(() => createBackend('host', { baseImage: 'x' })).toThrow(
+      '--base-image does not apply to the host backend',
+    );
     expect(createBackend('host').name).toBe('host');
   });
 });

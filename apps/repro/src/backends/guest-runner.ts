@@ -97,9 +97,14 @@ export async function emulatorRunner(): Promise<GuestRunner> {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (typeof code !== 'string') throw error;
+        const missingLoader = code === 'PROGRAM_NOT_FOUND' && (error as { path?: string }).path !== r.path;
+        const hint =
+          missingLoader && r.sysroot === undefined
+            ? ' (it is dynamically linked: give --rootfs DIR, a root filesystem with its libraries)'
+            : '';
         throw new ReproError(
           'BACKEND_FAILED',
-          `the arm64kit emulator cannot run ${r.path}: ${(error as Error).message}`,
+          `the arm64kit emulator cannot run ${r.path}: ${(error as Error).message}${hint}`,
         );
       } finally {
         for (const fd of [stdin, stdout, stderr]) {
