@@ -154,6 +154,23 @@ export class LiftContext {
     return result;
   }
 
+  /**
+   * a - b over the width of `a`, with NZCV when `setFlags`: the same as AddWithCarry(a, NOT b, 1),
+   * computed directly (C is "no borrow", a >= b unsigned).
+   */
+  subtract(a: Value, bv: Value, setFlags: boolean): Value {
+    const b = this.b;
+    const result = b.sub(a, bv);
+    if (!setFlags) return result;
+    const r = this.sx(result);
+    b.setReg(FLAG_N, r);
+    b.setReg(FLAG_Z, r);
+    b.setReg(FLAG_C, b.extendU(b.geU(a, bv)));
+    // Signed overflow: the operands' signs differ and the result's sign differs from a's.
+    b.setReg(FLAG_V, this.sx(b.and(b.xor(a, bv), b.xor(a, result))));
+    return result;
+  }
+
   /** The carry flag as an i32 0/1. */
   carry(): Value {
     return this.b.wrap(this.b.getReg(FLAG_C));

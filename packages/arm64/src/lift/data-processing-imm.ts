@@ -19,8 +19,8 @@ function addSubImm(sub: boolean, setFlags: boolean) {
   return (f: Fields, c: LiftContext) => {
     const imm = BigInt(f.i) << (f.h ? 12n : 0n);
     const a = c.rsp(f.f, f.n);
-    const k = c.k(f.f, sub ? ~imm : imm);
-    const result = c.addWithCarry(a, k, sub ? 1 : 0, setFlags);
+    const k = c.k(f.f, imm);
+    const result = sub ? c.subtract(a, k, setFlags) : c.addWithCarry(a, k, 0, setFlags);
     if (setFlags) c.setR(f.f, f.d, result);
     else c.setRSP(f.f, f.d, result);
   };

@@ -64,18 +64,18 @@ function logicalShifted(op: LogicOp, invert: boolean, setFlags: boolean) {
 function addSubShifted(sub: boolean, setFlags: boolean) {
   return (f: Fields, c: LiftContext) => {
     if (f.s === 3 || (!f.f && f.i >= 32)) return false;
-    let m = shiftBy(c, f.f, c.r(f.f, f.m), f.s, f.i);
-    if (sub) m = c.b.not(m);
-    c.setR(f.f, f.d, c.addWithCarry(c.r(f.f, f.n), m, sub ? 1 : 0, setFlags));
+    const m = shiftBy(c, f.f, c.r(f.f, f.m), f.s, f.i);
+    const n = c.r(f.f, f.n);
+    c.setR(f.f, f.d, sub ? c.subtract(n, m, setFlags) : c.addWithCarry(n, m, 0, setFlags));
   };
 }
 
 function addSubExtended(sub: boolean, setFlags: boolean) {
   return (f: Fields, c: LiftContext) => {
     if (f.i > 4) return false;
-    let m = extendReg(c, f.f, f.m, f.o, f.i);
-    if (sub) m = c.b.not(m);
-    const result = c.addWithCarry(c.rsp(f.f, f.n), m, sub ? 1 : 0, setFlags);
+    const m = extendReg(c, f.f, f.m, f.o, f.i);
+    const n = c.rsp(f.f, f.n);
+    const result = sub ? c.subtract(n, m, setFlags) : c.addWithCarry(n, m, 0, setFlags);
     if (setFlags) c.setR(f.f, f.d, result);
     else c.setRSP(f.f, f.d, result);
   };
