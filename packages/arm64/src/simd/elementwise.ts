@@ -96,7 +96,43 @@ function absDiff(signed: boolean, accumulate: boolean): ElemOp {
   };
 }
 
+/** Set by the saturating operations when a result was clamped (the caller then sets FPSR.QC). */
+export const saturation = { hit: false };
+
+function saturating(signed: boolean, sub: boolean): ElemOp {
+  return {
+    num: (a, b, e) => {
+      const x = signed ? sx(a, e) : a;
+      const y = signed ? sx(b, e) : b;
+      const v = sub ? x - y : x + y;
+      const lo = signed ? -(2 ** (e - 1)) : 0;
+      const hi = signed ? 2 ** (e - 1) - 1 : 2 ** e - 1;
+      if (v < lo || v > hi) {
+        saturation.hit = true;
+        return v < lo ? lo : hi;
+      }
+      return v;
+    },
+    big: (a, b, e) => {
+      const x = signed ? sxBig(a, e) : a;
+      const y = signed ? sxBig(b, e) : b;
+      const v = sub ? x - y : x + y;
+      const lo = signed ? -(1n << BigInt(e - 1)) : 0n;
+      const hi = signed ? (1n << BigInt(e - 1)) - 1n : (1n << BigInt(e)) - 1n;
+      if (v < lo || v > hi) {
+        saturation.hit = true;
+        return v < lo ? lo : hi;
+      }
+      return v;
+    },
+  };
+}
+
 export const OPS = {
+  sqadd: saturating(true, false),
+  uqadd: saturating(false, false),
+  sqsub: saturating(true, true),
+  uqsub: saturating(false, true),
   add: { num: (a: number, b: number) => a + b, big: (a: bigint, b: bigint) => a + b } as ElemOp,
   sub: { num: (a: number, b: number) => a - b, big: (a: bigint, b: bigint) => a - b } as ElemOp,
   mul: { num: (a: number, b: number) => Math.imul(a, b), big: (a: bigint, b: bigint) => a * b } as ElemOp,

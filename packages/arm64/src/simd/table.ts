@@ -1,5 +1,6 @@
 import type { A64Form } from '../lift/form.js';
 import { acrossForms } from './across.js';
+import { byElementForms } from './by-element.js';
 import { copyForms } from './copy.js';
 import { fpVectorForms } from './fp-vector.js';
 import { simdLoadStoreForms } from './load-store.js';
@@ -24,4 +25,5 @@ export const simdForms: readonly A64Form[] = [
   ...threeDiffForms,
   ...simdLoadStoreForms,
   ...fpVectorForms,
+  ...byElementForms,
 ];

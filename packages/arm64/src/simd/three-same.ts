@@ -1,8 +1,10 @@
 import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
+import { FPSR_QC } from '../fp/control.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
-import { type ElemOp, elementwise, OPS, pairwise } from './elementwise.js';
+import { FPSR } from '../state.js';
+import { type ElemOp, elementwise, OPS, pairwise, saturation } from './elementwise.js';
 import { arrangement } from './lanes.js';
 
 /**
@@ -19,8 +21,14 @@ interface Entry {
   no64?: boolean;
 }
 
+const SATURATING = new Set<ElemOp>([OPS.sqadd, OPS.uqadd, OPS.sqsub, OPS.uqsub]);
+
 /** Key: U << 5 | opcode. */
 const TABLE = new Map<number, Entry>([
+  [0b0_00001, { op: OPS.sqadd }],
+  [0b1_00001, { op: OPS.uqadd }],
+  [0b0_00101, { op: OPS.sqsub }],
+  [0b1_00101, { op: OPS.uqsub }],
   [0b0_00000, { op: OPS.shadd, no64: true }],
   [0b1_00000, { op: OPS.uhadd, no64: true }],
   [0b0_00010, { op: OPS.srhadd, no64: true }],
@@ -74,6 +82,14 @@ function liftThreeSame(f: Fields, c: LiftContext): boolean {
     c.b.callHelper((cpu: Cpu) => pairwise(cpu, op, d, n, m, esize, elements, q));
   } else {
     const readsD = entry.readsD === true;
+    if (SATURATING.has(op)) {
+      c.b.callHelper((cpu: Cpu) => {
+        saturation.hit = false;
+        elementwise(cpu, op, d, n, m, esize, elements, q, false);
+        if (saturation.hit) cpu.regs32[2 * FPSR] |= FPSR_QC;
+      });
+      return true;
+    }
     c.b.callHelper((cpu: Cpu) => elementwise(cpu, op, d, n, m, esize, elements, q, readsD));
   }
   return true;
@@ -81,8 +97,8 @@ function liftThreeSame(f: Fields, c: LiftContext): boolean {
 
 /** Scalar forms (only 64-bit elements are allocated for these): ADD, SUB, CMxx, SSHL/USHL on Dn. */
 const SCALAR = new Set([
-  0b0_00110, 0b1_00110, 0b0_00111, 0b1_00111, 0b0_01000, 0b1_01000, 0b0_10000, 0b1_10000, 0b0_10001,
-  0b1_10001,
+  0b0_00001, 0b1_00001, 0b0_00101, 0b1_00101, 0b0_00110, 0b1_00110, 0b0_00111, 0b1_00111, 0b0_01000,
+  0b1_01000, 0b0_10000, 0b1_10000, 0b0_10001, 0b1_10001,
 ]);
 
 function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
@@ -95,7 +111,11 @@ function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
     c.setV(d, op === OPS.add ? b.add(c.vlo(n), c.vlo(m)) : b.sub(c.vlo(n), c.vlo(m)), 0n);
     return true;
   }
-  c.b.callHelper((cpu: Cpu) => elementwise(cpu, op, d, n, m, 64, 1, false, false));
+  c.b.callHelper((cpu: Cpu) => {
+    saturation.hit = false;
+    elementwise(cpu, op, d, n, m, 64, 1, false, false);
+    if (saturation.hit) cpu.regs32[2 * FPSR] |= FPSR_QC;
+  });
   return true;
 }
 
