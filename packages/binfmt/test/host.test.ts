@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,32 @@ describe.runIf(available('BinfmtHost on the host binfmt_misc', binfmtProblem()))
       } finally {
         removeByPrefix(prefix);
       }
+    });
+  },
+);
+
+describe.runIf(available('BinfmtHost.mount (mounts binfmt_misc a second time)', binfmtProblem()))(
+  'BinfmtHost.mount',
+  () => {
+    it('mounts binfmt_misc on a directory: the same instance as /proc/sys/fs/binfmt_misc', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'arm64kit-mount-'));
+      const host = new BinfmtHost(dir);
+      try {
+        expect(await host.isMounted()).toBe(false);
+        await host.mount();
+        expect(await host.isMounted()).toBe(true);
+        await host.mount(); // already mounted: nothing to do
+        expect(await host.isEnabled()).toBe(await new BinfmtHost().isEnabled());
+      } finally {
+        spawnSync('umount', [dir]);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('says why when it cannot mount', async () => {
+      const error = await rejection(new BinfmtHost('/nonexistent/arm64kit-dir').mount());
+      expect(error.code).toBe('EMOUNT');
+      expect(error.message).toContain('cannot mount binfmt_misc on /nonexistent/arm64kit-dir');
     });
   },
 );

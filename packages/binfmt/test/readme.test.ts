@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe.runIf(
-  available('README example (runs the built package)', existsSync(join(packageDir, 'dist/index.js')) ? null : 'not built (pnpm build)'),
+  available(
+    'README example (runs the built package)',
+    existsSync(join(packageDir, 'dist/index.js')) ? null : 'not built (pnpm build)',
+  ),
 )('README', () => {
   it('the first example runs and prints what its comments say', () => {
     const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
@@ -17,7 +20,10 @@ describe.runIf(
     const file = join(packageDir, `.readme-example-${process.pid}.mjs`);
     writeFileSync(file, example);
     try {
-      const run = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const run = spawnSync(process.execPath, [file], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const lines = run.stdout.trim().split('\n');
