@@ -55,6 +55,7 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
 
   /** Runs the Docker probe; Ctrl-C or SIGTERM removes its container before doctor exits. */
   private async checkDocker(arch: string, image: string | undefined) {
+    // dockerode is slow to load: only when Docker is checked.
     const { gatherDocker } = await import('../doctor/docker-facts.js');
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -84,7 +85,6 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
       return this.exit(EXIT_TOOL_ERROR);
     }
     const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
-    // dockerode is slow to load: only when Docker is checked.
     const docker = flags.docker ? await this.checkDocker(arch, flags.image) : undefined;
     const facts = await gatherFacts({
       arch,
