@@ -1,7 +1,12 @@
 import { tsupPreset } from '@arm64kit/vitest-config/tsup';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-// oclif discovers one file per command under dist/commands.
-export default defineConfig(
-  tsupPreset({ entry: ['src/index.ts', 'src/commands/**/*.ts'], dts: false, splitting: true }),
-);
+// oclif discovers one file per command under dist/commands. Typed here so the config's type
+// names this package's own tsup, whichever copy the preset sees.
+const options: Options = tsupPreset({
+  entry: ['src/index.ts', 'src/commands/**/*.ts'],
+  dts: false,
+  splitting: true,
+});
+
+export default defineConfig(options);
