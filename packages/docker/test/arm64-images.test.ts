@@ -15,9 +15,10 @@ import {
   type DockerEngine,
   DockerError,
   type EmulationSetup,
+  setupEmulation,
 } from '../src/index.js';
 import { ensureArm64BaseImage } from './base.js';
-import { aarch64Handler, connect, leftoverWatch, testTag } from './helpers.js';
+import { aarch64Handler, connect, leftoverWatch, testTag, whileHandlerIs } from './helpers.js';
 
 const ready =
   available('arm64 images on a real Docker engine', dockerProblem()) &&
@@ -141,13 +142,28 @@ describe.runIf(ready)('arm64 images through a real engine', () => {
     expect((await engine.image(tag))?.architecture).toBe('arm64');
 
     // Bookworm's ccache is 4.x: it skips a repeated "ccache" and then takes "-p" for the
-    // compiler. That is the same on real arm64 hardware and with or without P, because
-    // argv[0] only differs in its directory and ccache 4 compares basenames. The argv[0]
-    // failure of the background write-up needs ccache 3.7 (Ubuntu 20.04).
-    const result = await engine.run(tag, [], { platform: 'linux/arm64', network: 'none' });
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('ccache: error: Could not find compiler "-p" in PATH\n');
-    expect(result.exitCode).toBe(1);
+    // compiler, so `ccache ccache -p` fails by design. With P the program gets exactly the
+    // argv real arm64 hardware gives it; without P argv[0] becomes /usr/bin/ccache, which
+    // ccache 4 does not mind (it compares basenames): the same failure both ways. The
+    // argv[0] failure of the background write-up needs ccache 3.7 (Ubuntu 20.04).
+    const expected = {
+      stdout: '',
+      stderr: 'ccache: error: Could not find compiler "-p" in PATH\n',
+      exitCode: 1,
+    };
+    const withP = await whileHandlerIs(emulation.name, () =>
+      engine.run(tag, [], { platform: 'linux/arm64', network: 'none' }),
+    );
+    expect(withP).toEqual(expected);
+    const noP = await setupEmulation({ arch: 'arm64', preserveArgv0: false, name: `${emulation.name}-nop` });
+    try {
+      const withoutP = await whileHandlerIs(noP.name, () =>
+        engine.run(tag, [], { platform: 'linux/arm64', network: 'none' }),
+      );
+      expect(withoutP).toEqual(expected);
+    } finally {
+      await noP.restore();
+    }
 
     const direct = await engine.run(tag, ['ccache', '-p'], { platform: 'linux/arm64', network: 'none' });
     expect(direct.exitCode).toBe(0);
