@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAarch64 } from './doctor-helpers.js';
@@ -10,6 +11,7 @@ import {
   makeScratch,
   registerAarch64,
   removeEntries,
+  runFix,
   type Scratch,
   snapshotBinfmt,
   TEST_PREFIX,
@@ -121,6 +123,21 @@ describe.runIf(
       expect(emulated.status).toBe(0);
       expect(emulated.stdout).toBe(qemu.stdout);
     }
+  });
+
+  it('F keeps a deleted interpreter working: doctor warns (not errors), and its fix re-registers', async () => {
+    const doomed = join(scratch.dir, 'qemu-deleted');
+    copyFileSync(scratch.staticInterp, doomed);
+    registerAarch64(name, doomed, 'POCF');
+    rmSync(doomed);
+    const { result } = await doctor([programs.staticExe, '--name', name, '--no-docker']);
+    const finding = result.findings.find((f) => f.id === 'interpreter.missing');
+    expect(finding?.severity).toBe('warning');
+    // What the warning says: the kernel still runs programs with the file it opened.
+    expect(realArgv0(programs.staticExe)).toBe('hello');
+    await runFix(finding!.fix!, scratch.binDir);
+    const after = await doctor([programs.staticExe, '--name', name, '--no-docker']);
+    expect(after.result.findings.map((f) => f.id)).not.toContain('interpreter.missing');
   });
 
   it('with no handler, the program fails with exec format error, as doctor says', async () => {
