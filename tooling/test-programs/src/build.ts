@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Directory holding the C sources (one program per `NAME.c`). */
-export const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
+const here = dirname(fileURLToPath(import.meta.url));
+// This module runs from src/ (tests) or bundled into dist/bench/ (pnpm bench); sources are in src/.
+export const SOURCE_DIR = existsSync(join(here, 'argv.c')) ? here : resolve(here, '../../src');
 
 export const CROSS_CC = 'aarch64-linux-gnu-gcc';
 
