@@ -43,6 +43,8 @@ export interface DockerBackendOptions {
 const PLATFORM = 'linux/arm64';
 const IMAGE_REPOSITORY = 'arm64kit-repro';
 const RUN_TIMEOUT_MS = 120_000;
+/** Marks the images this backend builds with what they were built from. */
+const RECIPE_LABEL = 'io.arm64kit.repro.recipe';
 /** Asks the image's own shell where each name is found in PATH (as runc will find it). */
 const WHICH = 'for n in "$@"; do p=$(command -v "$n") && echo "$n=$p"; done; exit 0';
 
@@ -117,6 +119,8 @@ export class DockerBackend implements Backend {
     const digest = createHash('sha256').update(dockerfile);
     for (const [name, file] of Object.entries(files)) digest.update(name).update(readFileSync(file.path));
     const tag = `${IMAGE_REPOSITORY}:${digest.digest('hex').slice(0, 12)}`;
+    // Builds of the same recipe (base image, where ccache comes from) replace each other.
+    const recipe = `${this.baseImage} ${this.options.ccache === undefined ? 'apt-get' : 'own-ccache'}`;
     progress(`building ${tag} for ${PLATFORM} FROM ${this.baseImage}`);
     try {
       await this.engine.build(dockerfile, {
@@ -124,7 +128,7 @@ export class DockerBackend implements Backend {
         tag,
         files,
         network: 'host',
-        labels: { 'io.arm64kit.repro': 'ccache' },
+        labels: { [RECIPE_LABEL]: recipe },
         onProgress: (event) => {
           if (event.type === 'step')
             progress(`  step ${event.step.number}/${event.step.total}: ${event.step.instruction}`);
@@ -135,6 +139,7 @@ export class DockerBackend implements Backend {
     }
     this.tag = tag;
     progress(`built ${tag} (kept for the next run; remove it with docker rmi ${tag})`);
+    await this.removeOlderBuilds(recipe, tag, progress);
 
     const where = await this.engine.run(
       tag,
@@ -219,6 +224,19 @@ export class DockerBackend implements Backend {
       throw error;
     } finally {
       this.runs.delete(abort);
+    }
+  }
+
+  /** Removes earlier builds of the same recipe (an older probe, say), so they do not pile up. */
+  private async removeOlderBuilds(recipe: string, current: string, progress: Progress): Promise<void> {
+    const engine = this.engine as DockerEngine;
+    const images = await engine.docker.listImages({ filters: { label: [`${RECIPE_LABEL}=${recipe}`] } });
+    for (const image of images) {
+      if ((image.RepoTags ?? []).includes(current)) continue;
+      await engine.removeImage(image.Id).then(
+        () => progress(`removed an older build, ${(image.RepoTags ?? [image.Id]).join(' ')}`),
+        () => undefined,
+      );
     }
   }
 
