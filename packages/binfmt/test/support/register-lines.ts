@@ -302,3 +302,59 @@ export function generateCases(ctx: Context, count: number, seed: number): Case[]
     return { line: typeof result === 'string' ? result : joinParts(result), aim };
   });
 }
+
+/** Marks where a raw byte goes; replaced after UTF-8 encoding (text fields never get one). */
+const RAW = '\uE000';
+const RAW_UTF8 = Buffer.from(RAW, 'utf8');
+
+export interface ByteCase {
+  bytes: Uint8Array;
+  aim: string;
+}
+
+/**
+ * Lines as bytes, with raw bytes a string cannot carry as single bytes (0x80–0xff, control
+ * characters) in the magic and mask of M lines, and in the ignored offset and mask of E lines.
+ */
+export function generateByteCases(ctx: Context, count: number, seed: number): ByteCase[] {
+  const samples = fc.sample(
+    fc.record({
+      base: validParts(ctx),
+      raws: fc.array(fc.oneof(fc.integer({ min: 0x80, max: 0xff }), fc.integer({ min: 1, max: 0x1f })), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      where: fc.constantFrom('magic', 'mask', 'ignored'),
+    }),
+    { seed, numRuns: count },
+  );
+  return samples.map((sample, index) => {
+    const parts = { ...sample.base.parts, name: `${ctx.prefix}-b${index}` };
+    const markers = RAW.repeat(sample.raws.length);
+    if (parts.type === 'E' || sample.where === 'ignored') {
+      parts.type = 'E';
+      parts.offset = `${markers}`;
+      parts.magic = `akt${ctx.tag.toLowerCase()}`;
+      parts.mask = markers;
+    } else if (sample.where === 'magic') {
+      parts.magic += markers;
+      if (parts.mask) parts.mask += '\\xff'.repeat(sample.raws.length);
+    } else {
+      parts.magic += 'G'.repeat(sample.raws.length);
+      parts.mask = parts.mask
+        ? parts.mask + markers
+        : `${'\\xff'.repeat(8 + decodedLength(parts.magic) - 8 - sample.raws.length)}${markers}`;
+    }
+    const encoded = Buffer.from(joinParts(parts), 'utf8');
+    const out: number[] = [];
+    let next = 0;
+    for (let i = 0; i < encoded.length; i++) {
+      if (encoded.subarray(i, i + 3).equals(RAW_UTF8)) {
+        // A raw byte equal to the delimiter would split the field; the parser must agree then too.
+        out.push(sample.raws[next++ % sample.raws.length]);
+        i += 2;
+      } else out.push(encoded[i]);
+    }
+    return { bytes: Uint8Array.from(out), aim: `bytes-${sample.where}` };
+  });
+}
