@@ -33,6 +33,7 @@ export const E = {
   ENOSYS: 38,
   ENOTEMPTY: 39,
   ELOOP: 40,
+  ENODATA: 61,
   ETIMEDOUT: 110,
 } as const;
 

@@ -1,5 +1,14 @@
 /** System call numbers of the asm-generic table (include/uapi/asm-generic/unistd.h), by name. */
 export const SYS = {
+  setxattr: 5,
+  lsetxattr: 6,
+  fsetxattr: 7,
+  getxattr: 8,
+  lgetxattr: 9,
+  fgetxattr: 10,
+  listxattr: 11,
+  llistxattr: 12,
+  flistxattr: 13,
   getcwd: 17,
   eventfd2: 19,
   dup: 23,
@@ -91,6 +100,7 @@ export const SYS = {
   getegid: 177,
   gettid: 178,
   sysinfo: 179,
+  socket: 198,
   brk: 214,
   munmap: 215,
   mremap: 216,

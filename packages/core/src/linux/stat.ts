@@ -1,4 +1,20 @@
-import type { BigIntStats } from 'node:fs';
+import type { BigIntStatsFs, BigIntStats } from 'node:fs';
+
+/** `struct statfs` of asm-generic on 64-bit (120 bytes). */
+export function encodeStatfs(s: BigIntStatsFs): Uint8Array {
+  const b = new Uint8Array(120);
+  const v = new DataView(b.buffer);
+  v.setBigInt64(0, s.type, true);
+  v.setBigInt64(8, s.bsize, true);
+  v.setBigUint64(16, s.blocks, true);
+  v.setBigUint64(24, s.bfree, true);
+  v.setBigUint64(32, s.bavail, true);
+  v.setBigUint64(40, s.files, true);
+  v.setBigUint64(48, s.ffree, true);
+  v.setBigInt64(64, 255n, true); // f_namelen
+  v.setBigInt64(72, s.bsize, true); // f_frsize
+  return b;
+}
 
 /** `struct stat` of asm-generic (aarch64, riscv64): 128 bytes. */
 export function encodeStat(s: BigIntStats): Uint8Array {

@@ -13,6 +13,7 @@ import {
   renameSync,
   rmdirSync,
   statSync,
+  statfsSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -23,7 +24,7 @@ import { type DirEntry, OpenFile } from './fd-table.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
-import { direntType, encodeStat, encodeStatx } from './stat.js';
+import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 
 const O_ACCMODE = 3;
 const O_APPEND = 0o2000;
@@ -421,6 +422,19 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
   k.register(SYS.ioctl, (k, a) => ioctl(k, int(a[0]), int(a[1]), a[2]));
+  // No extended attributes are visible: every name is absent, every list empty.
+  for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
+  for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
+  k.register(SYS.statfs, (k, a) => {
+    k.memory.writeBytes(ptr(a[1]), encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })));
+    return 0;
+  });
+  k.register(SYS.fstatfs, (k, a) => {
+    const file = k.fds.get(int(a[0]));
+    if (file.hostPath === null) fail(E.ENOSYS);
+    k.memory.writeBytes(ptr(a[1]), encodeStatfs(statfsSync(file.hostPath, { bigint: true })));
+    return 0;
+  });
   k.register(SYS.umask, (k, a) => {
     const old = k.umask;
     k.umask = int(a[0]) & 0o777;
