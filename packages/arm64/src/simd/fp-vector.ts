@@ -110,6 +110,40 @@ function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): Lane
   }
 }
 
+/** The combining function of a pairwise FP form, on scratch lanes. */
+function pairOp(
+  hi: number,
+  op3: number,
+  size: 32 | 64,
+): ((env: FPEnv, r: number, a: number, b: number) => void) | undefined {
+  if (op3 === 0b010 && hi === 0)
+    return (env, r, a, b) => (size === 64 ? faddsub64 : faddsub32)(scratch, env, r, a, b, false);
+  const mm = size === 64 ? fminmax64 : fminmax32;
+  if (op3 === 0b000) return (env, r, a, b) => mm(scratch, env, r, a, b, hi ? 3 : 2);
+  if (op3 === 0b110) return (env, r, a, b) => mm(scratch, env, r, a, b, hi ? 1 : 0);
+  return undefined;
+}
+
+/** Scalar pairwise: FADDP, FMAXNMP, FMINNMP, FMAXP, FMINP of the two lanes of Vn (2S or 2D). */
+function liftFpPairScalar(f: Fields, c: LiftContext): boolean {
+  const size = f.s ? 64 : 32;
+  const op3 = f.o === 0b01101 ? 0b010 : f.o === 0b01100 ? 0b000 : f.o === 0b01111 ? 0b110 : -1;
+  if (op3 < 0 || (op3 === 0b010 && f.h)) return false;
+  const pair = pairOp(f.h, op3, size);
+  if (!pair) return false;
+  const { d, n } = f;
+  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    scratch.regs[SR] = 0n;
+    scratch.regs[SR + 1] = 0n;
+    pair(env, idx(SR, 0), idx(SA, 0), idx(SA, 1));
+    copyOut(cpu, d, false);
+  });
+  return true;
+}
+
 function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
   const size = f.s ? 64 : 32;
   if (size === 64 && !f.q) return false;
@@ -117,8 +151,9 @@ function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
   const lanes = (q ? 128 : 64) / size;
   const { d, n, m } = f;
   const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
-  // FADDP (U=1, hi=0, opcode 010): pairwise add over the concatenation Vm:Vn
-  if (f.u === 1 && f.h === 0 && (f.o & 7) === 0b010) {
+  // Pairwise (U=1): FADDP (hi 0, 010), FMAXNMP/FMINNMP (000), FMAXP/FMINP (110) over Vm:Vn
+  const pair = f.u === 1 ? pairOp(f.h, f.o & 7, size) : undefined;
+  if (pair) {
     c.b.callHelper((cpu: Cpu) => {
       const env = envOf(cpu);
       copyIn(cpu, n, SA);
@@ -127,7 +162,7 @@ function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
       for (let e = 0; e < lanes; e++) {
         const src = e < half ? SA : SB;
         const j = 2 * (e < half ? e : e - half);
-        (size === 64 ? faddsub64 : faddsub32)(scratch, env, idx(SR, e), idx(src, j), idx(src, j + 1), false);
+        pair(env, idx(SR, e), idx(src, j), idx(src, j + 1));
       }
       copyOut(cpu, d, q);
     });
@@ -300,6 +335,7 @@ function liftFpAcross(f: Fields, c: LiftContext): boolean {
 }
 
 export const fpVectorForms: readonly A64Form[] = [
+  form('SIMD_fp_pair_scalar', '01 1 11110 h s 11000 ooooo 10 nnnnn ddddd', liftFpPairScalar),
   form('SIMD_fp_lengthen', '0 q u 01110 0 s 10000 1011 o 10 nnnnn ddddd', liftFpLengthen, ['SIMD_two_misc']),
   form('SIMD_fp_across', '0 1 1 01110 h 0 11000 011 oo 10 nnnnn ddddd', liftFpAcross, ['SIMD_across']),
   form('SIMD_fp_three_same', '0 q u 01110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftFpThreeSame, [

@@ -1,7 +1,9 @@
 import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
+import { FPSR_QC } from '../fp/control.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
+import { FPSR } from '../state.js';
 import { sx, sxBig } from './elementwise.js';
 import { A, arrangement, clearBlock, get, getBig, loadV, R, set, setBig, storeV, U8 } from './lanes.js';
 
@@ -135,6 +137,34 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
         U8[R * 16 + i] = r;
       }
       storeV(cpu, d, R, q);
+    });
+    return true;
+  }
+  if (f.o === 0b10100 || (f.o === 0b10010 && f.u === 1)) {
+    // SQXTN/UQXTN (10100), SQXTUN (U1 10010): saturating narrow into the lower/upper half, FPSR.QC
+    if (f.z === 3) return false;
+    const esize = 8 << f.z;
+    const count = 64 / esize;
+    const srcSigned = f.o === 0b10010 || f.u === 0;
+    const dstSigned = f.o === 0b10100 && f.u === 0;
+    const lo = dstSigned ? -(2n ** BigInt(esize - 1)) : 0n;
+    const hi = dstSigned ? 2n ** BigInt(esize - 1) - 1n : 2n ** BigInt(esize) - 1n;
+    c.b.callHelper((cpu: Cpu) => {
+      loadV(cpu, n, A);
+      loadV(cpu, d, R);
+      if (!q) clearBlock(R);
+      let sat = false;
+      for (let i = 0; i < count; i++) {
+        const raw = getBig(A, 2 * esize, i);
+        let v = srcSigned ? BigInt.asIntN(2 * esize, raw) : raw;
+        if (v < lo || v > hi) {
+          sat = true;
+          v = v < lo ? lo : hi;
+        }
+        setBig(R, esize, (q ? count : 0) + i, v);
+      }
+      storeV(cpu, d, R, true);
+      if (sat) cpu.regs32[2 * FPSR] |= FPSR_QC;
     });
     return true;
   }
