@@ -113,7 +113,7 @@ export class BinfmtHost {
   /** One entry, parsed, with the text of its status file; ENOENT when it is not registered. */
   async read(name: string): Promise<HostEntry> {
     checkEntryName(name);
-    const read = this.tryRead(name);
+    const read = this.entryNames().includes(name) ? this.tryRead(name) : undefined;
     if (!read) throw notRegistered(name);
     return read;
   }
@@ -182,7 +182,7 @@ export class BinfmtHost {
   /** Removes a preset's entry (`qemu-<arch>`) or the named entry; every other entry stays. */
   async uninstall(nameOrArch: string): Promise<void> {
     const name =
-      existsSync(`${this.dir}/${nameOrArch}`) || nameOrArch.startsWith('qemu-')
+      this.entryNames().includes(nameOrArch) || nameOrArch.startsWith('qemu-')
         ? nameOrArch
         : `qemu-${nameOrArch}`;
     await this.remove(name);
@@ -328,7 +328,8 @@ export class BinfmtHost {
   private writeEntryControl(name: string, command: string): void {
     checkEntryName(name);
     this.requireMounted();
-    if (!existsSync(`${this.dir}/${name}`)) throw notRegistered(name);
+    // Checked in the listing: a lookup of an absent name would leave a dentry (see names()).
+    if (!this.entryNames().includes(name)) throw notRegistered(name);
     this.writeControl(name, command);
   }
 
