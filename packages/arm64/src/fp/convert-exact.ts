@@ -29,6 +29,12 @@ export function convertExact(
   rounding: Rounding,
 ): bigint {
   const x = unpack(env, from, bits, convertFlush(env, from));
+  if (from.n === 16 && env.fpcr & FPCR_AHP && (bits & 0x7c00n) === 0x7c00n) {
+    // Alternative half precision input: exponent 31 is an ordinary normal exponent.
+    x.type = FPType.Finite;
+    x.mant = (bits & 0x3ffn) | 0x400n;
+    x.exp = 31 - 15 - 10;
+  }
   const altHalf = to.n === 16 && (env.fpcr & FPCR_AHP) !== 0;
   if (x.type === FPType.QNaN || x.type === FPType.SNaN) {
     if (x.type === FPType.SNaN || altHalf) env.fpsr |= FPSR_IOC;
@@ -44,8 +50,7 @@ export function convertExact(
     return infinityBits(to, x.sign);
   }
   if (x.type === FPType.Zero) return zeroBits(to, x.sign);
-  if (altHalf) throw new RangeError('FPCR.AHP alternative half precision is not supported');
-  return roundToFormat(env, to, x.sign, x.mant, x.exp, rounding, convertFlush(env, to));
+  return roundToFormat(env, to, x.sign, x.mant, x.exp, rounding, convertFlush(env, to), altHalf);
 }
 
 /**

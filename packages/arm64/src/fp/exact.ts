@@ -150,6 +150,8 @@ export function roundToFormat(
   exp: number,
   rounding: Rounding,
   flush: boolean,
+  /** FPCR.AHP half precision output: no infinities or NaNs, exponent 31 is normal, saturation is Invalid. */
+  altHalf = false,
 ): bigint {
   const F = fmt.f;
   const minimumExp = 1 - fmt.bias;
@@ -214,7 +216,13 @@ export function roundToFormat(
   }
   if (inexact && rounding === Rounding.Odd) intMant |= 1n;
   let result: bigint;
-  if (BigInt(biasedExp) >= fmt.expMax) {
+  if (altHalf && biasedExp > 31) {
+    env.fpsr |= FPSR_IOC;
+    return zeroBits(fmt, sign) | 0x7fffn;
+  }
+  if (altHalf) {
+    result = zeroBits(fmt, sign) | (BigInt(biasedExp) << BigInt(F)) | (intMant & fmt.fracMask);
+  } else if (BigInt(biasedExp) >= fmt.expMax) {
     result = overflowToInf ? infinityBits(fmt, sign) : maxNormalBits(fmt, sign);
     env.fpsr |= FPSR_OFC;
     inexact = true;

@@ -113,4 +113,13 @@ export function randomInt(rng: Rng, width: number): bigint {
 }
 
 /** FPCR values tried for every case: each rounding mode, plus FZ and DN combinations. */
-export const FPCRS = [0, 1 << 22, 2 << 22, 3 << 22, 1 << 24, 1 << 25, (1 << 24) | (1 << 25) | (3 << 22)];
+export const FPCRS = [
+  0,
+  1 << 22,
+  2 << 22,
+  3 << 22,
+  1 << 24,
+  1 << 25,
+  (1 << 24) | (1 << 25) | (3 << 22),
+  (1 << 26) | (2 << 22),
+];
