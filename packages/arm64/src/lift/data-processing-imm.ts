@@ -59,29 +59,52 @@ function moveWide(kind: 'movn' | 'movz' | 'movk') {
   };
 }
 
+/**
+ * SBFM/BFM/UBFM. Every (immr, imms) pair is one of two shapes, which is how the aliases arise:
+ * imms >= immr extracts bits imms:immr to the bottom (SBFX/UBFX/BFXIL, and ASR/LSR when imms is the
+ * top bit); imms < immr inserts the low imms+1 bits at bit width-immr (SBFIZ/UBFIZ/BFI, and LSL).
+ * Lifting the shape directly gives shifts and masks instead of the rotate-and-mask of the
+ * architectural pseudocode, with the same result.
+ */
 function bitfield(kind: 'sbfm' | 'bfm' | 'ubfm') {
   return (f: Fields, c: LiftContext) => {
     if (f.N !== f.f) return false;
     const width = c.bits(f.f);
     if (width === 32 && (f.r >= 32 || f.s >= 32)) return false;
-    const masks = decodeBitMasks(f.N, f.s, f.r, false, width);
-    if (!masks) return false;
     const b = c.b;
+    const k = (v: bigint | number) => c.k(f.f, v);
+    const ones = (n: number) => (1n << BigInt(n)) - 1n;
     const src = c.r(f.f, f.n);
-    const rotated = f.r === 0 ? src : b.rotr(src, c.k(f.f, f.r));
-    const wt = masks.wmask & masks.tmask;
+    const extract = f.s >= f.r;
+    // Field length and the bit it starts at in the result.
+    const len = extract ? f.s - f.r + 1 : f.s + 1;
+    const lsb = extract ? 0 : width - f.r;
     let result: Value;
     if (kind === 'ubfm') {
-      result = b.and(rotated, c.k(f.f, wt));
-    } else if (kind === 'bfm') {
-      const dst = c.r(f.f, f.d);
-      const mask = c.k(f.f, wt);
-      result = b.or(b.and(dst, c.k(f.f, ~wt)), b.and(rotated, mask));
+      if (extract) {
+        const shifted = f.r === 0 ? src : b.shrU(src, k(f.r));
+        result = f.s === width - 1 ? shifted : b.and(shifted, k(ones(len)));
+      } else {
+        const low = len === width ? src : b.and(src, k(ones(len)));
+        result = b.shl(low, k(lsb));
+      }
+    } else if (kind === 'sbfm') {
+      // Move the field's top bit to the sign position, then shift back arithmetically.
+      const up = width - 1 - f.s;
+      const raised = up === 0 ? src : b.shl(src, k(up));
+      if (extract) {
+        const down = up + f.r;
+        result = down === 0 ? raised : b.shrS(raised, k(down));
+      } else {
+        const sext = up === 0 ? raised : b.shrS(raised, k(up));
+        result = b.shl(sext, k(lsb));
+      }
     } else {
-      // Bits above the field are copies of source bit imms.
-      const top = b.shrS(b.shl(src, c.k(f.f, width - 1 - f.s)), c.k(f.f, width - 1));
-      const bottom = b.and(rotated, c.k(f.f, masks.wmask));
-      result = b.or(b.and(top, c.k(f.f, ~masks.tmask)), b.and(bottom, c.k(f.f, masks.tmask)));
+      const field = ones(len) << BigInt(lsb);
+      const bits = extract
+        ? b.and(f.r === 0 ? src : b.shrU(src, k(f.r)), k(ones(len)))
+        : b.shl(b.and(src, k(ones(len))), k(lsb));
+      result = b.or(b.and(c.r(f.f, f.d), k(~field)), bits);
     }
     c.setR(f.f, f.d, result);
   };
