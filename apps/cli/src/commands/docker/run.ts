@@ -1,4 +1,4 @@
-import { connect, type RunResult } from '@arm64kit/docker';
+import { connect, emulationPreflight, type RunResult } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
 import { interruptSignal, keyValues, UsageError } from '../../lib/docker-cli.js';
@@ -81,6 +81,11 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
     const { flags } = await this.parse(DockerRun, [...own, '--', image]);
     const env = flags.env ? keyValues(flags.env, '--env') : undefined;
     const engine = await connect();
+    if (flags.platform) {
+      const emulation = await emulationPreflight(flags.platform).catch(() => undefined);
+      for (const problem of emulation?.problems.filter((p) => p.fatal) ?? [])
+        this.note(`warning: ${problem.message}`);
+    }
     const interrupt = interruptSignal();
     const live = !this.jsonEnabled();
     try {
