@@ -71,6 +71,7 @@ export class DockerBackend implements Backend {
   private readonly runs = new Set<AbortController>();
   private disarm: (() => void) | null = null;
   private interrupted = false;
+  private programHeader: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly options: DockerBackendOptions = {}) {
     this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
@@ -96,6 +97,8 @@ export class DockerBackend implements Backend {
     if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
     const probe = programPath('ccache-probe');
     const example = programPath('argv-example');
+    // An aarch64 ELF header, to ask which binfmt_misc entry the kernel would use.
+    this.programHeader = readFileSync(example).subarray(0, 256);
     try {
       this.engine ??= await connect();
     } catch (error) {
@@ -194,9 +197,9 @@ export class DockerBackend implements Backend {
   }
 
   async runCase(c: ScenarioCase, progress: Progress): Promise<Observed> {
-    const program = programPath('argv-example');
+    const header = this.programHeader;
     return whileInCharge(
-      () => rivalEntry(this.binfmtDir, this.entryName, program),
+      () => rivalEntry(this.binfmtDir, this.entryName, '/usr/local/bin/argv-example', header),
       () => this.runOnce(c),
       progress,
     );

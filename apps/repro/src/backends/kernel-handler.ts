@@ -80,9 +80,13 @@ export class KernelHandler {
  * example a handler someone registered after ours: the newest registration wins), or null
  * when ours is in charge.
  */
-export async function rivalEntry(dir: string, ours: string, program: string): Promise<string | null> {
+export async function rivalEntry(
+  dir: string,
+  ours: string,
+  program: string,
+  header: Uint8Array = readFileSync(program).subarray(0, 256),
+): Promise<string | null> {
   const host = new BinfmtHost(dir);
-  const header = readFileSync(program).subarray(0, 256);
   const winner = match(await host.list(), { path: program, header, enabled: await host.isEnabled() });
   return winner?.name === ours ? null : (winner?.name ?? '(none)');
 }
