@@ -220,6 +220,8 @@ export interface PresetOptions {
   interpreter?: string;
   /** `P`: keep argv[0] (qemu-binfmt-conf.sh --preserve-argv0 yes). */
   preserveArgv0?: boolean;
+  /** `O`: the kernel opens the program and passes it as AT_EXECFD. */
+  openBinary?: boolean;
   /** `OC`: credentials from the binary (qemu-binfmt-conf.sh --credential yes). */
   credential?: boolean;
   /** `F`: open the interpreter now (qemu-binfmt-conf.sh --persistent yes). */
@@ -242,6 +244,7 @@ export function presetEntry(preset: BinfmtPreset | string, options: PresetOption
     interpreter: options.interpreter ?? defaultInterpreter(p),
     flags: makeFlags({
       preserveArgv0: options.preserveArgv0 ?? false,
+      openBinary: options.openBinary ?? false,
       credentials: options.credential ?? false,
       fixBinary: options.persistent ?? false,
     }),

@@ -112,6 +112,10 @@ describe('presets', () => {
       /^:qemu-aarch64:M:0:\\x7fELF\\x02\\x01\\x01\\x00.*:\/opt\/qemu\/bin\/qemu-aarch64:POCF$/,
     );
     expect(presetEntry('riscv64').interpreter).toBe('/usr/bin/qemu-riscv64-static');
+    expect(presetRegistration('riscv64', { openBinary: true })).toMatch(
+      /:\/usr\/bin\/qemu-riscv64-static:O$/,
+    );
+    expect(presetRegistration('riscv64')).toMatch(/:\/usr\/bin\/qemu-riscv64-static:$/);
     expect(presetEntry('aarch64', { name: 'arm64kit-aarch64' }).name).toBe('arm64kit-aarch64');
   });
 });
