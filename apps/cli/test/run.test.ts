@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { describe, expect, it } from 'vitest';
+
+/** `arm64kit run`, as a user runs it: the built CLI in a child process with real stdio. */
+const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(CLI_ROOT, 'bin/run.js');
+
+/** Runs the CLI without blocking the test worker (long synchronous waits starve vitest's RPC). */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const problem =
+  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ??
+  (existsSync(join(CLI_ROOT, 'dist/commands/run.js'))
+    ? null
+    : 'the CLI is not built (pnpm turbo run build --filter arm64kit...)');
+
+describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 180_000 }, () => {
+  it('passes arguments through, sets argv[0] with --argv0, and exits 0', async () => {
+    const argv = buildProgram('argv');
+    const r = await run(['--argv0', 'custom', argv, '-x', '--strace', 'two words']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'Total Number of args: 4\n0th argv: custom\n1th argv: -x\n2th argv: --strace\n3th argv: two words\n',
+    );
+    expect(r.status).toBe(0);
+  });
+
+  it('follows the binfmt_misc P convention with --binfmt-preserve-argv0', async () => {
+    const r = await run(['--binfmt-preserve-argv0', buildProgram('argv'), 'original', 'a']);
+    expect(r.stdout).toBe('Total Number of args: 2\n0th argv: original\n1th argv: a\n');
+  });
+
+  it("exits with the guest's status, and like the kernel for fatal signals, with one line", async () => {
+    const faults = buildProgram('faults', { opt: 'O0' });
+    expect((await run([faults, 'exit', '42'])).status).toBe(42);
+    const segv = await run([faults, 'segv']);
+    expect(segv.status).toBe(139);
+    expect(segv.stdout).toBe('about to: segv\n');
+    expect(segv.stderr).toMatch(
+      /^arm64kit: guest terminated by SIGSEGV: fault address 0xdead0000 \(write\) at pc 0x[0-9a-f]+\n$/,
+    );
+    const abort = await run([faults, 'abort']);
+    expect(abort.status).toBe(134);
+    expect(abort.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('reports undefined instructions with PC and encoding (SIGILL, 132)', async () => {
+    const reserved = buildProgram('reserved');
+    const r = await run([reserved, '0']);
+    expect(r.status).toBe(132);
+    expect(r.stderr).toMatch(/^arm64kit: guest terminated by SIGILL: .*0x[0-9a-f]{8}.* at pc 0x[0-9a-f]+\n$/);
+  });
+
+  it('traces system calls with --strace', async () => {
+    const r = await run(['--strace', buildProgram('argv')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^arm64kit strace: write\(0x1, /m);
+    expect(r.stderr).toMatch(/^arm64kit strace: exit_group\(0x0/m);
+  });
+
+  it('refuses files it cannot run with docker-run exit codes', async () => {
+    const notArm = await run(['/bin/true']);
+    expect(notArm.status).toBe(126);
+    expect(notArm.stderr).toBe('arm64kit: /bin/true is for x86-64, not AArch64\n');
+    const missing = await run(['/nonexistent/prog']);
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toBe('arm64kit: cannot run /nonexistent/prog: no such file\n');
+  });
+});
