@@ -7,6 +7,7 @@ import { type BinfmtEntry, BinfmtError, formatStatus, parseRegistration, parseSt
 import { kernelRegister, kernelRemove, kernelStatus, removeByPrefix, testPrefix } from './support/kernel.js';
 import {
   type Context,
+  edgeCases,
   generateByteCases,
   generateCases,
   MUTATIONS,
@@ -65,8 +66,9 @@ describe.runIf(available('kernel differential (writes test entries to binfmt_mis
       expect(left).toBe(0);
     });
 
-    it(`gives the kernel verdict on ${CASES} generated register strings and ${Math.ceil(CASES / 6)} byte lines (seed ${SEED})`, () => {
+    it(`gives the kernel verdict on every rule edge, ${CASES} generated register strings and ${Math.ceil(CASES / 6)} byte lines (seed ${SEED})`, () => {
       const cases: Array<{ line: string | Uint8Array; aim: string }> = [
+        ...edgeCases(ctx),
         ...generateCases(ctx, CASES, SEED),
         ...generateByteCases(ctx, Math.ceil(CASES / 6), SEED + 1).map((c) => ({ line: c.bytes, aim: c.aim })),
       ];

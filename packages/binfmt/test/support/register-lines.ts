@@ -358,3 +358,30 @@ export function generateByteCases(ctx: Context, count: number, seed: number): By
     return { bytes: Uint8Array.from(out), aim: `bytes-${sample.where}` };
   });
 }
+
+/**
+ * Every mutation with every one of its variants (seeds 0..31) on one plain valid line, so
+ * each rule is hit whatever the random seed.
+ */
+export function edgeCases(ctx: Context): Case[] {
+  const cases: Case[] = [];
+  let index = 0;
+  for (const [aim, mutate] of Object.entries(MUTATIONS)) {
+    for (let seed = 0; seed < 32; seed++) {
+      const parts: Parts = {
+        del: ':',
+        name: `${ctx.prefix}-e${index++}`,
+        type: 'M',
+        offset: '',
+        magic: `${ctx.tag}\\x00\\xff`,
+        mask: `${'\\xff'.repeat(8)}\\x0f\\xf0`,
+        interpreter: '/bin/true',
+        flags: 'P',
+        tail: '',
+      };
+      const result = mutate(parts, ctx, seed);
+      cases.push({ line: typeof result === 'string' ? result : joinParts(result), aim });
+    }
+  }
+  return cases;
+}
