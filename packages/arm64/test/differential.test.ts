@@ -1,4 +1,4 @@
-import { runProgram } from '@arm64kit/core';
+import { runProgramAsync } from '@arm64kit/core';
 import {
   buildProgram,
   CROSS_CC,
@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { aarch64 } from '../src/index.js';
 
 /** arm64kit in this process, on the harness's files; guest deaths become 128 + signal. */
-const inProcess: EmulatorRunner = (binary, io) => {
-  const result = runProgram({
+const inProcess: EmulatorRunner = async (binary, io) => {
+  const result = await runProgramAsync({
     arch: aarch64,
     path: binary,
     argv: io.argv,
@@ -42,7 +42,7 @@ describe.runIf(available('aarch64 differential tests', prerequisites))(
           const label = `${program.name} -${opt} case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
           it(label, { timeout: 300_000 }, async () => {
             const binary = buildProgram(program.name, { opt });
-            const expected = runUnderQemu(binary, c);
+            const expected = await runUnderQemu(binary, c);
             const actual = await runUnderEmulator(binary, inProcess, c);
             expect(actual).toEqual(expected);
           });

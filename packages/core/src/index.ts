@@ -29,5 +29,6 @@ export {
   type RunProgramOptions,
   type RunResult,
   runProgram,
+  runProgramAsync,
 } from './run-program.js';
 export * from './signals.js';

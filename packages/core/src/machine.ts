@@ -158,10 +158,40 @@ export class Machine {
    * Guest deaths are results; emulator failures throw EmulatorError.
    */
   run(kernel: LinuxKernel, options: { timeoutMs?: number } = {}): MachineExit {
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
+    for (;;) {
+      const exit = this.runSlice(kernel, Number.POSITIVE_INFINITY, deadline, options.timeoutMs ?? 0);
+      if (exit) return exit;
+    }
+  }
+
+  /**
+   * Like `run`, but gives the event loop a turn every `sliceMs` milliseconds, so a host process
+   * (a server, a test runner) stays responsive while the guest computes.
+   */
+  async runAsync(
+    kernel: LinuxKernel,
+    options: { timeoutMs?: number; sliceMs?: number } = {},
+  ): Promise<MachineExit> {
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
+    const slice = options.sliceMs ?? 50;
+    for (;;) {
+      const exit = this.runSlice(kernel, Date.now() + slice, deadline, options.timeoutMs ?? 0);
+      if (exit) return exit;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Runs blocks until the guest ends (returns how) or `sliceEnd` passes (returns null). */
+  private runSlice(
+    kernel: LinuxKernel,
+    sliceEnd: number,
+    deadline: number,
+    timeoutMs: number,
+  ): MachineExit | null {
     const cpu = this.cpu;
     const memory = this.memory;
     const pcSlot = this.arch.registers.pc;
-    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
     let budget = 0;
     try {
       for (;;) {
@@ -175,9 +205,11 @@ export class Machine {
           block.run = compileBlock(block.ir, this.arch.registers, cpu.scratch);
         }
         if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
-        if (++budget >= 65536) {
+        if (++budget >= 4096) {
           budget = 0;
-          if (Date.now() > deadline) throw new GuestTimeoutError(options.timeoutMs as number);
+          const now = Date.now();
+          if (now > deadline) throw new GuestTimeoutError(timeoutMs);
+          if (now > sliceEnd) return null;
         }
       }
     } catch (error) {

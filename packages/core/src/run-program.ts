@@ -159,4 +159,15 @@ export function runProgram(options: RunProgramOptions): RunResult {
   }
 }
 
+/** `runProgram` that yields to the event loop while the guest runs (same options and result). */
+export async function runProgramAsync(options: RunProgramOptions): Promise<RunResult> {
+  const { machine, kernel } = prepareProgram(options);
+  try {
+    const exit = await machine.runAsync(kernel, { timeoutMs: options.timeoutMs });
+    return { ...exit, instructions: machine.instructions };
+  } finally {
+    kernel.fds.closeAll();
+  }
+}
+
 export { envToStrings };

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,21 +88,24 @@ function envList(c: RunCase): string[] {
 }
 
 /** Runs `binary` under qemu-aarch64-static with stdin, stdout and stderr on regular files. */
-export function runUnderQemu(binary: string, c: RunCase = {}): Outcome {
+export async function runUnderQemu(binary: string, c: RunCase = {}): Promise<Outcome> {
   const s = scratch(c);
   const outPath = join(s.dir, 'out');
   const errPath = join(s.dir, 'err');
   const fds = [openSync(s.stdinPath, 'r'), openSync(outPath, 'w'), openSync(errPath, 'w')];
   try {
     const argv0 = c.argv0 === undefined ? [] : ['-0', c.argv0];
-    const result = spawnSync(QEMU, [...argv0, binary, ...(c.args ?? [])], {
-      cwd: s.cwd,
-      env: c.env ?? DEFAULT_ENV,
-      stdio: fds,
-      timeout: 120_000,
+    // Asynchronous, so the test worker stays responsive while qemu runs.
+    const status = await new Promise<number>((resolve, reject) => {
+      const child = spawn(QEMU, [...argv0, binary, ...(c.args ?? [])], {
+        cwd: s.cwd,
+        env: c.env ?? DEFAULT_ENV,
+        stdio: fds,
+        timeout: 120_000,
+      });
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)));
     });
-    if (result.error) throw result.error;
-    const status = result.status ?? 128 + (SIGNAL_NUMBERS[result.signal ?? ''] ?? 0);
     return {
       stdout: readFileSync(outPath, 'utf8'),
       stderr: withoutQemuNotes(readFileSync(errPath, 'utf8')),

@@ -1,4 +1,4 @@
-import type { BigIntStatsFs, BigIntStats } from 'node:fs';
+import type { BigIntStats, BigIntStatsFs } from 'node:fs';
 
 /** `struct statfs` of asm-generic on 64-bit (120 bytes). */
 export function encodeStatfs(s: BigIntStatsFs): Uint8Array {

@@ -12,8 +12,8 @@ import {
   readSync,
   renameSync,
   rmdirSync,
-  statSync,
   statfsSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -426,7 +426,10 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
   for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
   k.register(SYS.statfs, (k, a) => {
-    k.memory.writeBytes(ptr(a[1]), encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })));
+    k.memory.writeBytes(
+      ptr(a[1]),
+      encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })),
+    );
     return 0;
   });
   k.register(SYS.fstatfs, (k, a) => {
