@@ -55,8 +55,10 @@ class RegistrationParser {
     private readonly text: string | undefined,
   ) {
     this.count = input.length;
-    this.buf = new Uint8Array(input.length + PAD);
-    this.buf.set(input);
+    // Lines the kernel refuses for their length are never copied (they may be huge).
+    const size = input.length <= MAX_REGISTER_LENGTH ? input.length : 0;
+    this.buf = new Uint8Array(size + PAD);
+    this.buf.set(input.subarray(0, size));
   }
 
   parse(): BinfmtEntry {
