@@ -37,7 +37,7 @@ describe.runIf(available('arm64kit repro --backend docker', problem))('arm64kit 
   });
 
   it('repro ccache --backend docker --json on the debootstrap base: probe reproduced and fixed, ccache 4.x not affected', async () => {
-    const { stdout, code } = await runCli([
+    const { stdout, stderr, code } = await runCli([
       'repro',
       'ccache',
       '--backend',
@@ -46,7 +46,7 @@ describe.runIf(available('arm64kit repro --backend docker', problem))('arm64kit 
       baseImage,
       '--json',
     ]);
-    expect(code).toBe(0);
+    expect(code, `${stderr}\n${stdout}`).toBe(0);
     const report = JSON.parse(stdout) as ReproReport;
     expect(report.image).toBe(baseImage);
     expect(report.results.map((r) => [r.subject, r.handler, r.verdict])).toEqual([

@@ -48,8 +48,8 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
     });
 
     it('repro ccache --json: the probe fails with Recursive invocation without P and succeeds with P', async () => {
-      const { stdout, code } = await runCli(['repro', 'ccache', '--backend', 'host', '--json']);
-      expect(code).toBe(0);
+      const { stdout, stderr, code } = await runCli(['repro', 'ccache', '--backend', 'host', '--json']);
+      expect(code, `${stderr}\n${stdout}`).toBe(0);
       const report = JSON.parse(stdout) as ReproReport;
       expect(report.backend).toBe('host');
       expect(report.results.map((r) => [r.handler, r.exitCode, r.verdict])).toEqual([
@@ -63,7 +63,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
 
     it('repro argv prints the Host | Image | argv table and the fix', async () => {
       const { stdout, stderr, code } = await runCli(['repro', 'argv', '--backend', 'host']);
-      expect(code).toBe(0);
+      expect(code, `${stderr}\n${stdout}`).toBe(0);
       expect(stdout).toMatch(
         /\| x86_64 +\| host userland \(binfmt_misc\) \| without P +\| \.\/a\.out 1 2 3 +\| 0 +\| not affected/,
       );
@@ -88,7 +88,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
       try {
         const wrapper = join(dir, 'qemu-without-p-support');
         writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/qemu-aarch64-static "$@"\n', { mode: 0o755 });
-        const { stdout, code } = await runCli([
+        const { stdout, stderr, code } = await runCli([
           'repro',
           'ccache',
           '--backend',
@@ -96,7 +96,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
           '--interpreter',
           wrapper,
         ]);
-        expect(code).toBe(1);
+        expect(code, `${stderr}\n${stdout}`).toBe(1);
         expect(stdout).toMatch(
           /\| with P +\| \/tmp\/arm64kit-repro-\S+\/bin\/ccache-probe ccache-probe ccache-probe -p +\| \d+ +\| unexpected/,
         );
@@ -107,7 +107,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
     });
 
     it('repro argv --interpreter arm64kit: the kernel hands the programs to arm64kit run, argv as predicted', async () => {
-      const { stdout, code } = await runCli([
+      const { stdout, stderr, code } = await runCli([
         'repro',
         'argv',
         '--backend',
@@ -116,7 +116,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
         'arm64kit',
         '--json',
       ]);
-      expect(code).toBe(0);
+      expect(code, `${stderr}\n${stdout}`).toBe(0);
       const report = JSON.parse(stdout) as ReproReport;
       expect(report.interpreter).toContain('arm64kit emulator');
       expect(report.registrations.map((r) => r.status.split('\n')[1])).toEqual([
