@@ -229,6 +229,8 @@ function renumber(block: IrBlock): IrBlock {
         return { ...inst, addr: map(inst.addr), src: map(inst.src) };
       case 'call':
         return { ...inst, args: inst.args.map(map), dst: inst.dst ? map(inst.dst) : undefined };
+      default:
+        throw new Error(`unknown IR instruction ${(inst as IrInst).op}`);
     }
   });
   const exit = block.exit;

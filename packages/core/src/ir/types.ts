@@ -66,6 +66,7 @@ export type AccessSize = 1 | 2 | 4 | 8;
  * to end the guest (for example SIGILL for an unsupported system register).
  */
 // biome-ignore lint/suspicious/noExplicitAny: helpers declare their own argument types
+// biome-ignore lint/suspicious/noConfusingVoidType: helpers that return nothing are declared `=> void`
 export type Helper = (cpu: Cpu, ...args: any[]) => bigint | number | undefined | void;
 
 export type IrInst =
