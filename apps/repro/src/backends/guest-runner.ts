@@ -73,55 +73,60 @@ export async function emulatorRunner(): Promise<GuestRunner> {
     description: 'arm64kit emulator (in process)',
     run: async (r) => {
       const dir = mkdtempSync(join(tmpdir(), 'arm64kit-repro-out-'));
-      const stdin = openSync('/dev/null', 'r');
-      const stdout = openSync(join(dir, 'stdout'), 'w+');
-      const stderr = openSync(join(dir, 'stderr'), 'w+');
-      let exitCode: number;
-      let report = '';
       try {
-        const result = runProgram({
-          arch: aarch64,
-          path: r.sysroot === undefined ? r.path : join(r.sysroot, r.path),
-          argv: r.argv,
-          env: Object.entries(r.env).map(([k, v]) => `${k}=${v}`),
-          ...(r.sysroot === undefined ? {} : { sysroot: r.sysroot }),
-          cwd: r.cwd,
-          stdin,
-          stdout,
-          stderr,
-          atFlags: r.atFlags,
-          timeoutMs: EMULATOR_TIMEOUT_MS,
-        });
-        exitCode = result.exitCode;
-        if (result.report !== undefined) report = `${result.report}\n`;
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (typeof code !== 'string') throw error;
-        const missingLoader = code === 'PROGRAM_NOT_FOUND' && (error as { path?: string }).path !== r.path;
-        const hint =
-          missingLoader && r.sysroot === undefined
-            ? ' (it is dynamically linked: give --rootfs DIR, a root filesystem with its libraries)'
-            : '';
-        throw new ReproError(
-          'BACKEND_FAILED',
-          `the arm64kit emulator cannot run ${r.path}: ${(error as Error).message}${hint}`,
-        );
-      } finally {
-        for (const fd of [stdin, stdout, stderr]) {
-          try {
-            closeSync(fd);
-          } catch {}
-        }
-      }
-      try {
-        return {
-          exitCode,
-          stdout: readFileSync(join(dir, 'stdout'), 'utf8'),
-          stderr: readFileSync(join(dir, 'stderr'), 'utf8') + report,
-        };
+        return runCaptured(r, dir);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/** One emulator run with stdin from /dev/null and stdout/stderr captured in files under `dir`. */
+function runCaptured(r: GuestRun, dir: string): Observed {
+  const stdin = openSync('/dev/null', 'r');
+  const stdout = openSync(join(dir, 'stdout'), 'w+');
+  const stderr = openSync(join(dir, 'stderr'), 'w+');
+  let exitCode: number;
+  let report = '';
+  try {
+    const result = runProgram({
+      arch: aarch64,
+      path: r.sysroot === undefined ? r.path : join(r.sysroot, r.path),
+      argv: r.argv,
+      env: Object.entries(r.env).map(([k, v]) => `${k}=${v}`),
+      ...(r.sysroot === undefined ? {} : { sysroot: r.sysroot }),
+      cwd: r.cwd,
+      stdin,
+      stdout,
+      stderr,
+      atFlags: r.atFlags,
+      timeoutMs: EMULATOR_TIMEOUT_MS,
+    });
+    exitCode = result.exitCode;
+    if (result.report !== undefined) report = `${result.report}\n`;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string') throw error;
+    const missingLoader = code === 'PROGRAM_NOT_FOUND' && (error as { path?: string }).path !== r.path;
+    const hint =
+      missingLoader && r.sysroot === undefined
+        ? ' (it is dynamically linked: give --rootfs DIR, a root filesystem with its libraries)'
+        : '';
+    throw new ReproError(
+      'BACKEND_FAILED',
+      `the arm64kit emulator cannot run ${r.path}: ${(error as Error).message}${hint}`,
+    );
+  } finally {
+    for (const fd of [stdin, stdout, stderr]) {
+      try {
+        closeSync(fd);
+      } catch {}
+    }
+  }
+  return {
+    exitCode,
+    stdout: readFileSync(join(dir, 'stdout'), 'utf8'),
+    stderr: readFileSync(join(dir, 'stderr'), 'utf8') + report,
   };
 }
