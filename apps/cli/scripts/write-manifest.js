@@ -16,4 +16,6 @@ if (!plugin || Object.keys(plugin.manifest.commands).length === 0) {
   throw new Error('no commands found in dist/commands: build first');
 }
 writeFileSync(manifestPath, `${JSON.stringify(plugin.manifest, null, 2)}\n`);
-process.stderr.write(`wrote ${Object.keys(plugin.manifest.commands).length} commands to oclif.manifest.json\n`);
+process.stderr.write(
+  `wrote ${Object.keys(plugin.manifest.commands).length} commands to oclif.manifest.json\n`,
+);

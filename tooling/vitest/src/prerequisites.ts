@@ -41,14 +41,20 @@ export function commandProblem(name: string, debianPackage: string): string | nu
 export const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 
 export function binfmtProblem(): string | null {
-  return rootProblem() ?? (existsSync(join(BINFMT_DIR, 'register'))
-    ? null
-    : `binfmt_misc is not mounted at ${BINFMT_DIR} (mount -t binfmt_misc binfmt_misc ${BINFMT_DIR})`);
+  return (
+    rootProblem() ??
+    (existsSync(join(BINFMT_DIR, 'register'))
+      ? null
+      : `binfmt_misc is not mounted at ${BINFMT_DIR} (mount -t binfmt_misc binfmt_misc ${BINFMT_DIR})`)
+  );
 }
 
 export function dockerProblem(): string | null {
   try {
-    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
+    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+      stdio: 'pipe',
+      timeout: 10_000,
+    });
     return null;
   } catch {
     return 'no Docker engine answers (start one: dockerd --bridge=none --iptables=false &)';
