@@ -29,4 +29,4 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 
-pnpm turbo run test --concurrency=1 "$@"
+pnpm turbo run test --concurrency=1 --continue "$@"
