@@ -57,7 +57,9 @@ describe.runIf(ready)('arm64 images through a real engine', () => {
     const image = await engine.image(base);
     expect(image?.architecture).toBe('arm64');
     expect(image?.os).toBe('linux');
-    const result = await engine.run(base, ['uname', '-m'], { platform: 'linux/arm64', network: 'none' });
+    const result = await whileHandlerIs(emulation.name, () =>
+      engine.run(base, ['uname', '-m'], { platform: 'linux/arm64', network: 'none' }),
+    );
     expect(result).toEqual({ stdout: 'aarch64\n', stderr: '', exitCode: 0 });
   });
 
@@ -96,10 +98,9 @@ describe.runIf(ready)('arm64 images through a real engine', () => {
       expect(imported.architecture).toBe('arm64');
       expect((await engine.docker.getImage(tag).inspect()).RootFS?.Layers?.length).toBe(1);
       // argc is the exit status: three arguments plus argv[0].
-      const run = await engine.run(tag, ['/bin/probe', 'a', 'b', 'c'], {
-        platform: 'linux/arm64',
-        network: 'none',
-      });
+      const run = await whileHandlerIs(emulation.name, () =>
+        engine.run(tag, ['/bin/probe', 'a', 'b', 'c'], { platform: 'linux/arm64', network: 'none' }),
+      );
       expect(run).toEqual({ stdout: '1234:4321 4750\n', stderr: '', exitCode: 4 });
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -128,11 +129,14 @@ describe.runIf(ready)('arm64 images through a real engine', () => {
       'RUN DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ccache',
       'CMD ["ccache", "ccache", "-p"]',
     ].join('\n');
-    const built = await engine.build(dockerfile, {
-      platform: 'linux/arm64',
-      tag,
-      network: 'host',
-      onProgress: (event) => events.push(event),
+    const built = await whileHandlerIs(emulation.name, () => {
+      events.length = 0;
+      return engine.build(dockerfile, {
+        platform: 'linux/arm64',
+        tag,
+        network: 'host',
+        onProgress: (event) => events.push(event),
+      });
     });
     expect(built.imageId).toMatch(/^(sha256:)?[0-9a-f]{12,64}$/);
     expect(built.steps).toBe(3);
@@ -179,9 +183,14 @@ describe.runIf(ready)('arm64 images through a real engine', () => {
       'RUN echo "about to fail" && echo "on stderr" >&2 && exit 3',
       'RUN echo never',
     ].join('\n');
-    const error = await engine
-      .build(dockerfile, { platform: 'linux/arm64', tag: testTag('fails'), network: 'none', noCache: true })
-      .catch((e) => e);
+    const error = await whileHandlerIs(emulation.name, () =>
+      engine.build(dockerfile, {
+        platform: 'linux/arm64',
+        tag: testTag('fails'),
+        network: 'none',
+        noCache: true,
+      }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(BuildFailedError);
     expect(error.code).toBe('BUILD_FAILED');
     expect(error.step).toEqual({

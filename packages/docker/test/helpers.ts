@@ -49,20 +49,23 @@ export { connect };
  * Runs `work` while the kernel's aarch64 handler is `expected` (undefined: none), and
  * again when another process changed the handlers meanwhile: on a shared development
  * machine other test runs register aarch64 handlers of their own for a moment. In CI
- * nothing else runs, and the first attempt counts.
+ * nothing else runs, and the first attempt counts. Failures are retried the same way.
  */
 export async function whileHandlerIs<T>(expected: string | undefined, work: () => Promise<T>): Promise<T> {
   const host = new BinfmtHost();
   const current = async () => handlerFor(await host.list(), 'aarch64')?.name;
-  let last: T | undefined;
+  let last: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
-    for (let i = 0; i < 50 && (await current()) !== expected; i++)
+    for (let i = 0; i < 150 && (await current()) !== expected; i++)
       await new Promise((r) => setTimeout(r, 200));
     const before = await current();
-    last = await work();
-    if (before === expected && (await current()) === expected) return last;
+    last = await work().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (before === expected && (await current()) === expected) break;
   }
-  throw new Error(
-    `the aarch64 handler kept changing under the test (expected ${expected ?? 'none'}, last result ${JSON.stringify(last)})`,
-  );
+  if (!last) throw new Error('unreachable');
+  if (!last.ok) throw last.error;
+  return last.value;
 }
