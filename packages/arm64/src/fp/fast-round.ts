@@ -26,17 +26,22 @@ export const MIN_NORMAL64 = 2 ** -1022;
 export const MIN_NORMAL32 = 2 ** -126;
 export const MAX32 = (2 - 2 ** -23) * 2 ** 127;
 
+/**
+ * 2^(e - 1075) and 2^(e - 150) for every biased exponent e, precomputed with the same expression:
+ * `**` with a variable exponent calls into the runtime, and `decide` needs an ulp on most calls.
+ */
+const ULP64 = Float64Array.from({ length: 0x800 }, (_, e) => 2 ** (e - 1075));
+const ULP32 = Float64Array.from({ length: 0x100 }, (_, e) => 2 ** (e - 150));
+
 /** ulp of a normal double: 2^(e - 52). */
 function ulp64(c: number): number {
   f64[0] = c;
-  const e = (u32[1] >>> 20) & 0x7ff;
-  return 2 ** (e - 1075);
+  return ULP64[(u32[1] >>> 20) & 0x7ff];
 }
 
 function ulp32(c: number): number {
   f32[0] = c;
-  const e = (u32s[0] >>> 23) & 0xff;
-  return 2 ** (e - 150);
+  return ULP32[(u32s[0] >>> 23) & 0xff];
 }
 
 /** True when |c| is an exact power of two (the gap below it is half the gap above). */

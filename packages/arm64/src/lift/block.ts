@@ -1,6 +1,6 @@
 import { type CodeReader, type IrBlock, IrBuilder } from '@arm64kit/core';
-import { extractField } from '../decode/pattern.js';
-import type { DecodeTable } from '../decode/table.js';
+import type { FieldSpec } from '../decode/pattern.js';
+import type { CompiledForm, DecodeTable } from '../decode/table.js';
 import { LiftContext } from './context.js';
 import type { Lifter } from './form.js';
 
@@ -9,6 +9,29 @@ export const MAX_BLOCK_INSTRUCTIONS = 256;
 
 function hex32(word: number): string {
   return `0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+type FieldReader = (word: number) => Record<string, number>;
+
+/**
+ * One generated reader per form: it builds the fields object as a literal of fixed shape, which is
+ * much cheaper than adding keys one by one (that turns every object into a dictionary).
+ */
+const readers = new WeakMap<CompiledForm<Lifter>, FieldReader>();
+
+function fieldExpression(f: FieldSpec): string {
+  const runs = f.runs.map((r) => `(((w >>> ${r.shift}) & ${r.mask}) << ${r.offset})`);
+  return `(${runs.length > 0 ? runs.join(' | ') : '0'}) >>> 0`;
+}
+
+function fieldReader(form: CompiledForm<Lifter>): FieldReader {
+  let reader = readers.get(form);
+  if (reader === undefined) {
+    const entries = form.fields.map((f) => `${JSON.stringify(f.name)}: ${fieldExpression(f)}`);
+    reader = new Function('w', `return { ${entries.join(', ')} };`) as FieldReader;
+    readers.set(form, reader);
+  }
+  return reader;
 }
 
 /**
@@ -32,9 +55,7 @@ export function liftBlock(table: DecodeTable<Lifter>, code: CodeReader, pc: bigi
     const found = table.lookup(word);
     let ok = false;
     if (found !== undefined) {
-      const fields: Record<string, number> = {};
-      for (const f of found.fields) fields[f.name] = extractField(word, f);
-      ok = found.form.handler(fields, c) !== false;
+      ok = found.form.handler(fieldReader(found)(word), c) !== false;
     }
     if (!ok) {
       if (!b.ended) b.trap('SIGILL', at, `undefined instruction ${hex32(word)}`);
