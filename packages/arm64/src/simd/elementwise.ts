@@ -1,5 +1,5 @@
 import type { Cpu } from '@arm64kit/core';
-import { A, B, clearBlock, D, get, getBig, loadV, R, set, setBig, storeV } from './lanes.js';
+import { A, B, clearBlock, D, get, getBig, loadV, R, set, setBig, storeV, U8 } from './lanes.js';
 
 /**
  * Element operations shared by the vector and scalar integer forms. Each operation has a number
@@ -232,6 +232,13 @@ export function pairwise(
   loadV(cpu, m, B);
   clearBlock(R);
   const half = elements / 2;
+  if (esize === 8 && (op === OPS.umax || op === OPS.umin || op === OPS.add)) {
+    // UMAXP/UMINP/ADDP on bytes are the core of the C library's string scans: a loop with no
+    // calls through the (megamorphic) op objects.
+    pairwiseBytes(op === OPS.umax ? 1 : op === OPS.umin ? 2 : 0, elements, half);
+    storeV(cpu, d, R, q);
+    return;
+  }
   for (let i = 0; i < elements; i++) {
     const src = i < half ? A : B;
     const j = (i < half ? i : i - half) * 2;
@@ -239,4 +246,14 @@ export function pairwise(
     else set(R, esize, i, op.num(get(src, esize, j), get(src, esize, j + 1), esize, 0));
   }
   storeV(cpu, d, R, q);
+}
+
+/** `pairwise` for byte elements: kind 0 adds (modulo 256), 1 takes the unsigned max, 2 the min. */
+function pairwiseBytes(kind: number, elements: number, half: number): void {
+  for (let i = 0; i < elements; i++) {
+    const at = i < half ? A * 16 + 2 * i : B * 16 + 2 * (i - half);
+    const x = U8[at];
+    const y = U8[at + 1];
+    U8[R * 16 + i] = kind === 0 ? x + y : kind === 1 ? (x >= y ? x : y) : x <= y ? x : y;
+  }
 }
