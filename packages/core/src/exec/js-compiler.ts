@@ -8,7 +8,25 @@ import * as numeric from './numeric.js';
 /** A block compiled to a JS function; same contract as `interpretBlock`. */
 export type CompiledBlock = (cpu: Cpu, memory: PagedMemory) => number;
 
-const t = (v: Value): string => `t${v.id}`;
+/**
+ * Constants of the block being compiled, by value id, as JS literals: they are written in place,
+ * so V8 sees literal operands (a shift by `1n` rather than by `t3 & 63n`, one BigInt operation
+ * instead of two).
+ */
+let literals = new Map<number, string>();
+const t = (v: Value): string => literals.get(v.id) ?? `t${v.id}`;
+
+function literal(value: bigint | number): string {
+  const text = typeof value === 'bigint' ? `${value}n` : `${value}`;
+  return value < 0 ? `(${text})` : text;
+}
+
+/** A shift amount: folded to its effective value when it is a literal. */
+function amount(b: string, bits: 64 | 32): string {
+  if (/^\d+n$/.test(b)) return `${BigInt(b.slice(0, -1)) & 63n}n`;
+  if (bits === 32 && /^\d+$/.test(b)) return `${Number(b) & 31}`;
+  return bits === 64 ? `(${b} & 63n)` : `(${b} & 31)`;
+}
 
 const BINARY64: Record<BinaryOp, (a: string, b: string) => string> = {
   add: (a, b) => `BigInt.asUintN(64, ${a} + ${b})`,
@@ -17,9 +35,9 @@ const BINARY64: Record<BinaryOp, (a: string, b: string) => string> = {
   and: (a, b) => `(${a} & ${b})`,
   or: (a, b) => `(${a} | ${b})`,
   xor: (a, b) => `(${a} ^ ${b})`,
-  shl: (a, b) => `BigInt.asUintN(64, ${a} << (${b} & 63n))`,
-  shr_u: (a, b) => `(${a} >> (${b} & 63n))`,
-  shr_s: (a, b) => `BigInt.asUintN(64, BigInt.asIntN(64, ${a}) >> (${b} & 63n))`,
+  shl: (a, b) => `BigInt.asUintN(64, ${a} << ${amount(b, 64)})`,
+  shr_u: (a, b) => `(${a} >> ${amount(b, 64)})`,
+  shr_s: (a, b) => `BigInt.asUintN(64, BigInt.asIntN(64, ${a}) >> ${amount(b, 64)})`,
   rotl: (a, b) => `n.rotl64(${a}, ${b})`,
   rotr: (a, b) => `n.rotr64(${a}, ${b})`,
   div_u: (a, b) => `(${b} === 0n ? 0n : ${a} / ${b})`,
@@ -37,9 +55,9 @@ const BINARY32: Record<BinaryOp, (a: string, b: string) => string> = {
   and: (a, b) => `(${a} & ${b})`,
   or: (a, b) => `(${a} | ${b})`,
   xor: (a, b) => `(${a} ^ ${b})`,
-  shl: (a, b) => `(${a} << (${b} & 31))`,
-  shr_u: (a, b) => `((${a} >>> (${b} & 31)) | 0)`,
-  shr_s: (a, b) => `(${a} >> (${b} & 31))`,
+  shl: (a, b) => `(${a} << ${amount(b, 32)})`,
+  shr_u: (a, b) => `((${a} >>> ${amount(b, 32)}) | 0)`,
+  shr_s: (a, b) => `(${a} >> ${amount(b, 32)})`,
   rotl: (a, b) => `n.rotl32(${a}, ${b})`,
   rotr: (a, b) => `n.rotr32(${a}, ${b})`,
   div_u: (a, b) => `n.divU32(${a}, ${b})`,
@@ -154,8 +172,14 @@ export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
   };
   const lines: string[] = [];
   let insn = -1;
+  literals = new Map();
+  for (const inst of block.insts) {
+    if (inst.op === 'const') literals.set(inst.dst.id, literal(inst.value));
+  }
   for (const inst of block.insts) {
     switch (inst.op) {
+      case 'const':
+        break;
       case 'insn':
         lines.push(`ip = ${++insn};`);
         break;
