@@ -49,6 +49,9 @@ export class DecodeTable<H> {
   private readonly byName = new Map<string, CompiledForm<H>>();
   /** Filled on first use of a bucket, so startup does not pay for buckets a program never touches. */
   private readonly buckets: (CompiledForm<H>[] | undefined)[] = new Array(BUCKET_COUNT);
+  /** Every form's mask and value, in `forms` order, for the bucket-filling scan. */
+  private readonly masks: Int32Array;
+  private readonly values: Int32Array;
 
   constructor(forms: readonly Form<H>[]) {
     const compiled = new Map<string, CompiledPattern & { form: Form<H> }>();
@@ -75,6 +78,8 @@ export class DecodeTable<H> {
     list.sort((a, b) => a.rank - b.rank);
     this.forms = list;
     for (const c of list) this.byName.set(c.form.name, c);
+    this.masks = Int32Array.from(list, (c) => c.mask);
+    this.values = Int32Array.from(list, (c) => c.value);
     this.checkOverlaps();
   }
 
@@ -131,8 +136,14 @@ export class DecodeTable<H> {
     // The key's bits as an instruction word with everything outside the key bits masked off.
     const keyMask = (0xffe00000 | (0x3f << 10)) >>> 0;
     const keyValue = (((key >>> 6) << 21) | ((key & 0x3f) << 10)) >>> 0;
-    const probe = { mask: keyMask, value: keyValue };
-    return this.forms.filter((c) => overlaps(c, probe));
+    // The test of `overlaps` on typed arrays: a plain loop is what makes a first lookup cheap.
+    const masks = this.masks;
+    const values = this.values;
+    const found: CompiledForm<H>[] = [];
+    for (let i = 0; i < masks.length; i++) {
+      if (((values[i] ^ keyValue) & masks[i] & keyMask) === 0) found.push(this.forms[i]);
+    }
+    return found;
   }
 
   private checkOverlaps(): void {
