@@ -12,8 +12,12 @@ import {
   presetRegistration,
 } from '@arm64kit/binfmt';
 import { available, binfmtProblem, findCommand, rootProblem } from '@arm64kit/vitest-config/prerequisites';
+import {
+  type PrivateBinfmt,
+  privateBinfmt,
+  privateBinfmtProblem,
+} from '@arm64kit/vitest-config/private-binfmt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PrivateBinfmt, privateBinfmt, privateBinfmtProblem } from './binfmt-private.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const AARCH64_LINE = presetRegistration('aarch64', { preserveArgv0: true, persistent: true });

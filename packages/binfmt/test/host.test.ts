@@ -3,6 +3,11 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { available, binfmtProblem } from '@arm64kit/vitest-config/prerequisites';
+import {
+  type PrivateBinfmt,
+  privateBinfmt,
+  privateBinfmtProblem,
+} from '@arm64kit/vitest-config/private-binfmt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   BinfmtError,
@@ -14,7 +19,6 @@ import {
   presetEntry,
 } from '../src/index.js';
 import { removeByPrefix, testPrefix } from './support/kernel.js';
-import { type PrivateBinfmt, privateBinfmt, privateBinfmtProblem } from './support/private-binfmt.js';
 
 async function rejection(promise: Promise<unknown>): Promise<BinfmtError> {
   try {

@@ -3,10 +3,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { available, findCommand } from '@arm64kit/vitest-config/prerequisites';
+import { privateBinfmt, privateBinfmtProblem } from '@arm64kit/vitest-config/private-binfmt';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BinfmtEntry, BinfmtHost, makeFlags, match, presetEntry, presets } from '../src/index.js';
-import { privateBinfmt, privateBinfmtProblem } from './support/private-binfmt.js';
 
 const flags = makeFlags();
 const magicEntry = (

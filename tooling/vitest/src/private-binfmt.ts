@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rootProblem } from '@arm64kit/vitest-config/prerequisites';
+import { rootProblem } from './prerequisites.js';
 
 /**
  * A binfmt_misc instance of its own: since Linux 6.7 each user namespace can mount one.
@@ -10,6 +10,7 @@ import { rootProblem } from '@arm64kit/vitest-config/prerequisites';
  * /proc/<pid>/root. Entries registered there only apply to that namespace, so tests can
  * install `qemu-aarch64`, flip the global switch or restore a full snapshot without
  * touching the host's registrations.
+ * Shared by the binfmt library tests and the CLI tests.
  */
 export interface PrivateBinfmt {
   dir: string;
