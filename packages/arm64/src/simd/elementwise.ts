@@ -254,6 +254,6 @@ function pairwiseBytes(kind: number, elements: number, half: number): void {
     const at = i < half ? A * 16 + 2 * i : B * 16 + 2 * (i - half);
     const x = U8[at];
     const y = U8[at + 1];
-    U8[R * 16 + i] = kind === 0 ? x + y : kind === 1 ? (x >= y ? x : y) : x <= y ? x : y;
+    U8[R * 16 + i] = kind === 0 ? x + y : kind === 1 ? Math.max(x, y) : Math.min(x, y);
   }
 }
