@@ -1,21 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { ensureArm64BaseImage } from '@arm64kit/fixtures';
 import type { ReproReport } from '@arm64kit/repro';
-import {
-  available,
-  binfmtProblem,
-  commandProblem,
-  dockerProblem,
-} from '@arm64kit/vitest-config/prerequisites';
+import { arm64DockerProblem, available } from '@arm64kit/vitest-config/prerequisites';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { binfmtState, killCli, runCli } from './repro-helpers.js';
 
-const problem =
-  binfmtProblem() ??
-  dockerProblem() ??
-  commandProblem('qemu-aarch64-static', 'qemu-user-static') ??
-  commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
-  commandProblem('debootstrap', 'debootstrap');
+const problem = arm64DockerProblem();
 
 function containersOf(image: string): string[] {
   return execFileSync('docker', ['ps', '-a', '-q', '--filter', `ancestor=${image}`], { encoding: 'utf8' })

@@ -1,22 +1,12 @@
 import { ensureArm64BaseImage } from '@arm64kit/fixtures';
-import {
-  available,
-  binfmtProblem,
-  commandProblem,
-  dockerProblem,
-} from '@arm64kit/vitest-config/prerequisites';
+import { arm64DockerProblem, available } from '@arm64kit/vitest-config/prerequisites';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockerBackend } from '../src/backends/docker.js';
 import { programPath } from '../src/programs.js';
 import { runRepro } from '../src/run.js';
 import { binfmtState } from './binfmt-state.js';
 
-const problem =
-  binfmtProblem() ??
-  dockerProblem() ??
-  commandProblem('qemu-aarch64-static', 'qemu-user-static') ??
-  commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
-  commandProblem('debootstrap', 'debootstrap');
+const problem = arm64DockerProblem();
 
 describe.runIf(available('repro docker backend (Docker engine, real binfmt_misc)', problem))(
   'docker backend',

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@arm64kit/docker';
 import { ensureArm64BaseImage } from '@arm64kit/fixtures';
-import {
-  available,
-  binfmtProblem,
-  commandProblem,
-  dockerProblem,
-} from '@arm64kit/vitest-config/prerequisites';
+import { arm64DockerProblem, available } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerBackend } from '../src/backends/docker.js';
 import { EmbeddedBackend } from '../src/backends/embedded.js';
@@ -18,12 +13,7 @@ import type { ReproReport } from '../src/report.js';
 import { runRepro } from '../src/run.js';
 import { binfmtState } from './binfmt-state.js';
 
-const problem =
-  binfmtProblem() ??
-  dockerProblem() ??
-  commandProblem('qemu-aarch64-static', 'qemu-user-static') ??
-  commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
-  commandProblem('debootstrap', 'debootstrap');
+const problem = arm64DockerProblem();
 
 /** Writes the filesystem of `image` into a new directory (docker export | tar -x). */
 async function exportImage(image: string): Promise<string> {

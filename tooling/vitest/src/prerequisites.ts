@@ -60,3 +60,19 @@ export function dockerProblem(): string | null {
     return 'no Docker engine answers (start one: dockerd --bridge=none --iptables=false &)';
   }
 }
+
+/**
+ * What running cross-compiled aarch64 programs in an arm64 container needs: the base image
+ * (@arm64kit/fixtures' ensureArm64BaseImage) is debootstrap'd here because no registry is
+ * reachable, the programs are built with the cross compiler, and the container runs them
+ * through qemu-aarch64-static registered in the host's binfmt_misc.
+ */
+export function arm64DockerProblem(): string | null {
+  return (
+    binfmtProblem() ??
+    dockerProblem() ??
+    commandProblem('qemu-aarch64-static', 'qemu-user-static') ??
+    commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
+    commandProblem('debootstrap', 'debootstrap')
+  );
+}
