@@ -226,14 +226,15 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
     case 0b1_0_11001: // FRINTX
     case 0b1_1_11001: {
       // FRINTI
-      const fixed: Record<number, Rounding> = {
-        24: Rounding.TiesEven,
-        25: Rounding.NegInf,
-        56: Rounding.PosInf,
-        57: Rounding.Zero,
-        88: Rounding.TiesAway,
-      };
-      const mode = fixed[key];
+      // The fixed rounding of each FRINT form, keyed like the case labels; FRINTX and FRINTI use FPCR's.
+      const fixed = new Map<number, Rounding>([
+        [0b0_0_11000, Rounding.TiesEven],
+        [0b0_0_11001, Rounding.NegInf],
+        [0b0_1_11000, Rounding.PosInf],
+        [0b0_1_11001, Rounding.Zero],
+        [0b1_0_11000, Rounding.TiesAway],
+      ]);
+      const mode = fixed.get(key);
       const exact = key === 0b1_0_11001;
       op = (rf, env, r, a) => frint(rf, env, size, r, a, mode ?? fpcrRounding(env.fpcr), exact);
       break;
