@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite with the services it needs: binfmt_misc mounted and a Docker
+# Runs lint, typecheck and the whole test suite with the services it needs: binfmt_misc mounted and a Docker
 # engine answering. Whatever this script starts or mounts, it stops or unmounts on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,4 +29,7 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 
+# Static checks first: they are quick and a type or lint error is cheaper to read than a test failure.
+pnpm lint
+pnpm turbo run typecheck --output-logs=errors-only
 pnpm turbo run test --concurrency=1 --continue "$@"
