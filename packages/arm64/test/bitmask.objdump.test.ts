@@ -1,41 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
 import { decodeBitMasks } from '../src/lift/bitmask.js';
+import { OBJDUMP, objdump } from './support/objdump.js';
 
 /**
  * Every logical-immediate encoding (N:immr:imms, 32- and 64-bit) against binutils' disassembler:
  * the immediate objdump prints must be the one decodeBitMasks computes, and the encodings objdump
  * calls undefined must be the ones decodeBitMasks rejects.
  */
-const OBJDUMP = 'aarch64-linux-gnu-objdump';
-
-function disassemble(words: number[]): Map<number, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-bitmask-'));
-  try {
-    const file = join(dir, 'words.bin');
-    const bytes = Buffer.alloc(words.length * 4);
-    words.forEach((w, i) => {
-      bytes.writeUInt32LE(w >>> 0, i * 4);
-    });
-    writeFileSync(file, bytes);
-    const out = execFileSync(OBJDUMP, ['-D', '-b', 'binary', '-m', 'aarch64', file], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    });
-    const byWord = new Map<number, string>();
-    for (const line of out.split('\n')) {
-      const m = /^\s*[0-9a-f]+:\s+([0-9a-f]{8})\s+(.*)$/.exec(line);
-      if (m) byWord.set(Number.parseInt(m[1], 16), m[2].trim());
-    }
-    return byWord;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe.runIf(
   available('bitmask immediates against objdump', commandProblem(OBJDUMP, 'binutils-aarch64-linux-gnu')),
@@ -50,7 +22,7 @@ describe.runIf(
             const word = ((sf << 31) | 0x12000000 | (n << 22) | (immr << 16) | (imms << 10) | (1 << 5)) >>> 0;
             cases.push({ word, sf, n, immr, imms });
           }
-    const text = disassemble(cases.map((c) => c.word));
+    const text = objdump(cases.map((c) => c.word));
     const mismatches: string[] = [];
     let valid = 0;
     for (const c of cases) {

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { IrBuilder } from '@arm64kit/core';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +6,7 @@ import { fpForms } from '../src/fp/table.js';
 import { LiftContext } from '../src/lift/context.js';
 import { simdForms } from '../src/simd/table.js';
 import { a64Table } from '../src/table.js';
+import { OBJDUMP, objdump } from './support/objdump.js';
 
 /**
  * The integer, branch, system and load/store classes against binutils' disassembler: on random
@@ -18,8 +15,6 @@ import { a64Table } from '../src/table.js';
  * the extensions a plain Armv8.0 CPU does not have, and the CONSTRAINED UNPREDICTABLE encodings that
  * QEMU executes too.
  */
-const OBJDUMP = 'aarch64-linux-gnu-objdump';
-
 /** Mnemonics of extensions this CPU leaves out, and of instructions EL0 may not execute. */
 const NOT_ON_THIS_CPU =
   /^(msr|mrs|sys|sysl|dc|ic|tlbi|at|cfp|dvp|cpp|brb|hlt|dcps[123]|hvc|smc|tcancel|tstart|tcommit|ttest|ldraa|ldrab|pac\w*|aut\w*|xpac\w*|braa\w*|brab\w*|blraa?\w*|blrab\w*|retaa|retab|eretaa|eretab|stgp|st2g|stzg|stz2g|stg|ldg|ldgm|stgm|stzgm|addg|subg|gmi|irg|subp|subps|ldapur\w*|stlur\w*|bc\.\w+|umax|umin|smax|smin|abs|cnt|ctz|crc32\w+|cpy\w+|setp\w*|setm\w*|sete\w*|setg\w*|rmif|setf8|setf16|cfinv|xaflag|axflag|st64b\w*|ld64b|wfet|wfit|rcw\w*|ldclrp\w*|ldsetp\w*|swpp\w*|ldiapp|stilp|ldap1|stl1|gcs\w*|rprfm)$/;
@@ -39,30 +34,6 @@ function inIntegerClasses(w: number): boolean {
   const op0 = (w >>> 25) & 0xf;
   if ((op0 & 0x5) === 0x4) return ((w >>> 26) & 1) === 0;
   return (op0 & 0xe) === 0x8 || (op0 & 0xe) === 0xa || (op0 & 0x7) === 0x5;
-}
-
-function objdump(words: readonly number[]): Map<number, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-decode-'));
-  try {
-    const file = join(dir, 'words.bin');
-    const bytes = Buffer.alloc(words.length * 4);
-    words.forEach((w, i) => {
-      bytes.writeUInt32LE(w >>> 0, i * 4);
-    });
-    writeFileSync(file, bytes);
-    const out = execFileSync(OBJDUMP, ['-D', '-b', 'binary', '-m', 'aarch64', file], {
-      encoding: 'utf8',
-      maxBuffer: 256 << 20,
-    });
-    const result = new Map<number, string>();
-    for (const line of out.split('\n')) {
-      const m = /^\s*[0-9a-f]+:\s+([0-9a-f]{8})\s+(.*)$/.exec(line);
-      if (m) result.set(Number.parseInt(m[1], 16), m[2].trim());
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Decoded, and not rejected by its lifter as a reserved field value. */
