@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,6 +15,8 @@ import {
   type PrivateBinfmt,
   privateBinfmt,
   privateBinfmtProblem,
+  type StubInterpreter,
+  stubInterpreter,
 } from '@arm64kit/vitest-config/private-binfmt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -298,15 +299,13 @@ describe.runIf(available('arm64kit binfmt on a private binfmt_misc', privateBinf
   () => {
     let instance: PrivateBinfmt;
     let dir = '';
-    let scratch = '';
+    let stub: StubInterpreter;
     let interpreter = '';
     beforeAll(() => {
-      scratch = mkdtempSync(join(tmpdir(), 'arm64kit-cli-binfmt-'));
-      interpreter = join(scratch, 'qemu-aarch64-static');
-      writeFileSync(interpreter, '#!/bin/sh\nexit 0\n');
-      chmodSync(interpreter, 0o755);
+      stub = stubInterpreter('arm64kit-cli-binfmt-');
+      interpreter = stub.path;
     });
-    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    afterAll(() => stub.remove());
     beforeEach(async () => {
       instance = await privateBinfmt();
       dir = instance.dir;
@@ -425,7 +424,7 @@ describe.runIf(available('arm64kit binfmt on a private binfmt_misc', privateBinf
         [['binfmt', 'uninstall', 'status'], "binfmt_misc's own control file"],
         [['binfmt', 'show', 'nope'], 'no binfmt_misc entry named "nope"'],
         [
-          ['binfmt', 'install', 'aarch64', '--interpreter', join(scratch, 'missing'), '--persistent'],
+          ['binfmt', 'install', 'aarch64', '--interpreter', join(stub.dir, 'missing'), '--persistent'],
           'cannot register qemu-aarch64',
         ],
         [['binfmt', 'simulate', 'nope', '--', 'x'], 'no binfmt_misc entry named "nope"'],
@@ -464,7 +463,7 @@ describe.runIf(available('arm64kit binfmt on a private binfmt_misc', privateBinf
         presetEntry('aarch64', { interpreter, preserveArgv0: true, credential: true }),
       );
 
-      const out = join(scratch, 'debian-out');
+      const out = join(stub.dir, 'debian-out');
       const debian = await run([
         'binfmt',
         'export',

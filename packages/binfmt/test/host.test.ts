@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { available, binfmtProblem } from '@arm64kit/vitest-config/prerequisites';
@@ -7,6 +7,8 @@ import {
   type PrivateBinfmt,
   privateBinfmt,
   privateBinfmtProblem,
+  type StubInterpreter,
+  stubInterpreter,
 } from '@arm64kit/vitest-config/private-binfmt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -167,16 +169,14 @@ describe.runIf(available('BinfmtHost on a private binfmt_misc instance', private
   () => {
     let instance: PrivateBinfmt;
     let host: BinfmtHost;
-    let scratch = '';
+    let stub: StubInterpreter;
     let interpreter = '';
 
     beforeAll(() => {
-      scratch = mkdtempSync(join(tmpdir(), 'arm64kit-host-'));
-      interpreter = join(scratch, 'qemu-aarch64-static');
-      writeFileSync(interpreter, '#!/bin/sh\nexit 0\n');
-      chmodSync(interpreter, 0o755);
+      stub = stubInterpreter('arm64kit-host-');
+      interpreter = stub.path;
     });
-    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    afterAll(() => stub.remove());
     beforeEach(async () => {
       instance = await privateBinfmt();
       host = new BinfmtHost(instance.dir);
@@ -218,7 +218,7 @@ describe.runIf(available('BinfmtHost on a private binfmt_misc instance', private
       expect((await rejection(host.install('nonsense-arch', { interpreter }))).code).toBe('ENOPRESET');
       // F opens the interpreter now: a missing one is refused by the kernel.
       const missing = await rejection(
-        host.install('riscv64', { interpreter: join(scratch, 'missing'), persistent: true }),
+        host.install('riscv64', { interpreter: join(stub.dir, 'missing'), persistent: true }),
       );
       expect(missing.code).toBe('ENOENT');
       expect(await host.has('qemu-riscv64')).toBe(false);
@@ -250,7 +250,7 @@ describe.runIf(available('BinfmtHost on a private binfmt_misc instance', private
     });
 
     it('says clearly when binfmt_misc is not mounted', async () => {
-      const empty = new BinfmtHost(scratch);
+      const empty = new BinfmtHost(stub.dir);
       expect(await empty.isMounted()).toBe(false);
       expect((await rejection(empty.list())).code).toBe('ENOTMOUNTED');
       expect((await rejection(empty.register(':a:M::AKTX::/bin/true:'))).code).toBe('ENOTMOUNTED');

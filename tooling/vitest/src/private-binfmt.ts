@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootProblem } from './prerequisites.js';
@@ -75,4 +75,25 @@ export async function privateBinfmt(): Promise<PrivateBinfmt> {
       rmSync(mount, { recursive: true, force: true });
     },
   };
+}
+
+/** A do-nothing interpreter in a temporary directory; remove() deletes both. */
+export interface StubInterpreter {
+  /** The temporary directory, for paths next to the interpreter (e.g. a missing one). */
+  dir: string;
+  /** An executable `qemu-aarch64-static` there that exits 0. */
+  path: string;
+  remove(): void;
+}
+
+/**
+ * An interpreter to register on a private instance. It must be a real executable file:
+ * with the F flag the kernel opens the interpreter when the entry is registered.
+ */
+export function stubInterpreter(prefix: string): StubInterpreter {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const path = join(dir, 'qemu-aarch64-static');
+  writeFileSync(path, '#!/bin/sh\nexit 0\n');
+  chmodSync(path, 0o755);
+  return { dir, path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
