@@ -62,6 +62,9 @@ interface CachedBlock {
 }
 
 const PAGE_SHIFT = 12;
+/** Slots of the direct-mapped block cache in front of `blocks` (a power of two). */
+const FAST_SLOTS = 1 << 14;
+const FAST_MASK = FAST_SLOTS - 1;
 
 /**
  * One emulated CPU with its memory and translated-block cache. Blocks are lifted once per guest
@@ -76,6 +79,12 @@ export class Machine {
   instructions = 0;
   private readonly blocks = new Map<number, CachedBlock>();
   private readonly blocksByPage = new Map<number, number[]>();
+  /**
+   * Direct-mapped cache over `blocks`, indexed by PC bits [2, 16): one array read and one compare
+   * per dispatch instead of a Map lookup. A slot holds a block only while `blocks` does too.
+   */
+  private readonly fastPc = new Uint32Array(FAST_SLOTS);
+  private readonly fastBlock: (CachedBlock | undefined)[] = new Array(FAST_SLOTS).fill(undefined);
   private readonly code: CodeReader;
 
   constructor(
@@ -144,7 +153,11 @@ export class Machine {
       const keys = this.blocksByPage.get(p);
       if (!keys) continue;
       this.blocksByPage.delete(p);
-      for (const key of keys) this.blocks.delete(key);
+      for (const key of keys) {
+        this.blocks.delete(key);
+        const slot = (key >>> 2) & FAST_MASK;
+        if (this.fastPc[slot] === key) this.fastBlock[slot] = undefined;
+      }
     }
   }
 
@@ -192,13 +205,24 @@ export class Machine {
     const cpu = this.cpu;
     const memory = this.memory;
     const pcSlot = this.arch.registers.pc;
+    const fastPc = this.fastPc;
+    const fastBlock = this.fastBlock;
     let budget = 0;
     try {
       for (;;) {
         const r32 = cpu.regs32;
         const lo = r32[pcSlot * 2] >>> 0;
-        let block = r32[pcSlot * 2 + 1] === 0 ? this.blocks.get(lo) : undefined;
-        if (block === undefined) block = this.translate(cpu.regs[pcSlot]);
+        const slot = (lo >>> 2) & FAST_MASK;
+        let block = fastBlock[slot];
+        if (block === undefined || fastPc[slot] !== lo || r32[pcSlot * 2 + 1] !== 0) {
+          if (r32[pcSlot * 2 + 1] === 0) {
+            block = this.blocks.get(lo) ?? this.translate(cpu.regs[pcSlot]);
+            fastPc[slot] = lo;
+            fastBlock[slot] = block;
+          } else {
+            block = this.translate(cpu.regs[pcSlot]);
+          }
+        }
         this.instructions += block.instructionCount;
         // Hot blocks become JS functions that V8 optimizes with native 64-bit integers.
         if (block.untilTierUp > 0 && --block.untilTierUp === 0) {
