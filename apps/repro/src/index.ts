@@ -16,7 +16,7 @@ export { HostBackend, type HostBackendOptions } from './backends/host.js';
 export { type CcacheVersion, parseCcacheVersion } from './ccache-version.js';
 export { ReproError, type ReproErrorCode } from './errors.js';
 export { observedArgv } from './observe.js';
-export { type Prediction, predict, programArgvFrom } from './prediction.js';
+export { type Prediction, predict } from './prediction.js';
 export { PROGRAM_NAMES, type ProgramName, programPath } from './programs.js';
 export { renderReport } from './render.js';
 export type {

@@ -1,4 +1,4 @@
-import { AT_FLAGS_PRESERVE_ARGV0, type BinfmtEntry, interpreterArgv } from '@arm64kit/binfmt';
+import { type BinfmtEntry, interpreterArgv, programArgv } from '@arm64kit/binfmt';
 import type { CaseLayout } from './backends/backend.js';
 import type { CcacheVersion } from './ccache-version.js';
 import type { Outcome } from './report.js';
@@ -10,15 +10,6 @@ export interface Prediction {
   /** What the program sees once the interpreter has started it. */
   programArgv: string[];
   outcome: Outcome;
-}
-
-/**
- * The interpreter's half of the contract, as qemu-aarch64 (6.0+) and arm64kit implement it:
- * it runs received[1]; when AT_FLAGS says P the program's argv starts at received[2], the
- * original argv[0]; otherwise at received[1], the path the kernel executed.
- */
-export function programArgvFrom(received: readonly string[], atFlags: number): string[] {
-  return received.slice((atFlags & AT_FLAGS_PRESERVE_ARGV0) !== 0 ? 2 : 1);
 }
 
 /**
@@ -34,13 +25,13 @@ export function predict(
 ): Prediction {
   const invocation = interpreterArgv(entry, { path: layout.execPath, argv: c.command });
   const received = invocation.argv;
-  const programArgv = programArgvFrom(received, invocation.atFlags);
-  const refuses = layout.foundInPath !== null && programArgv[0] === layout.foundInPath;
+  const seenByProgram = programArgv(received, invocation.atFlags);
+  const refuses = layout.foundInPath !== null && seenByProgram[0] === layout.foundInPath;
   let outcome: Outcome;
   if (c.subject === 'argv-example') outcome = 'success';
   else if (c.subject === 'ccache-probe') outcome = refuses ? 'recursive-invocation' : 'success';
   else if (ccache === null) outcome = 'unknown';
   else if (ccache.argv0Sensitive) outcome = refuses ? 'recursive-invocation' : 'success';
   else outcome = 'same-with-and-without-p';
-  return { interpreterArgv: received, programArgv, outcome };
+  return { interpreterArgv: received, programArgv: seenByProgram, outcome };
 }

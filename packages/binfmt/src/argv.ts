@@ -42,3 +42,13 @@ export function interpreterArgv(
     atFlags: preserve ? AT_FLAGS_PRESERVE_ARGV0 : 0,
   };
 }
+
+/**
+ * The interpreter's half of the rule: the argv the program itself should see, rebuilt from
+ * what the interpreter received (`received[0]` is the interpreter, `received[1]` the path to
+ * run). With P (AT_FLAGS bit 0) the original argv[0] follows the path; without it, the path
+ * is all that is left of argv[0]. qemu-user and `arm64kit run` both behave this way.
+ */
+export function programArgv(received: readonly string[], atFlags: number): string[] {
+  return received.slice((atFlags & AT_FLAGS_PRESERVE_ARGV0) !== 0 ? 2 : 1);
+}

@@ -3,6 +3,7 @@ export {
   type ExecRequest,
   type InterpreterInvocation,
   interpreterArgv,
+  programArgv,
 } from './argv.js';
 export { type BinfmtEntryJson, describeEntry, entryToJson } from './describe.js';
 export {

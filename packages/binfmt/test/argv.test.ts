@@ -10,6 +10,7 @@ import {
   interpreterArgv,
   type MagicEntry,
   makeFlags,
+  programArgv,
 } from '../src/index.js';
 import { removeByPrefix, testPrefix } from './support/kernel.js';
 
@@ -108,6 +109,12 @@ describe.runIf(
         expect(seen.argv).toEqual(predicted.argv);
         expect(seen.atFlags).toBe(predicted.atFlags);
         expect(predicted.atFlags).toBe(kind === 'preserve' ? AT_FLAGS_PRESERVE_ARGV0 : 0);
+        // What the interpreter hands on to the program: the original argv with P, the path
+        // in place of argv[0] without it.
+        const exec = way.exec(file);
+        expect(programArgv(seen.argv, seen.atFlags)).toEqual(
+          kind === 'preserve' ? exec.argv : [exec.path, ...exec.argv.slice(1)],
+        );
       });
     }
   }

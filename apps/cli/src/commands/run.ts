@@ -1,4 +1,5 @@
 import { aarch64 } from '@arm64kit/arm64';
+import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
@@ -69,12 +70,13 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     const { flags } = await this.parse(Run, [...own, ...guest.slice(0, 1)]);
     const [program, ...rest] = guest;
     if (program === undefined) this.error('missing PROGRAM', { exit: 2 });
-    let argv: string[];
-    if (flags['binfmt-preserve-argv0']) {
-      if (rest.length === 0)
-        this.error('--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM', { exit: 2 });
-      argv = [flags.argv0 ?? rest[0], ...rest.slice(1)];
-    } else argv = [flags.argv0 ?? program, ...rest];
+    const preserve = flags['binfmt-preserve-argv0'];
+    if (preserve && rest.length === 0)
+      this.error('--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM', { exit: 2 });
+    // As a binfmt_misc interpreter we received [us, PROGRAM, ...]; @arm64kit/binfmt says which
+    // argv the program itself gets from that, with and without P.
+    const seen = programArgv([this.config.bin, program, ...rest], preserve ? AT_FLAGS_PRESERVE_ARGV0 : 0);
+    const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
 
     const started = process.hrtime.bigint();
     const result = runProgram({

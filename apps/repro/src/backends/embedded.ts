@@ -6,9 +6,9 @@ import {
   formatStatus,
   interpreterArgv,
   presetEntry,
+  programArgv,
 } from '@arm64kit/binfmt';
 import { ReproError } from '../errors.js';
-import { programArgvFrom } from '../prediction.js';
 import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
 import { restoreOnSignal } from '../signal-guard.js';
 import type {
@@ -126,7 +126,7 @@ export class EmbeddedBackend implements Backend {
     const guestPath = isAbsolute(program) ? program : `${this.staged.workDir}/${program}`;
     return this.runner.run({
       path: guestPath,
-      argv: programArgvFrom(invocation.argv, invocation.atFlags),
+      argv: programArgv(invocation.argv, invocation.atFlags),
       env: this.staged.env(),
       cwd: this.staged.workDir,
       sysroot: this.options.rootfs,
