@@ -14,7 +14,7 @@ import { GuestFault, GuestSignal } from './signals.js';
 export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered';
 
 /** Executions after which the tiered executor recompiles a threaded block to a JS function. */
-export const TIER_UP_AFTER = 2000;
+export const TIER_UP_AFTER = 200;
 
 /** The emulator itself failed (a lifter or backend bug), as opposed to the guest misbehaving. */
 export class EmulatorError extends Error {
