@@ -1,4 +1,5 @@
 import type { Cpu } from '../cpu/cpu.js';
+import { operandsOf } from '../ir/operands.js';
 import type { BinaryOp, CompareOp, IrBlock, IrInst, Value } from '../ir/types.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestSignal } from '../signals.js';
@@ -750,27 +751,4 @@ export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): Thre
     }
     return kind;
   };
-}
-
-function operandsOf(inst: IrInst): Value[] {
-  switch (inst.op) {
-    case 'setReg':
-      return [inst.src];
-    case 'binary':
-    case 'compare':
-      return [inst.a, inst.b];
-    case 'unary':
-    case 'convert':
-      return [inst.a];
-    case 'select':
-      return [inst.cond, inst.a, inst.b];
-    case 'load':
-      return [inst.addr];
-    case 'store':
-      return [inst.addr, inst.src];
-    case 'call':
-      return [...inst.args];
-    default:
-      return [];
-  }
 }

@@ -1,3 +1,4 @@
 export * from './builder.js';
+export * from './operands.js';
 export * from './optimize.js';
 export * from './types.js';

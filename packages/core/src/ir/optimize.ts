@@ -1,4 +1,5 @@
 import { binary32, binary64, compare32, compare64, convert } from '../exec/reference-interpreter.js';
+import { operandsOf } from './operands.js';
 import type { BlockExit, IrBlock, IrInst, Value } from './types.js';
 
 /**
@@ -154,29 +155,6 @@ function dropDeadWrites(insts: IrInst[]): IrInst[] {
   return insts.filter((_, i) => keep[i]);
 }
 
-function operands(inst: IrInst): Value[] {
-  switch (inst.op) {
-    case 'setReg':
-      return [inst.src];
-    case 'binary':
-    case 'compare':
-      return [inst.a, inst.b];
-    case 'unary':
-    case 'convert':
-      return [inst.a];
-    case 'select':
-      return [inst.cond, inst.a, inst.b];
-    case 'load':
-      return [inst.addr];
-    case 'store':
-      return [inst.addr, inst.src];
-    case 'call':
-      return [...inst.args];
-    default:
-      return [];
-  }
-}
-
 const PURE = new Set(['const', 'getReg', 'binary', 'compare', 'unary', 'convert', 'select']);
 
 function dropUnused(insts: IrInst[], exit: BlockExit): IrInst[] {
@@ -190,7 +168,7 @@ function dropUnused(insts: IrInst[], exit: BlockExit): IrInst[] {
       keep[i] = false;
       continue;
     }
-    for (const x of operands(inst)) used.add(x.id);
+    for (const x of operandsOf(inst)) used.add(x.id);
   }
   return insts.filter((_, i) => keep[i]);
 }
