@@ -232,41 +232,20 @@ export function binary32(kind: string, a: number, b: number): number {
 }
 
 export function compare64(kind: string, a: bigint, b: bigint): number {
-  const sa = BigInt.asIntN(64, a);
-  const sb = BigInt.asIntN(64, b);
-  switch (kind) {
-    case 'eq':
-      return a === b ? 1 : 0;
-    case 'ne':
-      return a !== b ? 1 : 0;
-    case 'lt_u':
-      return a < b ? 1 : 0;
-    case 'le_u':
-      return a <= b ? 1 : 0;
-    case 'gt_u':
-      return a > b ? 1 : 0;
-    case 'ge_u':
-      return a >= b ? 1 : 0;
-    case 'lt_s':
-      return sa < sb ? 1 : 0;
-    case 'le_s':
-      return sa <= sb ? 1 : 0;
-    case 'gt_s':
-      return sa > sb ? 1 : 0;
-    case 'ge_s':
-      return sa >= sb ? 1 : 0;
-  }
-  throw new Error(`unknown compare ${kind}`);
+  return compareViews(kind, a, b, BigInt.asIntN(64, a), BigInt.asIntN(64, b));
 }
 
 export function compare32(kind: string, a: number, b: number): number {
-  const ua = a >>> 0;
-  const ub = b >>> 0;
+  return compareViews(kind, a >>> 0, b >>> 0, a | 0, b | 0);
+}
+
+/** One comparison over the unsigned (ua, ub) and signed (sa, sb) views of the same two operands. */
+function compareViews<T extends number | bigint>(kind: string, ua: T, ub: T, sa: T, sb: T): number {
   switch (kind) {
     case 'eq':
-      return a === b ? 1 : 0;
+      return ua === ub ? 1 : 0;
     case 'ne':
-      return a !== b ? 1 : 0;
+      return ua !== ub ? 1 : 0;
     case 'lt_u':
       return ua < ub ? 1 : 0;
     case 'le_u':
@@ -276,13 +255,13 @@ export function compare32(kind: string, a: number, b: number): number {
     case 'ge_u':
       return ua >= ub ? 1 : 0;
     case 'lt_s':
-      return a < b ? 1 : 0;
+      return sa < sb ? 1 : 0;
     case 'le_s':
-      return a <= b ? 1 : 0;
+      return sa <= sb ? 1 : 0;
     case 'gt_s':
-      return a > b ? 1 : 0;
+      return sa > sb ? 1 : 0;
     case 'ge_s':
-      return a >= b ? 1 : 0;
+      return sa >= sb ? 1 : 0;
   }
   throw new Error(`unknown compare ${kind}`);
 }
