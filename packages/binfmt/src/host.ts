@@ -3,36 +3,28 @@ import { closeSync, existsSync, opendirSync, openSync, readFileSync, writeSync }
 import type { BinfmtEntry } from './entry.js';
 import { RESERVED_NAMES } from './entry.js';
 import { BinfmtError } from './errors.js';
+import {
+  type BinfmtChange,
+  type BinfmtSnapshot,
+  type BinfmtState,
+  describeChange,
+  installPlan,
+  restorePlan,
+  type SnapshotEntry,
+} from './plan.js';
 import { type BinfmtPreset, type PresetOptions, presetEntry } from './presets.js';
-import { formatRegistration, freeDelimiter, joinRegistration, parseRegistration } from './registration.js';
-import { formatStatus, parseGlobalStatus, parseStatus } from './status.js';
+import { formatRegistration, parseRegistration } from './registration.js';
+import { parseGlobalStatus, parseStatus } from './status.js';
 
 export const DEFAULT_BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+
+/** The control word written to an entry's file for each per-entry change. */
+const CONTROL = { remove: '-1', enable: '1', disable: '0' } as const;
 
 /** An entry as read from the host: parsed, and the exact text of its status file. */
 export interface HostEntry {
   entry: BinfmtEntry;
   raw: string;
-}
-
-/** One entry's status file, byte for byte (one character per byte, latin1). */
-export interface SnapshotEntry {
-  name: string;
-  status: string;
-}
-
-/**
- * What snapshot() captured. `scope` is `'all'` (every entry and the global status) or
- * the list of entry names it covers; names in scope but not in `entries` were absent.
- * Plain data: it can be written to a file as JSON and restored by another process.
- */
-export interface BinfmtSnapshot {
-  dir: string;
-  scope: 'all' | string[];
-  /** The global status; only for scope 'all'. */
-  enabled?: boolean;
-  /** Newest registration first, as the directory lists them. */
-  entries: SnapshotEntry[];
 }
 
 export interface InstallOptions extends PresetOptions {
@@ -160,23 +152,10 @@ export class BinfmtHost {
     const entry = presetEntry(preset, options);
     formatRegistration(entry);
     this.requireMounted();
-    const existing = this.entryNames().includes(entry.name) ? this.tryRead(entry.name) : undefined;
-    if (existing) {
-      if (existing.raw === formatStatus({ ...entry, enabled: existing.entry.enabled })) {
-        if (existing.entry.enabled === false) this.writeControl(entry.name, '1');
-        return { entry: { ...entry, enabled: true }, changed: existing.entry.enabled === false };
-      }
-      if (!options.replace) {
-        throw new BinfmtError(
-          'EEXIST',
-          `"${entry.name}" is already registered with different settings; uninstall it first or replace it`,
-          { field: 'name', rule: 'exists' },
-        );
-      }
-      this.writeControl(entry.name, '-1');
-    }
-    await this.register(entry);
-    return { entry: { ...entry, enabled: true }, changed: true };
+    const current = this.entryNames().includes(entry.name) ? this.readRaw(entry.name) : undefined;
+    const changes = installPlan(current, entry, options);
+    for (const change of changes) this.applyChange(change);
+    return { entry: { ...entry, enabled: true }, changed: changes.length > 0 };
   }
 
   /** Removes a preset's entry (`qemu-<arch>`) or the named entry; every other entry stays. */
@@ -225,48 +204,39 @@ export class BinfmtHost {
   /** restore() for exit and signal handlers, where nothing can be awaited. */
   restoreSync(snapshot: BinfmtSnapshot): void {
     checkSnapshot(snapshot);
-    this.requireMounted();
     const failures: string[] = [];
-    const attempt = (what: string, action: () => void) => {
+    for (const change of restorePlan(this.stateSync(), snapshot)) {
       try {
-        action();
+        this.applyChange(change);
       } catch (error) {
-        failures.push(`${what}: ${(error as Error).message}`);
+        failures.push(`${describeChange(change)}: ${(error as Error).message}`);
       }
-    };
-    const wanted = new Map(snapshot.entries.map((e) => [e.name, e.status]));
-    const inScope = (name: string) => snapshot.scope === 'all' || snapshot.scope.includes(name);
-    for (const name of this.rawEntryNames()) {
-      if (inScope(name) && !wanted.has(name))
-        attempt(`remove ${name}`, () => this.writeRawControl(name, '-1'));
-    }
-    // Oldest first, so entries that must be registered again keep their relative order.
-    for (const { name, status } of [...snapshot.entries].reverse()) {
-      attempt(`restore ${name}`, () => {
-        const current = this.readRaw(name);
-        if (current === status) return;
-        const wantEnabled = status.startsWith('enabled\n');
-        if (current !== undefined && stripState(current) === stripState(status)) {
-          this.writeRawControl(name, wantEnabled ? '1' : '0');
-          return;
-        }
-        if (current !== undefined) this.writeRawControl(name, '-1');
-        const line = registrationFromStatus(name, status);
-        this.writeFile('register', Buffer.from(line, 'latin1'), name);
-        if (!wantEnabled) this.writeRawControl(name, '0');
-      });
-    }
-    if (snapshot.scope === 'all' && snapshot.enabled !== undefined) {
-      const enabled = snapshot.enabled;
-      attempt('global status', () => {
-        if (parseGlobalStatus(this.readText('status')) !== enabled)
-          this.writeControl('status', enabled ? '1' : '0');
-      });
     }
     if (failures.length > 0) {
       throw new BinfmtError('ERESTORE', `could not fully restore ${this.dir}: ${failures.join('; ')}`, {
         field: 'host',
       });
+    }
+  }
+
+  /** Every entry's status file (newest first) and the global switch, byte for byte. */
+  stateSync(): BinfmtState {
+    const { enabled, entries } = this.snapshotSync();
+    return { enabled: enabled ?? true, entries };
+  }
+
+  /** Carries out one planned change (see installPlan and restorePlan). */
+  applyChange(change: BinfmtChange): void {
+    this.requireMounted();
+    switch (change.op) {
+      case 'register':
+        this.writeFile('register', Buffer.from(change.line, 'latin1'), change.name);
+        return;
+      case 'global':
+        this.writeControl('status', change.enabled ? '1' : '0');
+        return;
+      default:
+        this.writeRawControl(change.name, CONTROL[change.op]);
     }
   }
 
@@ -361,21 +331,6 @@ export class BinfmtHost {
       closeSync(fd);
     }
   }
-}
-
-/** The register line that recreates an entry from its status file (latin1, byte for byte). */
-export function registrationFromStatus(name: string, status: string): string {
-  const entry = parseStatus(status, name);
-  const texts = [name, entry.interpreter, entry.type === 'extension' ? entry.extension : ''];
-  const delimiter = freeDelimiter(texts);
-  if (!delimiter) {
-    throw new BinfmtError('EINVAL', `no free delimiter to register "${name}" again`, { field: 'delimiter' });
-  }
-  return joinRegistration(entry, delimiter);
-}
-
-function stripState(status: string): string {
-  return status.slice(status.indexOf('\n'));
 }
 
 /** Entry names this class will touch: never `status`, `register`, `.`/`..` or anything with a slash. */

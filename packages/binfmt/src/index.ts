@@ -26,16 +26,23 @@ export { type DebianBinfmt, formatDebianBinfmt, parseDebianBinfmt } from './form
 export { formatSystemdBinfmt, parseSystemdBinfmt } from './formats/systemd.js';
 export {
   BinfmtHost,
-  type BinfmtSnapshot,
   checkEntryName,
   DEFAULT_BINFMT_DIR,
   type HostEntry,
   type InstallOptions,
   type InstallResult,
-  registrationFromStatus,
-  type SnapshotEntry,
 } from './host.js';
 export { type MatchQuery, match } from './match.js';
+export {
+  type BinfmtChange,
+  type BinfmtSnapshot,
+  type BinfmtState,
+  describeChange,
+  installPlan,
+  registrationFromStatus,
+  restorePlan,
+  type SnapshotEntry,
+} from './plan.js';
 export {
   type BinfmtPreset,
   defaultInterpreter,
