@@ -4,6 +4,7 @@ export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';
 export { threadBlock } from './exec/threaded.js';
+export { compileWasmBlock, compileWasmBlocks, type WasmBlockRunner } from './exec/wasm/runtime.js';
 export * from './ir/index.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';
 export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';

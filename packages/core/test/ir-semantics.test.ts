@@ -6,6 +6,7 @@ import {
   type ConvertOp,
   type Cpu,
   compileBlock,
+  compileWasmBlock,
   type IrBlock,
   IrBuilder,
   interpretBlock,
@@ -48,23 +49,26 @@ const i32 = fc.oneof(
 );
 
 const shared = freshCpu();
-const BACKENDS = ['reference', 'compiled', 'threaded'] as const;
+const BACKENDS = ['reference', 'compiled', 'threaded', 'wasm'] as const;
 
 function execute(backend: (typeof BACKENDS)[number], ir: IrBlock, cpu: Cpu, memory: PagedMemory): number {
   if (backend === 'reference') return interpretBlock(ir, cpu, memory);
   if (backend === 'compiled') return compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+  if (backend === 'wasm') return compileWasmBlock(ir, cpu, memory)();
   return threadBlock(ir, cpu, memory)(cpu, memory);
 }
 
-/** Prepares a block for both backends; the returned function runs both and returns slot 2. */
+/** Prepares a block for every backend; the returned function runs them all, checks they agree and returns slot 2. */
 function backends(block: IrBlock): (inputs: bigint[]) => bigint {
   const { cpu, memory } = shared;
   const compiled = compileBlock(block, toyLayout, cpu.scratch);
   const threaded = threadBlock(block, cpu, memory);
+  const wasm = compileWasmBlock(block, cpu, memory);
   const runners = [
     () => interpretBlock(block, cpu, memory),
     () => compiled(cpu, memory),
     () => threaded(cpu, memory),
+    () => wasm(),
   ];
   return (inputs) => {
     const results = runners.map((run) => {
@@ -78,6 +82,7 @@ function backends(block: IrBlock): (inputs: bigint[]) => bigint {
     });
     expect(results[1]).toBe(results[0]);
     expect(results[2]).toBe(results[0]);
+    expect(results[3]).toBe(results[0]);
     return results[0];
   };
 }

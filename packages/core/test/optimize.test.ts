@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BinaryOp, IrBuilder, interpretBlock, optimizeBlock, threadBlock } from '../src/index.js';
+import {
+  type BinaryOp,
+  compileBlock,
+  compileWasmBlock,
+  IrBuilder,
+  interpretBlock,
+  optimizeBlock,
+  threadBlock,
+} from '../src/index.js';
 import { freshCpu } from './helpers.js';
 
 const KINDS: BinaryOp[] = [
@@ -102,6 +110,9 @@ describe('optimizeBlock', () => {
             (c: typeof cpu) => interpretBlock(block, c, memory),
             (c: typeof cpu) => interpretBlock(optimized, c, memory),
             (c: typeof cpu) => threadBlock(optimized, c, memory)(c, memory),
+            (c: typeof cpu) => compileBlock(optimized, c.layout, c.scratch)(c, memory),
+            (c: typeof cpu) => compileWasmBlock(optimized, c, memory)(),
+            (c: typeof cpu) => compileWasmBlock(block, c, memory)(),
           ].map((run) => {
             cpu.regs.fill(0n);
             init.forEach((v, i) => {
@@ -115,7 +126,7 @@ describe('optimizeBlock', () => {
             };
           });
           expect(outcomes[1]).toEqual(outcomes[0]);
-          expect(outcomes[2]).toEqual(outcomes[0]);
+          for (const outcome of outcomes.slice(2)) expect(outcome).toEqual(outcomes[0]);
         },
       ),
       { numRuns: 300 },

@@ -19,8 +19,18 @@ const GUEST_PAGES = 1 << 20;
 /** Page-table entry bits: low 3 are PROT_*, then "holds lifted code", then the host page number. */
 const CODE = 8;
 const HOST_SHIFT = 4;
+
+export { CODE as CODE_BIT, HOST_SHIFT };
 /** Bytes at the start of the wasm memory kept for the register file (never guest-mapped). */
 export const RESERVED_BYTES = WASM_PAGE;
+/**
+ * The page table lives in the wasm memory right after the register file, so compiled blocks can
+ * translate guest addresses without leaving wasm: one int32 entry per guest page.
+ */
+export const PAGE_TABLE_OFFSET = RESERVED_BYTES;
+const PAGE_TABLE_BYTES = GUEST_PAGES * 4;
+/** First host page handed out for guest pages. */
+const FIRST_HOST_PAGE = (PAGE_TABLE_OFFSET + PAGE_TABLE_BYTES) >>> PAGE_SHIFT;
 
 const TWO32 = 4294967296;
 
@@ -41,7 +51,7 @@ function faultAddress(lo: number, hi: number): bigint {
 }
 
 export interface PagedMemoryOptions {
-  /** Initial size of the wasm memory in bytes (grown on demand). */
+  /** Initial size of the wasm memory in bytes (grown on demand; at least the register file and page table). */
   initialBytes?: number;
   /** Upper bound for the wasm memory in bytes (default 4 GiB). */
   maximumBytes?: number;
@@ -59,8 +69,11 @@ export interface PagedMemoryOptions {
 export class PagedMemory implements GuestMemory {
   readonly pageSize = PAGE_SIZE;
   readonly wasm: WasmMemory;
-  /** Guest page number → (host page << 4) | CODE | prot; 0 when unmapped. */
-  readonly pageTable = new Int32Array(GUEST_PAGES);
+  /**
+   * Guest page number → (host page << 4) | CODE | prot; 0 when unmapped. A view of the wasm
+   * memory at PAGE_TABLE_OFFSET, replaced like the other views when the memory grows.
+   */
+  pageTable!: Int32Array;
 
   u8!: Uint8Array;
   u16!: Uint16Array;
@@ -73,7 +86,7 @@ export class PagedMemory implements GuestMemory {
   private readonly growListeners: (() => void)[] = [];
 
   private readonly freeHostPages: number[] = [];
-  private nextHostPage = RESERVED_BYTES >>> PAGE_SHIFT;
+  private nextHostPage = FIRST_HOST_PAGE;
   private readonly maxWasmPages: number;
 
   /** Top-down placement of non-fixed mappings starts below this guest page. */
@@ -82,8 +95,14 @@ export class PagedMemory implements GuestMemory {
   private brkCurrent = 0;
 
   constructor(options: PagedMemoryOptions = {}) {
-    const initial = Math.max(1, Math.ceil((options.initialBytes ?? 64 * 1024 * 1024) / WASM_PAGE));
-    this.maxWasmPages = Math.min(65536, Math.ceil((options.maximumBytes ?? 4 * 1024 ** 3) / WASM_PAGE));
+    const initial = Math.max(
+      Math.ceil(((FIRST_HOST_PAGE + 1) << PAGE_SHIFT) / WASM_PAGE),
+      Math.ceil((options.initialBytes ?? 64 * 1024 * 1024) / WASM_PAGE),
+    );
+    this.maxWasmPages = Math.max(
+      initial,
+      Math.min(65536, Math.ceil((options.maximumBytes ?? 4 * 1024 ** 3) / WASM_PAGE)),
+    );
     this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages });
     this.refreshViews();
   }
@@ -105,6 +124,7 @@ export class PagedMemory implements GuestMemory {
     this.i32 = new Int32Array(buffer);
     this.b64 = new BigUint64Array(buffer);
     this.dv = new DataView(buffer);
+    this.pageTable = new Int32Array(buffer, PAGE_TABLE_OFFSET, GUEST_PAGES);
     for (const listener of this.growListeners) listener();
   }
 
@@ -149,7 +169,9 @@ export class PagedMemory implements GuestMemory {
       first = this.findFree(addr / PAGE_SIZE, pages);
     }
     for (let p = first; p < first + pages; p++) {
-      this.pageTable[p] = (this.allocHostPage() << HOST_SHIFT) | (prot & 7);
+      // Allocating may grow the memory and replace `pageTable`: read the field after it.
+      const host = this.allocHostPage();
+      this.pageTable[p] = (host << HOST_SHIFT) | (prot & 7);
     }
     return first * PAGE_SIZE;
   }

@@ -1,0 +1,56 @@
+import { s32, s64, u32 } from './encoding.js';
+import { OP } from './opcodes.js';
+
+/** Appends instructions to a function body (a byte array), with the immediates encoded. */
+export class Emitter {
+  readonly code: number[] = [];
+
+  op(...opcodes: number[]): this {
+    for (const o of opcodes) this.code.push(o);
+    return this;
+  }
+
+  get(local: number): this {
+    this.code.push(OP.localGet);
+    u32(this.code, local);
+    return this;
+  }
+
+  set(local: number): this {
+    this.code.push(OP.localSet);
+    u32(this.code, local);
+    return this;
+  }
+
+  tee(local: number): this {
+    this.code.push(OP.localTee);
+    u32(this.code, local);
+    return this;
+  }
+
+  i32(value: number): this {
+    this.code.push(OP.i32Const);
+    s32(this.code, value);
+    return this;
+  }
+
+  i64(value: bigint): this {
+    this.code.push(OP.i64Const);
+    s64(this.code, value);
+    return this;
+  }
+
+  /** A load or store with its memarg (alignment exponent, constant offset). */
+  mem(opcode: number, offset: number, align = 0): this {
+    this.code.push(opcode);
+    u32(this.code, align);
+    u32(this.code, offset);
+    return this;
+  }
+
+  call(index: number): this {
+    this.code.push(OP.call);
+    u32(this.code, index);
+    return this;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * A small builder for WebAssembly modules in the binary format: function types (deduplicated),
+ * imported functions and memory, defined functions with their locals and code, and function
+ * exports. Just what the block compiler needs; see the core spec's "Binary Format" chapter.
+ */
+import { name, sized, u32 } from './encoding.js';
+import { FUNCREF } from './opcodes.js';
+
+export type ValType = 0x7f | 0x7e;
+
+interface FuncType {
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
+interface Import {
+  readonly module: string;
+  readonly field: string;
+  readonly kind: 'func' | 'memory' | 'table';
+  readonly type: number;
+}
+
+interface DefinedFunction {
+  readonly type: number;
+  readonly locals: readonly ValType[];
+  readonly body: readonly number[];
+}
+
+const SECTION = { type: 1, import: 2, function: 3, export: 7, code: 10 } as const;
+
+export class ModuleBuilder {
+  private readonly types: FuncType[] = [];
+  private readonly typeKeys = new Map<string, number>();
+  private readonly imports: Import[] = [];
+  private readonly functions: DefinedFunction[] = [];
+  private readonly exports: { name: string; index: number }[] = [];
+  private importedFunctions = 0;
+
+  /** Index of the function type (params) → (results), added once. */
+  type(params: readonly ValType[], results: readonly ValType[]): number {
+    const key = `${params.join(',')}>${results.join(',')}`;
+    let index = this.typeKeys.get(key);
+    if (index === undefined) {
+      index = this.types.push({ params, results }) - 1;
+      this.typeKeys.set(key, index);
+    }
+    return index;
+  }
+
+  /** Imports a function; returns its function index. All imports must come before `func`. */
+  importFunction(
+    module: string,
+    field: string,
+    params: readonly ValType[],
+    results: readonly ValType[],
+  ): number {
+    if (this.functions.length > 0) throw new Error('imports must be declared before functions');
+    this.imports.push({ module, field, kind: 'func', type: this.type(params, results) });
+    return this.importedFunctions++;
+  }
+
+  /** Imports a memory (no declared minimum or maximum: any memory matches). */
+  importMemory(module: string, field: string): void {
+    this.imports.push({ module, field, kind: 'memory', type: 0 });
+  }
+
+  /** Index a function defined next will get (imports first, then definitions in order). */
+  get nextFunctionIndex(): number {
+    return this.importedFunctions + this.functions.length;
+  }
+
+  /** Defines a function; `body` is its code without the trailing `end`. Returns its index. */
+  func(
+    params: readonly ValType[],
+    results: readonly ValType[],
+    locals: readonly ValType[],
+    body: readonly number[],
+  ): number {
+    this.functions.push({ type: this.type(params, results), locals, body });
+    return this.nextFunctionIndex - 1;
+  }
+
+  exportFunction(exportName: string, index: number): void {
+    this.exports.push({ name: exportName, index });
+  }
+
+  /** The module's bytes. */
+  bytes(): Uint8Array {
+    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    const section = (id: number, body: number[]) => {
+      out.push(id);
+      sized(out, body);
+    };
+
+    const types: number[] = [];
+    u32(types, this.types.length);
+    for (const t of this.types) {
+      types.push(0x60);
+      u32(types, t.params.length);
+      types.push(...t.params);
+      u32(types, t.results.length);
+      types.push(...t.results);
+    }
+    section(SECTION.type, types);
+
+    if (this.imports.length > 0) {
+      const imports: number[] = [];
+      u32(imports, this.imports.length);
+      for (const imp of this.imports) {
+        name(imports, imp.module);
+        name(imports, imp.field);
+        if (imp.kind === 'func') {
+          imports.push(0x00);
+          u32(imports, imp.type);
+        } else if (imp.kind === 'table') {
+          imports.push(0x01, FUNCREF, 0x00, 0x00);
+        } else {
+          imports.push(0x02, 0x00, 0x00);
+        }
+      }
+      section(SECTION.import, imports);
+    }
+
+    const declarations: number[] = [];
+    u32(declarations, this.functions.length);
+    for (const f of this.functions) u32(declarations, f.type);
+    section(SECTION.function, declarations);
+
+    const exports: number[] = [];
+    u32(exports, this.exports.length);
+    for (const e of this.exports) {
+      name(exports, e.name);
+      exports.push(0x00);
+      u32(exports, e.index);
+    }
+    section(SECTION.export, exports);
+
+    const code: number[] = [];
+    u32(code, this.functions.length);
+    for (const f of this.functions) {
+      const fn: number[] = [];
+      // Locals as runs of one type: (count, type) pairs.
+      const runs: [number, ValType][] = [];
+      for (const t of f.locals) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] === t) last[0]++;
+        else runs.push([1, t]);
+      }
+      u32(fn, runs.length);
+      for (const [count, t] of runs) {
+        u32(fn, count);
+        fn.push(t);
+      }
+      for (const b of f.body) fn.push(b);
+      fn.push(0x0b);
+      sized(code, fn);
+    }
+    section(SECTION.code, code);
+    return Uint8Array.from(out);
+  }
+}

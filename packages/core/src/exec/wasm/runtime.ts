@@ -1,0 +1,139 @@
+/**
+ * Instantiates compiled modules: gives them the shared memory, the slow memory paths (faults,
+ * cross-page accesses, stores to pages holding lifted code) and the helpers, and turns each
+ * block's export into the runner the machine calls.
+ */
+import type { Cpu } from '../../cpu/cpu.js';
+import type { Helper, IrBlock } from '../../ir/types.js';
+import { CODE_BIT, HOST_SHIFT, PAGE_TABLE_OFFSET, type PagedMemory } from '../../memory/paged-memory.js';
+import { PROT_READ, PROT_WRITE } from '../../memory/types.js';
+import { GuestSignal } from '../../signals.js';
+import { type CallSite, compileModule, EXIT_TRAP, type WasmLayout } from './block-compiler.js';
+
+/** A block ready to run: stores the next PC, returns EXIT_JUMP or EXIT_SYSCALL, or throws GuestSignal. */
+export type WasmBlockRunner = (cpu?: Cpu, memory?: PagedMemory) => number;
+
+// biome-ignore lint/suspicious/noExplicitAny: wasm exports and imports are untyped
+type AnyFn = (...args: any[]) => any;
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, AnyFn> };
+}
+const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The fixed layout of a machine's memory as the block compiler needs it. */
+export function wasmLayout(cpu: Cpu): WasmLayout {
+  return {
+    registers: cpu.byteOffset,
+    pcSlot: cpu.layout.pc,
+    scratchSlot: cpu.scratch,
+    pageTable: PAGE_TABLE_OFFSET,
+    pageShift: 12,
+    protRead: PROT_READ,
+    protWrite: PROT_WRITE,
+    codeBit: CODE_BIT,
+    hostShift: HOST_SHIFT,
+  };
+}
+
+function attributed(error: unknown, pc: bigint): unknown {
+  if (error instanceof GuestSignal && error.pc === null) error.pc = pc;
+  return error;
+}
+
+/** The slow paths: PagedMemory's own accessors, which fault, split and invalidate as usual. */
+function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): Record<string, AnyFn> {
+  const guard =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R => {
+      try {
+        return f(...a);
+      } catch (error) {
+        throw attributed(error, sitePcs[a[a.length - 1] as number]);
+      }
+    };
+  return {
+    memory: memory.wasm as unknown as AnyFn,
+    ld8: guard((lo: number, hi: number, _site: number) => memory.load8(lo, hi)),
+    ld16: guard((lo: number, hi: number, _site: number) => memory.load16(lo, hi)),
+    ld32: guard((lo: number, hi: number, _site: number) => memory.load32(lo, hi)),
+    ld64: guard((lo: number, hi: number, _site: number) =>
+      memory.load64Into(lo, hi, cpu.regs32, cpu.scratch * 2),
+    ),
+    st8: guard((lo: number, hi: number, v: number, _site: number) => memory.store8(lo, hi, v)),
+    st16: guard((lo: number, hi: number, v: number, _site: number) => memory.store16(lo, hi, v)),
+    st32: guard((lo: number, hi: number, v: number, _site: number) => memory.store32(lo, hi, v)),
+    st64: guard((lo: number, hi: number, vlo: number, vhi: number, _site: number) =>
+      memory.store64Pair(lo, hi, vlo, vhi),
+    ),
+  };
+}
+
+/** i64 arguments arrive from wasm as signed BigInts; helpers expect [0, 2^64). */
+const unsigned = (x: bigint | number): bigint | number =>
+  typeof x === 'bigint' && x < 0n ? BigInt.asUintN(64, x) : x;
+
+/** The import for one call site: the helper with the CPU first, its result in wasm's form. */
+function helperImport(cpu: Cpu, site: CallSite): AnyFn {
+  const helper: Helper = site.inst.helper;
+  const wide = site.inst.args.map((a) => a.ty === 'i64');
+  const result = site.inst.dst?.ty;
+  const convert =
+    result === 'i64'
+      ? (r: unknown) => (typeof r === 'bigint' ? r : BigInt(r as number))
+      : result === 'i32'
+        ? (r: unknown) => Number(r) | 0
+        : () => undefined;
+  const pc = site.pc;
+  const call =
+    wide.length === 0
+      ? () => helper(cpu)
+      : (...args: (bigint | number)[]) => helper(cpu, ...args.map((x, i) => (wide[i] ? unsigned(x) : x)));
+  return (...args: (bigint | number)[]) => {
+    try {
+      return convert(call(...args));
+    } catch (error) {
+      throw attributed(error, pc);
+    }
+  };
+}
+
+function trapRunner(block: IrBlock, run: AnyFn): WasmBlockRunner {
+  return () => {
+    const exit = block.exit;
+    if (run() !== EXIT_TRAP || exit.kind !== 'trap') throw new Error('not a trap block');
+    const signal = new GuestSignal(exit.signal, exit.detail);
+    signal.pc = exit.pc;
+    throw signal;
+  };
+}
+
+/**
+ * Compiles `blocks` into one WebAssembly module over the machine's memory and returns a runner
+ * per block, in order. `cpu` must live in `memory` (the register file at `cpu.byteOffset`).
+ */
+export function compileWasmBlocks(
+  blocks: readonly IrBlock[],
+  cpu: Cpu,
+  memory: PagedMemory,
+): WasmBlockRunner[] {
+  const compiled = compileModule(blocks, wasmLayout(cpu));
+  const h: Record<string, AnyFn> = {};
+  compiled.calls.forEach((site, i) => {
+    h[`h${i}`] = helperImport(cpu, site);
+  });
+  const instance = new W.Instance(new W.Module(compiled.bytes), {
+    env: slowPaths(cpu, memory, compiled.sitePcs),
+    h,
+  });
+  return blocks.map((block, i) => {
+    const run = instance.exports[compiled.exports[i]];
+    return block.exit.kind === 'trap' ? trapRunner(block, run) : (run as WasmBlockRunner);
+  });
+}
+
+/** One block as its own module (the machine's `wasm` executor and the tests). */
+export function compileWasmBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): WasmBlockRunner {
+  return compileWasmBlocks([block], cpu, memory)[0];
+}
