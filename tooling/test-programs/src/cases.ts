@@ -30,6 +30,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
     { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },
   ]),
   program('time', [{}, { args: ['12345'] }]),
+  program('pipes', [{}, { args: ['sigpipe'] }]),
   program(
     'faults',
     [

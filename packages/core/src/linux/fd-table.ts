@@ -1,5 +1,6 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
+import type { PipeEnd } from './pipe.js';
 
 /**
  * One open file description, shared by every guest fd dup'ed from it (so they share the offset).
@@ -13,6 +14,8 @@ export class OpenFile {
   /** Directory listing cursor for getdents64 (index into the listing). */
   dirCursor = 0;
   dirEntries: DirEntry[] | null = null;
+  /** The pipe end this description is, for in-process pipes (then `hostFd` is -1). */
+  pipe: PipeEnd | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -22,11 +25,33 @@ export class OpenFile {
     readonly hostPath: string | null,
     /** Guest open flags (O_ACCMODE, O_APPEND, O_NONBLOCK…) as F_GETFL reports them. */
     public statusFlags: number,
-    readonly kind: 'file' | 'directory' | 'stream',
+    readonly kind: 'file' | 'directory' | 'stream' | 'pipe',
     /** Whether closing it closes the host fd (false for the host's stdio). */
     readonly owned: boolean,
   ) {
     this.position = kind === 'file' && owned ? 0 : null;
+  }
+
+  /** A new open file description for one end of an in-process pipe. */
+  static forPipe(end: PipeEnd, statusFlags: number): OpenFile {
+    const file = new OpenFile(-1, null, null, statusFlags, 'pipe', false);
+    file.pipe = end;
+    if (end.end === 'read') end.buffer.readers++;
+    else end.buffer.writers++;
+    return file;
+  }
+
+  /** Called when the last descriptor referring to this description is closed. */
+  release(): void {
+    if (this.pipe) {
+      if (this.pipe.end === 'read') this.pipe.buffer.readers--;
+      else this.pipe.buffer.writers--;
+      this.pipe = null;
+    } else if (this.owned) {
+      try {
+        closeSync(this.hostFd);
+      } catch {}
+    }
   }
 }
 
@@ -86,11 +111,7 @@ export class FdTable {
   close(fd: number): void {
     const file = this.get(fd);
     this.slots[fd] = undefined;
-    if (--file.refs === 0 && file.owned) {
-      try {
-        closeSync(file.hostFd);
-      } catch {}
-    }
+    if (--file.refs === 0) file.release();
   }
 
   /** Closes every descriptor (at guest exit): nothing the guest opened stays open in the host. */

@@ -24,11 +24,14 @@ import { type DirEntry, OpenFile } from './fd-table.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
+import { pipeStat, readPipe, writePipe } from './pipe.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
+import { registerPipeSyscalls } from './sys-pipes.js';
 
 const O_ACCMODE = 3;
 const O_APPEND = 0o2000;
 const O_CLOEXEC = 0o2000000;
+const O_NONBLOCK = 0o4000;
 /** asm-generic values of the flags some architectures number differently. */
 const GENERIC_OPEN_FLAGS = { directory: 0o200000, nofollow: 0o400000, direct: 0o40000, largefile: 0o100000 };
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -71,6 +74,11 @@ function readInto(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
+  if (file.pipe) {
+    const bytes = readPipe(file.pipe.buffer, n0, (file.statusFlags & O_NONBLOCK) !== 0);
+    k.memory.writeBytes(addr, bytes);
+    return bytes.length;
+  }
   const buffer = Buffer.alloc(n0);
   const n = retryingAgain(() => readSync(file.hostFd, buffer, 0, n0, position));
   k.memory.writeBytes(addr, buffer.subarray(0, n));
@@ -87,6 +95,12 @@ function writeFrom(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   const bytes = k.memory.readBytes(addr, n0);
+  if (file.pipe) {
+    const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
+    if (n !== 'broken') return n;
+    k.raise(13); // SIGPIPE, then EPIPE if the guest survives it
+    fail(E.EPIPE);
+  }
   try {
     return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
   } catch (error) {
@@ -131,12 +145,23 @@ function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) 
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
     if (dirfd === AT_FDCWD) return statSync(k.paths.toHost(k.cwd), { bigint: true });
-    return fstatSync(k.fds.get(dirfd).hostFd, { bigint: true });
+    return fstatOf(k.fds.get(dirfd));
   }
   const follow = !(flags & AT_SYMLINK_NOFOLLOW);
   const guest = k.guestPath(dirfd, raw);
   const host = k.paths.toHost(guest, follow);
   return follow ? statSync(host, { bigint: true }) : lstatSync(host, { bigint: true });
+}
+
+/** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
+function fstatOf(file: OpenFile) {
+  return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
+}
+
+/** The host descriptor behind `file`, for calls that only make sense on host files. */
+function hostFdOf(file: OpenFile, errnoForPipes: number): number {
+  if (file.pipe) fail(errnoForPipes);
+  return file.hostFd;
 }
 
 function listDirectory(file: OpenFile): DirEntry[] {
@@ -258,8 +283,14 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
     case 3: // F_GETFL
       return file.statusFlags;
     case 4: // F_SETFL: only O_APPEND and O_NONBLOCK change
-      file.statusFlags = (file.statusFlags & ~(O_APPEND | 0o4000)) | (int(arg) & (O_APPEND | 0o4000));
+      file.statusFlags = (file.statusFlags & ~(O_APPEND | O_NONBLOCK)) | (int(arg) & (O_APPEND | O_NONBLOCK));
       return 0;
+    case 1031: // F_SETPIPE_SZ
+      if (!file.pipe) fail(E.EBADF);
+      return file.pipe.buffer.resize(int(arg));
+    case 1032: // F_GETPIPE_SZ
+      if (!file.pipe) fail(E.EBADF);
+      return file.pipe.buffer.capacity;
     default:
       fail(E.EINVAL);
   }
@@ -267,6 +298,11 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
 
 function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
   const file = k.fds.get(fd);
+  if (file.pipe) {
+    if (request !== 0x541b) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
+    k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
+    return 0;
+  }
   const tty = isatty(file.hostFd);
   switch (request) {
     case 0x5401: {
@@ -305,8 +341,9 @@ function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number
   return bytes.length;
 }
 
-/** Registers the file-system and descriptor system calls. */
+/** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
+  registerPipeSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -345,7 +382,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   k.register(SYS.lseek, (k, a) => lseek(k, int(a[0]), long(a[1]), int(a[2])));
   k.register(SYS.getdents64, (k, a) => getdents64(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.fstat, (k, a) => {
-    k.memory.writeBytes(ptr(a[1]), encodeStat(fstatSync(k.fds.get(int(a[0])).hostFd, { bigint: true })));
+    k.memory.writeBytes(ptr(a[1]), encodeStat(fstatOf(k.fds.get(int(a[0])))));
     return 0;
   });
   k.register(SYS.newfstatat, (k, a) => {
@@ -385,15 +422,15 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.ftruncate, (k, a) => {
-    ftruncateSync(k.fds.get(int(a[0])).hostFd, long(a[1]));
+    ftruncateSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL), long(a[1]));
     return 0;
   });
   k.register(SYS.fsync, (k, a) => {
-    fsyncSync(k.fds.get(int(a[0])).hostFd);
+    fsyncSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL));
     return 0;
   });
   k.register(SYS.fdatasync, (k, a) => {
-    fsyncSync(k.fds.get(int(a[0])).hostFd);
+    fsyncSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL));
     return 0;
   });
   k.register(SYS.getcwd, (k, a) => {

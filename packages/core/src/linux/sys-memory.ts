@@ -40,6 +40,7 @@ function mmap(
     for (let p = addr; p < addr + size; p += PAGE) if (k.memory.isMapped(p, 1)) fail(E.EEXIST);
   }
   const file = flags & MAP_ANONYMOUS ? null : k.fds.get(fd);
+  if (file?.pipe) fail(E.ENODEV);
   const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
   if (file) {
     // A private copy of the file's bytes (shared file mappings are not written back).

@@ -1,0 +1,159 @@
+import type { BigIntStats } from 'node:fs';
+import { E, fail } from './errno.js';
+
+/** Linux's default pipe capacity (16 pages) and the size up to which writes are atomic. */
+export const PIPE_CAPACITY = 65536;
+export const PIPE_BUF = 4096;
+
+/** poll(2) event bits. */
+export const POLLIN = 0x1;
+export const POLLPRI = 0x2;
+export const POLLOUT = 0x4;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+
+/**
+ * The guest waits for something only another thread or process could provide, and there is
+ * none: the kernel would block it forever. Ending the run with this error is more useful than
+ * hanging the host; it is thrown out of `Machine.run`.
+ */
+export class GuestDeadlockError extends Error {
+  readonly code = 'GUEST_DEADLOCK';
+  readonly exitCode = 124;
+  constructor(what: string) {
+    super(`the guest would block forever: ${what}`);
+    this.name = 'GuestDeadlockError';
+  }
+}
+
+let nextPipeInode = 1n;
+
+/**
+ * The kernel object behind a pipe: a bounded byte queue with counts of the open file
+ * descriptions of each end. Both ends live in this (single-threaded) process, so a read of an
+ * empty pipe can only ever be satisfied if no writer remains (EOF) — otherwise it would block forever.
+ */
+export class PipeBuffer {
+  /** A ring of `capacity` bytes: `size` of them queued, starting at `head`. */
+  private ring = new Uint8Array(PIPE_CAPACITY);
+  private head = 0;
+  size = 0;
+  readers = 0;
+  writers = 0;
+  readonly inode = nextPipeInode++;
+  /** Creation time in nanoseconds since the epoch (fstat's times). */
+  readonly created = BigInt(Date.now()) * 1_000_000n;
+
+  get capacity(): number {
+    return this.ring.length;
+  }
+
+  /** Removes and returns up to `max` bytes (fewer when fewer are queued). */
+  take(max: number): Uint8Array {
+    const n = Math.min(max, this.size);
+    const out = new Uint8Array(n);
+    const first = Math.min(n, this.ring.length - this.head);
+    out.set(this.ring.subarray(this.head, this.head + first));
+    out.set(this.ring.subarray(0, n - first), first);
+    this.head = (this.head + n) % this.ring.length;
+    this.size -= n;
+    return out;
+  }
+
+  /** Queues `bytes`; the caller has checked that they fit. */
+  put(bytes: Uint8Array): void {
+    const tail = (this.head + this.size) % this.ring.length;
+    const first = Math.min(bytes.length, this.ring.length - tail);
+    this.ring.set(bytes.subarray(0, first), tail);
+    this.ring.set(bytes.subarray(first), 0);
+    this.size += bytes.length;
+  }
+
+  get space(): number {
+    return Math.max(0, this.capacity - this.size);
+  }
+
+  /** F_SETPIPE_SZ: a power-of-two number of pages, never below what is queued. */
+  resize(requested: number): number {
+    if (requested <= 0) fail(E.EINVAL);
+    if (requested > 1 << 20) fail(E.EPERM); // /proc/sys/fs/pipe-max-size for unprivileged users
+    let size = 4096;
+    while (size < requested) size *= 2;
+    if (size < this.size) fail(E.EBUSY);
+    const queued = this.take(this.size);
+    this.ring = new Uint8Array(size);
+    this.head = 0;
+    this.put(queued);
+    return size;
+  }
+}
+
+/** One end of a pipe as an open file description holds it. */
+export interface PipeEnd {
+  readonly buffer: PipeBuffer;
+  readonly end: 'read' | 'write';
+}
+
+/** What a read of `want` bytes from the read end gets: bytes, EOF (empty array) or an errno. */
+export function readPipe(pipe: PipeBuffer, want: number, nonblocking: boolean): Uint8Array {
+  if (want === 0) return new Uint8Array(0);
+  if (pipe.size > 0) return pipe.take(want);
+  if (pipe.writers === 0) return new Uint8Array(0);
+  if (nonblocking) fail(E.EAGAIN);
+  throw new GuestDeadlockError('read from an empty pipe whose only writers are in the same thread');
+}
+
+/**
+ * Writes to the write end. Returns the bytes accepted, or 'broken' when no reader remains
+ * (the caller raises SIGPIPE and fails with EPIPE). Writes of up to PIPE_BUF bytes are atomic.
+ */
+export function writePipe(pipe: PipeBuffer, bytes: Uint8Array, nonblocking: boolean): number | 'broken' {
+  if (pipe.readers === 0) return 'broken';
+  if (bytes.length === 0) return 0;
+  const space = pipe.space;
+  const fits =
+    bytes.length <= PIPE_BUF ? (space >= bytes.length ? bytes.length : 0) : Math.min(space, bytes.length);
+  if (fits === bytes.length || (nonblocking && fits > 0)) {
+    pipe.put(bytes.subarray(0, fits));
+    return fits;
+  }
+  if (nonblocking) fail(E.EAGAIN);
+  throw new GuestDeadlockError('write to a full pipe whose only readers are in the same thread');
+}
+
+/** poll(2) readiness of one pipe end for the requested `events`. */
+export function pollPipe(end: PipeEnd, events: number): number {
+  const pipe = end.buffer;
+  if (end.end === 'read') {
+    let ready = pipe.size > 0 ? events & POLLIN : 0;
+    if (pipe.writers === 0) ready |= POLLHUP;
+    return ready;
+  }
+  const ready = pipe.space > 0 ? events & POLLOUT : 0;
+  return pipe.readers === 0 ? ready | POLLERR : ready;
+}
+
+/** What fstat reports for a pipe: a FIFO owned by the caller on the pipe file system. */
+export function pipeStat(pipe: PipeBuffer): BigIntStats {
+  const created = pipe.created;
+  const uid = BigInt(process.getuid?.() ?? 0);
+  const gid = BigInt(process.getgid?.() ?? 0);
+  const stats = {
+    dev: 0xdn, // pipefs' anonymous device, as the kernel numbers it on most systems
+    ino: pipe.inode,
+    mode: 0o010600n,
+    nlink: 1n,
+    uid,
+    gid,
+    rdev: 0n,
+    size: 0n,
+    blksize: 4096n,
+    blocks: 0n,
+    atimeNs: created,
+    mtimeNs: created,
+    ctimeNs: created,
+    birthtimeNs: 0n,
+  };
+  return stats as unknown as BigIntStats;
+}

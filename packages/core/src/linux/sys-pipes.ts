@@ -1,0 +1,90 @@
+import { PROT_WRITE } from '../memory/types.js';
+import { E, fail } from './errno.js';
+import { OpenFile } from './fd-table.js';
+import { int, type LinuxKernel, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+import { GuestDeadlockError, PipeBuffer, POLLIN, POLLNVAL, POLLOUT, pollPipe } from './pipe.js';
+
+const O_NONBLOCK = 0o4000;
+const O_CLOEXEC = 0o2000000;
+const NS = 1_000_000_000n;
+
+function pipe2(k: LinuxKernel, addr: number, flags: number): number {
+  if (flags & ~(O_NONBLOCK | O_CLOEXEC)) fail(E.EINVAL); // packet mode (O_DIRECT) is not offered
+  if (!k.memory.isMapped(addr, 8, PROT_WRITE)) fail(E.EFAULT);
+  const buffer = new PipeBuffer();
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const nonblock = flags & O_NONBLOCK;
+  const reader = OpenFile.forPipe({ buffer, end: 'read' }, 0 | nonblock);
+  const writer = OpenFile.forPipe({ buffer, end: 'write' }, 1 | nonblock);
+  let readFd: number;
+  try {
+    readFd = k.fds.install(reader, cloexec);
+  } catch (error) {
+    reader.release();
+    writer.release();
+    throw error;
+  }
+  let writeFd: number;
+  try {
+    writeFd = k.fds.install(writer, cloexec);
+  } catch (error) {
+    k.fds.close(readFd);
+    writer.release();
+    throw error;
+  }
+  k.memory.write32(addr, readFd);
+  k.memory.write32(addr + 4, writeFd);
+  return 0;
+}
+
+/** Readiness of one descriptor for `events` (POLLNVAL when it is not open). */
+function readiness(k: LinuxKernel, fd: number, events: number): number {
+  if (!k.fds.has(fd)) return POLLNVAL;
+  const file = k.fds.get(fd);
+  if (file.pipe) return pollPipe(file.pipe, events);
+  // Host files and streams: regular files are always ready; for host streams the blocking
+  // read or write that follows waits on the host, as it would after a real poll.
+  return events & (POLLIN | POLLOUT);
+}
+
+function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** ppoll(fds, nfds, timeout, sigmask, sigsetsize); glibc's poll() is this with a converted timeout. */
+function ppoll(k: LinuxKernel, fdsAddr: number, nfds: number, timeoutAddr: number): number {
+  if (nfds < 0 || nfds > 1024) fail(E.EINVAL);
+  let timeoutNs: bigint | null = null;
+  if (timeoutAddr !== 0) {
+    const sec = BigInt.asIntN(64, k.memory.read64(timeoutAddr));
+    const nsec = BigInt.asIntN(64, k.memory.read64(timeoutAddr + 8));
+    if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
+    timeoutNs = sec * NS + nsec;
+  }
+  const scan = (): number => {
+    let ready = 0;
+    for (let i = 0; i < nfds; i++) {
+      const at = fdsAddr + i * 8;
+      const fd = int(BigInt(k.memory.read32(at)));
+      const events = k.memory.read16(at + 4);
+      const revents = fd < 0 ? 0 : readiness(k, fd, events);
+      k.memory.write16(at + 6, revents);
+      if (revents !== 0) ready++;
+    }
+    return ready;
+  };
+  const ready = scan();
+  if (ready > 0 || timeoutNs === 0n) return ready;
+  // Nothing else runs in this process, so nothing can become ready while it waits.
+  if (timeoutNs === null)
+    throw new GuestDeadlockError('poll without a timeout on descriptors nothing can make ready');
+  sleepMs(Number(timeoutNs / 1_000_000n));
+  return scan();
+}
+
+/** Registers pipe2 and ppoll. */
+export function registerPipeSyscalls(k: LinuxKernel): void {
+  k.register(SYS.pipe2, (k, a) => pipe2(k, ptr(a[0]), int(a[1])));
+  k.register(SYS.ppoll, (k, a) => ppoll(k, ptr(a[0]), int(a[1]), ptr(a[2])));
+}
