@@ -4,6 +4,7 @@ import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
 import { threadBlock } from './exec/threaded.js';
+import { compileWasmBlock } from './exec/wasm/runtime.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
 import { GuestExit, type LinuxKernel } from './linux/kernel.js';
@@ -11,11 +12,40 @@ import { GuestDeadlockError } from './linux/pipe.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
 import { GuestFault, GuestSignal } from './signals.js';
 
-/** Which IR backend runs blocks: the plain reference interpreter or blocks compiled to JS. */
-export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered';
+/**
+ * Which IR backend runs blocks: the plain reference interpreter, closures (threaded), blocks
+ * compiled to JS, threaded then JS for hot blocks (tiered), or threaded then WebAssembly (wasm).
+ */
+export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered' | 'wasm';
+
+export const EXECUTORS: readonly Executor[] = ['reference', 'threaded', 'compiled', 'tiered', 'wasm'];
 
 /** Executions after which the tiered executor recompiles a threaded block to a JS function. */
 export const TIER_UP_AFTER = 200;
+
+/** Executions after which the wasm executor compiles a threaded block to WebAssembly. */
+export const WASM_TIER_UP_AFTER = 200;
+
+/**
+ * The executor when none is given: ARM64KIT_EXECUTOR if set (so whole test suites, benchmarks
+ * and the CLI can be run on another backend without changing them), else tiered.
+ */
+function defaultExecutor(): Executor {
+  const named = globalThis.process?.env?.ARM64KIT_EXECUTOR;
+  if (named === undefined || named === '') return 'tiered';
+  if (!(EXECUTORS as readonly string[]).includes(named)) throw new UnknownExecutorError(named);
+  return named as Executor;
+}
+
+/** ARM64KIT_EXECUTOR names no executor. */
+export class UnknownExecutorError extends Error {
+  readonly code = 'UNKNOWN_EXECUTOR';
+  readonly exitCode = 125;
+  constructor(readonly executor: string) {
+    super(`ARM64KIT_EXECUTOR must be one of ${EXECUTORS.join(', ')} (got ${executor})`);
+    this.name = 'UnknownExecutorError';
+  }
+}
 
 /** The emulator itself failed (a lifter or backend bug), as opposed to the guest misbehaving. */
 export class EmulatorError extends Error {
@@ -93,7 +123,7 @@ export class Machine {
     options: MachineOptions = {},
   ) {
     this.memory = new PagedMemory(options);
-    this.executor = options.executor ?? 'tiered';
+    this.executor = options.executor ?? defaultExecutor();
     this.optimize = options.optimize ?? true;
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
@@ -133,7 +163,8 @@ export class Machine {
     const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
     const cached: CachedBlock = {
       run,
-      untilTierUp: this.executor === 'tiered' ? TIER_UP_AFTER : -1,
+      untilTierUp:
+        this.executor === 'tiered' ? TIER_UP_AFTER : this.executor === 'wasm' ? WASM_TIER_UP_AFTER : -1,
       ir: block,
       instructionCount: block.instructionCount,
       firstPage,
@@ -225,9 +256,12 @@ export class Machine {
           }
         }
         this.instructions += block.instructionCount;
-        // Hot blocks become JS functions that V8 optimizes with native 64-bit integers.
+        // Hot blocks become JS functions that V8 optimizes with native 64-bit integers, or wasm.
         if (block.untilTierUp > 0 && --block.untilTierUp === 0) {
-          block.run = compileBlock(block.ir, this.arch.registers, cpu.scratch);
+          block.run =
+            this.executor === 'wasm'
+              ? compileWasmBlock(block.ir, cpu, memory)
+              : compileBlock(block.ir, this.arch.registers, cpu.scratch);
         }
         if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
         if (++budget >= 4096) {
