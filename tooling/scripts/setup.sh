@@ -10,6 +10,7 @@ packages=(
   libc6-dev-arm64-cross
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
+  busybox-static            # the shell of the binfmt registration image
   file
 )
 missing=()

@@ -11,11 +11,23 @@ export {
   type PreflightOptions,
 } from './emulation/preflight.js';
 export {
-  type EmulationChange,
-  type EmulationSetup,
-  type SetupEmulationOptions,
-  setupEmulation,
-} from './emulation/setup.js';
+  type BuildRegistrarOptions,
+  buildRegistrarImage,
+  DEFAULT_REGISTRAR_IMAGE,
+  findRegistrarImage,
+  REGISTRAR_INTERPRETERS_LABEL,
+  REGISTRAR_LABEL,
+  type RegistrarImage,
+} from './emulation/registrar/image.js';
+export { REGISTRAR_SCRIPT } from './emulation/registrar/script.js';
+export { restoreEmulation } from './emulation/restore.js';
+export { setupEmulation } from './emulation/setup.js';
+export type {
+  EmulationChange,
+  EmulationRecord,
+  EmulationSetup,
+  SetupEmulationOptions,
+} from './emulation/setup-types.js';
 export { connect, DockerEngine, type ImageInfo } from './engine.js';
 export * from './errors.js';
 export type { ImportRootfsOptions, ImportRootfsResult } from './import-rootfs.js';

@@ -50,6 +50,8 @@ export async function runContainer(
   image: string,
   argv: readonly string[],
   options: RunOptions = {},
+  /** Engine settings this library's own containers need (capabilities, mounts); not public. */
+  hostConfig: Dockerode.HostConfig = {},
 ): Promise<RunResult> {
   const platform = options.platform ? formatPlatform(parsePlatform(options.platform)) : undefined;
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
@@ -63,7 +65,7 @@ export async function runContainer(
   const partial = (): PartialOutput => ({ stdout: stdout.text(), stderr: stderr.text() });
   if (options.signal?.aborted) throw new RunAbortedError(partial());
 
-  const container = await create(docker, image, argv, options, platform);
+  const container = await create(docker, image, argv, options, platform, hostConfig);
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const drained = new Promise<void>((resolve) => {
@@ -99,6 +101,7 @@ async function create(
   argv: readonly string[],
   options: RunOptions,
   platform: string | undefined,
+  hostConfig: Dockerode.HostConfig,
 ): Promise<Dockerode.Container> {
   const entrypoint =
     options.entrypoint === undefined
@@ -118,7 +121,7 @@ async function create(
     AttachStderr: true,
     Tty: false,
     OpenStdin: false,
-    HostConfig: options.network ? { NetworkMode: options.network } : {},
+    HostConfig: { ...hostConfig, ...(options.network ? { NetworkMode: options.network } : {}) },
   };
   // Body and query are separate: the platform is a query parameter of the create endpoint.
   const request = {

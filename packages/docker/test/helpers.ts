@@ -1,4 +1,4 @@
-import { BinfmtHost } from '@arm64kit/binfmt';
+import { BinfmtHost, type BinfmtSnapshot } from '@arm64kit/binfmt';
 import { handlerFor } from '../src/emulation/probe.js';
 import { connect, type DockerEngine, RUN_LABEL, setupEmulation } from '../src/index.js';
 
@@ -68,4 +68,27 @@ export async function whileHandlerIs<T>(expected: string | undefined, work: () =
   if (!last) throw new Error('unreachable');
   if (!last.ok) throw last.error;
   return last.value;
+}
+
+/**
+ * Other handlers for aarch64 on this kernel (another test run, a user's qemu-aarch64)
+ * would answer instead of the one a test sets up: wait for them to go, and if they stay,
+ * disable them for the test and put them back exactly afterwards.
+ */
+export async function withoutForeignAarch64<T>(work: () => Promise<T>): Promise<T> {
+  const foreign = async () =>
+    (await new BinfmtHost().list())
+      .filter((e) => e.enabled !== false && handlerFor([e], 'aarch64'))
+      .map((e) => e.name);
+  for (let i = 0; i < 30 && (await foreign()).length > 0; i++) await new Promise((r) => setTimeout(r, 1000));
+  const names = await foreign();
+  if (names.length === 0) return work();
+  const host = new BinfmtHost();
+  const snapshot: BinfmtSnapshot = await host.snapshot({ names });
+  try {
+    for (const entry of names) await host.disable(entry);
+    return await work();
+  } finally {
+    await host.restore(snapshot);
+  }
 }

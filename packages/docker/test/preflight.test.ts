@@ -1,4 +1,4 @@
-import { BinfmtHost, type BinfmtSnapshot, presetEntry } from '@arm64kit/binfmt';
+import { BinfmtHost, presetEntry } from '@arm64kit/binfmt';
 import {
   available,
   binfmtProblem,
@@ -6,10 +6,9 @@ import {
   dockerProblem,
 } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerFor } from '../src/emulation/probe.js';
 import { type DockerEngine, emulationPreflight, setupEmulation } from '../src/index.js';
 import { ensureArm64BaseImage } from './base.js';
-import { connect, whileHandlerIs } from './helpers.js';
+import { connect, whileHandlerIs, withoutForeignAarch64 } from './helpers.js';
 
 const ready =
   available('emulation preflight against the kernel', binfmtProblem()) &&
@@ -21,26 +20,6 @@ const name = (what: string) => `arm64kit-test-docker-${what}-${process.pid}`;
 const arm64 = { platform: 'linux/arm64', network: 'none' } as const;
 /** Prints its argv NUL-separated; QEMU answers /proc/self/cmdline with the guest's argv. */
 const showArgv = ['bash', '-c', 'exec -a renamed cat /proc/self/cmdline'];
-
-/**
- * Other handlers for aarch64 on this kernel (another test run, a user's qemu-aarch64)
- * would answer instead of the one a test sets up: wait for them to go, and if they stay,
- * disable them for the test and put them back exactly afterwards.
- */
-async function withoutForeignAarch64<T>(work: () => Promise<T>): Promise<T> {
-  const foreign = async () =>
-    (await host.list()).filter((e) => e.enabled !== false && handlerFor([e], 'aarch64')).map((e) => e.name);
-  for (let i = 0; i < 30 && (await foreign()).length > 0; i++) await new Promise((r) => setTimeout(r, 1000));
-  const names = await foreign();
-  if (names.length === 0) return work();
-  const snapshot: BinfmtSnapshot = await host.snapshot({ names });
-  try {
-    for (const entry of names) await host.disable(entry);
-    return await work();
-  } finally {
-    await host.restore(snapshot);
-  }
-}
 
 describe.runIf(ready)('emulation preflight and setup against the kernel', () => {
   let engine: DockerEngine;

@@ -1,0 +1,62 @@
+import type { BinfmtChange, BinfmtState } from '@arm64kit/binfmt';
+import { DockerError } from '../../errors.js';
+
+/** What one run of the registration container reported. */
+export interface RegistrarReport {
+  /** Operations that failed, by their index in the list given, with the kernel's reason. */
+  failures: { index: number; message: string }[];
+  /** binfmt_misc on the engine's kernel after the operations. */
+  state: BinfmtState;
+}
+
+/** The container's arguments for a list of changes (see REGISTRAR_SCRIPT). */
+export function registrarArguments(changes: readonly BinfmtChange[]): string[] {
+  return changes.flatMap((change) => {
+    if (change.op === 'global') return ['global', change.enabled ? '1' : '0'];
+    // Changes carry bytes as latin1 characters; the engine's API takes UTF-8 text.
+    const text = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
+    return change.op === 'register' ? ['register', text(change.line)] : [change.op, text(change.name)];
+  });
+}
+
+/** Reads the container's NUL-separated records back. */
+export function parseRegistrarOutput(stdout: string, stderr: string): RegistrarReport {
+  const fields = stdout.split('\0');
+  const failures: RegistrarReport['failures'] = [];
+  const entries: BinfmtState['entries'] = [];
+  let enabled: boolean | undefined;
+  // Back to one character per byte, as BinfmtHost and the plans hold status files.
+  const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  for (let i = 0; i < fields.length; ) {
+    const kind = fields[i];
+    if (kind === 'fatal') {
+      throw new DockerError('EMULATION_UNAVAILABLE', fields[i + 1] ?? 'the registration container failed');
+    }
+    if (kind === 'fail') {
+      failures.push({ index: Number(fields[i + 1]), message: fields[i + 2] ?? '' });
+      i += 3;
+    } else if (kind === 'global') {
+      enabled = (fields[i + 1] ?? '').startsWith('enabled');
+      i += 2;
+    } else if (kind === 'entry') {
+      const status = fields[i + 2] ?? '';
+      // An entry removed while the directory was listed has no status file any more.
+      if (status !== '') entries.push({ name: bytes(fields[i + 1] ?? ''), status: bytes(status) });
+      i += 3;
+    } else if (kind === '' && i === fields.length - 1) {
+      break;
+    } else {
+      throw unexpected(stdout, stderr);
+    }
+  }
+  if (enabled === undefined) throw unexpected(stdout, stderr);
+  return { failures, state: { enabled, entries } };
+}
+
+function unexpected(stdout: string, stderr: string): DockerError {
+  const shown = (stderr.trim() || stdout.replaceAll('\0', ' ').trim()).slice(0, 500);
+  return new DockerError(
+    'EMULATION_UNAVAILABLE',
+    `the registration container did not answer as expected${shown ? `: ${shown}` : ''}`,
+  );
+}

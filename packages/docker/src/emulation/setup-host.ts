@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { BinfmtHost, type BinfmtSnapshot, DEFAULT_BINFMT_DIR, formatStatus } from '@arm64kit/binfmt';
+import { DockerError, messageOf } from '../errors.js';
+import { lifecycle } from './lifecycle.js';
+import { handlerFor } from './probe.js';
+import type {
+  EmulationRecord,
+  EmulationRequest,
+  EmulationSetup,
+  SetupEmulationOptions,
+} from './setup-types.js';
+import { unavailable } from './unavailable.js';
+
+/**
+ * Registers a binfmt_misc handler on this host (root, with the interpreter installed),
+ * leaving every other entry alone, and returns what it changed so that restore() puts the
+ * host back exactly.
+ */
+export async function setupOnHost(
+  request: EmulationRequest,
+  options: SetupEmulationOptions,
+): Promise<EmulationSetup> {
+  const { machine, preset, interpreter, name, entry, registration } = request;
+  const dir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
+  const problem = hostRouteProblem(request);
+  if (problem) throw unavailable(problem);
+
+  const host = new BinfmtHost(dir);
+  const record: EmulationRecord = {
+    via: 'host',
+    name,
+    binfmtDir: dir,
+    changes: [],
+  };
+  const { restore, keep } = lifecycle(
+    () => record,
+    () => restoreOnHost(record),
+    () => {
+      if (record.snapshot) host.restoreSync(record.snapshot);
+    },
+  );
+  const { changes } = record;
+  try {
+    if (!(await host.isMounted())) {
+      await host.mount();
+      changes.push({ kind: 'mounted', dir });
+    }
+    if (!(await host.isEnabled())) {
+      await host.setEnabled(true);
+      changes.push({ kind: 'enabled', dir });
+    }
+    record.snapshot = await host.snapshot({ names: [name] });
+    const previous = record.snapshot.entries[0]?.status;
+    const installed = await host.install(preset, {
+      name,
+      interpreter,
+      replace: true,
+      preserveArgv0: request.preserveArgv0,
+      persistent: request.persistent,
+    });
+    if (installed.changed) {
+      if (previous === undefined) changes.push({ kind: 'registered', name, registration });
+      else if (previous === formatStatus({ ...entry, enabled: false }))
+        changes.push({ kind: 're-enabled', name });
+      else changes.push({ kind: 'replaced', name, previousStatus: previous, registration });
+    }
+  } catch (error) {
+    await restore().catch(() => undefined);
+    if (error instanceof DockerError) throw error;
+    throw unavailable(`cannot register ${name}: ${messageOf(error)}`, error);
+  }
+  const active = handlerFor(await host.list(), machine);
+  if (active?.name !== name) {
+    await restore().catch(() => undefined);
+    throw unavailable(
+      `registered ${name}, but the newer entry "${active?.name}" takes ${machine} programs first`,
+    );
+  }
+  return { via: 'host', name, registration, changes, restore, keep };
+}
+
+/** Why this process cannot register on its own host (undefined: it can). */
+export function hostRouteProblem(request: EmulationRequest): string | undefined {
+  if (process.getuid?.() !== 0) {
+    return `registering a binfmt_misc handler for ${request.machine} on this host needs root`;
+  }
+  try {
+    accessSync(request.interpreter, constants.X_OK);
+  } catch {
+    return `the interpreter ${request.interpreter} is not installed on this host (apt-get install qemu-user-static, or pass another interpreter)`;
+  }
+  return undefined;
+}
+
+/** Undoes a host setup: the entry back to its snapshot, then the global switch and the mount. */
+export async function restoreOnHost(record: EmulationRecord): Promise<void> {
+  const host = new BinfmtHost(record.binfmtDir ?? DEFAULT_BINFMT_DIR);
+  const failures: string[] = [];
+  const attempt = async (what: string, action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch (error) {
+      failures.push(`${what}: ${messageOf(error)}`);
+    }
+  };
+  const snapshot: BinfmtSnapshot | undefined = record.snapshot;
+  if (snapshot && (await host.isMounted())) await attempt('entry', () => host.restore(snapshot));
+  for (const change of [...record.changes].reverse()) {
+    if (change.kind === 'enabled') await attempt('global status', () => host.setEnabled(false));
+    if (change.kind === 'mounted') {
+      await attempt('mount', async () => {
+        execFileSync('umount', [change.dir], { stdio: 'pipe' });
+      });
+    }
+  }
+  if (failures.length > 0) {
+    throw unavailable(`could not fully restore binfmt_misc: ${failures.join('; ')}`);
+  }
+}
