@@ -4,7 +4,7 @@ import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
 import { threadBlock } from './exec/threaded.js';
-import { compileWasmBlock } from './exec/wasm/runtime.js';
+import { type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
 import { GuestExit, type LinuxKernel } from './linux/kernel.js';
@@ -87,6 +87,8 @@ interface CachedBlock {
   /** Executions left before the tiered executor compiles it to JS (-1: never). */
   untilTierUp: number;
   readonly ir: IrBlock;
+  /** The block compiled to WebAssembly (the wasm executor, once hot). */
+  wasm?: WasmBlock;
   readonly instructionCount: number;
   readonly firstPage: number;
   readonly lastPage: number;
@@ -96,6 +98,8 @@ const PAGE_SHIFT = 12;
 /** Slots of the direct-mapped block cache in front of `blocks` (a power of two). */
 const FAST_SLOTS = 1 << 14;
 const FAST_MASK = FAST_SLOTS - 1;
+/** Blocks one entry into wasm may run, chaining from block to block, before JS looks again. */
+const WASM_CHAIN = 64;
 
 /**
  * One emulated CPU with its memory and translated-block cache. Blocks are lifted once per guest
@@ -117,6 +121,8 @@ export class Machine {
   private readonly fastPc = new Uint32Array(FAST_SLOTS);
   private readonly fastBlock: (CachedBlock | undefined)[] = new Array(FAST_SLOTS).fill(undefined);
   private readonly code: CodeReader;
+  /** Runs and chains the blocks compiled to wasm (the wasm executor only). */
+  private readonly dispatcher: WasmDispatcher | null;
 
   constructor(
     readonly arch: Architecture,
@@ -128,6 +134,7 @@ export class Machine {
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
     this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
+    this.dispatcher = this.executor === 'wasm' ? new WasmDispatcher(this.cpu, this.memory) : null;
     this.code = { fetch32: (pc) => this.memory.fetch32(pc), canFetch: (pc) => this.memory.canFetch(pc) };
   }
 
@@ -189,6 +196,7 @@ export class Machine {
         this.blocks.delete(key);
         const slot = (key >>> 2) & FAST_MASK;
         if (this.fastPc[slot] === key) this.fastBlock[slot] = undefined;
+        this.dispatcher?.forget(BigInt(key));
       }
     }
   }
@@ -255,15 +263,21 @@ export class Machine {
             block = this.translate(cpu.regs[pcSlot]);
           }
         }
-        this.instructions += block.instructionCount;
         // Hot blocks become JS functions that V8 optimizes with native 64-bit integers, or wasm.
         if (block.untilTierUp > 0 && --block.untilTierUp === 0) {
-          block.run =
-            this.executor === 'wasm'
-              ? compileWasmBlock(block.ir, cpu, memory)
-              : compileBlock(block.ir, this.arch.registers, cpu.scratch);
+          if (this.dispatcher) block.wasm = this.dispatcher.compile(block.ir);
+          else block.run = compileBlock(block.ir, this.arch.registers, cpu.scratch);
         }
-        if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
+        if (block.wasm !== undefined && this.dispatcher) {
+          // Wasm blocks count their own instructions and run on into other wasm blocks.
+          const exit = this.dispatcher.enter(block.wasm, WASM_CHAIN);
+          this.instructions += this.dispatcher.take();
+          budget += WASM_CHAIN >>> 2;
+          if (exit === EXIT_SYSCALL) kernel.syscall(cpu);
+        } else {
+          this.instructions += block.instructionCount;
+          if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
+        }
         if (++budget >= 4096) {
           budget = 0;
           const now = Date.now();
@@ -272,6 +286,7 @@ export class Machine {
         }
       }
     } catch (error) {
+      if (this.dispatcher) this.instructions += this.dispatcher.take();
       if (error instanceof GuestExit) return { exitCode: error.status };
       if (error instanceof GuestSignal) return deathBy(error);
       if (error instanceof EmulatorError || error instanceof GuestTimeoutError) throw error;

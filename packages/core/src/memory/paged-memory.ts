@@ -21,8 +21,11 @@ const CODE = 8;
 const HOST_SHIFT = 4;
 
 export { CODE as CODE_BIT, HOST_SHIFT };
-/** Bytes at the start of the wasm memory kept for the register file (never guest-mapped). */
-export const RESERVED_BYTES = WASM_PAGE;
+/**
+ * Bytes at the start of the wasm memory never guest-mapped: the register file (first 64 KiB) and
+ * the executors' own tables (the wasm executor's block dispatch cache).
+ */
+export const RESERVED_BYTES = 3 * WASM_PAGE;
 /**
  * The page table lives in the wasm memory right after the register file, so compiled blocks can
  * translate guest addresses without leaving wasm: one int32 entry per guest page.

@@ -39,6 +39,8 @@ export interface WasmLayout {
   readonly protWrite: number;
   readonly codeBit: number;
   readonly hostShift: number;
+  /** Byte offset of the int32 count of guest instructions run in wasm (each block adds its own). */
+  readonly instructionCounter: number;
 }
 
 /** The slow-path imports every module has, in import order. */
@@ -160,6 +162,10 @@ class BlockFunction {
     }
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
+    // Count the block's instructions on entry, as the machine does for the other executors.
+    const counter = layout.instructionCounter;
+    this.e.i32(0).i32(0).mem(OP.i32Load, counter, 2).i32(block.instructionCount).op(OP.i32Add);
+    this.e.mem(OP.i32Store, counter, 2);
     let pc = block.pc;
     let siteOfPc = -1;
     for (const inst of block.insts) {

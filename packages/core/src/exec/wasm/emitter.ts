@@ -48,6 +48,14 @@ export class Emitter {
     return this;
   }
 
+  /** call_indirect through table 0 with function type `type`. */
+  callIndirect(type: number): this {
+    this.code.push(OP.callIndirect);
+    u32(this.code, type);
+    this.code.push(0x00);
+    return this;
+  }
+
   call(index: number): this {
     this.code.push(OP.call);
     u32(this.code, index);

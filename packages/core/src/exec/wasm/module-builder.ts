@@ -64,6 +64,11 @@ export class ModuleBuilder {
     this.imports.push({ module, field, kind: 'memory', type: 0 });
   }
 
+  /** Imports a table of function references (table 0; no declared limits: any table matches). */
+  importTable(module: string, field: string): void {
+    this.imports.push({ module, field, kind: 'table', type: 0 });
+  }
+
   /** Index a function defined next will get (imports first, then definitions in order). */
   get nextFunctionIndex(): number {
     return this.importedFunctions + this.functions.length;

@@ -22,8 +22,20 @@ interface WasmApi {
 }
 const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/**
+ * The wasm executor's part of the reserved bytes at the start of the memory: after the register
+ * file's 64 KiB, the dispatch cache's tags (see dispatcher.ts), then the instruction counter.
+ */
+export const REGISTER_FILE_BYTES = 0x10000;
+export const DISPATCH_SLOTS = 8192;
+export const DISPATCH_TAGS_OFFSET = REGISTER_FILE_BYTES;
+export const INSTRUCTION_COUNTER_OFFSET = DISPATCH_TAGS_OFFSET + DISPATCH_SLOTS * 8;
+
 /** The fixed layout of a machine's memory as the block compiler needs it. */
 export function wasmLayout(cpu: Cpu): WasmLayout {
+  if (cpu.byteOffset + cpu.slotCount * 8 > REGISTER_FILE_BYTES) {
+    throw new Error('the register file does not fit below the wasm executor tables');
+  }
   return {
     registers: cpu.byteOffset,
     pcSlot: cpu.layout.pc,
@@ -34,6 +46,7 @@ export function wasmLayout(cpu: Cpu): WasmLayout {
     protWrite: PROT_WRITE,
     codeBit: CODE_BIT,
     hostShift: HOST_SHIFT,
+    instructionCounter: INSTRUCTION_COUNTER_OFFSET,
   };
 }
 

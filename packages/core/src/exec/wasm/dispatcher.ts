@@ -1,0 +1,135 @@
+/**
+ * Runs chains of wasm blocks without coming back to JS between them. Compiled blocks that end in
+ * a jump or a syscall are installed in a direct-mapped cache: a table of function references
+ * plus a tag per slot (the block's guest PC, an i64 in the reserved part of the memory). The
+ * dispatcher module loops: read the PC slot, find its slot, call the block through the table if
+ * the tag matches, and stop on a miss, a syscall or when the budget of blocks is spent.
+ */
+import type { Cpu } from '../../cpu/cpu.js';
+import type { IrBlock } from '../../ir/types.js';
+import { type PagedMemory, RESERVED_BYTES } from '../../memory/paged-memory.js';
+import { EXIT_SYSCALL } from '../exit-kind.js';
+import { Emitter } from './emitter.js';
+import { ModuleBuilder } from './module-builder.js';
+import { I32, I64, OP } from './opcodes.js';
+import {
+  compileWasmBlocks,
+  DISPATCH_SLOTS,
+  DISPATCH_TAGS_OFFSET,
+  INSTRUCTION_COUNTER_OFFSET,
+  type WasmBlockRunner,
+} from './runtime.js';
+
+interface WasmTable {
+  set(index: number, value: unknown): void;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: { run: (budget: number) => number } };
+  Table: new (d: { element: 'anyfunc'; initial: number }) => WasmTable;
+}
+const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const MASK = DISPATCH_SLOTS - 1;
+/** A tag no PC matches: the cache only holds blocks below 4 GiB. */
+const EMPTY = -1n;
+
+if (INSTRUCTION_COUNTER_OFFSET + 4 > RESERVED_BYTES) throw new Error('wasm executor tables overflow');
+
+/** The dispatcher module: `run(budget) → 0 (stopped) | 1 (syscall)`. */
+function dispatcherModule(pcOffset: number): Uint8Array {
+  const m = new ModuleBuilder();
+  m.importMemory('env', 'memory');
+  m.importTable('env', 'blocks');
+  const blockType = m.type([], [I32]);
+  const e = new Emitter();
+  // params: 0 budget; locals: 1 pc (i64), 2 slot (i32)
+  e.op(OP.loop, 0x40);
+  e.i32(0).mem(OP.i64Load, pcOffset, 3).tee(1);
+  e.op(OP.i32WrapI64).i32(2).op(OP.i32ShrU).i32(MASK).op(OP.i32And).set(2);
+  e.get(2).i32(3).op(OP.i32Shl).mem(OP.i64Load, DISPATCH_TAGS_OFFSET, 3).get(1).op(OP.i64Ne);
+  e.op(OP.if, 0x40).i32(0).op(OP.return, OP.end);
+  e.get(2).callIndirect(blockType);
+  e.op(OP.if, 0x40).i32(EXIT_SYSCALL).op(OP.return, OP.end);
+  e.get(0).i32(1).op(OP.i32Sub).tee(0);
+  e.op(OP.brIf, 0, OP.end);
+  e.i32(0);
+  const run = m.func([I32], [I32], [I64, I32], e.code);
+  m.exportFunction('run', run);
+  return m.bytes();
+}
+
+/** A block compiled to wasm: its runner, and whether it may be chained (jump and syscall exits). */
+export interface WasmBlock {
+  readonly pc: bigint;
+  /** Its slot in the dispatch cache. */
+  readonly slot: number;
+  readonly run: WasmBlockRunner;
+  readonly chainable: boolean;
+}
+
+export class WasmDispatcher {
+  private readonly table = new W.Table({ element: 'anyfunc', initial: DISPATCH_SLOTS });
+  private readonly run: (budget: number) => number;
+  private tags: BigInt64Array;
+  /** The block in each slot, mirrored in JS so that entering one reads no BigInt. */
+  private readonly installed: (WasmBlock | undefined)[] = new Array(DISPATCH_SLOTS).fill(undefined);
+
+  constructor(
+    private readonly cpu: Cpu,
+    private readonly memory: PagedMemory,
+  ) {
+    const instance = new W.Instance(new W.Module(dispatcherModule(cpu.byteOffset + cpu.layout.pc * 8)), {
+      env: { memory: memory.wasm, blocks: this.table },
+    });
+    this.run = instance.exports.run;
+    this.tags = new BigInt64Array(memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
+    this.tags.fill(EMPTY);
+    this.take();
+  }
+
+  compile(ir: IrBlock): WasmBlock {
+    const run = compileWasmBlocks([ir], this.cpu, this.memory)[0];
+    const slot = Number(ir.pc >> 2n) & MASK;
+    return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
+  }
+
+  private tagView(): BigInt64Array {
+    // The memory may have grown (and detached the old buffer) since the view was made.
+    if (this.tags.length === 0)
+      this.tags = new BigInt64Array(this.memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
+    return this.tags;
+  }
+
+  /**
+   * Runs `block` (whose PC is in the PC slot), then the cached blocks it leads to, up to `budget`
+   * blocks. Returns EXIT_SYSCALL when a block asked for a system call, else EXIT_JUMP.
+   */
+  enter(block: WasmBlock, budget: number): number {
+    if (!block.chainable) return block.run();
+    const slot = block.slot;
+    if (this.installed[slot] !== block) {
+      this.table.set(slot, block.run);
+      this.tagView()[slot] = block.pc;
+      this.installed[slot] = block;
+    }
+    return this.run(budget);
+  }
+
+  /** Drops the cached block at `pc`, if it is there (its code changed). */
+  forget(pc: bigint): void {
+    const slot = Number(pc >> 2n) & MASK;
+    if (this.installed[slot]?.pc === pc) {
+      this.tagView()[slot] = EMPTY;
+      this.installed[slot] = undefined;
+    }
+  }
+
+  /** Guest instructions the wasm blocks ran since the last call (and resets the count). */
+  take(): number {
+    const i32 = this.memory.i32;
+    const n = i32[INSTRUCTION_COUNTER_OFFSET >>> 2] >>> 0;
+    i32[INSTRUCTION_COUNTER_OFFSET >>> 2] = 0;
+    return n;
+  }
+}
