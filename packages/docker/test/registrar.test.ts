@@ -126,6 +126,7 @@ describe.runIf(ready)('setupEmulation through a registration image', () => {
         const entry = presetEntry('aarch64', { name: name('fp'), preserveArgv0: true, persistent: true });
         // The host sees the registration the container made: same kernel.
         expect((await host.read(name('fp'))).raw).toBe(formatStatus({ ...entry, enabled: true }));
+        expect(setup.status).toBe(formatStatus({ ...entry, enabled: true }));
         const report = await emulationPreflight('linux/arm64');
         expect([report.handler?.name, report.ok, report.problems]).toEqual([name('fp'), true, []]);
         const result = await whileHandlerIs(name('fp'), () => engine.run(base, showArgv, arm64));
@@ -239,6 +240,16 @@ describe.runIf(ready)('setupEmulation through a registration image', () => {
     } finally {
       if (await host.has(name('kept'))) await host.remove(name('kept'));
     }
+    expect(binfmtBytes()).toBe(snapshot);
+  });
+
+  it('restoreSync() undoes it without waiting, through the docker CLI', async () => {
+    const snapshot = binfmtBytes();
+    const setup = await setupEmulation({ arch: 'arm64', image: registrar.reference, name: name('sync') });
+    expect(await host.has(name('sync'))).toBe(true);
+    setup.restoreSync();
+    expect(binfmtBytes()).toBe(snapshot);
+    await setup.restore(); // already undone: nothing to do
     expect(binfmtBytes()).toBe(snapshot);
   });
 

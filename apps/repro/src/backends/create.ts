@@ -15,6 +15,8 @@ export interface BackendOptions {
   interpreter?: string;
   /** host: run the programs on arm64kit's emulator through binfmt_misc; the command that starts the arm64kit CLI. */
   arm64kitCommand?: string[];
+  /** docker: register the handler on this host, through a registration image, or auto. */
+  via?: 'auto' | 'host' | 'image';
 }
 
 /** The backend of that name; options a backend cannot honour are refused, not ignored. */
@@ -24,10 +26,12 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
   };
   switch (name) {
     case 'embedded':
+      if (options.via !== undefined) refuse('--via');
       if (options.baseImage !== undefined) refuse('--base-image');
       if (options.interpreter !== undefined || options.arm64kitCommand !== undefined) refuse('--interpreter');
       return new EmbeddedBackend({ ccache: options.ccache, rootfs: options.rootfs });
     case 'host':
+      if (options.via !== undefined) refuse('--via');
       if (options.baseImage !== undefined) refuse('--base-image');
       return new HostBackend({
         ccache: options.ccache,
@@ -42,6 +46,7 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
         baseImage: options.baseImage,
         ccache: options.ccache,
         interpreter: options.interpreter,
+        via: options.via,
       });
     default:
       throw new ReproError('BAD_INPUT', `unknown backend ${String(name)} (embedded, host or docker)`);

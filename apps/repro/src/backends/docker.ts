@@ -38,6 +38,8 @@ export interface DockerBackendOptions {
   binfmtDir?: string;
   /** The handler's entry name (default arm64kit-repro-<pid>). */
   entryName?: string;
+  /** Where to register: this host, a registration image on the engine, or auto (see setupEmulation). */
+  via?: 'auto' | 'host' | 'image';
 }
 
 const PLATFORM = 'linux/arm64';
@@ -67,6 +69,8 @@ export class DockerBackend implements Backend {
   private tag: string | null = null;
   private paths = new Map<string, string>();
   private emulation: EmulationSetup | null = null;
+  /** A setup on its way: a signal meanwhile waits for it and undoes it. */
+  private settingUp: Promise<EmulationSetup | null> | null = null;
   private nameSnapshot: BinfmtSnapshot | null = null;
   private readonly runs = new Set<AbortController>();
   private disarm: (() => void) | null = null;
@@ -105,10 +109,18 @@ export class DockerBackend implements Backend {
       throw new ReproError('BACKEND_UNAVAILABLE', reason(error));
     }
     // Only our own entry is ever touched: a signal puts back this snapshot (it is absent).
-    this.nameSnapshot = new BinfmtHost(this.binfmtDir).snapshotSync({ names: [this.entryName] });
+    // Through a registration image this host may not even have binfmt_misc mounted; the
+    // image's own undo (in the asynchronous cleanup) covers that route.
+    const host = new BinfmtHost(this.binfmtDir);
+    if (this.options.via !== 'image' && (await host.isMounted())) {
+      this.nameSnapshot = host.snapshotSync({ names: [this.entryName] });
+    }
     this.disarm = restoreOnSignal(
       () => this.restoreHandlerSync(),
-      () => this.abortRuns(),
+      async () => {
+        await this.abortRuns();
+        await this.restoreThroughEngine();
+      },
     );
     // RUN steps execute aarch64 programs too, so the build needs a handler (with P: as fixed).
     await this.useHandler({ preserveArgv0: true }, progress);
@@ -179,25 +191,35 @@ export class DockerBackend implements Backend {
   async useHandler(handler: Handler, progress: Progress): Promise<RegistrationUsed> {
     await this.emulation?.restore();
     this.emulation = null;
+    const pending = setupEmulation({
+      arch: 'arm64',
+      preserveArgv0: handler.preserveArgv0,
+      persistent: true,
+      name: this.entryName,
+      binfmtDir: this.binfmtDir,
+      ...(this.options.via === undefined ? {} : { via: this.options.via }),
+      ...(this.engine === null ? {} : { engine: this.engine }),
+      ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }),
+    });
+    this.settingUp = pending.catch(() => null);
     try {
-      this.emulation = await setupEmulation({
-        arch: 'arm64',
-        preserveArgv0: handler.preserveArgv0,
-        persistent: true,
-        name: this.entryName,
-        binfmtDir: this.binfmtDir,
-        ...(this.options.interpreter === undefined ? {} : { interpreter: this.options.interpreter }),
-      });
+      this.emulation = await pending;
     } catch (error) {
       throw new ReproError('BACKEND_UNAVAILABLE', reason(error));
+    } finally {
+      this.settingUp = null;
     }
-    const { raw } = await new BinfmtHost(this.binfmtDir).read(this.entryName);
-    progress(`registered ${this.emulation.registration}`);
-    return { line: this.emulation.registration, status: raw, registeredInKernel: true };
+    const where = this.emulation.via === 'image' ? ` through ${this.emulation.image}` : '';
+    progress(`registered ${this.emulation.registration}${where}`);
+    return { line: this.emulation.registration, status: this.emulation.status, registeredInKernel: true };
   }
 
   async runCase(c: ScenarioCase, progress: Progress): Promise<Observed> {
     const header = this.programHeader;
+    // Through an image, this host's binfmt_misc may be unmounted (or another kernel's
+    // entirely): there is nothing here to check for rival entries.
+    if (this.emulation?.via === 'image' && !(await new BinfmtHost(this.binfmtDir).isMounted()))
+      return this.runOnce(c);
     return whileInCharge(
       () => rivalEntry(this.binfmtDir, this.entryName, '/usr/local/bin/argv-example', header),
       () => this.runOnce(c),
@@ -243,9 +265,16 @@ export class DockerBackend implements Backend {
     }
   }
 
-  /** On a signal: our entry goes at once, synchronously. */
+  /** On a signal: our entry goes at once, synchronously (host route). */
   private restoreHandlerSync(): void {
+    if (this.emulation?.via === 'image') return;
     if (this.nameSnapshot !== null) new BinfmtHost(this.binfmtDir).restoreSync(this.nameSnapshot);
+  }
+
+  /** On a signal, after the containers: a setup made (or being made) through an image is undone. */
+  private async restoreThroughEngine(): Promise<void> {
+    const setup = this.emulation ?? (await this.settingUp);
+    if (setup?.via === 'image') await setup.restore();
   }
 
   /** On a signal: running containers are killed and removed by their runs. */

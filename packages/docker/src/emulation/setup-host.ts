@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { BinfmtHost, type BinfmtSnapshot, DEFAULT_BINFMT_DIR, formatStatus } from '@arm64kit/binfmt';
 import { DockerError, messageOf } from '../errors.js';
 import { lifecycle } from './lifecycle.js';
@@ -33,12 +33,10 @@ export async function setupOnHost(
     binfmtDir: dir,
     changes: [],
   };
-  const { restore, keep } = lifecycle(
+  const { restore, restoreSync, keep } = lifecycle(
     () => record,
+    async () => restoreOnHost(record),
     () => restoreOnHost(record),
-    () => {
-      if (record.snapshot) host.restoreSync(record.snapshot);
-    },
   );
   const { changes } = record;
   try {
@@ -77,7 +75,8 @@ export async function setupOnHost(
       `registered ${name}, but the newer entry "${active?.name}" takes ${machine} programs first`,
     );
   }
-  return { via: 'host', name, registration, changes, restore, keep };
+  const { raw: status } = await host.read(name);
+  return { via: 'host', name, registration, status, changes, restore, restoreSync, keep };
 }
 
 /** Why this process cannot register on its own host (undefined: it can). */
@@ -93,25 +92,30 @@ export function hostRouteProblem(request: EmulationRequest): string | undefined 
   return undefined;
 }
 
-/** Undoes a host setup: the entry back to its snapshot, then the global switch and the mount. */
-export async function restoreOnHost(record: EmulationRecord): Promise<void> {
-  const host = new BinfmtHost(record.binfmtDir ?? DEFAULT_BINFMT_DIR);
+/**
+ * Undoes a host setup: the entry back to its snapshot, then the global switch and the
+ * mount. Synchronous (procfs writes and umount), so signal handlers can use it too.
+ */
+export function restoreOnHost(record: EmulationRecord): void {
+  const dir = record.binfmtDir ?? DEFAULT_BINFMT_DIR;
+  const host = new BinfmtHost(dir);
   const failures: string[] = [];
-  const attempt = async (what: string, action: () => Promise<void>) => {
+  const attempt = (what: string, action: () => void) => {
     try {
-      await action();
+      action();
     } catch (error) {
       failures.push(`${what}: ${messageOf(error)}`);
     }
   };
   const snapshot: BinfmtSnapshot | undefined = record.snapshot;
-  if (snapshot && (await host.isMounted())) await attempt('entry', () => host.restore(snapshot));
+  const mounted = existsSync(`${dir}/register`);
+  if (snapshot && mounted) attempt('entry', () => host.restoreSync(snapshot));
   for (const change of [...record.changes].reverse()) {
-    if (change.kind === 'enabled') await attempt('global status', () => host.setEnabled(false));
+    if (change.kind === 'enabled') {
+      attempt('global status', () => host.applyChange({ op: 'global', enabled: false }));
+    }
     if (change.kind === 'mounted') {
-      await attempt('mount', async () => {
-        execFileSync('umount', [change.dir], { stdio: 'pipe' });
-      });
+      attempt('mount', () => execFileSync('umount', [change.dir], { stdio: 'pipe' }));
     }
   }
   if (failures.length > 0) {

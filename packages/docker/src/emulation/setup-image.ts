@@ -70,17 +70,19 @@ export async function setupThroughImage(
 
   // The undo as of right after setup, for the exit hook (which cannot ask the engine first).
   let undoAfterSetup: BinfmtChange[] = [];
-  const { restore, keep } = lifecycle(
+  const { restore, restoreSync, keep } = lifecycle(
     () => record,
     () => restoreThroughImage(record, engine),
     () => undoWithCli(engine, image.reference, undoAfterSetup, pinnedInterpreters(record)),
   );
+  let after = before;
   if (plan.length > 0) {
     const report = await registrar.apply(plan).catch(async (error: unknown) => {
       await restore().catch(() => undefined);
       throw error instanceof DockerError ? error : unavailable(messageOf(error), error);
     });
     undoAfterSetup = undoPlan(record, report.state);
+    after = report.state;
     if (report.failures.length > 0) {
       await restore().catch(() => undefined);
       throw unavailable(
@@ -100,8 +102,10 @@ export async function setupThroughImage(
     image: image.reference,
     name,
     registration: request.registration,
+    status: after.entries.find((e) => e.name === latin1(name))?.status ?? '',
     changes: record.changes,
     restore,
+    restoreSync,
     keep,
   };
 }

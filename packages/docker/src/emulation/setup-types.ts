@@ -43,10 +43,18 @@ export interface EmulationSetup {
   /** The entry that now handles the architecture's programs. */
   name: string;
   registration: string;
+  /** The entry's status file as the kernel shows it now. */
+  status: string;
   /** Empty when the kernel already had exactly this registration. */
   changes: EmulationChange[];
   /** Undoes every change, newest first; safe to call more than once. */
   restore(): Promise<void>;
+  /**
+   * restore() for signal and exit handlers, which cannot wait: the host route writes
+   * binfmt_misc synchronously; the image route runs the undo planned right after setup
+   * through the `docker` CLI (best effort: it needs the CLI on PATH).
+   */
+  restoreSync(): void;
   /**
    * Leaves the handler in place when this process ends (otherwise an exit hook undoes it)
    * and returns what restoreEmulation() needs to undo it later, from any process.

@@ -35,6 +35,7 @@ backend could not run.`;
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --backend host --ccache ./ccache-3.7.7-aarch64',
     '<%= config.bin %> <%= command.id %> --backend docker --base-image arm64v8/ubuntu:20.04',
+    '<%= config.bin %> <%= command.id %> --backend docker --via image --base-image example/bookworm-arm64',
     '<%= config.bin %> <%= command.id %> --backend host --rootfs /srv/bookworm-arm64 --json',
     '<%= config.bin %> <%= command.id %> --backend host --interpreter arm64kit',
   ];
@@ -57,6 +58,11 @@ backend could not run.`;
       summary:
         'host/docker: the interpreter the handler names (default qemu-aarch64-static); host: "arm64kit" for this emulator.',
     }),
+    via: Flags.string({
+      summary:
+        'docker: register the handler on this host (root), through a registration image (see `docker registrar`), or auto.',
+      options: ['auto', 'host', 'image'],
+    }),
   };
 
   protected scenario: ScenarioName = 'ccache';
@@ -71,6 +77,7 @@ backend could not run.`;
       rootfs: flags.rootfs,
       interpreter: ownEmulator ? undefined : flags.interpreter,
       arm64kitCommand: ownEmulator ? [process.execPath, join(this.config.root, 'bin', 'run.js')] : undefined,
+      via: flags.via as 'auto' | 'host' | 'image' | undefined,
     });
     this.note(`repro ${this.scenario} on the ${backend.name} backend`);
     const report = await runRepro({
