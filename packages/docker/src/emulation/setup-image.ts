@@ -113,6 +113,8 @@ export async function setupThroughImage(
 /** Undoes an image setup: reads the kernel's state through the image, then writes back. */
 export async function restoreThroughImage(record: EmulationRecord, engine?: DockerEngine): Promise<void> {
   if (!record.image) throw unavailable('the record names no registration image');
+  // Nothing was changed (the kernel already had this registration): nothing to undo.
+  if (record.changes.length === 0) return;
   const on = engine ?? (await connect(record.engineHost ? { host: record.engineHost } : {}));
   const registrar = new Registrar(on.docker, record.image);
   const undo = undoPlan(record, await registrar.state());
