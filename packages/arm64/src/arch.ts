@@ -1,5 +1,6 @@
 import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
 import { liftBlock } from './lift/block.js';
+import { aarch64SignalFrames } from './signal-frame.js';
 import { EXCL_ADDR, FLAG_Z, NO_EXCLUSIVE, registerLayout } from './state.js';
 import { a64Table } from './table.js';
 
@@ -43,4 +44,5 @@ export const aarch64: Architecture = {
     cpu.set(FLAG_Z, 1n);
     cpu.set(EXCL_ADDR, NO_EXCLUSIVE);
   },
+  signals: aarch64SignalFrames,
 };

@@ -6,5 +6,6 @@ export * as fp from './fp/index.js';
 export { liftBlock, MAX_BLOCK_INSTRUCTIONS } from './lift/block.js';
 export { LiftContext } from './lift/context.js';
 export { type A64Form, form, type Lifter } from './lift/form.js';
+export { aarch64SignalFrames, FPSIMD_MAGIC, RT_SIGFRAME_SIZE } from './signal-frame.js';
 export * as state from './state.js';
 export { a64Forms, a64Table } from './table.js';

@@ -6,6 +6,7 @@
  */
 import type { Cpu } from './cpu/cpu.js';
 import type { IrBlock } from './ir/types.js';
+import type { GuestMemory } from './memory/types.js';
 
 /** Named 64-bit register slots; slot `i` is `names[i]`. */
 export interface RegisterLayout {
@@ -57,6 +58,68 @@ export interface ProcessStart {
   readonly stackPointer: bigint;
 }
 
+/** `stack_t`: an alternate signal stack as sigaltstack(2) and `uc_stack` describe it. */
+export interface AltStack {
+  readonly sp: bigint;
+  /** SS_ONSTACK (1), SS_DISABLE (2), possibly with SS_AUTODISARM (1 << 31). */
+  readonly flags: number;
+  readonly size: bigint;
+}
+
+/** What core asks an architecture to put in a signal frame; core has made every decision. */
+export interface SignalFrameRequest {
+  readonly signo: number;
+  /** The handler's address (`sa_handler` / `sa_sigaction`). */
+  readonly handler: bigint;
+  /** SA_SIGINFO: pass (signo, &siginfo, &ucontext) and copy `siginfo` into the frame. */
+  readonly withInfo: boolean;
+  /** `siginfo_t` (128 bytes) as core encoded it. */
+  readonly siginfo: Uint8Array;
+  /** Where the handler returns to: `sa_restorer`, or core's trampoline running `trampoline`. */
+  readonly restorer: bigint;
+  /** The frame goes below this address: the interrupted stack pointer or the alternate stack's top. */
+  readonly stackTop: bigint;
+  /** The PC the interrupted code resumes at: the faulting instruction, or the one after a syscall. */
+  readonly resumePc: bigint;
+  /** The signal mask rt_sigreturn restores (`uc_sigmask`). */
+  readonly mask: bigint;
+  /** `uc_stack`: the alternate stack as it was when the signal arrived. */
+  readonly altStack: AltStack;
+  /** The faulting data address for SIGSEGV/SIGBUS (the context's fault address), else 0. */
+  readonly faultAddress: bigint;
+}
+
+/** What rt_sigreturn found in the frame, besides the registers it restored. */
+export interface SignalFrameReturn {
+  readonly mask: bigint;
+  readonly altStack: AltStack;
+}
+
+/**
+ * An architecture's signal frames (`struct rt_sigframe`): how the kernel saves the interrupted
+ * context on the stack, enters a handler, and restores the context in rt_sigreturn.
+ */
+export interface SignalFrames {
+  /**
+   * Machine code that calls rt_sigreturn; core maps it once (read+execute) and uses it as the
+   * return address of handlers installed without SA_RESTORER, as the kernel's vDSO trampoline.
+   */
+  readonly trampoline: Uint8Array;
+  /** MINSIGSTKSZ: the smallest alternate stack sigaltstack accepts. */
+  readonly minStackSize: number;
+  /**
+   * Saves the interrupted context (the registers as they are, with `resumePc` as the PC) in a new
+   * frame below `stackTop`, then sets the registers to enter the handler. Throws `GuestFault`
+   * when the frame cannot be written; registers are unchanged then.
+   */
+  pushFrame(cpu: Cpu, memory: GuestMemory, request: SignalFrameRequest): void;
+  /**
+   * rt_sigreturn: restores the registers from the frame at the stack pointer. Returns null, with
+   * registers unspecified, when the frame is not one this architecture would have written.
+   */
+  popFrame(cpu: Cpu, memory: GuestMemory): SignalFrameReturn | null;
+}
+
 export interface Architecture {
   /** Short name, as `uname -m` prints it: `aarch64`. */
   readonly name: string;
@@ -83,4 +146,7 @@ export interface Architecture {
    * and stack pointer slots; implement this only for anything else the ABI needs.
    */
   startProcess?(cpu: Cpu, start: ProcessStart): void;
+
+  /** Signal frames; without them a signal with a handler ends the guest as if unhandled. */
+  readonly signals?: SignalFrames;
 }

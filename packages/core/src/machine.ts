@@ -288,7 +288,11 @@ export class Machine {
     } catch (error) {
       if (this.dispatcher) this.instructions += this.dispatcher.take();
       if (error instanceof GuestExit) return { exitCode: error.status };
-      if (error instanceof GuestSignal) return deathBy(error);
+      if (error instanceof GuestSignal) {
+        // The guest's handler may take it; then the next slice runs from the handler.
+        const fatal = kernel.deliverFault(cpu, error);
+        return fatal ? deathBy(fatal) : null;
+      }
       if (error instanceof EmulatorError || error instanceof GuestTimeoutError) throw error;
       if (error instanceof GuestDeadlockError) throw error;
       const pc = cpu.regs[pcSlot];

@@ -31,6 +31,12 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   ]),
   program('time', [{}, { args: ['12345'] }]),
   program('pipes', [{}, { args: ['sigpipe'] }]),
+  program('signals', [
+    {},
+    ...['usr1', 'term', 'segv-ignored', 'segv-blocked', 'segv-resethand', 'abort', 'kill-self'].map((d) => ({
+      args: [d],
+    })),
+  ]),
   program(
     'faults',
     [

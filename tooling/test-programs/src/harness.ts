@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const QEMU = 'qemu-aarch64-static';
@@ -48,16 +48,8 @@ export const DEFAULT_ENV: Readonly<Record<string, string>> = {
   TZ: 'UTC',
 };
 
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGILL: 4,
-  SIGTRAP: 5,
-  SIGABRT: 6,
-  SIGBUS: 7,
-  SIGFPE: 8,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-};
+/** Host signal numbers by name (every signal a guest can die of, SIGUSR1 and SIGTERM included). */
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = constants.signals;
 
 /** qemu reports fatal guest signals on stderr; that line is qemu's, not the program's. */
 function withoutQemuNotes(stderr: string): string {

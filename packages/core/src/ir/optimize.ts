@@ -8,9 +8,9 @@ import type { BlockExit, IrBlock, IrInst, Value } from './types.js';
  *
  * - a register read after a write (or an earlier read) in the same block reuses that value;
  * - operations on constants are folded (with the reference interpreter's own semantics);
- * - a register write that a later write to the same slot overwrites, with no read and no helper
- *   call in between, is dropped (a fault in between ends the guest, and a dying guest's
- *   registers are never looked at);
+ * - a register write that a later write to the same slot overwrites, with no read, no helper
+ *   call and no memory access in between, is dropped (a fault in between may run a signal
+ *   handler, which sees every register as of the faulting instruction);
  * - pure operations whose results are unused are dropped. Loads stay: they may fault.
  *
  * Helper calls are barriers: helpers may read and write any register.
@@ -150,7 +150,7 @@ function dropDeadWrites(insts: IrInst[]): IrInst[] {
       if (overwritten.has(inst.slot)) keep[i] = false;
       else overwritten.add(inst.slot);
     } else if (inst.op === 'getReg') overwritten.delete(inst.slot);
-    else if (inst.op === 'call') overwritten.clear();
+    else if (inst.op === 'call' || inst.op === 'load' || inst.op === 'store') overwritten.clear();
   }
   return insts.filter((_, i) => keep[i]);
 }

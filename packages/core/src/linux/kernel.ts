@@ -2,19 +2,25 @@ import { fstatSync } from 'node:fs';
 import type { Architecture } from '../arch.js';
 import type { Cpu } from '../cpu/cpu.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
-import { GuestFault, GuestSignal, SIGNALS } from '../signals.js';
+import { GuestFault, GuestSignal } from '../signals.js';
 import { E, errnoOf, fail } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { syscallName } from './numbers.js';
 import { guestJoin, PathResolver } from './paths.js';
+import { SI, senderInfo } from './siginfo.js';
+import { deliverFault, deliverPending } from './signal-delivery.js';
+import { SignalState } from './signal-state.js';
 
 /** Thrown by exit/exit_group: the guest finished with `status` (0–255). */
 export class GuestExit {
   constructor(readonly status: number) {}
 }
 
-/** A system call implementation: returns the (non-negative) result or throws SyscallError. */
-export type SyscallHandler = (k: LinuxKernel, a: readonly bigint[]) => number | bigint;
+/**
+ * A system call implementation: returns the (non-negative) result or throws SyscallError. `cpu`
+ * is for the few that need more than their arguments (rt_sigreturn, sigaltstack).
+ */
+export type SyscallHandler = (k: LinuxKernel, a: readonly bigint[], cpu: Cpu) => number | bigint;
 
 export interface KernelOptions {
   readonly memory: PagedMemory;
@@ -50,9 +56,8 @@ export class LinuxKernel {
   cwd: string;
   readonly programPath: string;
   readonly trace: ((line: string) => void) | null;
-  /** Raw `struct sigaction` bytes per signal, as the guest set them. */
-  readonly sigactions = new Map<number, Uint8Array>();
-  sigmask = 0n;
+  /** Signal dispositions, mask, pending signals and the alternate stack. */
+  readonly signals = new SignalState();
   umask = 0o022;
   private readonly handlers = new Map<number, SyscallHandler>();
   private readonly reportedUnknown = new Set<number>();
@@ -94,7 +99,7 @@ export class LinuxKernel {
       }
     } else {
       try {
-        result = BigInt(handler(this, args));
+        result = BigInt(handler(this, args, cpu));
       } catch (error) {
         if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
           this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
@@ -110,6 +115,17 @@ export class LinuxKernel {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
       this.trace(`${syscallName(number)}(${args.slice(0, arity(handler)).map(hex).join(', ')}) = ${shown}`);
     }
+    // On the way back to user mode, as the kernel does: run the handlers of pending signals.
+    if (this.signals.pending !== 0n) deliverPending(this, cpu);
+  }
+
+  /**
+   * A synchronous signal an instruction raised (fault, undefined encoding, breakpoint): returns
+   * null when the guest's handler will run (the CPU is pointed at it), else the signal that ends
+   * the guest.
+   */
+  deliverFault(cpu: Cpu, signal: GuestSignal): GuestSignal | null {
+    return deliverFault(this, cpu, signal);
   }
 
   /** Absolute guest path for `path` relative to directory fd `dirfd` (AT_FDCWD: the cwd). */
@@ -129,15 +145,12 @@ export class LinuxKernel {
     return { guest, host: this.paths.toHost(guest, followFinal) };
   }
 
-  /** What the guest gets for a signal nobody handles: default action ends it (returns if ignored). */
+  /**
+   * Sends `signo` to the guest as the kernel sends itself one (SIGPIPE from a write): it is
+   * delivered, or ends the guest, when the current system call returns.
+   */
   raise(signo: number): void {
-    const action = this.sigactions.get(signo);
-    const handler = action ? new DataView(action.buffer).getBigUint64(0, true) : 0n;
-    if (handler === 1n) return; // SIG_IGN
-    const ignoredByDefault = [17, 23, 28]; // SIGCHLD, SIGURG, SIGWINCH
-    if (handler === 0n && ignoredByDefault.includes(signo)) return;
-    const name = Object.entries(SIGNALS).find(([, n]) => n === signo)?.[0];
-    throw new GuestSignal((name ?? 'SIGKILL') as keyof typeof SIGNALS, `killed by signal ${signo}`);
+    this.signals.post(signo, senderInfo(signo, SI.USER, process.pid, process.getuid?.() ?? 0));
   }
 }
 

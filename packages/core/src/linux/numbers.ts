@@ -80,6 +80,8 @@ export const SYS = {
   rt_sigsuspend: 133,
   rt_sigaction: 134,
   rt_sigprocmask: 135,
+  rt_sigpending: 136,
+  rt_sigtimedwait: 137,
   rt_sigreturn: 139,
   setpgid: 154,
   getpgid: 155,

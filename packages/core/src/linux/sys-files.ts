@@ -104,7 +104,7 @@ function writeFrom(
   try {
     return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
   } catch (error) {
-    if (errnoOf(error) === E.EPIPE) k.raise(13); // SIGPIPE ends the guest unless ignored
+    if (errnoOf(error) === E.EPIPE) k.raise(13); // SIGPIPE, acted on when the write returns
     throw error;
   }
 }

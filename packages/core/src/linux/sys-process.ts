@@ -2,6 +2,7 @@ import { hostname, release, version } from 'node:os';
 import { E, fail } from './errno.js';
 import { GuestExit, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { registerSignalSyscalls } from './sys-signals.js';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
 
@@ -25,12 +26,9 @@ function utsname(k: LinuxKernel): Uint8Array {
   return out;
 }
 
-function isSelf(pid: number): boolean {
-  return pid === process.pid || pid === 0 || pid === -process.pid;
-}
-
-/** Registers process identity, exit, signal bookkeeping and limits. */
+/** Registers process identity, exit, signals and limits. */
 export function registerProcessSyscalls(k: LinuxKernel): void {
+  registerSignalSyscalls(k);
   k.register(SYS.exit, (_k, a) => {
     throw new GuestExit(int(a[0]) & 0xff);
   });
@@ -68,51 +66,6 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.setrlimit, () => 0);
-  k.register(SYS.rt_sigaction, (k, a) => {
-    const signo = int(a[0]);
-    if (signo < 1 || signo > 64 || signo === 9 || signo === 19) fail(E.EINVAL);
-    const size = k.arch.syscalls.sigactionSize ?? 24;
-    if (a[2] !== 0n) k.memory.writeBytes(ptr(a[2]), k.sigactions.get(signo) ?? new Uint8Array(size));
-    if (a[1] !== 0n) k.sigactions.set(signo, k.memory.readBytes(ptr(a[1]), size));
-    return 0;
-  });
-  k.register(SYS.rt_sigprocmask, (k, a) => {
-    const how = int(a[0]);
-    if (a[2] !== 0n) k.memory.write64(ptr(a[2]), k.sigmask);
-    if (a[1] !== 0n) {
-      const set = k.memory.read64(ptr(a[1]));
-      if (how === 0) k.sigmask |= set;
-      else if (how === 1) k.sigmask &= ~set;
-      else if (how === 2) k.sigmask = set;
-      else fail(E.EINVAL);
-    }
-    return 0;
-  });
-  k.register(SYS.sigaltstack, (k, a) => {
-    if (a[1] !== 0n) {
-      const old = new Uint8Array(24);
-      new DataView(old.buffer).setInt32(8, 2, true); // SS_DISABLE
-      k.memory.writeBytes(ptr(a[1]), old);
-    }
-    return 0;
-  });
-  k.register(SYS.kill, (k, a) => {
-    const pid = int(a[0]);
-    const sig = int(a[1]);
-    if (!isSelf(pid) && pid !== -1) fail(E.EPERM);
-    if (sig !== 0) k.raise(sig);
-    return 0;
-  });
-  k.register(SYS.tkill, (k, a) => {
-    if (int(a[0]) !== process.pid) fail(E.ESRCH);
-    if (int(a[1]) !== 0) k.raise(int(a[1]));
-    return 0;
-  });
-  k.register(SYS.tgkill, (k, a) => {
-    if (int(a[0]) !== process.pid || int(a[1]) !== process.pid) fail(E.ESRCH);
-    if (int(a[2]) !== 0) k.raise(int(a[2]));
-    return 0;
-  });
   k.register(SYS.futex, (k, a) => {
     // One thread: a wait can only succeed if the value already changed; wakes wake nobody.
     const op = int(a[1]) & 0x7f;

@@ -1,0 +1,37 @@
+/** `siginfo_t` (128 bytes, the same layout on every 64-bit Linux architecture) and its codes. */
+
+export const SIGINFO_SIZE = 128;
+
+/** si_code values. */
+export const SI = {
+  USER: 0, // kill()
+  KERNEL: 0x80,
+  TKILL: -6, // tkill(), tgkill(), raise()
+} as const;
+export const SEGV_MAPERR = 1;
+export const SEGV_ACCERR = 2;
+export const BUS_ADRALN = 1;
+export const ILL_ILLOPC = 1;
+export const TRAP_BRKPT = 1;
+export const FPE_INTDIV = 1;
+
+/** A signal sent by a process (kill, tgkill, raise, SIGPIPE from write): sender's pid and uid. */
+export function senderInfo(signo: number, code: number, pid: number, uid: number): Uint8Array {
+  const info = new Uint8Array(SIGINFO_SIZE);
+  const v = new DataView(info.buffer);
+  v.setInt32(0, signo, true);
+  v.setInt32(8, code, true);
+  v.setInt32(16, pid, true);
+  v.setUint32(20, uid, true);
+  return info;
+}
+
+/** A synchronous fault (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE) at `address`. */
+export function faultInfo(signo: number, code: number, address: bigint): Uint8Array {
+  const info = new Uint8Array(SIGINFO_SIZE);
+  const v = new DataView(info.buffer);
+  v.setInt32(0, signo, true);
+  v.setInt32(8, code, true);
+  v.setBigUint64(16, BigInt.asUintN(64, address), true);
+  return info;
+}

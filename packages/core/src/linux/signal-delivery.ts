@@ -1,0 +1,158 @@
+import type { Cpu } from '../cpu/cpu.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
+import { GuestFault, GuestSignal, NSIG, SIGNALS, signalName } from '../signals.js';
+import type { LinuxKernel } from './kernel.js';
+import {
+  BUS_ADRALN,
+  FPE_INTDIV,
+  faultInfo,
+  ILL_ILLOPC,
+  SEGV_ACCERR,
+  SEGV_MAPERR,
+  TRAP_BRKPT,
+} from './siginfo.js';
+import {
+  defaultAction,
+  SA,
+  SIG_DFL,
+  SIG_IGN,
+  SS_AUTODISARM,
+  SS_DISABLE,
+  sigbit,
+  UNBLOCKABLE,
+} from './signal-state.js';
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+/** The address handlers return to without SA_RESTORER: a page holding the arch's trampoline. */
+function trampoline(k: LinuxKernel, code: Uint8Array): bigint {
+  const s = k.signals;
+  if (s.trampoline === null) {
+    const page = k.arch.pageSize;
+    const at = k.memory.map(0, page, PROT_READ | PROT_WRITE, false);
+    k.memory.writeBytes(at, code);
+    k.memory.protect(at, page, PROT_READ | PROT_EXEC);
+    s.trampoline = BigInt(at);
+  }
+  return s.trampoline;
+}
+
+/**
+ * Acts on one signal taken from the pending set (or a fault): ignores it, ends the guest with
+ * it (throws a fatal GuestSignal), or builds the handler's frame and points the CPU at it, with
+ * the kernel's mask, SA_RESETHAND, SA_ONSTACK and SS_AUTODISARM rules.
+ */
+function enter(
+  k: LinuxKernel,
+  cpu: Cpu,
+  signo: number,
+  info: Uint8Array,
+  resumePc: bigint,
+  faultAddress: bigint,
+): void {
+  const s = k.signals;
+  const action = s.action(signo);
+  if (action.handler === SIG_IGN) return;
+  if (action.handler === SIG_DFL) {
+    const what = defaultAction(signo);
+    // Stop signals cannot stop an emulated process; like SIGCONT they are ignored here.
+    if (what === 'terminate' || what === 'core')
+      throw GuestSignal.fatal(signo, `killed by ${signalName(signo)}`);
+    return;
+  }
+  const frames = k.arch.signals;
+  if (!frames) throw GuestSignal.fatal(signo, `${k.arch.name} has no signal frames to run the handler`);
+  const sp = cpu.regs[k.arch.registers.sp];
+  const alt = s.altStack;
+  const useAlt = (action.flags & SA.ONSTACK) !== 0 && alt.size > 0n && !s.onAltStack(sp);
+  const restorer = action.flags & SA.RESTORER ? action.restorer : trampoline(k, frames.trampoline);
+  try {
+    frames.pushFrame(cpu, k.memory, {
+      signo,
+      handler: action.handler,
+      withInfo: (action.flags & SA.SIGINFO) !== 0,
+      siginfo: info,
+      restorer,
+      stackTop: useAlt ? alt.sp + alt.size : sp,
+      resumePc,
+      mask: s.savedMask ?? s.mask,
+      altStack: alt,
+      faultAddress,
+    });
+  } catch (error) {
+    if (!(error instanceof GuestFault)) throw error;
+    // The kernel's force_sigsegv: a frame that cannot be written kills with SIGSEGV.
+    throw GuestSignal.fatal(SIGNALS.SIGSEGV, `cannot write the ${signalName(signo)} frame below ${hex(sp)}`);
+  }
+  k.trace?.(
+    `--- ${signalName(signo)} delivered to handler ${hex(action.handler)}, resuming at ${hex(resumePc)} ---`,
+  );
+  if (useAlt && alt.flags & SS_AUTODISARM) s.altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+  s.mask = (s.mask | action.mask | (action.flags & SA.NODEFER ? 0n : sigbit(signo))) & ~UNBLOCKABLE;
+  s.savedMask = null;
+  if (action.flags & SA.RESETHAND) s.resetToDefault(signo);
+}
+
+/**
+ * On the way back to the guest after a system call: delivers every pending signal the mask
+ * allows, lowest first (each handler's frame stacks on the previous one, so the last delivered
+ * runs first, as on Linux). Throws a fatal GuestSignal when one ends the guest.
+ */
+export function deliverPending(k: LinuxKernel, cpu: Cpu): void {
+  const s = k.signals;
+  try {
+    for (let signo = s.next(s.mask); signo !== 0; signo = s.next(s.mask)) {
+      enter(k, cpu, signo, s.take(signo), cpu.pc, 0n);
+    }
+  } finally {
+    if (s.savedMask !== null) {
+      s.mask = s.savedMask;
+      s.savedMask = null;
+    }
+  }
+}
+
+/** si_code, si_addr and the context's fault address of a synchronous signal. */
+function describeFault(k: LinuxKernel, error: GuestSignal, pc: bigint): [number, bigint, bigint] {
+  if (error instanceof GuestFault) {
+    const addr = error.address;
+    const mapped = addr < 1n << 48n && k.memory.isMapped(Number(addr), 1);
+    return [mapped ? SEGV_ACCERR : SEGV_MAPERR, addr, addr];
+  }
+  switch (error.signo) {
+    case SIGNALS.SIGILL:
+      return [ILL_ILLOPC, pc, 0n];
+    case SIGNALS.SIGTRAP:
+      return [TRAP_BRKPT, pc, 0n];
+    case SIGNALS.SIGBUS:
+      return [BUS_ADRALN, pc, pc];
+    case SIGNALS.SIGFPE:
+      return [FPE_INTDIV, pc, 0n];
+    default:
+      return [0x80, 0n, 0n]; // SI_KERNEL
+  }
+}
+
+/**
+ * A synchronous signal raised by an instruction (a fault, an undefined encoding, a breakpoint).
+ * Delivers it to the guest's handler and returns null, or returns the signal that ends the guest:
+ * as the kernel's force_sig, a blocked, ignored or default-handled fault kills.
+ */
+export function deliverFault(k: LinuxKernel, cpu: Cpu, error: GuestSignal): GuestSignal | null {
+  if (error.fatal) return error;
+  const signo = error.signo;
+  if (signo < 1 || signo > NSIG) return error;
+  const s = k.signals;
+  const { handler } = s.action(signo);
+  if (s.mask & sigbit(signo) || handler === SIG_IGN || handler === SIG_DFL) return error;
+  const pc = error.pc ?? cpu.pc;
+  const [code, address, faultAddress] = describeFault(k, error, pc);
+  try {
+    enter(k, cpu, signo, faultInfo(signo, code, address), pc, faultAddress);
+    deliverPending(k, cpu);
+  } catch (failure) {
+    if (failure instanceof GuestSignal) return failure;
+    throw failure;
+  }
+  return null;
+}

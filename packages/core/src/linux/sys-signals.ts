@@ -1,0 +1,178 @@
+import type { Cpu } from '../cpu/cpu.js';
+import { GuestFault, GuestSignal, NSIG, SIGNALS } from '../signals.js';
+import { E, fail } from './errno.js';
+import { int, type LinuxKernel, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+import { GuestDeadlockError } from './pipe.js';
+import { SI, senderInfo } from './siginfo.js';
+import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
+
+const SIGSET_SIZE = 8;
+const NS = 1_000_000_000n;
+
+const uid = () => process.getuid?.() ?? 0;
+const isSelf = (pid: number) => pid === process.pid;
+
+function validSignal(signo: number): boolean {
+  return signo >= 1 && signo <= NSIG;
+}
+
+/** Decodes `struct sigaction` (with sa_restorer when the architecture's struct is 32 bytes). */
+function readSigaction(k: LinuxKernel, addr: number): SigAction {
+  const withRestorer = (k.arch.syscalls.sigactionSize ?? 24) === 32;
+  return {
+    handler: k.memory.read64(addr),
+    flags: Number(k.memory.read64(addr + 8) & 0xffffffffn),
+    restorer: withRestorer ? k.memory.read64(addr + 16) : 0n,
+    mask: k.memory.read64(addr + (withRestorer ? 24 : 16)),
+  };
+}
+
+function writeSigaction(k: LinuxKernel, addr: number, action: SigAction): void {
+  const withRestorer = (k.arch.syscalls.sigactionSize ?? 24) === 32;
+  const out = new DataView(new ArrayBuffer(withRestorer ? 32 : 24));
+  out.setBigUint64(0, action.handler, true);
+  out.setBigUint64(8, BigInt(action.flags >>> 0), true);
+  if (withRestorer) out.setBigUint64(16, action.restorer, true);
+  out.setBigUint64(withRestorer ? 24 : 16, action.mask, true);
+  k.memory.writeBytes(addr, new Uint8Array(out.buffer));
+}
+
+function rtSigaction(k: LinuxKernel, signo: number, act: number, oldact: number, size: number): number {
+  if (size !== SIGSET_SIZE) fail(E.EINVAL);
+  if (!validSignal(signo) || (act !== 0 && sigbit(signo) & UNBLOCKABLE)) fail(E.EINVAL);
+  const next = act !== 0 ? readSigaction(k, act) : null; // read before writing: act and oldact may alias
+  if (oldact !== 0) writeSigaction(k, oldact, k.signals.action(signo));
+  if (next) k.signals.setAction(signo, next);
+  return 0;
+}
+
+function rtSigprocmask(k: LinuxKernel, how: number, set: number, oldset: number, size: number): number {
+  if (size !== SIGSET_SIZE) fail(E.EINVAL);
+  const s = k.signals;
+  const old = s.mask;
+  if (set !== 0) {
+    const given = k.memory.read64(set);
+    if (how === 0) s.mask |= given;
+    else if (how === 1) s.mask &= ~given;
+    else if (how === 2) s.mask = given;
+    else fail(E.EINVAL);
+    s.mask &= ~UNBLOCKABLE;
+  }
+  if (oldset !== 0) k.memory.write64(oldset, old);
+  return 0;
+}
+
+function sigaltstack(k: LinuxKernel, cpu: Cpu, ss: number, oldss: number): number {
+  const s = k.signals;
+  const sp = cpu.regs[k.arch.registers.sp];
+  const old = new DataView(new ArrayBuffer(24));
+  old.setBigUint64(0, s.altStack.sp, true);
+  old.setInt32(8, s.altStackFlags(sp), true);
+  old.setBigUint64(16, s.altStack.size, true);
+  if (ss !== 0) {
+    const next = { sp: k.memory.read64(ss), flags: k.memory.read32(ss + 8), size: k.memory.read64(ss + 16) };
+    const errno = s.setAltStack(next, sp, k.arch.signals?.minStackSize ?? 2048);
+    if (errno !== 0) fail(errno);
+  }
+  if (oldss !== 0) k.memory.writeBytes(oldss, new Uint8Array(old.buffer));
+  return 0;
+}
+
+function rtSigreturn(k: LinuxKernel, cpu: Cpu): bigint {
+  const frames = k.arch.signals;
+  const bad = () => GuestSignal.fatal(SIGNALS.SIGSEGV, 'rt_sigreturn found no valid signal frame');
+  if (!frames) throw bad();
+  let restored: ReturnType<typeof frames.popFrame>;
+  try {
+    restored = frames.popFrame(cpu, k.memory);
+  } catch (error) {
+    if (error instanceof GuestFault) throw bad();
+    throw error;
+  }
+  if (!restored) throw bad();
+  const s = k.signals;
+  s.mask = restored.mask & ~UNBLOCKABLE;
+  // As restore_altstack: the saved settings come back unless that is refused (e.g. still on it).
+  s.setAltStack(restored.altStack, cpu.regs[k.arch.registers.sp], k.arch.signals?.minStackSize ?? 2048);
+  return cpu.regs[k.arch.syscalls.result];
+}
+
+/** Sleeps `ns` (or forever: a deadlock, since nothing else can send a signal) and fails with `errno`. */
+function waitForNothing(ns: bigint | null, what: string, errno: number): never {
+  if (ns === null) throw new GuestDeadlockError(what);
+  const ms = Number(ns / 1_000_000n);
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  fail(errno);
+}
+
+function readTimeout(k: LinuxKernel, addr: number): bigint | null {
+  if (addr === 0) return null;
+  const sec = BigInt.asIntN(64, k.memory.read64(addr));
+  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
+  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
+  return sec * NS + nsec;
+}
+
+function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: number, size: number): number {
+  if (size !== SIGSET_SIZE) fail(E.EINVAL);
+  const wanted = k.memory.read64(set) & ~UNBLOCKABLE;
+  const ns = readTimeout(k, timeout);
+  const signo = k.signals.next(~wanted);
+  if (signo === 0) return waitForNothing(ns, 'sigtimedwait for signals nothing can send', E.EAGAIN);
+  const siginfo = k.signals.take(signo);
+  if (info !== 0) k.memory.writeBytes(info, siginfo);
+  return signo;
+}
+
+function rtSigsuspend(k: LinuxKernel, set: number, size: number): number {
+  if (size !== SIGSET_SIZE) fail(E.EINVAL);
+  const s = k.signals;
+  const temporary = k.memory.read64(set) & ~UNBLOCKABLE;
+  if (s.next(temporary) === 0)
+    return waitForNothing(null, 'sigsuspend with no signal that can arrive', E.EINTR);
+  // The pending signal is delivered on the way out; its frame restores the original mask.
+  s.savedMask = s.mask;
+  s.mask = temporary;
+  fail(E.EINTR);
+}
+
+/** Sends `signo` to this process (the only one there is) with the sender's siginfo. */
+function sendToSelf(k: LinuxKernel, signo: number, code: number): number {
+  if (signo !== 0) k.signals.post(signo, senderInfo(signo, code, process.pid, uid()));
+  return 0;
+}
+
+/** Registers signal dispositions, masks, the alternate stack, sending and rt_sigreturn. */
+export function registerSignalSyscalls(k: LinuxKernel): void {
+  k.register(SYS.rt_sigaction, (k, a) => rtSigaction(k, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
+  k.register(SYS.rt_sigprocmask, (k, a) => rtSigprocmask(k, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
+  k.register(SYS.rt_sigpending, (k, a) => {
+    if (ptr(a[1]) !== SIGSET_SIZE) fail(E.EINVAL);
+    k.memory.write64(ptr(a[0]), k.signals.pending & k.signals.mask);
+    return 0;
+  });
+  k.register(SYS.sigaltstack, (k, a, cpu) => sigaltstack(k, cpu, ptr(a[0]), ptr(a[1])));
+  k.register(SYS.rt_sigreturn, (k, _a, cpu) => rtSigreturn(k, cpu));
+  k.register(SYS.rt_sigsuspend, (k, a) => rtSigsuspend(k, ptr(a[0]), ptr(a[1])));
+  k.register(SYS.rt_sigtimedwait, (k, a) => rtSigtimedwait(k, ptr(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
+  k.register(SYS.kill, (k, a) => {
+    const pid = int(a[0]);
+    const signo = int(a[1]);
+    if (signo < 0 || signo > NSIG) fail(E.EINVAL);
+    if (!(isSelf(pid) || pid === 0 || pid === -1 || pid === -process.pid)) fail(E.EPERM);
+    return sendToSelf(k, signo, SI.USER);
+  });
+  k.register(SYS.tkill, (k, a) => {
+    const signo = int(a[1]);
+    if (int(a[0]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
+    if (!isSelf(int(a[0]))) fail(E.ESRCH);
+    return sendToSelf(k, signo, SI.TKILL);
+  });
+  k.register(SYS.tgkill, (k, a) => {
+    const signo = int(a[2]);
+    if (int(a[0]) <= 0 || int(a[1]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
+    if (!isSelf(int(a[0])) || !isSelf(int(a[1]))) fail(E.ESRCH);
+    return sendToSelf(k, signo, SI.TKILL);
+  });
+}
