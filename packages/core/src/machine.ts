@@ -14,17 +14,18 @@ import { GuestFault, GuestSignal } from './signals.js';
 
 /**
  * Which IR backend runs blocks: the plain reference interpreter, closures (threaded), blocks
- * compiled to JS, threaded then JS for hot blocks (tiered), or threaded then WebAssembly (wasm).
+ * compiled to JS (compiled), every block compiled to WebAssembly (wasm), or threaded first and
+ * WebAssembly for hot blocks (tiered, the default).
  */
 export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered' | 'wasm';
 
 export const EXECUTORS: readonly Executor[] = ['reference', 'threaded', 'compiled', 'tiered', 'wasm'];
 
-/** Executions after which the tiered executor recompiles a threaded block to a JS function. */
+/**
+ * Executions after which the tiered executor compiles a threaded block to WebAssembly: cold code
+ * (start-up, error paths) is not worth a module; hot loops get there within a millisecond.
+ */
 export const TIER_UP_AFTER = 200;
-
-/** Executions after which the wasm executor compiles a threaded block to WebAssembly. */
-export const WASM_TIER_UP_AFTER = 200;
 
 /**
  * The executor when none is given: ARM64KIT_EXECUTOR if set (so whole test suites, benchmarks
@@ -84,10 +85,10 @@ export interface MachineExit {
 
 interface CachedBlock {
   run: (cpu: Cpu, memory: PagedMemory) => number;
-  /** Executions left before the tiered executor compiles it to JS (-1: never). */
+  /** Executions left before the tiered executor compiles it to wasm (-1: never). */
   untilTierUp: number;
   readonly ir: IrBlock;
-  /** The block compiled to WebAssembly (the wasm executor, once hot). */
+  /** The block compiled to WebAssembly (wasm executor; tiered once hot). */
   wasm?: WasmBlock;
   readonly instructionCount: number;
   readonly firstPage: number;
@@ -121,7 +122,7 @@ export class Machine {
   private readonly fastPc = new Uint32Array(FAST_SLOTS);
   private readonly fastBlock: (CachedBlock | undefined)[] = new Array(FAST_SLOTS).fill(undefined);
   private readonly code: CodeReader;
-  /** Runs and chains the blocks compiled to wasm (the wasm executor only). */
+  /** Runs and chains the blocks compiled to wasm (the wasm and tiered executors). */
   private readonly dispatcher: WasmDispatcher | null;
 
   constructor(
@@ -134,7 +135,10 @@ export class Machine {
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
     this.memory.onGrow(() => this.cpu.refreshViews());
     this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
-    this.dispatcher = this.executor === 'wasm' ? new WasmDispatcher(this.cpu, this.memory) : null;
+    this.dispatcher =
+      this.executor === 'wasm' || this.executor === 'tiered'
+        ? new WasmDispatcher(this.cpu, this.memory)
+        : null;
     this.code = { fetch32: (pc) => this.memory.fetch32(pc), canFetch: (pc) => this.memory.canFetch(pc) };
   }
 
@@ -160,19 +164,22 @@ export class Machine {
         },
       );
     }
+    const wasm = this.executor === 'wasm' ? this.dispatcher?.compile(block) : undefined;
     const run =
-      this.executor === 'reference'
-        ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
-        : this.executor === 'compiled'
-          ? compileBlock(block, this.arch.registers, this.cpu.scratch)
-          : threadBlock(block, this.cpu, this.memory);
+      wasm !== undefined
+        ? wasm.run
+        : this.executor === 'reference'
+          ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
+          : this.executor === 'compiled'
+            ? compileBlock(block, this.arch.registers, this.cpu.scratch)
+            : threadBlock(block, this.cpu, this.memory);
     const firstPage = Number(pc >> BigInt(PAGE_SHIFT));
     const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
     const cached: CachedBlock = {
       run,
-      untilTierUp:
-        this.executor === 'tiered' ? TIER_UP_AFTER : this.executor === 'wasm' ? WASM_TIER_UP_AFTER : -1,
+      untilTierUp: this.executor === 'tiered' ? TIER_UP_AFTER : -1,
       ir: block,
+      wasm,
       instructionCount: block.instructionCount,
       firstPage,
       lastPage,
@@ -263,10 +270,9 @@ export class Machine {
             block = this.translate(cpu.regs[pcSlot]);
           }
         }
-        // Hot blocks become JS functions that V8 optimizes with native 64-bit integers, or wasm.
-        if (block.untilTierUp > 0 && --block.untilTierUp === 0) {
-          if (this.dispatcher) block.wasm = this.dispatcher.compile(block.ir);
-          else block.run = compileBlock(block.ir, this.arch.registers, cpu.scratch);
+        // Hot blocks become wasm functions with native 64-bit integers.
+        if (block.untilTierUp > 0 && --block.untilTierUp === 0 && this.dispatcher) {
+          block.wasm = this.dispatcher.compile(block.ir);
         }
         if (block.wasm !== undefined && this.dispatcher) {
           // Wasm blocks count their own instructions and run on into other wasm blocks.

@@ -56,30 +56,66 @@ function attributed(error: unknown, pc: bigint): unknown {
 }
 
 /** The slow paths: PagedMemory's own accessors, which fault, split and invalidate as usual. */
-function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): Record<string, AnyFn> {
-  const guard =
-    <A extends unknown[], R>(f: (...a: A) => R) =>
-    (...a: A): R => {
-      try {
-        return f(...a);
-      } catch (error) {
-        throw attributed(error, sitePcs[a[a.length - 1] as number]);
-      }
-    };
+function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): Record<string, unknown> {
+  const fail = (error: unknown, site: number) => attributed(error, sitePcs[site]);
   return {
-    memory: memory.wasm as unknown as AnyFn,
-    ld8: guard((lo: number, hi: number, _site: number) => memory.load8(lo, hi)),
-    ld16: guard((lo: number, hi: number, _site: number) => memory.load16(lo, hi)),
-    ld32: guard((lo: number, hi: number, _site: number) => memory.load32(lo, hi)),
-    ld64: guard((lo: number, hi: number, _site: number) =>
-      memory.load64Into(lo, hi, cpu.regs32, cpu.scratch * 2),
-    ),
-    st8: guard((lo: number, hi: number, v: number, _site: number) => memory.store8(lo, hi, v)),
-    st16: guard((lo: number, hi: number, v: number, _site: number) => memory.store16(lo, hi, v)),
-    st32: guard((lo: number, hi: number, v: number, _site: number) => memory.store32(lo, hi, v)),
-    st64: guard((lo: number, hi: number, vlo: number, vhi: number, _site: number) =>
-      memory.store64Pair(lo, hi, vlo, vhi),
-    ),
+    memory: memory.wasm,
+    ld8(lo: number, hi: number, site: number) {
+      try {
+        return memory.load8(lo, hi);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    ld16(lo: number, hi: number, site: number) {
+      try {
+        return memory.load16(lo, hi);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    ld32(lo: number, hi: number, site: number) {
+      try {
+        return memory.load32(lo, hi);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    ld64(lo: number, hi: number, site: number) {
+      try {
+        memory.load64Into(lo, hi, cpu.regs32, cpu.scratch * 2);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    st8(lo: number, hi: number, v: number, site: number) {
+      try {
+        memory.store8(lo, hi, v);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    st16(lo: number, hi: number, v: number, site: number) {
+      try {
+        memory.store16(lo, hi, v);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    st32(lo: number, hi: number, v: number, site: number) {
+      try {
+        memory.store32(lo, hi, v);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
+    st64(lo: number, hi: number, vlo: number, vhi: number, site: number) {
+      try {
+        memory.store64Pair(lo, hi, vlo, vhi);
+      } catch (error) {
+        throw fail(error, site);
+      }
+    },
   };
 }
 
@@ -87,25 +123,43 @@ function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): R
 const unsigned = (x: bigint | number): bigint | number =>
   typeof x === 'bigint' && x < 0n ? BigInt.asUintN(64, x) : x;
 
-/** The import for one call site: the helper with the CPU first, its result in wasm's form. */
+/**
+ * The import for one call site: the helper with the CPU first, its result in wasm's form, and
+ * the calling instruction's PC on a signal it throws. Specialised by shape, because most helpers
+ * take no arguments and return nothing, and this runs for every FP and SIMD instruction.
+ */
 function helperImport(cpu: Cpu, site: CallSite): AnyFn {
   const helper: Helper = site.inst.helper;
   const wide = site.inst.args.map((a) => a.ty === 'i64');
   const result = site.inst.dst?.ty;
-  const convert =
+  const pc = site.pc;
+  if (wide.length === 0 && result === undefined) {
+    return () => {
+      try {
+        helper(cpu);
+      } catch (error) {
+        throw attributed(error, pc);
+      }
+    };
+  }
+  const toWasm =
     result === 'i64'
       ? (r: unknown) => (typeof r === 'bigint' ? r : BigInt(r as number))
       : result === 'i32'
         ? (r: unknown) => Number(r) | 0
         : () => undefined;
-  const pc = site.pc;
-  const call =
-    wide.length === 0
-      ? () => helper(cpu)
-      : (...args: (bigint | number)[]) => helper(cpu, ...args.map((x, i) => (wide[i] ? unsigned(x) : x)));
+  if (wide.length === 0) {
+    return () => {
+      try {
+        return toWasm(helper(cpu));
+      } catch (error) {
+        throw attributed(error, pc);
+      }
+    };
+  }
   return (...args: (bigint | number)[]) => {
     try {
-      return convert(call(...args));
+      return toWasm(helper(cpu, ...args.map((x, i) => (wide[i] ? unsigned(x) : x))));
     } catch (error) {
       throw attributed(error, pc);
     }
