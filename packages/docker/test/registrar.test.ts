@@ -267,6 +267,43 @@ process.exit(3);`,
     expect(binfmtBytes()).toBe(snapshot);
   });
 
+  it('preflight through the image reads the engine kernel’s handlers as the host sees them', async () => {
+    const both = async () => {
+      const [local, engineSide] = await Promise.all([
+        emulationPreflight('linux/arm64'),
+        emulationPreflight('linux/arm64', { via: 'image', engine, image: registrar.reference }),
+      ]);
+      const shape = (r: typeof local) => ({
+        handler: r.handler,
+        problems: r.problems.map((p) => [p.code, p.fatal]),
+        ok: r.ok,
+      });
+      expect(engineSide.interpreterExists).toBeUndefined();
+      expect(shape(engineSide)).toEqual(shape(local));
+      return shape(engineSide);
+    };
+    await withoutForeignAarch64(async () => {
+      expect((await both()).problems).toEqual([['NO_HANDLER', true]]);
+      const setup = await setupEmulation({
+        arch: 'arm64',
+        via: 'host',
+        preserveArgv0: false,
+        name: name('pre'),
+      });
+      try {
+        expect((await both()).problems).toEqual([['ARGV0_NOT_PRESERVED', false]]);
+      } finally {
+        await setup.restore();
+      }
+    });
+    const native = await emulationPreflight('linux/amd64', {
+      via: 'image',
+      engine,
+      image: registrar.reference,
+    });
+    expect([native.native, native.ok]).toEqual([true, true]);
+  });
+
   it('takes the host route by itself as root with a local engine', async () => {
     const setup = await setupEmulation({ arch: 'arm64', name: name('auto') });
     try {

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
-import { type BinfmtFlags, BinfmtHost, DEFAULT_BINFMT_DIR } from '@arm64kit/binfmt';
-import { formatPlatform, hostArchitecture, machineName, parsePlatform } from '../platform.js';
+import { type BinfmtFlags, DEFAULT_BINFMT_DIR } from '@arm64kit/binfmt';
+import { connect, type DockerEngine } from '../engine.js';
+import { formatPlatform, machineName, parsePlatform } from '../platform.js';
+import { engineView, hostView, type KernelView } from './kernel-view.js';
 import { handlerFor } from './probe.js';
 
 export type EmulationProblemCode =
@@ -34,7 +35,7 @@ export interface EmulationReport {
   native: boolean;
   /** The binfmt_misc entry the kernel hands the platform's programs to, if any. */
   handler: EmulationHandler | undefined;
-  /** Whether the handler's interpreter exists on the host (undefined without a handler). */
+  /** Whether the handler's interpreter exists (undefined without a handler, or when read through an image). */
   interpreterExists: boolean | undefined;
   /** F: the kernel opened the interpreter at registration, so containers need no copy of it. */
   persistent: boolean | undefined;
@@ -46,8 +47,19 @@ export interface EmulationReport {
 }
 
 export interface PreflightOptions {
-  /** Where binfmt_misc is mounted. Default /proc/sys/fs/binfmt_misc. */
+  /** Where binfmt_misc is mounted (host route). Default /proc/sys/fs/binfmt_misc. */
   binfmtDir?: string;
+  /**
+   * Whose kernel to check: `host` reads this host's binfmt_misc; `image` reads the engine's
+   * kernel through a registration image (see buildRegistrarImage), right for an engine on
+   * another machine; `auto` takes the host for a local engine and the image otherwise.
+   * Default: `host`, or `auto` when `engine` is given.
+   */
+  via?: 'auto' | 'host' | 'image';
+  /** The engine for the image route (default connect()). */
+  engine?: DockerEngine;
+  /** The registration image to read through (default: the newest the engine has). */
+  image?: string;
 }
 
 /**
@@ -62,7 +74,8 @@ export async function emulationPreflight(
   const parsed = parsePlatform(platform);
   const machine = machineName(parsed.architecture);
   const base = { platform: formatPlatform(parsed), machine };
-  if (parsed.architecture === hostArchitecture()) {
+  const view = await kernelView(options);
+  if (parsed.architecture === view.architecture) {
     return {
       ...base,
       native: true,
@@ -74,11 +87,9 @@ export async function emulationPreflight(
       ok: true,
     };
   }
-  const dir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
-  const host = new BinfmtHost(dir);
   const problems: EmulationProblem[] = [];
   const report = (handler?: EmulationHandler): EmulationReport => {
-    const interpreterExists = handler ? existsSync(handler.interpreter) : undefined;
+    const interpreterExists = handler ? view.interpreterExists(handler.interpreter) : undefined;
     return {
       ...base,
       native: false,
@@ -92,24 +103,25 @@ export async function emulationPreflight(
   };
   const setup = `arm64kit can register one (setupEmulation({ arch: '${parsed.architecture}' })), or as root: apt-get install qemu-user-static`;
 
-  if (!(await host.isMounted())) {
+  const { mountedAt } = view;
+  if (mountedAt && !mountedAt.mounted) {
     problems.push({
       code: 'BINFMT_NOT_MOUNTED',
       fatal: true,
-      message: `binfmt_misc is not mounted at ${dir}, so the kernel cannot run ${machine} programs`,
-      fix: `mount -t binfmt_misc binfmt_misc ${dir}`,
+      message: `binfmt_misc is not mounted at ${mountedAt.dir}, so the kernel cannot run ${machine} programs`,
+      fix: `mount -t binfmt_misc binfmt_misc ${mountedAt.dir}`,
     });
     return report();
   }
-  if (!(await host.isEnabled())) {
+  if (!view.enabled) {
     problems.push({
       code: 'BINFMT_DISABLED',
       fatal: true,
-      message: 'binfmt_misc is disabled on this host',
-      fix: `echo 1 > ${dir}/status`,
+      message: `binfmt_misc is disabled on ${view.where}`,
+      fix: mountedAt ? `echo 1 > ${mountedAt.dir}/status` : setup,
     });
   }
-  const entry = handlerFor(await host.list(), machine);
+  const entry = handlerFor(view.entries, machine);
   if (!entry) {
     problems.push({
       code: 'NO_HANDLER',
@@ -121,12 +133,12 @@ export async function emulationPreflight(
   }
   const handler = { name: entry.name, interpreter: entry.interpreter, flags: entry.flags };
   const result = report(handler);
-  if (!result.interpreterExists) {
+  if (result.interpreterExists === false) {
     problems.push({
       code: 'INTERPRETER_MISSING',
       // With F the kernel already holds the interpreter open; the path no longer matters.
       fatal: !entry.flags.fixBinary,
-      message: `the interpreter of "${entry.name}", ${entry.interpreter}, does not exist on this host`,
+      message: `the interpreter of "${entry.name}", ${entry.interpreter}, does not exist on ${view.where}`,
       fix: setup,
     });
   }
@@ -147,4 +159,14 @@ export async function emulationPreflight(
     });
   }
   return { ...result, problems, ok: !problems.some((problem) => problem.fatal) };
+}
+
+async function kernelView(options: PreflightOptions): Promise<KernelView> {
+  const dir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
+  const via = options.via ?? (options.engine ? 'auto' : 'host');
+  if (via === 'host') return hostView(dir);
+  const engine = options.engine ?? (await connect());
+  const remote = !engine.host.startsWith('unix://');
+  if (via === 'auto' && !remote && !options.image) return hostView(dir);
+  return engineView(engine, options.image);
 }

@@ -46,7 +46,8 @@ A failing step ends the command with exit 1 and that step's output; engine error
     const buildArgs = flags['build-arg'] ? keyValues(flags['build-arg'], '--build-arg') : undefined;
     const labels = flags.label ? keyValues(flags.label, '--label') : undefined;
     const engine = await connect();
-    const emulation = await emulationPreflight(flags.platform).catch(() => undefined);
+    // An engine on another machine: its kernel, read through a registration image if it has one.
+    const emulation = await emulationPreflight(flags.platform, { engine }).catch(() => undefined);
     if (emulation && !emulation.ok) {
       for (const problem of emulation.problems.filter((p) => p.fatal))
         this.note(`warning: ${problem.message}`);

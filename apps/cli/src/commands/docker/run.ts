@@ -82,7 +82,8 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
     const env = flags.env ? keyValues(flags.env, '--env') : undefined;
     const engine = await connect();
     if (flags.platform) {
-      const emulation = await emulationPreflight(flags.platform).catch(() => undefined);
+      // An engine on another machine: its kernel, read through a registration image if it has one.
+      const emulation = await emulationPreflight(flags.platform, { engine }).catch(() => undefined);
       for (const problem of emulation?.problems.filter((p) => p.fatal) ?? [])
         this.note(`warning: ${problem.message}`);
     }
