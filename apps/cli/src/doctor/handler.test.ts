@@ -19,6 +19,7 @@ describe('handler checks', () => {
     expect(f?.fix).toBe(
       'arm64kit binfmt install aarch64 --name qemu-aarch64 --interpreter /usr/bin/qemu-aarch64-static --preserve-argv0 --persistent --credential',
     );
+    expect(f?.explanation).toContain('arm64kit docker emulation setup --via image');
   });
 
   it('finds the handler by magic and mask, not by name, and ignores other formats', () => {

@@ -126,7 +126,9 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
         explanation:
           `Running an ${arch} program fails with "exec format error" (in Docker: "exec /bin/sh: exec format ` +
           'error"). A hand-written register line the kernel rejects fails with "Invalid argument" (a ' +
-          'malformed field, an unknown flag, or a magic that is too long); arm64kit builds a valid one.',
+          'malformed field, an unknown flag, or a magic that is too long); arm64kit builds a valid one. ' +
+          'Without root here, a Docker engine can register it: arm64kit docker registrar, then ' +
+          'arm64kit docker emulation setup --via image.',
         fix: installCommand({
           arch,
           name,
