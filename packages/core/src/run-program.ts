@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
 import { LinuxKernel } from './linux/kernel.js';
+import { type ProcessImage, startProcessImage } from './linux/process-image.js';
 import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
 import { registerProcessSyscalls } from './linux/sys-process.js';
 import { registerTimeSyscalls } from './linux/sys-time.js';
 import { parseElf } from './loader/elf.js';
-import { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';
-import { AT, buildInitialStack } from './loader/stack.js';
 import { type Executor, Machine, type MachineExit } from './machine.js';
 
 /** The program (or its interpreter) could not be read. */
@@ -78,10 +76,6 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
   const machine = new Machine(arch, { executor: options.executor });
   const memory = machine.memory;
   const sysroot = options.sysroot ? resolve(options.sysroot) : null;
-
-  const main = loadImage(memory, image, PIE_BASE, options.path);
-  memory.setBrkBase(Math.ceil(main.end / 4096) * 4096);
-  let interp: LoadedImage | null = null;
   const kernel = new LinuxKernel({
     memory,
     arch,
@@ -91,6 +85,7 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
     programPath,
     trace: options.strace ?? null,
   });
+  let interpreter: ProcessImage['interpreter'] = null;
   if (image.interpreter !== null) {
     let interpHost: string;
     try {
@@ -99,47 +94,21 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
       throw new ProgramNotFoundError(image.interpreter, 'too many symbolic links');
     }
     const interpImage = parseElf(readProgram(interpHost), arch.elfMachine, image.interpreter);
-    interp = loadImage(memory, interpImage, null, image.interpreter);
+    interpreter = { image: interpImage, name: image.interpreter };
   }
   registerFileSyscalls(kernel);
   registerMemorySyscalls(kernel);
   registerProcessSyscalls(kernel);
   registerTimeSyscalls(kernel);
-
-  const argv = options.argv ?? [options.path];
-  const uid = BigInt(process.getuid?.() ?? 0);
-  const gid = BigInt(process.getgid?.() ?? 0);
-  const stack = buildInitialStack(memory, {
-    argv,
+  startProcessImage(memory, machine.cpu, arch, {
+    image,
+    name: options.path,
+    interpreter,
+    argv: options.argv ?? [options.path],
     env: options.env ?? [],
     execfn: options.path,
-    platform: arch.platform,
-    random: randomBytes(16),
-    alignment: arch.stackAlignment,
-    auxv: [
-      [AT.HWCAP, arch.hwcap],
-      [AT.PAGESZ, BigInt(arch.pageSize)],
-      [AT.CLKTCK, 100n],
-      [AT.PHDR, BigInt(main.phdr)],
-      [AT.PHENT, 56n],
-      [AT.PHNUM, BigInt(image.phnum)],
-      [AT.BASE, BigInt(interp?.bias ?? 0)],
-      [AT.FLAGS, BigInt(options.atFlags ?? 0)],
-      [AT.ENTRY, BigInt(main.entry)],
-      [AT.UID, uid],
-      [AT.EUID, BigInt(process.geteuid?.() ?? 0)],
-      [AT.GID, gid],
-      [AT.EGID, BigInt(process.getegid?.() ?? 0)],
-      [AT.SECURE, 0n],
-      [AT.HWCAP2, arch.hwcap2],
-    ],
+    atFlags: options.atFlags ?? 0,
   });
-  const cpu = machine.cpu;
-  cpu.regs.fill(0n);
-  const entry = BigInt(interp?.entry ?? main.entry);
-  cpu.regs[arch.registers.pc] = entry;
-  cpu.regs[arch.registers.sp] = BigInt(stack.sp);
-  arch.startProcess?.(cpu, { entry, stackPointer: BigInt(stack.sp) });
   return { machine, kernel };
 }
 

@@ -114,6 +114,11 @@ export class FdTable {
     if (--file.refs === 0) file.release();
   }
 
+  /** Closes the descriptors marked close-on-exec (execve). */
+  closeOnExec(): void {
+    for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]?.cloexec) this.close(fd);
+  }
+
   /** Closes every descriptor (at guest exit): nothing the guest opened stays open in the host. */
   closeAll(): void {
     for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]) this.close(fd);

@@ -54,7 +54,8 @@ export class LinuxKernel {
   readonly fds = new FdTable();
   readonly paths: PathResolver;
   cwd: string;
-  readonly programPath: string;
+  /** Guest path of the running program (changes with execve). */
+  programPath: string;
   readonly trace: ((line: string) => void) | null;
   /** Signal dispositions, mask, pending signals and the alternate stack. */
   readonly signals = new SignalState();

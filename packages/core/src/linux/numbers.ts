@@ -119,6 +119,7 @@ export const SYS = {
   renameat2: 276,
   getrandom: 278,
   memfd_create: 279,
+  execveat: 281,
   membarrier: 283,
   statx: 291,
   rseq: 293,

@@ -145,6 +145,19 @@ export class SignalState {
     this.pendingBits &= ~sigbit(signo);
   }
 
+  /**
+   * What execve keeps: ignored signals stay ignored, handled ones return to SIG_DFL (the handlers
+   * are gone with the old image); the mask and pending signals stay; the alternate stack does not.
+   */
+  resetForExec(): void {
+    for (let signo = 1; signo <= NSIG; signo++) {
+      if (this.actions[signo].handler !== SIG_IGN) this.actions[signo] = defaultDisposition();
+    }
+    this.altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+    this.savedMask = null;
+    this.trampoline = null;
+  }
+
   /** Whether `sp` is on the alternate stack (never, while SS_AUTODISARM is set, as the kernel says). */
   onAltStack(sp: bigint): boolean {
     const alt = this.altStack;

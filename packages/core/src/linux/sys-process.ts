@@ -2,6 +2,7 @@ import { hostname, release, version } from 'node:os';
 import { E, fail } from './errno.js';
 import { GuestExit, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { registerExecSyscalls } from './sys-exec.js';
 import { registerSignalSyscalls } from './sys-signals.js';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
@@ -29,6 +30,7 @@ function utsname(k: LinuxKernel): Uint8Array {
 /** Registers process identity, exit, signals and limits. */
 export function registerProcessSyscalls(k: LinuxKernel): void {
   registerSignalSyscalls(k);
+  registerExecSyscalls(k);
   k.register(SYS.exit, (_k, a) => {
     throw new GuestExit(int(a[0]) & 0xff);
   });

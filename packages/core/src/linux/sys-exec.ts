@@ -1,0 +1,146 @@
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import type { Cpu } from '../cpu/cpu.js';
+import { ElfError, type ElfImage, parseElf } from '../loader/elf.js';
+import { GuestSignal, SIGNALS } from '../signals.js';
+import { E, fail } from './errno.js';
+import { AT_FDCWD, int, type LinuxKernel, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+import { guestJoin } from './paths.js';
+import { startProcessImage } from './process-image.js';
+
+const AT_EMPTY_PATH = 0x1000;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+/** The kernel reads this much of a file to recognise its format (BINPRM_BUF_SIZE). */
+const BINPRM_BUF_SIZE = 256;
+/** Format rewrites (`#!` lines) exec follows before ELOOP, as fs/exec.c's exec_binprm. */
+const MAX_REWRITES = 6;
+/** Total size of argv and envp strings the kernel accepts (a quarter of the 8 MiB stack). */
+const ARG_MAX = 2 * 1024 * 1024;
+
+/** A NULL-terminated array of string pointers (argv, envp); NULL itself is an empty array. */
+function readStrings(k: LinuxKernel, addr: number, budget: { left: number }): string[] {
+  const out: string[] = [];
+  if (addr === 0) return out;
+  for (let i = 0; ; i++) {
+    const p = Number(k.memory.read64(addr + 8 * i));
+    if (p === 0) return out;
+    const length = k.memory.strlen(p, ARG_MAX + 1);
+    budget.left -= length + 1;
+    if (budget.left < 0) fail(E.E2BIG);
+    out.push(Buffer.from(k.memory.readBytes(p, length)).toString('utf8'));
+  }
+}
+
+/** The file at guest path `guest`, if the caller may execute it (ENOENT, EACCES otherwise). */
+function readExecutable(k: LinuxKernel, guest: string): Uint8Array {
+  const host = k.paths.toHost(guest);
+  const st = statSync(host);
+  if (!st.isFile()) fail(E.EACCES);
+  accessSync(host, constants.X_OK);
+  return readFileSync(host);
+}
+
+/** `#!interpreter [one argument]` from the first line of a script, or null when not a script. */
+function shebang(bytes: Uint8Array): { interpreter: string; arg: string | null } | null {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21) return null;
+  const head = Buffer.from(bytes.subarray(2, BINPRM_BUF_SIZE)).toString('latin1');
+  const newline = head.indexOf('\n');
+  if (newline < 0 && bytes.length > BINPRM_BUF_SIZE) fail(E.ENOEXEC); // the line does not fit
+  const line = (newline < 0 ? head : head.slice(0, newline)).replace(/^[ \t]+|[ \t]+$/g, '');
+  const match = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
+  if (!match) fail(E.ENOEXEC);
+  return { interpreter: match[1], arg: match[2] ?? null };
+}
+
+function parse(k: LinuxKernel, bytes: Uint8Array, name: string): ElfImage {
+  try {
+    return parseElf(bytes, k.arch.elfMachine, name);
+  } catch (error) {
+    if (error instanceof ElfError) fail(E.ENOEXEC); // another architecture, or not a program at all
+    throw error;
+  }
+}
+
+/**
+ * execve in the same machine, as the kernel's exec: finds the program (following `#!` lines),
+ * checks everything that can fail, then — past the point of no return — closes close-on-exec
+ * descriptors, drops the old memory and signal handlers, and starts the new image with the
+ * same initial stack rules as the first program.
+ */
+function execve(
+  k: LinuxKernel,
+  cpu: Cpu,
+  dirfd: number,
+  pathAddr: number,
+  argvAddr: number,
+  envpAddr: number,
+  flags: number,
+): number {
+  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) fail(E.EINVAL);
+  const raw = k.memory.readCString(pathAddr, 4096);
+  let guest: string;
+  if (raw === '') {
+    if (!(flags & AT_EMPTY_PATH) || dirfd === AT_FDCWD) fail(E.ENOENT);
+    const file = k.fds.get(dirfd);
+    if (file.guestPath === null) fail(E.EACCES);
+    guest = file.guestPath;
+  } else {
+    guest = k.guestPath(dirfd, raw);
+  }
+  const budget = { left: ARG_MAX };
+  let argv = readStrings(k, argvAddr, budget);
+  const env = readStrings(k, envpAddr, budget);
+  // Since Linux 5.18 an empty argv becomes { "" }, so argv[0] always exists.
+  if (argv.length === 0) argv = [''];
+  const execfn = raw === '' ? guest : raw;
+
+  let bytes = readExecutable(k, guest);
+  for (let depth = 0; ; depth++) {
+    if (depth >= MAX_REWRITES) fail(E.ELOOP);
+    const script = shebang(bytes);
+    if (!script) break;
+    // The kernel's binfmt_script: interpreter, its optional argument, the script's path, then
+    // the original arguments after argv[0].
+    argv = [script.interpreter, ...(script.arg === null ? [] : [script.arg]), execfn, ...argv.slice(1)];
+    guest = guestJoin(k.cwd, script.interpreter);
+    bytes = readExecutable(k, guest);
+  }
+  const image = parse(k, bytes, guest);
+  let interpreter: { image: ElfImage; name: string } | null = null;
+  if (image.interpreter !== null) {
+    const interpBytes = readFileSync(k.paths.toHost(image.interpreter));
+    interpreter = { image: parse(k, interpBytes, image.interpreter), name: image.interpreter };
+  }
+
+  // The point of no return: from here a failure can only kill the process.
+  k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
+  k.fds.closeOnExec();
+  k.memory.unmap(0, 2 ** 48);
+  k.signals.resetForExec();
+  k.programPath = guest;
+  try {
+    startProcessImage(k.memory, cpu, k.arch, {
+      image,
+      name: guest,
+      interpreter,
+      argv,
+      env,
+      execfn,
+      atFlags: 0,
+    });
+  } catch (error) {
+    throw GuestSignal.fatal(
+      SIGNALS.SIGSEGV,
+      `execve of ${guest} failed after the point of no return: ${(error as Error).message}`,
+    );
+  }
+  return 0;
+}
+
+/** Registers execve and execveat (programs of this machine's architecture, run in place). */
+export function registerExecSyscalls(k: LinuxKernel): void {
+  k.register(SYS.execve, (k, a, cpu) => execve(k, cpu, AT_FDCWD, ptr(a[0]), ptr(a[1]), ptr(a[2]), 0));
+  k.register(SYS.execveat, (k, a, cpu) =>
+    execve(k, cpu, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3]), int(a[4])),
+  );
+}
