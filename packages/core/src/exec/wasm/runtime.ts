@@ -57,63 +57,45 @@ function attributed(error: unknown, pc: bigint): unknown {
 
 /** The slow paths: PagedMemory's own accessors, which fault, split and invalidate as usual. */
 function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): Record<string, unknown> {
-  const fail = (error: unknown, site: number) => attributed(error, sitePcs[site]);
+  // One wrapper per arity (no rest parameters: these run for every page-crossing access).
+  type Load = (lo: number, hi: number) => number;
+  type Store = (lo: number, hi: number, v: number) => void;
+  const load =
+    (f: Load) =>
+    (lo: number, hi: number, site: number): number => {
+      try {
+        return f(lo, hi);
+      } catch (error) {
+        throw attributed(error, sitePcs[site]);
+      }
+    };
+  const store =
+    (f: Store) =>
+    (lo: number, hi: number, v: number, site: number): void => {
+      try {
+        f(lo, hi, v);
+      } catch (error) {
+        throw attributed(error, sitePcs[site]);
+      }
+    };
   return {
     memory: memory.wasm,
-    ld8(lo: number, hi: number, site: number) {
-      try {
-        return memory.load8(lo, hi);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    ld16(lo: number, hi: number, site: number) {
-      try {
-        return memory.load16(lo, hi);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    ld32(lo: number, hi: number, site: number) {
-      try {
-        return memory.load32(lo, hi);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    ld64(lo: number, hi: number, site: number) {
-      try {
-        memory.load64Into(lo, hi, cpu.regs32, cpu.scratch * 2);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    st8(lo: number, hi: number, v: number, site: number) {
-      try {
-        memory.store8(lo, hi, v);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    st16(lo: number, hi: number, v: number, site: number) {
-      try {
-        memory.store16(lo, hi, v);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    st32(lo: number, hi: number, v: number, site: number) {
-      try {
-        memory.store32(lo, hi, v);
-      } catch (error) {
-        throw fail(error, site);
-      }
-    },
-    st64(lo: number, hi: number, vlo: number, vhi: number, site: number) {
+    ld8: load((lo, hi) => memory.load8(lo, hi)),
+    ld16: load((lo, hi) => memory.load16(lo, hi)),
+    ld32: load((lo, hi) => memory.load32(lo, hi)),
+    // The 64-bit result goes to the scratch slot, where the block reads it (no BigInt).
+    ld64: load((lo, hi) => {
+      memory.load64Into(lo, hi, cpu.regs32, cpu.scratch * 2);
+      return 0;
+    }),
+    st8: store((lo, hi, v) => memory.store8(lo, hi, v)),
+    st16: store((lo, hi, v) => memory.store16(lo, hi, v)),
+    st32: store((lo, hi, v) => memory.store32(lo, hi, v)),
+    st64(lo: number, hi: number, vlo: number, vhi: number, site: number): void {
       try {
         memory.store64Pair(lo, hi, vlo, vhi);
       } catch (error) {
-        throw fail(error, site);
+        throw attributed(error, sitePcs[site]);
       }
     },
   };
