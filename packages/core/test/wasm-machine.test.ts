@@ -4,6 +4,7 @@ import {
   EXECUTORS,
   GuestExit,
   type GuestSignal,
+  GuestTimeoutError,
   type IrBlock,
   IrBuilder,
   type LinuxKernel,
@@ -61,7 +62,12 @@ const CODE = 0x10000;
 const op = (code: number, imm = 0) => ((code << 24) | (imm & 0xffff)) >>> 0;
 
 /** Runs `words` at CODE with r1..r4 set; the toy kernel counts syscalls and exits on the second. */
-function run(executor: (typeof EXECUTORS)[number], words: number[], regs: Record<number, bigint>) {
+function run(
+  executor: (typeof EXECUTORS)[number],
+  words: number[],
+  regs: Record<number, bigint>,
+  timeoutMs?: number,
+) {
   const machine = new Machine(loopArch, { executor });
   const m = machine.memory;
   m.map(CODE, 4096, 7, true);
@@ -76,7 +82,7 @@ function run(executor: (typeof EXECUTORS)[number], words: number[], regs: Record
     },
     deliverFault: (_cpu: unknown, signal: GuestSignal) => signal,
   } as unknown as LinuxKernel;
-  const exit = machine.run(kernel);
+  const exit = machine.run(kernel, { timeoutMs });
   return { exit, snapshots, instructions: machine.instructions, r0: machine.cpu.regs[0] };
 }
 
@@ -115,6 +121,14 @@ describe('the machine with the wasm executors', () => {
       expect(r.exit.report).toBe(
         `guest terminated by SIGSEGV: fault address 0x77770000 (write) at pc 0x${(CODE + 12).toString(16)}`,
       );
+    }
+  });
+
+  it('a guest looping forever inside wasm still comes back for the time limit', () => {
+    for (const executor of ['wasm', 'tiered'] as const) {
+      const started = Date.now();
+      expect(() => run(executor, [op(6, 0)], { 4: 2n ** 64n - 1n }, 200)).toThrowError(GuestTimeoutError);
+      expect(Date.now() - started).toBeLessThan(5000);
     }
   });
 });
