@@ -39,6 +39,11 @@ export interface SyscallConvention {
   };
   /** Size of the kernel's `struct sigaction` (32 with sa_restorer, as on aarch64; 24 without). */
   readonly sigactionSize?: number;
+  /**
+   * Length in bytes of the system call instruction (`svc #0`, `ecall`): an interrupted call is
+   * restarted by stepping the PC back over it. Default 4.
+   */
+  readonly instructionBytes?: number;
 }
 
 /** Read access to guest code for the lifter. */

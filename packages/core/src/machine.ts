@@ -286,6 +286,7 @@ export class Machine {
         }
         if (++budget >= 4096) {
           budget = 0;
+          kernel.tick?.(cpu); // timers that expired while the guest computed send their signals
           const now = Date.now();
           if (now > deadline) throw new GuestTimeoutError(timeoutMs);
           if (now > sliceEnd) return null;

@@ -37,6 +37,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
       args: [d],
     })),
   ]),
+  program('timers', [{}, { args: ['die'] }]),
   program('exec'), // the ways execve fails; successful execs are in packages/arm64/test/exec.test.ts
   program(
     'faults',

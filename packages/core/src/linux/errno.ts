@@ -35,6 +35,8 @@ export const E = {
   ELOOP: 40,
   ENODATA: 61,
   ETIMEDOUT: 110,
+  /** Kernel-internal: restart the call after the handler if it has SA_RESTART, else EINTR. */
+  ERESTARTSYS: 512,
 } as const;
 
 /** Raised inside syscall handlers to return -errno to the guest. */

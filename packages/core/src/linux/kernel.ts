@@ -7,9 +7,11 @@ import { E, errnoOf, fail } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { syscallName } from './numbers.js';
 import { guestJoin, PathResolver } from './paths.js';
+import { GuestDeadlockError } from './pipe.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import { IntervalTimers, now } from './timers.js';
 
 /** Thrown by exit/exit_group: the guest finished with `status` (0–255). */
 export class GuestExit {
@@ -59,6 +61,8 @@ export class LinuxKernel {
   readonly trace: ((line: string) => void) | null;
   /** Signal dispositions, mask, pending signals and the alternate stack. */
   readonly signals = new SignalState();
+  /** setitimer's timers; they send their signals between blocks and to blocked calls. */
+  readonly timers = new IntervalTimers();
   umask = 0o022;
   private readonly handlers = new Map<number, SyscallHandler>();
   private readonly reportedUnknown = new Set<number>();
@@ -116,8 +120,46 @@ export class LinuxKernel {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
       this.trace(`${syscallName(number)}(${args.slice(0, arity(handler)).map(hex).join(', ')}) = ${shown}`);
     }
-    // On the way back to user mode, as the kernel does: run the handlers of pending signals.
+    // On the way back to user mode, as the kernel does: expired timers, then the handlers of
+    // pending signals (a call a signal interrupted is restarted or fails with EINTR there).
+    this.expireTimers();
+    const restart = result === BigInt(-E.ERESTARTSYS) ? args[0] : null;
+    if (this.signals.pending !== 0n || restart !== null) deliverPending(this, cpu, restart);
+  }
+
+  /**
+   * Between blocks (the machine calls this every few thousand): signals of timers that expired
+   * while the guest computed are delivered now, with the registers as they are.
+   */
+  tick(cpu: Cpu): void {
+    if (this.timers.next === null || now() < this.timers.next) return;
+    this.expireTimers();
     if (this.signals.pending !== 0n) deliverPending(this, cpu);
+  }
+
+  private expireTimers(): void {
+    if (this.timers.next === null || now() < this.timers.next) return;
+    for (const signo of this.timers.expire(now())) this.signals.post(signo, timerInfo(signo));
+  }
+
+  /**
+   * A system call that has to wait: until `deadline` (monotonic nanoseconds; null for ever), or
+   * until a timer sends a signal that is not blocked by `mask`. Returns how the wait ended.
+   * Nothing else in this single process can wake it, so waiting for ever with no timer armed
+   * throws GuestDeadlockError (`what` says for what) instead of hanging.
+   */
+  block(deadline: bigint | null, what: string, mask = this.signals.mask): 'interrupted' | 'timeout' {
+    for (;;) {
+      if (this.signals.next(mask) !== 0) return 'interrupted';
+      const timer = this.timers.next;
+      if (timer === null || (deadline !== null && deadline <= timer)) {
+        if (deadline === null) throw new GuestDeadlockError(what);
+        sleepUntil(deadline);
+        return 'timeout';
+      }
+      sleepUntil(timer);
+      this.expireTimers();
+    }
   }
 
   /**
@@ -153,6 +195,16 @@ export class LinuxKernel {
   raise(signo: number): void {
     this.signals.post(signo, senderInfo(signo, SI.USER, process.pid, process.getuid?.() ?? 0));
   }
+}
+
+function sleepUntil(deadline: bigint): void {
+  const ms = Number((deadline - now() + 999_999n) / 1_000_000n);
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** What a timer's signal carries: the kernel sends it as SI_KERNEL, from no process. */
+function timerInfo(signo: number): Uint8Array {
+  return senderInfo(signo, SI.KERNEL, 0, 0);
 }
 
 function hex(v: bigint): string {

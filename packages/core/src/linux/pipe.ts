@@ -95,20 +95,29 @@ export interface PipeEnd {
   readonly end: 'read' | 'write';
 }
 
-/** What a read of `want` bytes from the read end gets: bytes, EOF (empty array) or an errno. */
-export function readPipe(pipe: PipeBuffer, want: number, nonblocking: boolean): Uint8Array {
+/**
+ * What a read of `want` bytes from the read end gets: bytes, EOF (an empty array), EAGAIN, or
+ * null when it has to wait for a writer — which, in this single process, only a signal handler
+ * can be.
+ */
+export function readPipe(pipe: PipeBuffer, want: number, nonblocking: boolean): Uint8Array | null {
   if (want === 0) return new Uint8Array(0);
   if (pipe.size > 0) return pipe.take(want);
   if (pipe.writers === 0) return new Uint8Array(0);
   if (nonblocking) fail(E.EAGAIN);
-  throw new GuestDeadlockError('read from an empty pipe whose only writers are in the same thread');
+  return null;
 }
 
 /**
- * Writes to the write end. Returns the bytes accepted, or 'broken' when no reader remains
- * (the caller raises SIGPIPE and fails with EPIPE). Writes of up to PIPE_BUF bytes are atomic.
+ * Writes to the write end. Returns the bytes accepted, 'broken' when no reader remains (the
+ * caller raises SIGPIPE and fails with EPIPE), or null when it has to wait for room. Writes of
+ * up to PIPE_BUF bytes are atomic.
  */
-export function writePipe(pipe: PipeBuffer, bytes: Uint8Array, nonblocking: boolean): number | 'broken' {
+export function writePipe(
+  pipe: PipeBuffer,
+  bytes: Uint8Array,
+  nonblocking: boolean,
+): number | 'broken' | null {
   if (pipe.readers === 0) return 'broken';
   if (bytes.length === 0) return 0;
   const space = pipe.space;
@@ -119,7 +128,7 @@ export function writePipe(pipe: PipeBuffer, bytes: Uint8Array, nonblocking: bool
     return fits;
   }
   if (nonblocking) fail(E.EAGAIN);
-  throw new GuestDeadlockError('write to a full pipe whose only readers are in the same thread');
+  return null;
 }
 
 /** poll(2) readiness of one pipe end for the requested `events`. */

@@ -23,6 +23,7 @@ import {
 } from './signal-state.js';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
+const EINTR = 4;
 
 /** The address handlers return to without SA_RESTORER: a page holding the arch's trampoline. */
 function trampoline(k: LinuxKernel, code: Uint8Array): bigint {
@@ -93,15 +94,30 @@ function enter(
   if (action.flags & SA.RESETHAND) s.resetToDefault(signo);
 }
 
+/** Steps back over the system call instruction with its first argument, to run it again. */
+function rewind(k: LinuxKernel, cpu: Cpu, arg0: bigint): void {
+  const convention = k.arch.syscalls;
+  cpu.regs[convention.args[0]] = arg0;
+  cpu.pc -= BigInt(convention.instructionBytes ?? 4);
+}
+
 /**
- * On the way back to the guest after a system call: delivers every pending signal the mask
- * allows, lowest first (each handler's frame stacks on the previous one, so the last delivered
- * runs first, as on Linux). Throws a fatal GuestSignal when one ends the guest.
+ * On the way back to the guest: delivers every pending signal the mask allows, lowest first
+ * (each handler's frame stacks on the previous one, so the last delivered runs first, as on
+ * Linux). Throws a fatal GuestSignal when one ends the guest. `restart` is the first argument
+ * of a system call a signal interrupted (ERESTARTSYS): it runs again after a handler with
+ * SA_RESTART, or when no handler runs; otherwise it fails with EINTR.
  */
-export function deliverPending(k: LinuxKernel, cpu: Cpu): void {
+export function deliverPending(k: LinuxKernel, cpu: Cpu, restart: bigint | null = null): void {
   const s = k.signals;
   try {
     for (let signo = s.next(s.mask); signo !== 0; signo = s.next(s.mask)) {
+      const action = s.action(signo);
+      if (restart !== null && action.handler !== SIG_DFL && action.handler !== SIG_IGN) {
+        if (action.flags & SA.RESTART) rewind(k, cpu, restart);
+        else cpu.regs[k.arch.syscalls.result] = BigInt.asUintN(64, BigInt(-EINTR));
+        restart = null;
+      }
       enter(k, cpu, signo, s.take(signo), cpu.pc, 0n);
     }
   } finally {
@@ -110,6 +126,7 @@ export function deliverPending(k: LinuxKernel, cpu: Cpu): void {
       s.savedMask = null;
     }
   }
+  if (restart !== null) rewind(k, cpu, restart);
 }
 
 /** si_code, si_addr and the context's fault address of a synchronous signal. */

@@ -76,6 +76,10 @@ function readInto(
   if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
   if (file.pipe) {
     const bytes = readPipe(file.pipe.buffer, n0, (file.statusFlags & O_NONBLOCK) !== 0);
+    if (bytes === null) {
+      k.block(null, 'read from an empty pipe whose only writers are in this process');
+      fail(E.ERESTARTSYS);
+    }
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
@@ -97,6 +101,10 @@ function writeFrom(
   const bytes = k.memory.readBytes(addr, n0);
   if (file.pipe) {
     const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
+    if (n === null) {
+      k.block(null, 'write to a full pipe whose only readers are in this process');
+      fail(E.ERESTARTSYS);
+    }
     if (n !== 'broken') return n;
     k.raise(13); // SIGPIPE, then EPIPE if the guest survives it
     fail(E.EPIPE);

@@ -3,7 +3,9 @@ import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
-import { GuestDeadlockError, PipeBuffer, POLLIN, POLLNVAL, POLLOUT, pollPipe } from './pipe.js';
+import { PipeBuffer, POLLIN, POLLNVAL, POLLOUT, pollPipe } from './pipe.js';
+import { UNBLOCKABLE } from './signal-state.js';
+import { now } from './timers.js';
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
@@ -48,12 +50,18 @@ function readiness(k: LinuxKernel, fd: number, events: number): number {
   return events & (POLLIN | POLLOUT);
 }
 
-function sleepMs(ms: number): void {
-  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** ppoll(fds, nfds, timeout, sigmask, sigsetsize); glibc's poll() is this with a converted timeout. */
-function ppoll(k: LinuxKernel, fdsAddr: number, nfds: number, timeoutAddr: number): number {
+/**
+ * ppoll(fds, nfds, timeout, sigmask, sigsetsize); glibc's poll() is this with a converted
+ * timeout, and pause() is ppoll of nothing without one.
+ */
+function ppoll(
+  k: LinuxKernel,
+  fdsAddr: number,
+  nfds: number,
+  timeoutAddr: number,
+  maskAddr: number,
+  size: number,
+): number {
   if (nfds < 0 || nfds > 1024) fail(E.EINVAL);
   let timeoutNs: bigint | null = null;
   if (timeoutAddr !== 0) {
@@ -62,6 +70,8 @@ function ppoll(k: LinuxKernel, fdsAddr: number, nfds: number, timeoutAddr: numbe
     if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
     timeoutNs = sec * NS + nsec;
   }
+  if (maskAddr !== 0 && size !== 8) fail(E.EINVAL);
+  const waitMask = maskAddr !== 0 ? k.memory.read64(maskAddr) & ~UNBLOCKABLE : k.signals.mask;
   const scan = (): number => {
     let ready = 0;
     for (let i = 0; i < nfds; i++) {
@@ -76,15 +86,21 @@ function ppoll(k: LinuxKernel, fdsAddr: number, nfds: number, timeoutAddr: numbe
   };
   const ready = scan();
   if (ready > 0 || timeoutNs === 0n) return ready;
-  // Nothing else runs in this process, so nothing can become ready while it waits.
-  if (timeoutNs === null)
-    throw new GuestDeadlockError('poll without a timeout on descriptors nothing can make ready');
-  sleepMs(Number(timeoutNs / 1_000_000n));
-  return scan();
+  // Nothing else runs in this process, so no descriptor can become ready while it waits: only
+  // the timeout or a timer's signal ends the wait.
+  const deadline = timeoutNs === null ? null : now() + timeoutNs;
+  const what = 'poll without a timeout on descriptors nothing can make ready';
+  if (k.block(deadline, what, waitMask) === 'timeout') return scan();
+  if (maskAddr !== 0) {
+    // As sigsuspend: the handler runs with ppoll's mask, its frame restores the caller's.
+    k.signals.savedMask = k.signals.mask;
+    k.signals.mask = waitMask;
+  }
+  fail(E.EINTR);
 }
 
 /** Registers pipe2 and ppoll. */
 export function registerPipeSyscalls(k: LinuxKernel): void {
   k.register(SYS.pipe2, (k, a) => pipe2(k, ptr(a[0]), int(a[1])));
-  k.register(SYS.ppoll, (k, a) => ppoll(k, ptr(a[0]), int(a[1]), ptr(a[2])));
+  k.register(SYS.ppoll, (k, a) => ppoll(k, ptr(a[0]), int(a[1]), ptr(a[2]), ptr(a[3]), ptr(a[4])));
 }

@@ -3,9 +3,9 @@ import { GuestFault, GuestSignal, NSIG, SIGNALS } from '../signals.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
-import { GuestDeadlockError } from './pipe.js';
 import { SI, senderInfo } from './siginfo.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
+import { now } from './timers.js';
 
 const SIGSET_SIZE = 8;
 const NS = 1_000_000_000n;
@@ -98,14 +98,6 @@ function rtSigreturn(k: LinuxKernel, cpu: Cpu): bigint {
   return cpu.regs[k.arch.syscalls.result];
 }
 
-/** Sleeps `ns` (or forever: a deadlock, since nothing else can send a signal) and fails with `errno`. */
-function waitForNothing(ns: bigint | null, what: string, errno: number): never {
-  if (ns === null) throw new GuestDeadlockError(what);
-  const ms = Number(ns / 1_000_000n);
-  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  fail(errno);
-}
-
 function readTimeout(k: LinuxKernel, addr: number): bigint | null {
   if (addr === 0) return null;
   const sec = BigInt.asIntN(64, k.memory.read64(addr));
@@ -118,8 +110,16 @@ function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: numb
   if (size !== SIGSET_SIZE) fail(E.EINVAL);
   const wanted = k.memory.read64(set) & ~UNBLOCKABLE;
   const ns = readTimeout(k, timeout);
-  const signo = k.signals.next(~wanted);
-  if (signo === 0) return waitForNothing(ns, 'sigtimedwait for signals nothing can send', E.EAGAIN);
+  let signo = k.signals.next(~wanted);
+  if (signo === 0) {
+    // Wake for a waited-for signal even if blocked, or for any other one that is not.
+    const deadline = ns === null ? null : now() + ns;
+    const waitMask = k.signals.mask & ~wanted;
+    const what = 'sigtimedwait for signals nothing can send';
+    if (k.block(deadline, what, waitMask) === 'timeout') fail(E.EAGAIN);
+    signo = k.signals.next(~wanted);
+    if (signo === 0) fail(E.EINTR);
+  }
   const siginfo = k.signals.take(signo);
   if (info !== 0) k.memory.writeBytes(info, siginfo);
   return signo;
@@ -129,8 +129,7 @@ function rtSigsuspend(k: LinuxKernel, set: number, size: number): number {
   if (size !== SIGSET_SIZE) fail(E.EINVAL);
   const s = k.signals;
   const temporary = k.memory.read64(set) & ~UNBLOCKABLE;
-  if (s.next(temporary) === 0)
-    return waitForNothing(null, 'sigsuspend with no signal that can arrive', E.EINTR);
+  k.block(null, 'sigsuspend with no signal that can arrive', temporary);
   // The pending signal is delivered on the way out; its frame restores the original mask.
   s.savedMask = s.mask;
   s.mask = temporary;

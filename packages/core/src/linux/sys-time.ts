@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { now } from './timers.js';
 
 const NS = 1_000_000_000n;
 const startHr = process.hrtime.bigint();
@@ -37,10 +38,34 @@ function timespec(ns: bigint): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-function sleepNs(ns: bigint): void {
-  if (ns <= 0n) return;
-  const ms = Number(ns / 1_000_000n);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(ms, 1));
+/**
+ * Sleeps `ns` as a blocked call: returns the nanoseconds left when a timer's signal interrupts
+ * the sleep (the caller fails with EINTR), or 0 when it ran out.
+ */
+function sleepNs(k: LinuxKernel, ns: bigint): bigint {
+  if (ns <= 0n) return 0n;
+  const deadline = now() + ns;
+  if (k.block(deadline, 'sleep') === 'timeout') return 0n;
+  const left = deadline - now();
+  return left > 0n ? left : 1n;
+}
+
+/** `struct itimerval` {interval, value}, each {tv_sec, tv_usec}, as nanoseconds. */
+function readItimerval(k: LinuxKernel, addr: number): { interval: bigint; value: bigint } {
+  const field = (at: number): bigint => {
+    const sec = BigInt.asIntN(64, k.memory.read64(at));
+    const usec = BigInt.asIntN(64, k.memory.read64(at + 8));
+    if (sec < 0n || usec < 0n || usec >= 1_000_000n) fail(E.EINVAL);
+    return sec * NS + usec * 1000n;
+  };
+  return { interval: field(addr), value: field(addr + 16) };
+}
+
+function writeItimerval(k: LinuxKernel, addr: number, t: { interval: bigint; value: bigint }): void {
+  // The kernel reports microseconds, rounding a running timer's remainder up.
+  const usec = (ns: bigint) => (ns + 999n) / 1000n;
+  const words = [t.interval, t.value].flatMap((ns) => [usec(ns) / 1_000_000n, usec(ns) % 1_000_000n]);
+  k.memory.writeBytes(addr, new Uint8Array(new BigInt64Array(words).buffer));
 }
 
 /** Registers clocks, sleeping and randomness. */
@@ -63,9 +88,11 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
   k.register(SYS.nanosleep, (k, a) => {
     const sec = k.memory.read64(ptr(a[0]));
     const nsec = k.memory.read64(ptr(a[0]) + 8);
-    if (nsec >= NS) fail(E.EINVAL);
-    sleepNs(sec * NS + nsec);
-    return 0;
+    if (nsec >= NS || BigInt.asIntN(64, sec) < 0n) fail(E.EINVAL);
+    const left = sleepNs(k, sec * NS + nsec);
+    if (left === 0n) return 0;
+    if (a[1] !== 0n) k.memory.writeBytes(ptr(a[1]), timespec(left));
+    fail(E.EINTR);
   });
   k.register(SYS.clock_nanosleep, (k, a) => {
     const clock = int(a[0]);
@@ -74,7 +101,23 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
     const nsec = k.memory.read64(ptr(a[2]) + 8);
     if (nsec >= NS) fail(E.EINVAL);
     const target = sec * NS + nsec;
-    sleepNs(absolute ? target - clockNs(clock) : target);
+    const left = sleepNs(k, absolute ? target - clockNs(clock) : target);
+    if (left === 0n) return 0;
+    if (!absolute && a[3] !== 0n) k.memory.writeBytes(ptr(a[3]), timespec(left));
+    fail(E.EINTR);
+  });
+  k.register(SYS.setitimer, (k, a) => {
+    const which = int(a[0]);
+    if (which < 0 || which > 2) fail(E.EINVAL);
+    const next = a[1] === 0n ? { interval: 0n, value: 0n } : readItimerval(k, ptr(a[1]));
+    const old = k.timers.set(which, next.value, next.interval);
+    if (a[2] !== 0n) writeItimerval(k, ptr(a[2]), old);
+    return 0;
+  });
+  k.register(SYS.getitimer, (k, a) => {
+    const which = int(a[0]);
+    if (which < 0 || which > 2) fail(E.EINVAL);
+    writeItimerval(k, ptr(a[1]), k.timers.get(which));
     return 0;
   });
   k.register(SYS.getrandom, (k, a) => {

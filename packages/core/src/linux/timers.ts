@@ -1,0 +1,64 @@
+import { SIGNALS } from '../signals.js';
+
+/** ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF and the signals they send. */
+export const ITIMER_SIGNALS = [SIGNALS.SIGALRM, SIGNALS.SIGVTALRM, SIGNALS.SIGPROF] as const;
+
+interface Armed {
+  /** Expiry on the monotonic clock (process.hrtime), in nanoseconds. */
+  at: bigint;
+  /** Re-arm period in nanoseconds (0: one-shot). */
+  interval: bigint;
+}
+
+export const now = (): bigint => process.hrtime.bigint();
+
+/**
+ * The three interval timers of setitimer(2). All three count elapsed time: the emulated process
+ * runs whenever it is not blocked in a system call, so its user and CPU time are close to the
+ * elapsed time (ITIMER_VIRTUAL and ITIMER_PROF are approximations in that sense).
+ */
+export class IntervalTimers {
+  private readonly armed: (Armed | null)[] = [null, null, null];
+  /** Earliest expiry of any armed timer, or null (kept so that checking is one comparison). */
+  next: bigint | null = null;
+
+  /** Remaining time and interval of timer `which` (zeros when disarmed). */
+  get(which: number): { value: bigint; interval: bigint } {
+    const t = this.armed[which];
+    if (!t) return { value: 0n, interval: 0n };
+    const left = t.at - now();
+    return { value: left > 0n ? left : 1000n, interval: t.interval };
+  }
+
+  /** Arms (value > 0) or disarms timer `which`; returns its previous setting. */
+  set(which: number, value: bigint, interval: bigint): { value: bigint; interval: bigint } {
+    const old = this.get(which);
+    this.armed[which] = value > 0n ? { at: now() + value, interval } : null;
+    this.recompute();
+    return old;
+  }
+
+  /** Signals of the timers that expired by `time`; periodic ones are re-armed. */
+  expire(time: bigint): number[] {
+    const signals: number[] = [];
+    this.armed.forEach((t, which) => {
+      if (!t || t.at > time) return;
+      signals.push(ITIMER_SIGNALS[which]);
+      if (t.interval > 0n) {
+        // Overruns collapse into one signal, as a standard signal is pending at most once.
+        const missed = (time - t.at) / t.interval + 1n;
+        t.at += missed * t.interval;
+      } else {
+        this.armed[which] = null;
+      }
+    });
+    this.recompute();
+    return signals;
+  }
+
+  private recompute(): void {
+    let next: bigint | null = null;
+    for (const t of this.armed) if (t && (next === null || t.at < next)) next = t.at;
+    this.next = next;
+  }
+}
