@@ -1,7 +1,8 @@
 /*
  * Pipes inside one process: pipe/pipe2, read/write/readv/writev, EOF when the last writer
  * closes, EAGAIN on O_NONBLOCK, EPIPE (and SIGPIPE), capacity, poll, fcntl, fstat, dup.
- * Usage: pipes [sigpipe]   (sigpipe: write to a pipe without readers, SIGPIPE at its default)
+ * Usage: pipes [sigpipe|deadlock]   (sigpipe: write to a pipe without readers, SIGPIPE at its
+ * default; deadlock: block on a read nothing can satisfy — not for qemu, which waits forever)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -186,6 +187,16 @@ static void streams(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "deadlock") == 0) {
+        /* A blocking read that only this process could satisfy: the kernel would wait forever. */
+        int fds[2];
+        pipe(fds);
+        printf("reading an empty pipe we hold the write end of\n");
+        fflush(stdout);
+        char c;
+        read(fds[0], &c, 1);
+        return 1;
+    }
     if (argc > 1 && strcmp(argv[1], "sigpipe") == 0) {
         int fds[2];
         pipe(fds);

@@ -159,7 +159,10 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
     const pid = int(a[0]);
     const signo = int(a[1]);
     if (signo < 0 || signo > NSIG) fail(E.EINVAL);
-    if (!(isSelf(pid) || pid === 0 || pid === -1 || pid === -process.pid)) fail(E.EPERM);
+    // -1 means every process but the caller: in this one-process world, nobody (ESRCH).
+    if (pid === -1) fail(E.ESRCH);
+    // Other host processes are out of the guest's reach.
+    if (!(isSelf(pid) || pid === 0 || pid === -process.pid)) fail(E.EPERM);
     return sendToSelf(k, signo, SI.USER);
   });
   k.register(SYS.tkill, (k, a) => {
