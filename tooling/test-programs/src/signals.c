@@ -5,6 +5,7 @@
  * Usage: signals [usr1|term|segv-ignored|segv-blocked|segv-resethand|abort|kill-self]
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -399,6 +400,33 @@ static void waiting(void) {
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* ---- queued real-time signals ------------------------------------------------------------ */
+
+static void show_value(int signo, siginfo_t *info, void *ctx) {
+    printf("  %s+%d value %d code %d from self %d\n", signo >= SIGRTMIN ? "SIGRTMIN" : "signal",
+           signo >= SIGRTMIN ? signo - SIGRTMIN : signo, info->si_value.sival_int, info->si_code,
+           info->si_pid == getpid());
+}
+
+static void queued(void) {
+    install(SIGRTMIN, show_value, 0, 0);
+    install(SIGRTMIN + 1, show_value, 0, 0);
+    install(SIGUSR1, show_value, 0, 0);
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN);
+    sigaddset(&set, SIGRTMIN + 1);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    for (int i = 1; i <= 3; i++) sigqueue(getpid(), SIGRTMIN + 1, (union sigval){.sival_int = 10 + i});
+    for (int i = 1; i <= 3; i++) sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = i});
+    sigqueue(getpid(), SIGUSR1, (union sigval){.sival_int = 100});
+    sigqueue(getpid(), SIGUSR1, (union sigval){.sival_int = 200});
+    printf("unblocking queued signals:\n");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    printf("sigqueue to nobody: %d %s\n", sigqueue(0, SIGUSR1, (union sigval){0}), strerrorname_np(errno));
+}
+
 /* ---- ways to die ------------------------------------------------------------------------- */
 
 static void returns(int signo) {
@@ -451,6 +479,7 @@ int main(int argc, char **argv) {
     restorer();
     altstack();
     waiting();
+    queued();
     printf("done\n");
     return 0;
 }

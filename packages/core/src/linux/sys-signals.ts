@@ -3,7 +3,7 @@ import { GuestFault, GuestSignal, NSIG, SIGNALS } from '../signals.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
-import { SI, senderInfo } from './siginfo.js';
+import { SI, SIGINFO_SIZE, senderInfo } from './siginfo.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
 import { now } from './timers.js';
 
@@ -142,6 +142,20 @@ function sendToSelf(k: LinuxKernel, signo: number, code: number): number {
   return 0;
 }
 
+/**
+ * rt_sigqueueinfo / rt_tgsigqueueinfo: a signal with the caller's own siginfo (sigqueue's value).
+ * Only this process exists to receive it.
+ */
+function queueInfo(k: LinuxKernel, pids: number[], signo: number, infoAddr: number): number {
+  if (signo < 0 || signo > NSIG) fail(E.EINVAL);
+  const info = k.memory.readBytes(infoAddr, SIGINFO_SIZE);
+  if (pids.length === 2 && pids.some((pid) => pid <= 0)) fail(E.EINVAL); // rt_tgsigqueueinfo
+  if (!pids.every(isSelf)) fail(E.ESRCH);
+  new DataView(info.buffer).setInt32(0, signo, true); // the kernel overwrites si_signo
+  if (signo !== 0) k.signals.post(signo, info);
+  return 0;
+}
+
 /** Registers signal dispositions, masks, the alternate stack, sending and rt_sigreturn. */
 export function registerSignalSyscalls(k: LinuxKernel): void {
   k.register(SYS.rt_sigaction, (k, a) => rtSigaction(k, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
@@ -155,6 +169,8 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
   k.register(SYS.rt_sigreturn, (k, _a, cpu) => rtSigreturn(k, cpu));
   k.register(SYS.rt_sigsuspend, (k, a) => rtSigsuspend(k, ptr(a[0]), ptr(a[1])));
   k.register(SYS.rt_sigtimedwait, (k, a) => rtSigtimedwait(k, ptr(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
+  k.register(SYS.rt_sigqueueinfo, (k, a) => queueInfo(k, [int(a[0])], int(a[1]), ptr(a[2])));
+  k.register(SYS.rt_tgsigqueueinfo, (k, a) => queueInfo(k, [int(a[0]), int(a[1])], int(a[2]), ptr(a[3])));
   k.register(SYS.kill, (k, a) => {
     const pid = int(a[0]);
     const signo = int(a[1]);
