@@ -33,7 +33,16 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('pipes', [{}, { args: ['sigpipe'] }]),
   program('signals', [
     {},
-    ...['usr1', 'term', 'segv-ignored', 'segv-blocked', 'segv-resethand', 'abort', 'kill-self'].map((d) => ({
+    ...[
+      'usr1',
+      'term',
+      'segv-ignored',
+      'segv-blocked',
+      'segv-resethand',
+      'overflow-handled-on-stack',
+      'abort',
+      'kill-self',
+    ].map((d) => ({
       args: [d],
     })),
   ]),

@@ -2,7 +2,8 @@
  * Signal delivery: handlers for raise/kill/tgkill and for faults (SIGSEGV, SIGILL, SIGTRAP),
  * siginfo, the ucontext (PC, registers, FPSIMD record) and its restoration by rt_sigreturn,
  * masks, SA_NODEFER, SA_RESETHAND, SA_RESTORER, nesting, sigaltstack, sigsuspend, sigwaitinfo.
- * Usage: signals [usr1|term|segv-ignored|segv-blocked|segv-resethand|abort|kill-self]
+ * Usage: signals [usr1|term|segv-ignored|segv-blocked|segv-resethand|overflow-handled-on-stack|
+ *                 abort|kill-self]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -459,6 +460,11 @@ static int die(const char *how) {
         sa.sa_flags |= SA_RESETHAND;
         sigaction(SIGSEGV, &sa, NULL);
         store_at((void *)0x10);
+    }
+    if (strcmp(how, "overflow-handled-on-stack") == 0) {
+        /* A handler but no alternate stack: its frame cannot be written, SIGSEGV kills. */
+        install(SIGSEGV, overflow_handler, 0, 0);
+        deep(0);
     }
     if (strcmp(how, "abort") == 0) {
         signal(SIGABRT, returns);

@@ -2,7 +2,7 @@
  * Interval timers and what their signals interrupt: a busy loop (asynchronous delivery), pause,
  * sigsuspend, nanosleep, poll, a blocking pipe read (EINTR, or restarted with SA_RESTART),
  * sigtimedwait, periodic timers, and SIGALRM's default action.
- * Usage: timers [die]
+ * Usage: timers [die|external]   (external: spin until SIGINT arrives from another process)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +16,13 @@
 
 static volatile sig_atomic_t fired;
 static int pipe_fds[2];
+
+static volatile int outside_code = -99;
+
+static void from_outside(int signo, siginfo_t *info, void *ctx) {
+    outside_code = info->si_code;
+    fired = 1;
+}
 
 static void on_alarm(int signo) {
     fired++;
@@ -46,6 +53,19 @@ static const char *err(long r) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc > 1 && strcmp(argv[1], "external") == 0) {
+        /* Spins until another process (the host running the emulator) sends SIGINT. */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = from_outside;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGINT, &sa, NULL);
+        printf("waiting for SIGINT\n");
+        while (!fired) {
+        }
+        printf("got it: code %d\n", outside_code);
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "die") == 0) {
         printf("arming with SIGALRM at its default\n");
         arm(20000, 0);

@@ -132,9 +132,18 @@ export class LinuxKernel {
    * while the guest computed are delivered now, with the registers as they are.
    */
   tick(cpu: Cpu): void {
-    if (this.timers.next === null || now() < this.timers.next) return;
     this.expireTimers();
-    if (this.signals.pending !== 0n) deliverPending(this, cpu);
+    if ((this.signals.pending & ~this.signals.mask) !== 0n) deliverPending(this, cpu);
+  }
+
+  /**
+   * Sends `signo` to the guest from outside, as another process's kill(2) would (SI_USER, no
+   * sender pid): for example a host's SIGINT forwarded while `runAsync` runs. It is acted on
+   * between blocks or when the current system call returns.
+   */
+  sendSignal(signo: number): void {
+    if (!Number.isInteger(signo) || signo < 1 || signo > 64) throw new RangeError(`no signal ${signo}`);
+    this.signals.post(signo, senderInfo(signo, SI.USER, 0, 0));
   }
 
   private expireTimers(): void {
