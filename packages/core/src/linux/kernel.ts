@@ -5,7 +5,7 @@ import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
 import { E, errnoOf, fail } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
-import { syscallName } from './numbers.js';
+import { SYS, syscallName } from './numbers.js';
 import { guestJoin, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
 import { SI, senderInfo } from './siginfo.js';
@@ -123,7 +123,8 @@ export class LinuxKernel {
     // On the way back to user mode, as the kernel does: expired timers, then the handlers of
     // pending signals (a call a signal interrupted is restarted or fails with EINTR there).
     this.expireTimers();
-    const restart = result === BigInt(-E.ERESTARTSYS) ? args[0] : null;
+    // (rt_sigreturn's "result" is the restored x0, never a request to restart.)
+    const restart = result === BigInt(-E.ERESTARTSYS) && number !== SYS.rt_sigreturn ? args[0] : null;
     if (this.signals.pending !== 0n || restart !== null) deliverPending(this, cpu, restart);
   }
 
