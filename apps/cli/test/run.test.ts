@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
+import { buildProgram, CROSS_CC, QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
 
@@ -85,4 +85,19 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect(missing.status).toBe(127);
     expect(missing.stderr).toBe('arm64kit: cannot run /nonexistent/prog: no such file\n');
   });
+
+  const onTerminalProblem = commandProblem('script', 'bsdutils') ?? commandProblem(QEMU, 'qemu-user-static');
+  it.runIf(available('terminal ioctls under a pseudo-terminal', onTerminalProblem))(
+    'on a terminal, answers TCGETS with the kernel struct termios only, as qemu does',
+    async () => {
+      const terminal = buildProgram('terminal');
+      // script(1) gives the program a pseudo-terminal as stdin and stdout.
+      const onTerminal = (command: string) =>
+        spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+      const expected = onTerminal(`${QEMU} ${terminal}`);
+      expect(expected.stdout).toContain('untouched: 28 of 28');
+      const actual = onTerminal(`${process.execPath} ${BIN} run ${terminal}`);
+      expect([actual.status, actual.stdout]).toEqual([expected.status, expected.stdout]);
+    },
+  );
 });

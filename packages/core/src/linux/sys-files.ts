@@ -304,6 +304,14 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
   }
 }
 
+/**
+ * c_cc of a new terminal (the kernel's INIT_C_CC): ^C ^\\ DEL ^U ^D, VTIME 0, VMIN 1, VSWTC 0,
+ * ^Q ^S ^Z, VEOL 0, ^R ^O ^W ^V, VEOL2 0, then unused.
+ */
+const INITIAL_CONTROL_CHARACTERS = [
+  3, 0o34, 0o177, 0o25, 4, 0, 1, 0, 0o21, 0o23, 0o32, 0, 0o22, 0o17, 0o27, 0o26, 0,
+];
+
 function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
   const file = k.fds.get(fd);
   if (file.pipe) {
@@ -316,12 +324,16 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
     case 0x5401: {
       // TCGETS: only terminals answer; glibc's isatty() relies on ENOTTY for the rest.
       if (!tty) fail(E.ENOTTY);
-      const termios = new Uint8Array(60);
+      // The kernel's struct termios, 36 bytes: four flag words, c_line, c_cc[19]. (libc's
+      // is larger; writing more overruns the caller's stack buffer.) Node cannot read the
+      // host terminal's settings, so these are a fresh terminal's, as the kernel sets them.
+      const termios = new Uint8Array(36);
       const v = new DataView(termios.buffer);
       v.setUint32(0, 0o2400, true); // ICRNL | IXON
       v.setUint32(4, 0o5, true); // OPOST | ONLCR
       v.setUint32(8, 0o277, true); // CS8 | CREAD | B38400
       v.setUint32(12, 0o105073, true); // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+      termios.set(INITIAL_CONTROL_CHARACTERS, 17);
       k.memory.writeBytes(ptr(arg), termios);
       return 0;
     }
