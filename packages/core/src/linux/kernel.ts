@@ -58,6 +58,11 @@ export class LinuxKernel {
   cwd: string;
   /** Guest path of the running program (changes with execve). */
   programPath: string;
+  /**
+   * Host file behind /proc/self/exe. The first program's `programPath` is the host path it was
+   * started from (as qemu reports it); after execve it is the guest path, mapped through the sysroot.
+   */
+  programHostPath: string;
   readonly trace: ((line: string) => void) | null;
   /** Signal dispositions, mask, pending signals and the alternate stack. */
   readonly signals = new SignalState();
@@ -73,6 +78,7 @@ export class LinuxKernel {
     this.paths = new PathResolver(options.sysroot);
     this.cwd = options.cwd;
     this.programPath = options.programPath;
+    this.programHostPath = options.programPath;
     this.trace = options.trace;
     options.stdio.forEach((hostFd, guestFd) => {
       let kind: 'file' | 'stream' = 'stream';

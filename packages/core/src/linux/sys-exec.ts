@@ -118,6 +118,7 @@ function execve(
   k.memory.unmap(0, 2 ** 48);
   k.signals.resetForExec();
   k.programPath = guest;
+  k.programHostPath = k.paths.toHost(guest);
   try {
     startProcessImage(k.memory, cpu, k.arch, {
       image,

@@ -231,9 +231,7 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   if (raw === '') fail(E.ENOENT);
   const guest = k.guestPath(dirfd, raw);
   const host =
-    guest === '/proc/self/exe'
-      ? k.paths.toHost(k.programPath)
-      : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
+    guest === '/proc/self/exe' ? k.programHostPath : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
   const hostFd = openSync(host, hostOpenFlags(k, flags), mode & ~k.umask);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
   try {
