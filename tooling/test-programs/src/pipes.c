@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -159,6 +160,45 @@ static void polling(void) {
     close(fds[1]);
 }
 
+static void selecting(void) {
+    int fds[2];
+    pipe(fds);
+    fd_set r, w;
+    struct timeval zero = {0, 0};
+    FD_ZERO(&r);
+    FD_ZERO(&w);
+    FD_SET(fds[0], &r);
+    FD_SET(fds[1], &w);
+    int n = select(fds[1] + 1, &r, &w, NULL, &zero);
+    printf("select empty: %d read %d write %d\n", n, FD_ISSET(fds[0], &r), FD_ISSET(fds[1], &w));
+    write(fds[1], "?", 1);
+    FD_SET(fds[0], &r);
+    FD_SET(fds[1], &w);
+    struct timeval soon = {0, 10000};
+    n = select(fds[1] + 1, &r, &w, NULL, &soon);
+    printf("select with data: %d read %d write %d, time left %d\n", n, FD_ISSET(fds[0], &r), FD_ISSET(fds[1], &w),
+           soon.tv_usec > 0);
+    char c;
+    read(fds[0], &c, 1);
+    FD_ZERO(&r);
+    FD_SET(fds[0], &r);
+    struct timeval brief = {0, 20000};
+    n = select(fds[0] + 1, &r, NULL, NULL, &brief);
+    printf("select timed out: %d read %d, time left %ld.%06ld\n", n, FD_ISSET(fds[0], &r), (long)brief.tv_sec,
+           (long)brief.tv_usec);
+    close(fds[1]);
+    FD_SET(fds[0], &r);
+    n = select(fds[0] + 1, &r, NULL, NULL, NULL);
+    printf("select after the writer closed: %d read %d\n", n, FD_ISSET(fds[0], &r));
+    FD_ZERO(&r);
+    FD_SET(60, &r);
+    n = select(61, &r, NULL, NULL, &zero);
+    printf("select on a closed fd: %d %s\n", n, n < 0 ? strerrorname_np(errno) : "");
+    struct timeval nap = {0, 1000};
+    printf("select as a sleep: %d\n", select(0, NULL, NULL, NULL, &nap));
+    close(fds[0]);
+}
+
 static void broken(void) {
     int fds[2];
     pipe(fds);
@@ -212,6 +252,7 @@ int main(int argc, char **argv) {
     duplicates();
     vectors();
     polling();
+    selecting();
     broken();
     streams();
     return 0;

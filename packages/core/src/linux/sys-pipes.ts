@@ -3,7 +3,7 @@ import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
-import { PipeBuffer, POLLIN, POLLNVAL, POLLOUT, pollPipe } from './pipe.js';
+import { PipeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, pollPipe } from './pipe.js';
 import { UNBLOCKABLE } from './signal-state.js';
 import { now } from './timers.js';
 
@@ -99,8 +99,98 @@ function ppoll(
   fail(E.EINTR);
 }
 
-/** Registers pipe2 and ppoll. */
+/** select's view of poll bits (fs/select.c: POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
+const IN_SET = POLLIN | POLLHUP | POLLERR;
+const OUT_SET = POLLOUT | POLLERR;
+const EX_SET = POLLPRI;
+
+/** Writes a remaining timeout back (select and pselect6 report the time left). */
+function writeTimespec(k: LinuxKernel, addr: number, ns: bigint): void {
+  k.memory.write64(addr, ns / NS);
+  k.memory.write64(addr + 8, ns % NS);
+}
+
+/**
+ * pselect6(nfds, readfds, writefds, exceptfds, timeout, {sigmask, size}); glibc's select() is
+ * this. Descriptor sets are bitmaps of 64-bit words; every set descriptor must be open (EBADF).
+ */
+function pselect6(
+  k: LinuxKernel,
+  nfds: number,
+  sets: [number, number, number],
+  timeoutAddr: number,
+  maskArg: number,
+): number {
+  if (nfds < 0 || nfds > 1024) fail(E.EINVAL);
+  const timeoutNs = timeoutAddr === 0 ? null : readTimeout(k, timeoutAddr);
+  let waitMask = k.signals.mask;
+  if (maskArg !== 0) {
+    const maskAddr = ptr(k.memory.read64(maskArg));
+    if (maskAddr !== 0) {
+      if (k.memory.read64(maskArg + 8) !== 8n) fail(E.EINVAL);
+      waitMask = k.memory.read64(maskAddr) & ~UNBLOCKABLE;
+    }
+  }
+  const words = Math.ceil(nfds / 64);
+  const given = sets.map((addr) =>
+    addr === 0 ? null : Array.from({ length: words }, (_, w) => k.memory.read64(addr + 8 * w)),
+  );
+  for (let fd = 0; fd < nfds; fd++) {
+    const bit = 1n << BigInt(fd % 64);
+    if (given.some((set) => set && set[fd >> 6] & bit) && !k.fds.has(fd)) fail(E.EBADF);
+  }
+  const scan = (): number => {
+    let count = 0;
+    const out = given.map((set) => (set ? new Array<bigint>(words).fill(0n) : null));
+    for (let fd = 0; fd < nfds; fd++) {
+      const bit = 1n << BigInt(fd % 64);
+      const wanted = given.map((set) => set !== null && (set[fd >> 6] & bit) !== 0n);
+      if (!wanted.some(Boolean)) continue;
+      const ready = readiness(k, fd, POLLIN | POLLOUT | POLLPRI);
+      [IN_SET, OUT_SET, EX_SET].forEach((mask, i) => {
+        const set = out[i];
+        if (wanted[i] && set && ready & mask) {
+          set[fd >> 6] |= bit;
+          count++;
+        }
+      });
+    }
+    out.forEach((set, i) => {
+      for (let w = 0; set && w < set.length; w++) k.memory.write64(sets[i] + 8 * w, set[w]);
+    });
+    return count;
+  };
+  const ready = scan();
+  if (ready > 0 || timeoutNs === 0n) return ready;
+  const deadline = timeoutNs === null ? null : now() + timeoutNs;
+  const what = 'select without a timeout on descriptors nothing can make ready';
+  if (k.block(deadline, what, waitMask) === 'timeout') {
+    if (timeoutAddr !== 0) writeTimespec(k, timeoutAddr, 0n);
+    return scan();
+  }
+  if (timeoutAddr !== 0 && deadline !== null) {
+    const left = deadline - now();
+    writeTimespec(k, timeoutAddr, left > 0n ? left : 0n);
+  }
+  if (maskArg !== 0 && waitMask !== k.signals.mask) {
+    k.signals.savedMask = k.signals.mask;
+    k.signals.mask = waitMask;
+  }
+  fail(E.EINTR);
+}
+
+function readTimeout(k: LinuxKernel, addr: number): bigint {
+  const sec = BigInt.asIntN(64, k.memory.read64(addr));
+  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
+  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
+  return sec * NS + nsec;
+}
+
+/** Registers pipe2, ppoll and pselect6. */
 export function registerPipeSyscalls(k: LinuxKernel): void {
   k.register(SYS.pipe2, (k, a) => pipe2(k, ptr(a[0]), int(a[1])));
   k.register(SYS.ppoll, (k, a) => ppoll(k, ptr(a[0]), int(a[1]), ptr(a[2]), ptr(a[3]), ptr(a[4])));
+  k.register(SYS.pselect6, (k, a) =>
+    pselect6(k, int(a[0]), [ptr(a[1]), ptr(a[2]), ptr(a[3])], ptr(a[4]), ptr(a[5])),
+  );
 }
