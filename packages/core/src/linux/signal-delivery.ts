@@ -88,7 +88,8 @@ function enter(
   k.trace?.(
     `--- ${signalName(signo)} delivered to handler ${hex(action.handler)}, resuming at ${hex(resumePc)} ---`,
   );
-  if (useAlt && alt.flags & SS_AUTODISARM) s.altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+  // SS_AUTODISARM: the frame saved the alternate stack; it is disarmed until sigreturn restores it.
+  if (alt.flags & SS_AUTODISARM) s.altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
   s.mask = (s.mask | action.mask | (action.flags & SA.NODEFER ? 0n : sigbit(signo))) & ~UNBLOCKABLE;
   s.savedMask = null;
   if (action.flags & SA.RESETHAND) s.resetToDefault(signo);

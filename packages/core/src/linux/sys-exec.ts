@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
 import type { Cpu } from '../cpu/cpu.js';
 import { ElfError, type ElfImage, parseElf } from '../loader/elf.js';
 import { GuestSignal, SIGNALS } from '../signals.js';
@@ -86,6 +86,9 @@ function execve(
     guest = file.guestPath;
   } else {
     guest = k.guestPath(dirfd, raw);
+    // execveat's AT_SYMLINK_NOFOLLOW: a symbolic link as the last component is refused.
+    if (flags & AT_SYMLINK_NOFOLLOW && lstatSync(k.paths.toHost(guest, false)).isSymbolicLink())
+      fail(E.ELOOP);
   }
   const budget = { left: ARG_MAX };
   let argv = readStrings(k, argvAddr, budget);
