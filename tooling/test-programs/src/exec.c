@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -57,6 +58,10 @@ static void failures(void) {
         make(name, line, 0755);
     }
     attempt("loop of scripts", "./s1");
+    int status;
+    printf("wait without children: %d %s\n", (int)wait(&status), strerrorname_np(errno));
+    siginfo_t child;
+    printf("waitid without children: %d %s\n", waitid(P_ALL, 0, &child, WEXITED), strerrorname_np(errno));
     errno = 0;
     long r = syscall(SYS_execve, (char *)8, NULL, NULL);
     printf("bad path pointer: %ld %s\n", r, strerrorname_np(errno));

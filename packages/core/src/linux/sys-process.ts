@@ -78,6 +78,9 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     if (op === 1 || op === 10) return 0;
     fail(E.ENOSYS);
   });
+  // No clone or fork yet, so there are never children to wait for.
+  k.register(SYS.wait4, () => fail(E.ECHILD));
+  k.register(SYS.waitid, () => fail(E.ECHILD));
   k.register(SYS.sched_yield, () => 0);
   k.register(SYS.sched_getaffinity, (k, a) => {
     const size = Math.min(ptr(a[1]), 128);
