@@ -1,0 +1,98 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureArm64Rootfs } from '@arm64kit/fixtures';
+import { QEMU } from '@arm64kit/test-programs';
+import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN } from './repro-helpers.js';
+
+/**
+ * Debian bookworm's own arm64 programs, dynamically linked against its glibc, run from a
+ * debootstrap root filesystem with `arm64kit run --sysroot` and with `qemu-aarch64-static -L`:
+ * stdout (bytes), stderr and exit status must be the same. None of them forks (arm64kit
+ * cannot fork yet); every path they touch exists inside the root filesystem, where qemu's
+ * -L and arm64kit's sysroot agree.
+ */
+const PROGRAMS: { argv: string[]; stdin?: string }[] = [
+  { argv: ['/usr/bin/sort', '/etc/passwd'] },
+  { argv: ['/usr/bin/sha256sum', '/etc/os-release', '/etc/passwd'] },
+  { argv: ['/usr/bin/md5sum', '/etc/os-release'] },
+  { argv: ['/usr/bin/perl', '-e', 'printf "%d %s\\n", 6 * 7, join ",", map { $_ ** 2 } 1 .. 5'] },
+  { argv: ['/usr/bin/gzip', '-9', '-c', '/etc/os-release'] },
+  { argv: ['/usr/bin/grep', '-c', 'root', '/etc/passwd'] },
+  { argv: ['/usr/bin/sed', '-n', 's/^ID=//p', '/etc/os-release'] },
+  { argv: ['/usr/bin/find', '/etc/apt', '-maxdepth', '1'] },
+  { argv: ['/usr/bin/tar', '-cf', '-', '/etc/apt/apt.conf.d'] },
+  { argv: ['/usr/bin/bash', '-c', 'echo $((6 * 7)); for i in 1 2 3; do printf "%s-" "$i"; done; echo'] },
+  { argv: ['/usr/bin/date', '-u', '-d', '@86400', '+%F %T %A'] },
+  { argv: ['/usr/bin/factor', '1234567890', '600851475143'] },
+  { argv: ['/usr/bin/base64', '/etc/os-release'] },
+  { argv: ['/usr/bin/cat'], stdin: 'from stdin\n' },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+  { argv: ['/usr/bin/dpkg-query', '-W', '-f', '${Package} ${Version}\\n', 'bash', 'coreutils', 'libc6'] },
+  { argv: ['/usr/bin/apt-get', '--version'] },
+  { argv: ['/usr/sbin/nologin'] },
+];
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function execute(argv: string[], stdin = ''): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({
+        status,
+        stdout: Buffer.concat(out).toString('latin1'),
+        stderr: Buffer.concat(err).toString('latin1'),
+      }),
+    );
+    child.stdin.end(stdin);
+  });
+}
+
+const ready =
+  available('Debian programs (root, to unpack the root filesystem)', rootProblem()) &&
+  available('Debian programs (qemu)', commandProblem(QEMU, 'qemu-user-static')) &&
+  available('Debian programs (debootstrap)', commandProblem('debootstrap', 'debootstrap'));
+
+describe.runIf(ready)('Debian bookworm programs under arm64kit run and qemu', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    const { tarPath } = await ensureArm64Rootfs();
+    root = mkdtempSync(join(tmpdir(), 'arm64kit-debian-'));
+    // As root, tar recreates /dev's nodes (null, zero, urandom...) that the programs open.
+    const untar = spawnSync('tar', ['-xf', tarPath, '-C', root], { encoding: 'utf8' });
+    expect(untar.status, untar.stderr).toBe(0);
+  }, 1_800_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it.each(PROGRAMS.map((p) => [p.argv.join(' '), p] as const))(
+    '%s',
+    async (_, { argv, stdin }) => {
+      const [program, ...args] = argv;
+      const path = join(root, program);
+      const expected = await execute([QEMU, '-L', root, path, ...args], stdin);
+      const actual = await execute(
+        [process.execPath, CLI_BIN, 'run', '--sysroot', root, path, ...args],
+        stdin,
+      );
+      expect(actual, actual.stderr).toEqual(expected);
+    },
+    120_000,
+  );
+});
