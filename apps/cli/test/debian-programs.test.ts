@@ -34,6 +34,8 @@ const PROGRAMS: { argv: string[]; stdin?: string }[] = [
   { argv: ['/usr/bin/dpkg-query', '-W', '-f', '${Package} ${Version}\\n', 'bash', 'coreutils', 'libc6'] },
   { argv: ['/usr/bin/apt-get', '--version'] },
   { argv: ['/usr/sbin/nologin'] },
+  { argv: ['/usr/bin/chage', '--help'] }, // opens the audit socket first
+  { argv: ['/usr/bin/nice'] },
 ];
 
 interface Outcome {

@@ -34,6 +34,7 @@ export const E = {
   ENOTEMPTY: 39,
   ELOOP: 40,
   ENODATA: 61,
+  EAFNOSUPPORT: 97,
   ETIMEDOUT: 110,
   /** Kernel-internal: restart the call after the handler if it has SA_RESTART, else EINTR. */
   ERESTARTSYS: 512,

@@ -27,6 +27,7 @@ import { guestJoin } from './paths.js';
 import { pipeStat, readPipe, writePipe } from './pipe.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
+import { registerSocketSyscalls } from './sys-sockets.js';
 
 const O_ACCMODE = 3;
 const O_APPEND = 0o2000;
@@ -362,6 +363,7 @@ function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number
 /** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
   registerPipeSyscalls(k);
+  registerSocketSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {

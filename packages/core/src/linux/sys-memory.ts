@@ -23,6 +23,15 @@ function withMemory<T>(op: () => T): T {
   }
 }
 
+/** Every mapped page counts as resident (the guest's memory never leaves the host's RAM). */
+function mincore(k: LinuxKernel, addr: number, length: number, vec: number): number {
+  if (addr % PAGE !== 0) fail(E.EINVAL);
+  const pages = Math.ceil(length / PAGE);
+  for (let i = 0; i < pages; i++) if (!k.memory.isMapped(addr + i * PAGE, 1)) fail(E.ENOMEM);
+  k.memory.writeBytes(vec, new Uint8Array(pages).fill(1));
+  return 0;
+}
+
 function mmap(
   k: LinuxKernel,
   addr: number,
@@ -108,6 +117,7 @@ export function registerMemorySyscalls(k: LinuxKernel): void {
     }
     return 0;
   });
+  k.register(SYS.mincore, (k, a) => mincore(k, ptr(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.msync, () => 0);
   k.register(SYS.mlock, () => 0);
   k.register(SYS.munlock, () => 0);

@@ -1,4 +1,4 @@
-import { hostname, release, version } from 'node:os';
+import { getPriority, hostname, release, setPriority, version } from 'node:os';
 import { E, fail } from './errno.js';
 import { GuestExit, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -48,6 +48,22 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   k.register(SYS.getsid, () => process.pid);
   k.register(SYS.set_tid_address, () => process.pid);
   k.register(SYS.set_robust_list, () => 0);
+  // Other processes of the group or user are not visible from here: those answer for the
+  // guest alone.
+  k.register(SYS.getpriority, (_k, a) => {
+    checkOwnPriority(int(a[0]), int(a[1]));
+    return 20 - getPriority(); // the raw call answers 20 - nice, so that it is never negative
+  });
+  k.register(SYS.setpriority, (_k, a) => {
+    checkOwnPriority(int(a[0]), int(a[1]));
+    const nice = Math.max(-20, Math.min(19, int(a[2])));
+    try {
+      setPriority(nice);
+    } catch {
+      fail(E.EACCES); // lowering the nice value needs privileges the host process lacks
+    }
+    return 0;
+  });
   k.register(SYS.uname, (k, a) => {
     k.memory.writeBytes(ptr(a[0]), utsname(k));
     return 0;
@@ -92,4 +108,11 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.prctl, () => 0);
   k.register(SYS.membarrier, () => 0);
+}
+
+/** PRIO_PROCESS, PRIO_PGRP, PRIO_USER: `who` 0 is the caller's own. */
+function checkOwnPriority(which: number, who: number): void {
+  if (which < 0 || which > 2) fail(E.EINVAL);
+  const own = which === 2 ? (process.getuid?.() ?? 0) : process.pid;
+  if (who !== 0 && who !== own) fail(E.ESRCH);
 }

@@ -1,0 +1,36 @@
+/* Process attributes programs query: scheduling priority (nice) and page residency. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static void show(const char *what, long result) {
+  if (result == -1) printf("%s: -1 %s\n", what, strerror(errno));
+  else printf("%s: %ld\n", what, result);
+}
+
+int main(void) {
+  errno = 0;
+  int nice0 = getpriority(PRIO_PROCESS, 0);
+  printf("getpriority(self) errno: %d\n", errno);
+  show("setpriority(self, +3)", setpriority(PRIO_PROCESS, 0, nice0 + 3));
+  printf("getpriority(self) after +3: %+d\n", getpriority(PRIO_PROCESS, 0) - nice0);
+  show("setpriority(pid, +5)", setpriority(PRIO_PROCESS, getpid(), nice0 + 5));
+  printf("getpriority(self) after +5: %+d\n", getpriority(PRIO_PROCESS, 0) - nice0);
+  errno = 0;
+  show("getpriority(no such process)", getpriority(PRIO_PROCESS, 0x3ffffff0) == -1 && errno ? -1 : 0);
+  errno = 0;
+  show("getpriority(bad which)", getpriority(7, 0) == -1 && errno ? -1 : 0);
+
+  long page = sysconf(_SC_PAGESIZE);
+  unsigned char *map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  memset(map, 1, 3 * page); /* touched: resident on every kernel */
+  unsigned char vec[3] = {9, 9, 9};
+  show("mincore(3 touched pages)", mincore(map, 3 * page, vec));
+  printf("resident: %d %d %d\n", vec[0] & 1, vec[1] & 1, vec[2] & 1);
+  munmap(map + page, page);
+  show("mincore(over a hole)", mincore(map, 3 * page, vec));
+  return 0;
+}
