@@ -4,7 +4,8 @@ import { defineConfig, type Options } from 'tsup';
 // oclif discovers one file per command under dist/commands. Typed here so the config's type
 // names this package's own tsup, whichever copy the preset sees.
 const options: Options = tsupPreset({
-  entry: ['src/index.ts', 'src/commands/**/*.ts'],
+  // pass-through.ts: bin/run.js reads it before oclif starts.
+  entry: ['src/index.ts', 'src/commands/**/*.ts', 'src/lib/pass-through.ts'],
   dts: false,
   splitting: true,
 });

@@ -40,6 +40,14 @@ describe('arm64kit docker (without an engine)', () => {
     expect(run.stderr).toContain('--env takes KEY=VALUE, not "NOVALUE"');
   });
 
+  it('hands --help after IMAGE to the container, not to its own help', () => {
+    const run = cli(['docker', 'run', 'any/image', 'ls', '--help'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect([run.status, run.stdout]).toEqual([125, '']);
+    expect(run.stderr).toContain('no Docker engine answers');
+  });
+
   it('has help with examples for every command', () => {
     for (const command of ['build', 'run', 'import']) {
       const run = cli(['docker', command, '--help']);

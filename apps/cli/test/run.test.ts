@@ -44,6 +44,21 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect(r.status).toBe(0);
   });
 
+  it('hands --help after PROGRAM to the program, and answers --help before it', async () => {
+    const argv = buildProgram('argv');
+    const r = await run([argv, '--help', '--version']);
+    expect(r.stdout).toBe(
+      `Total Number of args: 3\n0th argv: ${argv}\n1th argv: --help\n2th argv: --version\n`,
+    );
+    const viaBinfmt = await run(['--binfmt-preserve-argv0', argv, 'tool', '--help']);
+    expect(viaBinfmt.stdout).toBe('Total Number of args: 2\n0th argv: tool\n1th argv: --help\n');
+    const ours = await run(['--help']);
+    expect([ours.status, ours.stdout]).toEqual([
+      0,
+      expect.stringContaining('USAGE\n  $ arm64kit run PROGRAM'),
+    ]);
+  });
+
   it('follows the binfmt_misc P convention with --binfmt-preserve-argv0', async () => {
     const r = await run(['--binfmt-preserve-argv0', buildProgram('argv'), 'original', 'a']);
     expect(r.stdout).toBe('Total Number of args: 2\n0th argv: original\n1th argv: a\n');

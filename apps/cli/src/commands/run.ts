@@ -3,23 +3,12 @@ import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
-
-/** Flags of `run` that take a value; everything from the first other word on belongs to the guest. */
-const VALUE_FLAGS = new Set(['--argv0', '--sysroot', '--executor']);
+import { ownFlagsEnd, valueFlagsOf } from '../lib/pass-through.js';
 
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
 export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
-  const own: string[] = [];
-  let i = 0;
-  while (i < raw.length) {
-    const word = raw[i];
-    if (word === '--') return { own, guest: raw.slice(i + 1) };
-    if (!word.startsWith('-') || word === '-') break;
-    own.push(word);
-    if (VALUE_FLAGS.has(word) && i + 1 < raw.length) own.push(raw[++i]);
-    i++;
-  }
-  return { own, guest: raw.slice(i) };
+  const end = ownFlagsEnd(raw, valueFlagsOf('run'));
+  return { own: raw.slice(0, end), guest: raw.slice(raw[end] === '--' ? end + 1 : end) };
 }
 
 export default class Run extends BaseCommand {

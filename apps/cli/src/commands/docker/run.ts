@@ -2,20 +2,7 @@ import { connect, emulationPreflight, type RunResult } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
 import { interruptSignal, keyValues, UsageError } from '../../lib/docker-cli.js';
-
-/** Flags of `docker run` that take a value; the first other word is the image. */
-const VALUE_FLAGS = new Set([
-  '--platform',
-  '-e',
-  '--env',
-  '--entrypoint',
-  '--network',
-  '--timeout',
-  '-w',
-  '--workdir',
-  '-u',
-  '--user',
-]);
+import { ownFlagsEnd, valueFlagsOf } from '../../lib/pass-through.js';
 
 /** Splits raw argv into the command's own flags, the image, and the command for the container. */
 export function splitDockerRunArgv(raw: readonly string[]): {
@@ -23,20 +10,9 @@ export function splitDockerRunArgv(raw: readonly string[]): {
   image?: string;
   command: string[];
 } {
-  const own: string[] = [];
-  let i = 0;
-  while (i < raw.length) {
-    const word = raw[i];
-    if (word === '--') {
-      i++;
-      break;
-    }
-    if (!word.startsWith('-') || word === '-') break;
-    own.push(word);
-    if (VALUE_FLAGS.has(word) && !word.includes('=') && i + 1 < raw.length) own.push(raw[++i]);
-    i++;
-  }
-  return { own, image: raw[i], command: raw.slice(i + 1) };
+  const end = ownFlagsEnd(raw, valueFlagsOf('docker', 'run'));
+  const at = raw[end] === '--' ? end + 1 : end;
+  return { own: raw.slice(0, end), image: raw[at], command: raw.slice(at + 1) };
 }
 
 export default class DockerRun extends BaseCommand {
