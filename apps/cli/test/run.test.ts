@@ -59,6 +59,18 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     ]);
   });
 
+  it('runs on every IR backend the same (--executor)', async () => {
+    const argv = buildProgram('argv');
+    for (const executor of ['tiered', 'wasm', 'threaded', 'compiled', 'reference']) {
+      const r = await run(['--executor', executor, argv, executor]);
+      expect([r.status, r.stdout, r.stderr]).toEqual([
+        0,
+        `Total Number of args: 2\n0th argv: ${argv}\n1th argv: ${executor}\n`,
+        '',
+      ]);
+    }
+  });
+
   it('follows the binfmt_misc P convention with --binfmt-preserve-argv0', async () => {
     const r = await run(['--binfmt-preserve-argv0', buildProgram('argv'), 'original', 'a']);
     expect(r.stdout).toBe('Total Number of args: 2\n0th argv: original\n1th argv: a\n');

@@ -1,6 +1,6 @@
 import { aarch64 } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { EXECUTORS, type Executor, envToStrings, runProgram } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { ownFlagsEnd, valueFlagsOf } from '../lib/pass-through.js';
@@ -48,8 +48,9 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       description: 'print the number of guest instructions executed and the rate to stderr at exit',
     }),
     executor: Flags.string({
-      description: 'IR backend: tiered (default), threaded, compiled, or reference (the plain interpreter)',
-      options: ['tiered', 'threaded', 'compiled', 'reference'],
+      description:
+        'IR backend: tiered (default: interpret, thread, then compile hot blocks to WebAssembly), wasm (every block), threaded, compiled (to JS), or reference (the plain interpreter)',
+      options: [...EXECUTORS],
       hidden: true,
     }),
   };
