@@ -1,4 +1,4 @@
-import { runProgramAsync } from '@arm64kit/core';
+import { type Executor, runProgramAsync } from '@arm64kit/core';
 import {
   buildProgram,
   CROSS_CC,
@@ -13,22 +13,25 @@ import { describe, expect, it } from 'vitest';
 import { aarch64 } from '../src/index.js';
 
 /** arm64kit in this process, on the harness's files; guest deaths become 128 + signal. */
-const inProcess: EmulatorRunner = async (binary, io) => {
-  const result = await runProgramAsync({
-    arch: aarch64,
-    path: binary,
-    argv: io.argv,
-    env: io.env,
-    cwd: io.cwd,
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    timeoutMs: 120_000,
-  });
-  // The report (fault address, PC, encoding) helps when a comparison fails; qemu's is stripped.
-  if (result.report) console.error(`${binary}: ${result.report}`);
-  return result;
-};
+const inProcess =
+  (executor?: Executor): EmulatorRunner =>
+  async (binary, io) => {
+    const result = await runProgramAsync({
+      arch: aarch64,
+      ...(executor ? { executor } : {}),
+      path: binary,
+      argv: io.argv,
+      env: io.env,
+      cwd: io.cwd,
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      timeoutMs: 120_000,
+    });
+    // The report (fault address, PC, encoding) helps when a comparison fails; qemu's is stripped.
+    if (result.report) console.error(`${binary}: ${result.report}`);
+    return result;
+  };
 
 const prerequisites =
   commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem(QEMU, 'qemu-user-static');
@@ -43,11 +46,30 @@ describe.runIf(available('aarch64 differential tests', prerequisites))(
           it(label, { timeout: 300_000 }, async () => {
             const binary = buildProgram(program.name, { opt });
             const expected = await runUnderQemu(binary, c);
-            const actual = await runUnderEmulator(binary, inProcess, c);
+            const actual = await runUnderEmulator(binary, inProcess(), c);
             expect(actual).toEqual(expected);
           });
         });
       }
+    }
+  },
+);
+
+// The default executor compiles only hot blocks to wasm; here every block is, so the wasm
+// compiler meets all the code the programs run (the -O2 builds, to keep the time sane).
+describe.runIf(available('aarch64 differential tests (wasm)', prerequisites))(
+  'arm64kit with every block compiled to wasm matches qemu-aarch64-static',
+  () => {
+    for (const program of DIFFERENTIAL_PROGRAMS.filter((p) => p.opts.includes('O2'))) {
+      program.cases.forEach((c, i) => {
+        const label = `${program.name} -O2 case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
+        it(label, { timeout: 300_000 }, async () => {
+          const binary = buildProgram(program.name, { opt: 'O2' });
+          const expected = await runUnderQemu(binary, c);
+          const actual = await runUnderEmulator(binary, inProcess('wasm'), c);
+          expect(actual).toEqual(expected);
+        });
+      });
     }
   },
 );
