@@ -8,6 +8,7 @@ import {
   binfmtProblem,
   commandProblem,
   dockerProblem,
+  rootProblem,
 } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -40,12 +41,37 @@ const showArgv = ['bash', '-c', 'exec -a renamed cat /proc/self/cmdline'];
 const built = new URL('../dist/index.js', import.meta.url).href;
 
 /** Runs `body` in another Node process with setupEmulation and the options in scope. */
-function inChild(body: string, options: object) {
+function inChild(
+  body: string,
+  options: object,
+  spawnOptions: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
+) {
   const script = `const { setupEmulation } = await import(${JSON.stringify(built)});
 const options = ${JSON.stringify(options)};
 ${body}`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    ...spawnOptions,
+  });
 }
+
+describe.runIf(available('setupEmulation as another user', rootProblem()))(
+  'setupEmulation without root',
+  () => {
+    it('takes the image route by itself, and says why neither route works when there is no engine', () => {
+      const child = inChild(
+        'try { await setupEmulation(options); } catch (e) { console.log(JSON.stringify([e.code, e.message])); }',
+        { arch: 'arm64' },
+        { uid: 65534, gid: 65534, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } },
+      );
+      expect(child.stderr).toBe('');
+      const [code, message] = JSON.parse(child.stdout);
+      expect(code).toBe('EMULATION_UNAVAILABLE');
+      expect(message).toContain('on this host needs root');
+      expect(message).toContain('no Docker engine answers at unix:///nonexistent/docker.sock');
+    });
+  },
+);
 
 /**
  * The host's binfmt_misc, byte for byte, in directory order: in CI (nothing else runs) the

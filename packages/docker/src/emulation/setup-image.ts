@@ -41,7 +41,13 @@ export async function setupThroughImage(
   options: SetupEmulationOptions,
   hostProblem?: string,
 ): Promise<EmulationSetup> {
-  const engine = options.engine ?? (await connect());
+  const engine =
+    options.engine ??
+    (await connect().catch((error: unknown) => {
+      // Taken because the host route cannot work: say both why not.
+      if (!hostProblem) throw error;
+      throw unavailable(`${hostProblem}; and for a registration image: ${messageOf(error)}`, error);
+    }));
   const image = await chooseImage(engine, request, options, hostProblem);
   const registrar = new Registrar(engine.docker, image.reference);
   const { name, entry } = request;
