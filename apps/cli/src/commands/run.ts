@@ -51,7 +51,6 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       description:
         'IR backend: tiered (default: interpret, thread, then compile hot blocks to WebAssembly), wasm (every block), threaded, compiled (to JS), or reference (the plain interpreter)',
       options: [...EXECUTORS],
-      hidden: true,
     }),
   };
 
