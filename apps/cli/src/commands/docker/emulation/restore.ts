@@ -8,7 +8,7 @@ export default class EmulationRestore extends BaseCommand {
   static override description =
     `Puts binfmt_misc back exactly as it was before \`arm64kit docker emulation setup\` registered NAME: the entry removed, or the one it replaced registered again with its flags and enabled state; the global switch and the mount too, if setup changed them. Without NAME, every recorded setup is undone. Setups made through a registration image are undone through it.
 
-Records are kept in ${'`'}$ARM64KIT_STATE_DIR${'`'}, else $XDG_STATE_HOME/arm64kit/emulation (~/.local/state/arm64kit/emulation).`;
+Records are kept in $ARM64KIT_STATE_DIR, else $XDG_STATE_HOME/arm64kit/emulation (~/.local/state/arm64kit/emulation).`;
   static override examples = [
     '<%= config.bin %> docker emulation restore',
     '<%= config.bin %> docker emulation restore qemu-aarch64 --json',
