@@ -1,37 +1,14 @@
-import { type Executor, runProgramAsync } from '@arm64kit/core';
 import {
   buildProgram,
   CROSS_CC,
   DIFFERENTIAL_PROGRAMS,
-  type EmulatorRunner,
   QEMU,
   runUnderEmulator,
   runUnderQemu,
 } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
-import { aarch64 } from '../src/index.js';
-
-/** arm64kit in this process, on the harness's files; guest deaths become 128 + signal. */
-const inProcess =
-  (executor?: Executor): EmulatorRunner =>
-  async (binary, io) => {
-    const result = await runProgramAsync({
-      arch: aarch64,
-      ...(executor ? { executor } : {}),
-      path: binary,
-      argv: io.argv,
-      env: io.env,
-      cwd: io.cwd,
-      stdin: io.stdin,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      timeoutMs: 120_000,
-    });
-    // The report (fault address, PC, encoding) helps when a comparison fails; qemu's is stripped.
-    if (result.report) console.error(`${binary}: ${result.report}`);
-    return result;
-  };
+import { inProcess } from './support/in-process.js';
 
 const prerequisites =
   commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem(QEMU, 'qemu-user-static');

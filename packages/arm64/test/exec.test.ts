@@ -1,15 +1,10 @@
-import { runProgramAsync } from '@arm64kit/core';
-import {
-  buildProgram,
-  CROSS_CC,
-  type EmulatorRunner,
-  QEMU,
-  runUnderEmulator,
-  runUnderQemu,
-} from '@arm64kit/test-programs';
+import { buildProgram, CROSS_CC, QEMU, runUnderEmulator, runUnderQemu } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
-import { aarch64 } from '../src/index.js';
+import { inProcess } from './support/in-process.js';
+
+const prerequisites =
+  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem(QEMU, 'qemu-user-static');
 
 /**
  * execve replaces the program in the same machine. qemu-aarch64-static hands execve to the host
@@ -18,26 +13,10 @@ import { aarch64 } from '../src/index.js';
  * directly with the argv and environment the exec passed; what the new image inherits
  * (descriptors, dispositions, mask, pid) is checked against the rules of execve(2).
  */
-const inProcess: EmulatorRunner = (binary, io) =>
-  runProgramAsync({
-    arch: aarch64,
-    path: binary,
-    argv: io.argv,
-    env: io.env,
-    cwd: io.cwd,
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    timeoutMs: 120_000,
-  });
-
-const prerequisites =
-  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem(QEMU, 'qemu-user-static');
-
 describe.runIf(available('aarch64 execve tests', prerequisites))('execve in the same machine', () => {
   it('starts the new image with the argv and envp it was given, as qemu starts that program', async () => {
     const binary = buildProgram('exec');
-    const ours = await runUnderEmulator(binary, inProcess, { args: ['chain'] });
+    const ours = await runUnderEmulator(binary, inProcess(), { args: ['chain'] });
     const [argvLine, ...rest] = ours.stdout.split('\n');
     const fds = /\[state\] \[(\d+)\] \[(\d+)\]$/.exec(argvLine);
     expect(fds, ours.stdout).not.toBeNull();
@@ -70,7 +49,7 @@ describe.runIf(available('aarch64 execve tests', prerequisites))('execve in the 
 
   it('runs a #! script through its interpreter with the kernel argv rewrite', async () => {
     const binary = buildProgram('exec');
-    const ours = await runUnderEmulator(binary, inProcess, { args: ['script'] });
+    const ours = await runUnderEmulator(binary, inProcess(), { args: ['script'] });
     const direct = await runUnderQemu(binary, {
       argv0: binary,
       args: ['child', './via-script', 'one', 'two'],
@@ -81,7 +60,7 @@ describe.runIf(available('aarch64 execve tests', prerequisites))('execve in the 
 
   it('refuses programs of other architectures with ENOEXEC (qemu would hand them to the host)', async () => {
     const binary = buildProgram('exec');
-    const ours = await runUnderEmulator(binary, inProcess, { args: ['foreign', process.execPath] });
+    const ours = await runUnderEmulator(binary, inProcess(), { args: ['foreign', process.execPath] });
     expect(ours).toEqual({ stdout: 'host program: ENOEXEC\n', stderr: '', status: 0 });
   });
 });

@@ -1,0 +1,22 @@
+import { type Executor, runProgramAsync } from '@arm64kit/core';
+import type { EmulatorRunner } from '@arm64kit/test-programs';
+import { aarch64 } from '../../src/index.js';
+
+/**
+ * arm64kit in this process, on the harness's files (guest deaths become 128 + signal), on
+ * `executor` or the default one. The report (fault address, PC, encoding) goes to stderr:
+ * it helps when a comparison fails, and qemu's counterpart is stripped.
+ */
+export function inProcess(executor?: Executor): EmulatorRunner {
+  return async (binary, io) => {
+    const result = await runProgramAsync({
+      arch: aarch64,
+      path: binary,
+      ...io,
+      ...(executor ? { executor } : {}),
+      timeoutMs: 120_000,
+    });
+    if (result.report) console.error(`${binary}: ${result.report}`);
+    return result;
+  };
+}
