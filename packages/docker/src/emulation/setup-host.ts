@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { BinfmtHost, type BinfmtSnapshot, DEFAULT_BINFMT_DIR, formatStatus } from '@arm64kit/binfmt';
+import { BinfmtHost, type BinfmtSnapshot, DEFAULT_BINFMT_DIR, installPlan } from '@arm64kit/binfmt';
 import { DockerError, messageOf } from '../errors.js';
+import { describeChanges } from './changes.js';
 import { lifecycle } from './lifecycle.js';
 import { handlerFor } from './probe.js';
 import type {
@@ -21,7 +22,7 @@ export async function setupOnHost(
   request: EmulationRequest,
   options: SetupEmulationOptions,
 ): Promise<EmulationSetup> {
-  const { machine, preset, interpreter, name, entry, registration } = request;
+  const { machine, name, entry, registration } = request;
   const dir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
   const problem = hostRouteProblem(request);
   if (problem) throw unavailable(problem);
@@ -50,19 +51,10 @@ export async function setupOnHost(
     }
     record.snapshot = await host.snapshot({ names: [name] });
     const previous = record.snapshot.entries[0]?.status;
-    const installed = await host.install(preset, {
-      name,
-      interpreter,
-      replace: true,
-      preserveArgv0: request.preserveArgv0,
-      persistent: request.persistent,
-    });
-    if (installed.changed) {
-      if (previous === undefined) changes.push({ kind: 'registered', name, registration });
-      else if (previous === formatStatus({ ...entry, enabled: false }))
-        changes.push({ kind: 're-enabled', name });
-      else changes.push({ kind: 'replaced', name, previousStatus: previous, registration });
-    }
+    // The same plan the image route carries out, here written to this host's binfmt_misc.
+    const plan = installPlan(previous, entry, { replace: true });
+    for (const change of plan) host.applyChange(change);
+    changes.push(...describeChanges(plan, previous, request, dir));
   } catch (error) {
     await restore().catch(() => undefined);
     if (error instanceof DockerError) throw error;

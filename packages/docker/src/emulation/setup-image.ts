@@ -10,6 +10,7 @@ import {
 import { connect, type DockerEngine } from '../engine.js';
 import { DockerError, messageOf } from '../errors.js';
 import { RUN_LABEL } from '../run.js';
+import { describeChanges } from './changes.js';
 import { lifecycle } from './lifecycle.js';
 import { handlerFor } from './probe.js';
 import {
@@ -22,7 +23,6 @@ import {
 } from './registrar/container.js';
 import { findRegistrarImage, type RegistrarImage, registrarImage } from './registrar/image.js';
 import type {
-  EmulationChange,
   EmulationRecord,
   EmulationRequest,
   EmulationSetup,
@@ -68,7 +68,7 @@ export async function setupThroughImage(
       scope: [latin1(name)],
       entries: previous === undefined ? [] : [{ name: latin1(name), status: previous }],
     },
-    changes: describeChanges(plan, previous, request),
+    changes: describeChanges(plan, previous, request, DEFAULT_BINFMT_DIR),
   };
   // Putting back a replaced F entry registers its interpreter again: that file must exist
   // where the engine runs. Found out now, before anything changes.
@@ -172,26 +172,6 @@ function pinnedInterpreters(record: EmulationRecord): HostFile[] {
     .map(({ name, status }) => parseStatus(status, name))
     .filter((entry) => entry.flags.fixBinary)
     .map((entry) => ({ path: entry.interpreter }));
-}
-
-function describeChanges(
-  plan: readonly BinfmtChange[],
-  previous: string | undefined,
-  request: EmulationRequest,
-): EmulationChange[] {
-  const { name, registration } = request;
-  const changes: EmulationChange[] = [];
-  if (plan.some((c) => c.op === 'global')) changes.push({ kind: 'enabled', dir: DEFAULT_BINFMT_DIR });
-  if (plan.some((c) => c.op === 'register')) {
-    changes.push(
-      previous === undefined
-        ? { kind: 'registered', name, registration }
-        : { kind: 'replaced', name, previousStatus: previous, registration },
-    );
-  } else if (plan.some((c) => c.op === 'enable')) {
-    changes.push({ kind: 're-enabled', name });
-  }
-  return changes;
 }
 
 function undoWithCli(engine: DockerEngine, image: string, undo: BinfmtChange[], hostFiles: HostFile[]): void {
