@@ -37,11 +37,13 @@ export {
   type BinfmtChange,
   type BinfmtSnapshot,
   type BinfmtState,
+  byteString,
   describeChange,
   installPlan,
   registrationFromStatus,
   restorePlan,
   type SnapshotEntry,
+  textOfByteString,
 } from './plan.js';
 export {
   type BinfmtPreset,

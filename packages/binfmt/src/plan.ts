@@ -3,6 +3,19 @@ import { BinfmtError } from './errors.js';
 import { formatRegistration, freeDelimiter, joinRegistration } from './registration.js';
 import { formatStatus, parseStatus } from './status.js';
 
+/**
+ * Text as a byte string: its UTF-8 bytes, one character per byte (latin1) — the form in
+ * which snapshots and plans hold names, lines and status files, so that any bytes survive.
+ */
+export function byteString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** The text a byte string holds (byteString's inverse for valid UTF-8). */
+export function textOfByteString(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 /** One entry's status file, byte for byte (one character per byte, latin1). */
 export interface SnapshotEntry {
   name: string;
@@ -57,11 +70,11 @@ export function installPlan(
   entry: BinfmtEntry,
   options: { replace?: boolean } = {},
 ): BinfmtChange[] {
-  const line = Buffer.from(formatRegistration(entry), 'utf8').toString('latin1');
-  const name = Buffer.from(entry.name, 'utf8').toString('latin1');
+  const line = byteString(formatRegistration(entry));
+  const name = byteString(entry.name);
   if (current === undefined) return [{ op: 'register', name, line }];
   const enabledNow = current.startsWith('enabled\n');
-  const same = Buffer.from(formatStatus({ ...entry, enabled: enabledNow }), 'utf8').toString('latin1');
+  const same = byteString(formatStatus({ ...entry, enabled: enabledNow }));
   if (current === same) {
     return enabledNow ? [] : [{ op: 'enable', name }];
   }

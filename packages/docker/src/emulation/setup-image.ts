@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import {
   type BinfmtChange,
   type BinfmtState,
+  byteString,
   DEFAULT_BINFMT_DIR,
   installPlan,
   parseStatus,
@@ -52,8 +53,10 @@ export async function setupThroughImage(
   const registrar = new Registrar(engine.docker, image.reference);
   const { name, entry } = request;
 
+  // The kernel's state holds names as byte strings.
+  const entryName = byteString(name);
   const before = await registrar.state();
-  const previous = before.entries.find((e) => e.name === latin1(name))?.status;
+  const previous = before.entries.find((e) => e.name === entryName)?.status;
   const plan: BinfmtChange[] = [
     ...(before.enabled ? [] : [{ op: 'global', enabled: true } as const]),
     ...installPlan(previous, entry, { replace: true }),
@@ -65,8 +68,8 @@ export async function setupThroughImage(
     engineHost: engine.host,
     snapshot: {
       dir: DEFAULT_BINFMT_DIR,
-      scope: [latin1(name)],
-      entries: previous === undefined ? [] : [{ name: latin1(name), status: previous }],
+      scope: [entryName],
+      entries: previous === undefined ? [] : [{ name: entryName, status: previous }],
     },
     changes: describeChanges(plan, previous, request, DEFAULT_BINFMT_DIR),
   };
@@ -108,7 +111,7 @@ export async function setupThroughImage(
     image: image.reference,
     name,
     registration: request.registration,
-    status: after.entries.find((e) => e.name === latin1(name))?.status ?? '',
+    status: after.entries.find((e) => e.name === entryName)?.status ?? '',
     changes: record.changes,
     restore,
     restoreSync,
@@ -199,8 +202,4 @@ function undoWithCli(engine: DockerEngine, image: string, undo: BinfmtChange[], 
     ...argv,
   ];
   spawnSync('docker', args, { stdio: 'ignore', timeout: 30_000 });
-}
-
-function latin1(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
 }

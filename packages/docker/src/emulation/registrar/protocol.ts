@@ -1,4 +1,4 @@
-import type { BinfmtChange, BinfmtState } from '@arm64kit/binfmt';
+import { type BinfmtChange, type BinfmtState, byteString, textOfByteString } from '@arm64kit/binfmt';
 import { DockerError } from '../../errors.js';
 
 /** What one run of the registration container reported. */
@@ -13,9 +13,10 @@ export interface RegistrarReport {
 export function registrarArguments(changes: readonly BinfmtChange[]): string[] {
   return changes.flatMap((change) => {
     if (change.op === 'global') return ['global', change.enabled ? '1' : '0'];
-    // Changes carry bytes as latin1 characters; the engine's API takes UTF-8 text.
-    const text = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
-    return change.op === 'register' ? ['register', text(change.line)] : [change.op, text(change.name)];
+    // Changes carry byte strings; the engine's API takes UTF-8 text.
+    return change.op === 'register'
+      ? ['register', textOfByteString(change.line)]
+      : [change.op, textOfByteString(change.name)];
   });
 }
 
@@ -25,8 +26,7 @@ export function parseRegistrarOutput(stdout: string, stderr: string): RegistrarR
   const failures: RegistrarReport['failures'] = [];
   const entries: BinfmtState['entries'] = [];
   let enabled: boolean | undefined;
-  // Back to one character per byte, as BinfmtHost and the plans hold status files.
-  const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  // Back to byte strings, as BinfmtHost and the plans hold status files.
   for (let i = 0; i < fields.length; ) {
     const kind = fields[i];
     if (kind === 'fatal') {
@@ -41,7 +41,7 @@ export function parseRegistrarOutput(stdout: string, stderr: string): RegistrarR
     } else if (kind === 'entry') {
       const status = fields[i + 2] ?? '';
       // An entry removed while the directory was listed has no status file any more.
-      if (status !== '') entries.push({ name: bytes(fields[i + 1] ?? ''), status: bytes(status) });
+      if (status !== '') entries.push({ name: byteString(fields[i + 1] ?? ''), status: byteString(status) });
       i += 3;
     } else if (kind === '' && i === fields.length - 1) {
       break;
