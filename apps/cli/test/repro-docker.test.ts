@@ -16,7 +16,7 @@ function containersOf(image: string): string[] {
 
 describe.runIf(available('arm64kit repro --backend docker', problem))('arm64kit repro on Docker', () => {
   let baseImage: string;
-  let before: Record<string, string>;
+  let before: ReturnType<typeof binfmtState>;
   beforeAll(async () => {
     baseImage = (await ensureArm64BaseImage()).tag;
   }, 1_800_000);

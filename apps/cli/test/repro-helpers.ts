@@ -1,23 +1,15 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { binfmtState as binfmtFiles, notOtherSuites } from '@arm64kit/vitest-config/binfmt-state';
 
 /** The CLI package directory (oclif loads commands from its dist/). */
 export const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BIN = join(CLI_ROOT, 'bin', 'run.js');
 
-/** Entries other arm64kit suites register meanwhile (`arm64kit-test-*`, `arm64kit-fixtures-*`); ours are `arm64kit-repro-<pid>`. */
-const FOREIGN_TEST_ENTRY = /^arm64kit-(?!repro-)/;
-
-/** Every file of /proc/sys/fs/binfmt_misc (but the write-only `register`) and its exact bytes. */
-export function binfmtState(dir = '/proc/sys/fs/binfmt_misc'): Record<string, string> {
-  const state: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) {
-    if (name === 'register' || FOREIGN_TEST_ENTRY.test(name)) continue;
-    state[name] = readFileSync(join(dir, name)).toString('latin1');
-  }
-  return state;
+/** binfmt_misc as bytes, in the kernel's order; the repro's entries are `arm64kit-repro-<pid>`. */
+export function binfmtState(): [string, string][] {
+  return binfmtFiles(notOtherSuites('arm64kit-repro-'));
 }
 
 export interface CliResult {

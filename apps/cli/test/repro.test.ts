@@ -37,7 +37,7 @@ describe('arm64kit repro: bad input', () => {
 describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hostProblem))(
   'arm64kit repro on the host',
   () => {
-    let before: Record<string, string>;
+    let before: ReturnType<typeof binfmtState>;
     beforeEach(() => {
       before = binfmtState();
       process.exitCode = undefined;
@@ -141,7 +141,7 @@ describe.runIf(available('arm64kit repro --backend host (real binfmt_misc)', hos
             // Interrupt as soon as the first handler is in the kernel, before anything ran under it.
             if (!sent && text.includes('registered :arm64kit-repro-')) {
               sent = true;
-              interruptedWhileRegistered = binfmtState()[`arm64kit-repro-${pid}`] !== undefined;
+              interruptedWhileRegistered = binfmtState().some(([name]) => name === `arm64kit-repro-${pid}`);
               killCli(pid, sig);
             }
           },

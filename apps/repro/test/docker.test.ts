@@ -11,7 +11,7 @@ const problem = arm64DockerProblem();
 describe.runIf(available('repro docker backend (Docker engine, real binfmt_misc)', problem))(
   'docker backend',
   () => {
-    let before: Record<string, string>;
+    let before: ReturnType<typeof binfmtState>;
     let baseImage: string;
     beforeEach(async () => {
       // No public registry is reachable: the base is a debootstrap'd bookworm imported as arm64.

@@ -11,7 +11,7 @@ const problem =
   commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu');
 
 describe.runIf(available('repro host backend (real binfmt_misc)', problem))('host backend', () => {
-  let before: Record<string, string>;
+  let before: ReturnType<typeof binfmtState>;
   beforeEach(() => {
     before = binfmtState();
   });

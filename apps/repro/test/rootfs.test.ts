@@ -42,7 +42,7 @@ describe.runIf(available('repro --rootfs (a bookworm arm64 root filesystem with 
   '--rootfs: the image the docker backend builds, as a root filesystem',
   () => {
     let rootfs: string;
-    let before: Record<string, string>;
+    let before: ReturnType<typeof binfmtState>;
     beforeAll(async () => {
       // The scenario's own image (bookworm + apt-get install ccache), built or reused by the docker backend.
       const backend = new DockerBackend({ baseImage: (await ensureArm64BaseImage()).tag });

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, opendirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BinfmtHost, DEFAULT_BINFMT_DIR, formatStatus, presetEntry } from '@arm64kit/binfmt';
+import { BinfmtHost, formatStatus, presetEntry } from '@arm64kit/binfmt';
+import { binfmtState } from '@arm64kit/vitest-config/binfmt-state';
 import {
   available,
   binfmtProblem,
@@ -80,22 +81,8 @@ describe.runIf(available('setupEmulation as another user', rootProblem()))(
  */
 function binfmtBytes(): string {
   const whole = process.env.ARM64KIT_REQUIRE_ALL === '1';
-  const dir = opendirSync(DEFAULT_BINFMT_DIR, { encoding: 'latin1' });
-  const parts: string[] = [];
-  try {
-    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-      if (entry.name === 'register') continue;
-      if (!whole && entry.name !== 'status' && !entry.name.startsWith('arm64kit-test-docker-image-'))
-        continue;
-      const bytes = readFileSync(Buffer.from(`${DEFAULT_BINFMT_DIR}/${entry.name}`, 'latin1')).toString(
-        'latin1',
-      );
-      parts.push(`${entry.name}\n${bytes}`);
-    }
-  } finally {
-    dir.closeSync();
-  }
-  return parts.join('\0');
+  const ours = (name: string) => name === 'status' || name.startsWith('arm64kit-test-docker-image-');
+  return JSON.stringify(binfmtState(whole ? undefined : ours));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<DockerError> {
