@@ -46,4 +46,9 @@ function names(): string[] {
   return list;
 }
 
-export const registerLayout: RegisterLayout = { names: names(), pc: PC, sp: SP };
+export const registerLayout: RegisterLayout = {
+  names: names(),
+  pc: PC,
+  sp: SP,
+  threadPointer: names().indexOf('tpidr_el0'),
+};

@@ -16,6 +16,8 @@ export interface RegisterLayout {
   readonly pc: number;
   /** Slot of the stack pointer (core sets it at process start). */
   readonly sp: number;
+  /** Slot of the thread pointer that clone's CLONE_SETTLS sets (`tpidr_el0`, `tp`). */
+  readonly threadPointer?: number;
 }
 
 /** Where a system call finds its number and arguments and leaves its result (register slots). */

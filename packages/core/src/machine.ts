@@ -7,8 +7,9 @@ import { threadBlock } from './exec/threaded.js';
 import { type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
-import { GuestExit, type LinuxKernel } from './linux/kernel.js';
+import type { LinuxKernel } from './linux/kernel.js';
 import { GuestDeadlockError } from './linux/pipe.js';
+import { GuestExit, Reschedule } from './linux/scheduling.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
 import { GuestFault, GuestSignal } from './signals.js';
 
@@ -77,6 +78,8 @@ export class GuestTimeoutError extends Error {
 
 export interface MachineOptions extends PagedMemoryOptions {
   readonly executor?: Executor;
+  /** Memory to run in (a fork's copy of its parent's); default a new, empty one. */
+  readonly memory?: PagedMemory;
   /** Run `optimizeBlock` on every lifted block (default true). */
   readonly optimize?: boolean;
 }
@@ -136,7 +139,7 @@ export class Machine {
     readonly arch: Architecture,
     options: MachineOptions = {},
   ) {
-    this.memory = new PagedMemory(options);
+    this.memory = options.memory ?? new PagedMemory(options);
     this.executor = options.executor ?? defaultExecutor();
     this.optimize = options.optimize ?? true;
     this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
@@ -225,6 +228,8 @@ export class Machine {
    * Guest deaths are results; emulator failures throw EmulatorError.
    */
   run(kernel: LinuxKernel, options: { timeoutMs?: number } = {}): MachineExit {
+    // A process of a system: its scheduler runs it (and whatever it forks).
+    if (kernel.system) return kernel.system.run(options);
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
     for (;;) {
       const exit = this.runSlice(kernel, Number.POSITIVE_INFINITY, deadline, options.timeoutMs ?? 0);
@@ -240,6 +245,7 @@ export class Machine {
     kernel: LinuxKernel,
     options: { timeoutMs?: number; sliceMs?: number } = {},
   ): Promise<MachineExit> {
+    if (kernel.system) return kernel.system.runAsync(options);
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
     const slice = options.sliceMs ?? 50;
     for (;;) {
@@ -249,13 +255,11 @@ export class Machine {
     }
   }
 
-  /** Runs blocks until the guest ends (returns how) or `sliceEnd` passes (returns null). */
-  private runSlice(
-    kernel: LinuxKernel,
-    sliceEnd: number,
-    deadline: number,
-    timeoutMs: number,
-  ): MachineExit | null {
+  /**
+   * Runs blocks until the guest ends (returns how), `sliceEnd` passes, or the current thread
+   * cannot go on (it blocked, exited or changed its image: the scheduler's business); then null.
+   */
+  runSlice(kernel: LinuxKernel, sliceEnd: number, deadline: number, timeoutMs: number): MachineExit | null {
     const cpu = this.cpu;
     const memory = this.memory;
     const pcSlot = this.arch.registers.pc;
@@ -303,6 +307,7 @@ export class Machine {
       }
     } catch (error) {
       if (this.dispatcher) this.instructions += this.dispatcher.take();
+      if (error instanceof Reschedule) return null;
       if (error instanceof GuestExit) return { exitCode: error.status };
       if (error instanceof GuestSignal) {
         // The guest's handler may take it; then the next slice runs from the handler.

@@ -7,8 +7,9 @@ import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
 import { registerProcessSyscalls } from './linux/sys-process.js';
 import { registerTimeSyscalls } from './linux/sys-time.js';
+import { GuestSystem } from './linux/system.js';
 import { parseElf } from './loader/elf.js';
-import { type Executor, Machine, type MachineExit } from './machine.js';
+import type { Executor, Machine, MachineExit } from './machine.js';
 
 /** The program (or its interpreter) could not be read. */
 export class ProgramNotFoundError extends Error {
@@ -69,11 +70,16 @@ function envToStrings(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Prepares a process image (ELF, interpreter, stack, registers) in a fresh machine. */
-export function prepareProgram(options: RunProgramOptions): { machine: Machine; kernel: LinuxKernel } {
+export function prepareProgram(options: RunProgramOptions): {
+  machine: Machine;
+  kernel: LinuxKernel;
+  system: GuestSystem;
+} {
   const { arch } = options;
   const programPath = resolve(options.path);
   const image = parseElf(readProgram(options.path), arch.elfMachine, options.path);
-  const machine = new Machine(arch, { executor: options.executor });
+  const system = new GuestSystem(arch, options.executor);
+  const machine = system.newMachine();
   const memory = machine.memory;
   const sysroot = options.sysroot ? resolve(options.sysroot) : null;
   const kernel = new LinuxKernel({
@@ -109,7 +115,8 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
     execfn: options.path,
     atFlags: options.atFlags ?? 0,
   });
-  return { machine, kernel };
+  system.addProcess(kernel, machine);
+  return { machine, kernel, system };
 }
 
 /**
@@ -119,23 +126,23 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
  * failures (EmulatorError).
  */
 export function runProgram(options: RunProgramOptions): RunResult {
-  const { machine, kernel } = prepareProgram(options);
+  const { system } = prepareProgram(options);
   try {
-    const exit = machine.run(kernel, { timeoutMs: options.timeoutMs });
-    return { ...exit, instructions: machine.instructions };
+    const exit = system.run({ timeoutMs: options.timeoutMs });
+    return { ...exit, instructions: system.instructions };
   } finally {
-    kernel.fds.closeAll();
+    system.shutdown();
   }
 }
 
 /** `runProgram` that yields to the event loop while the guest runs (same options and result). */
 export async function runProgramAsync(options: RunProgramOptions): Promise<RunResult> {
-  const { machine, kernel } = prepareProgram(options);
+  const { system } = prepareProgram(options);
   try {
-    const exit = await machine.runAsync(kernel, { timeoutMs: options.timeoutMs });
-    return { ...exit, instructions: machine.instructions };
+    const exit = await system.runAsync({ timeoutMs: options.timeoutMs });
+    return { ...exit, instructions: system.instructions };
   } finally {
-    kernel.fds.closeAll();
+    system.shutdown();
   }
 }
 

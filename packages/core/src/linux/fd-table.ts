@@ -114,6 +114,17 @@ export class FdTable {
     if (--file.refs === 0) file.release();
   }
 
+  /** A copy for a forked child: the same open file descriptions (shared offsets), each counted once more. */
+  fork(): FdTable {
+    const copy = new FdTable();
+    this.slots.forEach((slot, fd) => {
+      if (!slot) return;
+      slot.file.refs++;
+      copy.slots[fd] = { file: slot.file, cloexec: slot.cloexec };
+    });
+    return copy;
+  }
+
   /** Closes the descriptors marked close-on-exec (execve). */
   closeOnExec(): void {
     for (let fd = 0; fd < this.slots.length; fd++) if (this.slots[fd]?.cloexec) this.close(fd);

@@ -1,6 +1,7 @@
 import { fstatSync } from 'node:fs';
 import type { Architecture } from '../arch.js';
 import type { Cpu } from '../cpu/cpu.js';
+import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
 import { E, errnoOf, fail } from './errno.js';
@@ -8,15 +9,18 @@ import { FdTable, OpenFile } from './fd-table.js';
 import { SYS, syscallName } from './numbers.js';
 import { guestJoin, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
+import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import type { GuestSystem } from './system.js';
+import { GuestThread } from './thread.js';
 import { IntervalTimers, now } from './timers.js';
 
-/** Thrown by exit/exit_group: the guest finished with `status` (0–255). */
-export class GuestExit {
-  constructor(readonly status: number) {}
-}
+export { GuestExit };
+
+/** Where a process is in its life: running, a zombie waiting for its parent, or gone. */
+export type ProcessState = 'alive' | 'zombie' | 'reaped';
 
 /**
  * A system call implementation: returns the (non-negative) result or throws SyscallError. `cpu`
@@ -37,6 +41,8 @@ export interface KernelOptions {
   readonly programPath: string;
   /** Receives one line per system call when tracing (like strace), else null. */
   readonly trace: ((line: string) => void) | null;
+  /** The process id (and its first thread's id). Default: the host process's pid. */
+  readonly pid?: number;
 }
 
 /** Sign helpers for syscall arguments (int arguments only have 32 meaningful bits). */
@@ -47,14 +53,38 @@ export const ptr = (x: bigint): number => Number(x);
 export const AT_FDCWD = -100;
 
 /**
- * The Linux personality the guest talks to: file descriptors, paths (with the optional sysroot),
- * signal dispositions, and a table of system call handlers over Node's synchronous APIs.
+ * One guest process as the Linux personality it talks to: its memory and threads, file
+ * descriptors, paths (with the optional sysroot), signal dispositions, and a table of system call
+ * handlers over Node's synchronous APIs. The processes of one run belong to a `GuestSystem`,
+ * which schedules their threads and holds what they share (pids, futexes).
  */
 export class LinuxKernel {
-  readonly memory: PagedMemory;
+  /** Guest memory; replaced when execve gives the process a new machine. */
+  memory: PagedMemory;
+  /** The machine running this process (set by the system; shared with a vfork parent until execve). */
+  machine: Machine | null = null;
+  /** The system this process belongs to (null only for a kernel used without a scheduler). */
+  system: GuestSystem | null = null;
   readonly arch: Architecture;
-  readonly fds = new FdTable();
+  fds = new FdTable();
   readonly paths: PathResolver;
+  readonly pid: number;
+  /** The parent process; null for the first process and for orphans (whose parent is init). */
+  parent: LinuxKernel | null = null;
+  readonly children = new Set<LinuxKernel>();
+  pgid: number;
+  sid: number;
+  state: ProcessState = 'alive';
+  /** wait(2)'s status word once the process is a zombie. */
+  waitStatus = 0;
+  /** The signal the parent gets when this process ends (CLONE's exit signal; SIGCHLD for fork). */
+  exitSignal = 17;
+  /** The thread running now (or last), whose registers are in the CPU. */
+  thread: GuestThread;
+  /** Live threads, the first one first. */
+  readonly threads: GuestThread[] = [];
+  /** A vfork parent thread, waiting until this process calls execve or exits. */
+  vforkParent: GuestThread | null = null;
   cwd: string;
   /** Guest path of the running program (changes with execve). */
   programPath: string;
@@ -65,16 +95,21 @@ export class LinuxKernel {
   programHostPath: string;
   readonly trace: ((line: string) => void) | null;
   /** Signal dispositions, mask, pending signals and the alternate stack. */
-  readonly signals = new SignalState();
+  signals = new SignalState();
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
-  private readonly handlers = new Map<number, SyscallHandler>();
+  private handlers = new Map<number, SyscallHandler>();
   private readonly reportedUnknown = new Set<number>();
 
   constructor(options: KernelOptions) {
     this.memory = options.memory;
     this.arch = options.arch;
+    this.pid = options.pid ?? process.pid;
+    this.pgid = this.pid;
+    this.sid = this.pid;
+    this.thread = new GuestThread(this.pid, this);
+    this.threads.push(this.thread);
     this.paths = new PathResolver(options.sysroot);
     this.cwd = options.cwd;
     this.programPath = options.programPath;
@@ -89,6 +124,32 @@ export class LinuxKernel {
       }
       this.fds.installAt(guestFd, new OpenFile(hostFd, null, null, guestFd === 0 ? 0 : 1, kind, false));
     });
+  }
+
+  /**
+   * A child process as fork makes it, with pid `pid`, running in `memory`: copies of this
+   * process's descriptor table (sharing the open file descriptions), working directory, umask,
+   * signal dispositions and mask, and the same system call table.
+   */
+  forkChild(pid: number, memory: PagedMemory, options: { resetHandlers?: boolean } = {}): LinuxKernel {
+    const child = new LinuxKernel({
+      memory,
+      arch: this.arch,
+      sysroot: this.paths.sysroot,
+      cwd: this.cwd,
+      stdio: [-1, -1, -1],
+      programPath: this.programPath,
+      trace: this.trace,
+      pid,
+    });
+    child.handlers = this.handlers;
+    child.fds = this.fds.fork();
+    child.signals = this.signals.fork(options.resetHandlers);
+    child.programHostPath = this.programHostPath;
+    child.umask = this.umask;
+    child.pgid = this.pgid;
+    child.sid = this.sid;
+    return child;
   }
 
   register(number: number, handler: SyscallHandler): void {
@@ -112,6 +173,16 @@ export class LinuxKernel {
       try {
         result = BigInt(handler(this, args, cpu));
       } catch (error) {
+        if (error instanceof Blocked) {
+          // The call runs again from the start once the thread is woken: the PC goes back over
+          // the system call instruction, and the argument registers are still as they were.
+          this.thread.wait = error;
+          cpu.pc -= BigInt(convention.instructionBytes ?? 4);
+          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ? <blocked: ${error.what}>`);
+          throw new Reschedule();
+        }
+        this.thread.resumeDeadline = undefined;
+        if (error instanceof Reschedule) throw error;
         if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
           this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
           throw error;
@@ -121,6 +192,7 @@ export class LinuxKernel {
         result = BigInt(-errno);
       }
     }
+    this.thread.resumeDeadline = undefined;
     cpu.regs[convention.result] = BigInt.asUintN(64, result);
     if (this.trace && handler) {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
@@ -132,6 +204,13 @@ export class LinuxKernel {
     // (rt_sigreturn's "result" is the restored x0, never a request to restart.)
     const restart = result === BigInt(-E.ERESTARTSYS) && number !== SYS.rt_sigreturn ? args[0] : null;
     if (this.signals.pending !== 0n || restart !== null) deliverPending(this, cpu, restart);
+    // vfork's parent waits for its child, sched_yield lets others run: both after the result.
+    const after = this.thread.afterReturn;
+    if (after !== null) {
+      this.thread.afterReturn = null;
+      if (after !== 'yield') this.thread.wait = after;
+      throw new Reschedule();
+    }
   }
 
   /**
@@ -153,29 +232,57 @@ export class LinuxKernel {
     this.signals.post(signo, senderInfo(signo, SI.USER, 0, 0));
   }
 
-  private expireTimers(): void {
+  /** Posts the signals of interval timers that have expired. */
+  expireTimers(): void {
     if (this.timers.next === null || now() < this.timers.next) return;
     for (const signo of this.timers.expire(now())) this.signals.post(signo, timerInfo(signo));
   }
 
   /**
-   * A system call that has to wait: until `deadline` (monotonic nanoseconds; null for ever), or
-   * until a timer sends a signal that is not blocked by `mask`. Returns how the wait ended.
-   * Nothing else in this single process can wake it, so waiting for ever with no timer armed
-   * throws GuestDeadlockError (`what` says for what) instead of hanging.
+   * The deadline of a wait of `ns` nanoseconds (null: none) that starts now, or the deadline
+   * the same call had before it blocked and ran again.
    */
-  block(deadline: bigint | null, what: string, mask = this.signals.mask): 'interrupted' | 'timeout' {
-    for (;;) {
-      if (this.signals.next(mask) !== 0) return 'interrupted';
+  deadline(ns: bigint | null): bigint | null {
+    const resumed = this.thread.resumeDeadline;
+    if (resumed !== undefined) return resumed;
+    return ns === null ? null : now() + ns;
+  }
+
+  /**
+   * A system call that has to wait: until `deadline` (monotonic nanoseconds, from `deadline()`;
+   * null for ever), until a signal that `mask` does not block arrives, or — for the scheduler —
+   * until `ready` says the call may proceed. Returns 'interrupted' or 'timeout' when the wait is
+   * already over; otherwise throws `Blocked`, and the whole call runs again when the thread is
+   * woken. When every thread waits and nothing can wake any, the run ends with
+   * GuestDeadlockError (`what` says for what).
+   */
+  block(
+    deadline: bigint | null,
+    what: string,
+    mask = this.signals.mask,
+    ready: (() => boolean) | null = null,
+  ): 'interrupted' | 'timeout' {
+    this.expireTimers();
+    if (this.signals.next(mask) !== 0) return 'interrupted';
+    if (deadline !== null && now() >= deadline) return 'timeout';
+    if (this.system === null) {
+      // No scheduler: nothing but a timer can end the wait, so sleep here.
       const timer = this.timers.next;
-      if (timer === null || (deadline !== null && deadline <= timer)) {
-        if (deadline === null) throw new GuestDeadlockError(what);
-        sleepUntil(deadline);
-        return 'timeout';
-      }
-      sleepUntil(timer);
-      this.expireTimers();
+      if (timer === null && deadline === null) throw new GuestDeadlockError(what);
+      sleepUntil(timer === null || (deadline !== null && deadline < timer) ? (deadline as bigint) : timer);
+      return this.block(deadline, what, mask, ready);
     }
+    throw new Blocked(deadline, mask, ready, what);
+  }
+
+  /** Completes the current call, then lets other threads run before this one goes on. */
+  yieldAfterReturn(): void {
+    this.thread.afterReturn = 'yield';
+  }
+
+  /** Completes the current call, then waits (not restarting the call) until `ready`. */
+  waitAfterReturn(ready: () => boolean, what: string): void {
+    this.thread.afterReturn = new Blocked(null, ~0n, ready, what, false);
   }
 
   /**
@@ -209,7 +316,7 @@ export class LinuxKernel {
    * delivered, or ends the guest, when the current system call returns.
    */
   raise(signo: number): void {
-    this.signals.post(signo, senderInfo(signo, SI.USER, process.pid, process.getuid?.() ?? 0));
+    this.signals.post(signo, senderInfo(signo, SI.USER, this.pid, process.getuid?.() ?? 0));
   }
 }
 

@@ -14,6 +14,9 @@ export const BUS_ADRALN = 1;
 export const ILL_ILLOPC = 1;
 export const TRAP_BRKPT = 1;
 export const FPE_INTDIV = 1;
+export const CLD_EXITED = 1;
+export const CLD_KILLED = 2;
+export const CLD_DUMPED = 3;
 
 /** A signal sent by a process (kill, tgkill, raise, SIGPIPE from write): sender's pid and uid. */
 export function senderInfo(signo: number, code: number, pid: number, uid: number): Uint8Array {
@@ -33,5 +36,18 @@ export function faultInfo(signo: number, code: number, address: bigint): Uint8Ar
   v.setInt32(0, signo, true);
   v.setInt32(8, code, true);
   v.setBigUint64(16, BigInt.asUintN(64, address), true);
+  return info;
+}
+
+/**
+ * What SIGCHLD carries when a child ends: CLD_EXITED with its status, or CLD_KILLED/CLD_DUMPED
+ * with the signal, from wait(2)'s status word.
+ */
+export function childInfo(signo: number, pid: number, waitStatus: number): Uint8Array {
+  const info = senderInfo(signo, 0, pid, process.getuid?.() ?? 0);
+  const v = new DataView(info.buffer);
+  const termsig = waitStatus & 0x7f;
+  v.setInt32(8, termsig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED, true);
+  v.setInt32(24, termsig === 0 ? (waitStatus >> 8) & 0xff : termsig, true);
   return info;
 }

@@ -77,6 +77,22 @@ export class SignalState {
   /** Guest address of the sigreturn trampoline, once mapped. */
   trampoline: bigint | null = null;
 
+  /**
+   * What a forked child starts with: the same dispositions, mask and alternate stack, and no
+   * pending signals. `resetHandlers` (CLONE_CLEAR_SIGHAND) puts caught signals back to SIG_DFL.
+   */
+  fork(resetHandlers = false): SignalState {
+    const copy = new SignalState();
+    for (let signo = 1; signo <= NSIG; signo++) {
+      const action = this.actions[signo];
+      if (!resetHandlers || action.handler === SIG_IGN) copy.actions[signo] = { ...action };
+    }
+    copy.mask = this.mask;
+    copy.altStack = this.altStack;
+    copy.trampoline = this.trampoline;
+    return copy;
+  }
+
   action(signo: number): SigAction {
     return this.actions[signo];
   }

@@ -7,6 +7,7 @@ import { AT_FDCWD, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
 import { startProcessImage } from './process-image.js';
+import { Reschedule } from './scheduling.js';
 
 const AT_EMPTY_PATH = 0x1000;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -118,12 +119,26 @@ function execve(
   // The point of no return: from here a failure can only kill the process.
   k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
   k.fds.closeOnExec();
-  k.memory.unmap(0, 2 ** 48);
   k.signals.resetForExec();
   k.programPath = guest;
   k.programHostPath = k.paths.toHost(guest);
+  // The other threads end (de_thread); a vfork parent sharing this memory gets it back and runs
+  // on, so the new image goes into memory of its own.
+  const system = k.system;
+  for (const t of [...k.threads]) if (t !== k.thread) system?.retire(t, false);
+  let target = cpu;
+  let newImage = false;
+  if (system && k.vforkParent !== null) {
+    const machine = system.newMachine();
+    system.setMachine(k, machine);
+    k.vforkParent = null;
+    target = machine.cpu;
+    newImage = true;
+  } else {
+    k.memory.unmap(0, 2 ** 48);
+  }
   try {
-    startProcessImage(k.memory, cpu, k.arch, {
+    startProcessImage(k.memory, target, k.arch, {
       image,
       name: guest,
       interpreter,
@@ -138,6 +153,8 @@ function execve(
       `execve of ${guest} failed after the point of no return: ${(error as Error).message}`,
     );
   }
+  // The registers are the new image's, in another CPU: nothing of this call is written back.
+  if (newImage) throw new Reschedule();
   return 0;
 }
 

@@ -24,7 +24,7 @@ import { type DirEntry, OpenFile } from './fd-table.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
-import { pipeStat, readPipe, writePipe } from './pipe.js';
+import { PIPE_BUF, pipeStat, readPipe, writePipe } from './pipe.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { registerSocketSyscalls } from './sys-sockets.js';
@@ -78,7 +78,13 @@ function readInto(
   if (file.pipe) {
     const bytes = readPipe(file.pipe.buffer, n0, (file.statusFlags & O_NONBLOCK) !== 0);
     if (bytes === null) {
-      k.block(null, 'read from an empty pipe whose only writers are in this process');
+      const pipe = file.pipe.buffer;
+      k.block(
+        null,
+        'read from an empty pipe that nothing writes',
+        k.signals.mask,
+        () => pipe.size > 0 || pipe.writers === 0,
+      );
       fail(E.ERESTARTSYS);
     }
     k.memory.writeBytes(addr, bytes);
@@ -103,7 +109,14 @@ function writeFrom(
   if (file.pipe) {
     const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
     if (n === null) {
-      k.block(null, 'write to a full pipe whose only readers are in this process');
+      const pipe = file.pipe.buffer;
+      const room = Math.min(bytes.length, PIPE_BUF);
+      k.block(
+        null,
+        'write to a full pipe that nothing reads',
+        k.signals.mask,
+        () => pipe.readers === 0 || pipe.space >= room,
+      );
       fail(E.ERESTARTSYS);
     }
     if (n !== 'broken') return n;

@@ -86,11 +86,14 @@ function ppoll(
   };
   const ready = scan();
   if (ready > 0 || timeoutNs === 0n) return ready;
-  // Nothing else runs in this process, so no descriptor can become ready while it waits: only
-  // the timeout or a timer's signal ends the wait.
-  const deadline = timeoutNs === null ? null : now() + timeoutNs;
+  const polled = Array.from({ length: nfds }, (_, i) => ({
+    fd: int(BigInt(k.memory.read32(fdsAddr + i * 8))),
+    events: k.memory.read16(fdsAddr + i * 8 + 4),
+  }));
+  const anyReady = () => polled.some(({ fd, events }) => fd >= 0 && readiness(k, fd, events) !== 0);
+  const deadline = k.deadline(timeoutNs);
   const what = 'poll without a timeout on descriptors nothing can make ready';
-  if (k.block(deadline, what, waitMask) === 'timeout') return scan();
+  if (k.block(deadline, what, waitMask, anyReady) === 'timeout') return scan();
   if (maskAddr !== 0) {
     // As sigsuspend: the handler runs with ppoll's mask, its frame restores the caller's.
     k.signals.savedMask = k.signals.mask;
@@ -162,9 +165,20 @@ function pselect6(
   };
   const ready = scan();
   if (ready > 0 || timeoutNs === 0n) return ready;
-  const deadline = timeoutNs === null ? null : now() + timeoutNs;
+  const anyReady = () => {
+    for (let fd = 0; fd < nfds; fd++) {
+      const bit = 1n << BigInt(fd % 64);
+      const wanted = [IN_SET, OUT_SET, EX_SET].reduce(
+        (m, set, i) => (given[i] && given[i][fd >> 6] & bit ? m | set : m),
+        0,
+      );
+      if (wanted !== 0 && readiness(k, fd, POLLIN | POLLOUT | POLLPRI) & wanted) return true;
+    }
+    return false;
+  };
+  const deadline = k.deadline(timeoutNs);
   const what = 'select without a timeout on descriptors nothing can make ready';
-  if (k.block(deadline, what, waitMask) === 'timeout') {
+  if (k.block(deadline, what, waitMask, anyReady) === 'timeout') {
     if (timeoutAddr !== 0) writeTimespec(k, timeoutAddr, 0n);
     return scan();
   }

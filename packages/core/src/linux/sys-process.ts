@@ -1,8 +1,10 @@
 import { getPriority, hostname, release, setPriority, version } from 'node:os';
 import { E, fail } from './errno.js';
-import { GuestExit, int, type LinuxKernel, ptr } from './kernel.js';
+import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { registerCloneSyscalls } from './sys-clone.js';
 import { registerExecSyscalls } from './sys-exec.js';
+import { registerFutexSyscalls } from './sys-futex.js';
 import { registerSignalSyscalls } from './sys-signals.js';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
@@ -31,31 +33,20 @@ function utsname(k: LinuxKernel): Uint8Array {
 export function registerProcessSyscalls(k: LinuxKernel): void {
   registerSignalSyscalls(k);
   registerExecSyscalls(k);
-  k.register(SYS.exit, (_k, a) => {
-    throw new GuestExit(int(a[0]) & 0xff);
-  });
-  k.register(SYS.exit_group, (_k, a) => {
-    throw new GuestExit(int(a[0]) & 0xff);
-  });
-  k.register(SYS.getpid, () => process.pid);
-  k.register(SYS.gettid, () => process.pid);
-  k.register(SYS.getppid, () => process.ppid);
+  registerCloneSyscalls(k);
+  registerFutexSyscalls(k);
   k.register(SYS.getuid, () => process.getuid?.() ?? 0);
   k.register(SYS.geteuid, () => process.geteuid?.() ?? 0);
   k.register(SYS.getgid, () => process.getgid?.() ?? 0);
   k.register(SYS.getegid, () => process.getegid?.() ?? 0);
-  k.register(SYS.getpgid, () => process.pid);
-  k.register(SYS.getsid, () => process.pid);
-  k.register(SYS.set_tid_address, () => process.pid);
-  k.register(SYS.set_robust_list, () => 0);
   // Other processes of the group or user are not visible from here: those answer for the
   // guest alone.
-  k.register(SYS.getpriority, (_k, a) => {
-    checkOwnPriority(int(a[0]), int(a[1]));
+  k.register(SYS.getpriority, (k, a) => {
+    checkOwnPriority(k, int(a[0]), int(a[1]));
     return 20 - getPriority(); // the raw call answers 20 - nice, so that it is never negative
   });
-  k.register(SYS.setpriority, (_k, a) => {
-    checkOwnPriority(int(a[0]), int(a[1]));
+  k.register(SYS.setpriority, (k, a) => {
+    checkOwnPriority(k, int(a[0]), int(a[1]));
     const nice = Math.max(-20, Math.min(19, int(a[2])));
     try {
       setPriority(nice);
@@ -69,7 +60,7 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.prlimit64, (k, a) => {
-    if (int(a[0]) !== 0 && int(a[0]) !== process.pid) fail(E.ESRCH);
+    if (int(a[0]) !== 0 && int(a[0]) !== k.pid) fail(E.ESRCH);
     if (a[3] !== 0n) {
       const [cur, max] = rlimit(int(a[1]));
       k.memory.write64(ptr(a[3]), cur);
@@ -84,20 +75,6 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.setrlimit, () => 0);
-  k.register(SYS.futex, (k, a) => {
-    // One thread: a wait can only succeed if the value already changed; wakes wake nobody.
-    const op = int(a[1]) & 0x7f;
-    if (op === 0 || op === 9) {
-      if (k.memory.read32(ptr(a[0])) !== int(a[2]) >>> 0) fail(E.EAGAIN);
-      fail(a[3] !== 0n ? E.ETIMEDOUT : E.EAGAIN);
-    }
-    if (op === 1 || op === 10) return 0;
-    fail(E.ENOSYS);
-  });
-  // No clone or fork yet, so there are never children to wait for.
-  k.register(SYS.wait4, () => fail(E.ECHILD));
-  k.register(SYS.waitid, () => fail(E.ECHILD));
-  k.register(SYS.sched_yield, () => 0);
   k.register(SYS.sched_getaffinity, (k, a) => {
     const size = Math.min(ptr(a[1]), 128);
     if (size < 8) fail(E.EINVAL);
@@ -107,12 +84,11 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     return size;
   });
   k.register(SYS.prctl, () => 0);
-  k.register(SYS.membarrier, () => 0);
 }
 
 /** PRIO_PROCESS, PRIO_PGRP, PRIO_USER: `who` 0 is the caller's own. */
-function checkOwnPriority(which: number, who: number): void {
+function checkOwnPriority(k: LinuxKernel, which: number, who: number): void {
   if (which < 0 || which > 2) fail(E.EINVAL);
-  const own = which === 2 ? (process.getuid?.() ?? 0) : process.pid;
+  const own = which === 2 ? (process.getuid?.() ?? 0) : which === 1 ? k.pgid : k.pid;
   if (who !== 0 && who !== own) fail(E.ESRCH);
 }

@@ -5,13 +5,11 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { SI, SIGINFO_SIZE, senderInfo } from './siginfo.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
-import { now } from './timers.js';
 
 const SIGSET_SIZE = 8;
 const NS = 1_000_000_000n;
 
 const uid = () => process.getuid?.() ?? 0;
-const isSelf = (pid: number) => pid === process.pid;
 
 function validSignal(signo: number): boolean {
   return signo >= 1 && signo <= NSIG;
@@ -113,7 +111,7 @@ function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: numb
   let signo = k.signals.next(~wanted);
   if (signo === 0) {
     // Wake for a waited-for signal even if blocked, or for any other one that is not.
-    const deadline = ns === null ? null : now() + ns;
+    const deadline = k.deadline(ns);
     const waitMask = k.signals.mask & ~wanted;
     const what = 'sigtimedwait for signals nothing can send';
     if (k.block(deadline, what, waitMask) === 'timeout') fail(E.EAGAIN);
@@ -136,23 +134,40 @@ function rtSigsuspend(k: LinuxKernel, set: number, size: number): number {
   fail(E.EINTR);
 }
 
-/** Sends `signo` to this process (the only one there is) with the sender's siginfo. */
-function sendToSelf(k: LinuxKernel, signo: number, code: number): number {
-  if (signo !== 0) k.signals.post(signo, senderInfo(signo, code, process.pid, uid()));
-  return 0;
+/** The live guest processes a kill(2) pid names: one, a process group, or all but the caller. */
+function killTargets(k: LinuxKernel, pid: number): LinuxKernel[] {
+  const all = k.system ? [...k.system.processes.values()] : [k];
+  const alive = all.filter((p) => p.state !== 'reaped');
+  if (pid > 0) return alive.filter((p) => p.pid === pid);
+  if (pid === 0) return alive.filter((p) => p.pgid === k.pgid);
+  if (pid === -1) return alive.filter((p) => p !== k && !k.system?.isFirst(p));
+  return alive.filter((p) => p.pgid === -pid);
+}
+
+/** Posts `signo` (0: only checks) to `target` with the sender's siginfo; zombies take nothing. */
+function send(k: LinuxKernel, target: LinuxKernel, signo: number, code: number): void {
+  if (signo !== 0 && target.state === 'alive')
+    target.signals.post(signo, senderInfo(signo, code, k.pid, uid()));
+}
+
+/** The process of thread `tid` (in thread group `tgid`, unless that is -1), or ESRCH. */
+function threadTarget(k: LinuxKernel, tgid: number, tid: number): LinuxKernel {
+  const owner = k.system?.thread(tid)?.process ?? (tid === k.thread.tid ? k : undefined);
+  if (!owner || (tgid !== -1 && owner.pid !== tgid)) fail(E.ESRCH);
+  return owner;
 }
 
 /**
  * rt_sigqueueinfo / rt_tgsigqueueinfo: a signal with the caller's own siginfo (sigqueue's value).
- * Only this process exists to receive it.
  */
 function queueInfo(k: LinuxKernel, pids: number[], signo: number, infoAddr: number): number {
   if (signo < 0 || signo > NSIG) fail(E.EINVAL);
   const info = k.memory.readBytes(infoAddr, SIGINFO_SIZE);
   if (pids.length === 2 && pids.some((pid) => pid <= 0)) fail(E.EINVAL); // rt_tgsigqueueinfo
-  if (!pids.every(isSelf)) fail(E.ESRCH);
+  const target = pids.length === 2 ? threadTarget(k, pids[0], pids[1]) : killTargets(k, pids[0])[0];
+  if (!target || pids[0] <= 0) fail(E.ESRCH);
   new DataView(info.buffer).setInt32(0, signo, true); // the kernel overwrites si_signo
-  if (signo !== 0) k.signals.post(signo, info);
+  if (signo !== 0 && target.state === 'alive') target.signals.post(signo, info);
   return 0;
 }
 
@@ -174,23 +189,26 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
   k.register(SYS.kill, (k, a) => {
     const pid = int(a[0]);
     const signo = int(a[1]);
-    if (signo < 0 || signo > NSIG) fail(E.EINVAL);
-    // -1 means every process but the caller: in this one-process world, nobody (ESRCH).
-    if (pid === -1) fail(E.ESRCH);
-    // Other host processes are out of the guest's reach.
-    if (!(isSelf(pid) || pid === 0 || pid === -process.pid)) fail(E.EPERM);
-    return sendToSelf(k, signo, SI.USER);
+    if (signo < 0 || signo > NSIG || pid === -2147483648) fail(E.EINVAL);
+    const targets = killTargets(k, pid);
+    if (targets.length === 0) {
+      // Host processes outside the guest are out of its reach; no process at all is ESRCH.
+      if (pid > 0 && pid !== k.pid) fail(E.EPERM);
+      fail(E.ESRCH);
+    }
+    for (const target of targets) send(k, target, signo, SI.USER);
+    return 0;
   });
   k.register(SYS.tkill, (k, a) => {
     const signo = int(a[1]);
     if (int(a[0]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
-    if (!isSelf(int(a[0]))) fail(E.ESRCH);
-    return sendToSelf(k, signo, SI.TKILL);
+    send(k, threadTarget(k, -1, int(a[0])), signo, SI.TKILL);
+    return 0;
   });
   k.register(SYS.tgkill, (k, a) => {
     const signo = int(a[2]);
     if (int(a[0]) <= 0 || int(a[1]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
-    if (!isSelf(int(a[0])) || !isSelf(int(a[1]))) fail(E.ESRCH);
-    return sendToSelf(k, signo, SI.TKILL);
+    send(k, threadTarget(k, int(a[0]), int(a[1])), signo, SI.TKILL);
+    return 0;
   });
 }

@@ -44,7 +44,7 @@ function timespec(ns: bigint): Uint8Array {
  */
 function sleepNs(k: LinuxKernel, ns: bigint): bigint {
   if (ns <= 0n) return 0n;
-  const deadline = now() + ns;
+  const deadline = k.deadline(ns) as bigint;
   if (k.block(deadline, 'sleep') === 'timeout') return 0n;
   const left = deadline - now();
   return left > 0n ? left : 1n;

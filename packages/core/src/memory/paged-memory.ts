@@ -20,6 +20,13 @@ const GUEST_PAGES = 1 << 20;
 const CODE = 8;
 const HOST_SHIFT = 4;
 
+/**
+ * The entry of a page mapped PROT_NONE: a reservation holds no host page until it is given a
+ * protection (Go reserves hundreds of megabytes this way and uses a little). Host page 1 lies
+ * in the register file, never behind a guest page, and protection 0 makes every access fault.
+ */
+const RESERVED = 1 << HOST_SHIFT;
+
 export { CODE as CODE_BIT, HOST_SHIFT };
 /**
  * Bytes at the start of the wasm memory never guest-mapped: the register file (first 64 KiB) and
@@ -131,6 +138,22 @@ export class PagedMemory implements GuestMemory {
     for (const listener of this.growListeners) listener();
   }
 
+  /**
+   * A copy for a forked child: the same mappings and contents in memory of its own (only the
+   * host pages handed out so far are copied, so a small program forks cheaply).
+   */
+  fork(): PagedMemory {
+    const used = this.nextHostPage * PAGE_SIZE;
+    const copy = new PagedMemory({ initialBytes: used, maximumBytes: this.maxWasmPages * WASM_PAGE });
+    copy.u8.set(this.u8.subarray(0, used));
+    for (const page of this.freeHostPages) copy.freeHostPages.push(page);
+    copy.nextHostPage = this.nextHostPage;
+    copy.mmapTopPage = this.mmapTopPage;
+    copy.brkStart = this.brkStart;
+    copy.brkCurrent = this.brkCurrent;
+    return copy;
+  }
+
   // ---- host pages ---------------------------------------------------------------------------
 
   private allocHostPage(): number {
@@ -172,6 +195,10 @@ export class PagedMemory implements GuestMemory {
       first = this.findFree(addr / PAGE_SIZE, pages);
     }
     for (let p = first; p < first + pages; p++) {
+      if ((prot & 7) === 0) {
+        this.pageTable[p] = RESERVED;
+        continue;
+      }
       // Allocating may grow the memory and replace `pageTable`: read the field after it.
       const host = this.allocHostPage();
       this.pageTable[p] = (host << HOST_SHIFT) | (prot & 7);
@@ -209,7 +236,7 @@ export class PagedMemory implements GuestMemory {
       const e = this.pageTable[p];
       if (e === 0) continue;
       if (e & CODE && codeFrom < 0) codeFrom = p;
-      this.freeHostPages.push(e >>> HOST_SHIFT);
+      if (e !== RESERVED) this.freeHostPages.push(e >>> HOST_SHIFT);
       this.pageTable[p] = 0;
     }
     if (codeFrom >= 0) this.onCodeChange?.(codeFrom, end - codeFrom);
@@ -219,7 +246,14 @@ export class PagedMemory implements GuestMemory {
     const first = Math.floor(addr / PAGE_SIZE);
     const end = Math.ceil((addr + length) / PAGE_SIZE);
     if (!this.isMapped(addr, length, 0)) return false;
-    for (let p = first; p < end; p++) this.pageTable[p] = (this.pageTable[p] & ~7) | (prot & 7);
+    for (let p = first; p < end; p++) {
+      if (this.pageTable[p] === RESERVED) {
+        if ((prot & 7) === 0) continue;
+        const host = this.allocHostPage(); // a reservation gets its page when it becomes usable
+        this.pageTable[p] = host << HOST_SHIFT;
+      }
+      this.pageTable[p] = (this.pageTable[p] & ~7) | (prot & 7);
+    }
     return true;
   }
 
@@ -446,7 +480,9 @@ export class PagedMemory implements GuestMemory {
     let done = 0;
     while (done < bytes.length) {
       const a = addr + done;
-      const e = this.pageTable[Math.floor(a / PAGE_SIZE)];
+      const page = Math.floor(a / PAGE_SIZE);
+      if (this.pageTable[page] === RESERVED) this.pageTable[page] = this.allocHostPage() << HOST_SHIFT;
+      const e = this.pageTable[page];
       if (e === 0) throw new GuestFault(BigInt(a), 'write');
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
       this.u8.set(bytes.subarray(done, done + chunk), (e >>> HOST_SHIFT) * PAGE_SIZE + (a % PAGE_SIZE));

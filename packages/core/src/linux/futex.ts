@@ -1,0 +1,130 @@
+import type { PagedMemory } from '../memory/paged-memory.js';
+import type { GuestThread } from './thread.js';
+
+/** A thread waiting on a futex word: woken by FUTEX_WAKE when its bitset matches. */
+export interface FutexWaiter {
+  readonly thread: GuestThread;
+  readonly bitset: number;
+  woken: boolean;
+}
+
+const FUTEX_WAITERS = 0x80000000;
+const FUTEX_OWNER_DIED = 0x40000000;
+const FUTEX_TID_MASK = 0x3fffffff;
+/** The kernel walks at most this many robust-list entries (ROBUST_LIST_LIMIT). */
+const ROBUST_LIST_LIMIT = 2048;
+
+/**
+ * Futex wait queues, keyed by the memory and the address of the word (every process of a run
+ * has memory of its own, so private and shared futexes coincide). Queues are FIFO.
+ */
+export class FutexTable {
+  private readonly queues = new Map<PagedMemory, Map<number, FutexWaiter[]>>();
+  private readonly byThread = new Map<
+    GuestThread,
+    { memory: PagedMemory; address: number; waiter: FutexWaiter }
+  >();
+
+  private queue(memory: PagedMemory, address: number, create: boolean): FutexWaiter[] | undefined {
+    let words = this.queues.get(memory);
+    if (!words) {
+      if (!create) return undefined;
+      words = new Map();
+      this.queues.set(memory, words);
+    }
+    let list = words.get(address);
+    if (!list && create) {
+      list = [];
+      words.set(address, list);
+    }
+    return list;
+  }
+
+  /** The waiter `thread` left at a futex, if it is queued there. */
+  waiting(thread: GuestThread): FutexWaiter | undefined {
+    return this.byThread.get(thread)?.waiter;
+  }
+
+  /** Queues `thread` on the word at `address`. */
+  enqueue(thread: GuestThread, memory: PagedMemory, address: number, bitset: number): FutexWaiter {
+    this.forget(thread);
+    const waiter: FutexWaiter = { thread, bitset, woken: false };
+    this.queue(memory, address, true)?.push(waiter);
+    this.byThread.set(thread, { memory, address, waiter });
+    return waiter;
+  }
+
+  /** Takes `thread` off any queue (its wait ended, or it died). */
+  forget(thread: GuestThread): void {
+    const entry = this.byThread.get(thread);
+    if (!entry) return;
+    this.byThread.delete(thread);
+    const list = this.queue(entry.memory, entry.address, false);
+    if (!list) return;
+    const i = list.indexOf(entry.waiter);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.queues.get(entry.memory)?.delete(entry.address);
+  }
+
+  /** Wakes up to `count` waiters at `address` whose bitset meets `bitset`; returns how many. */
+  wake(memory: PagedMemory, address: number, count: number, bitset: number): number {
+    const list = this.queue(memory, address, false);
+    if (!list) return 0;
+    let woken = 0;
+    for (let i = 0; i < list.length && woken < count; ) {
+      const waiter = list[i];
+      if ((waiter.bitset & bitset) === 0) {
+        i++;
+        continue;
+      }
+      list.splice(i, 1);
+      waiter.woken = true;
+      woken++;
+    }
+    if (list.length === 0) this.queues.get(memory)?.delete(address);
+    return woken;
+  }
+
+  /** Moves up to `count` waiters from `from` to `to` (FUTEX_REQUEUE); returns how many. */
+  requeue(memory: PagedMemory, from: number, to: number, count: number): number {
+    const list = this.queue(memory, from, false);
+    if (!list || count <= 0) return 0;
+    const moved = list.splice(0, count);
+    if (list.length === 0) this.queues.get(memory)?.delete(from);
+    const target = this.queue(memory, to, true) as FutexWaiter[];
+    for (const waiter of moved) {
+      target.push(waiter);
+      const entry = this.byThread.get(waiter.thread);
+      if (entry) entry.address = to;
+    }
+    return moved.length;
+  }
+
+  /**
+   * What the kernel does with a dying thread's robust list (set_robust_list): every lock word
+   * still owned by its tid gets FUTEX_OWNER_DIED, and one waiter is woken where there are some.
+   */
+  releaseRobustList(t: GuestThread): void {
+    const head = t.robustList;
+    if (head === 0) return;
+    const memory = t.process.memory;
+    try {
+      const offset = Number(BigInt.asIntN(64, memory.read64(head + 8)));
+      const pending = Number(memory.read64(head + 16));
+      const release = (entry: number): void => {
+        const word = entry + offset;
+        const value = memory.read32(word);
+        if ((value & FUTEX_TID_MASK) !== t.tid) return;
+        memory.write32(word, ((value & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
+        if (value & FUTEX_WAITERS) this.wake(memory, word, 1, 0xffffffff);
+      };
+      let entry = Number(memory.read64(head));
+      for (let n = 0; entry !== head && entry !== 0 && n < ROBUST_LIST_LIMIT; n++) {
+        const next = Number(memory.read64(entry));
+        if (entry !== pending) release(entry);
+        entry = next;
+      }
+      if (pending !== 0) release(pending);
+    } catch {} // a list the thread broke is left alone, as the kernel does
+  }
+}

@@ -1,0 +1,327 @@
+import type { Architecture } from '../arch.js';
+import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
+import type { PagedMemory } from '../memory/paged-memory.js';
+import { SIGNALS } from '../signals.js';
+import { FutexTable } from './futex.js';
+import type { LinuxKernel } from './kernel.js';
+import { GuestDeadlockError } from './pipe.js';
+import { childInfo } from './siginfo.js';
+import { SIG_IGN } from './signal-state.js';
+import type { GuestThread } from './thread.js';
+import { now } from './timers.js';
+
+/** How long one thread runs while others are runnable, before the next one gets its turn. */
+const QUANTUM_MS = 10;
+/** sa_flags' SA_NOCLDWAIT: children of this process are reaped as soon as they end. */
+const SA_NOCLDWAIT = 2;
+
+/**
+ * wait(2)'s status word for an exit: the status in bits 8–15, or the signal. No core file is
+ * ever written, so the core-dumped bit stays clear (as on a host with `ulimit -c 0`).
+ */
+function waitStatusOf(exit: MachineExit): number {
+  if (exit.signal === undefined) return (exit.exitCode & 0xff) << 8;
+  return SIGNALS[exit.signal as keyof typeof SIGNALS] ?? exit.exitCode - 128;
+}
+
+/**
+ * The guest's side of one host process: every guest process and thread of a run, scheduled on
+ * this one JavaScript thread. A thread runs until it blocks in a system call, exits, yields, or
+ * has used its quantum while others wait; blocked threads are woken when what they wait for
+ * may have happened (their `ready` check), when their deadline passes, or by a signal. Processes
+ * have their own machine (memory and translated code); threads of a process share it, and their
+ * registers are swapped in and out of its CPU.
+ *
+ * The run ends when the first process ends, as a container ends with its first process: what is
+ * still running then is killed.
+ */
+export class GuestSystem {
+  readonly processes = new Map<number, LinuxKernel>();
+  readonly futexes = new FutexTable();
+  /** Every live thread, in the order they were created (the round-robin order). */
+  private readonly threads: GuestThread[] = [];
+  private readonly tids = new Map<number, GuestThread>();
+  private cursor = 0;
+  private nextPid: number;
+  /** Which thread's registers each machine's CPU holds. */
+  private readonly loaded = new WeakMap<Machine, GuestThread>();
+  private first: LinuxKernel | null = null;
+  private firstExit: MachineExit | null = null;
+  /** Instructions of machines no process runs any more. */
+  private retired = 0;
+  private readonly machines = new Set<Machine>();
+
+  constructor(
+    readonly arch: Architecture,
+    readonly executor?: Executor,
+  ) {
+    this.nextPid = process.pid + 1;
+  }
+
+  /** A machine for a new process image, with `memory` (a fork's copy) or new memory. */
+  newMachine(memory?: PagedMemory): Machine {
+    return new Machine(this.arch, { executor: this.executor, memory });
+  }
+
+  /** A pid (or tid) no live process or thread has. */
+  allocatePid(): number {
+    while (this.processes.has(this.nextPid) || this.tids.has(this.nextPid)) this.nextPid++;
+    return this.nextPid++;
+  }
+
+  /** Adds a process, running on `machine`, with its threads (the first process added is the run's). */
+  addProcess(k: LinuxKernel, machine: Machine): void {
+    k.system = this;
+    k.machine = machine;
+    k.memory = machine.memory;
+    if (!this.machines.has(machine)) {
+      // A machine of its own: its CPU holds this process's registers.
+      this.machines.add(machine);
+      this.loaded.set(machine, k.thread);
+    }
+    this.processes.set(k.pid, k);
+    this.first ??= k;
+    for (const t of k.threads) this.enlist(t);
+  }
+
+  /** Adds a thread to its process. */
+  addThread(t: GuestThread): void {
+    t.process.threads.push(t);
+    this.enlist(t);
+  }
+
+  private enlist(t: GuestThread): void {
+    this.threads.push(t);
+    this.tids.set(t.tid, t);
+  }
+
+  /** Whether `k` is the process the run started with. */
+  isFirst(k: LinuxKernel): boolean {
+    return k === this.first;
+  }
+
+  thread(tid: number): GuestThread | undefined {
+    return this.tids.get(tid);
+  }
+
+  /** Gives `k` a machine (at start, or a new one at execve); its current thread's registers are in it. */
+  setMachine(k: LinuxKernel, machine: Machine): void {
+    const old = k.machine;
+    k.machine = machine;
+    k.memory = machine.memory;
+    this.machines.add(machine);
+    this.loaded.set(machine, k.thread);
+    if (old && old !== machine) this.dropIfUnused(old);
+  }
+
+  private dropIfUnused(machine: Machine): void {
+    for (const p of this.processes.values()) if (p.state === 'alive' && p.machine === machine) return;
+    if (!this.machines.delete(machine)) return;
+    this.retired += machine.instructions;
+  }
+
+  /** Guest instructions executed by every machine of the run. */
+  get instructions(): number {
+    let n = this.retired;
+    for (const m of this.machines) n += m.instructions;
+    return n;
+  }
+
+  /** Runs until the first process ends; returns how it ended. */
+  run(options: { timeoutMs?: number } = {}): MachineExit {
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
+    for (;;) {
+      const exit = this.slice(Number.POSITIVE_INFINITY, deadline, options.timeoutMs ?? 0);
+      if (exit) return exit;
+    }
+  }
+
+  /** `run`, giving the event loop a turn every `sliceMs` (host signals, a server's requests). */
+  async runAsync(options: { timeoutMs?: number; sliceMs?: number } = {}): Promise<MachineExit> {
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
+    const slice = options.sliceMs ?? 50;
+    for (;;) {
+      const exit = this.slice(Date.now() + slice, deadline, options.timeoutMs ?? 0);
+      if (exit) return exit;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Runs threads until the first process ends (returns its exit) or `sliceEnd` passes (null). */
+  private slice(sliceEnd: number, deadline: number, timeoutMs: number): MachineExit | null {
+    for (;;) {
+      if (this.firstExit) return this.finish();
+      const t = this.next();
+      if (t === null) {
+        this.idle(sliceEnd, deadline, timeoutMs);
+      } else {
+        const k = t.process;
+        this.load(t);
+        const machine = k.machine as Machine;
+        const end = this.threads.length > 1 ? Math.min(sliceEnd, Date.now() + QUANTUM_MS) : sliceEnd;
+        const exit = machine.runSlice(k, end, deadline, timeoutMs);
+        if (exit) this.exitProcess(k, exit);
+        else if (t.wait !== null && t.state === 'runnable') t.state = 'blocked';
+      }
+      if (Date.now() >= sliceEnd && !this.firstExit) return null;
+    }
+  }
+
+  /** The next thread that can run, round robin; blocked threads whose wait is over wake up. */
+  private next(): GuestThread | null {
+    const n = this.threads.length;
+    for (let i = 0; i < n; i++) {
+      const index = (this.cursor + i) % n;
+      const t = this.threads[index];
+      if (t.state === 'blocked' && this.waitIsOver(t)) {
+        const wait = t.wait;
+        t.state = 'runnable';
+        t.wait = null;
+        if (wait?.restarts) t.resumeDeadline = wait.deadline;
+      }
+      if (t.state === 'runnable') {
+        this.cursor = (index + 1) % n;
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private waitIsOver(t: GuestThread): boolean {
+    const wait = t.wait;
+    if (wait === null) return true;
+    const k = t.process;
+    k.expireTimers();
+    if ((k.signals.pending & ~wait.mask) !== 0n) return true;
+    if (wait.deadline !== null && now() >= wait.deadline) return true;
+    return wait.ready?.() ?? false;
+  }
+
+  /** Puts `t`'s registers in its machine's CPU and its signal settings in its process. */
+  private load(t: GuestThread): void {
+    const k = t.process;
+    const machine = k.machine as Machine;
+    const holder = this.loaded.get(machine);
+    if (holder !== t) {
+      if (holder && holder.state !== 'dead' && holder.process.machine === machine)
+        holder.regs = machine.cpu.u8.slice();
+      if (t.regs) machine.cpu.u8.set(t.regs);
+      t.regs = null;
+      this.loaded.set(machine, t);
+    }
+    if (k.thread !== t) {
+      if (k.thread.state !== 'dead') k.thread.saveSignals(k.signals);
+      t.loadSignals(k.signals);
+      k.thread = t;
+    }
+  }
+
+  /** Nothing can run: sleep until the earliest deadline or timer, or fail when there is none. */
+  private idle(sliceEnd: number, deadline: number, timeoutMs: number): void {
+    let wake: bigint | null = null;
+    let what = 'a wait nothing can end';
+    for (const t of this.threads) {
+      const at = t.wait?.deadline ?? null;
+      if (t.wait && t.process === this.first) what = t.wait.what;
+      if (at !== null && (wake === null || at < wake)) wake = at;
+    }
+    for (const k of this.processes.values()) {
+      const at = k.state === 'alive' ? k.timers.next : null;
+      if (at !== null && (wake === null || at < wake)) wake = at;
+    }
+    if (wake === null) throw new GuestDeadlockError(what);
+    const untilWake = Number((wake - now() + 999_999n) / 1_000_000n);
+    const ms = Math.min(untilWake, sliceEnd - Date.now(), deadline - Date.now());
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    if (Date.now() > deadline) throw new GuestTimeoutError(timeoutMs);
+  }
+
+  /**
+   * Ends process `k` (exit_group, a fatal signal, or killed at the end of the run): its threads
+   * stop, its descriptors close, its children become orphans, and it becomes a zombie for its
+   * parent (which gets its exit signal), or is reaped at once when no one will wait for it.
+   */
+  exitProcess(k: LinuxKernel, how: MachineExit): void {
+    if (k.state !== 'alive') return;
+    for (const t of [...k.threads]) this.retire(t, k.vforkParent !== null);
+    k.fds.closeAll();
+    k.state = 'zombie';
+    k.waitStatus = waitStatusOf(how);
+    k.vforkParent = null;
+    for (const child of k.children) {
+      child.parent = null;
+      if (child.state === 'zombie') this.reap(child);
+    }
+    k.children.clear();
+    if (k.machine) this.dropIfUnused(k.machine);
+    if (k === this.first) {
+      this.firstExit = how;
+      return;
+    }
+    const parent = k.parent;
+    if (parent === null || parent.state !== 'alive') {
+      this.reap(k);
+      return;
+    }
+    const action = parent.signals.action(SIGNALS.SIGCHLD);
+    if (k.exitSignal === SIGNALS.SIGCHLD && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
+      this.reap(k); // nobody will wait: no zombie, as the kernel does
+      return;
+    }
+    if (k.exitSignal > 0) parent.signals.post(k.exitSignal, childInfo(k.exitSignal, k.pid, k.waitStatus));
+  }
+
+  /** Ends one thread (exit); the last one ends its process. */
+  exitThread(t: GuestThread, status: number): void {
+    const k = t.process;
+    if (k.threads.length <= 1) this.exitProcess(k, { exitCode: status & 0xff });
+    else this.retire(t, true);
+  }
+
+  /** A zombie's parent collected it (or nobody will): it is gone. */
+  reap(k: LinuxKernel): void {
+    k.state = 'reaped';
+    if (k !== this.first) this.processes.delete(k.pid);
+    k.parent?.children.delete(k);
+  }
+
+  /**
+   * A thread stops: it leaves the scheduler, and, as the kernel's mm_release, its clear-tid word
+   * is zeroed and woken (so pthread_join returns) and its robust futexes are released.
+   */
+  retire(t: GuestThread, releaseMemory: boolean): void {
+    if (t.state === 'dead') return;
+    t.state = 'dead';
+    t.wait = null;
+    const k = t.process;
+    k.threads.splice(k.threads.indexOf(t), 1);
+    const index = this.threads.indexOf(t);
+    this.threads.splice(index, 1);
+    if (index < this.cursor) this.cursor--;
+    this.tids.delete(t.tid);
+    this.futexes.forget(t);
+    if (!releaseMemory) return;
+    this.futexes.releaseRobustList(t);
+    if (t.clearChildTid !== 0) {
+      try {
+        k.memory.write32(t.clearChildTid, 0);
+        this.futexes.wake(k.memory, t.clearChildTid, 1, 0xffffffff);
+      } catch {} // an unmapped address is ignored, as the kernel does
+    }
+  }
+
+  /** The first process ended: everything else is killed, and its exit is the run's. */
+  private finish(): MachineExit {
+    for (const k of [...this.processes.values()]) {
+      if (k.state === 'alive') this.exitProcess(k, { exitCode: 128 + SIGNALS.SIGKILL, signal: 'SIGKILL' });
+    }
+    return this.firstExit as MachineExit;
+  }
+
+  /** Ends every process (the run was abandoned: timeout, deadlock, an emulator error). */
+  shutdown(): void {
+    for (const k of [...this.processes.values()]) {
+      if (k.state === 'alive') this.exitProcess(k, { exitCode: 128 + SIGNALS.SIGKILL, signal: 'SIGKILL' });
+    }
+  }
+}

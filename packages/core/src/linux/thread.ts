@@ -1,0 +1,55 @@
+import type { AltStack } from '../arch.js';
+import type { LinuxKernel } from './kernel.js';
+import type { Blocked } from './scheduling.js';
+import { type SignalState, SS_DISABLE } from './signal-state.js';
+
+export type ThreadState = 'runnable' | 'blocked' | 'dead';
+
+/**
+ * One guest thread: its registers while another thread of its machine runs, the signal settings
+ * that are per thread in Linux (mask, alternate stack), and what it waits for. Everything else
+ * belongs to its process (`LinuxKernel`).
+ */
+export class GuestThread {
+  state: ThreadState = 'runnable';
+  /** The register file while it is not loaded in its machine's CPU. */
+  regs: Uint8Array | null = null;
+  /** What a blocked thread waits for. */
+  wait: Blocked | null = null;
+  /**
+   * The deadline of the wait it was woken from, for the one system call that runs again: a
+   * restarted nanosleep or poll keeps its original deadline.
+   */
+  resumeDeadline: bigint | null | undefined = undefined;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken when the thread exits. */
+  clearChildTid = 0;
+  /** set_robust_list's head (0: none). */
+  robustList = 0;
+  /** Set by a call that completes and then leaves the thread waiting (vfork) or yielding. */
+  afterReturn: Blocked | 'yield' | null = null;
+  /** A name as prctl(PR_SET_NAME) and /proc/PID/comm show it. */
+  name = '';
+
+  mask = 0n;
+  savedMask: bigint | null = null;
+  altStack: AltStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+
+  constructor(
+    readonly tid: number,
+    public process: LinuxKernel,
+  ) {}
+
+  /** Keeps the per-thread signal settings that `signals` holds while this thread runs. */
+  saveSignals(signals: SignalState): void {
+    this.mask = signals.mask;
+    this.savedMask = signals.savedMask;
+    this.altStack = signals.altStack;
+  }
+
+  /** Puts this thread's signal settings into `signals` before it runs. */
+  loadSignals(signals: SignalState): void {
+    signals.mask = this.mask;
+    signals.savedMask = this.savedMask;
+    signals.altStack = this.altStack;
+  }
+}
