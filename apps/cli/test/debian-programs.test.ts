@@ -11,8 +11,8 @@ import { CLI_BIN } from './repro-helpers.js';
 /**
  * Debian bookworm's own arm64 programs, dynamically linked against its glibc, run from a
  * debootstrap root filesystem with `arm64kit run --sysroot` and with `qemu-aarch64-static -L`:
- * stdout (bytes), stderr and exit status must be the same. None of them forks (arm64kit
- * cannot fork yet); every path they touch exists inside the root filesystem, where qemu's
+ * stdout (bytes), stderr and exit status must be the same. None of them forks (programs that
+ * do are in debian-processes.test.ts, against a chroot); every path they touch exists inside the root filesystem, where qemu's
  * -L and arm64kit's sysroot agree.
  */
 const PROGRAMS: { argv: string[]; stdin?: string }[] = [
