@@ -50,6 +50,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('exec'), // the ways execve fails; successful execs are in packages/arm64/test/exec.test.ts
   program('process'), // nice values and page residency
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
+  program('events'), // epoll, eventfd, timerfd, signalfd
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program(
     'faults',

@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
 import type { PipeEnd } from './pipe.js';
+import type { SpecialFile } from './special-file.js';
 
 /**
  * One open file description, shared by every guest fd dup'ed from it (so they share the offset).
@@ -16,6 +17,8 @@ export class OpenFile {
   dirEntries: DirEntry[] | null = null;
   /** The pipe end this description is, for in-process pipes (then `hostFd` is -1). */
   pipe: PipeEnd | null = null;
+  /** The kernel object this description is (eventfd, timerfd, signalfd, epoll; `hostFd` is -1). */
+  special: SpecialFile | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -38,6 +41,13 @@ export class OpenFile {
     file.pipe = end;
     if (end.end === 'read') end.buffer.readers++;
     else end.buffer.writers++;
+    return file;
+  }
+
+  /** A new open file description for a kernel object. */
+  static forSpecial(special: SpecialFile, statusFlags: number): OpenFile {
+    const file = new OpenFile(-1, null, null, statusFlags, 'stream', false);
+    file.special = special;
     return file;
   }
 

@@ -41,6 +41,8 @@ export class PipeBuffer {
   size = 0;
   readers = 0;
   writers = 0;
+  /** Counts reads and writes: an edge-triggered epoll reports a pipe again after either. */
+  activity = 0;
   readonly inode = nextPipeInode++;
   /** Creation time in nanoseconds since the epoch (fstat's times). */
   readonly created = BigInt(Date.now()) * 1_000_000n;
@@ -58,6 +60,7 @@ export class PipeBuffer {
     out.set(this.ring.subarray(0, n - first), first);
     this.head = (this.head + n) % this.ring.length;
     this.size -= n;
+    this.activity++;
     return out;
   }
 
@@ -68,6 +71,7 @@ export class PipeBuffer {
     this.ring.set(bytes.subarray(0, first), tail);
     this.ring.set(bytes.subarray(first), 0);
     this.size += bytes.length;
+    this.activity++;
   }
 
   get space(): number {

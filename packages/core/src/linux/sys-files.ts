@@ -24,8 +24,10 @@ import { type DirEntry, OpenFile } from './fd-table.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
-import { PIPE_BUF, pipeStat, readPipe, writePipe } from './pipe.js';
+import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
+import { registerEventSyscalls } from './sys-events.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { registerSocketSyscalls } from './sys-sockets.js';
 
@@ -64,6 +66,23 @@ function retryingAgain<T>(op: () => T): T {
   }
 }
 
+/**
+ * A read or write of a kernel object (eventfd, timerfd, signalfd): done now, EAGAIN when
+ * non-blocking, or a wait until it polls ready for `event` (a timer's expiry included).
+ */
+function specialIo<T>(k: LinuxKernel, file: OpenFile, attempt: () => T | null, event: number): T {
+  const special = file.special as SpecialFile;
+  for (;;) {
+    const done = attempt();
+    if (done !== null) return done;
+    if (file.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
+    const ready = () => special.poll(k, event) !== 0;
+    const what = `a ${special.name} that nothing can make ready`;
+    if (k.block(special.wakeAt?.() ?? null, what, k.signals.mask, ready) === 'interrupted')
+      fail(E.ERESTARTSYS);
+  }
+}
+
 function readInto(
   k: LinuxKernel,
   file: OpenFile,
@@ -75,6 +94,11 @@ function readInto(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
+  if (file.special) {
+    const bytes = specialIo(k, file, () => file.special?.read(k, n0) ?? null, POLLIN);
+    k.memory.writeBytes(addr, bytes);
+    return bytes.length;
+  }
   if (file.pipe) {
     const bytes = readPipe(file.pipe.buffer, n0, (file.statusFlags & O_NONBLOCK) !== 0);
     if (bytes === null) {
@@ -106,6 +130,7 @@ function writeFrom(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   const bytes = k.memory.readBytes(addr, n0);
+  if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) {
     const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
     if (n === null) {
@@ -177,12 +202,13 @@ function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) 
 
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
 function fstatOf(file: OpenFile) {
+  if (file.special) return anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
 }
 
 /** The host descriptor behind `file`, for calls that only make sense on host files. */
 function hostFdOf(file: OpenFile, errnoForPipes: number): number {
-  if (file.pipe) fail(errnoForPipes);
+  if (file.pipe || file.special) fail(errnoForPipes);
   return file.hostFd;
 }
 
@@ -376,6 +402,7 @@ function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number
 /** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
   registerPipeSyscalls(k);
+  registerEventSyscalls(k);
   registerSocketSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));

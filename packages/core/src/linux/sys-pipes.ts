@@ -43,7 +43,12 @@ function pipe2(k: LinuxKernel, addr: number, flags: number): number {
 /** Readiness of one descriptor for `events` (POLLNVAL when it is not open). */
 function readiness(k: LinuxKernel, fd: number, events: number): number {
   if (!k.fds.has(fd)) return POLLNVAL;
-  const file = k.fds.get(fd);
+  return fileReadiness(k, k.fds.get(fd), events);
+}
+
+/** Readiness of an open file description for `events`. */
+export function fileReadiness(k: LinuxKernel, file: OpenFile, events: number): number {
+  if (file.special) return file.special.poll(k, events);
   if (file.pipe) return pollPipe(file.pipe, events);
   // Host files and streams: regular files are always ready; for host streams the blocking
   // read or write that follows waits on the host, as it would after a real poll.
