@@ -161,7 +161,11 @@ describe.runIf(ready)('arm64kit docker against a real engine', () => {
       const inspected = JSON.parse(
         execFileSync('docker', ['image', 'inspect', tag], { encoding: 'utf8' }),
       )[0];
-      expect([inspected.Id, inspected.Os, inspected.Architecture]).toEqual([result.imageId, 'linux', 'arm64']);
+      expect([inspected.Id, inspected.Os, inspected.Architecture]).toEqual([
+        result.imageId,
+        'linux',
+        'arm64',
+      ]);
       expect(inspected.Config.Labels['io.arm64kit.test']).toBe('build');
       const run = cli(['docker', 'run', '--network', 'none', tag, 'cat', '/built.txt']);
       expect(run).toEqual({ stdout: 'hello from aarch64\nfrom the context\n', stderr: '', status: 0 });
