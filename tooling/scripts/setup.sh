@@ -12,6 +12,8 @@ packages=(
   debootstrap               # arm64 root filesystems for the Docker base image
   busybox-static            # the shell of the binfmt registration image
   file
+  systemd                   # systemd-binfmt reads the binfmt.d files @arm64kit/binfmt writes
+  binfmt-support            # update-binfmts imports the Debian format files it writes
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -20,8 +22,23 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # Installing binfmt-support imports every Debian format file into a mounted binfmt_misc;
+  # the tests register their own entries, so whatever the install added is removed again.
+  binfmt=/proc/sys/fs/binfmt_misc
+  before=""
+  [ -e "$binfmt/register" ] && before=$(ls "$binfmt")
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -e "$binfmt/register" ]; then
+    for entry in "$binfmt"/*; do
+      name=${entry##*/}
+      case "$name" in register | status) continue ;; esac
+      if ! grep -qxF -- "$name" <<<"$before" && [ -e "/usr/share/binfmts/$name" ]; then
+        echo "setup: removing $name, registered by the package install" >&2
+        echo -1 >"$entry"
+      fi
+    done
+  fi
 fi
 
 if ! command -v pnpm >/dev/null 2>&1; then

@@ -3,14 +3,24 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type DockerEngine } from '@arm64kit/docker';
+import { binfmtState as binfmtFiles, notOtherSuites } from '@arm64kit/vitest-config/binfmt-state';
 import {
   available,
   binfmtProblem,
   commandProblem,
   dockerProblem,
+  requireAll,
 } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binfmtState, CLI_BIN } from './repro-helpers.js';
+import { CLI_BIN } from './repro-helpers.js';
+
+/**
+ * binfmt_misc byte for byte, in the kernel's order: under ARM64KIT_REQUIRE_ALL the whole
+ * directory; elsewhere all but other suites' entries, this file's own (the one it sets up) kept.
+ */
+function binfmtState(): [string, string][] {
+  return binfmtFiles(requireAll ? undefined : notOtherSuites('arm64kit-test-cli-emulation-'));
+}
 
 const stateDir = mkdtempSync(join(tmpdir(), 'arm64kit-emulation-state-'));
 

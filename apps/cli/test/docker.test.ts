@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -125,6 +125,53 @@ describe.runIf(ready)('arm64kit docker against a real engine', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(await containers()).toEqual(before);
+  });
+
+  it('build makes an arm64 image: RUN steps run as aarch64, with the context, build args and labels', () => {
+    const work = mkdtempSync(join(tmpdir(), 'arm64kit-cli-build-'));
+    try {
+      writeFileSync(
+        join(work, 'Dockerfile'),
+        `FROM ${image}\nARG GREETING\nCOPY note.txt /note.txt\nRUN echo "$GREETING from $(uname -m)" > /built.txt && cat /note.txt >> /built.txt\n`,
+      );
+      writeFileSync(join(work, 'note.txt'), 'from the context\n');
+      const tag = `arm64kit-test/docker-cli-build:${process.pid}`;
+      tags.push(tag);
+      const built = cli([
+        'docker',
+        'build',
+        work,
+        '-t',
+        tag,
+        '--build-arg',
+        'GREETING=hello',
+        '--label',
+        'io.arm64kit.test=build',
+        '--network',
+        'none',
+        '--no-cache',
+        '--json',
+      ]);
+      expect(built.status, built.stderr).toBe(0);
+      const result = JSON.parse(built.stdout);
+      // Five steps: the Dockerfile's four and the engine's LABEL step for --label.
+      expect(result).toMatchObject({ tags: [tag], steps: 5 });
+      expect(result.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+      // The engine's view of what was built: the id the CLI reported, for arm64, with the label.
+      const inspected = JSON.parse(
+        execFileSync('docker', ['image', 'inspect', tag], { encoding: 'utf8' }),
+      )[0];
+      expect([inspected.Id, inspected.Os, inspected.Architecture]).toEqual([
+        result.imageId,
+        'linux',
+        'arm64',
+      ]);
+      expect(inspected.Config.Labels['io.arm64kit.test']).toBe('build');
+      const run = cli(['docker', 'run', '--network', 'none', tag, 'cat', '/built.txt']);
+      expect(run).toEqual({ stdout: 'hello from aarch64\nfrom the context\n', stderr: '', status: 0 });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('import makes an arm64 image of a directory; build shows a failing step and exits 1', () => {

@@ -1,6 +1,7 @@
 import { available, binfmtProblem, dockerProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BinfmtBytes,
   doctor,
   expectHostUnchanged,
   makeScratch,
@@ -19,7 +20,7 @@ describe.runIf(available('arm64kit doctor --image', binfmtProblem() ?? dockerPro
   'arm64kit doctor --image (real Docker engine)',
   () => {
     let scratch: Scratch;
-    let before: Record<string, string>;
+    let before: BinfmtBytes;
     let image: string;
     const name = `${TEST_PREFIX}${process.pid}-docker`;
 

@@ -1,8 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { binfmtState, notOtherSuites } from '@arm64kit/vitest-config/binfmt-state';
 import { BINFMT_DIR, requireAll } from '@arm64kit/vitest-config/prerequisites';
 import { expect } from 'vitest';
 import type { DoctorResult } from '../src/commands/doctor.js';
@@ -16,38 +17,31 @@ const AARCH64_MAGIC =
 const AARCH64_MASK =
   '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
 
-/** Every entry's name and status text plus the global status: compared byte for byte after the suite. */
-export function snapshotBinfmt(): Record<string, string> {
-  const snapshot: Record<string, string> = {};
-  for (const name of execFileSync('ls', ['-f', BINFMT_DIR], { encoding: 'utf8' }).split('\n')) {
-    if (!name || name === '.' || name === '..' || name === 'register') continue;
-    try {
-      snapshot[name] = readFileSync(join(BINFMT_DIR, name), 'utf8');
-    } catch {}
-  }
-  return snapshot;
-}
-
 /** Every entry the doctor tests register starts with this. */
 export const TEST_PREFIX = 'arm64kit-test-doctor-';
 
+/** binfmt_misc as [name, bytes] pairs in the kernel's order (the shared state reader). */
+export type BinfmtBytes = [string, string][];
+
 /**
- * The host's binfmt_misc is as it was: the global status and every entry that was there, byte for
- * byte, and none of ours left. Under ARM64KIT_REQUIRE_ALL (CI, one package at a time) the whole
- * directory must be identical.
+ * The global status and every entry, byte for byte and in the kernel's order: under
+ * ARM64KIT_REQUIRE_ALL (CI, one package at a time) the whole directory; elsewhere all but the
+ * entries other test suites (all named arm64kit-…) register meanwhile, the doctor's own kept.
  */
-export function expectHostUnchanged(before: Record<string, string>): void {
-  const after = snapshotBinfmt();
-  if (requireAll) {
-    expect(after).toEqual(before);
-    return;
-  }
-  // Other test suites' entries (all named arm64kit-...) may come and go meanwhile; the host's own
-  // entries and the global status may not change.
-  const hostOwn = (snapshot: Record<string, string>) =>
-    Object.fromEntries(Object.entries(snapshot).filter(([name]) => !name.startsWith('arm64kit-')));
-  expect(hostOwn(after)).toEqual(hostOwn(before));
-  expect(Object.keys(after).filter((n) => n.startsWith(TEST_PREFIX) && !(n in before))).toEqual([]);
+export function snapshotBinfmt(): BinfmtBytes {
+  return binfmtState(requireAll ? undefined : notOtherSuites(TEST_PREFIX));
+}
+
+/** The host's binfmt_misc is as it was, order included, and none of the doctor's entries is left. */
+export function expectHostUnchanged(before: BinfmtBytes): void {
+  expect(snapshotBinfmt()).toEqual(before);
+}
+
+/** The global status file's text in a snapshot. */
+export function globalStatus(snapshot: BinfmtBytes): string {
+  const status = snapshot.find(([name]) => name === 'status');
+  if (!status) throw new Error('binfmt_misc snapshot without its status file');
+  return status[1];
 }
 
 /** Registers a copy of the aarch64 preset under a test name, with the given interpreter and flags. */
@@ -68,12 +62,7 @@ export function setGlobalStatus(value: '0' | '1'): void {
 
 /** Removes every entry whose name starts with the prefix (each test's teardown). */
 export function removeEntries(prefix: string): void {
-  for (const name of Object.keys(snapshotBinfmt())) {
-    if (!name.startsWith(prefix)) continue;
-    try {
-      setEntry(name, '-1');
-    } catch {}
-  }
+  for (const [name] of binfmtState((n) => n.startsWith(prefix))) setEntry(name, '-1');
 }
 
 /** Scratch interpreters: a static one (a copy of qemu-aarch64-static) and a dynamic one (/bin/true). */

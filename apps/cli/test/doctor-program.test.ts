@@ -5,6 +5,7 @@ import { available, binfmtProblem, commandProblem } from '@arm64kit/vitest-confi
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildAarch64 } from './doctor-helpers.js';
 import {
+  type BinfmtBytes,
   cli,
   doctor,
   expectHostUnchanged,
@@ -31,7 +32,7 @@ describe.runIf(
 )('arm64kit doctor PROGRAM (real binfmt_misc, real aarch64 programs)', () => {
   let scratch: Scratch;
   let programs: ReturnType<typeof buildAarch64>;
-  let before: Record<string, string>;
+  let before: BinfmtBytes;
   const name = `${TEST_PREFIX}${process.pid}-program`;
 
   beforeAll(() => {

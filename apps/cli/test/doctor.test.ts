@@ -4,8 +4,10 @@ import type { DoctorResult } from '../src/commands/doctor.js';
 import { gatherFacts } from '../src/doctor/facts.js';
 import { diagnose } from '../src/doctor/index.js';
 import {
+  type BinfmtBytes,
   doctor,
   expectHostUnchanged,
+  globalStatus,
   inUnmountedNamespace,
   makeScratch,
   registerAarch64,
@@ -28,7 +30,7 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
   'arm64kit doctor (real binfmt_misc)',
   () => {
     let scratch: Scratch;
-    let before: Record<string, string>;
+    let before: BinfmtBytes;
     let counter = 0;
     let prefix = '';
 
@@ -170,7 +172,7 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
     it('binfmt_misc globally disabled: enables it again', async () => {
       const name = nextPrefix('global');
       registerAarch64(name, scratch.staticInterp, 'POCF');
-      const original = before.status.trim() === 'enabled' ? '1' : '0';
+      const original = globalStatus(before).trim() === 'enabled' ? '1' : '0';
       // The switch is global: every binfmt user on this host is affected while it is off, so this
       // case asks the doctor library in process (milliseconds) instead of starting the CLI twice.
       const diagnoseNow = async () => diagnose(await gatherFacts({ arch: 'aarch64', namePrefix: name }));
@@ -181,7 +183,7 @@ describe.runIf(available('arm64kit doctor against the kernel', binfmtProblem()))
         expect(finding?.evidence).toBe('/proc/sys/fs/binfmt_misc/status: disabled');
         await runFix(finding!.fix!, scratch.binDir);
         expect((await diagnoseNow()).map((f) => f.id)).not.toContain('binfmt.disabled');
-        expect(snapshotBinfmt().status).toBe('enabled\n');
+        expect(globalStatus(snapshotBinfmt())).toBe('enabled\n');
       } finally {
         setGlobalStatus(original);
       }

@@ -86,11 +86,12 @@ describe.runIf(
       }
     }
     const text = objdump(words);
+    // Every word is compared: objdump must have shown each one.
+    expect(words.filter((w) => !text.has(w >>> 0)).map((w) => (w >>> 0).toString(16))).toEqual([]);
     const overclaimed: string[] = [];
     const missing: string[] = [];
     for (const w of words) {
-      const shown = text.get(w >>> 0);
-      if (shown === undefined) continue;
+      const shown = text.get(w >>> 0) as string;
       const mnemonic = shown.split(/\s+/)[0];
       const ours = accepted(w);
       const hex = (w >>> 0).toString(16).padStart(8, '0');
@@ -103,5 +104,34 @@ describe.runIf(
     }
     expect(overclaimed.slice(0, 10)).toEqual([]);
     expect(missing.slice(0, 10)).toEqual([]);
+    // Not only accepted: for the data-processing classes the destination arm64kit decodes (field
+    // d) and its width (field f, sf) are objdump's first operand.
+    const wrongOperand: string[] = [];
+    let operandsCompared = 0;
+    for (const w of words) {
+      const op0 = (w >>> 25) & 0xf;
+      if ((op0 & 0xe) !== 0x8 && (op0 & 0x7) !== 0x5) continue;
+      const ours = accepted(w);
+      const shown = text.get(w >>> 0) as string;
+      const [mnemonic, first] = shown.split(/[\s,]+/);
+      // Aliases without a destination (compare, test, conditional compare), and PC-relative ADR/ADRP.
+      if (!ours || /^(cmp|cmn|tst|ccmp|ccmn|adrp?)$/.test(mnemonic)) continue;
+      const m = /^([wx])(\d+|zr|sp)$/.exec(first) ?? /^(w?)sp$/.exec(first);
+      const width = m ? (m[1] === 'x' || (first === 'sp' && m[1] === '') ? 64 : 32) : 0;
+      const reg = m ? (/^\d+$/.test(m[2] ?? '') ? Number(m[2]) : 31) : -1;
+      // The fields as arm64kit decoded them: d is Rd, f is sf where the form has one.
+      const { fields } = a64Table().decode(w) as NonNullable<
+        ReturnType<ReturnType<typeof a64Table>['decode']>
+      >;
+      if (fields.d === undefined) continue;
+      const rd = fields.d;
+      const sf = fields.f ?? (w >>> 31) & 1;
+      if (reg !== rd || width !== (sf ? 64 : 32)) {
+        wrongOperand.push(`${(w >>> 0).toString(16).padStart(8, '0')} ${ours}: Rd ${rd}, objdump: ${shown}`);
+      }
+      operandsCompared++;
+    }
+    expect(wrongOperand.slice(0, 10)).toEqual([]);
+    expect(operandsCompared).toBeGreaterThan(5000);
   });
 });

@@ -148,7 +148,6 @@ describe('parseElf', () => {
         (edits, cut) => {
           const bytes = good.slice(0, cut ?? good.length);
           for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
-          const started = Date.now();
           try {
             const image = parseElf(bytes, EM_AARCH64);
             const loaded = loadImage(memory, image, 0x40000000, 'fuzz');
@@ -159,7 +158,6 @@ describe('parseElf', () => {
             if (!(error instanceof ElfError) && !(error instanceof OutOfMemoryError)) throw error;
             expect((error as Error).message.length).toBeGreaterThan(10);
           }
-          expect(Date.now() - started).toBeLessThan(2000);
         },
       ),
       { numRuns: 400 },

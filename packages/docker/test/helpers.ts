@@ -1,4 +1,5 @@
-import { BinfmtHost, type BinfmtSnapshot } from '@arm64kit/binfmt';
+import { BinfmtHost, type BinfmtSnapshot, formatStatus } from '@arm64kit/binfmt';
+import { requireAll } from '@arm64kit/vitest-config/prerequisites';
 import { handlerFor } from '../src/emulation/probe.js';
 import { connect, type DockerEngine, RUN_LABEL, setupEmulation } from '../src/index.js';
 
@@ -45,29 +46,72 @@ export async function leftoverWatch(engine: DockerEngine) {
 
 export { connect };
 
+/** How many times a development run tries work whose aarch64 handler another process changed meanwhile. */
+const ATTEMPTS = 5;
+
 /**
- * Runs `work` while the kernel's aarch64 handler is `expected` (undefined: none), and
- * again when another process changed the handlers meanwhile: on a shared development
- * machine other test runs register aarch64 handlers of their own for a moment. In CI
- * nothing else runs, and the first attempt counts. Failures are retried the same way.
+ * The entries that could take an aarch64 program, newest first, each as its name and status
+ * text, and the global switch: what decides which handler the kernel hands a container to.
+ */
+async function aarch64Handlers(host: BinfmtHost): Promise<string[]> {
+  const entries = (await host.list()).filter((e) => e.enabled !== false && handlerFor([e], 'aarch64'));
+  return [`status ${await host.isEnabled()}`, ...entries.map((e) => `${e.name}\n${formatStatus(e)}`)];
+}
+
+/**
+ * Runs `work` while the kernel's aarch64 handler is `expected` (undefined: none), and checks
+ * that every entry that could take aarch64 programs stayed as it was for the whole of it.
+ *
+ * A change to an entry of this process (its name ends in `-<pid>`) is the code under test's
+ * doing: that fails at once. A change to another process's entries is another test run on a
+ * shared development machine: the attempt is logged on stderr and retried, up to 5 times,
+ * and it fails when the handler never held. With ARM64KIT_REQUIRE_ALL (CI, where the suites
+ * run one at a time) nothing else may touch binfmt_misc, so any retry is a failure.
  */
 export async function whileHandlerIs<T>(expected: string | undefined, work: () => Promise<T>): Promise<T> {
   const host = new BinfmtHost();
   const current = async () => handlerFor(await host.list(), 'aarch64')?.name;
-  let last: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    for (let i = 0; i < 150 && (await current()) !== expected; i++)
+  const ours = (line: string) => line.split('\n')[0].endsWith(`-${process.pid}`);
+  const attempts = requireAll ? 1 : ATTEMPTS;
+  const seen: string[] = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    // 10 s a try, so that five tries end before the test's own timeout (60 s).
+    for (let i = 0; i < 50 && (await current()) !== expected; i++)
       await new Promise((r) => setTimeout(r, 200));
-    const before = await current();
-    last = await work().then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
-    );
-    if (before === expected && (await current()) === expected) break;
+    const handler = await current();
+    if (handler !== expected) {
+      seen.push(`attempt ${attempt}: the aarch64 handler is ${handler ?? 'none'} after 10 s of waiting`);
+    } else {
+      const before = await aarch64Handlers(host);
+      const outcome = await work().then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      const after = await aarch64Handlers(host);
+      const changed = [
+        ...before.filter((l) => !after.includes(l)),
+        ...after.filter((l) => !before.includes(l)),
+      ];
+      if (changed.length === 0) {
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value;
+      }
+      const names = [...new Set(changed.map((l) => l.split('\n')[0]))].join(', ');
+      if (changed.some(ours)) {
+        throw new Error(`the work itself changed this process's aarch64 handlers (${names})`);
+      }
+      seen.push(`attempt ${attempt}: another process changed aarch64 handlers meanwhile (${names})`);
+    }
+    if (requireAll) {
+      throw new Error(
+        `aarch64 handler not held with ARM64KIT_REQUIRE_ALL=1, where a retry is a failure: ${seen.at(-1)}`,
+      );
+    }
+    process.stderr.write(`whileHandlerIs(${expected ?? 'none'}): retrying, ${seen.at(-1)}\n`);
   }
-  if (!last) throw new Error('unreachable');
-  if (!last.ok) throw last.error;
-  return last.value;
+  throw new Error(
+    `the aarch64 handler never held as ${expected ?? 'none'} for a whole attempt:\n${seen.join('\n')}`,
+  );
 }
 
 /**

@@ -85,15 +85,16 @@ describe.runIf(ready)('run', () => {
     expect(error.message).toContain('is linux/arm64, not linux/amd64');
   });
 
+  // The program would run ten minutes and print "finished": only a kill at the timeout ends
+  // it within the test's own timeout (the preset's 60 s), on a loaded machine too; 5 s leaves
+  // "started" time to be printed there.
   it('kills and removes a container that runs past its timeout', async () => {
-    const started = Date.now();
     const error = await engine
-      .run(image, ['sh', '-c', 'echo started; sleep 60'], { ...arm64, timeoutMs: 2000 })
+      .run(image, ['sh', '-c', 'echo started; sleep 600; echo finished'], { ...arm64, timeoutMs: 5000 })
       .catch((e) => e);
     expect(error).toBeInstanceOf(RunTimeoutError);
     expect(error.exitCode).toBe(124);
     expect(error.partial.stdout).toBe('started\n');
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await watch.newContainers()).toEqual([]);
   });
 

@@ -52,6 +52,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program(
     'faults',
     [

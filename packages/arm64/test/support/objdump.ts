@@ -9,7 +9,8 @@ export const OBJDUMP = 'aarch64-linux-gnu-objdump';
 /**
  * Disassembles raw little-endian instruction words in one objdump run (one process per word
  * would take minutes) and maps each word to the text objdump prints for it, e.g.
- * `and\tw0, w0, #0x1` or `.inst\t0x... ; undefined`.
+ * `and\tw0, w0, #0x1` or `.inst\t0x... ; undefined`. -z shows runs of zero words too, which
+ * objdump otherwise folds into `...`.
  */
 export function objdump(words: readonly number[]): Map<number, string> {
   const dir = mkdtempSync(join(tmpdir(), 'arm64kit-objdump-'));
@@ -20,7 +21,7 @@ export function objdump(words: readonly number[]): Map<number, string> {
       bytes.writeUInt32LE(w >>> 0, i * 4);
     });
     writeFileSync(file, bytes);
-    const out = execFileSync(OBJDUMP, ['-D', '-b', 'binary', '-m', 'aarch64', file], {
+    const out = execFileSync(OBJDUMP, ['-D', '-z', '-b', 'binary', '-m', 'aarch64', file], {
       encoding: 'utf8',
       // Tens of thousands of words give several megabytes of listing.
       maxBuffer: 256 << 20,

@@ -27,6 +27,12 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 
+/** update-binfmts writes every entry to the kernel as a ":"-delimited register string. */
+const UPDATE_BINFMTS = { delimiter: ':' };
+
+/** What update-binfmts strips from the end of a value (C's isspace, less the line break). */
+const TRAILING_SPACE = /[ \t\v\f\r]+$/;
+
 /**
  * Reads a format file: `key value` lines (package, interpreter, magic, offset, mask,
  * extension, detector, credentials, preserve, fix_binary). The file's name is the entry
@@ -43,7 +49,9 @@ export function parseDebianBinfmt(text: string, name: string): DebianBinfmt {
     const key = (space < 0 ? line : line.slice(0, space)) as Key;
     if (!KEYS.includes(key)) fail(`unknown key "${key}"`, 'unknown-key', i + 1);
     if (values.has(key)) fail(`"${key}" appears twice`, 'repeated-key', i + 1);
-    values.set(key, { value: space < 0 ? '' : line.slice(space + 1), line: i + 1 });
+    // update-binfmts drops the whitespace a value ends with; so does this reader.
+    const value = space < 0 ? '' : line.slice(space + 1).replace(TRAILING_SPACE, '');
+    values.set(key, { value, line: i + 1 });
   }
   const get = (key: Key) => values.get(key)?.value;
   const yesNo = (key: Key): boolean => {
@@ -87,8 +95,9 @@ export function parseDebianBinfmt(text: string, name: string): DebianBinfmt {
       fail('offset and mask only go with magic', 'extension-fields', undefined, 'extension');
     entry = { name, type: 'extension', extension: extension ?? '', interpreter, flags };
   }
-  // Whatever the kernel would refuse, refuse here, with its field and rule.
-  formatRegistration(entry);
+  // Whatever the kernel would refuse, refuse here, with its field and rule; update-binfmts
+  // always registers with ":" as the delimiter, so no text field may contain one.
+  formatRegistration(entry, UPDATE_BINFMTS);
   const result: DebianBinfmt = { entry };
   const pkg = get('package');
   if (pkg !== undefined) result.package = pkg;
@@ -97,12 +106,16 @@ export function parseDebianBinfmt(text: string, name: string): DebianBinfmt {
   return result;
 }
 
-/** Writes a format file for update-binfmts --import. The entry name becomes the file name. */
+/**
+ * Writes a format file for update-binfmts --import. The entry name becomes the file name.
+ * Refuses what update-binfmts cannot register as written: a ":" in the name, interpreter or
+ * extension (it registers with ":" as the delimiter), a value ending in whitespace (it drops it).
+ */
 export function formatDebianBinfmt(
   entry: BinfmtEntry,
   options: { package?: string; detector?: string } = {},
 ): string {
-  formatRegistration(entry);
+  formatRegistration(entry, UPDATE_BINFMTS);
   if (entry.flags.openBinary && !entry.flags.credentials) {
     throw new BinfmtError('EINVAL', 'the Debian format has no way to ask for O without C', {
       field: 'flags',
@@ -115,6 +128,12 @@ export function formatDebianBinfmt(
       throw new BinfmtError('EINVAL', `${key} contains a line break; format files are line based`, {
         field,
         rule: 'line-break',
+      });
+    }
+    if (TRAILING_SPACE.test(value)) {
+      throw new BinfmtError('EINVAL', `${key} ends with whitespace, which update-binfmts drops`, {
+        field,
+        rule: 'trailing-space',
       });
     }
     lines.push(`${key} ${value}`);

@@ -74,3 +74,17 @@ export function withoutEnabled(entry: BinfmtEntry): BinfmtEntry {
   const { enabled: _enabled, ...rest } = entry;
   return rest as BinfmtEntry;
 }
+
+/**
+ * Entries the Debian format can carry: no O without C (it has no key for O alone), and as
+ * update-binfmts registers them: with ":" as the delimiter, values without trailing whitespace.
+ */
+export function debianWritable(entry: BinfmtEntry): boolean {
+  const texts = [entry.name, entry.interpreter, entry.type === 'extension' ? entry.extension : ''];
+  return (
+    (!entry.flags.openBinary || entry.flags.credentials) &&
+    texts.every((t) => !t.includes(':')) &&
+    // The name is the file's name, but also the package line's value when no package is given.
+    texts.every((t) => !/\s$/.test(t))
+  );
+}
