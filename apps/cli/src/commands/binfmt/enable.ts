@@ -6,6 +6,8 @@ export interface BinfmtSwitchResult {
   /** The entry, or `status` for binfmt_misc as a whole. */
   target: string;
   enabled: boolean;
+  /** False with --dry-run (disable). */
+  changed?: boolean;
 }
 
 export default class BinfmtEnable extends BaseCommand {
