@@ -34,7 +34,7 @@ describe.runIf(available('binfmt_misc (dry runs against the kernel)', binfmtProb
       const result = cli(['binfmt', 'uninstall', NAME, '--dry-run', '--json']);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(JSON.parse(result.stdout)).toEqual({ removed: NAME, changed: false });
+      expect(JSON.parse(result.stdout)).toEqual({ removed: NAME, dryRun: true });
       expect(readFileSync(ENTRY, 'utf8')).toBe(before);
     });
 
@@ -53,7 +53,7 @@ describe.runIf(available('binfmt_misc (dry runs against the kernel)', binfmtProb
       expect(readFileSync(ENTRY, 'utf8')).toBe(before);
       const global = cli(['binfmt', 'disable', '--global', '--dry-run', '--json']);
       expect(global.status).toBe(0);
-      expect(JSON.parse(global.stdout)).toEqual({ target: 'status', enabled: false, changed: false });
+      expect(JSON.parse(global.stdout)).toEqual({ target: 'status', enabled: false, dryRun: true });
       expect(readFileSync(join(BINFMT_DIR, 'status'), 'utf8').trim()).toBe('enabled');
     });
   },

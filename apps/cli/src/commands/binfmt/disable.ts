@@ -39,12 +39,12 @@ export default class BinfmtDisable extends BaseCommand {
       const target = args.name ?? 'binfmt_misc';
       if (!this.jsonEnabled())
         this.log(enabled ? `would disable ${target}` : `${target} is already disabled: nothing would change`);
-      return { target: args.name ?? 'status', enabled: false, changed: false };
+      return { target: args.name ?? 'status', enabled: false, dryRun: true };
     }
     this.requireRoot('binfmt disable');
     if (args.name === undefined) await host.setEnabled(false);
     else await host.disable(args.name);
     if (!this.jsonEnabled()) this.log(`${args.name ?? 'binfmt_misc'} disabled`);
-    return { target: args.name ?? 'status', enabled: false, changed: true };
+    return { target: args.name ?? 'status', enabled: false };
   }
 }

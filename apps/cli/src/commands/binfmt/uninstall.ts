@@ -5,8 +5,8 @@ import { BaseCommand } from '../../lib/base-command.js';
 export interface BinfmtUninstallResult {
   /** The entry removed (or, with --dry-run, that would be removed). */
   removed: string;
-  /** False with --dry-run. */
-  changed: boolean;
+  /** Set with --dry-run: nothing was removed. */
+  dryRun?: true;
 }
 
 export default class BinfmtUninstall extends BaseCommand {
@@ -40,10 +40,10 @@ export default class BinfmtUninstall extends BaseCommand {
       // The same refusal as the real removal when the entry is not there (ENOENT).
       await host.read(name);
       if (!this.jsonEnabled()) this.log(`would remove ${name}`);
-      return { removed: name, changed: false };
+      return { removed: name, dryRun: true };
     }
     await host.remove(name);
     if (!this.jsonEnabled()) this.log(`removed ${name}`);
-    return { removed: name, changed: true };
+    return { removed: name };
   }
 }
