@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -59,29 +59,64 @@ let work: string;
 let app: string;
 let packed: Packed[] = [];
 
-function node(args: string[], options: { input?: string } = {}) {
-  return spawnSync(process.execPath, args, { cwd: app, encoding: 'utf8', input: options.input });
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-beforeAll(() => {
+/**
+ * Runs a command without blocking the test worker: packing, installing and typechecking take
+ * long enough that a synchronous wait starves vitest's own messages.
+ */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<Ran>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? app, env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+    });
+    child.stderr.on('data', (data) => {
+      stderr += data;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Like run(), and fails with what the command said when it does not exit 0. */
+async function succeed(command: string, args: string[], options: { cwd?: string } = {}): Promise<string> {
+  const result = await run(command, args, options);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')}: exit ${result.status}\n${result.stderr}`);
+  return result.stdout;
+}
+
+function node(args: string[]) {
+  return run(process.execPath, args);
+}
+
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'arm64kit-pack-'));
   const tarballs = join(work, 'tarballs');
   app = join(work, 'app');
   mkdirSync(tarballs);
   mkdirSync(app);
-  packed = publicPackages().map(({ name, dir }) => {
+  packed = [];
+  for (const { name, dir } of publicPackages()) {
     const before = new Set(readdirSync(tarballs));
-    execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir, stdio: 'pipe' });
+    await succeed('pnpm', ['pack', '--pack-destination', tarballs], { cwd: dir });
     const tarball = readdirSync(tarballs).find((file) => !before.has(file));
     if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${name}`);
-    return { name, dir, tarball: join(tarballs, tarball) };
-  });
+    packed.push({ name, dir, tarball: join(tarballs, tarball) });
+  }
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
   );
   // Dependencies come from npm's cache when they are there; @types/node is the consumer's own.
-  execFileSync(
+  await succeed(
     'npm',
     [
       'install',
@@ -92,7 +127,7 @@ beforeAll(() => {
       ...packed.map((p) => p.tarball),
       '@types/node@^20.19.0',
     ],
-    { cwd: app, stdio: 'pipe' },
+    { cwd: app },
   );
 }, 900_000);
 
@@ -107,57 +142,56 @@ describe('the published packages', () => {
     );
   });
 
-  it('each ship a LICENSE and a README, and no exports condition pointing at unshipped sources', () => {
+  it('each ship a LICENSE and a README, and no exports condition pointing at unshipped sources', async () => {
     for (const { name, tarball } of packed) {
-      const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+      const files = (await succeed('tar', ['-tzf', tarball])).split('\n');
       expect(files, name).toContain('package/LICENSE');
       expect(files, name).toContain('package/README.md');
       expect(
         files.some((file) => file.startsWith('package/src/')),
         name,
       ).toBe(false);
-      const manifest = execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+      const manifest = await succeed('tar', ['-xzOf', tarball, 'package/package.json']);
       expect(manifest, name).not.toContain('@arm64kit/source');
       expect(manifest, name).not.toContain('workspace:');
       expect(JSON.parse(manifest).repository?.directory, name).toBeTruthy();
     }
   });
 
-  it('pass publint (strict) and arethetypeswrong (ESM, require() on Node 20.19+)', () => {
+  it('pass publint (strict) and arethetypeswrong (ESM, require() on Node 20.19+)', async () => {
     for (const { name, tarball } of packed) {
-      const publint = spawnSync(tool('publint'), ['run', tarball, '--strict'], {
-        encoding: 'utf8',
-      });
+      const publint = await run(tool('publint'), ['run', tarball, '--strict']);
       expect(publint.status, `${name}: ${publint.stdout}${publint.stderr}`).toBe(0);
       if (name === 'arm64kit') continue; // a command, not a library: no exports to type
       // esm-only: attw does not model require(esm); the require() test below checks it in Node.
-      const attw = spawnSync(tool('attw'), [tarball, '--profile', 'esm-only', '--no-emoji', '--no-color'], {
-        encoding: 'utf8',
-      });
+      const attw = await run(tool('attw'), [tarball, '--profile', 'esm-only', '--no-emoji', '--no-color']);
       expect(attw.status, `${name}: ${attw.stdout}${attw.stderr}`).toBe(0);
     }
   });
 
-  it.each(LIBRARIES)('$name imports from ESM and require()s from CommonJS', ({ name, exportName, type }) => {
-    const esm = node([
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(name)}); console.log(typeof m[${JSON.stringify(exportName)}])`,
-    ]);
-    expect(esm.stderr).toBe('');
-    expect(esm.stdout.trim()).toBe(type);
-    const cjs = node([
-      '--input-type=commonjs',
-      '-e',
-      `const m = require(${JSON.stringify(name)}); console.log(typeof m[${JSON.stringify(exportName)}])`,
-    ]);
-    // Node 20.19 still warns that require(esm) is experimental; the call itself must work.
-    expect(cjs.stderr).not.toMatch(/ERR_/);
-    expect(cjs.status).toBe(0);
-    expect(cjs.stdout.trim()).toBe(type);
-  });
+  it.each(LIBRARIES)(
+    '$name imports from ESM and require()s from CommonJS',
+    async ({ name, exportName, type }) => {
+      const esm = await node([
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(name)}); console.log(typeof m[${JSON.stringify(exportName)}])`,
+      ]);
+      expect(esm.stderr).toBe('');
+      expect(esm.stdout.trim()).toBe(type);
+      const cjs = await node([
+        '--input-type=commonjs',
+        '-e',
+        `const m = require(${JSON.stringify(name)}); console.log(typeof m[${JSON.stringify(exportName)}])`,
+      ]);
+      // Node 20.19 still warns that require(esm) is experimental; the call itself must work.
+      expect(cjs.stderr).not.toMatch(/ERR_/);
+      expect(cjs.status).toBe(0);
+      expect(cjs.stdout.trim()).toBe(type);
+    },
+  );
 
-  it('typecheck in a TypeScript consumer under moduleResolution nodenext and bundler', () => {
+  it('typecheck in a TypeScript consumer under moduleResolution nodenext and bundler', async () => {
     writeFileSync(
       join(app, 'consumer.ts'),
       [
@@ -194,12 +228,12 @@ describe('the published packages', () => {
           files: ['consumer.ts'],
         }),
       );
-      const result = spawnSync(tsc, ['-p', config], { cwd: app, encoding: 'utf8' });
+      const result = await run(tsc, ['-p', config]);
       expect(result.status, `${moduleResolution}: ${result.stdout}${result.stderr}`).toBe(0);
     }
   });
 
-  it('load no Docker client for the embedded backend, and load one when a Docker path runs', () => {
+  it('load no Docker client for the embedded backend, and load one when a Docker path runs', async () => {
     const script = `
       import { createRequire } from 'node:module';
       const cache = createRequire(import.meta.url).cache;
@@ -211,7 +245,7 @@ describe('the published packages', () => {
       await connect({ host: 'unix:///nonexistent/docker.sock', timeoutMs: 1000 }).catch(() => {});
       console.log(JSON.stringify({ beforeDocker, afterDocker: loaded() }));
     `;
-    const result = node(['--input-type=module', '-e', script]);
+    const result = await node(['--input-type=module', '-e', script]);
     expect(result.stderr).toBe('');
     const counts = JSON.parse(result.stdout);
     expect(counts.beforeDocker).toBe(0);
@@ -229,13 +263,9 @@ describe.runIf(available('the installed arm64kit running an aarch64 program', cr
     // A user's environment: vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources.
     const env = { ...process.env, NODE_ENV: 'production' };
 
-    it('runs an aarch64 program', () => {
+    it('runs an aarch64 program', async () => {
       const program = buildProgram('argv');
-      const result = spawnSync(arm64kit(), ['run', '--argv0', 'hello', program, 'one', 'two words'], {
-        cwd: app,
-        env,
-        encoding: 'utf8',
-      });
+      const result = await run(arm64kit(), ['run', '--argv0', 'hello', program, 'one', 'two words'], { env });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout).toBe(
@@ -243,24 +273,22 @@ describe.runIf(available('the installed arm64kit running an aarch64 program', cr
       );
     });
 
-    it('answers -h and -v like --help and --version', () => {
-      const version = spawnSync(arm64kit(), ['-v'], { cwd: app, env, encoding: 'utf8' });
+    it('answers -h and -v like --help and --version', async () => {
+      const version = await run(arm64kit(), ['-v'], { env });
       expect(version.status).toBe(0);
       expect(version.stdout).toMatch(/^arm64kit\/\d+\.\d+\.\d+ /);
-      const help = spawnSync(arm64kit(), ['binfmt', 'parse', '-h'], { cwd: app, env, encoding: 'utf8' });
+      const help = await run(arm64kit(), ['binfmt', 'parse', '-h'], { env });
       expect(help.status).toBe(0);
       expect(help.stdout).toContain('USAGE');
     });
 
-    it('reproduces the argv example on the embedded backend, loading no Docker client', () => {
+    it('reproduces the argv example on the embedded backend, loading no Docker client', async () => {
       const report = join(work, 'loaded.cjs');
       writeFileSync(
         report,
         `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(join(work, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));\n`,
       );
-      const result = spawnSync(arm64kit(), ['repro', 'argv', '--json'], {
-        cwd: app,
-        encoding: 'utf8',
+      const result = await run(arm64kit(), ['repro', 'argv', '--json'], {
         env: { ...env, NODE_OPTIONS: `--require ${report}` },
       });
       expect(result.status, result.stderr).toBe(0);
