@@ -22,12 +22,14 @@ export class DockerEngine {
     /** The address in DOCKER_HOST syntax. */
     readonly host: string,
     readonly version: EngineVersion,
+    /** The Docker context the address came from (DOCKER_CONTEXT, config.json), when one did. */
+    readonly context?: string,
   ) {}
 
   /** Connects and checks that an engine answers (EngineUnavailableError otherwise). */
   static async connect(options: ConnectOptions = {}): Promise<DockerEngine> {
     const connection = await openConnection(options);
-    return new DockerEngine(connection.docker, connection.host, connection.engine);
+    return new DockerEngine(connection.docker, connection.host, connection.engine, connection.context);
   }
 
   build(dockerfile: string, options: BuildOptions = {}): Promise<BuildResult> {
@@ -77,7 +79,10 @@ export class DockerEngine {
   }
 }
 
-/** Connects to the engine named by `options.host`, DOCKER_HOST, or the local socket. */
+/**
+ * Connects to the engine the `docker` CLI would use: `options.host` or `options.context`,
+ * else DOCKER_HOST, DOCKER_CONTEXT, the current context of ~/.docker/config.json, the local socket.
+ */
 export function connect(options: ConnectOptions = {}): Promise<DockerEngine> {
   return DockerEngine.connect(options);
 }

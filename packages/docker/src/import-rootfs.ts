@@ -46,6 +46,7 @@ export async function importRootfs(
     if (info.isDirectory()) {
       scratch = await mkdtemp(join(tmpdir(), 'arm64kit-rootfs-'));
       tarPath = join(scratch, 'rootfs.tar');
+      options.onProgress?.({ type: 'status', text: `archiving ${source}` });
       await tarDirectory(source, tarPath);
     } else if (!info.isFile() || !(await looksLikeArchive(source))) {
       throw new DockerError(
@@ -53,6 +54,11 @@ export async function importRootfs(
         `root filesystem ${source} is neither a directory nor a tar archive`,
       );
     }
+    const size = (await stat(tarPath)).size;
+    options.onProgress?.({
+      type: 'status',
+      text: `sending ${(size / 1048576).toFixed(1)} MiB to the engine`,
+    });
     const built = await buildImage(docker, 'FROM scratch\nADD rootfs.tar /\n', {
       platform: formatPlatform(platform),
       tag: options.tag,

@@ -3,6 +3,14 @@ export type { ConnectOptions, EngineVersion } from './connect.js';
 export { dockerodeOptions } from './connect.js';
 export type { ContextFile, ContextFiles } from './context.js';
 export {
+  type ContextEndpoint,
+  type ContextTls,
+  currentContextName,
+  DEFAULT_CONTEXT,
+  dockerConfigDir,
+  readContextEndpoint,
+} from './docker-context.js';
+export {
   type EmulationHandler,
   type EmulationProblem,
   type EmulationProblemCode,

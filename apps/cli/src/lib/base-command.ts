@@ -7,6 +7,21 @@ export const EXIT_TOOL_ERROR = 125;
 interface TypedError extends Error {
   code: string;
   exitCode?: number;
+  /** Where in the input the error is, when the library says (binfmt's parser does). */
+  field?: string;
+  rule?: string;
+  column?: number;
+  line?: number;
+}
+
+/** The JSON form of a typed error: code and message, and where it is when the library says. */
+export function errorJson(error: TypedError): Record<string, string | number> {
+  const json: Record<string, string | number> = { code: error.code, message: error.message };
+  for (const key of ['field', 'rule', 'column', 'line'] as const) {
+    const value = error[key];
+    if (typeof value === 'string' || typeof value === 'number') json[key] = value;
+  }
+  return json;
 }
 
 function isTypedError(error: unknown): error is TypedError {
@@ -43,7 +58,7 @@ export abstract class BaseCommand extends Command {
     if (isTypedError(error)) {
       const exit = error.exitCode ?? 1;
       if (this.jsonEnabled()) {
-        this.logJson({ error: { code: error.code, message: error.message } });
+        this.logJson({ error: errorJson(error) });
         this.exit(exit);
       }
       this.logToStderr(`arm64kit: ${error.message}`);

@@ -6,14 +6,16 @@ import type { BinfmtSwitchResult } from './enable.js';
 export default class BinfmtDisable extends BaseCommand {
   static override summary = 'Disable one binfmt_misc entry, or binfmt_misc as a whole';
   static override description =
-    'Disables the entry NAME (writes 0 to its file; it stays registered), or with --global the whole of binfmt_misc (writes 0 to its status file). Other entries are not touched. Needs root.';
+    'Disables the entry NAME (writes 0 to its file; it stays registered), or with --global the whole of binfmt_misc (writes 0 to its status file). Other entries are not touched. Needs root (except with --dry-run, which says what would change and changes nothing).';
   static override examples = [
     '<%= config.bin %> binfmt disable qemu-aarch64',
     '<%= config.bin %> binfmt disable --global',
+    '<%= config.bin %> binfmt disable qemu-aarch64 --dry-run --json',
   ];
   static override args = { name: Args.string({ description: 'entry name' }) };
   static override flags = {
     global: Flags.boolean({ description: 'disable binfmt_misc as a whole' }),
+    'dry-run': Flags.boolean({ description: 'say what would change, change nothing' }),
     dir: Flags.string({
       description: 'binfmt_misc directory',
       default: DEFAULT_BINFMT_DIR,
@@ -29,8 +31,17 @@ export default class BinfmtDisable extends BaseCommand {
         rule: 'usage',
       });
     }
-    this.requireRoot('binfmt disable');
     const host = new BinfmtHost(flags.dir);
+    if (flags['dry-run']) {
+      // Reads what is there now: an entry that is not registered is refused as it would be.
+      const enabled =
+        args.name === undefined ? await host.isEnabled() : (await host.read(args.name)).entry.enabled;
+      const target = args.name ?? 'binfmt_misc';
+      if (!this.jsonEnabled())
+        this.log(enabled ? `would disable ${target}` : `${target} is already disabled: nothing would change`);
+      return { target: args.name ?? 'status', enabled: false, dryRun: true };
+    }
+    this.requireRoot('binfmt disable');
     if (args.name === undefined) await host.setEnabled(false);
     else await host.disable(args.name);
     if (!this.jsonEnabled()) this.log(`${args.name ?? 'binfmt_misc'} disabled`);

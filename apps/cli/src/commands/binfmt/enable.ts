@@ -6,6 +6,8 @@ export interface BinfmtSwitchResult {
   /** The entry, or `status` for binfmt_misc as a whole. */
   target: string;
   enabled: boolean;
+  /** Set with --dry-run (disable): the state that would be set, nothing was written. */
+  dryRun?: true;
 }
 
 export default class BinfmtEnable extends BaseCommand {

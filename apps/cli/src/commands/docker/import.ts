@@ -1,7 +1,7 @@
 import { connect, type ImportRootfsResult } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
-import { interruptSignal, keyValues } from '../../lib/docker-cli.js';
+import { interruptSignal, keyValues, progressLine } from '../../lib/docker-cli.js';
 
 export default class DockerImport extends BaseCommand {
   static override summary = 'Make an image of a root filesystem, recorded as the right platform';
@@ -35,6 +35,11 @@ Unlike \`docker import --platform\`, which some engines (20.10) record as their 
         platform: flags.platform,
         ...(labels ? { labels } : {}),
         signal: interrupt.signal,
+        // Archiving and uploading a root filesystem takes a while: say what is happening, as build does.
+        onProgress: (event) => {
+          const line = progressLine(event);
+          if (line !== undefined) this.note(line);
+        },
       });
       if (!this.jsonEnabled()) this.log(result.imageId);
       return result;

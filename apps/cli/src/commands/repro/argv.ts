@@ -1,17 +1,14 @@
 import type { ScenarioName } from '@arm64kit/repro';
 import ReproCcache from './ccache.js';
 
-/** `arm64kit repro argv`: the write-up's argv example under handlers without and with P. */
+/** `arm64kit repro argv`: a program that prints its argv, under handlers without and with P. */
 export default class ReproArgv extends ReproCcache {
   static override summary =
     'Show the argv an aarch64 program receives under a binfmt handler without P and with P';
-  static override description =
-    `Runs the write-up's argv example (it prints argc and every argv entry) as ./a.out 1 2 3 and
-through a PATH lookup, under an aarch64 binfmt_misc handler registered without the P
-(preserve-argv[0]) flag and then with it, and prints the table Host | Image | argv.
-
-Exit status: 0 when every argv was as predicted, 1 when one was not, 125 when the backend could
-not run.`;
+  static override description = [
+    'Runs a small aarch64 program that prints argc and every argv entry, as ./a.out 1 2 3 and through a PATH lookup, under an aarch64 binfmt_misc handler registered without the P (preserve-argv[0]) flag and then with it, and prints the table Host | Image | argv: without P, a program found through PATH sees the full path instead of the name that was typed.',
+    'Exit status: 0 when every argv was as predicted, 1 when one was not, 125 when the backend could not run.',
+  ].join('\n\n');
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -19,17 +19,11 @@ import { BaseCommand } from '../../lib/base-command.js';
 export default class ReproCcache extends BaseCommand {
   static override summary =
     'Reproduce "ccache ccache -p" failing under a binfmt handler without P, and its fix';
-  static override description =
-    `Runs ccache's argv[0] check (an aarch64 probe that follows ccache 3.7, and a real ccache when
-one is available) under an aarch64 binfmt_misc handler registered without the P (preserve-argv[0])
-flag, then with it, and reports the argv each program saw, its exit status and a verdict.
-
-Backends: embedded (default; the arm64kit emulator, no root, Docker or qemu needed), host (real
-binfmt_misc as root with qemu-aarch64-static; restores it afterwards, also on Ctrl-C) and docker
-(the write-up's Dockerfile built for linux/arm64).
-
-Exit status: 0 when everything behaved as predicted, 1 when something did not, 125 when the
-backend could not run.`;
+  static override description = [
+    'The scenario: on an x86_64 host, in an arm64 Ubuntu 20.04 image (ccache 3.7), `ccache ccache -p` fails with "Recursive invocation" when the aarch64 binfmt_misc handler was registered without the P (preserve-argv[0]) flag, because the kernel replaces argv[0] with the path it executed. This command runs ccache\'s argv[0] check (an aarch64 probe that follows ccache 3.7, and a real ccache when one is available) under such a handler, then under one with P, and reports the argv each program saw, its exit status and a verdict.',
+    'Backends: embedded (default; the arm64kit emulator, no root, Docker or qemu needed), host (real binfmt_misc as root with qemu-aarch64-static; restores it afterwards, also on Ctrl-C) and docker (a Dockerfile FROM arm64v8/ubuntu:20.04 that installs ccache and runs `ccache ccache -p`, built for linux/arm64).',
+    'Exit status: 0 when everything behaved as predicted, 1 when something did not, 125 when the backend could not run.',
+  ].join('\n\n');
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
