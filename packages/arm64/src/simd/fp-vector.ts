@@ -23,6 +23,13 @@ import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { mulxExact } from '../fp/arith-exact.js';
 import { DOUBLE, SINGLE } from '../fp/format.js';
+import {
+  recipEstimateBits,
+  recpxBits,
+  rsqrtEstimateBits,
+  unsignedRecipEstimate,
+  unsignedRsqrtEstimate,
+} from '../fp/estimate.js';
 import { stepFusedExact } from '../fp/step-exact.js';
 import { vHi, vLo } from '../state.js';
 
@@ -295,6 +302,30 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
         fpToInt(rf, env, SD, size, size, a, f.u === 1, rounding, 0);
         if (size === 64) rf.regs[r] = rf.regs[SD];
         else rf.regs32[r] = rf.regs32[2 * SD];
+      };
+      break;
+    }
+    case 0b0_1_11101: // FRECPE
+    case 0b1_1_11101: // FRSQRTE
+    case 0b0_1_11111: {
+      // FRECPX (scalar only)
+      if (key === 0b0_1_11111 && !scalar) return false;
+      const fmt = size === 64 ? DOUBLE : SINGLE;
+      const fn =
+        key === 0b0_1_11101 ? recipEstimateBits : key === 0b1_1_11101 ? rsqrtEstimateBits : recpxBits;
+      op = (rf, env, r, a) => {
+        if (size === 64) rf.regs[r] = fn(env, fmt, rf.regs[a]);
+        else rf.regs32[r] = Number(fn(env, fmt, BigInt(rf.regs32[a] >>> 0))) | 0;
+      };
+      break;
+    }
+    case 0b0_1_11100: // URECPE
+    case 0b1_1_11100: {
+      // URSQRTE
+      if (size !== 32 || scalar) return false;
+      const fn = f.u ? unsignedRsqrtEstimate : unsignedRecipEstimate;
+      op = (rf, _env, r, a) => {
+        rf.regs32[r] = fn(rf.regs32[a] >>> 0) | 0;
       };
       break;
     }

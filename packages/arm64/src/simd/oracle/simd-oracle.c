@@ -593,5 +593,17 @@ int main(void) {
   T("fcmlt v0.2d, v1.2d, #0.0");
   T("fcmle d0, d1, #0.0");
   T("fcmlt s0, s1, #0.0");
+  /* estimates */
+  T("frecpe v0.4s, v1.4s");
+  T("frecpe v0.2d, v1.2d");
+  T(RM("0x1c00000", "frecpe s0, s1"));
+  T(RM("0x800000", "frecpe d0, d1"));
+  T("frsqrte v0.2s, v1.2s");
+  T("frsqrte d0, d1");
+  T(RM("0x1000000", "frsqrte v0.4s, v1.4s"));
+  T("frecpx s0, s1");
+  T("frecpx d0, d1");
+  T("urecpe v0.4s, v1.4s");
+  T("ursqrte v0.2s, v1.2s");
   return 0;
 }
