@@ -2,6 +2,7 @@ import { DecodeTable } from './decode/table.js';
 import { fpForms } from './fp/table.js';
 import { atomicForms } from './lift/atomic.js';
 import { branchForms } from './lift/branch.js';
+import { crc32Forms } from './lift/crc32.js';
 import { dataProcessingImmForms } from './lift/data-processing-imm.js';
 import { dataProcessingRegForms } from './lift/data-processing-reg.js';
 import { exclusiveForms } from './lift/exclusive.js';
@@ -17,6 +18,7 @@ import { simdForms } from './simd/table.js';
 export const a64Forms: readonly A64Form[] = [
   ...dataProcessingImmForms,
   ...dataProcessingRegForms,
+  ...crc32Forms,
   ...branchForms,
   ...loadStoreForms,
   ...exclusiveForms,

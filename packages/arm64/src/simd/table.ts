@@ -2,6 +2,7 @@ import type { A64Form } from '../lift/form.js';
 import { acrossForms } from './across.js';
 import { byElementForms } from './by-element.js';
 import { copyForms } from './copy.js';
+import { cryptoForms } from './crypto.js';
 import { fixedPointForms } from './fixed-point.js';
 import { fpVectorForms } from './fp-vector.js';
 import { simdLoadStoreForms } from './load-store.js';
@@ -32,4 +33,5 @@ export const simdForms: readonly A64Form[] = [
   ...saturatingForms,
   ...longMultiplyForms,
   ...fixedPointForms,
+  ...cryptoForms,
 ];
