@@ -4,7 +4,7 @@ import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
 import { type LaneFn, laneLoop, saturate, signed } from './lane-loop.js';
-import { carrylessMultiply, doublingHigh } from './saturating.js';
+import { carrylessMultiply, doublingHigh, roundingDoublingAccumulate } from './saturating.js';
 
 /**
  * Multiplies that widen or double (Armv8.0 AdvSIMD): [SU]MULL [SU]MLAL [SU]MLSL by element,
@@ -98,6 +98,64 @@ function liftDoublingHighByElement(f: Fields, c: LiftContext, scalar: boolean): 
   );
   return true;
 }
+
+/** SQRDMLAH (1101) and SQRDMLSH (1111) by element (FEAT_RDM), vector and scalar. */
+function liftRdmByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
+  const esize = 8 << f.z;
+  const el = elementOf(f, esize);
+  if (!el) return false;
+  const count = scalar ? 1 : (f.q ? 128 : 64) / esize;
+  c.b.callHelper(
+    laneLoop(
+      {
+        d: f.d,
+        n: f.n,
+        m: el.rm,
+        count,
+        src: esize,
+        dst: esize,
+        full: !scalar && f.q === 1,
+        mIndex: el.index,
+      },
+      roundingDoublingAccumulate(esize, f.o === 1),
+    ),
+  );
+  return true;
+}
+
+/**
+ * SDOT/UDOT (FEAT_DotProd), vector and by element: each 32-bit lane of Vd accumulates the four
+ * products of the corresponding bytes of Vn and Vm (or of the indexed 4-byte group of Vm).
+ */
+function liftDot(f: Fields, c: LiftContext, byElement: boolean): boolean {
+  if (f.z !== 2) return false;
+  const isSigned = f.u === 0;
+  const rm = f.m;
+  const group = byElement ? (f.h << 1) | f.l : -1;
+  const lanes = f.q ? 4 : 2;
+  const { d, n } = f;
+  c.b.callHelper((cpu: Cpu) => {
+    const u8 = cpu.u8;
+    const bn = 8 * vLo(n);
+    const bm = 8 * vLo(rm);
+    const s = 2 * vLo(d);
+    for (let e = 0; e < lanes; e++) dotScratch[e] = cpu.regs32[s + e];
+    for (let e = 0; e < lanes; e++) {
+      const g = group < 0 ? e : group;
+      let sum = 0;
+      for (let k = 0; k < 4; k++) {
+        const x = u8[bn + 4 * e + k];
+        const y = u8[bm + 4 * g + k];
+        sum += isSigned ? ((x << 24) >> 24) * ((y << 24) >> 24) : x * y;
+      }
+      dotScratch[e] = (dotScratch[e] + sum) | 0;
+    }
+    for (let e = 0; e < 4; e++) cpu.regs32[s + e] = e < lanes ? dotScratch[e] : 0;
+  });
+  return true;
+}
+
+const dotScratch = new Int32Array(4);
 
 /** Three different / scalar three different: SQDMLAL (1001), SQDMLSL (1011), SQDMULL (1101). */
 function liftDoublingLong(f: Fields, c: LiftContext, scalar: boolean): boolean {
@@ -199,5 +257,22 @@ export const longMultiplyForms: readonly A64Form[] = [
     '01 0 11110 zz 1 mmmmm 1 oo 1 00 nnnnn ddddd',
     (f, c) => f.o !== 3 && liftDoublingLong({ ...f, o: 0b1001 | (f.o << 1) }, c, true),
   ),
+  form(
+    'SQRDMLAH_SQRDMLSH_by_element',
+    '0 q 1 01111 zz l mmmmm 11 o 1 h 0 nnnnn ddddd',
+    (f, c) => liftRdmByElement(f, c, false),
+    ['SIMD_by_element'],
+  ),
+  form(
+    'SQRDMLAH_SQRDMLSH_by_element_scalar',
+    '01 1 11111 zz l mmmmm 11 o 1 h 0 nnnnn ddddd',
+    (f, c) => liftRdmByElement(f, c, true),
+    ['SIMD_scalar_fp_by_element'],
+  ),
+  form('SDOT_UDOT', '0 q u 01110 zz 0 mmmmm 1 0010 1 nnnnn ddddd', (f, c) => liftDot(f, c, false)),
+  form('SDOT_UDOT_by_element', '0 q u 01111 zz l mmmmm 1110 h 0 nnnnn ddddd', (f, c) => liftDot(f, c, true), [
+    'SIMD_by_element',
+    'MULL_MLAL_MLSL_by_element',
+  ]),
   form('PMULL', '0 q 0 01110 zz 1 mmmmm 1110 00 nnnnn ddddd', liftPmull, ['SIMD_three_diff']),
 ];

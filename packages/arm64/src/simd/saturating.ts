@@ -57,6 +57,16 @@ function sameWidth(
   return true;
 }
 
+/** SQRDMLAH / SQRDMLSH (FEAT_RDM): Vd + (or -) the rounded high half of 2ab, saturated once. */
+export function roundingDoublingAccumulate(esize: number, subtract: boolean): LaneFn {
+  const e = BigInt(esize);
+  const rc = 1n << (e - 1n);
+  return (a, b, old) => {
+    const p = 2n * signed(a, esize) * signed(b, esize);
+    return saturate(((signed(old, esize) << e) + (subtract ? -p : p) + rc) >> e, esize, true);
+  };
+}
+
 const any = () => true;
 const only64 = (e: number) => e === 64;
 const halfOrWord = (e: number) => e === 16 || e === 32;
@@ -196,6 +206,12 @@ export const saturatingForms: readonly A64Form[] = [
     '01 u 11110 zz 1 mmmmm 10110 1 nnnnn ddddd',
     (f, c) => sameWidth(f, c, true, halfOrWord, (e) => doublingHigh(e, f.u === 1)),
     ['SIMD_scalar_three_same'],
+  ),
+  form('SQRDMLAH_SQRDMLSH', '0 q 1 01110 zz 0 mmmmm 1000 o 1 nnnnn ddddd', (f, c) =>
+    sameWidth(f, c, false, halfOrWord, (e) => roundingDoublingAccumulate(e, f.o === 1)),
+  ),
+  form('SQRDMLAH_SQRDMLSH_scalar', '01 1 11110 zz 0 mmmmm 1000 o 1 nnnnn ddddd', (f, c) =>
+    sameWidth(f, c, true, halfOrWord, (e) => roundingDoublingAccumulate(e, f.o === 1)),
   ),
   form('PMUL', '0 q 1 01110 zz 1 mmmmm 10011 1 nnnnn ddddd', liftPmul, ['SIMD_three_same']),
   form('SQABS_SQNEG', '0 q u 01110 zz 10000 00111 10 nnnnn ddddd', abs(false), ['SIMD_two_misc']),

@@ -605,6 +605,18 @@ int main(void) {
   T("frecpx d0, d1");
   T("urecpe v0.4s, v1.4s");
   T("ursqrte v0.2s, v1.2s");
+  /* rounding doubling multiply-accumulate (RDM) and dot product */
+  T("sqrdmlah v0.8h, v1.8h, v2.8h");
+  T("sqrdmlsh v0.2s, v1.2s, v2.2s");
+  T("sqrdmlah s0, s1, s2");
+  T("sqrdmlsh h0, h1, h2");
+  T("sqrdmlah v0.4s, v1.4s, v2.s[3]");
+  T("sqrdmlsh v0.4h, v1.4h, v3.h[6]");
+  T("sqrdmlah h0, h1, v2.h[2]");
+  T("sdot v0.4s, v1.16b, v2.16b");
+  T("udot v0.2s, v1.8b, v2.8b");
+  T("sdot v0.2s, v1.8b, v2.4b[3]");
+  T("udot v0.4s, v1.16b, v2.4b[1]");
   /* cryptographic extensions and CRC32 */
   T("aese v0.16b, v1.16b");
   T("aesd v0.16b, v1.16b");
