@@ -6,8 +6,10 @@ import { crc32Forms } from './lift/crc32.js';
 import { dataProcessingImmForms } from './lift/data-processing-imm.js';
 import { dataProcessingRegForms } from './lift/data-processing-reg.js';
 import { exclusiveForms } from './lift/exclusive.js';
+import { flagForms } from './lift/flags.js';
 import type { A64Form, Lifter } from './lift/form.js';
 import { loadStoreForms } from './lift/load-store.js';
+import { rcpcForms } from './lift/rcpc.js';
 import { systemForms } from './lift/system.js';
 import { simdForms } from './simd/table.js';
 
@@ -23,6 +25,8 @@ export const a64Forms: readonly A64Form[] = [
   ...loadStoreForms,
   ...exclusiveForms,
   ...atomicForms,
+  ...rcpcForms,
+  ...flagForms,
   ...systemForms,
   ...fpForms,
   ...simdForms,

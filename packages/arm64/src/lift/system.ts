@@ -1,5 +1,15 @@
 import type { Cpu } from '@arm64kit/core';
-import { EXCL_ADDR, FPCR, FPSR, NO_EXCLUSIVE, TPIDR_EL0 } from '../state.js';
+import {
+  EXCL_ADDR,
+  FLAG_C,
+  FPCR,
+  FPSR,
+  NO_EXCLUSIVE,
+  PSTATE_BITS,
+  PSTATE_DIT,
+  PSTATE_SSBS,
+  TPIDR_EL0,
+} from '../state.js';
 import type { LiftContext } from './context.js';
 import { type A64Form, form } from './form.js';
 
@@ -28,6 +38,8 @@ export const SYSREG = {
   REVIDR_EL1: sysreg(3, 0, 0, 0, 6),
   CNTFRQ_EL0: sysreg(3, 3, 14, 0, 0),
   CNTVCT_EL0: sysreg(3, 3, 14, 0, 2),
+  SSBS: sysreg(3, 3, 4, 2, 6),
+  DIT: sysreg(3, 3, 4, 2, 5),
 } as const;
 
 /** Cortex-A53 r0p4, the value Linux would show a program that reads MIDR_EL1. */
@@ -91,6 +103,12 @@ function liftMrs(sys: number, t: number, c: LiftContext): boolean {
     case SYSREG.CNTVCT_EL0:
       c.setX(t, b.callHelper(readCounter, [], 'i64'));
       return true;
+    case SYSREG.SSBS:
+      c.setX(t, b.and(b.getReg(PSTATE_BITS), PSTATE_SSBS));
+      return true;
+    case SYSREG.DIT:
+      c.setX(t, b.and(b.getReg(PSTATE_BITS), PSTATE_DIT));
+      return true;
     default:
       return false;
   }
@@ -111,6 +129,13 @@ function liftMsr(sys: number, t: number, c: LiftContext): boolean {
     case SYSREG.TPIDR_EL0:
       b.setReg(TPIDR_EL0, c.x(t));
       return true;
+    case SYSREG.SSBS:
+    case SYSREG.DIT: {
+      const bit = sys === SYSREG.SSBS ? PSTATE_SSBS : PSTATE_DIT;
+      const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
+      b.setReg(PSTATE_BITS, b.or(others, b.and(c.x(t), bit)));
+      return true;
+    }
     default:
       return false;
   }
@@ -143,7 +168,25 @@ function liftSys(op1: number, crn: number, crm: number, op2: number, t: number, 
   }
 }
 
+/**
+ * MSR (immediate) to the PSTATE fields EL0 may write, and CFINV (FEAT_FlagM): SSBS (op1 3, op2 1)
+ * and DIT (op1 3, op2 2) take bit 0 of CRm; CFINV inverts the carry flag.
+ */
+function liftPstate(op1: number, crm: number, op2: number, c: LiftContext): boolean {
+  const b = c.b;
+  if (op1 === 0 && op2 === 0 && crm === 0) {
+    b.setReg(FLAG_C, b.xor(b.getReg(FLAG_C), 1n));
+    return true;
+  }
+  if (op1 !== 3 || (op2 !== 1 && op2 !== 2)) return false;
+  const bit = op2 === 1 ? PSTATE_SSBS : PSTATE_DIT;
+  const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
+  b.setReg(PSTATE_BITS, crm & 1 ? b.or(others, bit) : others);
+  return true;
+}
+
 export const systemForms: readonly A64Form[] = [
+  form('MSR_imm_pstate', '11010101 00000 ooo 0100 mmmm ppp 11111', (f, c) => liftPstate(f.o, f.m, f.p, c)),
   // SVC: the immediate is ignored by Linux.
   form('SVC', '11010100 000 iiiiiiiiiiiiiiii 00001', (_f, c) => c.b.syscall(c.next)),
   form('BRK', '11010100 001 iiiiiiiiiiiiiiii 00000', (f, c) =>

@@ -1,6 +1,7 @@
 import type { A64Form } from '../lift/form.js';
 import { acrossForms } from './across.js';
 import { byElementForms } from './by-element.js';
+import { complexForms } from './complex.js';
 import { copyForms } from './copy.js';
 import { cryptoForms } from './crypto.js';
 import { fixedPointForms } from './fixed-point.js';
@@ -34,4 +35,5 @@ export const simdForms: readonly A64Form[] = [
   ...longMultiplyForms,
   ...fixedPointForms,
   ...cryptoForms,
+  ...complexForms,
 ];

@@ -617,6 +617,37 @@ int main(void) {
   T("udot v0.2s, v1.8b, v2.8b");
   T("sdot v0.2s, v1.8b, v2.4b[3]");
   T("udot v0.4s, v1.16b, v2.4b[1]");
+  /* complex numbers (FCMA), JavaScript conversion (JSCVT) */
+  T("fcadd v0.4s, v1.4s, v2.4s, #90");
+  T("fcadd v0.2d, v1.2d, v2.2d, #270");
+  T("fcmla v0.4s, v1.4s, v2.4s, #0");
+  T("fcmla v0.2s, v1.2s, v2.2s, #90");
+  T("fcmla v0.2d, v1.2d, v2.2d, #180");
+  T(RM("0x400000", "fcmla v0.4s, v1.4s, v2.4s, #270"));
+  T("fcmla v0.4s, v1.4s, v2.s[1], #90");
+  T("fcmla v0.4s, v1.4s, v3.s[0], #180");
+  T("fjcvtzs w10, d1\n\tmrs x12, nzcv\n\teor x10, x10, x12");
+  T("fjcvtzs w10, d2\n\tmrs x12, nzcv\n\teor x10, x10, x12");
+  T("fmov d3, x9\n\tfjcvtzs w10, d3\n\tmrs x12, nzcv\n\teor x10, x10, x12");
+  T(RM("0x1000000", "fjcvtzs w10, d1\n\tmrs x12, nzcv\n\teor x10, x10, x12"));
+  /* flag manipulation (FlagM), PSTATE.SSBS/DIT, RCpc loads and stores */
+  T("rmif x9, #3, #0xf\n\tmrs x10, nzcv");
+  T("rmif x9, #63, #0x5\n\tmrs x10, nzcv");
+  T("setf8 w9\n\tmrs x10, nzcv");
+  T("setf16 w9\n\tmrs x10, nzcv");
+  T("cmp x9, #3\n\tcfinv\n\tmrs x10, nzcv");
+  T("msr ssbs, #1\n\tmrs x10, ssbs\n\tmsr ssbs, #0\n\tmrs x12, ssbs\n\torr x10, x10, x12, lsl #1");
+  T("msr dit, #1\n\tmrs x10, dit\n\tmsr dit, #0");
+  T("ldapur x10, [x11, #8]");
+  T("ldapurb w10, [x11, #63]");
+  T("add x12, x11, #32\n\tldapursh x10, [x12, #-6]");
+  T("ldapursb w10, [x11, #17]");
+  T("ldapursw x10, [x11, #12]");
+  T("ldapurh w10, [x11, #2]");
+  T("stlur x9, [x11, #8]");
+  T("stlur w9, [x11, #12]");
+  T("stlurh w9, [x11, #62]");
+  T("add x12, x11, #40\n\tstlurb w9, [x12, #-40]");
   /* cryptographic extensions and CRC32 */
   T("aese v0.16b, v1.16b");
   T("aesd v0.16b, v1.16b");
