@@ -42,8 +42,6 @@ export const SYSREG = {
   DIT: sysreg(3, 3, 4, 2, 5),
 } as const;
 
-/** Cortex-A53 r0p4, the value Linux would show a program that reads MIDR_EL1. */
-export const MIDR_VALUE = 0x410fd034n;
 /** 64-byte cache lines (IminLine = DminLine = 4), CWG = ERG = 4, VIPT instruction cache. */
 export const CTR_VALUE = 0x84448004n;
 /** DZP (bit 4) set: DC ZVA is prohibited, so glibc's memset takes its generic path. BS = 4 (64 bytes). */
@@ -89,7 +87,7 @@ function liftMrs(sys: number, t: number, c: LiftContext): boolean {
       return true;
     // Linux emulates reads of the ID registers for EL0 (the "cpuid" feature).
     case SYSREG.MIDR_EL1:
-      c.setX(t, b.const64(MIDR_VALUE));
+      c.setX(t, b.const64(c.cpu.midr));
       return true;
     case SYSREG.MPIDR_EL1:
       c.setX(t, b.const64(0x80000000n));
@@ -110,8 +108,20 @@ function liftMrs(sys: number, t: number, c: LiftContext): boolean {
       c.setX(t, b.and(b.getReg(PSTATE_BITS), PSTATE_DIT));
       return true;
     default:
-      return false;
+      return idRegister(sys, t, c);
   }
+}
+
+/**
+ * The ID register space (op0 3, op1 0, CRn 0, CRm 2-7) reads as the profile's sanitised values,
+ * reserved registers as zero, the way Linux emulates it for EL0; CRm 1 and the rest of CRm 0 trap.
+ */
+function idRegister(sys: number, t: number, c: LiftContext): boolean {
+  if (sys >> 7 !== 0b1_000_0000) return false;
+  const crm = (sys >> 3) & 15;
+  if (crm < 2) return false;
+  c.setX(t, c.b.const64(c.cpu.idRegisters.get(sys & 0x7f) ?? 0n));
+  return true;
 }
 
 function liftMsr(sys: number, t: number, c: LiftContext): boolean {
