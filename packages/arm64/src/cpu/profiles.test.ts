@@ -83,7 +83,8 @@ describe.runIf(available('CPU identity seen by a guest program', prerequisite))(
         .split('\n')
         .map((line) => line.split(' ')),
     );
-    const id = (reg: keyof typeof ID_REGISTER) => (profile.idRegisters.get(ID_REGISTER[reg]) ?? 0n).toString(16);
+    const id = (reg: keyof typeof ID_REGISTER) =>
+      (profile.idRegisters.get(ID_REGISTER[reg]) ?? 0n).toString(16);
     expect(seen).toEqual({
       hwcap: profile.hwcap.toString(16),
       hwcap2: profile.hwcap2.toString(16),

@@ -100,7 +100,10 @@ const NEOVERSE_N1: CpuProfile = {
 export const CPU_PROFILES: ReadonlyMap<string, CpuProfile> = new Map([
   [V8_0.name, V8_0],
   [NEOVERSE_N1.name, NEOVERSE_N1],
-  ['max', { ...NEOVERSE_N1, name: 'max', description: 'everything this package implements (today: neoverse-n1)' }],
+  [
+    'max',
+    { ...NEOVERSE_N1, name: 'max', description: 'everything this package implements (today: neoverse-n1)' },
+  ],
 ]);
 
 export const DEFAULT_CPU = V8_0.name;

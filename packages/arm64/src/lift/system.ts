@@ -15,9 +15,8 @@ import { type A64Form, form } from './form.js';
 
 /**
  * Exception generation, hints, barriers and the system registers an EL0 program may touch.
- * The CPU identity is deliberately minimal (see the package README): glibc must stay on its
- * generic code paths, so DCZID_EL0 has DZP set (no DC ZVA) and MIDR_EL1/CTR_EL0 look like a plain
- * Cortex-A53.
+ * MIDR_EL1 and the ID registers come from the CPU profile (../cpu/profiles.ts); DCZID_EL0 has DZP
+ * set under every profile (no DC ZVA in glibc's memset) and CTR_EL0 reports 64-byte lines.
  */
 
 /** System register encodings as op0:op1:CRn:CRm:op2 packed like the MRS/MSR o0:op1:CRn:CRm:op2 field. */
