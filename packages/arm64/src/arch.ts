@@ -1,8 +1,8 @@
 import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
+import { type CpuProfile, cpuProfile, DEFAULT_CPU } from './cpu/profiles.js';
 import { liftBlock } from './lift/block.js';
 import { aarch64SignalFrames } from './signal-frame.js';
 import { EXCL_ADDR, FLAG_Z, NO_EXCLUSIVE, registerLayout } from './state.js';
-import { type CpuProfile, cpuProfile, DEFAULT_CPU } from './cpu/profiles.js';
 import { a64Table } from './table.js';
 
 /** ELF e_machine of AArch64. */

@@ -1,8 +1,8 @@
+import { negBits, roundSigned } from './arith-exact.js';
 import { fpcrRounding, Rounding } from './control.js';
 import type { FPEnv } from './env.js';
 import { arithFlush, FPType, infinityBits, processNaNs, unpack } from './exact.js';
 import type { FPFormat } from './format.js';
-import { negBits, roundSigned } from './arith-exact.js';
 
 /**
  * FPRecipStepFused (FRECPS: 2 - a*b) and FPRSqrtStepFused (FRSQRTS: (3 - a*b) / 2), rounded once.

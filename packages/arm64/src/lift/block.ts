@@ -1,7 +1,7 @@
 import { type CodeReader, type IrBlock, IrBuilder } from '@arm64kit/core';
+import type { CpuProfile } from '../cpu/profiles.js';
 import type { FieldSpec } from '../decode/pattern.js';
 import type { CompiledForm, DecodeTable } from '../decode/table.js';
-import type { CpuProfile } from '../cpu/profiles.js';
 import { LiftContext } from './context.js';
 import type { Lifter } from './form.js';
 

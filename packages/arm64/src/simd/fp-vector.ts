@@ -12,17 +12,13 @@ import {
   fsqrt32,
   fsqrt64,
 } from '../fp/arith.js';
+import { mulxExact } from '../fp/arith-exact.js';
 import { fcmp32, fcmp64, fminmax32, fminmax64 } from '../fp/compare.js';
 import { NZCV_EQUAL, NZCV_GREATER } from '../fp/compare-exact.js';
 import { fpcrRounding, Rounding } from '../fp/control.js';
 import { fcvt, fpToInt, frint, intToFP } from '../fp/convert.js';
 import { envOf } from '../fp/cpu-env.js';
 import type { FPEnv } from '../fp/env.js';
-import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
-import type { LiftContext } from '../lift/context.js';
-import { type A64Form, form } from '../lift/form.js';
-import { mulxExact } from '../fp/arith-exact.js';
-import { DOUBLE, SINGLE } from '../fp/format.js';
 import {
   recipEstimateBits,
   recpxBits,
@@ -30,7 +26,11 @@ import {
   unsignedRecipEstimate,
   unsignedRsqrtEstimate,
 } from '../fp/estimate.js';
+import { DOUBLE, SINGLE } from '../fp/format.js';
+import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
 import { stepFusedExact } from '../fp/step-exact.js';
+import type { LiftContext } from '../lift/context.js';
+import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
 
 /**
