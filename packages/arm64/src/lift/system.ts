@@ -1,4 +1,4 @@
-import type { Cpu } from '@arm64kit/core';
+import type { Cpu, Value } from '@arm64kit/core';
 import {
   EXCL_ADDR,
   FLAG_C,
@@ -139,12 +139,11 @@ function liftMsr(sys: number, t: number, c: LiftContext): boolean {
       b.setReg(TPIDR_EL0, c.x(t));
       return true;
     case SYSREG.SSBS:
-    case SYSREG.DIT: {
-      const bit = sys === SYSREG.SSBS ? PSTATE_SSBS : PSTATE_DIT;
-      const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
-      b.setReg(PSTATE_BITS, b.or(others, b.and(c.x(t), bit)));
+      setPstateBit(c, PSTATE_SSBS, b.and(c.x(t), PSTATE_SSBS));
       return true;
-    }
+    case SYSREG.DIT:
+      setPstateBit(c, PSTATE_DIT, b.and(c.x(t), PSTATE_DIT));
+      return true;
     default:
       return false;
   }
@@ -189,9 +188,15 @@ function liftPstate(op1: number, crm: number, op2: number, c: LiftContext): bool
   }
   if (op1 !== 3 || (op2 !== 1 && op2 !== 2)) return false;
   const bit = op2 === 1 ? PSTATE_SSBS : PSTATE_DIT;
-  const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
-  b.setReg(PSTATE_BITS, crm & 1 ? b.or(others, bit) : others);
+  setPstateBit(c, bit, crm & 1 ? bit : 0n);
   return true;
+}
+
+/** Replaces one PSTATE bit (SSBS or DIT) with `value` (the bit itself or zero). */
+function setPstateBit(c: LiftContext, bit: bigint, value: Value | bigint): void {
+  const b = c.b;
+  const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
+  b.setReg(PSTATE_BITS, value === 0n ? others : b.or(others, value));
 }
 
 export const systemForms: readonly A64Form[] = [

@@ -75,52 +75,31 @@ function liftLongByElement(f: Fields, c: LiftContext, scalar: boolean): boolean 
   return true;
 }
 
-/** SQDMULH (1100) and SQRDMULH (1101) by element, vector and scalar. */
-function liftDoublingHighByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
-  const esize = 8 << f.z;
-  const el = elementOf(f, esize);
-  if (!el || f.u === 1) return false;
-  const count = scalar ? 1 : (f.q ? 128 : 64) / esize;
-  c.b.callHelper(
-    laneLoop(
-      {
-        d: f.d,
-        n: f.n,
-        m: el.rm,
-        count,
-        src: esize,
-        dst: esize,
-        full: !scalar && f.q === 1,
-        mIndex: el.index,
-      },
-      doublingHigh(esize, (f.o & 1) === 1),
-    ),
-  );
-  return true;
-}
-
-/** SQRDMLAH (1101) and SQRDMLSH (1111) by element (FEAT_RDM), vector and scalar. */
-function liftRdmByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
+/** A same-width operation of every lane (or the scalar element) of Vn with the indexed element of Vm. */
+function sameWidthByElement(
+  f: Fields,
+  c: LiftContext,
+  scalar: boolean,
+  fn: (esize: number) => LaneFn,
+): boolean {
   const esize = 8 << f.z;
   const el = elementOf(f, esize);
   if (!el) return false;
   const count = scalar ? 1 : (f.q ? 128 : 64) / esize;
-  c.b.callHelper(
-    laneLoop(
-      {
-        d: f.d,
-        n: f.n,
-        m: el.rm,
-        count,
-        src: esize,
-        dst: esize,
-        full: !scalar && f.q === 1,
-        mIndex: el.index,
-      },
-      roundingDoublingAccumulate(esize, f.o === 1),
-    ),
-  );
+  const full = !scalar && f.q === 1;
+  const shape = { d: f.d, n: f.n, m: el.rm, count, src: esize, dst: esize, full, mIndex: el.index };
+  c.b.callHelper(laneLoop(shape, fn(esize)));
   return true;
+}
+
+/** SQDMULH (1100) and SQRDMULH (1101) by element, vector and scalar. */
+function liftDoublingHighByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
+  return f.u === 0 && sameWidthByElement(f, c, scalar, (e) => doublingHigh(e, (f.o & 1) === 1));
+}
+
+/** SQRDMLAH (1101) and SQRDMLSH (1111) by element (FEAT_RDM), vector and scalar. */
+function liftRdmByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
+  return sameWidthByElement(f, c, scalar, (e) => roundingDoublingAccumulate(e, f.o === 1));
 }
 
 /**
