@@ -94,7 +94,7 @@ function sameWidthByElement(
 
 /** SQDMULH (1100) and SQRDMULH (1101) by element, vector and scalar. */
 function liftDoublingHighByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
-  return f.u === 0 && sameWidthByElement(f, c, scalar, (e) => doublingHigh(e, (f.o & 1) === 1));
+  return sameWidthByElement(f, c, scalar, (e) => doublingHigh(e, (f.o & 1) === 1));
 }
 
 /** SQRDMLAH (1101) and SQRDMLSH (1111) by element (FEAT_RDM), vector and scalar. */
