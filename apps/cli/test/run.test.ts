@@ -44,6 +44,18 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect(r.status).toBe(0);
   });
 
+  it('takes --cpu before PROGRAM and refuses a profile it does not know', async () => {
+    const argv = buildProgram('argv');
+    const r = await run(['--cpu', 'neoverse-n1', argv, '--cpu']);
+    expect([r.status, r.stdout]).toEqual([
+      0,
+      `Total Number of args: 2\n0th argv: ${argv}\n1th argv: --cpu\n`,
+    ]);
+    const bad = await run(['--cpu', 'cortex-x9', argv]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Expected --cpu=cortex-x9 to be one of: v8.0, neoverse-n1, max');
+  });
+
   it('hands --help after PROGRAM to the program, and answers --help before it', async () => {
     const argv = buildProgram('argv');
     const r = await run([argv, '--help', '--version']);

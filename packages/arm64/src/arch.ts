@@ -1,4 +1,5 @@
 import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
+import { type CpuProfile, cpuProfile, DEFAULT_CPU } from './cpu/profiles.js';
 import { liftBlock } from './lift/block.js';
 import { aarch64SignalFrames } from './signal-frame.js';
 import { EXCL_ADDR, FLAG_Z, NO_EXCLUSIVE, registerLayout } from './state.js';
@@ -10,11 +11,35 @@ export const EM_AARCH64 = 183;
 export const HWCAP_FP = 1n << 0n;
 export const HWCAP_ASIMD = 1n << 1n;
 
+const byProfile = new Map<string, Architecture>();
+
 /**
- * AArch64 (little-endian, Linux user mode) for @arm64kit/core. Advertises a minimal Armv8.0 CPU —
- * FP and AdvSIMD only, no atomics, no CPUID, no SVE — so that glibc stays on its generic code paths.
+ * AArch64 for @arm64kit/core as the CPU profile `name` presents it (see CPU_PROFILES): its
+ * AT_HWCAP/AT_HWCAP2 and the MIDR_EL1 and ID register values MRS returns. Throws
+ * UnknownCpuError for a name it does not know.
  */
-export const aarch64: Architecture = {
+export function aarch64ForCpu(name: string): Architecture {
+  const profile = cpuProfile(name);
+  let arch = byProfile.get(profile.name);
+  if (!arch) {
+    arch = architecture(profile);
+    byProfile.set(profile.name, arch);
+  }
+  return arch;
+}
+
+function architecture(profile: CpuProfile): Architecture {
+  return {
+    ...base,
+    hwcap: profile.hwcap,
+    hwcap2: profile.hwcap2,
+    lift(code: CodeReader, pc: bigint): IrBlock {
+      return liftBlock(a64Table(), code, pc, profile);
+    },
+  };
+}
+
+const base: Architecture = {
   name: 'aarch64',
   elfMachine: EM_AARCH64,
   elfClass: 64,
@@ -46,3 +71,10 @@ export const aarch64: Architecture = {
   },
   signals: aarch64SignalFrames,
 };
+
+/**
+ * AArch64 (little-endian, Linux user mode) as the default profile presents it: a minimal Armv8.0
+ * CPU — FP and AdvSIMD only, no atomics, no CPUID, no SVE — so that glibc stays on its generic
+ * code paths. `aarch64ForCpu('neoverse-n1')` advertises the extensions.
+ */
+export const aarch64: Architecture = aarch64ForCpu(DEFAULT_CPU);

@@ -1,4 +1,13 @@
-export { aarch64, EM_AARCH64, HWCAP_ASIMD, HWCAP_FP } from './arch.js';
+export { aarch64, aarch64ForCpu, EM_AARCH64, HWCAP_ASIMD, HWCAP_FP } from './arch.js';
+export { HWCAP } from './cpu/hwcap.js';
+export {
+  CPU_PROFILES,
+  type CpuProfile,
+  cpuProfile,
+  DEFAULT_CPU,
+  ID_REGISTER,
+  UnknownCpuError,
+} from './cpu/profiles.js';
 export { compilePattern, extractField, insertField, PatternError } from './decode/pattern.js';
 export type { CompiledForm, Decoded, Fields, Form } from './decode/table.js';
 export { DecodeTable, DecodeTableError } from './decode/table.js';

@@ -9,6 +9,9 @@ import {
   FPSR,
   NO_EXCLUSIVE,
   PC,
+  PSTATE_BITS,
+  PSTATE_DIT,
+  PSTATE_SSBS,
   SP,
   vHi,
   vLo,
@@ -65,7 +68,7 @@ function pstateOf(cpu: Cpu): bigint {
   const z = cpu.regs[FLAG_Z] === 0n ? 1n << 30n : 0n;
   const c = cpu.regs[FLAG_C] ? 1n << 29n : 0n;
   const v = cpu.regs[FLAG_V] & SIGN ? 1n << 28n : 0n;
-  return n | z | c | v;
+  return n | z | c | v | (cpu.regs[PSTATE_BITS] & (PSTATE_SSBS | PSTATE_DIT));
 }
 
 function setPstate(cpu: Cpu, pstate: bigint): void {
@@ -73,6 +76,7 @@ function setPstate(cpu: Cpu, pstate: bigint): void {
   cpu.regs[FLAG_Z] = pstate & (1n << 30n) ? 0n : 1n;
   cpu.regs[FLAG_C] = pstate & (1n << 29n) ? 1n : 0n;
   cpu.regs[FLAG_V] = pstate & (1n << 28n) ? SIGN : 0n;
+  cpu.regs[PSTATE_BITS] = pstate & (PSTATE_SSBS | PSTATE_DIT);
 }
 
 function buildFrame(cpu: Cpu, request: SignalFrameRequest): Uint8Array {

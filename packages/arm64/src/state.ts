@@ -32,7 +32,11 @@ export const EXCL_SIZE = 43;
 export const VEC_BASE = 44;
 export const vLo = (n: number): number => VEC_BASE + 2 * n;
 export const vHi = (n: number): number => VEC_BASE + 2 * n + 1;
-export const SLOT_COUNT = VEC_BASE + 64;
+/** PSTATE bits other than NZCV that EL0 may set: SSBS (bit 12) and DIT (bit 24), as PSTATE shows them. */
+export const PSTATE_BITS = VEC_BASE + 64;
+export const PSTATE_SSBS = 1n << 12n;
+export const PSTATE_DIT = 1n << 24n;
+export const SLOT_COUNT = VEC_BASE + 65;
 
 /** An address no exclusive access can use, meaning "the monitor is open". */
 export const NO_EXCLUSIVE = (1n << 64n) - 1n;
@@ -43,6 +47,7 @@ function names(): string[] {
   list.push('sp', 'pc', 'nf', 'zf', 'cf', 'vf', 'tpidr_el0', 'fpcr', 'fpsr');
   list.push('excl_addr', 'excl_lo', 'excl_hi', 'excl_size');
   for (let i = 0; i < 32; i++) list.push(`v${i}.lo`, `v${i}.hi`);
+  list.push('pstate');
   return list;
 }
 

@@ -2,11 +2,14 @@ import { DecodeTable } from './decode/table.js';
 import { fpForms } from './fp/table.js';
 import { atomicForms } from './lift/atomic.js';
 import { branchForms } from './lift/branch.js';
+import { crc32Forms } from './lift/crc32.js';
 import { dataProcessingImmForms } from './lift/data-processing-imm.js';
 import { dataProcessingRegForms } from './lift/data-processing-reg.js';
 import { exclusiveForms } from './lift/exclusive.js';
+import { flagForms } from './lift/flags.js';
 import type { A64Form, Lifter } from './lift/form.js';
 import { loadStoreForms } from './lift/load-store.js';
+import { rcpcForms } from './lift/rcpc.js';
 import { systemForms } from './lift/system.js';
 import { simdForms } from './simd/table.js';
 
@@ -17,10 +20,13 @@ import { simdForms } from './simd/table.js';
 export const a64Forms: readonly A64Form[] = [
   ...dataProcessingImmForms,
   ...dataProcessingRegForms,
+  ...crc32Forms,
   ...branchForms,
   ...loadStoreForms,
   ...exclusiveForms,
   ...atomicForms,
+  ...rcpcForms,
+  ...flagForms,
   ...systemForms,
   ...fpForms,
   ...simdForms,

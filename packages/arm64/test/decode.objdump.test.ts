@@ -12,12 +12,12 @@ import { OBJDUMP, objdump } from './support/objdump.js';
  * The integer, branch, system and load/store classes against binutils' disassembler: on random
  * words of those classes and on words generated from every pattern, an encoding is accepted by
  * arm64kit (decoded, and not rejected by its lifter) exactly when objdump decodes it — except for
- * the extensions a plain Armv8.0 CPU does not have, and the CONSTRAINED UNPREDICTABLE encodings that
+ * the extensions this CPU does not implement, and the CONSTRAINED UNPREDICTABLE encodings that
  * QEMU executes too.
  */
 /** Mnemonics of extensions this CPU leaves out, and of instructions EL0 may not execute. */
 const NOT_ON_THIS_CPU =
-  /^(msr|mrs|sys|sysl|dc|ic|tlbi|at|cfp|dvp|cpp|brb|hlt|dcps[123]|hvc|smc|tcancel|tstart|tcommit|ttest|ldraa|ldrab|pac\w*|aut\w*|xpac\w*|braa\w*|brab\w*|blraa?\w*|blrab\w*|retaa|retab|eretaa|eretab|stgp|st2g|stzg|stz2g|stg|ldg|ldgm|stgm|stzgm|addg|subg|gmi|irg|subp|subps|ldapur\w*|stlur\w*|bc\.\w+|umax|umin|smax|smin|abs|cnt|ctz|crc32\w+|cpy\w+|setp\w*|setm\w*|sete\w*|setg\w*|rmif|setf8|setf16|cfinv|xaflag|axflag|st64b\w*|ld64b|wfet|wfit|rcw\w*|ldclrp\w*|ldsetp\w*|swpp\w*|ldiapp|stilp|ldap1|stl1|gcs\w*|rprfm)$/;
+  /^(msr|mrs|sys|sysl|dc|ic|tlbi|at|cfp|dvp|cpp|brb|hlt|dcps[123]|hvc|smc|tcancel|tstart|tcommit|ttest|ldraa|ldrab|pac\w*|aut\w*|xpac\w*|braa\w*|brab\w*|blraa?\w*|blrab\w*|retaa|retab|eretaa|eretab|stgp|st2g|stzg|stz2g|stg|ldg|ldgm|stgm|stzgm|addg|subg|gmi|irg|subp|subps|smstart|smstop|bc\.\w+|umax|umin|smax|smin|abs|cnt|ctz|cpy\w+|setp\w*|setm\w*|sete\w*|setg\w*|xaflag|axflag|st64b\w*|ld64b|wfet|wfit|rcw\w*|ldclrp\w*|ldsetp\w*|swpp\w*|ldiapp|stilp|ldap1|stl1|gcs\w*|rprfm)$/;
 
 function random32(seed: number): () => number {
   let s = seed >>> 0 || 1;

@@ -1,4 +1,4 @@
-import { aarch64 } from '@arm64kit/arm64';
+import { aarch64ForCpu, CPU_PROFILES, DEFAULT_CPU } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { EXECUTORS, type Executor, envToStrings, runProgram } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
@@ -52,6 +52,16 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
         'IR backend: tiered (default: interpret, thread, then compile hot blocks to WebAssembly), wasm (every block), threaded, compiled (to JS), or reference (the plain interpreter)',
       options: [...EXECUTORS],
     }),
+    cpu: Flags.string({
+      description: `CPU the program is told it runs on (AT_HWCAP, MIDR_EL1, ID registers), like qemu's -cpu: ${[
+        ...CPU_PROFILES.values(),
+      ]
+        .map((p) => `${p.name} (${p.description})`)
+        .join('; ')}`,
+      options: [...CPU_PROFILES.keys()],
+      default: DEFAULT_CPU,
+      env: 'ARM64KIT_CPU',
+    }),
   };
 
   async run(): Promise<void> {
@@ -69,7 +79,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
 
     const started = process.hrtime.bigint();
     const result = runProgram({
-      arch: aarch64,
+      arch: aarch64ForCpu(flags.cpu),
       path: program,
       argv,
       env: envToStrings(process.env),

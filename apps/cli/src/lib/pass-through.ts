@@ -6,7 +6,7 @@
  */
 export const PASS_THROUGH_COMMANDS: readonly { words: readonly string[]; valueFlags: ReadonlySet<string> }[] =
   [
-    { words: ['run'], valueFlags: new Set(['--argv0', '--sysroot', '--executor']) },
+    { words: ['run'], valueFlags: new Set(['--argv0', '--sysroot', '--executor', '--cpu']) },
     {
       words: ['docker', 'run'],
       valueFlags: new Set([

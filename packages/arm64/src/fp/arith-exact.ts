@@ -26,7 +26,13 @@ function defaultNaN(env: FPEnv, fmt: FPFormat): bigint {
 }
 
 /** Round an exact signed sum/product, giving the rounding-mode dependent zero for an exact 0. */
-function roundSigned(env: FPEnv, fmt: FPFormat, value: bigint, exp: number, rounding: Rounding): bigint {
+export function roundSigned(
+  env: FPEnv,
+  fmt: FPFormat,
+  value: bigint,
+  exp: number,
+  rounding: Rounding,
+): bigint {
   if (value === 0n) return zeroBits(fmt, rounding === Rounding.NegInf ? 1 : 0);
   const sign = value < 0n ? 1 : 0;
   return roundToFormat(env, fmt, sign, sign ? -value : value, exp, rounding, arithFlush(env, fmt));

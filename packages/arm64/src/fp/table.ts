@@ -1,4 +1,5 @@
 import type { A64Form } from '../lift/form.js';
+import { jscvtForms } from './jscvt.js';
 import { fpArithForms } from './lift-arith.js';
 import { fpCompareForms } from './lift-compare.js';
 import { fpConvertForms } from './lift-convert.js';
@@ -10,4 +11,5 @@ export const fpForms: readonly A64Form[] = [
   ...fpCompareForms,
   ...fpMoveForms,
   ...fpConvertForms,
+  ...jscvtForms,
 ];

@@ -5,8 +5,8 @@ import { type A64Form, form } from './form.js';
 
 /**
  * Armv8.1 LSE atomics (CAS, CASP, SWP, LDADD/LDCLR/LDEOR/LDSET/LD{S,U}{MAX,MIN} and their ST*
- * aliases) and Armv8.3 LDAPR. HWCAP_ATOMICS is not advertised, so glibc does not choose them, but
- * code built for a newer architecture may use them unconditionally. With one guest thread an atomic
+ * aliases) and Armv8.3 LDAPR. HWCAP_ATOMICS is advertised by the neoverse-n1 profile only (glibc
+ * then chooses them); under v8.0 code built for a newer architecture may still use them. With one guest thread an atomic
  * read-modify-write is simply a load, the operation and a store.
  */
 

@@ -1,4 +1,5 @@
 import { type CodeReader, type IrBlock, IrBuilder } from '@arm64kit/core';
+import type { CpuProfile } from '../cpu/profiles.js';
 import type { FieldSpec } from '../decode/pattern.js';
 import type { CompiledForm, DecodeTable } from '../decode/table.js';
 import { LiftContext } from './context.js';
@@ -39,9 +40,14 @@ function fieldReader(form: CompiledForm<Lifter>): FieldReader {
  * SVC, a trap), the size limit is reached or the next word cannot be fetched. An encoding no form
  * claims, or one its lifter rejects, ends the block with SIGILL at that instruction.
  */
-export function liftBlock(table: DecodeTable<Lifter>, code: CodeReader, pc: bigint): IrBlock {
+export function liftBlock(
+  table: DecodeTable<Lifter>,
+  code: CodeReader,
+  pc: bigint,
+  cpu?: CpuProfile,
+): IrBlock {
   const b = new IrBuilder(pc);
-  const c = new LiftContext(b);
+  const c = new LiftContext(b, cpu);
   let at = pc;
   for (;;) {
     if (b.count > 0 && (b.count >= MAX_BLOCK_INSTRUCTIONS || !code.canFetch(at))) {

@@ -1,4 +1,5 @@
 import type { IrBuilder, Value } from '@arm64kit/core';
+import { type CpuProfile, cpuProfile, DEFAULT_CPU } from '../cpu/profiles.js';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, SP, vHi, vLo } from '../state.js';
 
 const SIGN64 = 1n << 63n;
@@ -14,7 +15,11 @@ export class LiftContext {
   /** Its encoding. */
   insn = 0;
 
-  constructor(readonly b: IrBuilder) {}
+  constructor(
+    readonly b: IrBuilder,
+    /** The CPU the guest is told it runs on (what MRS of MIDR_EL1 and the ID registers returns). */
+    readonly cpu: CpuProfile = cpuProfile(DEFAULT_CPU),
+  ) {}
 
   /** Address of the next instruction. */
   get next(): bigint {

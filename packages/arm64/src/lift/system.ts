@@ -1,13 +1,22 @@
-import type { Cpu } from '@arm64kit/core';
-import { EXCL_ADDR, FPCR, FPSR, NO_EXCLUSIVE, TPIDR_EL0 } from '../state.js';
+import type { Cpu, Value } from '@arm64kit/core';
+import {
+  EXCL_ADDR,
+  FLAG_C,
+  FPCR,
+  FPSR,
+  NO_EXCLUSIVE,
+  PSTATE_BITS,
+  PSTATE_DIT,
+  PSTATE_SSBS,
+  TPIDR_EL0,
+} from '../state.js';
 import type { LiftContext } from './context.js';
 import { type A64Form, form } from './form.js';
 
 /**
  * Exception generation, hints, barriers and the system registers an EL0 program may touch.
- * The CPU identity is deliberately minimal (see the package README): glibc must stay on its
- * generic code paths, so DCZID_EL0 has DZP set (no DC ZVA) and MIDR_EL1/CTR_EL0 look like a plain
- * Cortex-A53.
+ * MIDR_EL1 and the ID registers come from the CPU profile (../cpu/profiles.ts); DCZID_EL0 has DZP
+ * set under every profile (no DC ZVA in glibc's memset) and CTR_EL0 reports 64-byte lines.
  */
 
 /** System register encodings as op0:op1:CRn:CRm:op2 packed like the MRS/MSR o0:op1:CRn:CRm:op2 field. */
@@ -28,10 +37,10 @@ export const SYSREG = {
   REVIDR_EL1: sysreg(3, 0, 0, 0, 6),
   CNTFRQ_EL0: sysreg(3, 3, 14, 0, 0),
   CNTVCT_EL0: sysreg(3, 3, 14, 0, 2),
+  SSBS: sysreg(3, 3, 4, 2, 6),
+  DIT: sysreg(3, 3, 4, 2, 5),
 } as const;
 
-/** Cortex-A53 r0p4, the value Linux would show a program that reads MIDR_EL1. */
-export const MIDR_VALUE = 0x410fd034n;
 /** 64-byte cache lines (IminLine = DminLine = 4), CWG = ERG = 4, VIPT instruction cache. */
 export const CTR_VALUE = 0x84448004n;
 /** DZP (bit 4) set: DC ZVA is prohibited, so glibc's memset takes its generic path. BS = 4 (64 bytes). */
@@ -77,7 +86,7 @@ function liftMrs(sys: number, t: number, c: LiftContext): boolean {
       return true;
     // Linux emulates reads of the ID registers for EL0 (the "cpuid" feature).
     case SYSREG.MIDR_EL1:
-      c.setX(t, b.const64(MIDR_VALUE));
+      c.setX(t, b.const64(c.cpu.midr));
       return true;
     case SYSREG.MPIDR_EL1:
       c.setX(t, b.const64(0x80000000n));
@@ -91,9 +100,27 @@ function liftMrs(sys: number, t: number, c: LiftContext): boolean {
     case SYSREG.CNTVCT_EL0:
       c.setX(t, b.callHelper(readCounter, [], 'i64'));
       return true;
+    case SYSREG.SSBS:
+      c.setX(t, b.and(b.getReg(PSTATE_BITS), PSTATE_SSBS));
+      return true;
+    case SYSREG.DIT:
+      c.setX(t, b.and(b.getReg(PSTATE_BITS), PSTATE_DIT));
+      return true;
     default:
-      return false;
+      return idRegister(sys, t, c);
   }
+}
+
+/**
+ * The ID register space (op0 3, op1 0, CRn 0, CRm 2-7) reads as the profile's sanitised values,
+ * reserved registers as zero, the way Linux emulates it for EL0; CRm 1 and the rest of CRm 0 trap.
+ */
+function idRegister(sys: number, t: number, c: LiftContext): boolean {
+  if (sys >> 7 !== 0b1_000_0000) return false;
+  const crm = (sys >> 3) & 15;
+  if (crm < 2) return false;
+  c.setX(t, c.b.const64(c.cpu.idRegisters.get(sys & 0x7f) ?? 0n));
+  return true;
 }
 
 function liftMsr(sys: number, t: number, c: LiftContext): boolean {
@@ -110,6 +137,12 @@ function liftMsr(sys: number, t: number, c: LiftContext): boolean {
       return true;
     case SYSREG.TPIDR_EL0:
       b.setReg(TPIDR_EL0, c.x(t));
+      return true;
+    case SYSREG.SSBS:
+      setPstateBit(c, PSTATE_SSBS, b.and(c.x(t), PSTATE_SSBS));
+      return true;
+    case SYSREG.DIT:
+      setPstateBit(c, PSTATE_DIT, b.and(c.x(t), PSTATE_DIT));
       return true;
     default:
       return false;
@@ -143,7 +176,31 @@ function liftSys(op1: number, crn: number, crm: number, op2: number, t: number, 
   }
 }
 
+/**
+ * MSR (immediate) to the PSTATE fields EL0 may write, and CFINV (FEAT_FlagM): SSBS (op1 3, op2 1)
+ * and DIT (op1 3, op2 2) take bit 0 of CRm; CFINV inverts the carry flag.
+ */
+function liftPstate(op1: number, crm: number, op2: number, c: LiftContext): boolean {
+  const b = c.b;
+  if (op1 === 0 && op2 === 0 && crm === 0) {
+    b.setReg(FLAG_C, b.xor(b.getReg(FLAG_C), 1n));
+    return true;
+  }
+  if (op1 !== 3 || (op2 !== 1 && op2 !== 2)) return false;
+  const bit = op2 === 1 ? PSTATE_SSBS : PSTATE_DIT;
+  setPstateBit(c, bit, crm & 1 ? bit : 0n);
+  return true;
+}
+
+/** Replaces one PSTATE bit (SSBS or DIT) with `value` (the bit itself or zero). */
+function setPstateBit(c: LiftContext, bit: bigint, value: Value | bigint): void {
+  const b = c.b;
+  const others = b.and(b.getReg(PSTATE_BITS), ~bit & ((1n << 64n) - 1n));
+  b.setReg(PSTATE_BITS, value === 0n ? others : b.or(others, value));
+}
+
 export const systemForms: readonly A64Form[] = [
+  form('MSR_imm_pstate', '11010101 00000 ooo 0100 mmmm ppp 11111', (f, c) => liftPstate(f.o, f.m, f.p, c)),
   // SVC: the immediate is ignored by Linux.
   form('SVC', '11010100 000 iiiiiiiiiiiiiiii 00001', (_f, c) => c.b.syscall(c.next)),
   form('BRK', '11010100 001 iiiiiiiiiiiiiiii 00000', (f, c) =>

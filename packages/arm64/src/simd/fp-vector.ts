@@ -12,13 +12,23 @@ import {
   fsqrt32,
   fsqrt64,
 } from '../fp/arith.js';
+import { mulxExact } from '../fp/arith-exact.js';
 import { fcmp32, fcmp64, fminmax32, fminmax64 } from '../fp/compare.js';
 import { NZCV_EQUAL, NZCV_GREATER } from '../fp/compare-exact.js';
 import { fpcrRounding, Rounding } from '../fp/control.js';
 import { fcvt, fpToInt, frint, intToFP } from '../fp/convert.js';
 import { envOf } from '../fp/cpu-env.js';
 import type { FPEnv } from '../fp/env.js';
+import {
+  recipEstimateBits,
+  recpxBits,
+  rsqrtEstimateBits,
+  unsignedRecipEstimate,
+  unsignedRsqrtEstimate,
+} from '../fp/estimate.js';
+import { DOUBLE, SINGLE } from '../fp/format.js';
 import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
+import { stepFusedExact } from '../fp/step-exact.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
@@ -60,6 +70,23 @@ function all(rf: RegisterFile, size: number, i: number, v: boolean): void {
   else rf.regs32[i] = v ? -1 : 0;
 }
 
+/** A lane operation written on raw bit patterns (the exact reference functions). */
+function onBits(size: 32 | 64, fn: (env: FPEnv, a: bigint, b: bigint) => bigint): LaneOp {
+  if (size === 64)
+    return (rf, env, r, a, b) => {
+      rf.regs[r] = fn(env, rf.regs[a], rf.regs[b]);
+    };
+  return (rf, env, r, a, b) => {
+    rf.regs32[r] = Number(fn(env, BigInt(rf.regs32[a] >>> 0), BigInt(rf.regs32[b] >>> 0))) | 0;
+  };
+}
+
+/** FPAbs in place on a scratch lane (the absolute compares read their operands once). */
+function clearSign(rf: RegisterFile, size: number, i: number): void {
+  if (size === 64) rf.regs32[2 * i + 1] &= 0x7fffffff;
+  else rf.regs32[i] &= 0x7fffffff;
+}
+
 function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): LaneOp | undefined {
   const s64 = size === 64;
   const add = s64 ? faddsub64 : faddsub32;
@@ -87,6 +114,25 @@ function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): Lane
         add(rf, env, r, a, b, true);
         if (s64) rf.regs32[2 * r + 1] &= 0x7fffffff;
         else rf.regs32[r] &= 0x7fffffff;
+      };
+    case 0b0_0_011: // FMULX
+      return onBits(size, (env, a, b) => mulxExact(env, s64 ? DOUBLE : SINGLE, a, b));
+    case 0b0_0_111: // FRECPS
+      return onBits(size, (env, a, b) => stepFusedExact(env, s64 ? DOUBLE : SINGLE, a, b, false));
+    case 0b0_1_111: // FRSQRTS
+      return onBits(size, (env, a, b) => stepFusedExact(env, s64 ? DOUBLE : SINGLE, a, b, true));
+    case 0b1_0_101: // FACGE
+      return (rf, env, r, a, b) => {
+        clearSign(rf, size, a);
+        clearSign(rf, size, b);
+        const f = cmp(rf, env, a, b, true);
+        all(rf, size, r, f === NZCV_EQUAL || f === NZCV_GREATER);
+      };
+    case 0b1_1_101: // FACGT
+      return (rf, env, r, a, b) => {
+        clearSign(rf, size, a);
+        clearSign(rf, size, b);
+        all(rf, size, r, cmp(rf, env, a, b, true) === NZCV_GREATER);
       };
     case 0b1_0_011: // FMUL
       return (rf, env, r, a, b) => mul(rf, env, r, a, b);
@@ -259,6 +305,30 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
       };
       break;
     }
+    case 0b0_1_11101: // FRECPE
+    case 0b1_1_11101: // FRSQRTE
+    case 0b0_1_11111: {
+      // FRECPX (scalar only)
+      if (key === 0b0_1_11111 && !scalar) return false;
+      const fmt = size === 64 ? DOUBLE : SINGLE;
+      const fn =
+        key === 0b0_1_11101 ? recipEstimateBits : key === 0b1_1_11101 ? rsqrtEstimateBits : recpxBits;
+      op = (rf, env, r, a) => {
+        if (size === 64) rf.regs[r] = fn(env, fmt, rf.regs[a]);
+        else rf.regs32[r] = Number(fn(env, fmt, BigInt(rf.regs32[a] >>> 0))) | 0;
+      };
+      break;
+    }
+    case 0b0_1_11100: // URECPE
+    case 0b1_1_11100: {
+      // URSQRTE
+      if (size !== 32 || scalar) return false;
+      const fn = f.u ? unsignedRsqrtEstimate : unsignedRecipEstimate;
+      op = (rf, _env, r, a) => {
+        rf.regs32[r] = fn(rf.regs32[a] >>> 0) | 0;
+      };
+      break;
+    }
     case 0b0_0_11101: // SCVTF
     case 0b1_0_11101: // UCVTF
       op = (rf, env, r, a) => intToFP(rf, env, size, r, a, size, f.u === 1, 0);
@@ -335,7 +405,102 @@ function liftFpAcross(f: Fields, c: LiftContext): boolean {
   return true;
 }
 
+/** Scalar FP three same: FMULX, FCMEQ, FCMGE, FCMGT, FACGE, FACGT, FABD, FRECPS, FRSQRTS on Sn/Dn. */
+const SCALAR_THREE_SAME = new Set([
+  0b0_0_011, 0b0_0_100, 0b1_0_100, 0b1_1_100, 0b1_0_101, 0b1_1_101, 0b1_1_010, 0b0_0_111, 0b0_1_111,
+]);
+
+function liftScalarFpThreeSame(f: Fields, c: LiftContext): boolean {
+  if (!SCALAR_THREE_SAME.has((f.u << 4) | (f.h << 3) | f.o)) return false;
+  const size = f.s ? 64 : 32;
+  const op = threeSameOp(f.u, f.h, f.o, size);
+  if (!op) return false;
+  const { d, n, m } = f;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    copyIn(cpu, m, SB);
+    scratch.regs[SR] = 0n;
+    scratch.regs[SR + 1] = 0n;
+    op(scratch, env, size === 64 ? SR : 2 * SR, size === 64 ? SA : 2 * SA, size === 64 ? SB : 2 * SB, 0);
+    copyOut(cpu, d, false);
+  });
+  return true;
+}
+
+/**
+ * FCMGT, FCMGE, FCMEQ, FCMLE, FCMLT against #0.0 (two-register misc, vector and scalar). LE and LT
+ * are GE and GT with the operands swapped, as in the pseudocode; EQ does not signal on quiet NaNs.
+ */
+function liftFpCompareZero(
+  f: Fields,
+  c: LiftContext,
+  kind: 'gt' | 'ge' | 'eq' | 'le' | 'lt',
+  scalar: boolean,
+): boolean {
+  const size = f.s ? 64 : 32;
+  if (!scalar && size === 64 && !f.q) return false;
+  const q = f.q === 1 && !scalar;
+  const lanes = scalar ? 1 : (q ? 128 : 64) / size;
+  const { d, n } = f;
+  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  const cmp = size === 64 ? fcmp64 : fcmp32;
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    scratch.regs[SB] = 0n;
+    scratch.regs[SB + 1] = 0n;
+    scratch.regs[SR] = 0n;
+    scratch.regs[SR + 1] = 0n;
+    for (let e = 0; e < lanes; e++) {
+      const a = idx(SA, e);
+      const zero = idx(SB, e);
+      let v: boolean;
+      if (kind === 'eq') v = cmp(scratch, env, a, zero, false) === NZCV_EQUAL;
+      else {
+        const r =
+          kind === 'gt' || kind === 'ge'
+            ? cmp(scratch, env, a, zero, true)
+            : cmp(scratch, env, zero, a, true);
+        v = r === NZCV_GREATER || ((kind === 'ge' || kind === 'le') && r === NZCV_EQUAL);
+      }
+      all(scratch, size, idx(SR, e), v);
+    }
+    copyOut(cpu, d, q);
+  });
+  return true;
+}
+
+const compareZeroKind = (u: number, o: number) => (o ? (u ? 'le' : 'eq') : u ? 'ge' : 'gt');
+
 export const fpVectorForms: readonly A64Form[] = [
+  form('SIMD_scalar_fp_three_same', '01 u 11110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftScalarFpThreeSame, [
+    'SIMD_scalar_three_same',
+  ]),
+  form(
+    'FCMxx_zero',
+    '0 q u 01110 1 s 10000 0110 o 10 nnnnn ddddd',
+    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), false),
+    ['SIMD_two_misc'],
+  ),
+  form(
+    'FCMLT_zero',
+    '0 q 0 01110 1 s 10000 01110 10 nnnnn ddddd',
+    (f, c) => liftFpCompareZero(f, c, 'lt', false),
+    ['SIMD_two_misc'],
+  ),
+  form(
+    'FCMxx_zero_scalar',
+    '01 u 11110 1 s 10000 0110 o 10 nnnnn ddddd',
+    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), true),
+    ['SIMD_scalar_two_misc'],
+  ),
+  form(
+    'FCMLT_zero_scalar',
+    '01 0 11110 1 s 10000 01110 10 nnnnn ddddd',
+    (f, c) => liftFpCompareZero(f, c, 'lt', true),
+    ['SIMD_scalar_two_misc'],
+  ),
   form('SIMD_fp_pair_scalar', '01 1 11110 h s 11000 ooooo 10 nnnnn ddddd', liftFpPairScalar),
   form('SIMD_fp_lengthen', '0 q u 01110 0 s 10000 1011 o 10 nnnnn ddddd', liftFpLengthen, ['SIMD_two_misc']),
   form('SIMD_fp_across', '0 1 1 01110 h 0 11000 011 oo 10 nnnnn ddddd', liftFpAcross, ['SIMD_across']),

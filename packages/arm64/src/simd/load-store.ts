@@ -6,7 +6,7 @@ import { vHi, vLo } from '../state.js';
 
 /**
  * AdvSIMD structure loads and stores with one element per structure: LD1/ST1 (multiple
- * registers, 1–4), LD1/ST1 (single lane), LD1R; with and without post-index writeback. They are
+ * registers, 1–4), LD1–LD4/ST1–ST4 (single lane), LD1R–LD4R; with and without post-index writeback. They are
  * plain IR loads and stores of 64-bit (or lane-sized) pieces, so faults are reported like any
  * other access. LD2–LD4/ST2–ST4 (multiple structures) load and store the raw bytes in IR and
  * (de-)interleave them in the registers with a helper.
@@ -126,22 +126,28 @@ function liftMultiple(f: Fields, c: LiftContext): boolean {
   return true;
 }
 
+/**
+ * LDn/STn (single structure, n = 1-4) and LDnR: n consecutive elements in memory to or from lane
+ * `index` of n consecutive registers (or, for LDnR, replicated into every lane).
+ */
 function liftSingle(f: Fields, c: LiftContext): boolean {
-  // Only one-register structures: opcode<0> = 0 and R = 0.
-  if ((f.o & 1) !== 0 || f.r !== 0) return false;
   if (f.w === 0 && f.m !== 0) return false;
+  const n = (((f.o & 1) << 1) | f.r) + 1;
   const b = c.b;
   const base = c.xsp(f.n);
   const group = f.o >> 1;
+  const regs = Array.from({ length: n }, (_, r) => (f.t + r) % 32);
   if (group === 3) {
-    // LD1R: load one element and replicate it
+    // LDnR: load one element per register and replicate it
     if (!f.l || f.s) return false;
     const size = 1 << f.z;
-    let v = b.load(base, size as 1 | 2 | 4 | 8);
-    for (let w = 8 * size; w < 64; w *= 2) v = b.or(v, b.shl(v, BigInt(w)));
-    b.setReg(vLo(f.t), v);
-    b.setReg(vHi(f.t), f.q ? v : b.const64(0n));
-    writeBack(c, f, base, size);
+    for (let r = 0; r < n; r++) {
+      let v = b.load(b.add(base, BigInt(r * size)), size as 1 | 2 | 4 | 8);
+      for (let w = 8 * size; w < 64; w *= 2) v = b.or(v, b.shl(v, BigInt(w)));
+      b.setReg(vLo(regs[r]), v);
+      b.setReg(vHi(regs[r]), f.q ? v : b.const64(0n));
+    }
+    writeBack(c, f, base, n * size);
     return true;
   }
   let scale: number;
@@ -164,19 +170,27 @@ function liftSingle(f: Fields, c: LiftContext): boolean {
   }
   const size = 1 << scale;
   const bitPos = (index * size * 8) % 64;
-  const slot = index * size >= 8 ? vHi(f.t) : vLo(f.t);
-  if (f.l) {
-    const v = b.load(base, size as 1 | 2 | 4 | 8);
-    if (size === 8) b.setReg(slot, v);
-    else {
-      const m = ((1n << BigInt(8 * size)) - 1n) << BigInt(bitPos);
-      const old = b.and(b.getReg(slot), ~m & ONES);
-      b.setReg(slot, b.or(old, b.shl(v, BigInt(bitPos))));
-    }
-  } else {
-    b.store(base, b.shrU(b.getReg(slot), BigInt(bitPos)), size as 1 | 2 | 4 | 8);
+  const upper = index * size >= 8;
+  // All loads happen before any register changes, so a fault leaves the registers as they were.
+  const values: Value[] = [];
+  for (let r = 0; r < n; r++) {
+    const addr = b.add(base, BigInt(r * size));
+    const slot = upper ? vHi(regs[r]) : vLo(regs[r]);
+    if (f.l) values.push(b.load(addr, size as 1 | 2 | 4 | 8));
+    else b.store(addr, b.shrU(b.getReg(slot), BigInt(bitPos)), size as 1 | 2 | 4 | 8);
   }
-  writeBack(c, f, base, size);
+  if (f.l) {
+    for (let r = 0; r < n; r++) {
+      const slot = upper ? vHi(regs[r]) : vLo(regs[r]);
+      if (size === 8) b.setReg(slot, values[r]);
+      else {
+        const m = ((1n << BigInt(8 * size)) - 1n) << BigInt(bitPos);
+        const old = b.and(b.getReg(slot), ~m & ONES);
+        b.setReg(slot, b.or(old, b.shl(values[r], BigInt(bitPos))));
+      }
+    }
+  }
+  writeBack(c, f, base, n * size);
   return true;
 }
 

@@ -72,5 +72,13 @@ function liftModifiedImm(f: Fields, c: LiftContext): boolean {
 }
 
 export const modifiedImmForms: readonly A64Form[] = [
-  form('SIMD_modified_imm', '0 q o 0111100000 aaa cccc p 1 hhhhh ddddd', liftModifiedImm, ['SIMD_shift_imm']),
+  form('SIMD_modified_imm', '0 q o 0111100000 aaa cccc p 1 hhhhh ddddd', liftModifiedImm, [
+    // immh = 0 is this class, not a shift
+    'SIMD_shift_imm',
+    'SQSHL_UQSHL_imm',
+    'SQSHLU',
+    'SQSHRN_UQSHRN',
+    'SQSHRUN',
+    'SHIFT_fixed_convert',
+  ]),
 ];

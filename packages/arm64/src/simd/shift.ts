@@ -3,6 +3,7 @@ import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { sx, sxBig } from './elementwise.js';
+import { laneLoop } from './lane-loop.js';
 import { A, clearBlock, D, get, getBig, loadV, R, set, setBig, storeV } from './lanes.js';
 
 /**
@@ -134,7 +135,23 @@ function liftShift(f: Fields, c: LiftContext, scalar: boolean): boolean {
   return true;
 }
 
+/** SHLL/SHLL2 (two-register misc): each element of the lower/upper half shifted left by its own width. */
+function liftShll(f: Fields, c: LiftContext): boolean {
+  if (f.z === 3) return false;
+  const esize = 8 << f.z;
+  const count = 64 / esize;
+  const shift = BigInt(esize);
+  c.b.callHelper(
+    laneLoop(
+      { d: f.d, n: f.n, m: f.n, count, src: esize, dst: 2 * esize, srcOffset: f.q ? count : 0, full: true },
+      (a) => a << shift,
+    ),
+  );
+  return true;
+}
+
 export const shiftForms: readonly A64Form[] = [
+  form('SHLL', '0 q 1 01110 zz 10000 10011 10 nnnnn ddddd', liftShll, ['SIMD_two_misc']),
   form('SIMD_shift_imm', '0 q u 011110 hhhh iii ooooo 1 nnnnn ddddd', (f, c) => liftShift(f, c, false)),
   form('SIMD_scalar_shift_imm', '01 u 111110 hhhh iii ooooo 1 nnnnn ddddd', (f, c) => liftShift(f, c, true)),
 ];

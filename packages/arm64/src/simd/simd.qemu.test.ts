@@ -27,7 +27,11 @@ describe.runIf(available('AdvSIMD forms against qemu-aarch64-static', prerequisi
       dir = mkdtempSync(join(tmpdir(), 'arm64kit-simd-oracle-'));
       binary = join(dir, 'simd-oracle');
       const source = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'simd-oracle.c');
-      execFileSync('aarch64-linux-gnu-gcc', ['-static', '-O1', '-o', binary, source], { stdio: 'pipe' });
+      execFileSync(
+        'aarch64-linux-gnu-gcc',
+        ['-static', '-O1', '-march=armv8.5-a+crypto+sha3', '-o', binary, source],
+        { stdio: 'pipe' },
+      );
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

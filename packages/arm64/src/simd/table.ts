@@ -1,12 +1,17 @@
 import type { A64Form } from '../lift/form.js';
 import { acrossForms } from './across.js';
 import { byElementForms } from './by-element.js';
+import { complexForms } from './complex.js';
 import { copyForms } from './copy.js';
+import { cryptoForms } from './crypto.js';
+import { fixedPointForms } from './fixed-point.js';
 import { fpVectorForms } from './fp-vector.js';
 import { simdLoadStoreForms } from './load-store.js';
 import { logicalForms } from './logical.js';
+import { longMultiplyForms } from './long-multiply.js';
 import { modifiedImmForms } from './modified-imm.js';
 import { permuteForms } from './permute.js';
+import { saturatingForms } from './saturating.js';
 import { shiftForms } from './shift.js';
 import { threeDiffForms } from './three-diff.js';
 import { threeSameForms } from './three-same.js';
@@ -26,4 +31,9 @@ export const simdForms: readonly A64Form[] = [
   ...simdLoadStoreForms,
   ...fpVectorForms,
   ...byElementForms,
+  ...saturatingForms,
+  ...longMultiplyForms,
+  ...fixedPointForms,
+  ...cryptoForms,
+  ...complexForms,
 ];

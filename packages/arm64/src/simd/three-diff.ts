@@ -37,8 +37,12 @@ function liftThreeDiff(f: Fields, c: LiftContext): boolean {
     if (op === 0b0100 || op === 0b0110) {
       // ADDHN/SUBHN: high halves of wide sums into narrow elements (lower or upper half of Vd)
       for (let i = 0; i < count; i++) {
+        // RADDHN/RSUBHN (U=1) round to nearest before taking the high half.
+        const round = f.u === 1 ? 1n << BigInt(esize - 1) : 0n;
         const s =
-          op === 0b0100 ? getBig(A, wide, i) + getBig(B, wide, i) : getBig(A, wide, i) - getBig(B, wide, i);
+          (op === 0b0100
+            ? getBig(A, wide, i) + getBig(B, wide, i)
+            : getBig(A, wide, i) - getBig(B, wide, i)) + round;
         set(D, esize, part + i, Number(BigInt.asUintN(esize, s >> BigInt(esize))));
       }
       if (!q) for (let i = count; i < 2 * count; i++) set(D, esize, i, 0);

@@ -103,9 +103,20 @@ const SCALAR = new Set([
 
 function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
   const key = (f.u << 5) | f.o;
-  if (f.z !== 3 || !SCALAR.has(key)) return false;
+  if (!SCALAR.has(key)) return false;
   const op = TABLE.get(key)!.op;
   const { d, n, m } = f;
+  // The saturating adds and subtracts exist for every element size; the rest only for 64 bits.
+  const esize = 8 << f.z;
+  if (esize !== 64) {
+    if (!SATURATING.has(op)) return false;
+    c.b.callHelper((cpu: Cpu) => {
+      saturation.hit = false;
+      elementwise(cpu, op, d, n, m, esize, 1, false, false);
+      if (saturation.hit) cpu.regs32[2 * FPSR] |= FPSR_QC;
+    });
+    return true;
+  }
   if (op === OPS.add || op === OPS.sub) {
     const b = c.b;
     c.setV(d, op === OPS.add ? b.add(c.vlo(n), c.vlo(m)) : b.sub(c.vlo(n), c.vlo(m)), 0n);

@@ -1,6 +1,6 @@
 import { type Executor, runProgramAsync } from '@arm64kit/core';
 import type { EmulatorRunner } from '@arm64kit/test-programs';
-import { aarch64 } from '../../src/index.js';
+import { aarch64ForCpu, DEFAULT_CPU } from '../../src/index.js';
 
 /**
  * arm64kit in this process, on the harness's files (guest deaths become 128 + signal), on
@@ -10,7 +10,7 @@ import { aarch64 } from '../../src/index.js';
 export function inProcess(executor?: Executor): EmulatorRunner {
   return async (binary, io) => {
     const result = await runProgramAsync({
-      arch: aarch64,
+      arch: aarch64ForCpu(process.env.ARM64KIT_CPU ?? DEFAULT_CPU),
       path: binary,
       ...io,
       ...(executor ? { executor } : {}),

@@ -1,0 +1,35 @@
+import type { AccessSize } from '@arm64kit/core';
+import type { Fields } from '../decode/table.js';
+import type { LiftContext } from './context.js';
+import { type A64Form, form } from './form.js';
+
+/**
+ * FEAT_LRCPC2: LDAPUR* (load-acquire RCpc, unscaled signed offset, zero- or sign-extending) and
+ * STLUR* (store-release). One guest thread sees program order, so they are plain accesses.
+ */
+function liftUnscaledOrdered(f: Fields, c: LiftContext): boolean {
+  const size = (1 << f.z) as AccessSize;
+  const b = c.b;
+  const offset = BigInt.asUintN(64, BigInt((f.i << 23) >> 23));
+  const addr = b.add(c.xsp(f.n), offset);
+  switch (f.o) {
+    case 0b00: // STLUR
+      b.store(addr, c.x(f.t), size);
+      return true;
+    case 0b01: // LDAPUR: zero-extended
+      c.setX(f.t, b.load(addr, size));
+      return true;
+    case 0b10: // LDAPURS to X (bytes, halves, words)
+      if (size === 8) return false;
+      c.setX(f.t, b.load(addr, size, true));
+      return true;
+    default: // LDAPURS to W (bytes, halves)
+      if (size >= 4) return false;
+      c.setW(f.t, b.wrap(b.load(addr, size, true)));
+      return true;
+  }
+}
+
+export const rcpcForms: readonly A64Form[] = [
+  form('LDAPUR_STLUR', 'zz 011001 oo 0 iiiiiiiii 00 nnnnn ttttt', liftUnscaledOrdered),
+];
