@@ -1,17 +1,8 @@
 import { Command, Errors } from '@oclif/core';
+import { isTypedError, typedErrorLine } from './typed-error.js';
 
 /** Exit codes mirror `docker run`: 125 tool error, 126 cannot invoke, 127 not found. */
 export const EXIT_TOOL_ERROR = 125;
-
-/** An error a library raised on purpose: it has a stable `code` and a message meant for users. */
-interface TypedError extends Error {
-  code: string;
-  exitCode?: number;
-}
-
-function isTypedError(error: unknown): error is TypedError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
-}
 
 /**
  * Base for every arm64kit command: data goes to stdout (or `--json`), messages to stderr,
@@ -46,7 +37,7 @@ export abstract class BaseCommand extends Command {
         this.logJson({ error: { code: error.code, message: error.message } });
         this.exit(exit);
       }
-      this.logToStderr(`arm64kit: ${error.message}`);
+      this.logToStderr(typedErrorLine(error));
       this.exit(exit);
     }
     return super.catch(error);
