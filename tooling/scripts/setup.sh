@@ -12,6 +12,7 @@ packages=(
   debootstrap               # arm64 root filesystems for the Docker base image
   busybox-static            # the shell of the binfmt registration image
   file
+  time                      # GNU time: peak RSS of each program in pnpm bench
 )
 missing=()
 for p in "${packages[@]}"; do
