@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, describe, expect, it } from 'vitest';
 import Run from '../src/commands/run.js';
 import { LEAN_RUN_FLAGS, parseLeanRun } from '../src/lean-run/parse.js';
+import { CLI_ROOT, runCli } from './repro-helpers.js';
 
-const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(CLI_ROOT, 'bin/run.js');
 const BUNDLE = join(CLI_ROOT, 'dist/lean-run/bundle.cjs');
 
 describe('the lean run parser', () => {
@@ -85,27 +82,10 @@ describe('the lean run parser', () => {
   });
 });
 
-/** The built CLI in a child process, as a user runs it. */
-function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+/** The built CLI in a child process, as a user runs it, with more environment variables. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { code, stdout, stderr } = await runCli(args, { env });
+  return { status: code, stdout, stderr };
 }
 
 const problem =
