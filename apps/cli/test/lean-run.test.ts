@@ -138,6 +138,19 @@ describe.runIf(available('the lean arm64kit run', problem))(
       expect(readFileSync(join(dir, file)).length).toBeGreaterThan(1000);
     });
 
+    it('runs without a cache where none can be written (a missing or a /proc directory)', async () => {
+      const argv = buildProgram('argv');
+      const expected = {
+        status: 0,
+        stdout: `Total Number of args: 2\n0th argv: ${argv}\n1th argv: b\n`,
+        stderr: '',
+      };
+      for (const home of [join(cacheHome, 'missing', 'deeper'), '/proc/arm64kit-no-cache']) {
+        expect(await cli(['run', argv, 'b'], { XDG_CACHE_HOME: home })).toEqual(expected);
+      }
+      expect(existsSync(join(cacheHome, 'missing'))).toBe(false);
+    });
+
     it('gives the exit status and error lines the oclif command gives', async () => {
       const missing = await cli(['run', '/nonexistent/prog']);
       expect([missing.status, missing.stderr]).toEqual([

@@ -42,7 +42,14 @@ function readOrUndefined(path: string | undefined): Buffer | undefined {
 function writeCache(path: string, data: Buffer, file: string): void {
   try {
     const dir = dirname(path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // One level at a time: Node's recursive mkdir never returns under /proc (ENOENT, retried).
+    for (const level of [dirname(dirname(dir)), dirname(dir), dir]) {
+      try {
+        mkdirSync(level, { mode: 0o700 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
+      }
+    }
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, data);
     renameSync(partial, path);
