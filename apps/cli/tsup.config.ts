@@ -3,11 +3,31 @@ import { defineConfig, type Options } from 'tsup';
 
 // oclif discovers one file per command under dist/commands. Typed here so the config's type
 // names this package's own tsup, whichever copy the preset sees.
-const options: Options = tsupPreset({
-  // pass-through.ts: bin/run.js reads it before oclif starts.
-  entry: ['src/index.ts', 'src/commands/**/*.ts', 'src/lib/pass-through.ts'],
+const commands: Options = tsupPreset({
+  // pass-through.ts and lean-run/load.ts: bin/run.js reads them before (or instead of) oclif.
+  entry: ['src/index.ts', 'src/commands/**/*.ts', 'src/lib/pass-through.ts', 'src/lean-run/load.ts'],
   dts: false,
   splitting: true,
+  // Both configs build at once: this one's cleaning must not take the other's bundle with it.
+  clean: ['!lean-run/bundle.cjs'],
 });
 
-export default defineConfig(options);
+// `arm64kit run`'s lean path as one CommonJS file with the emulator packages inside: one module to
+// resolve at start-up, and one script whose compiled code V8 can cache (lean-run/code-cache.ts).
+const leanRun: Options = tsupPreset({
+  entry: { 'lean-run/bundle': 'src/lean-run/main.ts' },
+  format: ['cjs'],
+  outExtension: () => ({ js: '.cjs' }),
+  noExternal: [/^@arm64kit\//],
+  dts: false,
+  sourcemap: false,
+  // The first config empties dist (all but this file); this one only adds its file.
+  clean: false,
+  esbuildOptions(options) {
+    // import.meta is empty in CommonJS: a package that starts using it (a worker script next to
+    // its module, say) must fail this build, not the lean run path at run time.
+    options.logOverride = { ...options.logOverride, 'empty-import-meta': 'error' };
+  },
+});
+
+export default defineConfig([commands, leanRun]);

@@ -14,6 +14,7 @@ packages=(
   file
   systemd                   # systemd-binfmt reads the binfmt.d files @arm64kit/binfmt writes
   binfmt-support            # update-binfmts imports the Debian format files it writes
+  time                      # GNU time: peak RSS of each program in pnpm bench
 )
 missing=()
 for p in "${packages[@]}"; do

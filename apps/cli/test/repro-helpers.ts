@@ -25,10 +25,13 @@ export interface CliResult {
  */
 export function runCli(
   args: string[],
-  options: { onStderr?: (text: string, pid: number) => void } = {},
+  options: { onStderr?: (text: string, pid: number) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env === undefined ? undefined : { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {

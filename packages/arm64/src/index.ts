@@ -9,7 +9,7 @@ export {
   UnknownCpuError,
 } from './cpu/profiles.js';
 export { compilePattern, extractField, insertField, PatternError } from './decode/pattern.js';
-export type { CompiledForm, Decoded, Fields, Form } from './decode/table.js';
+export type { CompiledForm, Decoded, DecodeTableOptions, Fields, Form } from './decode/table.js';
 export { DecodeTable, DecodeTableError } from './decode/table.js';
 export * as fp from './fp/index.js';
 export { liftBlock, MAX_BLOCK_INSTRUCTIONS } from './lift/block.js';

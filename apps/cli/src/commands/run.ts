@@ -1,15 +1,8 @@
-import { aarch64ForCpu, CPU_PROFILES, DEFAULT_CPU } from '@arm64kit/arm64';
-import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { EXECUTORS, type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { CPU_PROFILES, DEFAULT_CPU } from '@arm64kit/arm64';
+import { EXECUTORS } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { ownFlagsEnd, valueFlagsOf } from '../lib/pass-through.js';
-
-/** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
-export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
-  const end = ownFlagsEnd(raw, valueFlagsOf('run'));
-  return { own: raw.slice(0, end), guest: raw.slice(raw[end] === '--' ? end + 1 : end) };
-}
+import { runGuest, runUsageProblem, splitRunArgv } from '../lib/run-guest.js';
 
 export default class Run extends BaseCommand {
   static override enableJsonFlag = false;
@@ -67,34 +60,9 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
   async run(): Promise<void> {
     const { own, guest } = splitRunArgv(this.argv);
     const { flags } = await this.parse(Run, [...own, ...guest.slice(0, 1)]);
-    const [program, ...rest] = guest;
-    if (program === undefined) this.error('missing PROGRAM', { exit: 2 });
-    const preserve = flags['binfmt-preserve-argv0'];
-    if (preserve && rest.length === 0)
-      this.error('--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM', { exit: 2 });
-    // As a binfmt_misc interpreter we received [us, PROGRAM, ...]; @arm64kit/binfmt says which
-    // argv the program itself gets from that, with and without P.
-    const seen = programArgv([this.config.bin, program, ...rest], preserve ? AT_FLAGS_PRESERVE_ARGV0 : 0);
-    const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
-
-    const started = process.hrtime.bigint();
-    const result = runProgram({
-      arch: aarch64ForCpu(flags.cpu),
-      path: program,
-      argv,
-      env: envToStrings(process.env),
-      sysroot: flags.sysroot,
-      executor: flags.executor as Executor | undefined,
-      strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
-    });
-    if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
-    if (flags.stats) {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rate = result.instructions / seconds / 1e6;
-      process.stderr.write(
-        `arm64kit: ${result.instructions} instructions in ${seconds.toFixed(3)} s (${rate.toFixed(2)} M/s)\n`,
-      );
-    }
-    if (result.exitCode !== 0) this.exit(result.exitCode);
+    const problem = runUsageProblem(flags, guest);
+    if (problem !== undefined) this.error(problem, { exit: 2 });
+    const exitCode = runGuest(flags, guest);
+    if (exitCode !== 0) this.exit(exitCode);
   }
 }

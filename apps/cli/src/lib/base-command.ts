@@ -1,32 +1,8 @@
 import { Command, Errors } from '@oclif/core';
+import { errorJson, isTypedError, typedErrorLine } from './typed-error.js';
 
 /** Exit codes mirror `docker run`: 125 tool error, 126 cannot invoke, 127 not found. */
 export const EXIT_TOOL_ERROR = 125;
-
-/** An error a library raised on purpose: it has a stable `code` and a message meant for users. */
-interface TypedError extends Error {
-  code: string;
-  exitCode?: number;
-  /** Where in the input the error is, when the library says (binfmt's parser does). */
-  field?: string;
-  rule?: string;
-  column?: number;
-  line?: number;
-}
-
-/** The JSON form of a typed error: code and message, and where it is when the library says. */
-export function errorJson(error: TypedError): Record<string, string | number> {
-  const json: Record<string, string | number> = { code: error.code, message: error.message };
-  for (const key of ['field', 'rule', 'column', 'line'] as const) {
-    const value = error[key];
-    if (typeof value === 'string' || typeof value === 'number') json[key] = value;
-  }
-  return json;
-}
-
-function isTypedError(error: unknown): error is TypedError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
-}
 
 /**
  * Base for every arm64kit command: data goes to stdout (or `--json`), messages to stderr,
@@ -61,7 +37,7 @@ export abstract class BaseCommand extends Command {
         this.logJson({ error: errorJson(error) });
         this.exit(exit);
       }
-      this.logToStderr(`arm64kit: ${error.message}`);
+      this.logToStderr(typedErrorLine(error));
       this.exit(exit);
     }
     return super.catch(error);

@@ -41,29 +41,46 @@ export interface CompiledPattern {
   readonly fields: readonly FieldSpec[];
 }
 
-export function compilePattern(pattern: string): CompiledPattern {
-  const bits = pattern.replace(/[ _]/g, '');
+/** A pattern's fixed bits, without its fields: what a decode table needs to bucket a form. */
+export type PatternBits = Omit<CompiledPattern, 'fields'>;
+
+/**
+ * The fixed bits of a pattern, checked character by character. Every process start does this for
+ * the whole table, so it is a char-code loop, with no regular expression and no field work.
+ */
+export function patternBits(pattern: string): PatternBits {
+  let bits = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch !== ' ' && ch !== '_') bits += ch;
+  }
   if (bits.length !== 32) {
     throw new PatternError(`pattern "${pattern}" has ${bits.length} bits, expected 32`);
   }
   let mask = 0;
   let value = 0;
+  for (let i = 0; i < 32; i++) {
+    const code = bits.charCodeAt(i);
+    const bit = 31 - i;
+    if (code === 0x30 /* 0 */ || code === 0x31 /* 1 */) {
+      mask |= 1 << bit;
+      if (code === 0x31) value |= 1 << bit;
+    } else if (code !== 0x2d /* - */ && !((code | 0x20) >= 0x61 /* a */ && (code | 0x20) <= 0x7a) /* z */) {
+      throw new PatternError(`pattern "${pattern}" has an invalid character "${bits[i]}" at bit ${bit}`);
+    }
+  }
+  return { bits, mask: mask >>> 0, value: value >>> 0 };
+}
+
+/** The named fields of a pattern's 32 bits (as `patternBits` returns them, already checked). */
+export function patternFields(bits: string): FieldSpec[] {
   const positions = new Map<string, number[]>();
   for (let i = 0; i < 32; i++) {
     const ch = bits[i];
-    const bit = 31 - i;
-    if (ch === '0' || ch === '1') {
-      mask |= 1 << bit;
-      if (ch === '1') value |= 1 << bit;
-    } else if (ch === '-') {
-      // ignored bit
-    } else if (/^[a-zA-Z]$/.test(ch)) {
-      let list = positions.get(ch);
-      if (!list) positions.set(ch, (list = []));
-      list.push(bit);
-    } else {
-      throw new PatternError(`pattern "${pattern}" has an invalid character "${ch}" at bit ${bit}`);
-    }
+    if (ch === '0' || ch === '1' || ch === '-') continue;
+    let list = positions.get(ch);
+    if (!list) positions.set(ch, (list = []));
+    list.push(31 - i);
   }
   const fields: FieldSpec[] = [];
   for (const [name, list] of positions) {
@@ -85,7 +102,12 @@ export function compilePattern(pattern: string): CompiledPattern {
     }
     fields.push({ name, width: list.length, runs });
   }
-  return { bits, mask: mask >>> 0, value: value >>> 0, fields };
+  return fields;
+}
+
+export function compilePattern(pattern: string): CompiledPattern {
+  const fixed = patternBits(pattern);
+  return { ...fixed, fields: patternFields(fixed.bits) };
 }
 
 /** Reads one field out of an instruction word. */

@@ -70,6 +70,17 @@ describe('DecodeTable', () => {
     ).toThrow(DecodeTableError);
   });
 
+  it('leaves the overlap check to overlapProblems() when asked, and names the pair there', () => {
+    const t = new DecodeTable(
+      [
+        { name: 'wide', pattern: '1111 ---- ---- ---- ---- ---- ---- ----', handler: h },
+        { name: 'narrow', pattern: '---- 0000 ---- ---- ---- ---- ---- ----', handler: h },
+      ],
+      { verifyOverlaps: false },
+    );
+    expect(t.overlapProblems()).toEqual(['"wide" and "narrow" both claim 0xf0000000']);
+  });
+
   it('lets a form declared more specific win over the general one', () => {
     const t = new DecodeTable([
       { name: 'ORR', pattern: '1010 1010 000m mmmm 0000 00nn nnnd dddd', handler: 'orr' },

@@ -1,4 +1,13 @@
-import { type CompiledPattern, compilePattern, extractField, matches, overlaps } from './pattern.js';
+import {
+  type CompiledPattern,
+  extractField,
+  type FieldSpec,
+  matches,
+  overlaps,
+  type PatternBits,
+  patternBits,
+  patternFields,
+} from './pattern.js';
 
 /**
  * A declarative decode table: one `Form` per instruction form, looked up through buckets keyed by
@@ -38,32 +47,64 @@ export class DecodeTableError extends Error {
   readonly code = 'ARM64_BAD_DECODE_TABLE';
 }
 
+export interface DecodeTableOptions {
+  /**
+   * Check every pair of forms for an encoding both claim without a preferredOver mark (default
+   * true). The check is quadratic in the number of forms; a fixed table that a test checks with
+   * `overlapProblems()` may skip it, so every process start does not pay for it again.
+   */
+  readonly verifyOverlaps?: boolean;
+}
+
 /** Bits 31..21 and 15..10 pick the bucket: together they separate almost every AArch64 class. */
 function bucketKey(insn: number): number {
   return ((insn >>> 21) << 6) | ((insn >>> 10) & 0x3f);
 }
 const BUCKET_COUNT = 1 << 17;
 
+/** A form with its fixed bits; its fields are worked out on first use (most forms never match). */
+class CompiledFormEntry<H> implements CompiledForm<H> {
+  readonly bits: string;
+  readonly mask: number;
+  readonly value: number;
+  rank = 0;
+  private compiledFields: readonly FieldSpec[] | undefined;
+
+  constructor(
+    readonly form: Form<H>,
+    fixed: PatternBits,
+  ) {
+    this.bits = fixed.bits;
+    this.mask = fixed.mask;
+    this.value = fixed.value;
+  }
+
+  get fields(): readonly FieldSpec[] {
+    this.compiledFields ??= patternFields(this.bits);
+    return this.compiledFields;
+  }
+}
+
 export class DecodeTable<H> {
   readonly forms: readonly CompiledForm<H>[];
   private readonly byName = new Map<string, CompiledForm<H>>();
   /** Filled on first use of a bucket, so startup does not pay for buckets a program never touches. */
-  private readonly buckets: (CompiledForm<H>[] | undefined)[] = new Array(BUCKET_COUNT);
+  private readonly buckets = new Map<number, CompiledForm<H>[]>();
   /** Every form's mask and value, in `forms` order, for the bucket-filling scan. */
   private readonly masks: Int32Array;
   private readonly values: Int32Array;
 
-  constructor(forms: readonly Form<H>[]) {
-    const compiled = new Map<string, CompiledPattern & { form: Form<H> }>();
+  constructor(forms: readonly Form<H>[], options: DecodeTableOptions = {}) {
+    const compiled = new Map<string, CompiledFormEntry<H>>();
     for (const form of forms) {
       if (compiled.has(form.name)) throw new DecodeTableError(`form "${form.name}" is defined twice`);
-      let p: CompiledPattern;
+      let p: PatternBits;
       try {
-        p = compilePattern(form.pattern);
+        p = patternBits(form.pattern);
       } catch (e) {
         throw new DecodeTableError(`form "${form.name}": ${(e as Error).message}`);
       }
-      compiled.set(form.name, { ...p, form });
+      compiled.set(form.name, new CompiledFormEntry(form, p));
     }
     for (const c of compiled.values()) {
       for (const other of c.form.preferredOver ?? []) {
@@ -73,22 +114,32 @@ export class DecodeTable<H> {
       }
     }
     const ranks = rankByPreference([...compiled.values()].map((c) => c.form));
-    const list: CompiledForm<H>[] = [];
-    for (const c of compiled.values()) list.push({ ...c, rank: ranks.get(c.form.name)! });
+    const list = [...compiled.values()];
+    for (const c of list) c.rank = ranks.get(c.form.name)!;
     list.sort((a, b) => a.rank - b.rank);
     this.forms = list;
     for (const c of list) this.byName.set(c.form.name, c);
     this.masks = Int32Array.from(list, (c) => c.mask);
     this.values = Int32Array.from(list, (c) => c.value);
-    this.checkOverlaps();
+    if (options.verifyOverlaps !== false) {
+      const problems = this.overlapProblems();
+      if (problems.length > 0) {
+        throw new DecodeTableError(
+          `${problems.length} pair(s) of forms overlap without a preferredOver mark: ${problems.slice(0, 10).join('; ')}`,
+        );
+      }
+    }
   }
 
   /** The form claiming `insn`, or undefined for an encoding no form claims (the guest gets SIGILL). */
   lookup(insn: number): CompiledForm<H> | undefined {
     insn >>>= 0;
     const key = bucketKey(insn);
-    let bucket = this.buckets[key];
-    if (bucket === undefined) bucket = this.buckets[key] = this.fillBucket(key);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      bucket = this.fillBucket(key);
+      this.buckets.set(key, bucket);
+    }
     for (let i = 0; i < bucket.length; i++) {
       const c = bucket[i];
       if ((insn & c.mask) >>> 0 === c.value) return c;
@@ -146,7 +197,8 @@ export class DecodeTable<H> {
     return found;
   }
 
-  private checkOverlaps(): void {
+  /** Every pair of forms that claim a common encoding with neither declared more specific. */
+  overlapProblems(): string[] {
     const problems: string[] = [];
     const forms = this.forms;
     for (let i = 0; i < forms.length; i++) {
@@ -161,11 +213,7 @@ export class DecodeTable<H> {
         }
       }
     }
-    if (problems.length > 0) {
-      throw new DecodeTableError(
-        `${problems.length} pair(s) of forms overlap without a preferredOver mark: ${problems.slice(0, 10).join('; ')}`,
-      );
-    }
+    return problems;
   }
 }
 

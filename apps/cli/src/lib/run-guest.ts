@@ -1,0 +1,70 @@
+import { aarch64ForCpu, DEFAULT_CPU } from '@arm64kit/arm64';
+import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
+import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
+
+/**
+ * What `arm64kit run` does once its flags are parsed. Both ways in share it: the oclif command
+ * (commands/run.ts) and the lean start-up path (lean-run/), which parses the same flags without
+ * loading oclif. Nothing here may import oclif, Docker or the repro.
+ */
+
+/** run's own flags, as oclif's parser and the lean parser both hand them over. */
+export interface RunFlags {
+  readonly strace?: boolean;
+  readonly argv0?: string;
+  readonly sysroot?: string;
+  readonly 'binfmt-preserve-argv0'?: boolean;
+  readonly stats?: boolean;
+  readonly executor?: string;
+  /** The CPU profile the program is told about (default: ARM64KIT_CPU, else the minimal one). */
+  readonly cpu?: string;
+}
+
+/** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
+export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
+  const end = ownFlagsEnd(raw, valueFlagsOf('run'));
+  return { own: raw.slice(0, end), guest: raw.slice(raw[end] === '--' ? end + 1 : end) };
+}
+
+/** Why [PROGRAM, ...ARGS] cannot be run with these flags (a usage error, exit 2), or undefined. */
+export function runUsageProblem(flags: RunFlags, guest: readonly string[]): string | undefined {
+  if (guest.length === 0) return 'missing PROGRAM';
+  if (flags['binfmt-preserve-argv0'] && guest.length === 1)
+    return '--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM';
+  return undefined;
+}
+
+/**
+ * Runs [PROGRAM, ...ARGS] (already checked by runUsageProblem) and returns the exit status for
+ * arm64kit. Reports of a fatal signal and --stats go to stderr; typed errors (a file that is
+ * not an aarch64 program, a missing file) are thrown for the caller to print.
+ */
+export function runGuest(flags: RunFlags, guest: readonly string[]): number {
+  const [program, ...rest] = guest;
+  const preserve = flags['binfmt-preserve-argv0'] === true;
+  // As a binfmt_misc interpreter we received [us, PROGRAM, ...]; @arm64kit/binfmt says which
+  // argv the program itself gets from that, with and without P.
+  const seen = programArgv(['arm64kit', program, ...rest], preserve ? AT_FLAGS_PRESERVE_ARGV0 : 0);
+  const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
+
+  const started = process.hrtime.bigint();
+  const result = runProgram({
+    arch: aarch64ForCpu(flags.cpu ?? (process.env.ARM64KIT_CPU || DEFAULT_CPU)),
+    path: program,
+    argv,
+    env: envToStrings(process.env),
+    sysroot: flags.sysroot,
+    executor: flags.executor as Executor | undefined,
+    strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
+  });
+  if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
+  if (flags.stats) {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rate = result.instructions / seconds / 1e6;
+    process.stderr.write(
+      `arm64kit: ${result.instructions} instructions in ${seconds.toFixed(3)} s (${rate.toFixed(2)} M/s)\n`,
+    );
+  }
+  return result.exitCode;
+}

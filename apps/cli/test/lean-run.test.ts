@@ -1,0 +1,165 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { afterAll, describe, expect, it } from 'vitest';
+import Run from '../src/commands/run.js';
+import { LEAN_RUN_FLAGS, parseLeanRun } from '../src/lean-run/parse.js';
+import { CLI_ROOT, runCli } from './repro-helpers.js';
+
+const BUNDLE = join(CLI_ROOT, 'dist/lean-run/bundle.cjs');
+
+describe('the lean run parser', () => {
+  it("knows exactly run's oclif flags, with the same kind and allowed values", () => {
+    const oclif = Object.fromEntries(
+      Object.entries(Run.flags).map(([name, flag]) => {
+        // Only what the lean parser implements may be set; anything more is a flag it would misread.
+        const extra = [
+          'char',
+          'multiple',
+          'default',
+          'allowNo',
+          'dependsOn',
+          'exclusive',
+          'env',
+          'required',
+        ].filter(
+          (key) =>
+            (flag as Record<string, unknown>)[key] !== undefined &&
+            (flag as Record<string, unknown>)[key] !== false,
+        );
+        expect(extra, `--${name}`).toEqual([]);
+        return [name, flag.type === 'boolean' ? 'boolean' : { options: flag.options }];
+      }),
+    );
+    const lean = Object.fromEntries(
+      Object.entries(LEAN_RUN_FLAGS).map(([name, spec]) => [
+        name,
+        spec === 'boolean'
+          ? 'boolean'
+          : { options: spec.options === undefined ? undefined : [...spec.options] },
+      ]),
+    );
+    expect(lean).toEqual(oclif);
+  });
+
+  it('reads flags before PROGRAM and hands everything from PROGRAM on to the program', () => {
+    expect(parseLeanRun(['--strace', '--argv0', 'cc', '--executor=wasm', './p', '--stats', '-x'])).toEqual({
+      flags: { strace: true, argv0: 'cc', executor: 'wasm' },
+      guest: ['./p', '--stats', '-x'],
+    });
+    expect(parseLeanRun(['--sysroot', '/r', '--', '--odd-name', '--help'])).toEqual({
+      flags: { sysroot: '/r' },
+      guest: ['--odd-name', '--help'],
+    });
+    expect(parseLeanRun(['--binfmt-preserve-argv0', '/bin/ls', 'ls', '-l'])).toEqual({
+      flags: { 'binfmt-preserve-argv0': true },
+      guest: ['/bin/ls', 'ls', '-l'],
+    });
+  });
+
+  it('leaves to oclif what oclif answers with help or an error', () => {
+    for (const raw of [
+      [],
+      ['--help'],
+      ['-h', './p'],
+      ['--version', './p'],
+      ['--no-such-flag', './p'],
+      ['--strace', '--strace', './p'],
+      ['--strace=yes', './p'],
+      ['--argv0', 'a', '--argv0', 'b', './p'],
+      ['--sysroot'],
+      ['--sysroot', '--strace', './p'],
+      ['--sysroot=', './p'],
+      ['--executor', 'turbo', './p'],
+      ['--binfmt-preserve-argv0', './p'],
+      ['--strace', '--'],
+    ]) {
+      expect(parseLeanRun(raw), raw.join(' ')).toBeUndefined();
+    }
+  });
+});
+
+/** The built CLI in a child process, as a user runs it, with more environment variables. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { code, stdout, stderr } = await runCli(args, { env });
+  return { status: code, stdout, stderr };
+}
+
+const problem =
+  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ??
+  (existsSync(BUNDLE) ? null : 'the CLI is not built (pnpm turbo run build --filter arm64kit...)');
+
+describe.runIf(available('the lean arm64kit run', problem))(
+  'the lean arm64kit run',
+  { timeout: 180_000 },
+  () => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'arm64kit-lean-run-'));
+    afterAll(() => rmSync(cacheHome, { recursive: true, force: true }));
+
+    it('requires nothing but Node built-ins: the emulator packages are inside the bundle', () => {
+      const required = [...readFileSync(BUNDLE, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+      expect(required.length).toBeGreaterThan(0);
+      const builtins = new Set(builtinModules);
+      expect(required.filter((name) => !builtins.has(name.replace(/^node:/, '')))).toEqual([]);
+    });
+
+    it('runs a program without loading oclif, Docker or the repro; --help still loads oclif', async () => {
+      const argv = buildProgram('argv');
+      // NODE_DEBUG=module names every module Node's CommonJS loader loads; oclif is CommonJS.
+      const lean = await cli(['run', argv, 'x'], { NODE_DEBUG: 'module' });
+      expect(lean.status).toBe(0);
+      expect(lean.stdout).toBe(`Total Number of args: 2\n0th argv: ${argv}\n1th argv: x\n`);
+      expect(lean.stderr).toContain('MODULE');
+      expect(lean.stderr).not.toMatch(/oclif|@arm64kit\/(docker|repro)/);
+      const help = await cli(['run', '--help'], { NODE_DEBUG: 'module' });
+      expect(help.stderr).toMatch(/@oclif\/core/);
+    });
+
+    it("keeps V8's compiled code in the cache directory and runs the same with it, or with a damaged one", async () => {
+      const argv = buildProgram('argv');
+      const env = { XDG_CACHE_HOME: cacheHome };
+      const expected = {
+        status: 0,
+        stdout: `Total Number of args: 2\n0th argv: ${argv}\n1th argv: a\n`,
+        stderr: '',
+      };
+      expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
+      const dir = join(cacheHome, 'arm64kit', 'code-cache');
+      const [file, ...others] = readdirSync(dir);
+      expect(others).toEqual([]);
+      expect(file).toMatch(/^bundle\.cjs-\d+-\d+-v[\d.]+-\w+\.v8$/);
+      expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
+      // V8 rejects data it did not make for this script; the run goes on and writes a good cache.
+      writeFileSync(join(dir, file), 'not a code cache');
+      expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
+      expect(readFileSync(join(dir, file)).length).toBeGreaterThan(1000);
+    });
+
+    it('runs without a cache where none can be written (a missing or a /proc directory)', async () => {
+      const argv = buildProgram('argv');
+      const expected = {
+        status: 0,
+        stdout: `Total Number of args: 2\n0th argv: ${argv}\n1th argv: b\n`,
+        stderr: '',
+      };
+      for (const home of [join(cacheHome, 'missing', 'deeper'), '/proc/arm64kit-no-cache']) {
+        expect(await cli(['run', argv, 'b'], { XDG_CACHE_HOME: home })).toEqual(expected);
+      }
+      expect(existsSync(join(cacheHome, 'missing'))).toBe(false);
+    });
+
+    it('gives the exit status and error lines the oclif command gives', async () => {
+      const missing = await cli(['run', '/nonexistent/prog']);
+      expect([missing.status, missing.stderr]).toEqual([
+        127,
+        'arm64kit: cannot run /nonexistent/prog: no such file\n',
+      ]);
+      const unknown = await cli(['run', '--no-such-flag', buildProgram('argv')]);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('Nonexistent flag: --no-such-flag');
+    });
+  },
+);
