@@ -53,12 +53,15 @@ export interface RunResult extends MachineExit {
   readonly instructions: number;
 }
 
-function readProgram(path: string): Uint8Array {
+function readProgram(path: string | Buffer): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new ProgramNotFoundError(path, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+    throw new ProgramNotFoundError(
+      String(path),
+      code === 'ENOENT' ? 'no such file' : (error as Error).message,
+    );
   }
 }
 
@@ -87,7 +90,7 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
   });
   let interpreter: ProcessImage['interpreter'] = null;
   if (image.interpreter !== null) {
-    let interpHost: string;
+    let interpHost: Buffer;
     try {
       interpHost = kernel.paths.toHost(image.interpreter);
     } catch {

@@ -3,6 +3,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import { ElfError, type ElfImage, parseElf } from '../loader/elf.js';
 import { GuestSignal, SIGNALS } from '../signals.js';
 import { E, fail } from './errno.js';
+import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
@@ -77,7 +78,7 @@ function execve(
   flags: number,
 ): number {
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) fail(E.EINVAL);
-  const raw = k.memory.readCString(pathAddr, 4096);
+  const raw = readPathArgument(k.memory, pathAddr);
   let guest: string;
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH) || dirfd === AT_FDCWD) fail(E.ENOENT);
