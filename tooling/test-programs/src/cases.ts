@@ -49,6 +49,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('timers', [{}, { args: ['die'] }]),
   program('exec'), // the ways execve fails; successful execs are in packages/arm64/test/exec.test.ts
   program('process'), // nice values and page residency
+  program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program(
     'faults',
     [
