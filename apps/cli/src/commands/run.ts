@@ -1,8 +1,9 @@
 import { aarch64 } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { EXECUTORS, type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { EXECUTORS, type Executor, envToStrings, prepareProgram } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
+import { closedAtStart, forwardSignals } from '../lib/host-process.js';
 import { ownFlagsEnd, valueFlagsOf } from '../lib/pass-through.js';
 
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
@@ -68,7 +69,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
 
     const started = process.hrtime.bigint();
-    const result = runProgram({
+    const { machine, kernel } = prepareProgram({
       arch: aarch64,
       path: program,
       argv,
@@ -76,7 +77,20 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       sysroot: flags.sysroot,
       executor: flags.executor as Executor | undefined,
       strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
+      // A descriptor the host closed stays closed for the guest (-1 is never open).
+      stdin: closedAtStart(0) ? -1 : 0,
+      stdout: closedAtStart(1) ? -1 : 1,
+      stderr: closedAtStart(2) ? -1 : 2,
     });
+    // The event loop runs between slices of the guest, so host signals reach it there.
+    const stopForwarding = forwardSignals((signo) => kernel.sendSignal(signo));
+    let result: Awaited<ReturnType<typeof machine.runAsync>> & { instructions: number };
+    try {
+      result = { ...(await machine.runAsync(kernel)), instructions: machine.instructions };
+    } finally {
+      stopForwarding();
+      kernel.fds.closeAll();
+    }
     if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
     if (flags.stats) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
