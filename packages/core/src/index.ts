@@ -12,6 +12,7 @@ export { SYS, syscallName } from './linux/numbers.js';
 export { guestJoin, PathResolver } from './linux/paths.js';
 export { GuestDeadlockError } from './linux/pipe.js';
 export * from './loader/elf.js';
+export { ElfFile, NotRegularFileError } from './loader/elf-file.js';
 export { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';
 export {
   AT,
