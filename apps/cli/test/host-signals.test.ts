@@ -1,13 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildProgram, CROSS_CC, QEMU } from '@arm64kit/test-programs';
-import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { buildProgram, QEMU } from '@arm64kit/test-programs';
+import { available } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
-
-const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(CLI_ROOT, 'bin/run.js');
+import { BIN, runPrerequisites } from './cli-run-helpers.js';
 
 interface Ended {
   status: number;
@@ -55,14 +50,7 @@ function withStdinClosed(command: string, args: string[]): Promise<string> {
   });
 }
 
-const problem =
-  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ??
-  commandProblem(QEMU, 'qemu-user-static') ??
-  (existsSync(join(CLI_ROOT, 'dist/commands/run.js'))
-    ? null
-    : 'the CLI is not built (pnpm turbo run build --filter arm64kit...)');
-
-describe.runIf(available('arm64kit run and host signals', problem))(
+describe.runIf(available('arm64kit run and host signals', runPrerequisites()))(
   'arm64kit run between the host and the guest',
   { timeout: 120_000 },
   () => {

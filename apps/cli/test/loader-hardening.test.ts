@@ -1,21 +1,12 @@
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildProgram, CROSS_CC, QEMU, TINY_EXIT_STATUS, tinyElf } from '@arm64kit/test-programs';
-import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { join } from 'node:path';
+import { buildProgram, QEMU, TINY_EXIT_STATUS, tinyElf } from '@arm64kit/test-programs';
+import { available } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ROOT, runPrerequisites } from './cli-run-helpers.js';
 
-const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNNER = join(CLI_ROOT, 'test/peak-memory-runner.mjs');
 /**
  * The memory bound of every run here: a few times what `arm64kit run` of a small program
@@ -55,14 +46,7 @@ function collect(command: string, args: string[], extraFd: boolean): Promise<Out
 const arm64kit = (args: string[]) => collect(process.execPath, [RUNNER, 'run', ...args], true);
 const qemu = (args: string[]) => collect(QEMU, args, false);
 
-const problem =
-  commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ??
-  commandProblem(QEMU, 'qemu-user-static') ??
-  (existsSync(join(CLI_ROOT, 'dist/commands/run.js'))
-    ? null
-    : 'the CLI is not built (pnpm turbo run build --filter arm64kit...)');
-
-describe.runIf(available('loader hardening', problem))(
+describe.runIf(available('loader hardening', runPrerequisites()))(
   'the loader on hostile files',
   { timeout: 120_000 },
   () => {
