@@ -6,7 +6,7 @@ import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
 import { registerProcessSyscalls } from './linux/sys-process.js';
 import { registerTimeSyscalls } from './linux/sys-time.js';
-import { ElfFile, NotRegularFileError } from './loader/elf-file.js';
+import { ElfFile, NotRegularFileError, shownPath } from './loader/elf-file.js';
 import { type Executor, Machine, type MachineExit } from './machine.js';
 
 /** The program (or its interpreter) could not be read. */
@@ -88,7 +88,7 @@ export function prepareProgram(options: RunProgramOptions): { machine: Machine; 
     try {
       return kernel.paths.toHost(interp);
     } catch {
-      throw new ProgramNotFoundError(interp, 'too many symbolic links');
+      throw new ProgramNotFoundError(shownPath(interp), 'too many symbolic links');
     }
   });
   registerFileSyscalls(kernel);

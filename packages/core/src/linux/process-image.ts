@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Architecture } from '../arch.js';
 import type { Cpu } from '../cpu/cpu.js';
 import { type ElfImage, parseElf } from '../loader/elf.js';
-import type { ElfFile } from '../loader/elf-file.js';
+import { type ElfFile, shownPath } from '../loader/elf-file.js';
 import { type LoadedImage, loadImage, PIE_BASE } from '../loader/load.js';
 import { AT, buildInitialStack } from '../loader/stack.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
@@ -94,8 +94,8 @@ export function openProgram(
     const image = parseElf(files[0], machine, name);
     let interpreter: OpenedProgram['interpreter'] = null;
     if (image.interpreter !== null) {
-      const interpName = image.interpreter;
-      files.push(open(interpreterHost(interpName), interpName));
+      const interpName = shownPath(image.interpreter);
+      files.push(open(interpreterHost(image.interpreter), interpName));
       interpreter = { image: parseElf(files[1], machine, interpName), name: interpName };
     }
     return { image, interpreter, close };

@@ -55,3 +55,13 @@ export class ElfFile implements ElfSource {
     closeSync(this.fd);
   }
 }
+
+/**
+ * A path from a file (PT_INTERP, a byte string) as it may appear in a one-line message: UTF-8
+ * where it is, control characters (a newline, say) written as \xNN.
+ */
+export function shownPath(bytes: string): string {
+  return Buffer.from(bytes, 'latin1')
+    .toString('utf8')
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
