@@ -9,9 +9,10 @@ export * from './ir/index.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';
 export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';
 export { SYS, syscallName } from './linux/numbers.js';
-export { PathResolver } from './linux/paths.js';
+export { guestJoin, PathResolver } from './linux/paths.js';
 export { GuestDeadlockError } from './linux/pipe.js';
 export * from './loader/elf.js';
+export { ElfFile, NotRegularFileError } from './loader/elf-file.js';
 export { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';
 export {
   AT,

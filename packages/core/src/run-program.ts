@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
 import { LinuxKernel } from './linux/kernel.js';
-import { type ProcessImage, startProcessImage } from './linux/process-image.js';
+import { openProgram, startProcessImage } from './linux/process-image.js';
 import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
 import { registerProcessSyscalls } from './linux/sys-process.js';
 import { registerTimeSyscalls } from './linux/sys-time.js';
 import { GuestSystem } from './linux/system.js';
-import { parseElf } from './loader/elf.js';
+import { ElfFile, NotRegularFileError, shownPath } from './loader/elf-file.js';
 import type { Executor, Machine, MachineExit } from './machine.js';
 
 /** The program (or its interpreter) could not be read. */
@@ -54,12 +53,13 @@ export interface RunResult extends MachineExit {
   readonly instructions: number;
 }
 
-function readProgram(path: string): Uint8Array {
+function openFile(path: string | Buffer, name: string): ElfFile {
   try {
-    return readFileSync(path);
+    return ElfFile.open(path, name);
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     const code = (error as { code?: string }).code;
-    throw new ProgramNotFoundError(path, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+    throw new ProgramNotFoundError(name, code === 'ENOENT' ? 'no such file' : (error as Error).message);
   }
 }
 
@@ -77,7 +77,6 @@ export function prepareProgram(options: RunProgramOptions): {
 } {
   const { arch } = options;
   const programPath = resolve(options.path);
-  const image = parseElf(readProgram(options.path), arch.elfMachine, options.path);
   const system = new GuestSystem(arch, options.executor);
   const machine = system.newMachine();
   const memory = machine.memory;
@@ -91,30 +90,30 @@ export function prepareProgram(options: RunProgramOptions): {
     programPath,
     trace: options.strace ?? null,
   });
-  let interpreter: ProcessImage['interpreter'] = null;
-  if (image.interpreter !== null) {
-    let interpHost: string;
+  const program = openProgram(options.path, options.path, arch.elfMachine, openFile, (interp) => {
     try {
-      interpHost = kernel.paths.toHost(image.interpreter);
+      return kernel.paths.toHost(interp);
     } catch {
-      throw new ProgramNotFoundError(image.interpreter, 'too many symbolic links');
+      throw new ProgramNotFoundError(shownPath(interp), 'too many symbolic links');
     }
-    const interpImage = parseElf(readProgram(interpHost), arch.elfMachine, image.interpreter);
-    interpreter = { image: interpImage, name: image.interpreter };
-  }
+  });
   registerFileSyscalls(kernel);
   registerMemorySyscalls(kernel);
   registerProcessSyscalls(kernel);
   registerTimeSyscalls(kernel);
-  startProcessImage(memory, machine.cpu, arch, {
-    image,
-    name: options.path,
-    interpreter,
-    argv: options.argv ?? [options.path],
-    env: options.env ?? [],
-    execfn: options.path,
-    atFlags: options.atFlags ?? 0,
-  });
+  try {
+    startProcessImage(memory, machine.cpu, arch, {
+      image: program.image,
+      name: options.path,
+      interpreter: program.interpreter,
+      argv: options.argv ?? [options.path],
+      env: options.env ?? [],
+      execfn: options.path,
+      atFlags: options.atFlags ?? 0,
+    });
+  } finally {
+    program.close();
+  }
   system.addProcess(kernel, machine);
   return { machine, kernel, system };
 }

@@ -177,6 +177,26 @@ describe('parseElf', () => {
     );
   });
 
+  it("gives a page two segments share the later segment's protection, as successive mmaps do", () => {
+    // Two PT_LOADs over the same page: the first rwx, the second read-only.
+    const one = makeElf();
+    const bytes = new Uint8Array(one.length + 56);
+    bytes.set(one.subarray(0, 120));
+    bytes.set(one.subarray(64, 120), 120); // a copy of the PT_LOAD
+    bytes.set(one.subarray(120), 176);
+    const v = new DataView(bytes.buffer);
+    v.setUint16(56, 2, true);
+    v.setUint32(68, 7, true); // first: r, w, x
+    v.setUint32(124, 4, true); // second: r only
+    for (const at of [64, 120]) {
+      v.setBigUint64(at + 32, BigInt(bytes.length), true);
+      v.setBigUint64(at + 40, BigInt(bytes.length), true);
+    }
+    const memory = new PagedMemory({ initialBytes: 1 << 20 });
+    loadImage(memory, parseElf(bytes, EM_AARCH64), null, 'overlap');
+    expect(memory.protectionAt(0x400000)).toBe(1); // PROT_READ, not the union
+  });
+
   it('reads a real x86-64 executable as the wrong machine', () => {
     const host = readFileSync('/bin/true');
     expect(errorCode(() => parseElf(host, EM_AARCH64, 'true'))).toBe('ELF_WRONG_MACHINE');

@@ -74,6 +74,30 @@ describe('PagedMemory', () => {
     expect(m.map(0x5000000, 4096, RW, false)).not.toBe(0x5000000);
   });
 
+  it('reuses unmapped ranges: map/unmap rounds of varying sizes keep address space and host pages flat', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const live = m.map(0, 4096, RW, false); // something that stays, as a program's own mappings do
+    let lowest = Number.POSITIVE_INFINITY;
+    let bytesAfterFirstRounds = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const pages = 1 + ((i * 7919) % 64); // 4 KiB to 256 KiB
+      const a = m.map(0, pages * 4096, RW, false);
+      m.write8(a + pages * 4096 - 1, 1);
+      m.unmap(a, pages * 4096);
+      lowest = Math.min(lowest, a);
+      if (i === 1000) bytesAfterFirstRounds = m.buffer.byteLength;
+    }
+    // Never more than one mapping's worth below the live one, and no new host memory.
+    expect(live - lowest).toBeLessThanOrEqual(64 * 4096);
+    expect(m.buffer.byteLength).toBe(bytesAfterFirstRounds);
+    // A hole left between two live mappings is found again by a mapping that fits it.
+    const x = m.map(0, 4 * 4096, RW, false);
+    const y = m.map(0, 4096, RW, false);
+    m.unmap(x, 4 * 4096);
+    m.map(0, 64 * 4096, RW, false);
+    expect(m.map(0, 2 * 4096, RW, false)).toBeGreaterThan(y);
+  });
+
   it('grows and shrinks the program break like brk(2)', () => {
     const m = new PagedMemory({ initialBytes: 1 << 20 });
     m.setBrkBase(0x600000);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PathResolver } from '../src/index.js';
+import { guestJoin, PathResolver } from '../src/index.js';
 
 describe('the sysroot', () => {
   const outside = mkdtempSync(join(tmpdir(), 'arm64kit-outside-'));
@@ -19,24 +19,37 @@ describe('the sysroot', () => {
   symlinkSync('../../../../../../../../..', join(root, 'lib/up')); // relative: clamped at "/"
   symlinkSync('/etc', join(root, 'etc-link'));
   symlinkSync('loop-b', join(root, 'loop-a'));
+  mkdirSync(join(root, 'lib/inner'));
+  symlinkSync('/lib/inner', join(root, 'inner-link'));
   symlinkSync('loop-a', join(root, 'loop-b'));
   const paths = new PathResolver(root);
 
   it('maps guest paths into the sysroot and clamps ".." at its root', () => {
-    expect(paths.toHost('/etc/secret')).toBe(join(root, 'etc/secret'));
-    expect(paths.toHost('/../../../etc/secret')).toBe(join(root, 'etc/secret'));
+    expect(paths.toHost('/etc/secret').toString()).toBe(join(root, 'etc/secret'));
+    expect(paths.toHost('/../../../etc/secret').toString()).toBe(join(root, 'etc/secret'));
   });
 
   it('resolves symlinks inside the sysroot, absolute and relative, so none leads outside', () => {
     // An absolute target means the guest's "/", not the host's.
-    expect(paths.toHost('/etc/absolute-link').startsWith(root)).toBe(true);
-    expect(paths.toHost(`/lib/up${outside}/secret`)).toBe(join(root, outside, 'secret'));
-    expect(paths.toHost('/etc-link/secret')).toBe(join(root, 'etc/secret'));
-    expect(paths.toHost('/lib/up/etc/secret')).toBe(join(root, 'etc/secret'));
+    expect(paths.toHost('/etc/absolute-link').toString().startsWith(root)).toBe(true);
+    expect(paths.toHost(`/lib/up${outside}/secret`).toString()).toBe(join(root, outside, 'secret'));
+    expect(paths.toHost('/etc-link/secret').toString()).toBe(join(root, 'etc/secret'));
+    expect(paths.toHost('/lib/up/etc/secret').toString()).toBe(join(root, 'etc/secret'));
+  });
+
+  it('resolves ".." from where a symlink leads, not lexically (as the kernel walks)', () => {
+    expect(paths.resolve('/inner-link/..')).toBe('/lib');
+    expect(paths.toHost('/inner-link/../up', false).toString()).toBe(join(root, 'lib/up'));
+    expect(guestJoin('/inner-link', '../x')).toBe('/inner-link/../x');
+  });
+
+  it('keeps names as bytes: a name that is not UTF-8 reaches the host unchanged', () => {
+    const name = '/caf\xe9\xff'; // a byte string: one character per byte
+    expect([...paths.toHost(name)].slice(-6)).toEqual([0x2f, 0x63, 0x61, 0x66, 0xe9, 0xff]);
   });
 
   it('leaves a final symlink alone when asked (lstat, readlink, unlink)', () => {
-    expect(paths.toHost('/etc-link', false)).toBe(join(root, 'etc-link'));
+    expect(paths.toHost('/etc-link', false).toString()).toBe(join(root, 'etc-link'));
   });
 
   it('reports symlink loops as ELOOP', () => {
@@ -44,6 +57,6 @@ describe('the sysroot', () => {
   });
 
   it('without a sysroot, guest paths are host paths', () => {
-    expect(new PathResolver(null).toHost('/etc/passwd')).toBe('/etc/passwd');
+    expect(new PathResolver(null).toHost('/etc/passwd').toString()).toBe('/etc/passwd');
   });
 });

@@ -1,3 +1,4 @@
 export * from './build.js';
 export * from './cases.js';
 export * from './harness.js';
+export * from './tiny-elf.js';

@@ -62,7 +62,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     const { flags } = await this.parse(Run, [...own, ...guest.slice(0, 1)]);
     const problem = runUsageProblem(flags, guest);
     if (problem !== undefined) this.error(problem, { exit: 2 });
-    const exitCode = runGuest(flags, guest);
+    const exitCode = await runGuest(flags, guest);
     if (exitCode !== 0) this.exit(exitCode);
   }
 }

@@ -5,16 +5,16 @@ import { requireWithCodeCache } from './code-cache.js';
 const BUNDLE = fileURLToPath(new URL('./bundle.cjs', import.meta.url));
 
 interface LeanBundle {
-  runLean(raw: readonly string[]): number | undefined;
+  runLean(raw: readonly string[]): Promise<number | undefined>;
 }
 
 /**
  * bin/run.js hands `arm64kit run ...` here first. Returns false when oclif must answer it (--help,
  * a usage error: see parseLeanRun); otherwise the program has run and arm64kit's exit status is set.
  */
-export function runLeanFromBin(raw: readonly string[]): boolean {
+export async function runLeanFromBin(raw: readonly string[]): Promise<boolean> {
   const bundle = requireWithCodeCache(BUNDLE);
-  const exitCode = (bundle.exports as LeanBundle).runLean(raw);
+  const exitCode = await (bundle.exports as LeanBundle).runLean(raw);
   if (exitCode === undefined) return false;
   bundle.saveCache();
   // As oclif ends a command: a non-zero status through process.exit, 0 by running out of work.

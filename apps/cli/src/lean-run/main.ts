@@ -8,11 +8,11 @@ import { parseLeanRun } from './parse.js';
  * compiled code between runs (see code-cache.ts). Returns arm64kit's exit status, or undefined
  * when oclif must take the invocation (see parseLeanRun).
  */
-export function runLean(raw: readonly string[]): number | undefined {
+export async function runLean(raw: readonly string[]): Promise<number | undefined> {
   const invocation = parseLeanRun(raw);
   if (invocation === undefined) return undefined;
   try {
-    return runGuest(invocation.flags, invocation.guest);
+    return await runGuest(invocation.flags, invocation.guest);
   } catch (error) {
     // As BaseCommand does for a typed error: one line and its exit status, no stack trace.
     if (!isTypedError(error)) throw error;

@@ -1,6 +1,7 @@
 import { aarch64ForCpu, DEFAULT_CPU } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { type Executor, envToStrings, runProgram } from '@arm64kit/core';
+import { type Executor, envToStrings, prepareProgram } from '@arm64kit/core';
+import { closedAtStart, forwardSignals } from './host-process.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
 /**
@@ -40,7 +41,7 @@ export function runUsageProblem(flags: RunFlags, guest: readonly string[]): stri
  * arm64kit. Reports of a fatal signal and --stats go to stderr; typed errors (a file that is
  * not an aarch64 program, a missing file) are thrown for the caller to print.
  */
-export function runGuest(flags: RunFlags, guest: readonly string[]): number {
+export async function runGuest(flags: RunFlags, guest: readonly string[]): Promise<number> {
   const [program, ...rest] = guest;
   const preserve = flags['binfmt-preserve-argv0'] === true;
   // As a binfmt_misc interpreter we received [us, PROGRAM, ...]; @arm64kit/binfmt says which
@@ -49,7 +50,7 @@ export function runGuest(flags: RunFlags, guest: readonly string[]): number {
   const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
 
   const started = process.hrtime.bigint();
-  const result = runProgram({
+  const { system, kernel } = prepareProgram({
     arch: aarch64ForCpu(flags.cpu ?? (process.env.ARM64KIT_CPU || DEFAULT_CPU)),
     path: program,
     argv,
@@ -57,7 +58,21 @@ export function runGuest(flags: RunFlags, guest: readonly string[]): number {
     sysroot: flags.sysroot,
     executor: flags.executor as Executor | undefined,
     strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
+    // A descriptor the host closed stays closed for the guest (-1 is never open).
+    stdin: closedAtStart(0) ? -1 : 0,
+    stdout: closedAtStart(1) ? -1 : 1,
+    stderr: closedAtStart(2) ? -1 : 2,
   });
+  // The event loop runs between slices of the guest, so host signals reach it there; they go
+  // to the first process, as a terminal's Ctrl-C goes to the program arm64kit started.
+  const stopForwarding = forwardSignals((signo) => kernel.sendSignal(signo));
+  let result: Awaited<ReturnType<typeof system.runAsync>> & { instructions: number };
+  try {
+    result = { ...(await system.runAsync()), instructions: system.instructions };
+  } finally {
+    stopForwarding();
+    system.shutdown();
+  }
   if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
   if (flags.stats) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -25,6 +25,7 @@ export const E = {
   EINVAL: 22,
   EMFILE: 24,
   ENOTTY: 25,
+  ETXTBSY: 26,
   ESPIPE: 29,
   EROFS: 30,
   EPIPE: 32,

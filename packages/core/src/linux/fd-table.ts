@@ -24,8 +24,8 @@ export class OpenFile {
     readonly hostFd: number,
     /** Guest path it was opened by (for fchdir, openat relative to it and /proc/self/fd). */
     readonly guestPath: string | null,
-    /** Host path, for listing directories. */
-    readonly hostPath: string | null,
+    /** Host path it was opened by (null for stdio and pipes). */
+    readonly hostPath: string | Buffer | null,
     /** Guest open flags (O_ACCMODE, O_APPEND, O_NONBLOCK…) as F_GETFL reports them. */
     public statusFlags: number,
     readonly kind: 'file' | 'directory' | 'stream' | 'pipe',
@@ -68,7 +68,8 @@ export class OpenFile {
 export interface DirEntry {
   readonly ino: bigint;
   readonly type: number;
-  readonly name: string;
+  /** The name's bytes (file names need not be UTF-8). */
+  readonly name: Uint8Array;
 }
 
 interface Slot {

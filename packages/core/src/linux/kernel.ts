@@ -4,10 +4,11 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
-import { E, errnoOf, fail } from './errno.js';
+import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
+import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { SYS, syscallName } from './numbers.js';
-import { guestJoin, PathResolver } from './paths.js';
+import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
@@ -86,13 +87,14 @@ export class LinuxKernel {
   /** A vfork parent thread, waiting until this process calls execve or exits. */
   vforkParent: GuestThread | null = null;
   cwd: string;
-  /** Guest path of the running program (changes with execve). */
+  /** Guest path of the running program (a byte string; changes with execve). */
   programPath: string;
   /**
-   * Host file behind /proc/self/exe. The first program's `programPath` is the host path it was
-   * started from (as qemu reports it); after execve it is the guest path, mapped through the sysroot.
+   * Host file behind /proc/self/exe. The first program's `programPath` is its guest path when it
+   * lies inside the sysroot, else the host path (as the kernel shows a file outside a process's
+   * root); after execve it is the guest path, mapped through the sysroot.
    */
-  programHostPath: string;
+  programHostPath: string | Buffer;
   readonly trace: ((line: string) => void) | null;
   /** Signal dispositions, mask, pending signals and the alternate stack. */
   signals = new SignalState();
@@ -111,8 +113,8 @@ export class LinuxKernel {
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
     this.paths = new PathResolver(options.sysroot);
-    this.cwd = options.cwd;
-    this.programPath = options.programPath;
+    this.cwd = byteStringOf(options.cwd);
+    this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
     this.trace = options.trace;
     options.stdio.forEach((hostFd, guestFd) => {
@@ -296,19 +298,16 @@ export class LinuxKernel {
 
   /** Absolute guest path for `path` relative to directory fd `dirfd` (AT_FDCWD: the cwd). */
   guestPath(dirfd: number, path: string): string {
-    if (path.startsWith('/')) return guestJoin('/', path);
-    if (dirfd === AT_FDCWD) return guestJoin(this.cwd, path);
-    const dir = this.fds.get(dirfd);
-    if (dir.guestPath === null) fail(E.ENOTDIR);
-    return guestJoin(dir.guestPath, path);
+    return guestPathAt(this, dirfd, path);
   }
 
   /** Host path for a guest path argument, reading the string from guest memory. */
-  hostPath(dirfd: number, pathAddr: bigint, followFinal = true): { guest: string; host: string } {
-    const raw = this.memory.readCString(ptr(pathAddr), 4096);
-    if (raw.length === 0) fail(E.ENOENT);
-    const guest = this.guestPath(dirfd, raw);
-    return { guest, host: this.paths.toHost(guest, followFinal) };
+  hostPath(
+    dirfd: number,
+    pathAddr: bigint,
+    followFinal = true,
+  ): { raw: string; guest: string; host: Buffer } {
+    return hostPathAt(this, dirfd, ptr(pathAddr), followFinal);
   }
 
   /**

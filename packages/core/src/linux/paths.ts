@@ -1,27 +1,53 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { E, fail } from './errno.js';
 
 const MAX_SYMLINKS = 40;
+/** The kernel's PATH_MAX: a path argument, its NUL included, fits in this many bytes. */
+export const PATH_MAX = 4096;
+
+/**
+ * Guest paths are byte strings: one character per byte (latin1), so names that are not valid
+ * UTF-8 survive every split and join and reach the host as the same bytes. Host paths are
+ * Buffers for the same reason. These two convert at the edges.
+ */
+export const hostBytes = (guestOrHost: string): Buffer => Buffer.from(guestOrHost, 'latin1');
+/** A host (JavaScript, UTF-8) string as a byte string. */
+export const byteStringOf = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 
 /**
  * Maps guest paths to host paths. Without a sysroot a guest path is a host path (relative ones
- * against the guest's cwd). With a sysroot (like `qemu -L`), "/" is the sysroot directory and
- * the walk resolves every symlink itself, re-rooting absolute targets and clamping "..", so no
- * guest path — symlinks included — reaches outside the sysroot.
+ * against the guest's cwd) and the host kernel resolves it. With a sysroot (like `qemu -L`),
+ * "/" is the sysroot directory and the walk resolves every component itself, as the kernel's
+ * path walk does under chroot: a symlink is replaced by its target (absolute targets start again
+ * at the guest's "/"), ".." steps back from where the walk really is (so from a link's target,
+ * not from the link) and stops at "/". No guest path — symlinks included — reaches outside.
  */
 export class PathResolver {
-  constructor(readonly sysroot: string | null) {}
+  /** The sysroot as a byte string, symlinks in it resolved (what /proc/self/fd shows of it). */
+  private readonly root: string | null;
 
-  /** Host path for an absolute, normalised guest path. `followFinal` follows a final symlink. */
-  toHost(guestAbsolute: string, followFinal = true): string {
-    if (this.sysroot === null) return guestAbsolute;
-    return posix.join(this.sysroot, this.resolveInside(guestAbsolute, followFinal));
+  constructor(readonly sysroot: string | null) {
+    this.root = sysroot === null ? null : byteStringOf(realSysroot(sysroot));
   }
 
-  /** Guest path (absolute, symlink-free except maybe the final part) of `guestAbsolute` inside the sysroot. */
-  private resolveInside(guestAbsolute: string, followFinal: boolean): string {
-    const root = this.sysroot as string;
+  /** Host path for an absolute guest path (a byte string). `followFinal` follows a final symlink. */
+  toHost(guestAbsolute: string, followFinal = true): Buffer {
+    if (this.root === null) return hostBytes(guestAbsolute);
+    return hostBytes(this.hostString(this.resolve(guestAbsolute, followFinal)));
+  }
+
+  /**
+   * The guest path `guestAbsolute` stands for, with every symlink resolved (but the last one
+   * when `followFinal` is false) and no "." or ".." left: what getcwd reports after chdir.
+   * Without a sysroot the host answers (realpath), so the path must exist.
+   */
+  resolve(guestAbsolute: string, followFinal = true): string {
+    if (this.root === null) {
+      if (!followFinal) return posix.normalize(guestAbsolute);
+      return realpathSync(hostBytes(guestAbsolute), { encoding: 'buffer' }).toString('latin1');
+    }
+    const root = this.root;
     let pending = guestAbsolute.split('/').filter((p) => p.length > 0);
     const done: string[] = [];
     let links = 0;
@@ -29,44 +55,102 @@ export class PathResolver {
       const part = pending.shift() as string;
       if (part === '.') continue;
       if (part === '..') {
+        // `done` never holds a symlink, so stepping back is stepping to the real parent.
         done.pop();
         continue;
       }
-      const candidate = [...done, part];
-      const isFinal = pending.length === 0;
-      if (isFinal && !followFinal) {
+      if (pending.length === 0 && !followFinal) {
         done.push(part);
         break;
       }
-      let target: string | null = null;
-      try {
-        if (lstatSync(posix.join(root, ...candidate)).isSymbolicLink()) {
-          target = readlinkSync(posix.join(root, ...candidate), 'utf8');
-        }
-      } catch {
-        // A missing component: keep it; the host call that follows reports ENOENT.
-      }
+      const target = symlinkTarget(hostBytes(`${root}/${[...done, part].join('/')}`));
       if (target === null) {
         done.push(part);
         continue;
       }
       if (++links > MAX_SYMLINKS) fail(E.ELOOP);
-      const rest = target.split('/').filter((p) => p.length > 0);
       if (target.startsWith('/')) done.length = 0;
-      pending = [...rest, ...pending];
+      pending = [...target.split('/').filter((p) => p.length > 0), ...pending];
     }
     return `/${done.join('/')}`;
   }
 
-  /** The guest path a host path inside the sysroot stands for (for getcwd/readlink results). */
-  toGuest(hostPath: string): string {
-    if (this.sysroot === null) return hostPath;
-    const rel = posix.relative(this.sysroot, hostPath);
-    return rel === '' ? '/' : `/${rel}`;
+  /** Whether a host path (as the host names it, e.g. from /proc/self/fd) lies inside the sysroot. */
+  contains(hostPath: string | Buffer): boolean {
+    if (this.root === null) return true;
+    const host = hostByteString(hostPath);
+    return host === this.root || host.startsWith(this.root === '/' ? '/' : `${this.root}/`);
+  }
+
+  /**
+   * The guest path a host path inside the sysroot stands for (getcwd, readlink, directory fds).
+   * Host paths outside it keep their host name: what the kernel shows for a file outside a
+   * process's root (a program started from outside a chroot, for /proc/self/exe).
+   */
+  toGuest(hostPath: string | Buffer): string {
+    const host = hostByteString(hostPath);
+    if (this.root === null || !this.contains(hostPath)) return host;
+    const rel = host.slice(this.root.length);
+    return rel === '' ? '/' : this.root === '/' ? host : rel;
+  }
+
+  private hostString(guestCanonical: string): string {
+    const root = this.root as string;
+    if (root === '/') return guestCanonical;
+    return guestCanonical === '/' ? root : `${root}${guestCanonical}`;
   }
 }
 
-/** Joins a guest path onto a guest directory, giving an absolute normalised guest path. */
+/**
+ * A host path as a byte string. A path given as text (by the caller, not read from the host) has
+ * its symlinks resolved when it exists, so it compares with what the host reports.
+ */
+function hostByteString(hostPath: string | Buffer): string {
+  if (typeof hostPath !== 'string') return hostPath.toString('latin1');
+  try {
+    return byteStringOf(realpathSync(hostPath));
+  } catch {
+    return byteStringOf(posix.resolve(hostPath));
+  }
+}
+
+/** The sysroot with its own symlinks resolved; as given when it does not exist (yet). */
+function realSysroot(sysroot: string): string {
+  try {
+    return realpathSync(sysroot);
+  } catch {
+    return posix.resolve(sysroot);
+  }
+}
+
+/** The target of the symlink at `host` (a byte string), or null when it is not a symlink or missing. */
+function symlinkTarget(host: Buffer): string | null {
+  try {
+    if (!lstatSync(host).isSymbolicLink()) return null;
+    return readlinkSync(host, { encoding: 'buffer' }).toString('latin1');
+  } catch {
+    // A missing component: keep it; the host call that follows reports ENOENT.
+    return null;
+  }
+}
+
+/**
+ * Joins a guest path onto a guest directory without touching "." or "..": those are resolved
+ * component by component by the walk (or the host), where a symlink's target decides what ".."
+ * means, as in the kernel.
+ */
 export function guestJoin(dir: string, path: string): string {
-  return posix.resolve(dir, path);
+  if (path.startsWith('/')) return path;
+  return dir.endsWith('/') ? `${dir}${path}` : `${dir}/${path}`;
+}
+
+/**
+ * What the last component of a path argument is, as the kernel's namei sees it: rmdir, unlink
+ * and rename refuse "/" (EBUSY), "." and ".." before looking at any file.
+ */
+export function lastComponent(raw: string): 'root' | 'dot' | 'dotdot' | 'normal' {
+  const parts = raw.split('/').filter((p) => p.length > 0);
+  if (parts.length === 0) return raw.startsWith('/') ? 'root' : 'normal';
+  const last = parts[parts.length - 1];
+  return last === '.' ? 'dot' : last === '..' ? 'dotdot' : 'normal';
 }

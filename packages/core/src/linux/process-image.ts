@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Architecture } from '../arch.js';
 import type { Cpu } from '../cpu/cpu.js';
-import type { ElfImage } from '../loader/elf.js';
+import { type ElfImage, parseElf } from '../loader/elf.js';
+import { type ElfFile, shownPath } from '../loader/elf-file.js';
 import { type LoadedImage, loadImage, PIE_BASE } from '../loader/load.js';
 import { AT, buildInitialStack } from '../loader/stack.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
@@ -61,4 +62,45 @@ export function startProcessImage(memory: PagedMemory, cpu: Cpu, arch: Architect
   cpu.regs[arch.registers.pc] = entry;
   cpu.regs[arch.registers.sp] = BigInt(stack.sp);
   arch.startProcess?.(cpu, { entry, stackPointer: BigInt(stack.sp) });
+}
+
+/** A program and its interpreter, parsed, with their files open until the image is loaded. */
+export interface OpenedProgram {
+  readonly image: ElfImage;
+  readonly interpreter: { readonly image: ElfImage; readonly name: string } | null;
+  /** Closes the files (after startProcessImage has mapped them, or when giving up). */
+  close(): void;
+}
+
+/**
+ * Opens and parses a program and the interpreter its PT_INTERP names, reading only headers (the
+ * segments are read when they are mapped). `open` opens a host file and says how failures are
+ * reported (the first program's errors, or execve's errno); `interpreterHost` maps the PT_INTERP
+ * path (a guest path) to a host path.
+ */
+export function openProgram(
+  host: string | Buffer,
+  name: string,
+  machine: number,
+  open: (host: string | Buffer, name: string) => ElfFile,
+  interpreterHost: (guest: string) => string | Buffer,
+): OpenedProgram {
+  const files: ElfFile[] = [];
+  const close = () => {
+    for (const file of files) file.close();
+  };
+  try {
+    files.push(open(host, name));
+    const image = parseElf(files[0], machine, name);
+    let interpreter: OpenedProgram['interpreter'] = null;
+    if (image.interpreter !== null) {
+      const interpName = shownPath(image.interpreter);
+      files.push(open(interpreterHost(image.interpreter), interpName));
+      interpreter = { image: parseElf(files[1], machine, interpName), name: interpName };
+    }
+    return { image, interpreter, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }

@@ -1,12 +1,14 @@
-import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync } from 'node:fs';
 import type { Cpu } from '../cpu/cpu.js';
-import { ElfError, type ElfImage, parseElf } from '../loader/elf.js';
+import { ElfError } from '../loader/elf.js';
+import { ElfFile, NotRegularFileError } from '../loader/elf-file.js';
 import { GuestSignal, SIGNALS } from '../signals.js';
 import { E, fail } from './errno.js';
+import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
-import { startProcessImage } from './process-image.js';
+import { type OpenedProgram, openProgram, startProcessImage } from './process-image.js';
 import { Reschedule } from './scheduling.js';
 
 const AT_EMPTY_PATH = 0x1000;
@@ -32,13 +34,28 @@ function readStrings(k: LinuxKernel, addr: number, budget: { left: number }): st
   }
 }
 
-/** The file at guest path `guest`, if the caller may execute it (ENOENT, EACCES otherwise). */
-function readExecutable(k: LinuxKernel, guest: string): Uint8Array {
-  const host = k.paths.toHost(guest);
-  const st = statSync(host);
-  if (!st.isFile()) fail(E.EACCES);
+/**
+ * Opens a file exec runs (program or interpreter) if the caller may execute it: ENOENT, or
+ * EACCES for missing execute permission and for anything but a regular file (/dev/zero too).
+ */
+function openExecutable(host: string | Buffer, name: string): ElfFile {
   accessSync(host, constants.X_OK);
-  return readFileSync(host);
+  try {
+    return ElfFile.open(host, name);
+  } catch (error) {
+    if (error instanceof NotRegularFileError) fail(E.EACCES);
+    throw error;
+  }
+}
+
+/** The first BINPRM_BUF_SIZE bytes of the file at guest path `guest`, to tell scripts from programs. */
+function head(k: LinuxKernel, guest: string): Uint8Array {
+  const file = openExecutable(k.paths.toHost(guest), guest);
+  try {
+    return file.read(0, BINPRM_BUF_SIZE + 1);
+  } finally {
+    file.close();
+  }
 }
 
 /** `#!interpreter [one argument]` from the first line of a script, or null when not a script. */
@@ -51,15 +68,6 @@ function shebang(bytes: Uint8Array): { interpreter: string; arg: string | null }
   const match = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
   if (!match) fail(E.ENOEXEC);
   return { interpreter: match[1], arg: match[2] ?? null };
-}
-
-function parse(k: LinuxKernel, bytes: Uint8Array, name: string): ElfImage {
-  try {
-    return parseElf(bytes, k.arch.elfMachine, name);
-  } catch (error) {
-    if (error instanceof ElfError) fail(E.ENOEXEC); // another architecture, or not a program at all
-    throw error;
-  }
 }
 
 /**
@@ -78,7 +86,7 @@ function execve(
   flags: number,
 ): number {
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) fail(E.EINVAL);
-  const raw = k.memory.readCString(pathAddr, 4096);
+  const raw = readPathArgument(k.memory, pathAddr);
   let guest: string;
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH) || dirfd === AT_FDCWD) fail(E.ENOENT);
@@ -98,7 +106,7 @@ function execve(
   if (argv.length === 0) argv = [''];
   const execfn = raw === '' ? guest : raw;
 
-  let bytes = readExecutable(k, guest);
+  let bytes = head(k, guest);
   for (let depth = 0; ; depth++) {
     if (depth >= MAX_REWRITES) fail(E.ELOOP);
     const script = shebang(bytes);
@@ -107,14 +115,18 @@ function execve(
     // the original arguments after argv[0].
     argv = [script.interpreter, ...(script.arg === null ? [] : [script.arg]), execfn, ...argv.slice(1)];
     guest = guestJoin(k.cwd, script.interpreter);
-    bytes = readExecutable(k, guest);
+    bytes = head(k, guest);
   }
-  const image = parse(k, bytes, guest);
-  let interpreter: { image: ElfImage; name: string } | null = null;
-  if (image.interpreter !== null) {
-    const interpBytes = readFileSync(k.paths.toHost(image.interpreter));
-    interpreter = { image: parse(k, interpBytes, image.interpreter), name: image.interpreter };
+  let program: OpenedProgram;
+  try {
+    program = openProgram(k.paths.toHost(guest), guest, k.arch.elfMachine, openExecutable, (interp) =>
+      k.paths.toHost(interp),
+    );
+  } catch (error) {
+    if (error instanceof ElfError) fail(E.ENOEXEC); // another architecture, or not a program at all
+    throw error;
   }
+  const { image, interpreter } = program;
 
   // The point of no return: from here a failure can only kill the process.
   k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
@@ -152,6 +164,8 @@ function execve(
       SIGNALS.SIGSEGV,
       `execve of ${guest} failed after the point of no return: ${(error as Error).message}`,
     );
+  } finally {
+    program.close();
   }
   // The registers are the new image's, in another CPU: nothing of this call is written back.
   if (newImage) throw new Reschedule();

@@ -1,33 +1,30 @@
 import {
-  accessSync,
+  closeSync,
   constants,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   lstatSync,
-  mkdirSync,
   opendirSync,
   openSync,
   readlinkSync,
   readSync,
-  renameSync,
-  rmdirSync,
   statfsSync,
   statSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { isatty } from 'node:tty';
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
+import { isProcSelfExe, readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
-import { guestJoin } from './paths.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { registerSocketSyscalls } from './sys-sockets.js';
 
@@ -38,7 +35,6 @@ const O_NONBLOCK = 0o4000;
 /** asm-generic values of the flags some architectures number differently. */
 const GENERIC_OPEN_FLAGS = { directory: 0o200000, nofollow: 0o400000, direct: 0o40000, largefile: 0o100000 };
 const AT_SYMLINK_NOFOLLOW = 0x100;
-const AT_REMOVEDIR = 0x200;
 const AT_EMPTY_PATH = 0x1000;
 const MAX_IO = 16 * 1024 * 1024;
 
@@ -188,7 +184,7 @@ function iovecs(k: LinuxKernel, addr: bigint, count: number): [number, number][]
 }
 
 function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
-  const raw = pathAddr === 0n ? '' : k.memory.readCString(ptr(pathAddr), 4096);
+  const raw = pathAddr === 0n ? '' : readPathArgument(k.memory, ptr(pathAddr));
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
     if (dirfd === AT_FDCWD) return statSync(k.paths.toHost(k.cwd), { bigint: true });
@@ -212,24 +208,31 @@ function hostFdOf(file: OpenFile, errnoForPipes: number): number {
   return file.hostFd;
 }
 
+/**
+ * The entries of an open directory, read through the descriptor's own /proc link so a renamed
+ * directory still lists itself. Names stay bytes (not every name is UTF-8).
+ */
 function listDirectory(file: OpenFile): DirEntry[] {
-  const host = file.hostPath as string;
-  const self = lstatSync(host, { bigint: true });
+  const host = `/proc/self/fd/${file.hostFd}`;
+  const self = fstatSync(file.hostFd, { bigint: true });
   let parentIno = self.ino;
   try {
+    // The file system's own "..", even at the sysroot's top: a chroot's listing shows the same.
     parentIno = lstatSync(`${host}/..`, { bigint: true }).ino;
   } catch {}
   const entries: DirEntry[] = [
-    { ino: self.ino, type: 4, name: '.' },
-    { ino: parentIno, type: 4, name: '..' },
+    { ino: self.ino, type: 4, name: Buffer.from('.') },
+    { ino: parentIno, type: 4, name: Buffer.from('..') },
   ];
   // opendir keeps the host's readdir order, as the guest would see it natively.
-  const dir = opendirSync(host);
+  // (Node returns Buffer names for encoding 'buffer' here too; its types only list text ones.)
+  const dir = opendirSync(host, { encoding: 'buffer' as BufferEncoding });
   try {
     for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      const name = d.name as unknown as Buffer;
       try {
-        const st = lstatSync(`${host}/${d.name}`, { bigint: true });
-        entries.push({ ino: st.ino, type: direntType(Number(st.mode)), name: d.name });
+        const st = lstatSync(Buffer.concat([Buffer.from(`${host}/`), name]), { bigint: true });
+        entries.push({ ino: st.ino, type: direntType(Number(st.mode)), name });
       } catch {}
     }
   } finally {
@@ -247,7 +250,7 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
   let used = 0;
   while (file.dirCursor < file.dirEntries.length) {
     const entry = file.dirEntries[file.dirCursor];
-    const name = Buffer.from(entry.name, 'utf8');
+    const name = entry.name;
     const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
     if (used + reclen > out.length) {
       if (used === 0) fail(E.EINVAL);
@@ -265,14 +268,31 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
   return used;
 }
 
+const O_CREAT = 0o100;
+const O_TRUNC = 0o1000;
+
+/**
+ * The host file behind /proc/self/exe. Inside the sysroot it is opened by its guest path like any
+ * other; a program started from outside it is reachable through this one link, read-only. Opening
+ * it for writing is ETXTBSY either way, as for any running program on the kernel.
+ */
+function programFile(k: LinuxKernel, flags: number, nofollow: number): string | Buffer {
+  if (flags & nofollow) fail(E.ELOOP); // the /proc entry is itself a symlink
+  if ((flags & O_ACCMODE) !== 0 || flags & O_TRUNC) fail(E.ETXTBSY);
+  return k.paths.contains(k.programHostPath) ? k.paths.toHost(k.programPath) : k.programHostPath;
+}
+
 function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
   const guestFlags = k.arch.syscalls.openFlags ?? GENERIC_OPEN_FLAGS;
-  const raw = k.memory.readCString(ptr(pathAddr), 4096);
+  const raw = readPathArgument(k.memory, ptr(pathAddr));
   if (raw === '') fail(E.ENOENT);
   const guest = k.guestPath(dirfd, raw);
-  const host =
-    guest === '/proc/self/exe' ? k.programHostPath : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
+  const exe = isProcSelfExe(guest);
+  const host = exe
+    ? programFile(k, flags, guestFlags.nofollow)
+    : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
   const hostFd = openSync(host, hostOpenFlags(k, flags), mode & ~k.umask);
+  if (!exe) refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
   try {
     const st = fstatSync(hostFd);
@@ -280,6 +300,24 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   } catch {}
   const file = new OpenFile(hostFd, guest, host, flags & ~O_CLOEXEC & ~guestFlags.directory, kind, true);
   return k.fds.install(file, (flags & O_CLOEXEC) !== 0);
+}
+
+/**
+ * The walk resolved every symlink inside the sysroot, but another host process may swap one
+ * between the walk and the open: what was opened is checked by where the host says it is.
+ */
+function refuseEscapes(k: LinuxKernel, hostFd: number, flags: number): void {
+  if (k.paths.sysroot === null) return;
+  let where: Buffer;
+  try {
+    where = readlinkSync(`/proc/self/fd/${hostFd}`, { encoding: 'buffer' });
+  } catch {
+    return; // no procfs on this host
+  }
+  // Sockets, pipes and anonymous files show "type:[inode]", not a path.
+  if (where[0] !== 0x2f || k.paths.contains(where)) return;
+  closeSync(hostFd);
+  fail(flags & O_CREAT ? E.EACCES : E.ENOENT);
 }
 
 function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): number {
@@ -387,23 +425,12 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   }
 }
 
-function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number, size: number): number {
-  if (size <= 0) fail(E.EINVAL);
-  const raw = k.memory.readCString(ptr(pathAddr), 4096);
-  const guest = k.guestPath(dirfd, raw);
-  let target: string;
-  if (guest === '/proc/self/exe') target = k.programPath;
-  else target = readlinkSync(k.paths.toHost(guest, false), 'utf8');
-  const bytes = Buffer.from(target, 'utf8').subarray(0, size);
-  k.memory.writeBytes(buf, bytes);
-  return bytes.length;
-}
-
 /** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
   registerPipeSyscalls(k);
   registerEventSyscalls(k);
   registerSocketSyscalls(k);
+  registerPathSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -453,34 +480,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     k.memory.writeBytes(ptr(a[4]), encodeStatx(statOf(k, int(a[0]), a[1], int(a[2]))));
     return 0;
   });
-  k.register(SYS.readlinkat, (k, a) => readlinkat(k, int(a[0]), a[1], ptr(a[2]), int(a[3])));
-  k.register(SYS.faccessat, (k, a) => {
-    accessSync(k.hostPath(int(a[0]), a[1]).host, int(a[2]) & 7);
-    return 0;
-  });
-  k.register(SYS.faccessat2, (k, a) => {
-    accessSync(k.hostPath(int(a[0]), a[1], !(int(a[3]) & AT_SYMLINK_NOFOLLOW)).host, int(a[2]) & 7);
-    return 0;
-  });
-  k.register(SYS.mkdirat, (k, a) => {
-    mkdirSync(k.hostPath(int(a[0]), a[1], false).host, int(a[2]) & ~k.umask & 0o7777);
-    return 0;
-  });
-  k.register(SYS.unlinkat, (k, a) => {
-    const { host } = k.hostPath(int(a[0]), a[1], false);
-    if (int(a[2]) & AT_REMOVEDIR) rmdirSync(host);
-    else unlinkSync(host);
-    return 0;
-  });
-  k.register(SYS.renameat, (k, a) => {
-    renameSync(k.hostPath(int(a[0]), a[1], false).host, k.hostPath(int(a[2]), a[3], false).host);
-    return 0;
-  });
-  k.register(SYS.renameat2, (k, a) => {
-    if (int(a[4]) !== 0) fail(E.EINVAL);
-    renameSync(k.hostPath(int(a[0]), a[1], false).host, k.hostPath(int(a[2]), a[3], false).host);
-    return 0;
-  });
   k.register(SYS.ftruncate, (k, a) => {
     ftruncateSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL), long(a[1]));
     return 0;
@@ -491,24 +490,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.fdatasync, (k, a) => {
     fsyncSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL));
-    return 0;
-  });
-  k.register(SYS.getcwd, (k, a) => {
-    const bytes = Buffer.from(`${k.cwd}\0`, 'utf8');
-    if (ptr(a[1]) < bytes.length) fail(E.ERANGE);
-    k.memory.writeBytes(ptr(a[0]), bytes);
-    return bytes.length;
-  });
-  k.register(SYS.chdir, (k, a) => {
-    const { guest, host } = k.hostPath(AT_FDCWD, a[0]);
-    if (!statSync(host).isDirectory()) fail(E.ENOTDIR);
-    k.cwd = guest;
-    return 0;
-  });
-  k.register(SYS.fchdir, (k, a) => {
-    const file = k.fds.get(int(a[0]));
-    if (file.kind !== 'directory' || file.guestPath === null) fail(E.ENOTDIR);
-    k.cwd = guestJoin('/', file.guestPath);
     return 0;
   });
   k.register(SYS.dup, (k, a) => dup(k, int(a[0]), null, false));
@@ -522,17 +503,14 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   // No extended attributes are visible: every name is absent, every list empty.
   for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
   for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
-  k.register(SYS.statfs, (k, a) => {
-    k.memory.writeBytes(
-      ptr(a[1]),
-      encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })),
-    );
-    return 0;
-  });
   k.register(SYS.fstatfs, (k, a) => {
     const file = k.fds.get(int(a[0]));
     if (file.hostPath === null) fail(E.ENOSYS);
-    k.memory.writeBytes(ptr(a[1]), encodeStatfs(statfsSync(file.hostPath, { bigint: true })));
+    // The descriptor's own link, so a renamed file still answers for its file system.
+    k.memory.writeBytes(
+      ptr(a[1]),
+      encodeStatfs(statfsSync(`/proc/self/fd/${file.hostFd}`, { bigint: true })),
+    );
     return 0;
   });
   k.register(SYS.umask, (k, a) => {

@@ -56,9 +56,26 @@ export interface ElfImage {
   readonly phentsize: number;
   readonly phnum: number;
   readonly programHeaders: readonly ProgramHeader[];
-  /** PT_INTERP path, when the program asks for a dynamic loader. */
+  /** PT_INTERP path (a byte string, up to its first NUL), when the program asks for a dynamic loader. */
   readonly interpreter: string | null;
-  readonly bytes: Uint8Array;
+  /** Where the segments' bytes are read from when the image is loaded. */
+  readonly source: ElfSource;
+}
+
+/**
+ * The bytes of an ELF file, read where they are needed: the headers when parsing, each segment
+ * when loading. A program is never read whole (it may be larger than memory, or sparse).
+ */
+export interface ElfSource {
+  /** File size in bytes. */
+  readonly size: number;
+  /** `length` bytes at `offset`; fewer only at the end of the file. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** An ElfSource over bytes already in memory. */
+export function bytesSource(bytes: Uint8Array): ElfSource {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
 }
 
 /** Highest guest address a segment may reach (the emulator's 4 GiB address space). */
@@ -93,7 +110,9 @@ function u64(view: DataView, offset: number, what: string): number {
  * Parses and validates an ELF64 little-endian executable for `machine` (e.g. 183 for AArch64).
  * `name` is used in messages.
  */
-export function parseElf(bytes: Uint8Array, machine: number, name = 'program'): ElfImage {
+export function parseElf(input: Uint8Array | ElfSource, machine: number, name = 'program'): ElfImage {
+  const source = input instanceof Uint8Array ? bytesSource(input) : input;
+  const bytes = source.read(0, 64);
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     throw new ElfError('ELF_BAD_MAGIC', `${name} is not an ELF file (no \\x7fELF magic)`);
   }
@@ -138,31 +157,33 @@ export function parseElf(bytes: Uint8Array, machine: number, name = 'program'): 
   if (phnum === 0) throw new ElfError('ELF_NO_SEGMENTS', `${name} has no program headers`);
   if (phnum > MAX_PHNUM)
     throw new ElfError('ELF_BAD_PHDR', `${name} claims ${phnum} program headers (at most ${MAX_PHNUM})`);
-  if (phoff + phnum * phentsize > bytes.length) {
+  if (phoff + phnum * phentsize > source.size) {
     throw new ElfError(
       'ELF_TRUNCATED',
-      `${name} is truncated: program headers end at ${phoff + phnum * phentsize}, file has ${bytes.length} bytes`,
+      `${name} is truncated: program headers end at ${phoff + phnum * phentsize}, file has ${source.size} bytes`,
     );
   }
+  const table = source.read(phoff, phnum * phentsize);
+  const phView = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const programHeaders: ProgramHeader[] = [];
   let interpreter: string | null = null;
   for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
+    const at = i * phentsize;
     const ph: ProgramHeader = {
-      type: view.getUint32(at, true),
-      flags: view.getUint32(at + 4, true),
-      offset: u64(view, at + 8, `segment ${i} p_offset`),
-      vaddr: u64(view, at + 16, `segment ${i} p_vaddr`),
-      filesz: u64(view, at + 32, `segment ${i} p_filesz`),
-      memsz: u64(view, at + 40, `segment ${i} p_memsz`),
-      align: u64(view, at + 48, `segment ${i} p_align`),
+      type: phView.getUint32(at, true),
+      flags: phView.getUint32(at + 4, true),
+      offset: u64(phView, at + 8, `segment ${i} p_offset`),
+      vaddr: u64(phView, at + 16, `segment ${i} p_vaddr`),
+      filesz: u64(phView, at + 32, `segment ${i} p_filesz`),
+      memsz: u64(phView, at + 40, `segment ${i} p_memsz`),
+      align: u64(phView, at + 48, `segment ${i} p_align`),
     };
     programHeaders.push(ph);
     if (ph.type === PT_LOAD) {
-      if (ph.offset + ph.filesz > bytes.length) {
+      if (ph.offset + ph.filesz > source.size) {
         throw new ElfError(
           'ELF_TRUNCATED',
-          `${name} is truncated: segment ${i} needs bytes up to ${ph.offset + ph.filesz}, file has ${bytes.length}`,
+          `${name} is truncated: segment ${i} needs bytes up to ${ph.offset + ph.filesz}, file has ${source.size}`,
         );
       }
       if (ph.filesz > ph.memsz)
@@ -180,17 +201,19 @@ export function parseElf(bytes: Uint8Array, machine: number, name = 'program'): 
         );
       }
     } else if (ph.type === PT_INTERP) {
-      if (ph.filesz === 0 || ph.filesz > 4096 || ph.offset + ph.filesz > bytes.length) {
+      if (ph.filesz === 0 || ph.filesz > 4096 || ph.offset + ph.filesz > source.size) {
         throw new ElfError('ELF_BAD_INTERP', `${name}: PT_INTERP segment is out of bounds`);
       }
-      const raw = bytes.subarray(ph.offset, ph.offset + ph.filesz);
+      const raw = source.read(ph.offset, ph.filesz);
       if (raw[raw.length - 1] !== 0)
         throw new ElfError('ELF_BAD_INTERP', `${name}: PT_INTERP path is not NUL-terminated`);
-      interpreter = Buffer.from(raw.subarray(0, raw.length - 1)).toString('utf8');
+      // The kernel checks the last byte, then uses the string up to the first NUL. The path is
+      // kept as bytes (one character per byte), the form guest paths take.
+      interpreter = Buffer.from(raw.subarray(0, raw.indexOf(0))).toString('latin1');
     }
   }
   if (!programHeaders.some((p) => p.type === PT_LOAD && p.memsz > 0)) {
     throw new ElfError('ELF_NO_SEGMENTS', `${name} has no loadable segments`);
   }
-  return { type, machine: fileMachine, entry, phoff, phentsize, phnum, programHeaders, interpreter, bytes };
+  return { type, machine: fileMachine, entry, phoff, phentsize, phnum, programHeaders, interpreter, source };
 }

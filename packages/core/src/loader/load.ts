@@ -1,6 +1,16 @@
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
-import { ElfError, type ElfImage, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf.js';
+import {
+  ElfError,
+  type ElfImage,
+  ET_DYN,
+  PF_R,
+  PF_W,
+  PF_X,
+  type ProgramHeader,
+  PT_LOAD,
+  PT_PHDR,
+} from './elf.js';
 
 /** Where a position-independent main program is placed (a fixed choice keeps runs reproducible). */
 export const PIE_BASE = 0x40000000;
@@ -56,18 +66,7 @@ export function loadImage(
     throw new ElfError('ELF_BAD_SEGMENT', `${name} does not fit in the guest address space`);
   if (bias + low < PAGE) throw new ElfError('ELF_BAD_SEGMENT', `${name} wants to be mapped at page zero`);
 
-  // Pages shared by two segments get the union of their protections.
-  const prots = new Map<number, number>();
-  for (const ph of loads) {
-    const start = pageDown(ph.vaddr + bias);
-    const end = pageUp(ph.vaddr + bias + ph.memsz);
-    for (let p = start; p < end; p += PAGE) {
-      if (!prots.has(p)) memory.map(p, PAGE, PROT_READ | PROT_WRITE, true);
-      prots.set(p, (prots.get(p) ?? 0) | protOf(ph.flags));
-    }
-    memory.poke(ph.vaddr + bias, image.bytes.subarray(ph.offset, ph.offset + ph.filesz));
-  }
-  for (const [page, prot] of prots) memory.protect(page, PAGE, prot);
+  mapSegments(memory, image, loads, bias, low, high);
 
   const phdrHeader = image.programHeaders.find((p) => p.type === PT_PHDR);
   let phdr: number;
@@ -79,4 +78,66 @@ export function loadImage(
     phdr = holder ? holder.vaddr + (image.phoff - holder.offset) + bias : 0;
   }
   return { bias, entry: image.entry + bias, phdr, end: high + bias };
+}
+
+/** Bytes read from the file at a time while filling segments. */
+const CHUNK = 1 << 20;
+
+/**
+ * Maps the segments as the kernel's successive MAP_FIXED mappings leave them: where segments
+ * share a page, the later one wins (its protection and its file bytes). Each page is given to
+ * its last segment first (painting from the last segment back, skipping pages already painted),
+ * so overlapping segments cost the pages they span once, not once per segment. A page holds
+ * the file's bytes from the segment's page-aligned offset up to p_filesz, zeros after.
+ */
+function mapSegments(
+  memory: PagedMemory,
+  image: ElfImage,
+  loads: readonly ProgramHeader[],
+  bias: number,
+  low: number,
+  high: number,
+): void {
+  const pages = (high - low) / PAGE;
+  const owner = new Int32Array(pages).fill(-1);
+  // next[i]: the first page ≥ i not painted yet (path-compressed), so each page is painted once.
+  const next = new Int32Array(pages + 1).map((_, i) => i);
+  const unpainted = (i: number): number => {
+    let root = i;
+    while (next[root] !== root) root = next[root];
+    for (let at = i; next[at] !== root; ) {
+      const up = next[at];
+      next[at] = root;
+      at = up;
+    }
+    return root;
+  };
+  for (let n = loads.length - 1; n >= 0; n--) {
+    const ph = loads[n];
+    const end = (pageUp(ph.vaddr + ph.memsz) - low) / PAGE;
+    for (let i = unpainted((pageDown(ph.vaddr) - low) / PAGE); i < end; i = unpainted(i + 1)) {
+      owner[i] = n;
+      next[i] = i + 1;
+    }
+  }
+  // One mapping per run of pages with the same segment: fill it, then set its protection.
+  for (let i = 0; i < pages; ) {
+    let j = i + 1;
+    while (j < pages && owner[j] === owner[i]) j++;
+    if (owner[i] >= 0) {
+      const ph = loads[owner[i]];
+      const from = low + i * PAGE;
+      const to = low + j * PAGE;
+      memory.map(from + bias, to - from, PROT_READ | PROT_WRITE, true);
+      // The file bytes of this run: [page-aligned segment start, vaddr + filesz) ∩ [from, to).
+      const fileStart = Math.max(from, pageDown(ph.vaddr));
+      const fileEnd = Math.min(to, ph.vaddr + ph.filesz);
+      for (let at = fileStart; at < fileEnd; at += CHUNK) {
+        const length = Math.min(CHUNK, fileEnd - at);
+        memory.poke(at + bias, image.source.read(ph.offset - (ph.vaddr - at), length));
+      }
+      memory.protect(from + bias, to - from, protOf(ph.flags));
+    }
+    i = j;
+  }
 }

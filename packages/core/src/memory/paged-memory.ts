@@ -19,6 +19,8 @@ const GUEST_PAGES = 1 << 20;
 /** Page-table entry bits: low 3 are PROT_*, then "holds lifted code", then the host page number. */
 const CODE = 8;
 const HOST_SHIFT = 4;
+/** Top-down placement of non-fixed mappings starts below this guest page (the mmap base). */
+const MMAP_BASE_PAGE = 0xf7000000 / PAGE_SIZE;
 
 /**
  * The entry of a page mapped PROT_NONE: a reservation holds no host page until it is given a
@@ -99,8 +101,10 @@ export class PagedMemory implements GuestMemory {
   private nextHostPage = FIRST_HOST_PAGE;
   private readonly maxWasmPages: number;
 
-  /** Top-down placement of non-fixed mappings starts below this guest page. */
-  private mmapTopPage = 0xf7000000 / PAGE_SIZE;
+  /** Where the next top-down search for a non-fixed mapping starts (see findFree). */
+  private mmapTopPage = MMAP_BASE_PAGE;
+  /** The largest free gap a search skipped above `mmapTopPage` (a smaller request rescans). */
+  private skippedHolePages = 0;
   private brkStart = 0;
   private brkCurrent = 0;
 
@@ -212,20 +216,36 @@ export class PagedMemory implements GuestMemory {
     return true;
   }
 
+  /**
+   * A free run of `pages`: at the hint when it is free, else the highest free run below the mmap
+   * base, like the kernel's default top-down layout. The search starts at `mmapTopPage`, a cache
+   * of where the last one ended, which unmap raises again (so freed ranges are found first); a
+   * request that fits in a gap an earlier search skipped above the cache, or that finds no room
+   * below it, searches again from the base (the kernel's old free_area_cache/cached_hole_size).
+   */
   private findFree(hintPage: number, pages: number): number {
     if (hintPage > 0 && Number.isInteger(hintPage) && this.isFreeRun(hintPage, pages)) return hintPage;
-    // Top-down from the mmap base, like the kernel's default layout.
-    let top = this.mmapTopPage;
+    let found = -1;
+    if (pages > this.skippedHolePages) found = this.freeRunBelow(this.mmapTopPage, pages);
+    if (found < 0) {
+      this.skippedHolePages = 0;
+      found = this.freeRunBelow(MMAP_BASE_PAGE, pages);
+    }
+    if (found < 0) throw new OutOfMemoryError('no free guest address range');
+    this.mmapTopPage = found;
+    return found;
+  }
+
+  /** The highest free run of `pages` ending at or below page `top`, or -1; notes the gaps it skips. */
+  private freeRunBelow(top: number, pages: number): number {
     while (top - pages > 16) {
       let p = top - 1;
       while (p >= top - pages && this.pageTable[p] === 0) p--;
-      if (p < top - pages) {
-        this.mmapTopPage = Math.min(this.mmapTopPage, top - pages);
-        return top - pages;
-      }
+      if (p < top - pages) return top - pages;
+      this.skippedHolePages = Math.max(this.skippedHolePages, top - 1 - p);
       top = p;
     }
-    throw new OutOfMemoryError('no free guest address range');
+    return -1;
   }
 
   unmap(addr: number, length: number): void {
@@ -238,6 +258,8 @@ export class PagedMemory implements GuestMemory {
       if (e & CODE && codeFrom < 0) codeFrom = p;
       if (e !== RESERVED) this.freeHostPages.push(e >>> HOST_SHIFT);
       this.pageTable[p] = 0;
+      // A freed range below the mmap base is where the next top-down search starts.
+      if (p < MMAP_BASE_PAGE && p >= this.mmapTopPage) this.mmapTopPage = p + 1;
     }
     if (codeFrom >= 0) this.onCodeChange?.(codeFrom, end - codeFrom);
   }

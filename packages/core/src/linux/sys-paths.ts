@@ -1,0 +1,171 @@
+import {
+  accessSync,
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  statfsSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+} from 'node:fs';
+import { E, fail } from './errno.js';
+import { directoryPath, isProcSelfExe, readPathArgument } from './guest-paths.js';
+import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
+import { SYS } from './numbers.js';
+import { hostBytes, lastComponent } from './paths.js';
+import { encodeStatfs } from './stat.js';
+
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_REMOVEDIR = 0x200;
+const AT_SYMLINK_FOLLOW = 0x400;
+const AT_EACCESS = 0x200;
+const AT_EMPTY_PATH = 0x1000;
+const RENAME_NOREPLACE = 1;
+
+/**
+ * access(2) and friends. With AT_SYMLINK_NOFOLLOW a final symlink is checked itself, never the
+ * file it names (which, under a sysroot, the host would look up outside it): a symlink's own
+ * permissions are rwxrwxrwx, so it passes every check.
+ */
+function faccessat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
+  if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) fail(E.EINVAL);
+  const follow = !(flags & AT_SYMLINK_NOFOLLOW);
+  const { host } = k.hostPath(dirfd, pathAddr, follow);
+  if (!follow && lstatSync(host).isSymbolicLink()) return 0;
+  accessSync(host, mode);
+  return 0;
+}
+
+/**
+ * unlinkat: the kernel refuses the root, "." and ".." by name before looking at any file
+ * (rmdir: EBUSY, EINVAL, ENOTEMPTY; unlink: EISDIR), so a sysroot's own directory is never removed.
+ */
+function unlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number): number {
+  if (flags & ~AT_REMOVEDIR) fail(E.EINVAL);
+  const raw = readPathArgument(k.memory, ptr(pathAddr));
+  const kind = lastComponent(raw);
+  if (flags & AT_REMOVEDIR) {
+    if (kind === 'root') fail(E.EBUSY);
+    if (kind === 'dot') fail(E.EINVAL);
+    if (kind === 'dotdot') fail(E.ENOTEMPTY);
+  } else if (kind !== 'normal') fail(E.EISDIR);
+  const { guest, host } = k.hostPath(dirfd, pathAddr, false);
+  if (k.paths.resolve(guest, false) === '/') fail(E.EBUSY);
+  if (flags & AT_REMOVEDIR) rmdirSync(host);
+  else unlinkSync(host);
+  return 0;
+}
+
+/** The host path of one side of a rename or link: never the root, ".", or "..". */
+function renameSide(k: LinuxKernel, dirfd: number, pathAddr: bigint): Buffer {
+  const raw = readPathArgument(k.memory, ptr(pathAddr));
+  if (lastComponent(raw) !== 'normal') fail(E.EBUSY);
+  const { guest, host } = k.hostPath(dirfd, pathAddr, false);
+  if (k.paths.resolve(guest, false) === '/') fail(E.EBUSY);
+  return host;
+}
+
+function renameat(k: LinuxKernel, a: readonly bigint[], flags: number): number {
+  if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL);
+  const from = renameSide(k, int(a[0]), a[1]);
+  const to = renameSide(k, int(a[2]), a[3]);
+  if (flags & RENAME_NOREPLACE) {
+    // Checked, then renamed: a race with another process is possible, as with any host rename.
+    try {
+      lstatSync(to);
+      fail(E.EEXIST);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+  }
+  renameSync(from, to);
+  return 0;
+}
+
+/** linkat: both names are guest paths; AT_SYMLINK_FOLLOW links the file a final symlink names. */
+function linkat(k: LinuxKernel, a: readonly bigint[]): number {
+  const flags = int(a[4]);
+  if (flags & ~AT_SYMLINK_FOLLOW) fail(E.EINVAL);
+  const { host: from } = k.hostPath(int(a[0]), a[1], (flags & AT_SYMLINK_FOLLOW) !== 0);
+  const { host: to } = k.hostPath(int(a[2]), a[3], false);
+  linkSync(from, to);
+  return 0;
+}
+
+/**
+ * symlinkat: the target is stored as given; it means a guest path whenever it is followed
+ * (the walk re-roots and clamps it), so a link "to" a host file reaches nothing outside.
+ */
+function symlinkat(k: LinuxKernel, targetAddr: bigint, dirfd: number, pathAddr: bigint): number {
+  const target = readPathArgument(k.memory, ptr(targetAddr));
+  if (target.length === 0) fail(E.ENOENT);
+  const { host } = k.hostPath(dirfd, pathAddr, false);
+  symlinkSync(hostBytes(target), host);
+  return 0;
+}
+
+function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number, size: number): number {
+  if (size <= 0) fail(E.EINVAL);
+  const raw = readPathArgument(k.memory, ptr(pathAddr));
+  const guest = k.guestPath(dirfd, raw);
+  const target = isProcSelfExe(guest)
+    ? hostBytes(k.programPath)
+    : readlinkSync(k.hostPath(dirfd, pathAddr, false).host, { encoding: 'buffer' });
+  const bytes = target.subarray(0, size);
+  k.memory.writeBytes(buf, bytes);
+  return bytes.length;
+}
+
+/** Registers the calls that act on paths rather than descriptors (the sysroot's walk applies). */
+export function registerPathSyscalls(k: LinuxKernel): void {
+  k.register(SYS.readlinkat, (k, a) => readlinkat(k, int(a[0]), a[1], ptr(a[2]), int(a[3])));
+  k.register(SYS.faccessat, (k, a) => faccessat(k, int(a[0]), a[1], int(a[2]), 0));
+  k.register(SYS.faccessat2, (k, a) => faccessat(k, int(a[0]), a[1], int(a[2]), int(a[3])));
+  k.register(SYS.mkdirat, (k, a) => {
+    mkdirSync(k.hostPath(int(a[0]), a[1], false).host, int(a[2]) & ~k.umask & 0o7777);
+    return 0;
+  });
+  k.register(SYS.unlinkat, (k, a) => unlinkat(k, int(a[0]), a[1], int(a[2])));
+  k.register(SYS.renameat, (k, a) => renameat(k, a, 0));
+  k.register(SYS.renameat2, (k, a) => renameat(k, a, int(a[4])));
+  k.register(SYS.linkat, (k, a) => linkat(k, a));
+  k.register(SYS.symlinkat, (k, a) => symlinkat(k, a[0], int(a[1]), a[2]));
+  k.register(SYS.fchmodat, (k, a) => {
+    chmodSync(k.hostPath(int(a[0]), a[1]).host, int(a[2]) & 0o7777);
+    return 0;
+  });
+  k.register(SYS.truncate, (k, a) => {
+    truncateSync(k.hostPath(AT_FDCWD, a[0]).host, long(a[1]));
+    return 0;
+  });
+  k.register(SYS.getcwd, (k, a) => {
+    const bytes = hostBytes(`${k.cwd}\0`);
+    if (ptr(a[1]) < bytes.length) fail(E.ERANGE);
+    k.memory.writeBytes(ptr(a[0]), bytes);
+    return bytes.length;
+  });
+  // The working directory is kept as the kernel keeps it: symlinks resolved, so ".." from it
+  // is the real parent and getcwd shows the physical path.
+  k.register(SYS.chdir, (k, a) => {
+    const { guest, host } = k.hostPath(AT_FDCWD, a[0]);
+    if (!statSync(host).isDirectory()) fail(E.ENOTDIR);
+    k.cwd = k.paths.resolve(guest);
+    return 0;
+  });
+  k.register(SYS.fchdir, (k, a) => {
+    k.cwd = directoryPath(k, k.fds.get(int(a[0])));
+    return 0;
+  });
+  k.register(SYS.statfs, (k, a) => {
+    k.memory.writeBytes(
+      ptr(a[1]),
+      encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })),
+    );
+    return 0;
+  });
+}
