@@ -12,6 +12,7 @@ packages=(
   debootstrap               # arm64 root filesystems for the Docker base image
   busybox-static            # the shell of the binfmt registration image
   file
+  golang-go                 # cross-builds the Go test programs (GOARCH=arm64)
   systemd                   # systemd-binfmt reads the binfmt.d files @arm64kit/binfmt writes
   binfmt-support            # update-binfmts imports the Debian format files it writes
   time                      # GNU time: peak RSS of each program in pnpm bench

@@ -1,4 +1,5 @@
 export * from './build.js';
 export * from './cases.js';
+export * from './go-build.js';
 export * from './harness.js';
 export * from './tiny-elf.js';
