@@ -50,10 +50,10 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
         ...CPU_PROFILES.values(),
       ]
         .map((p) => `${p.name} (${p.description})`)
-        .join('; ')}`,
+        .join('; ')}. Default: ARM64KIT_CPU if set, else ${DEFAULT_CPU}`,
+      // No oclif default or env here: the lean start-up path parses the same flags, and both
+      // fall back to ARM64KIT_CPU, then the default, in run-guest.ts.
       options: [...CPU_PROFILES.keys()],
-      default: DEFAULT_CPU,
-      env: 'ARM64KIT_CPU',
     }),
   };
 

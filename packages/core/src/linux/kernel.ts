@@ -184,7 +184,11 @@ export class LinuxKernel {
           throw new Reschedule();
         }
         this.thread.resumeDeadline = undefined;
-        if (error instanceof Reschedule) throw error;
+        if (error instanceof Reschedule) {
+          // exit, exit_group, an execve into a new machine: the call does not return.
+          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
+          throw error;
+        }
         if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
           this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
           throw error;
