@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chrootOracleCommand, chrootOracleProblem } from './chroot-oracle.js';
 import { CLI_BIN } from './repro-helpers.js';
+import { execute } from './spawn-outcome.js';
 
 /**
  * Debian bookworm's bash doing what shells do — pipelines, subshells, command substitution,
@@ -33,30 +34,6 @@ const SCRIPTS: Record<string, string> = {
   'fork and exec in a loop': 'for i in $(seq 1 40); do /bin/true || echo failed; done; echo done',
   'signal status': 'sh -c "kill -TERM \\$\\$"; echo "status $?"',
 };
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function execute(argv: readonly string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({
-        status,
-        stdout: Buffer.concat(out).toString('latin1'),
-        stderr: Buffer.concat(err).toString('latin1'),
-      }),
-    );
-  });
-}
 
 const ready =
   available('Debian shell scripts (root, to unpack the root filesystem)', rootProblem()) &&

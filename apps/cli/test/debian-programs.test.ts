@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from './repro-helpers.js';
+import { execute } from './spawn-outcome.js';
 
 /**
  * Debian bookworm's own arm64 programs, dynamically linked against its glibc, run from a
@@ -37,31 +38,6 @@ const PROGRAMS: { argv: string[]; stdin?: string }[] = [
   { argv: ['/usr/bin/chage', '--help'] }, // opens the audit socket first
   { argv: ['/usr/bin/nice'] },
 ];
-
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function execute(argv: string[], stdin = ''): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({
-        status,
-        stdout: Buffer.concat(out).toString('latin1'),
-        stderr: Buffer.concat(err).toString('latin1'),
-      }),
-    );
-    child.stdin.end(stdin);
-  });
-}
 
 const ready =
   available('Debian programs (root, to unpack the root filesystem)', rootProblem()) &&

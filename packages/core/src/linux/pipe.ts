@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import { E, fail } from './errno.js';
+import { syntheticStat } from './synthetic-stat.js';
 
 /** Linux's default pipe capacity (16 pages) and the size up to which writes are atomic. */
 export const PIPE_CAPACITY = 65536;
@@ -149,24 +150,6 @@ export function pollPipe(end: PipeEnd, events: number): number {
 
 /** What fstat reports for a pipe: a FIFO owned by the caller on the pipe file system. */
 export function pipeStat(pipe: PipeBuffer): BigIntStats {
-  const created = pipe.created;
-  const uid = BigInt(process.getuid?.() ?? 0);
-  const gid = BigInt(process.getgid?.() ?? 0);
-  const stats = {
-    dev: 0xdn, // pipefs' anonymous device, as the kernel numbers it on most systems
-    ino: pipe.inode,
-    mode: 0o010600n,
-    nlink: 1n,
-    uid,
-    gid,
-    rdev: 0n,
-    size: 0n,
-    blksize: 4096n,
-    blocks: 0n,
-    atimeNs: created,
-    mtimeNs: created,
-    ctimeNs: created,
-    birthtimeNs: 0n,
-  };
-  return stats as unknown as BigIntStats;
+  // pipefs' anonymous device, as the kernel numbers it on most systems
+  return syntheticStat(0xdn, pipe.inode, 0o010600n, pipe.created);
 }

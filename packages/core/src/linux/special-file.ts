@@ -1,4 +1,6 @@
+import type { BigIntStats } from 'node:fs';
 import type { LinuxKernel } from './kernel.js';
+import { syntheticStat } from './synthetic-stat.js';
 
 /**
  * A file the kernel makes up (eventfd, timerfd, signalfd, epoll): no host descriptor behind it.
@@ -19,24 +21,6 @@ export interface SpecialFile {
 }
 
 /** What fstat reports for a kernel object: an anonymous inode, read-write for its owner. */
-export function anonymousStat(): import('node:fs').BigIntStats {
-  const uid = BigInt(process.getuid?.() ?? 0);
-  const gid = BigInt(process.getgid?.() ?? 0);
-  const stats = {
-    dev: 0xen, // anon_inodefs
-    ino: 1n,
-    mode: 0o600n,
-    nlink: 1n,
-    uid,
-    gid,
-    rdev: 0n,
-    size: 0n,
-    blksize: 4096n,
-    blocks: 0n,
-    atimeNs: 0n,
-    mtimeNs: 0n,
-    ctimeNs: 0n,
-    birthtimeNs: 0n,
-  };
-  return stats as unknown as import('node:fs').BigIntStats;
+export function anonymousStat(): BigIntStats {
+  return syntheticStat(0xen, 1n, 0o600n, 0n); // anon_inodefs
 }

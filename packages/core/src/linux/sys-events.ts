@@ -1,4 +1,4 @@
-import { EPOLL_CONTROL, EPOLLET, Epoll } from './epoll.js';
+import { Epoll } from './epoll.js';
 import { E, fail } from './errno.js';
 import { EventFd } from './eventfd.js';
 import { OpenFile } from './fd-table.js';
@@ -9,6 +9,7 @@ import { SignalFd } from './signalfd.js';
 import type { SpecialFile } from './special-file.js';
 import { fileReadiness } from './sys-pipes.js';
 import { TimerFd } from './timerfd.js';
+import { readTimespec } from './timespec.js';
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
@@ -99,13 +100,6 @@ function epollWait(
     }
     fail(E.EINTR);
   }
-}
-
-function readTimespec(k: LinuxKernel, addr: number): bigint {
-  const sec = BigInt.asIntN(64, k.memory.read64(addr));
-  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
-  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
-  return sec * NS + nsec;
 }
 
 function writeItimerspec(k: LinuxKernel, addr: number, spec: { value: bigint; interval: bigint }): void {

@@ -3,6 +3,7 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import type { GuestSystem } from './system.js';
 import { now } from './timers.js';
+import { readTimespec } from './timespec.js';
 
 const FUTEX = {
   WAIT: 0,
@@ -15,14 +16,6 @@ const FUTEX = {
 } as const;
 const FUTEX_PRIVATE = 128;
 const FUTEX_CLOCK_REALTIME = 256;
-const NS = 1_000_000_000n;
-
-function readTimespec(k: LinuxKernel, addr: number): bigint {
-  const sec = BigInt.asIntN(64, k.memory.read64(addr));
-  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
-  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
-  return sec * NS + nsec;
-}
 
 /** The futex word at `addr`, which must be 4-byte aligned and readable. */
 function word(k: LinuxKernel, addr: number): number {

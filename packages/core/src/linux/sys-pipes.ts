@@ -6,6 +6,7 @@ import { SYS } from './numbers.js';
 import { PipeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, pollPipe } from './pipe.js';
 import { UNBLOCKABLE } from './signal-state.js';
 import { now } from './timers.js';
+import { readTimespec } from './timespec.js';
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
@@ -70,10 +71,7 @@ function ppoll(
   if (nfds < 0 || nfds > 1024) fail(E.EINVAL);
   let timeoutNs: bigint | null = null;
   if (timeoutAddr !== 0) {
-    const sec = BigInt.asIntN(64, k.memory.read64(timeoutAddr));
-    const nsec = BigInt.asIntN(64, k.memory.read64(timeoutAddr + 8));
-    if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
-    timeoutNs = sec * NS + nsec;
+    timeoutNs = readTimespec(k, timeoutAddr);
   }
   if (maskAddr !== 0 && size !== 8) fail(E.EINVAL);
   const waitMask = maskAddr !== 0 ? k.memory.read64(maskAddr) & ~UNBLOCKABLE : k.signals.mask;
@@ -130,7 +128,7 @@ function pselect6(
   maskArg: number,
 ): number {
   if (nfds < 0 || nfds > 1024) fail(E.EINVAL);
-  const timeoutNs = timeoutAddr === 0 ? null : readTimeout(k, timeoutAddr);
+  const timeoutNs = timeoutAddr === 0 ? null : readTimespec(k, timeoutAddr);
   let waitMask = k.signals.mask;
   if (maskArg !== 0) {
     const maskAddr = ptr(k.memory.read64(maskArg));
@@ -196,13 +194,6 @@ function pselect6(
     k.signals.mask = waitMask;
   }
   fail(E.EINTR);
-}
-
-function readTimeout(k: LinuxKernel, addr: number): bigint {
-  const sec = BigInt.asIntN(64, k.memory.read64(addr));
-  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
-  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
-  return sec * NS + nsec;
 }
 
 /** Registers pipe2, ppoll and pselect6. */

@@ -5,9 +5,9 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { SI, SIGINFO_SIZE, senderInfo } from './siginfo.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
+import { readTimespec } from './timespec.js';
 
 const SIGSET_SIZE = 8;
-const NS = 1_000_000_000n;
 
 const uid = () => process.getuid?.() ?? 0;
 
@@ -97,11 +97,7 @@ function rtSigreturn(k: LinuxKernel, cpu: Cpu): bigint {
 }
 
 function readTimeout(k: LinuxKernel, addr: number): bigint | null {
-  if (addr === 0) return null;
-  const sec = BigInt.asIntN(64, k.memory.read64(addr));
-  const nsec = BigInt.asIntN(64, k.memory.read64(addr + 8));
-  if (sec < 0n || nsec < 0n || nsec >= NS) fail(E.EINVAL);
-  return sec * NS + nsec;
+  return addr === 0 ? null : readTimespec(k, addr);
 }
 
 function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: number, size: number): number {
