@@ -123,10 +123,14 @@ function spawnAsync(
 }
 
 /** Runs the built CLI as users do: `node bin/run.js ARGS`, outside vitest's module conditions. */
-export function cli(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
+export function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ stdout: string; stderr: string; status: number }> {
   return spawnAsync(process.execPath, [join(CLI_ROOT, 'bin/run.js'), ...args], {
     ...process.env,
     NODE_OPTIONS: '',
+    ...env,
   });
 }
 

@@ -158,6 +158,28 @@ describe('the published packages', () => {
     }
   });
 
+  it('ship source maps that carry their sources, since src/ is not shipped', async () => {
+    let sources = 0;
+    for (const { name, tarball } of packed) {
+      const files = (await succeed('tar', ['-tzf', tarball]))
+        .split('\n')
+        .filter((f) => f.endsWith('.js.map'));
+      for (const file of files) {
+        const map = JSON.parse(await succeed('tar', ['-xzOf', tarball, file]));
+        // A split entry that only re-exports a chunk has a map with no sources at all.
+        expect(map.sourcesContent?.length ?? 0, `${name} ${file}: every source embedded`).toBe(
+          map.sources.length,
+        );
+        expect(
+          map.sourcesContent.every((text: unknown) => typeof text === 'string' && text.length > 0),
+          `${name} ${file}`,
+        ).toBe(true);
+        sources += map.sources.length;
+      }
+    }
+    expect(sources).toBeGreaterThan(100);
+  });
+
   it('pass publint (strict) and arethetypeswrong (ESM, require() on Node 20.19+)', async () => {
     for (const { name, tarball } of packed) {
       const publint = await run(tool('publint'), ['run', tarball, '--strict']);

@@ -1,9 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import ansis from 'ansis';
 import { DEFAULT_BINFMT_DIR, gatherFacts } from '../doctor/facts.js';
 import { presetView } from '../doctor/handler-view.js';
 import { diagnose, exitCodeFor } from '../doctor/index.js';
 import { renderFindings, summarize } from '../doctor/render.js';
-import type { Finding } from '../doctor/types.js';
+import type { Finding, Severity } from '../doctor/types.js';
 import { BaseCommand, EXIT_TOOL_ERROR } from '../lib/base-command.js';
 
 export interface DoctorResult {
@@ -103,12 +104,25 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
       }
       return result;
     }
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderFindings(findings, { color, verbose: flags.verbose }));
+    process.stdout.write(renderFindings(findings, { paint: paintMark, verbose: flags.verbose }));
     if (process.getuid?.() !== 0 && findings.some((f) => f.fix && f.severity !== 'info')) {
       this.note("The fixes change the kernel's binfmt_misc: run them as root (or with sudo).");
     }
     if (code !== 0) this.exit(code);
     return result;
   }
+}
+
+/**
+ * Severity colours through the library oclif itself colours with, so the doctor follows the same
+ * rules as the rest of the CLI: a terminal, FORCE_COLOR, NO_COLOR, --no-color, a CI's log.
+ */
+const SEVERITY_STYLE: Record<Severity, (text: string) => string> = {
+  error: ansis.red,
+  warning: ansis.yellow,
+  info: ansis.green,
+};
+
+function paintMark(severity: Severity, mark: string): string {
+  return SEVERITY_STYLE[severity](mark);
 }

@@ -20,9 +20,11 @@ describe('render', () => {
     expect(text).toContain('fix: (the same command as above)');
   });
 
-  it('colours only when asked', () => {
-    expect(renderFindings([error])).not.toContain('\x1b[');
-    expect(renderFindings([error], { color: true })).toContain('\x1b[31m');
+  it('styles each severity mark through the painter it is given, and only then', () => {
+    expect(renderFindings([error])).toContain('error broken');
+    const painted = renderFindings([error, info], { paint: (severity, mark) => `<${severity}>${mark}</>` });
+    expect(painted).toContain('<error>error</> broken\n');
+    expect(painted).toContain('<info>ok   </> fine\n');
   });
 
   it('summarizes counts', () => {

@@ -1,12 +1,13 @@
 import type { Finding, Severity } from './types.js';
 
 const MARK: Record<Severity, string> = { error: 'error', warning: 'warn ', info: 'ok   ' };
-const COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[32m' };
-const RESET = '\x1b[0m';
+
+/** Styles a severity mark (the command passes the terminal colours; plain text by default). */
+export type MarkPainter = (severity: Severity, mark: string) => string;
 
 export interface RenderOptions {
-  /** Colour the severity marks (only on a TTY without NO_COLOR). */
-  color?: boolean;
+  /** How severity marks are styled; left plain when absent. */
+  paint?: MarkPainter;
   /** Show the evidence and explanation of info findings too. */
   verbose?: boolean;
 }
@@ -29,7 +30,7 @@ export function renderFindings(findings: Finding[], options: RenderOptions = {})
   const lines: string[] = [];
   let lastFix: string | undefined;
   for (const f of findings) {
-    const mark = options.color ? `${COLOR[f.severity]}${MARK[f.severity]}${RESET}` : MARK[f.severity];
+    const mark = options.paint ? options.paint(f.severity, MARK[f.severity]) : MARK[f.severity];
     lines.push(`${mark} ${f.title}`);
     const detailed = f.severity !== 'info' || options.verbose;
     if (detailed) lines.push(`      saw: ${f.evidence}`);
