@@ -1,4 +1,11 @@
 export {
+  type ArchitectureNames,
+  architectureNamed,
+  architectureOfElf,
+  architectures,
+  elfMachineName,
+} from './architectures.js';
+export {
   AT_FLAGS_PRESERVE_ARGV0,
   type ExecRequest,
   type InterpreterInvocation,
@@ -6,6 +13,14 @@ export {
   programArgv,
 } from './argv.js';
 export { type BinfmtEntryJson, describeEntry, entryToJson } from './describe.js';
+export {
+  describeElf,
+  ELF_TYPES,
+  type ElfFacts,
+  ElfReadError,
+  parseElfHeader,
+  readElfHeader,
+} from './elf-header.js';
 export {
   BINPRM_BUF_SIZE,
   type BinfmtEntry,

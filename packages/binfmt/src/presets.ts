@@ -1,4 +1,5 @@
 import { machine } from 'node:os';
+import { architectureNamed } from './architectures.js';
 import { type MagicEntry, makeFlags } from './entry.js';
 import { BinfmtError } from './errors.js';
 import { formatRegistration } from './registration.js';
@@ -158,20 +159,7 @@ export const presets: readonly BinfmtPreset[] = Object.freeze(
  */
 export function normalizeArch(name: string): string {
   if (/^i[3-6]86$/.test(name)) return 'i386';
-  if (/^armv[4-9].*b$/.test(name)) return 'armeb';
-  if (/^armv[4-9].*l$/.test(name)) return 'arm';
-  const aliases: Record<string, string> = {
-    amd64: 'x86_64',
-    x64: 'x86_64',
-    powerpc: 'ppc',
-    ppc64el: 'ppc64le',
-    armel: 'arm',
-    armhf: 'arm',
-    arm64: 'aarch64',
-    riscv: 'riscv64',
-    mips64le: 'mips64el',
-  };
-  return aliases[name] ?? name;
+  return architectureNamed(name)?.name ?? name;
 }
 
 /** The preset for an architecture name or alias (arm64, amd64, armhf…); throws ENOPRESET. */

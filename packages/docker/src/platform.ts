@@ -1,3 +1,4 @@
+import { type ArchitectureNames, architectureNamed, architectures } from '@arm64kit/binfmt';
 import { DockerError } from './errors.js';
 
 /** An OCI platform as Docker names it, e.g. linux/arm64 or linux/arm/v7. */
@@ -7,33 +8,6 @@ export interface Platform {
   architecture: string;
   variant?: string;
 }
-
-/** Names people and `uname -m` use for architectures, mapped to Docker's names. */
-const ARCH_ALIASES: Record<string, string> = {
-  aarch64: 'arm64',
-  arm64: 'arm64',
-  x86_64: 'amd64',
-  x64: 'amd64',
-  amd64: 'amd64',
-  armhf: 'arm',
-  arm: 'arm',
-  riscv64: 'riscv64',
-  ppc64le: 'ppc64le',
-  s390x: 's390x',
-  '386': '386',
-  i386: '386',
-};
-
-/** Docker's architecture name → the machine name the kernel and QEMU use (uname -m, qemu-<name>). */
-const MACHINE_NAMES: Record<string, string> = {
-  arm64: 'aarch64',
-  amd64: 'x86_64',
-  arm: 'arm',
-  riscv64: 'riscv64',
-  ppc64le: 'ppc64le',
-  s390x: 's390x',
-  '386': 'i386',
-};
 
 export function parsePlatform(text: string): Platform {
   const parts = text.trim().split('/');
@@ -47,13 +21,12 @@ export function parsePlatform(text: string): Platform {
   return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
 
+/** Docker's name for an architecture written any common way (aarch64 → arm64, x86_64 → amd64). */
 export function normalizeArchitecture(arch: string): string {
-  const known = ARCH_ALIASES[arch.toLowerCase()];
+  const known = architectureNamed(arch)?.oci?.architecture;
   if (!known) {
-    throw new DockerError(
-      'BAD_INPUT',
-      `unknown architecture "${arch}" (known: ${Object.keys(MACHINE_NAMES).join(', ')})`,
-    );
+    const names = architectures.flatMap((a) => (a.oci ? [a.oci.architecture] : []));
+    throw new DockerError('BAD_INPUT', `unknown architecture "${arch}" (known: ${names.join(', ')})`);
   }
   return known;
 }
@@ -64,7 +37,8 @@ export function formatPlatform(platform: Platform): string {
 
 /** The kernel's machine name for a Docker architecture: arm64 → aarch64. */
 export function machineName(architecture: string): string {
-  return MACHINE_NAMES[normalizeArchitecture(architecture)];
+  // Every Docker name in the table is one of its spellings, so the lookup cannot miss.
+  return (architectureNamed(normalizeArchitecture(architecture)) as ArchitectureNames).name;
 }
 
 /** The Docker architecture this Node process runs on. */

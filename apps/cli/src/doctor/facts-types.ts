@@ -1,4 +1,4 @@
-import type { ElfFacts } from './elf.js';
+import type { ElfFacts } from '@arm64kit/binfmt';
 
 /** What doctor learned about an interpreter file (the path in a handler's `interpreter` line). */
 export interface InterpreterFacts {

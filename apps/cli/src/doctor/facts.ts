@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { readElf } from './elf.js';
+import { readElfHeader } from '@arm64kit/binfmt';
 import type {
   BinfmtFacts,
   DockerFacts,
@@ -125,7 +125,7 @@ export function gatherInterpreter(path: string): InterpreterFacts {
   const facts: InterpreterFacts = { path, exists, executable: exists && isExecutableFile(path) };
   if (exists) {
     try {
-      facts.elf = readElf(path);
+      facts.elf = readElfHeader(path);
     } catch (error) {
       facts.elfError = (error as Error).message;
       facts.shebang = shebangOf(path);
@@ -170,7 +170,7 @@ export async function gatherProgram(path: string, argv: string[] = [path]): Prom
     closeSync(fd);
   }
   try {
-    facts.elf = readElf(path);
+    facts.elf = readElfHeader(path);
     if (facts.elf.interpreter) facts.loaderExists = isExecutableFile(facts.elf.interpreter);
   } catch (error) {
     facts.elfError = (error as Error).message;

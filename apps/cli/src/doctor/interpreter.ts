@@ -1,4 +1,4 @@
-import { machineName } from './elf.js';
+import { elfMachineName } from '@arm64kit/binfmt';
 import type { InterpreterFacts } from './facts-types.js';
 import { reinstallCommand } from './fixes.js';
 import type { HandlerView } from './handler-view.js';
@@ -94,7 +94,7 @@ export function checkInterpreter(
         id: id('dynamic'),
         severity: 'error',
         title: `interpreter ${path} of ${handler.name} is dynamically linked: it fails inside containers and chroots`,
-        evidence: `${line} (PT_INTERP ${interp.elf.interpreter}, ${machineName(interp.elf.machine)})`,
+        evidence: `${line} (PT_INTERP ${interp.elf.interpreter}, ${elfMachineName(interp.elf.machine, interp.elf.elfClass, interp.elf.endian)})`,
         explanation:
           `The kernel starts ${path} inside the container's root, where ${interp.elf.interpreter} and the ` +
           'host\'s libraries are missing: programs fail with "exec format error" or "No such file or ' +
@@ -108,7 +108,7 @@ export function checkInterpreter(
       id: id('ok'),
       severity: 'info',
       title: `interpreter ${path} of ${handler.name} exists and is static`,
-      evidence: `${line} (static ${machineName(interp.elf.machine)} ELF)`,
+      evidence: `${line} (static ${elfMachineName(interp.elf.machine, interp.elf.elfClass, interp.elf.endian)} ELF)`,
     },
   ];
 }

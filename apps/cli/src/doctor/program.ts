@@ -1,4 +1,4 @@
-import { ELF_TYPES, machineName } from './elf.js';
+import { describeElf, elfMachineName } from '@arm64kit/binfmt';
 import type { DoctorFacts, ProgramFacts } from './facts-types.js';
 import type { HandlerAnalysis } from './handler.js';
 import { argvFor, kernelPick } from './handler-view.js';
@@ -50,14 +50,14 @@ export function checkProgram(
     findings.push({
       id: 'program.elf',
       severity: 'info',
-      title: `${path}: ELF${elf.elfClass} ${elf.endian}-endian ${machineName(elf.machine)} ${ELF_TYPES[elf.type] ?? `type ${elf.type}`}, ${linking}`,
+      title: `${path}: ${describeElf(elf)}, ${linking}`,
       evidence: `e_ident class ${elf.elfClass}, e_machine ${elf.machine}, e_type ${elf.type}`,
     });
     if (elf.machine === hostMachine()) {
       findings.push({
         id: 'program.native',
         severity: 'info',
-        title: `${path} is built for this host (${machineName(elf.machine)}): it runs natively, no handler involved`,
+        title: `${path} is built for this host (${elfMachineName(elf.machine, elf.elfClass, elf.endian)}): it runs natively, no handler involved`,
         evidence: `e_machine ${elf.machine}`,
       });
       return findings;
@@ -66,7 +66,7 @@ export function checkProgram(
       findings.push({
         id: 'program.loader-missing',
         severity: 'warning',
-        title: `${path} needs ${elf.interpreter}, which this host does not have: run it in a ${machineName(elf.machine)} root (container, chroot) or with a sysroot`,
+        title: `${path} needs ${elf.interpreter}, which this host does not have: run it in a ${elfMachineName(elf.machine, elf.elfClass, elf.endian)} root (container, chroot) or with a sysroot`,
         evidence: `PT_INTERP ${elf.interpreter} (not found)`,
         explanation:
           'Run directly, the program fails with "No such file or directory" although the file exists: the ' +

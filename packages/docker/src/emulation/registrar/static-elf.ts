@@ -1,6 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-
-const PT_INTERP = 3;
+import { type ElfFacts, readElfHeader } from '@arm64kit/binfmt';
 
 /**
  * Whether a file is a 64-bit little-endian ELF program without a dynamic loader (no
@@ -8,22 +6,13 @@ const PT_INTERP = 3;
  * an ELF file at all.
  */
 export function isStaticElf(path: string): boolean | undefined {
-  const fd = openSync(path, 'r');
+  let elf: ElfFacts;
   try {
-    const header = Buffer.alloc(64);
-    if (readSync(fd, header, 0, 64, 0) < 64) return undefined;
-    const elf64le = header.readUInt32BE(0) === 0x7f454c46 && header[4] === 2 && header[5] === 1;
-    if (!elf64le) return undefined;
-    const phoff = Number(header.readBigUInt64LE(0x20));
-    const phentsize = header.readUInt16LE(0x36);
-    const phnum = header.readUInt16LE(0x38);
-    const table = Buffer.alloc(phentsize * phnum);
-    if (readSync(fd, table, 0, table.length, phoff) < table.length) return undefined;
-    for (let i = 0; i < phnum; i++) {
-      if (table.readUInt32LE(i * phentsize) === PT_INTERP) return false;
-    }
-    return true;
-  } finally {
-    closeSync(fd);
+    elf = readElfHeader(path);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOEXEC') return undefined;
+    throw error;
   }
+  if (elf.elfClass !== 64 || elf.endian !== 'little') return undefined;
+  return elf.interpreter === null;
 }

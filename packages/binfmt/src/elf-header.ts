@@ -1,9 +1,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { elfMachineName } from './architectures.js';
+import { BinfmtError } from './errors.js';
 
 /**
- * The few ELF header facts doctor needs: what a file is built for and whether it asks for a
- * dynamic loader (PT_INTERP). Interpreters are host (x86_64) binaries, programs are usually
- * aarch64 ones, so this reads any class/endianness without loading anything.
+ * What an ELF file is built for and whether it asks for a dynamic loader (PT_INTERP): what the
+ * kernel looks at before a binfmt_misc handler or a loader runs. Interpreters are host binaries
+ * and programs are often another machine's, so any class and byte order is read, and nothing
+ * is loaded.
  */
 export interface ElfFacts {
   elfClass: 32 | 64;
@@ -16,25 +19,16 @@ export interface ElfFacts {
   interpreter: string | null;
 }
 
-export class ElfReadError extends Error {
-  readonly code = 'ELF_READ';
+/** A file that is not a well-formed ELF file (ENOEXEC, as execve answers it). */
+export class ElfReadError extends BinfmtError {
+  constructor(message: string) {
+    super('ENOEXEC', message);
+    this.name = 'ElfReadError';
+  }
 }
 
 const PT_INTERP = 3;
 const MAX_PHDRS = 4096;
-
-export const ELF_MACHINES: Record<number, string> = {
-  3: 'x86 (i386)',
-  8: 'mips',
-  20: 'powerpc',
-  21: 'powerpc64',
-  22: 's390',
-  40: 'arm',
-  62: 'x86_64',
-  183: 'aarch64',
-  243: 'riscv64',
-  258: 'loongarch',
-};
 
 export const ELF_TYPES: Record<number, string> = {
   1: 'relocatable (ET_REL)',
@@ -43,12 +37,14 @@ export const ELF_TYPES: Record<number, string> = {
   4: 'core dump (ET_CORE)',
 };
 
-export function machineName(machine: number): string {
-  return ELF_MACHINES[machine] ?? `machine ${machine}`;
+/** "ELF64 little-endian AArch64 executable (ET_EXEC)": what a file is, in one phrase. */
+export function describeElf(elf: ElfFacts): string {
+  const type = ELF_TYPES[elf.type] ?? `type ${elf.type}`;
+  return `ELF${elf.elfClass} ${elf.endian}-endian ${elfMachineName(elf.machine, elf.elfClass, elf.endian)} ${type}`;
 }
 
 /** Parses ELF facts from the bytes of a file (enough of them to cover the program headers). */
-export function parseElf(
+export function parseElfHeader(
   bytes: Uint8Array,
   readAt?: (offset: number, length: number) => Uint8Array,
 ): ElfFacts {
@@ -100,12 +96,12 @@ export function parseElf(
 }
 
 /** Reads ELF facts from a file on disk, reading only the header and the program headers. */
-export function readElf(path: string): ElfFacts {
+export function readElfHeader(path: string): ElfFacts {
   const fd = openSync(path, 'r');
   try {
     const head = new Uint8Array(4096);
     const n = readSync(fd, head, 0, head.length, 0);
-    return parseElf(head.subarray(0, n), (offset, length) => {
+    return parseElfHeader(head.subarray(0, n), (offset, length) => {
       const out = new Uint8Array(length);
       const got = readSync(fd, out, 0, length, offset);
       return out.subarray(0, got);

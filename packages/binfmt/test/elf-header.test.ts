@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ElfFacts, ElfReadError, parseElf, readElf } from './elf.js';
+import { type ElfFacts, ElfReadError, parseElfHeader, readElfHeader } from '../src/index.js';
 
 /** `file -L` is the oracle for what an ELF file is: its facts, in ElfFacts' terms. */
 function fileSays(path: string): Omit<ElfFacts, 'machine'> & { machine: string } {
@@ -23,7 +26,7 @@ function fileSays(path: string): Omit<ElfFacts, 'machine'> & { machine: string }
 const FILE_MACHINE: Record<number, string> = { 62: 'x86-64', 183: 'ARM aarch64' };
 
 function expectFileAgrees(path: string): void {
-  const elf = readElf(path);
+  const elf = readElfHeader(path);
   expect({ ...elf, machine: FILE_MACHINE[elf.machine] ?? `e_machine ${elf.machine}` }, path).toEqual(
     fileSays(path),
   );
@@ -31,42 +34,56 @@ function expectFileAgrees(path: string): void {
 
 const fileProblem = commandProblem('file', 'file');
 
-describe.runIf(available('ELF reader against file(1)', fileProblem))('readElf agrees with file(1)', () => {
-  // Dynamic programs every Debian host with Node.js has.
-  it.each(['/bin/true', '/usr/bin/env', process.execPath])('%s', (path) => {
-    expectFileAgrees(path);
-    expect(readElf(path).interpreter).not.toBeNull();
-  });
+/** A small aarch64 program built twice with the cross compiler: a dynamic PIE and a static one. */
+function buildAarch64(): { dynamic: string; staticExe: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-elf-header-'));
+  const source = join(dir, 'hello.c');
+  writeFileSync(source, 'int main(void) { return 0; }\n');
+  const dynamic = join(dir, 'hello-dynamic');
+  const staticExe = join(dir, 'hello-static');
+  execFileSync('aarch64-linux-gnu-gcc', ['-O1', '-o', dynamic, source]);
+  execFileSync('aarch64-linux-gnu-gcc', ['-O1', '-static', '-o', staticExe, source]);
+  return { dynamic, staticExe, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
-  it.runIf(
-    available(
-      'ELF reader on a static-pie program',
-      commandProblem('qemu-aarch64-static', 'qemu-user-static'),
-    ),
-  )('/usr/bin/qemu-aarch64-static (static-pie)', () => {
-    expectFileAgrees('/usr/bin/qemu-aarch64-static');
-    expect(readElf('/usr/bin/qemu-aarch64-static').interpreter).toBeNull();
-  });
-});
+describe.runIf(available('ELF reader against file(1)', fileProblem))(
+  'readElfHeader agrees with file(1)',
+  () => {
+    // Dynamic programs every Debian host with Node.js has.
+    it.each(['/bin/true', '/usr/bin/env', process.execPath])('%s', (path) => {
+      expectFileAgrees(path);
+      expect(readElfHeader(path).interpreter).not.toBeNull();
+    });
+
+    it.runIf(
+      available(
+        'ELF reader on a static-pie program',
+        commandProblem('qemu-aarch64-static', 'qemu-user-static'),
+      ),
+    )('/usr/bin/qemu-aarch64-static (static-pie)', () => {
+      expectFileAgrees('/usr/bin/qemu-aarch64-static');
+      expect(readElfHeader('/usr/bin/qemu-aarch64-static').interpreter).toBeNull();
+    });
+  },
+);
 
 describe.runIf(
   available(
     'ELF reader on aarch64 programs',
     fileProblem ?? commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu'),
   ),
-)('readElf on aarch64 programs', () => {
+)('readElfHeader on aarch64 programs', () => {
   it('reads machine, type and loader of a dynamic and a static aarch64 program as file(1) does', async () => {
-    const { buildAarch64 } = await import('../../test/doctor-helpers.js');
     const { dynamic, staticExe, cleanup } = buildAarch64();
     try {
-      expect(readElf(dynamic)).toEqual({
+      expect(readElfHeader(dynamic)).toEqual({
         elfClass: 64,
         endian: 'little',
         machine: 183,
         type: 3,
         interpreter: '/lib/ld-linux-aarch64.so.1',
       });
-      expect(readElf(staticExe)).toEqual({
+      expect(readElfHeader(staticExe)).toEqual({
         elfClass: 64,
         endian: 'little',
         machine: 183,
@@ -81,12 +98,12 @@ describe.runIf(
   });
 });
 
-describe('parseElf on hostile input', () => {
+describe('parseElfHeader on hostile input', () => {
   it('throws ElfReadError (never anything else) on random bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         try {
-          parseElf(bytes);
+          parseElfHeader(bytes);
         } catch (error) {
           expect(error).toBeInstanceOf(ElfReadError);
         }
@@ -101,7 +118,7 @@ describe('parseElf on hostile input', () => {
         const bytes = real.slice();
         for (const [at, value] of edits) bytes[at] = value;
         try {
-          parseElf(bytes);
+          parseElfHeader(bytes);
         } catch (error) {
           expect(error).toBeInstanceOf(ElfReadError);
         }
@@ -110,6 +127,6 @@ describe('parseElf on hostile input', () => {
   });
 
   it('says what is wrong with a non-ELF file', () => {
-    expect(() => parseElf(new TextEncoder().encode('#!/bin/sh\necho hi\n'))).toThrow(/not an ELF file/);
+    expect(() => parseElfHeader(new TextEncoder().encode('#!/bin/sh\necho hi\n'))).toThrow(/not an ELF file/);
   });
 });
