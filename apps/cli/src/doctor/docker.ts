@@ -1,17 +1,12 @@
+import { architectureNamed } from '@arm64kit/binfmt';
 import type { DockerFacts } from './facts-types.js';
 import type { Finding } from './types.js';
 
-/** Docker's name for the platform of an architecture (uname -m name). */
+/** Docker's name for the platform of an architecture (uname -m name): aarch64 → linux/arm64. */
 export function dockerPlatform(arch: string): string {
-  const platforms: Record<string, string> = {
-    aarch64: 'linux/arm64',
-    arm: 'linux/arm/v7',
-    x86_64: 'linux/amd64',
-    riscv64: 'linux/riscv64',
-    ppc64le: 'linux/ppc64le',
-    s390x: 'linux/s390x',
-  };
-  return platforms[arch] ?? `linux/${arch}`;
+  const oci = architectureNamed(arch)?.oci;
+  if (!oci) return `linux/${arch}`;
+  return ['linux', oci.architecture, oci.variant].filter(Boolean).join('/');
 }
 
 /**
