@@ -510,7 +510,8 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.dup, (k, a) => dup(k, int(a[0]), null, false));
   k.register(SYS.dup3, (k, a) => {
-    if (int(a[0]) === int(a[1])) fail(E.EINVAL);
+    // The kernel checks the flags (only O_CLOEXEC) and then oldfd == newfd, before the fd itself.
+    if (int(a[2]) & ~O_CLOEXEC || int(a[0]) === int(a[1])) fail(E.EINVAL);
     k.fds.get(int(a[0]));
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });
