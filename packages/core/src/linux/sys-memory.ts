@@ -52,7 +52,8 @@ function mmap(
   }
   const file = flags & MAP_ANONYMOUS ? null : k.fds.get(fd);
   // After the descriptor (EBADF first, as ksys_mmap_pgoff looks it up before do_mmap): the
-  // mapping type must be MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE.
+  // mapping type must be MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE. (Linux 6.11 added
+  // MAP_DROPPABLE, 0x08; qemu-aarch64 and older kernels refuse it, and so does this.)
   if ((flags & MAP_TYPE) === 0 || (flags & MAP_TYPE) > MAP_SHARED_VALIDATE) fail(E.EINVAL);
   if (file?.pipe) fail(E.ENODEV);
   const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
