@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -46,6 +47,8 @@ int main(int argc, char **argv) {
     int fd2 = dup(fd);
     printf("dup shares offset: %ld %ld\n", (long)lseek(fd, 5, SEEK_SET), (long)lseek(fd2, 0, SEEK_CUR));
     close(fd2);
+    errno = 0;
+    printf("dup3 unknown flag: %ld errno=%s\n", syscall(SYS_dup3, fd, 100, 0x1), strerror(errno));
     close(fd);
     printf("read closed fd: %zd errno=%s\n", read(fd, small, 1), strerror(errno));
 

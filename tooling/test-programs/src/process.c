@@ -32,5 +32,8 @@ int main(void) {
   printf("resident: %d %d %d\n", vec[0] & 1, vec[1] & 1, vec[2] & 1);
   munmap(map + page, page);
   show("mincore(over a hole)", mincore(map, 3 * page, vec));
+  /* The mapping type is MAP_SHARED or MAP_PRIVATE: neither is EINVAL. */
+  show("mmap(no type)", (long)mmap(NULL, page, PROT_READ, MAP_ANONYMOUS, -1, 0));
+  show("mmap(both types)", (long)mmap(NULL, page, PROT_READ, MAP_ANONYMOUS | 0xf, -1, 0));
   return 0;
 }

@@ -223,6 +223,8 @@ static void groups_and_sessions(void) {
 
 static void kill_group(void) {
   fflush(stdout);
+  int ready[2];
+  pipe(ready);
   pid_t leader = fork();
   if (leader == 0) {
     setpgid(0, 0);
@@ -230,6 +232,7 @@ static void kill_group(void) {
     for (int i = 0; i < 2; i++) {
       if (fork() == 0) {
         signal(SIGUSR2, SIG_DFL);
+        write(ready[1], "r", 1); /* in the group, and killable by SIGUSR2 */
         pause();
         _exit(0);
       }
@@ -239,8 +242,14 @@ static void kill_group(void) {
       if (WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2) killed++;
     _exit(killed);
   }
-  /* Give the group time to form, then signal everyone in it but the leader, which ignores it. */
-  usleep(100000);
+  /*
+   * Once both children have said they are ready (a pause would not do: on a loaded machine they
+   * might not have run yet), signal everyone in the group but the leader, which ignores it.
+   */
+  char byte;
+  for (int i = 0; i < 2; i++) read(ready[0], &byte, 1);
+  close(ready[0]);
+  close(ready[1]);
   int status;
   printf("kill(-group, 0): %d\n", kill(-leader, 0));
   kill(-leader, SIGUSR2);

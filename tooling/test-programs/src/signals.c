@@ -76,6 +76,8 @@ static void sent(void) {
     raise(SIGUSR2);
     printf("kill 0: %d\n", kill(getpid(), 0));
     printf("kill bad signal: %d\n", kill(getpid(), 65));
+    errno = 0;
+    printf("kill no such process: %d %s\n", kill(0x3ffffff0, SIGUSR1), strerror(errno));
     struct sigaction old;
     sigaction(SIGUSR2, NULL, &old);
     printf("SIGUSR2 handler is plain %d, SA_SIGINFO %d\n", old.sa_handler == plain, !!(old.sa_flags & SA_SIGINFO));

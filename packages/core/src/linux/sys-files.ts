@@ -36,6 +36,10 @@ const O_NONBLOCK = 0o4000;
 const GENERIC_OPEN_FLAGS = { directory: 0o200000, nofollow: 0o400000, direct: 0o40000, largefile: 0o100000 };
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EMPTY_PATH = 0x1000;
+const AT_NO_AUTOMOUNT = 0x800;
+/** AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC: at most one of them. */
+const AT_STATX_SYNC_TYPE = 0x6000;
+const STATX__RESERVED = 0x80000000 | 0;
 const MAX_IO = 16 * 1024 * 1024;
 
 /** Guest open flags → host open flags (the host's numbering for the arch-specific ones). */
@@ -194,6 +198,17 @@ function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) 
   const guest = k.guestPath(dirfd, raw);
   const host = k.paths.toHost(guest, follow);
   return follow ? statSync(host, { bigint: true }) : lstatSync(host, { bigint: true });
+}
+
+/**
+ * statx's checks before any lookup, as the kernel's: only the flags it knows (AT_SYMLINK_NOFOLLOW,
+ * AT_NO_AUTOMOUNT, AT_EMPTY_PATH and one of the AT_STATX_SYNC_TYPE values), and no mask bit of
+ * STATX__RESERVED; anything else is EINVAL.
+ */
+function checkStatxArguments(flags: number, mask: number): void {
+  const known = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE;
+  if (flags & ~known || (flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) fail(E.EINVAL);
+  if (mask & STATX__RESERVED) fail(E.EINVAL);
 }
 
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
@@ -477,6 +492,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.statx, (k, a) => {
+    checkStatxArguments(int(a[2]), int(a[3]));
     k.memory.writeBytes(ptr(a[4]), encodeStatx(statOf(k, int(a[0]), a[1], int(a[2]))));
     return 0;
   });
@@ -494,7 +510,8 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.dup, (k, a) => dup(k, int(a[0]), null, false));
   k.register(SYS.dup3, (k, a) => {
-    if (int(a[0]) === int(a[1])) fail(E.EINVAL);
+    // The kernel checks the flags (only O_CLOEXEC) and then oldfd == newfd, before the fd itself.
+    if (int(a[2]) & ~O_CLOEXEC || int(a[0]) === int(a[1])) fail(E.EINVAL);
     k.fds.get(int(a[0]));
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });

@@ -6,6 +6,8 @@ import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 
 const PAGE = 4096;
+const MAP_TYPE = 0x0f;
+const MAP_SHARED_VALIDATE = 0x03;
 const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
 const MAP_FIXED_NOREPLACE = 0x100000;
@@ -49,6 +51,10 @@ function mmap(
     for (let p = addr; p < addr + size; p += PAGE) if (k.memory.isMapped(p, 1)) fail(E.EEXIST);
   }
   const file = flags & MAP_ANONYMOUS ? null : k.fds.get(fd);
+  // After the descriptor (EBADF first, as ksys_mmap_pgoff looks it up before do_mmap): the
+  // mapping type must be MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE. (Linux 6.11 added
+  // MAP_DROPPABLE, 0x08; qemu-aarch64 and older kernels refuse it, and so does this.)
+  if ((flags & MAP_TYPE) === 0 || (flags & MAP_TYPE) > MAP_SHARED_VALIDATE) fail(E.EINVAL);
   if (file?.pipe) fail(E.ENODEV);
   const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
   if (file) {

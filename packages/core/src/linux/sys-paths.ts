@@ -26,6 +26,8 @@ const AT_SYMLINK_FOLLOW = 0x400;
 const AT_EACCESS = 0x200;
 const AT_EMPTY_PATH = 0x1000;
 const RENAME_NOREPLACE = 1;
+const RENAME_EXCHANGE = 2;
+const RENAME_WHITEOUT = 4;
 
 /**
  * access(2) and friends. With AT_SYMLINK_NOFOLLOW a final symlink is checked itself, never the
@@ -34,11 +36,27 @@ const RENAME_NOREPLACE = 1;
  */
 function faccessat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) fail(E.EINVAL);
+  if (flags & AT_EMPTY_PATH && readPathArgument(k.memory, ptr(pathAddr)) === '') {
+    accessSync(descriptorPath(k, dirfd), mode);
+    return 0;
+  }
   const follow = !(flags & AT_SYMLINK_NOFOLLOW);
   const { host } = k.hostPath(dirfd, pathAddr, follow);
   if (!follow && lstatSync(host).isSymbolicLink()) return 0;
   accessSync(host, mode);
   return 0;
+}
+
+/**
+ * A host path that reaches what `dirfd` refers to (AT_FDCWD: the working directory): the host's
+ * /proc/self/fd link for a host descriptor. In-process pipes and kernel objects are checked as
+ * the kernel's anonymous inodes are, mode 0600 and owned by the caller: /dev/null stands in.
+ */
+function descriptorPath(k: LinuxKernel, dirfd: number): string | Buffer {
+  if (dirfd === AT_FDCWD) return k.paths.toHost(k.cwd);
+  const file = k.fds.get(dirfd);
+  if (file.pipe || file.special) return '/dev/null';
+  return `/proc/self/fd/${file.hostFd}`;
 }
 
 /**
@@ -70,10 +88,20 @@ function renameSide(k: LinuxKernel, dirfd: number, pathAddr: bigint): Buffer {
   return host;
 }
 
+/**
+ * renameat2. RENAME_EXCHANGE swaps the two names (both must exist); RENAME_NOREPLACE refuses an
+ * existing target; the two together, RENAME_WHITEOUT with RENAME_EXCHANGE, and unknown bits are
+ * EINVAL, checked before any lookup as the kernel does. RENAME_WHITEOUT alone would leave a
+ * whiteout (a 0:0 character device) that Node cannot make: EINVAL, the answer of a file system
+ * without whiteout support (the kernel's tmpfs and ext4 have it, so this one call differs).
+ */
 function renameat(k: LinuxKernel, a: readonly bigint[], flags: number): number {
-  if (flags & ~RENAME_NOREPLACE) fail(E.EINVAL);
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) fail(E.EINVAL);
+  if (flags & RENAME_EXCHANGE && flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) fail(E.EINVAL);
+  if (flags & RENAME_WHITEOUT) fail(E.EINVAL);
   const from = renameSide(k, int(a[0]), a[1]);
   const to = renameSide(k, int(a[2]), a[3]);
+  if (flags & RENAME_EXCHANGE) return exchange(from, to);
   if (flags & RENAME_NOREPLACE) {
     // Checked, then renamed: a race with another process is possible, as with any host rename.
     try {
@@ -86,6 +114,35 @@ function renameat(k: LinuxKernel, a: readonly bigint[], flags: number): number {
   renameSync(from, to);
   return 0;
 }
+
+/**
+ * RENAME_EXCHANGE through three host renames (Node has no renameat2): `from` moves to a fresh
+ * name beside it, `to` takes its place, and it takes `to`'s; a failed step puts back what moved.
+ * Guest threads never see it half done (system calls run one at a time); another host process
+ * could.
+ */
+function exchange(from: Buffer, to: Buffer): number {
+  const a = lstatSync(from, { bigint: true });
+  const b = lstatSync(to, { bigint: true });
+  if (a.ino === b.ino && a.dev === b.dev) return 0; // the same file: nothing to swap
+  const aside = Buffer.concat([from, Buffer.from(`.exchange-${process.pid}-${exchanges++}`)]);
+  renameSync(from, aside);
+  try {
+    renameSync(to, from);
+  } catch (error) {
+    renameSync(aside, from);
+    throw error;
+  }
+  try {
+    renameSync(aside, to);
+  } catch (error) {
+    renameSync(from, to);
+    renameSync(aside, from);
+    throw error;
+  }
+  return 0;
+}
+let exchanges = 0;
 
 /** linkat: both names are guest paths; AT_SYMLINK_FOLLOW links the file a final symlink names. */
 function linkat(k: LinuxKernel, a: readonly bigint[]): number {

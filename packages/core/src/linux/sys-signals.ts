@@ -168,6 +168,16 @@ function queueInfo(k: LinuxKernel, pids: number[], signo: number, infoAddr: numb
 }
 
 /** Registers signal dispositions, masks, the alternate stack, sending and rt_sigreturn. */
+/** Whether the host has a process `pid` (signal 0 only checks; EPERM means it exists). */
+function hostProcessExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 export function registerSignalSyscalls(k: LinuxKernel): void {
   k.register(SYS.rt_sigaction, (k, a) => rtSigaction(k, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
   k.register(SYS.rt_sigprocmask, (k, a) => rtSigprocmask(k, int(a[0]), ptr(a[1]), ptr(a[2]), ptr(a[3])));
@@ -189,7 +199,7 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
     const targets = killTargets(k, pid);
     if (targets.length === 0) {
       // Host processes outside the guest are out of its reach; no process at all is ESRCH.
-      if (pid > 0 && pid !== k.pid) fail(E.EPERM);
+      if (pid > 0 && pid !== k.pid && hostProcessExists(pid)) fail(E.EPERM);
       fail(E.ESRCH);
     }
     for (const target of targets) send(k, target, signo, SI.USER);
