@@ -5,6 +5,7 @@ import { complexForms } from './complex.js';
 import { copyForms } from './copy.js';
 import { cryptoForms } from './crypto.js';
 import { fixedPointForms } from './fixed-point.js';
+import { fp16Forms } from './fp16.js';
 import { fpVectorForms } from './fp-vector.js';
 import { simdLoadStoreForms } from './load-store.js';
 import { logicalForms } from './logical.js';
@@ -30,6 +31,7 @@ export const simdForms: readonly A64Form[] = [
   ...threeDiffForms,
   ...simdLoadStoreForms,
   ...fpVectorForms,
+  ...fp16Forms,
   ...byElementForms,
   ...saturatingForms,
   ...longMultiplyForms,
