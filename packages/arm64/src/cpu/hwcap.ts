@@ -11,6 +11,8 @@ export const HWCAP = {
   SHA2: 1n << 6n,
   CRC32: 1n << 7n,
   ATOMICS: 1n << 8n,
+  FPHP: 1n << 9n,
+  ASIMDHP: 1n << 10n,
   CPUID: 1n << 11n,
   ASIMDRDM: 1n << 12n,
   JSCVT: 1n << 13n,

@@ -41,12 +41,13 @@ const V8_0: CpuProfile = {
 
 /**
  * A Neoverse N1 class server core (Armv8.2-A) with the extensions this package implements: the N1
- * set plus SHA3 and SHA512, without half-precision arithmetic (FPHP/ASIMDHP) and LSE2 (USCAT).
+ * set (half-precision arithmetic FPHP/ASIMDHP included) plus SHA3 and SHA512. LSE2 (USCAT) is an
+ * Armv8.4 feature the N1 does not have.
  */
 const NEOVERSE_N1: CpuProfile = {
   name: 'neoverse-n1',
   description:
-    'Neoverse N1 class (Armv8.2-A): AES PMULL SHA1 SHA2 SHA3 SHA512 CRC32 LSE RDM DotProd JSCVT FCMA RCpc DCPOP FlagM SSBS SB DIT, CPUID',
+    'Neoverse N1 class (Armv8.2-A): FP16 (FPHP ASIMDHP) AES PMULL SHA1 SHA2 SHA3 SHA512 CRC32 LSE RDM DotProd JSCVT FCMA RCpc DCPOP FlagM SSBS SB DIT, CPUID',
   hwcap:
     HWCAP.FP |
     HWCAP.ASIMD |
@@ -56,6 +57,8 @@ const NEOVERSE_N1: CpuProfile = {
     HWCAP.SHA2 |
     HWCAP.CRC32 |
     HWCAP.ATOMICS |
+    HWCAP.FPHP |
+    HWCAP.ASIMDHP |
     HWCAP.CPUID |
     HWCAP.ASIMDRDM |
     HWCAP.JSCVT |
@@ -74,8 +77,8 @@ const NEOVERSE_N1: CpuProfile = {
   // Neoverse N1 r4p1
   midr: 0x414fd0c1n,
   idRegisters: new Map([
-    // DIT (51:48) = 1
-    [ID_REGISTER.ID_AA64PFR0_EL1, PFR0_BASE | field(1, 48)],
+    // FP (19:16) = 1 and AdvSIMD (23:20) = 1: with half-precision arithmetic; DIT (51:48) = 1
+    [ID_REGISTER.ID_AA64PFR0_EL1, PFR0_BASE | field(1, 16) | field(1, 20) | field(1, 48)],
     // SSBS (7:4) = 2: PSTATE.SSBS with MSR/MRS
     [ID_REGISTER.ID_AA64PFR1_EL1, field(2, 4)],
     // AES 2 (with PMULL), SHA1 1, SHA2 2 (with SHA512), CRC32 1, ATOMIC 2, RDM 1, SHA3 1, DP 1, TS 1 (FlagM)

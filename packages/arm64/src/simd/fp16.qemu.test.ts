@@ -21,7 +21,7 @@ describe.runIf(available('FP16 forms against qemu-aarch64-static', prerequisite)
       timeout: 300_000,
     }, () => {
       const source = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'fp16-oracle.c');
-      const run = runOracle(source, 'armv8.2-a+fp16');
+      const run = runOracle(source, 'armv8.3-a+fp16');
       expect({ exit: run.exitCode, report: run.report, lines: run.actual.length }).toEqual({
         exit: 0,
         report: null,

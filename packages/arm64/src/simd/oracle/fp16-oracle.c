@@ -295,6 +295,13 @@ int main(int argc, char **argv) {
   S("fcvtzu v0.8h, v1.8h, #12");
   M("scvtf h0, h1, #7");
   S("fcvtzu h0, h1, #16");
+  /* complex numbers (FEAT_FCMA) on half-precision pairs */
+  M("fcadd v0.8h, v1.8h, v2.8h, #90");
+  S("fcadd v0.4h, v1.4h, v2.4h, #270");
+  M("fcmla v0.8h, v1.8h, v2.8h, #0");
+  S("fcmla v0.4h, v1.4h, v2.4h, #180");
+  M("fcmla v0.8h, v1.8h, v2.h[3], #270");
+  S("fcmla v0.4h, v1.4h, v2.h[1], #90");
   /* moves and widening/narrowing */
   T("fmov v0.8h, #-2.5");
   T("fmov v0.4h, #0.25");
