@@ -6,7 +6,7 @@ export interface DifferentialProgram {
   readonly name: string;
   readonly opts: readonly Optimization[];
   readonly cases: readonly RunCase[];
-  /** `-march` the program needs (its cases then name a `cpu` that has those extensions). */
+  /** `-march` the program needs (its cases then name CPUs that have those extensions). */
   readonly march?: string;
 }
 
@@ -29,7 +29,17 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('control', [{}, { args: ['12'] }]),
   program('fp', [{}, { args: ['7'] }]),
   // _Float16 arithmetic with FEAT_FP16 instructions, on a CPU that advertises FPHP/ASIMDHP
-  program('fp16', [{ cpu: 'max' }, { cpu: 'max', args: ['7'] }], ['O2', 'O0'], 'armv8.2-a+fp16'),
+  program(
+    'fp16',
+    [
+      { cpu: 'max', qemuCpu: 'max' },
+      { cpu: 'max', qemuCpu: 'max', args: ['7'] },
+    ],
+    ['O2', 'O0'],
+    'armv8.2-a+fp16',
+  ),
+  // misaligned ordered, exclusive and atomic accesses fault (SIGBUS) on a CPU without LSE2, as under qemu
+  program('alignment', [{ cpu: 'neoverse-n1' }], ['O2'], 'armv8.4-a'),
   program('files', [
     { stdin: 'first line\nsecond line\n' },
     { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },

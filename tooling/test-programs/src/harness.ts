@@ -15,11 +15,10 @@ export interface RunCase {
   readonly env?: Readonly<Record<string, string>>;
   /** Working directory; default a fresh temporary directory, removed afterwards. */
   readonly cwd?: string;
-  /**
-   * The CPU both sides present (qemu's `-cpu NAME`, arm64kit's profile of the same name), for
-   * programs that need extensions; default qemu's own and the emulator runner's.
-   */
+  /** arm64kit's CPU profile for this run (`--cpu`); default the emulator runner's. */
   readonly cpu?: string;
+  /** qemu's CPU model for this run (`-cpu`); default qemu's own. */
+  readonly qemuCpu?: string;
 }
 
 /** What a run produced, for comparison. */
@@ -94,7 +93,7 @@ export async function runUnderQemu(binary: string, c: RunCase = {}): Promise<Out
   const fds = [openSync(s.stdinPath, 'r'), openSync(outPath, 'w'), openSync(errPath, 'w')];
   try {
     const argv0 = c.argv0 === undefined ? [] : ['-0', c.argv0];
-    const cpu = c.cpu === undefined ? [] : ['-cpu', c.cpu];
+    const cpu = c.qemuCpu === undefined ? [] : ['-cpu', c.qemuCpu];
     // Asynchronous, so the test worker stays responsive while qemu runs.
     const status = await new Promise<number>((resolve, reject) => {
       const child = spawn(QEMU, [...cpu, ...argv0, binary, ...(c.args ?? [])], {

@@ -23,6 +23,7 @@ export const HWCAP = {
   ASIMDDP: 1n << 20n,
   SHA512: 1n << 21n,
   DIT: 1n << 24n,
+  USCAT: 1n << 25n,
   ILRCPC: 1n << 26n,
   FLAGM: 1n << 27n,
   SSBS: 1n << 28n,

@@ -10,7 +10,7 @@ import { aarch64, aarch64ForCpu } from '../arch.js';
 import { HWCAP } from './hwcap.js';
 import { CPU_PROFILES, cpuProfile, ID_REGISTER, UnknownCpuError } from './profiles.js';
 
-/** ID_AA64ISAR0/ISAR1/PFR0/PFR1 fields and the HWCAP bit Linux derives from each (cpufeature.c). */
+/** ID_AA64ISAR0/ISAR1/PFR0/PFR1/MMFR2 fields and the HWCAP bit Linux derives from each (cpufeature.c). */
 const DERIVED: [keyof typeof ID_REGISTER, number, number, bigint][] = [
   ['ID_AA64ISAR0_EL1', 4, 1, HWCAP.AES],
   ['ID_AA64ISAR0_EL1', 4, 2, HWCAP.PMULL],
@@ -33,6 +33,7 @@ const DERIVED: [keyof typeof ID_REGISTER, number, number, bigint][] = [
   ['ID_AA64PFR0_EL1', 20, 1, HWCAP.ASIMDHP],
   ['ID_AA64PFR0_EL1', 48, 1, HWCAP.DIT],
   ['ID_AA64PFR1_EL1', 4, 2, HWCAP.SSBS],
+  ['ID_AA64MMFR2_EL1', 32, 1, HWCAP.USCAT],
 ];
 
 describe('CPU profiles', () => {
@@ -95,7 +96,7 @@ describe.runIf(available('CPU identity seen by a guest program', prerequisite))(
       id_aa64pfr1_el1: id('ID_AA64PFR1_EL1'),
       id_aa64isar0_el1: id('ID_AA64ISAR0_EL1'),
       id_aa64isar1_el1: id('ID_AA64ISAR1_EL1'),
-      id_aa64mmfr2_el1: '0',
+      id_aa64mmfr2_el1: id('ID_AA64MMFR2_EL1'),
     });
   });
 });

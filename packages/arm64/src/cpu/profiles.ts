@@ -6,6 +6,7 @@ export const ID_REGISTER = {
   ID_AA64PFR1_EL1: (4 << 3) | 1,
   ID_AA64ISAR0_EL1: (6 << 3) | 0,
   ID_AA64ISAR1_EL1: (6 << 3) | 1,
+  ID_AA64MMFR2_EL1: (7 << 3) | 2,
 } as const;
 
 /**
@@ -99,14 +100,24 @@ const NEOVERSE_N1: CpuProfile = {
   ]),
 };
 
+/**
+ * Everything this package implements: the neoverse-n1 set plus FEAT_LSE2 (Armv8.4), advertised
+ * as USCAT (ID_AA64MMFR2_EL1.AT = 1): misaligned ordered, exclusive and atomic accesses within an
+ * aligned 16-byte block do not fault. (qemu-aarch64-static 7.2's `-cpu max` has no LSE2.)
+ */
+const MAX: CpuProfile = {
+  ...NEOVERSE_N1,
+  name: 'max',
+  description: 'everything this package implements: neoverse-n1 plus LSE2 (USCAT)',
+  hwcap: NEOVERSE_N1.hwcap | HWCAP.USCAT,
+  idRegisters: new Map([...NEOVERSE_N1.idRegisters, [ID_REGISTER.ID_AA64MMFR2_EL1, field(1, 32)]]),
+};
+
 /** The named CPU profiles, for `--cpu` and `aarch64ForCpu`. */
 export const CPU_PROFILES: ReadonlyMap<string, CpuProfile> = new Map([
   [V8_0.name, V8_0],
   [NEOVERSE_N1.name, NEOVERSE_N1],
-  [
-    'max',
-    { ...NEOVERSE_N1, name: 'max', description: 'everything this package implements (today: neoverse-n1)' },
-  ],
+  [MAX.name, MAX],
 ]);
 
 export const DEFAULT_CPU = V8_0.name;
