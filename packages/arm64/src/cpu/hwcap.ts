@@ -29,3 +29,11 @@ export const HWCAP = {
   SSBS: 1n << 28n,
   SB: 1n << 29n,
 } as const;
+
+/** The names of the AT_HWCAP bits set in `hwcap`, lowest bit first (as /proc/cpuinfo lists them). */
+export function hwcapNames(hwcap: bigint): string[] {
+  return Object.entries(HWCAP)
+    .filter(([, bit]) => (hwcap & bit) !== 0n)
+    .sort(([, a], [, b]) => (a < b ? -1 : 1))
+    .map(([name]) => name);
+}

@@ -7,7 +7,7 @@ import { runProgram } from '@arm64kit/core';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aarch64, aarch64ForCpu } from '../arch.js';
-import { HWCAP } from './hwcap.js';
+import { HWCAP, hwcapNames } from './hwcap.js';
 import { CPU_PROFILES, cpuProfile, ID_REGISTER, UnknownCpuError } from './profiles.js';
 
 /** ID_AA64ISAR0/ISAR1/PFR0/PFR1/MMFR2 fields and the HWCAP bit Linux derives from each (cpufeature.c). */
@@ -48,6 +48,14 @@ describe('CPU profiles', () => {
         });
       }
     }
+  });
+
+  it('name their HWCAP bits as the kernel headers do, FP16 and LSE2 where they belong', () => {
+    expect(hwcapNames(HWCAP.USCAT | HWCAP.FP | HWCAP.FPHP)).toEqual(['FP', 'FPHP', 'USCAT']);
+    expect(hwcapNames(cpuProfile('v8.0').hwcap)).toEqual(['FP', 'ASIMD']);
+    expect(hwcapNames(cpuProfile('neoverse-n1').hwcap)).toEqual(expect.arrayContaining(['FPHP', 'ASIMDHP']));
+    expect(hwcapNames(cpuProfile('neoverse-n1').hwcap)).not.toContain('USCAT');
+    expect(hwcapNames(cpuProfile('max').hwcap)).toEqual(expect.arrayContaining(['FPHP', 'ASIMDHP', 'USCAT']));
   });
 
   it('default to the minimal Armv8.0 one, and refuse unknown names', () => {

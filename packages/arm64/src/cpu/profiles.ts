@@ -33,7 +33,7 @@ const field = (value: number, shift: number) => BigInt(value) << BigInt(shift);
 /** Armv8.0 with FP and AdvSIMD only: glibc stays on its generic code paths (the default). */
 const V8_0: CpuProfile = {
   name: 'v8.0',
-  description: 'Armv8.0-A, FP and AdvSIMD only (Cortex-A53 MIDR): the generic code paths',
+  description: 'Armv8.0-A (Cortex-A53 MIDR), the generic code paths; no FP16 arithmetic, no LSE2',
   hwcap: HWCAP.FP | HWCAP.ASIMD,
   hwcap2: 0n,
   midr: 0x410fd034n,
@@ -47,8 +47,7 @@ const V8_0: CpuProfile = {
  */
 const NEOVERSE_N1: CpuProfile = {
   name: 'neoverse-n1',
-  description:
-    'Neoverse N1 class (Armv8.2-A): FP16 (FPHP ASIMDHP) AES PMULL SHA1 SHA2 SHA3 SHA512 CRC32 LSE RDM DotProd JSCVT FCMA RCpc DCPOP FlagM SSBS SB DIT, CPUID',
+  description: 'Neoverse N1 class, Armv8.2-A (N1 r4p1 MIDR), with FP16 arithmetic, SHA3 and SHA512; no LSE2',
   hwcap:
     HWCAP.FP |
     HWCAP.ASIMD |
@@ -108,7 +107,8 @@ const NEOVERSE_N1: CpuProfile = {
 const MAX: CpuProfile = {
   ...NEOVERSE_N1,
   name: 'max',
-  description: 'everything this package implements: neoverse-n1 plus LSE2 (USCAT)',
+  description:
+    'everything this package implements: neoverse-n1 plus LSE2 (misaligned atomics within 16 bytes do not fault)',
   hwcap: NEOVERSE_N1.hwcap | HWCAP.USCAT,
   idRegisters: new Map([...NEOVERSE_N1.idRegisters, [ID_REGISTER.ID_AA64MMFR2_EL1, field(1, 32)]]),
 };
