@@ -1,5 +1,5 @@
 export { aarch64, aarch64ForCpu, EM_AARCH64, HWCAP_ASIMD, HWCAP_FP } from './arch.js';
-export { HWCAP } from './cpu/hwcap.js';
+export { HWCAP, hwcapNames } from './cpu/hwcap.js';
 export {
   CPU_PROFILES,
   type CpuProfile,

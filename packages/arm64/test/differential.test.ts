@@ -21,7 +21,7 @@ describe.runIf(available('aarch64 differential tests', prerequisites))(
         program.cases.forEach((c, i) => {
           const label = `${program.name} -${opt} case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
           it(label, { timeout: 300_000 }, async () => {
-            const binary = buildProgram(program.name, { opt });
+            const binary = buildProgram(program.name, { opt, march: program.march });
             const expected = await runUnderQemu(binary, c);
             const actual = await runUnderEmulator(binary, inProcess(), c);
             expect(actual).toEqual(expected);
@@ -41,7 +41,7 @@ describe.runIf(available('aarch64 differential tests (wasm)', prerequisites))(
       program.cases.forEach((c, i) => {
         const label = `${program.name} -O2 case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
         it(label, { timeout: 300_000 }, async () => {
-          const binary = buildProgram(program.name, { opt: 'O2' });
+          const binary = buildProgram(program.name, { opt: 'O2', march: program.march });
           const expected = await runUnderQemu(binary, c);
           const actual = await runUnderEmulator(binary, inProcess('wasm'), c);
           expect(actual).toEqual(expected);

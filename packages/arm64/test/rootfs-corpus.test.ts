@@ -26,7 +26,7 @@ import { OBJDUMP } from './support/objdump.js';
  * filesystem (the one the Debian-programs tests run) and of the cross toolchain's libraries is
  * disassembled with objdump, and every distinct encoding is decoded and lifted. One that arm64kit
  * refuses (SIGILL) fails the test unless it belongs to an extension this CPU does not offer
- * (SVE, SME, MTE, pointer authentication, FP16 arithmetic...) or to a higher exception level.
+ * (SVE, SME, MTE, pointer authentication, FHM...) or to a higher exception level.
  */
 const run = promisify(execFile);
 const AARCH64_LIBS = '/usr/aarch64-linux-gnu/lib';

@@ -21,6 +21,8 @@ export interface BuildOptions {
   readonly native?: boolean;
   /** Extra preprocessor definitions, e.g. `['N=1000']`. */
   readonly defines?: readonly string[];
+  /** Target architecture and extensions (`-march`), e.g. `armv8.2-a+fp16`; default the compiler's. */
+  readonly march?: string;
 }
 
 /** Build products live outside git, keyed by a hash of source, compiler and flags. */
@@ -59,6 +61,7 @@ function flagsFor(options: BuildOptions): string[] {
     `-${options.opt ?? 'O2'}`,
     '-std=gnu11',
     '-Wall',
+    ...(options.march ? [`-march=${options.march}`] : []),
     ...(options.defines ?? []).map((d) => `-D${d}`),
   ];
 }

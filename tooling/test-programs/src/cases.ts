@@ -6,14 +6,17 @@ export interface DifferentialProgram {
   readonly name: string;
   readonly opts: readonly Optimization[];
   readonly cases: readonly RunCase[];
+  /** `-march` the program needs (its cases then name CPUs that have those extensions). */
+  readonly march?: string;
 }
 
 function program(
   name: string,
   cases: readonly RunCase[] = [{}],
   opts: readonly Optimization[] = ['O2', 'O0'],
+  march?: string,
 ): DifferentialProgram {
-  return { name, opts, cases };
+  return { name, opts, cases, ...(march ? { march } : {}) };
 }
 
 /** Every differential program: a new one joins with one line. */
@@ -25,6 +28,18 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('reserved', [{}, ...Array.from({ length: 16 }, (_, i) => ({ args: [String(i)] }))], ['O2']), // SIGILL/SIGTRAP where qemu says
   program('control', [{}, { args: ['12'] }]),
   program('fp', [{}, { args: ['7'] }]),
+  // _Float16 arithmetic with FEAT_FP16 instructions, on a CPU that advertises FPHP/ASIMDHP
+  program(
+    'fp16',
+    [
+      { cpu: 'max', qemuCpu: 'max' },
+      { cpu: 'max', qemuCpu: 'max', args: ['7'] },
+    ],
+    ['O2', 'O0'],
+    'armv8.2-a+fp16',
+  ),
+  // misaligned ordered, exclusive and atomic accesses fault (SIGBUS) on a CPU without LSE2, as under qemu
+  program('alignment', [{ cpu: 'neoverse-n1' }], ['O2'], 'armv8.4-a'),
   program('files', [
     { stdin: 'first line\nsecond line\n' },
     { stdin: '', args: ['7'], env: { PATH: '/bin', FILES_GREETING: 'hello', EMPTY: '' } },

@@ -15,6 +15,10 @@ export interface RunCase {
   readonly env?: Readonly<Record<string, string>>;
   /** Working directory; default a fresh temporary directory, removed afterwards. */
   readonly cwd?: string;
+  /** arm64kit's CPU profile for this run (`--cpu`); default the emulator runner's. */
+  readonly cpu?: string;
+  /** qemu's CPU model for this run (`-cpu`); default qemu's own. */
+  readonly qemuCpu?: string;
 }
 
 /** What a run produced, for comparison. */
@@ -33,6 +37,8 @@ export interface RunnerIo {
   readonly stdin: number;
   readonly stdout: number;
   readonly stderr: number;
+  /** The CPU profile the run asks for (RunCase.cpu), if any. */
+  readonly cpu?: string;
 }
 
 /** Runs `binary` in arm64kit (in-process or not) and returns the guest's exit status. */
@@ -87,9 +93,10 @@ export async function runUnderQemu(binary: string, c: RunCase = {}): Promise<Out
   const fds = [openSync(s.stdinPath, 'r'), openSync(outPath, 'w'), openSync(errPath, 'w')];
   try {
     const argv0 = c.argv0 === undefined ? [] : ['-0', c.argv0];
+    const cpu = c.qemuCpu === undefined ? [] : ['-cpu', c.qemuCpu];
     // Asynchronous, so the test worker stays responsive while qemu runs.
     const status = await new Promise<number>((resolve, reject) => {
-      const child = spawn(QEMU, [...argv0, binary, ...(c.args ?? [])], {
+      const child = spawn(QEMU, [...cpu, ...argv0, binary, ...(c.args ?? [])], {
         cwd: s.cwd,
         env: c.env ?? DEFAULT_ENV,
         stdio: fds,
@@ -127,6 +134,7 @@ export async function runUnderEmulator(
       stdin: fds[0],
       stdout: fds[1],
       stderr: fds[2],
+      ...(c.cpu === undefined ? {} : { cpu: c.cpu }),
     });
     return { stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8'), status: exitCode };
   } finally {

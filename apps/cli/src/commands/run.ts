@@ -1,4 +1,4 @@
-import { CPU_PROFILES, DEFAULT_CPU } from '@arm64kit/arm64';
+import { CPU_PROFILES, DEFAULT_CPU, hwcapNames } from '@arm64kit/arm64';
 import { EXECUTORS } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
@@ -49,7 +49,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       description: `CPU the program is told it runs on (AT_HWCAP, MIDR_EL1, ID registers), like qemu's -cpu: ${[
         ...CPU_PROFILES.values(),
       ]
-        .map((p) => `${p.name} (${p.description})`)
+        .map((p) => `${p.name} (${p.description}; AT_HWCAP ${hwcapNames(p.hwcap).join(' ')})`)
         .join('; ')}. Default: ARM64KIT_CPU if set, else ${DEFAULT_CPU}`,
       // No oclif default or env here: the lean start-up path parses the same flags, and both
       // fall back to ARM64KIT_CPU, then the default, in run-guest.ts.

@@ -7,10 +7,10 @@ import { runProgram } from '@arm64kit/core';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aarch64, aarch64ForCpu } from '../arch.js';
-import { HWCAP } from './hwcap.js';
+import { HWCAP, hwcapNames } from './hwcap.js';
 import { CPU_PROFILES, cpuProfile, ID_REGISTER, UnknownCpuError } from './profiles.js';
 
-/** ID_AA64ISAR0/ISAR1/PFR0/PFR1 fields and the HWCAP bit Linux derives from each (cpufeature.c). */
+/** ID_AA64ISAR0/ISAR1/PFR0/PFR1/MMFR2 fields and the HWCAP bit Linux derives from each (cpufeature.c). */
 const DERIVED: [keyof typeof ID_REGISTER, number, number, bigint][] = [
   ['ID_AA64ISAR0_EL1', 4, 1, HWCAP.AES],
   ['ID_AA64ISAR0_EL1', 4, 2, HWCAP.PMULL],
@@ -29,8 +29,11 @@ const DERIVED: [keyof typeof ID_REGISTER, number, number, bigint][] = [
   ['ID_AA64ISAR1_EL1', 20, 1, HWCAP.LRCPC],
   ['ID_AA64ISAR1_EL1', 20, 2, HWCAP.ILRCPC],
   ['ID_AA64ISAR1_EL1', 36, 1, HWCAP.SB],
+  ['ID_AA64PFR0_EL1', 16, 1, HWCAP.FPHP],
+  ['ID_AA64PFR0_EL1', 20, 1, HWCAP.ASIMDHP],
   ['ID_AA64PFR0_EL1', 48, 1, HWCAP.DIT],
   ['ID_AA64PFR1_EL1', 4, 2, HWCAP.SSBS],
+  ['ID_AA64MMFR2_EL1', 32, 1, HWCAP.USCAT],
 ];
 
 describe('CPU profiles', () => {
@@ -45,6 +48,14 @@ describe('CPU profiles', () => {
         });
       }
     }
+  });
+
+  it('name their HWCAP bits as the kernel headers do, FP16 and LSE2 where they belong', () => {
+    expect(hwcapNames(HWCAP.USCAT | HWCAP.FP | HWCAP.FPHP)).toEqual(['FP', 'FPHP', 'USCAT']);
+    expect(hwcapNames(cpuProfile('v8.0').hwcap)).toEqual(['FP', 'ASIMD']);
+    expect(hwcapNames(cpuProfile('neoverse-n1').hwcap)).toEqual(expect.arrayContaining(['FPHP', 'ASIMDHP']));
+    expect(hwcapNames(cpuProfile('neoverse-n1').hwcap)).not.toContain('USCAT');
+    expect(hwcapNames(cpuProfile('max').hwcap)).toEqual(expect.arrayContaining(['FPHP', 'ASIMDHP', 'USCAT']));
   });
 
   it('default to the minimal Armv8.0 one, and refuse unknown names', () => {
@@ -93,7 +104,7 @@ describe.runIf(available('CPU identity seen by a guest program', prerequisite))(
       id_aa64pfr1_el1: id('ID_AA64PFR1_EL1'),
       id_aa64isar0_el1: id('ID_AA64ISAR0_EL1'),
       id_aa64isar1_el1: id('ID_AA64ISAR1_EL1'),
-      id_aa64mmfr2_el1: '0',
+      id_aa64mmfr2_el1: id('ID_AA64MMFR2_EL1'),
     });
   });
 });

@@ -6,6 +6,7 @@ export const ID_REGISTER = {
   ID_AA64PFR1_EL1: (4 << 3) | 1,
   ID_AA64ISAR0_EL1: (6 << 3) | 0,
   ID_AA64ISAR1_EL1: (6 << 3) | 1,
+  ID_AA64MMFR2_EL1: (7 << 3) | 2,
 } as const;
 
 /**
@@ -32,7 +33,7 @@ const field = (value: number, shift: number) => BigInt(value) << BigInt(shift);
 /** Armv8.0 with FP and AdvSIMD only: glibc stays on its generic code paths (the default). */
 const V8_0: CpuProfile = {
   name: 'v8.0',
-  description: 'Armv8.0-A, FP and AdvSIMD only (Cortex-A53 MIDR): the generic code paths',
+  description: 'Armv8.0-A (Cortex-A53 MIDR), the generic code paths; no FP16 arithmetic, no LSE2',
   hwcap: HWCAP.FP | HWCAP.ASIMD,
   hwcap2: 0n,
   midr: 0x410fd034n,
@@ -41,12 +42,12 @@ const V8_0: CpuProfile = {
 
 /**
  * A Neoverse N1 class server core (Armv8.2-A) with the extensions this package implements: the N1
- * set plus SHA3 and SHA512, without half-precision arithmetic (FPHP/ASIMDHP) and LSE2 (USCAT).
+ * set (half-precision arithmetic FPHP/ASIMDHP included) plus SHA3 and SHA512. LSE2 (USCAT) is an
+ * Armv8.4 feature the N1 does not have.
  */
 const NEOVERSE_N1: CpuProfile = {
   name: 'neoverse-n1',
-  description:
-    'Neoverse N1 class (Armv8.2-A): AES PMULL SHA1 SHA2 SHA3 SHA512 CRC32 LSE RDM DotProd JSCVT FCMA RCpc DCPOP FlagM SSBS SB DIT, CPUID',
+  description: 'Neoverse N1 class, Armv8.2-A (N1 r4p1 MIDR), with FP16 arithmetic, SHA3 and SHA512; no LSE2',
   hwcap:
     HWCAP.FP |
     HWCAP.ASIMD |
@@ -56,6 +57,8 @@ const NEOVERSE_N1: CpuProfile = {
     HWCAP.SHA2 |
     HWCAP.CRC32 |
     HWCAP.ATOMICS |
+    HWCAP.FPHP |
+    HWCAP.ASIMDHP |
     HWCAP.CPUID |
     HWCAP.ASIMDRDM |
     HWCAP.JSCVT |
@@ -74,8 +77,8 @@ const NEOVERSE_N1: CpuProfile = {
   // Neoverse N1 r4p1
   midr: 0x414fd0c1n,
   idRegisters: new Map([
-    // DIT (51:48) = 1
-    [ID_REGISTER.ID_AA64PFR0_EL1, PFR0_BASE | field(1, 48)],
+    // FP (19:16) = 1 and AdvSIMD (23:20) = 1: with half-precision arithmetic; DIT (51:48) = 1
+    [ID_REGISTER.ID_AA64PFR0_EL1, PFR0_BASE | field(1, 16) | field(1, 20) | field(1, 48)],
     // SSBS (7:4) = 2: PSTATE.SSBS with MSR/MRS
     [ID_REGISTER.ID_AA64PFR1_EL1, field(2, 4)],
     // AES 2 (with PMULL), SHA1 1, SHA2 2 (with SHA512), CRC32 1, ATOMIC 2, RDM 1, SHA3 1, DP 1, TS 1 (FlagM)
@@ -96,14 +99,25 @@ const NEOVERSE_N1: CpuProfile = {
   ]),
 };
 
+/**
+ * Everything this package implements: the neoverse-n1 set plus FEAT_LSE2 (Armv8.4), advertised
+ * as USCAT (ID_AA64MMFR2_EL1.AT = 1): misaligned ordered, exclusive and atomic accesses within an
+ * aligned 16-byte block do not fault. (qemu-aarch64-static 7.2's `-cpu max` has no LSE2.)
+ */
+const MAX: CpuProfile = {
+  ...NEOVERSE_N1,
+  name: 'max',
+  description:
+    'everything this package implements: neoverse-n1 plus LSE2 (misaligned atomics within 16 bytes do not fault)',
+  hwcap: NEOVERSE_N1.hwcap | HWCAP.USCAT,
+  idRegisters: new Map([...NEOVERSE_N1.idRegisters, [ID_REGISTER.ID_AA64MMFR2_EL1, field(1, 32)]]),
+};
+
 /** The named CPU profiles, for `--cpu` and `aarch64ForCpu`. */
 export const CPU_PROFILES: ReadonlyMap<string, CpuProfile> = new Map([
   [V8_0.name, V8_0],
   [NEOVERSE_N1.name, NEOVERSE_N1],
-  [
-    'max',
-    { ...NEOVERSE_N1, name: 'max', description: 'everything this package implements (today: neoverse-n1)' },
-  ],
+  [MAX.name, MAX],
 ]);
 
 export const DEFAULT_CPU = V8_0.name;

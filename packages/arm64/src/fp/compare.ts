@@ -36,9 +36,9 @@ export function fcmp32(rf: RegisterFile, env: FPEnv, n: number, m: number, signa
   const en = exp32(rf, n);
   const em = exp32(rf, m);
   if (en !== 0xff && em !== 0xff && ((en !== 0 && em !== 0) || (env.fpcr & FPCR_FZ) === 0)) {
-    return nzcvOf(rf.f32[n], m < 0 ? 0 : rf.f32[m]);
+    return nzcvOf(n < 0 ? 0 : rf.f32[n], m < 0 ? 0 : rf.f32[m]);
   }
-  const a = BigInt(rf.regs32[n] >>> 0);
+  const a = n < 0 ? 0n : BigInt(rf.regs32[n] >>> 0);
   return compareExact(env, SINGLE, a, m < 0 ? 0n : BigInt(rf.regs32[m] >>> 0), signalAll);
 }
 

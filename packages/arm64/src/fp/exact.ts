@@ -57,7 +57,8 @@ export function unpack(env: FPEnv, fmt: FPFormat, bits: bigint, flush: boolean):
   if (expField === 0) {
     if (frac === 0n) return { type: FPType.Zero, sign, mant: 0n, exp: 0 };
     if (flush) {
-      env.fpsr |= FPSR_IDC;
+      // FZ16 flushes half-precision inputs without Input Denormal (FPUnpackBase); FZ raises it.
+      if (fmt.n !== 16) env.fpsr |= FPSR_IDC;
       return { type: FPType.Zero, sign, mant: 0n, exp: 0 };
     }
     return { type: FPType.Finite, sign, mant: frac, exp: minExp };

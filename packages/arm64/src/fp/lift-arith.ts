@@ -2,57 +2,45 @@ import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
-import {
-  faddsub32,
-  faddsub64,
-  fdiv32,
-  fdiv64,
-  fmul32,
-  fmul64,
-  fmuladd32,
-  fmuladd64,
-  fsqrt32,
-  fsqrt64,
-} from './arith.js';
-import { fminmax32, fminmax64 } from './compare.js';
 import { fpcrRounding, Rounding } from './control.js';
 import { fcvt, frint } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
+import { type LaneSize, laneOps } from './lane-ops.js';
 
 /**
  * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
- * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB). Each lifts to one helper
- * call with the register numbers bound in a closure. Half precision arithmetic (FEAT_FP16) is not
- * advertised, so ftype 11 is undefined here, as on an Armv8.0 core.
+ * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB), in half (FEAT_FP16),
+ * single and double precision. Each lifts to one helper call with the register numbers bound in
+ * a closure.
  */
 
-/** ftype: 00 single, 01 double. */
-function sizeOfType(t: number): 32 | 64 | undefined {
-  return t === 0 ? 32 : t === 1 ? 64 : undefined;
+/** ftype: 00 single, 01 double, 11 half; 10 is unallocated. */
+export function sizeOfType(t: number): LaneSize | undefined {
+  return t === 0 ? 32 : t === 1 ? 64 : t === 3 ? 16 : undefined;
 }
 
 type Op2 = (cpu: Cpu, d: number, n: number, m: number) => void;
 
-function op2(size: 32 | 64, opcode: number): Op2 | undefined {
-  const s64 = size === 64;
+function op2(size: LaneSize, opcode: number): Op2 | undefined {
+  const ops = laneOps(size);
   switch (opcode) {
     case 0:
-      return (cpu, d, n, m) => (s64 ? fmul64 : fmul32)(cpu, envOf(cpu), d, n, m);
+      return (cpu, d, n, m) => ops.mul(cpu, envOf(cpu), d, n, m);
     case 1:
-      return (cpu, d, n, m) => (s64 ? fdiv64 : fdiv32)(cpu, envOf(cpu), d, n, m);
+      return (cpu, d, n, m) => ops.div(cpu, envOf(cpu), d, n, m);
     case 2:
-      return (cpu, d, n, m) => (s64 ? faddsub64 : faddsub32)(cpu, envOf(cpu), d, n, m, false);
+      return (cpu, d, n, m) => ops.addSub(cpu, envOf(cpu), d, n, m, false);
     case 3:
-      return (cpu, d, n, m) => (s64 ? faddsub64 : faddsub32)(cpu, envOf(cpu), d, n, m, true);
+      return (cpu, d, n, m) => ops.addSub(cpu, envOf(cpu), d, n, m, true);
     case 4:
     case 5:
     case 6:
     case 7:
-      return (cpu, d, n, m) => (s64 ? fminmax64 : fminmax32)(cpu, envOf(cpu), d, n, m, opcode - 4);
+      return (cpu, d, n, m) => ops.minMax(cpu, envOf(cpu), d, n, m, opcode - 4);
     case 8: // FNMUL = FPNeg(FPMul(n, m)); FPNeg flips NaNs too
       return (cpu, d, n, m) => {
-        (s64 ? fmul64 : fmul32)(cpu, envOf(cpu), d, n, m);
-        cpu.regs32[s64 ? 2 * d + 1 : d] ^= 0x80000000;
+        ops.mul(cpu, envOf(cpu), d, n, m);
+        ops.negate(cpu, d);
       };
     default:
       return undefined;
@@ -87,10 +75,10 @@ function liftDp3(f: Fields, c: LiftContext): boolean {
   const negA = f.p === 1;
   const negN = f.p !== f.q;
   const rd = f.d;
-  const fn = size === 64 ? fmuladd64 : fmuladd32;
+  const { mulAdd } = laneOps(size);
   const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {
-    fn(cpu, envOf(cpu), d, a, n, m, negA, negN);
+    mulAdd(cpu, envOf(cpu), d, a, n, m, negA, negN);
     clear(cpu);
   });
   return true;
@@ -108,7 +96,7 @@ const FRINT_MODES: (Rounding | 'fpcr' | undefined)[] = [
 ];
 
 function liftDp1(f: Fields, c: LiftContext): boolean {
-  const size = f.t === 0 ? 32 : f.t === 1 ? 64 : f.t === 3 ? 16 : undefined;
+  const size = sizeOfType(f.t);
   if (size === undefined) return false;
   const op = f.o;
   const rd = f.d;
@@ -126,13 +114,12 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
     });
     return true;
   }
-  if (size === 16) return false;
   if (op <= 2) {
     // FMOV (register), FABS, FNEG: bit operations on the low lane, the rest of Vd cleared.
     const b = c.b;
     let v = c.vlo(rn);
-    if (size === 32) v = b.and(v, 0xffffffffn);
-    const sign = size === 64 ? 1n << 63n : 1n << 31n;
+    if (size !== 64) v = b.and(v, (1n << BigInt(size)) - 1n);
+    const sign = 1n << BigInt(size - 1);
     if (op === 1) v = b.and(v, ~sign & 0xffffffffffffffffn);
     else if (op === 2) v = b.xor(v, sign);
     c.setV(rd, v, 0n);
@@ -141,10 +128,10 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
   const d = laneIndex(size, rd);
   const n = laneIndex(size, rn);
   if (op === 3) {
-    const fn = size === 64 ? fsqrt64 : fsqrt32;
+    const { sqrt } = laneOps(size);
     const clear = clearing(size, rd);
     c.b.callHelper((cpu: Cpu) => {
-      fn(cpu, envOf(cpu), d, n);
+      sqrt(cpu, envOf(cpu), d, n);
       clear(cpu);
     });
     return true;

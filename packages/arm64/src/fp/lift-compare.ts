@@ -2,17 +2,14 @@ import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
-import { fcmp32, fcmp64 } from './compare.js';
 import { envOf, laneIndex } from './cpu-env.js';
+import { laneOps } from './lane-ops.js';
+import { sizeOfType } from './lift-arith.js';
 
 /**
- * FCMP/FCMPE (register and #0.0), FCCMP/FCCMPE and FCSEL. Comparisons run in a helper (they may
+ * FCMP/FCMPE (register and #0.0), FCCMP/FCCMPE and FCSEL, in half, single and double precision. Comparisons run in a helper (they may
  * raise Invalid Operation) that returns NZCV in bits 31:28; selection is plain IR.
  */
-
-function sizeOfType(t: number): 32 | 64 | undefined {
-  return t === 0 ? 32 : t === 1 ? 64 : undefined;
-}
 
 function liftFcmp(f: Fields, c: LiftContext): boolean {
   const size = sizeOfType(f.t);
@@ -20,7 +17,7 @@ function liftFcmp(f: Fields, c: LiftContext): boolean {
   const n = laneIndex(size, f.n);
   const m = f.z ? -1 : laneIndex(size, f.m);
   const signal = f.e === 1;
-  const cmp = size === 64 ? fcmp64 : fcmp32;
+  const cmp = laneOps(size).compare;
   const nzcv = c.b.callHelper((cpu: Cpu) => cmp(cpu, envOf(cpu), n, m, signal) | 0, [], 'i32');
   c.unpackNZCV(c.b.extendU(nzcv));
   return true;
@@ -33,7 +30,7 @@ function liftFccmp(f: Fields, c: LiftContext): boolean {
   const m = laneIndex(size, f.m);
   const signal = f.e === 1;
   const otherwise = (f.v << 28) | 0;
-  const cmp = size === 64 ? fcmp64 : fcmp32;
+  const cmp = laneOps(size).compare;
   const holds = c.cond(f.c);
   const nzcv = c.b.callHelper(
     (cpu: Cpu, condition: number) => (condition ? cmp(cpu, envOf(cpu), n, m, signal) | 0 : otherwise),
@@ -49,7 +46,7 @@ function liftFcsel(f: Fields, c: LiftContext): boolean {
   if (size === undefined) return false;
   const b = c.b;
   let v = b.select(c.cond(f.c), c.vlo(f.n), c.vlo(f.m));
-  if (size === 32) v = b.and(v, 0xffffffffn);
+  if (size !== 64) v = b.and(v, (1n << BigInt(size)) - 1n);
   c.setV(f.d, v, 0n);
   return true;
 }

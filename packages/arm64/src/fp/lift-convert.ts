@@ -5,22 +5,20 @@ import { type A64Form, form } from '../lift/form.js';
 import { Rounding } from './control.js';
 import { fpToInt, intToFP } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
+import type { LaneSize } from './lane-ops.js';
+import { sizeOfType } from './lift-arith.js';
 
 /**
  * Conversions between FP and integer registers: FCVT[NPMZA][SU] to W/X, SCVTF/UCVTF from W/X,
- * and the fixed-point forms (FCVTZ[SU], [SU]CVTF with #fbits). Register 31 is WZR/XZR here.
+ * and the fixed-point forms (FCVTZ[SU], [SU]CVTF with #fbits), half, single and double precision. Register 31 is WZR/XZR here.
  */
-
-function sizeOfType(t: number): 32 | 64 | undefined {
-  return t === 0 ? 32 : t === 1 ? 64 : undefined;
-}
 
 const BY_RMODE = [Rounding.TiesEven, Rounding.PosInf, Rounding.NegInf, Rounding.Zero];
 
 function liftToInt(
   c: LiftContext,
   sf: number,
-  size: 32 | 64,
+  size: LaneSize,
   rd: number,
   rn: number,
   unsigned: boolean,
@@ -38,7 +36,7 @@ function liftToInt(
 function liftFromInt(
   c: LiftContext,
   sf: number,
-  size: 32 | 64,
+  size: LaneSize,
   rd: number,
   rn: number,
   unsigned: boolean,

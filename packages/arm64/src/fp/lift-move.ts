@@ -18,14 +18,15 @@ export function expandFPImm(imm8: number, size: 16 | 32 | 64): bigint {
 }
 
 function liftFmovImm(f: Fields, c: LiftContext): boolean {
-  if (f.t > 1) return false;
-  c.setV(f.d, c.b.const64(expandFPImm(f.i, f.t === 1 ? 64 : 32)), 0n);
+  const size = f.t === 0 ? 32 : f.t === 1 ? 64 : f.t === 3 ? 16 : undefined;
+  if (size === undefined) return false;
+  c.setV(f.d, c.b.const64(expandFPImm(f.i, size)), 0n);
   return true;
 }
 
 /**
  * FMOV between general and FP registers (rmode:opcode = 00:110 to general, 00:111 from general,
- * 01:11x the upper half of V with sf=1, ftype=10).
+ * 01:11x the upper half of V with sf=1, ftype=10; ftype=11 moves a half-precision Hn/Hd with W or X).
  */
 function liftFmovGeneral(f: Fields, c: LiftContext): boolean {
   const b = c.b;
@@ -33,6 +34,14 @@ function liftFmovGeneral(f: Fields, c: LiftContext): boolean {
   if (f.r === 0 && f.f === 0 && f.t === 0) {
     if (toGeneral) c.setW(f.d, b.wrap(c.vlo(f.n)));
     else c.setV(f.d, b.extendU(c.w(f.n)), 0n);
+    return true;
+  }
+  if (f.r === 0 && f.t === 3) {
+    // FMOV Wd/Xd, Hn (zero-extended) and Hd, Wn/Xn (the low 16 bits, the rest of Vd cleared)
+    const low = b.and(toGeneral ? c.vlo(f.n) : c.x(f.n), 0xffffn);
+    if (toGeneral)
+      c.setX(f.d, low); // a W destination is zero-extended to 64 bits anyway
+    else c.setV(f.d, low, 0n);
     return true;
   }
   if (f.r === 0 && f.f === 1 && f.t === 1) {

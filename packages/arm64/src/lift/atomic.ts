@@ -1,5 +1,6 @@
 import type { AccessSize, Value } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
+import { checkAlignment } from './alignment.js';
 import type { LiftContext } from './context.js';
 import { type A64Form, form } from './form.js';
 
@@ -40,6 +41,7 @@ function atomicOp(op: AtomicOp) {
     const b = c.b;
     const size = sizeOf(f.z);
     const addr = c.xsp(f.n);
+    checkAlignment(c, addr, size);
     const operand = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
     const old = b.load(addr, size);
     let result: Value;
@@ -82,6 +84,7 @@ function compareAndSwap(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = sizeOf(f.z);
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, size);
   const expected = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
   const old = b.load(addr, size);
   b.store(addr, b.select(b.eq(old, expected), c.x(f.t), old), size);
@@ -94,6 +97,7 @@ function compareAndSwapPair(f: Fields, c: LiftContext) {
   const b = c.b;
   const size: AccessSize = f.z ? 8 : 4;
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, 2 * size);
   const addr2 = b.add(addr, BigInt(size));
   const mask = widthMask(size);
   const e1 = size === 8 ? c.x(f.s) : b.and(c.x(f.s), mask);
@@ -126,7 +130,9 @@ export const atomicForms: readonly A64Form[] = [
   ),
   form('LDAPR', 'zz 111 0 00 1 0 1 11111 1 100 00 nnnnn ttttt', (f, c) => {
     const size = sizeOf(f.z);
-    setOld(c, f.t, c.b.load(c.xsp(f.n), size), size);
+    const addr = c.xsp(f.n);
+    checkAlignment(c, addr, size);
+    setOld(c, f.t, c.b.load(addr, size), size);
   }),
   // size 001000 1 L 1 Rs o0 11111 Rn Rt (L acquire, o0 release).
   form('CAS', 'zz 001000 1 - 1 sssss - 11111 nnnnn ttttt', compareAndSwap),

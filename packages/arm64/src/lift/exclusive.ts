@@ -1,6 +1,7 @@
 import type { AccessSize, Value } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import { EXCL_ADDR, EXCL_HI, EXCL_LO, EXCL_SIZE, NO_EXCLUSIVE } from '../state.js';
+import { checkAlignment } from './alignment.js';
 import type { LiftContext } from './context.js';
 import { type A64Form, form } from './form.js';
 
@@ -10,7 +11,8 @@ import { type A64Form, form } from './form.js';
  * The guest has one thread of execution, so the exclusive monitor is modelled the way QEMU does it
  * for user mode: LDXR remembers the address, size and value it read; STXR succeeds when the
  * address and size match and memory still holds that value, and either way the monitor is cleared.
- * Acquire/release ordering needs nothing extra in program order.
+ * Acquire/release ordering needs nothing extra in program order. Every form checks alignment
+ * (alignment.ts) before it touches memory.
  */
 
 function sizeOf(z: number): AccessSize {
@@ -27,6 +29,7 @@ function loadExclusive(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = sizeOf(f.z);
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, size);
   const v = b.load(addr, size);
   b.setReg(EXCL_ADDR, addr);
   b.setReg(EXCL_LO, v);
@@ -38,6 +41,7 @@ function storeExclusive(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = sizeOf(f.z);
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, size);
   const value = c.x(f.t);
   const current = b.load(addr, size);
   const ok = b.and(
@@ -60,6 +64,7 @@ function loadExclusivePair(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = pairSize(f.z);
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, 2 * size);
   const v1 = b.load(addr, size);
   const v2 = b.load(b.add(addr, BigInt(size)), size);
   b.setReg(EXCL_ADDR, addr);
@@ -74,6 +79,7 @@ function storeExclusivePair(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = pairSize(f.z);
   const addr = c.xsp(f.n);
+  checkAlignment(c, addr, 2 * size);
   const addr2 = b.add(addr, BigInt(size));
   const v1 = c.x(f.t);
   const v2 = c.x(f.a);
@@ -89,11 +95,15 @@ function storeExclusivePair(f: Fields, c: LiftContext): void {
 
 function loadAcquire(f: Fields, c: LiftContext): void {
   const size = sizeOf(f.z);
-  setLoaded(c, f.t, c.b.load(c.xsp(f.n), size), size);
+  const addr = c.xsp(f.n);
+  checkAlignment(c, addr, size);
+  setLoaded(c, f.t, c.b.load(addr, size), size);
 }
 
 function storeRelease(f: Fields, c: LiftContext): void {
-  c.b.store(c.xsp(f.n), c.x(f.t), sizeOf(f.z));
+  const addr = c.xsp(f.n);
+  checkAlignment(c, addr, sizeOf(f.z));
+  c.b.store(addr, c.x(f.t), sizeOf(f.z));
 }
 
 export const exclusiveForms: readonly A64Form[] = [

@@ -53,12 +53,13 @@ function readCounter(_cpu: Cpu): bigint {
 }
 
 /**
- * FPSR keeps the flags, QC and the cumulative exception bits. FPCR keeps AHP, DN, FZ, RMode, Stride
- * and Len; the trap enable bits read as zero because floating-point exceptions are never trapped
- * (as on most Armv8 cores, and as QEMU does), and FZ16 is RES0 without half-precision arithmetic.
+ * FPSR keeps the flags, QC and the cumulative exception bits. FPCR keeps AHP, DN, FZ, RMode, Stride,
+ * FZ16 (half-precision arithmetic is implemented whatever the profile advertises) and Len; the trap
+ * enable bits read as zero because floating-point exceptions are never trapped (as on most Armv8
+ * cores, and as QEMU does).
  */
 const FPSR_MASK = 0xf800009fn;
-const FPCR_MASK = 0x07f70000n;
+const FPCR_MASK = 0x07ff0000n;
 
 function liftMrs(sys: number, t: number, c: LiftContext): boolean {
   const b = c.b;

@@ -1,9 +1,7 @@
 import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
-import { fmul32, fmul64, fmuladd32, fmuladd64 } from '../fp/arith.js';
-import { mulxExact } from '../fp/arith-exact.js';
 import { envOf } from '../fp/cpu-env.js';
-import { DOUBLE, SINGLE } from '../fp/format.js';
+import { type LaneSize, laneOps } from '../fp/lane-ops.js';
 import { scratchRegisterFile } from '../fp/regfile.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
@@ -66,8 +64,9 @@ function liftByElement(f: Fields, c: LiftContext): boolean {
 }
 
 function liftFpByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
-  if ((f.z & 2) === 0) return false; // size 0x: half precision (FEAT_FP16)
-  const size = f.z & 1 ? 64 : 32;
+  // size 00 half precision (FEAT_FP16), 10 single, 11 double; 01 is unallocated
+  const size: LaneSize | undefined = f.z === 0 ? 16 : f.z === 2 ? 32 : f.z === 3 ? 64 : undefined;
+  if (size === undefined) return false;
   const el = elementOperand(f, size);
   if (!el) return false;
   const q = f.q === 1 && !scalar;
@@ -87,7 +86,9 @@ function liftFpByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
         : undefined;
   if (!kind) return false;
   const { d, n } = f;
-  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  const ops = laneOps(size);
+  const { lane } = ops;
+  const element = lane(vLo(el.rm), el.index);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     const s = scratch;
@@ -96,28 +97,17 @@ function liftFpByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
       s.regs32[w] = cpu.regs32[2 * vLo(n) + w];
       s.regs32[8 + w] = cpu.regs32[2 * vLo(d) + w];
     }
-    if (size === 64) {
-      const v = cpu.regs[vLo(el.rm) + el.index];
-      s.regs[2] = v;
-      s.regs[3] = v;
-    } else {
-      const v = cpu.regs32[2 * vLo(el.rm) + el.index];
-      for (let w = 4; w < 8; w++) s.regs32[w] = v;
-    }
+    const v = ops.read(cpu, element);
+    for (let e = 0; e < 128 / size; e++) ops.write(s, lane(2, e), v);
     s.regs[6] = 0n;
     s.regs[7] = 0n;
     for (let e = 0; e < lanes; e++) {
-      const r = idx(6, e);
-      const a = idx(0, e);
-      const b = idx(2, e);
-      const old = idx(4, e);
-      if (kind === 'fmul') (size === 64 ? fmul64 : fmul32)(s, env, r, a, b);
-      else if (kind === 'fmulx') {
-        if (size === 64) s.regs[r] = mulxExact(env, DOUBLE, s.regs[a], s.regs[b]);
-        else
-          s.regs32[r] =
-            Number(mulxExact(env, SINGLE, BigInt(s.regs32[a] >>> 0), BigInt(s.regs32[b] >>> 0))) | 0;
-      } else (size === 64 ? fmuladd64 : fmuladd32)(s, env, r, old, a, b, false, kind === 'fmls');
+      const r = lane(6, e);
+      const a = lane(0, e);
+      const b = lane(2, e);
+      if (kind === 'fmul') ops.mul(s, env, r, a, b);
+      else if (kind === 'fmulx') ops.mulx(s, env, r, a, b);
+      else ops.mulAdd(s, env, r, lane(4, e), a, b, false, kind === 'fmls');
     }
     for (let w = 0; w < 4; w++) cpu.regs32[2 * vLo(d) + w] = w >= 2 && !q ? 0 : s.regs32[12 + w];
   });

@@ -2,7 +2,8 @@ import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import { addExact, mulAddExact, negBits } from '../fp/arith-exact.js';
 import { envOf } from '../fp/cpu-env.js';
-import { DOUBLE, type FPFormat, SINGLE } from '../fp/format.js';
+import { DOUBLE, type FPFormat, HALF, SINGLE } from '../fp/format.js';
+import { type LaneSize, laneOps } from '../fp/lane-ops.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vLo } from '../state.js';
@@ -10,40 +11,46 @@ import { vLo } from '../state.js';
 /**
  * FEAT_FCMA, complex numbers as (real, imaginary) lane pairs: FCADD (add with Vm rotated by 90 or
  * 270 degrees) and FCMLA (multiply-accumulate by Vm rotated by 0, 90, 180 or 270 degrees, vector
- * and by element), single and double precision, with the exact FPAdd/FPMulAdd of the scalar forms.
+ * and by element), half (FEAT_FP16), single and double precision, with the exact FPAdd/FPMulAdd of the scalar forms.
  */
 
-const lanes = new BigUint64Array(12);
+/** Lanes of Vn (0-7), Vm (8-15) and Vd (16-23) as raw bit patterns. */
+const lanes = new BigUint64Array(24);
+const N = 0;
+const M = 8;
+const D = 16;
 
-/** Reads the lanes of Vn, Vm and Vd into `lanes` (0-3, 4-7, 8-11) as raw bit patterns. */
-function read(cpu: Cpu, size: number, d: number, n: number, m: number): void {
+function read(cpu: Cpu, size: LaneSize, d: number, n: number, m: number): void {
+  const ops = laneOps(size);
   const per = 128 / size;
-  [n, m, d].forEach((v, k) => {
-    for (let i = 0; i < per; i++) {
-      lanes[4 * k + i] = size === 64 ? cpu.regs[vLo(v) + i] : BigInt(cpu.regs32[2 * vLo(v) + i] >>> 0);
-    }
-  });
+  for (const [v, at] of [
+    [n, N],
+    [m, M],
+    [d, D],
+  ]) {
+    for (let i = 0; i < per; i++) lanes[at + i] = ops.read(cpu, ops.lane(vLo(v), i));
+  }
 }
 
-function write(cpu: Cpu, size: number, d: number, result: bigint[], full: boolean): void {
+function write(cpu: Cpu, size: LaneSize, d: number, result: bigint[], full: boolean): void {
+  const ops = laneOps(size);
   const base = vLo(d);
   cpu.regs[base] = 0n;
   cpu.regs[base + 1] = 0n;
   for (let i = 0; i < result.length; i++) {
     if (!full && i * size >= 64) break;
-    if (size === 64) cpu.regs[base + i] = result[i];
-    else cpu.regs32[2 * base + i] = Number(result[i]) | 0;
+    ops.write(cpu, ops.lane(base, i), result[i]);
   }
 }
 
 function formatOf(z: number): FPFormat | undefined {
-  return z === 2 ? SINGLE : z === 3 ? DOUBLE : undefined; // size 01 is half precision (FEAT_FP16)
+  return z === 1 ? HALF : z === 2 ? SINGLE : z === 3 ? DOUBLE : undefined;
 }
 
 function liftFcadd(f: Fields, c: LiftContext): boolean {
   const fmt = formatOf(f.z);
   if (!fmt || (fmt === DOUBLE && !f.q)) return false;
-  const size = fmt.n;
+  const size = fmt.n as LaneSize;
   const count = (f.q ? 128 : 64) / size;
   const rot270 = f.r === 1;
   const { d, n, m } = f;
@@ -52,11 +59,14 @@ function liftFcadd(f: Fields, c: LiftContext): boolean {
     read(cpu, size, d, n, m);
     const result: bigint[] = [];
     for (let e = 0; e < count; e += 2) {
-      const re = lanes[4 + e];
-      const im = lanes[4 + e + 1];
+      const re = lanes[M + e];
+      const im = lanes[M + e + 1];
       const e1 = rot270 ? im : negBits(fmt, im);
       const e3 = rot270 ? negBits(fmt, re) : re;
-      result.push(addExact(env, fmt, lanes[e], e1, false), addExact(env, fmt, lanes[e + 1], e3, false));
+      result.push(
+        addExact(env, fmt, lanes[N + e], e1, false),
+        addExact(env, fmt, lanes[N + e + 1], e3, false),
+      );
     }
     write(cpu, size, d, result, f.q === 1);
   });
@@ -67,7 +77,7 @@ function liftFcadd(f: Fields, c: LiftContext): boolean {
 function fcmla(f: Fields, c: LiftContext, rot: number, index: number, m: number): boolean {
   const fmt = formatOf(f.z);
   if (!fmt || (fmt === DOUBLE && !f.q)) return false;
-  const size = fmt.n;
+  const size = fmt.n as LaneSize;
   const count = (f.q ? 128 : 64) / size;
   const { d, n } = f;
   c.b.callHelper((cpu: Cpu) => {
@@ -76,10 +86,10 @@ function fcmla(f: Fields, c: LiftContext, rot: number, index: number, m: number)
     const result: bigint[] = [];
     for (let e = 0; e < count; e += 2) {
       const pairAt = index < 0 ? e : 2 * index;
-      const mRe = lanes[4 + pairAt];
-      const mIm = lanes[4 + pairAt + 1];
-      const nRe = lanes[e];
-      const nIm = lanes[e + 1];
+      const mRe = lanes[M + pairAt];
+      const mIm = lanes[M + pairAt + 1];
+      const nRe = lanes[N + e];
+      const nIm = lanes[N + e + 1];
       // The element pairs of the pseudocode's FCMLA for each rotation.
       let e1: bigint;
       let e3: bigint;
@@ -89,8 +99,8 @@ function fcmla(f: Fields, c: LiftContext, rot: number, index: number, m: number)
       else if (rot === 2) [e1, e2, e3] = [negBits(fmt, mRe), nRe, negBits(fmt, mIm)];
       else [e1, e2, e3] = [mIm, nIm, negBits(fmt, mRe)];
       result.push(
-        mulAddExact(env, fmt, lanes[8 + e], e2, e1),
-        mulAddExact(env, fmt, lanes[8 + e + 1], e2, e3),
+        mulAddExact(env, fmt, lanes[D + e], e2, e1),
+        mulAddExact(env, fmt, lanes[D + e + 1], e2, e3),
       );
     }
     write(cpu, size, d, result, f.q === 1);
@@ -99,7 +109,13 @@ function fcmla(f: Fields, c: LiftContext, rot: number, index: number, m: number)
 }
 
 function liftFcmlaByElement(f: Fields, c: LiftContext): boolean {
-  // size 10 (single): index H, Rm = M:Rm; size 01 (half) is FEAT_FP16; double has no indexed form
+  // size 01 (half): index H:L, Rm = M:Rm, Q=0 has pairs 0-1 only; size 10 (single): index H, L = 0,
+  // Q = 1; double has no indexed form
+  if (f.z === 1) {
+    const index = (f.h << 1) | f.l;
+    if (!f.q && f.h) return false;
+    return fcmla(f, c, f.r, index, f.m);
+  }
   if (f.z !== 2) return false;
   if (f.l || !f.q) return false;
   return fcmla(f, c, f.r, f.h, f.m);

@@ -1,19 +1,5 @@
 import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
-import {
-  faddsub32,
-  faddsub64,
-  fdiv32,
-  fdiv64,
-  fmul32,
-  fmul64,
-  fmuladd32,
-  fmuladd64,
-  fsqrt32,
-  fsqrt64,
-} from '../fp/arith.js';
-import { mulxExact } from '../fp/arith-exact.js';
-import { fcmp32, fcmp64, fminmax32, fminmax64 } from '../fp/compare.js';
 import { NZCV_EQUAL, NZCV_GREATER } from '../fp/compare-exact.js';
 import { fpcrRounding, Rounding } from '../fp/control.js';
 import { fcvt, fpToInt, frint, intToFP } from '../fp/convert.js';
@@ -26,7 +12,7 @@ import {
   unsignedRecipEstimate,
   unsignedRsqrtEstimate,
 } from '../fp/estimate.js';
-import { DOUBLE, SINGLE } from '../fp/format.js';
+import { type FPLaneOps, type LaneSize, laneOps } from '../fp/lane-ops.js';
 import { type RegisterFile, scratchRegisterFile } from '../fp/regfile.js';
 import { stepFusedExact } from '../fp/step-exact.js';
 import type { LiftContext } from '../lift/context.js';
@@ -38,7 +24,8 @@ import { vHi, vLo } from '../state.js';
  * three same (FADD FSUB FMUL FDIV FMAX FMIN FMAXNM FMINNM FMLA FMLS FABD FMULX FADDP FCMEQ FCMGE
  * FCMGT) and two-register misc (FABS FNEG FSQRT FRINT* FCVTZS/FCVTZU SCVTF/UCVTF, FCM** #0).
  * Operands are copied into a scratch register file first, so every lane reads the original
- * sources even when Vd is also a source.
+ * sources even when Vd is also a source. The lifters take the lane width as a parameter: the
+ * single/double rows are here, the half-precision (FEAT_FP16) rows in fp16.ts.
  */
 
 const scratch = scratchRegisterFile(8);
@@ -62,93 +49,75 @@ function copyOut(cpu: Cpu, v: number, q: boolean): void {
   cpu.regs32[2 * vHi(v) + 1] = q ? scratch.regs32[2 * SR + 3] : 0;
 }
 
+function clearResult(): void {
+  scratch.regs[SR] = 0n;
+  scratch.regs[SR + 1] = 0n;
+}
+
 /** Lane op on scratch indices (lane index already scaled for the size). */
 type LaneOp = (rf: RegisterFile, env: FPEnv, r: number, a: number, b: number, d: number) => void;
 
-function all(rf: RegisterFile, size: number, i: number, v: boolean): void {
-  if (size === 64) rf.regs[i] = v ? 0xffffffffffffffffn : 0n;
-  else rf.regs32[i] = v ? -1 : 0;
-}
-
 /** A lane operation written on raw bit patterns (the exact reference functions). */
-function onBits(size: 32 | 64, fn: (env: FPEnv, a: bigint, b: bigint) => bigint): LaneOp {
-  if (size === 64)
-    return (rf, env, r, a, b) => {
-      rf.regs[r] = fn(env, rf.regs[a], rf.regs[b]);
-    };
-  return (rf, env, r, a, b) => {
-    rf.regs32[r] = Number(fn(env, BigInt(rf.regs32[a] >>> 0), BigInt(rf.regs32[b] >>> 0))) | 0;
-  };
+function onBits(ops: FPLaneOps, fn: (env: FPEnv, a: bigint, b: bigint) => bigint): LaneOp {
+  return (rf, env, r, a, b) => ops.write(rf, r, fn(env, ops.read(rf, a), ops.read(rf, b)));
 }
 
-/** FPAbs in place on a scratch lane (the absolute compares read their operands once). */
-function clearSign(rf: RegisterFile, size: number, i: number): void {
-  if (size === 64) rf.regs32[2 * i + 1] &= 0x7fffffff;
-  else rf.regs32[i] &= 0x7fffffff;
-}
-
-function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): LaneOp | undefined {
-  const s64 = size === 64;
-  const add = s64 ? faddsub64 : faddsub32;
-  const mul = s64 ? fmul64 : fmul32;
-  const div = s64 ? fdiv64 : fdiv32;
-  const mm = s64 ? fminmax64 : fminmax32;
-  const fma = s64 ? fmuladd64 : fmuladd32;
-  const cmp = s64 ? fcmp64 : fcmp32;
+function threeSameOp(u: number, hi: number, opcode: number, size: LaneSize): LaneOp | undefined {
+  const ops = laneOps(size);
+  const { addSub, mul, div, minMax, mulAdd, compare, mask, absolute } = ops;
   const key = (u << 4) | (hi << 3) | (opcode & 7);
   switch (key) {
     case 0b0_0_000: // FMAXNM
-      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 2);
+      return (rf, env, r, a, b) => minMax(rf, env, r, a, b, 2);
     case 0b0_1_000: // FMINNM
-      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 3);
+      return (rf, env, r, a, b) => minMax(rf, env, r, a, b, 3);
     case 0b0_0_001: // FMLA
-      return (rf, env, r, a, b, d) => fma(rf, env, r, d, a, b, false, false);
+      return (rf, env, r, a, b, d) => mulAdd(rf, env, r, d, a, b, false, false);
     case 0b0_1_001: // FMLS
-      return (rf, env, r, a, b, d) => fma(rf, env, r, d, a, b, false, true);
+      return (rf, env, r, a, b, d) => mulAdd(rf, env, r, d, a, b, false, true);
     case 0b0_0_010: // FADD
-      return (rf, env, r, a, b) => add(rf, env, r, a, b, false);
+      return (rf, env, r, a, b) => addSub(rf, env, r, a, b, false);
     case 0b0_1_010: // FSUB
-      return (rf, env, r, a, b) => add(rf, env, r, a, b, true);
+      return (rf, env, r, a, b) => addSub(rf, env, r, a, b, true);
     case 0b1_1_010: // FABD
       return (rf, env, r, a, b) => {
-        add(rf, env, r, a, b, true);
-        if (s64) rf.regs32[2 * r + 1] &= 0x7fffffff;
-        else rf.regs32[r] &= 0x7fffffff;
+        addSub(rf, env, r, a, b, true);
+        absolute(rf, r);
       };
     case 0b0_0_011: // FMULX
-      return onBits(size, (env, a, b) => mulxExact(env, s64 ? DOUBLE : SINGLE, a, b));
+      return (rf, env, r, a, b) => ops.mulx(rf, env, r, a, b);
     case 0b0_0_111: // FRECPS
-      return onBits(size, (env, a, b) => stepFusedExact(env, s64 ? DOUBLE : SINGLE, a, b, false));
+      return onBits(ops, (env, a, b) => stepFusedExact(env, ops.fmt, a, b, false));
     case 0b0_1_111: // FRSQRTS
-      return onBits(size, (env, a, b) => stepFusedExact(env, s64 ? DOUBLE : SINGLE, a, b, true));
-    case 0b1_0_101: // FACGE
+      return onBits(ops, (env, a, b) => stepFusedExact(env, ops.fmt, a, b, true));
+    case 0b1_0_101: // FACGE (FPAbs in place: the absolute compares read their operands once)
       return (rf, env, r, a, b) => {
-        clearSign(rf, size, a);
-        clearSign(rf, size, b);
-        const f = cmp(rf, env, a, b, true);
-        all(rf, size, r, f === NZCV_EQUAL || f === NZCV_GREATER);
+        absolute(rf, a);
+        absolute(rf, b);
+        const f = compare(rf, env, a, b, true);
+        mask(rf, r, f === NZCV_EQUAL || f === NZCV_GREATER);
       };
     case 0b1_1_101: // FACGT
       return (rf, env, r, a, b) => {
-        clearSign(rf, size, a);
-        clearSign(rf, size, b);
-        all(rf, size, r, cmp(rf, env, a, b, true) === NZCV_GREATER);
+        absolute(rf, a);
+        absolute(rf, b);
+        mask(rf, r, compare(rf, env, a, b, true) === NZCV_GREATER);
       };
     case 0b1_0_011: // FMUL
       return (rf, env, r, a, b) => mul(rf, env, r, a, b);
     case 0b0_0_100: // FCMEQ
-      return (rf, env, r, a, b) => all(rf, size, r, cmp(rf, env, a, b, false) === NZCV_EQUAL);
+      return (rf, env, r, a, b) => mask(rf, r, compare(rf, env, a, b, false) === NZCV_EQUAL);
     case 0b1_0_100: // FCMGE
       return (rf, env, r, a, b) => {
-        const f = cmp(rf, env, a, b, true);
-        all(rf, size, r, f === NZCV_EQUAL || f === NZCV_GREATER);
+        const f = compare(rf, env, a, b, true);
+        mask(rf, r, f === NZCV_EQUAL || f === NZCV_GREATER);
       };
     case 0b1_1_100: // FCMGT
-      return (rf, env, r, a, b) => all(rf, size, r, cmp(rf, env, a, b, true) === NZCV_GREATER);
+      return (rf, env, r, a, b) => mask(rf, r, compare(rf, env, a, b, true) === NZCV_GREATER);
     case 0b0_0_110: // FMAX
-      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 0);
+      return (rf, env, r, a, b) => minMax(rf, env, r, a, b, 0);
     case 0b0_1_110: // FMIN
-      return (rf, env, r, a, b) => mm(rf, env, r, a, b, 1);
+      return (rf, env, r, a, b) => minMax(rf, env, r, a, b, 1);
     case 0b1_0_111: // FDIV
       return (rf, env, r, a, b) => div(rf, env, r, a, b);
     default:
@@ -160,43 +129,39 @@ function threeSameOp(u: number, hi: number, opcode: number, size: 32 | 64): Lane
 function pairOp(
   hi: number,
   op3: number,
-  size: 32 | 64,
+  size: LaneSize,
 ): ((env: FPEnv, r: number, a: number, b: number) => void) | undefined {
-  if (op3 === 0b010 && hi === 0)
-    return (env, r, a, b) => (size === 64 ? faddsub64 : faddsub32)(scratch, env, r, a, b, false);
-  const mm = size === 64 ? fminmax64 : fminmax32;
-  if (op3 === 0b000) return (env, r, a, b) => mm(scratch, env, r, a, b, hi ? 3 : 2);
-  if (op3 === 0b110) return (env, r, a, b) => mm(scratch, env, r, a, b, hi ? 1 : 0);
+  const { addSub, minMax } = laneOps(size);
+  if (op3 === 0b010 && hi === 0) return (env, r, a, b) => addSub(scratch, env, r, a, b, false);
+  if (op3 === 0b000) return (env, r, a, b) => minMax(scratch, env, r, a, b, hi ? 3 : 2);
+  if (op3 === 0b110) return (env, r, a, b) => minMax(scratch, env, r, a, b, hi ? 1 : 0);
   return undefined;
 }
 
-/** Scalar pairwise: FADDP, FMAXNMP, FMINNMP, FMAXP, FMINP of the two lanes of Vn (2S or 2D). */
-function liftFpPairScalar(f: Fields, c: LiftContext): boolean {
-  const size = f.s ? 64 : 32;
+/** Scalar pairwise: FADDP, FMAXNMP, FMINNMP, FMAXP, FMINP of the two lowest lanes of Vn. */
+export function liftFpPairScalar(f: Fields, c: LiftContext, size: LaneSize): boolean {
   const op3 = f.o === 0b01101 ? 0b010 : f.o === 0b01100 ? 0b000 : f.o === 0b01111 ? 0b110 : -1;
   if (op3 < 0 || (op3 === 0b010 && f.h)) return false;
   const pair = pairOp(f.h, op3, size);
   if (!pair) return false;
   const { d, n } = f;
-  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  const { lane } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
-    scratch.regs[SR] = 0n;
-    scratch.regs[SR + 1] = 0n;
-    pair(env, idx(SR, 0), idx(SA, 0), idx(SA, 1));
+    clearResult();
+    pair(env, lane(SR, 0), lane(SA, 0), lane(SA, 1));
     copyOut(cpu, d, false);
   });
   return true;
 }
 
-function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
-  const size = f.s ? 64 : 32;
+export function liftFpThreeSame(f: Fields, c: LiftContext, size: LaneSize): boolean {
   if (size === 64 && !f.q) return false;
   const q = f.q === 1;
   const lanes = (q ? 128 : 64) / size;
   const { d, n, m } = f;
-  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
+  const { lane } = laneOps(size);
   // Pairwise (U=1): FADDP (hi 0, 010), FMAXNMP/FMINNMP (000), FMAXP/FMINP (110) over Vm:Vn
   const pair = f.u === 1 ? pairOp(f.h, f.o & 7, size) : undefined;
   if (pair) {
@@ -208,7 +173,7 @@ function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
       for (let e = 0; e < lanes; e++) {
         const src = e < half ? SA : SB;
         const j = 2 * (e < half ? e : e - half);
-        pair(env, idx(SR, e), idx(src, j), idx(src, j + 1));
+        pair(env, lane(SR, e), lane(src, j), lane(src, j + 1));
       }
       copyOut(cpu, d, q);
     });
@@ -221,7 +186,7 @@ function liftFpThreeSame(f: Fields, c: LiftContext): boolean {
     copyIn(cpu, n, SA);
     copyIn(cpu, m, SB);
     copyIn(cpu, d, SD);
-    for (let e = 0; e < lanes; e++) op(scratch, env, idx(SR, e), idx(SA, e), idx(SB, e), idx(SD, e));
+    for (let e = 0; e < lanes; e++) op(scratch, env, lane(SR, e), lane(SA, e), lane(SB, e), lane(SD, e));
     copyOut(cpu, d, q);
   });
   return true;
@@ -236,34 +201,37 @@ const TO_INT_ROUNDING = new Map<number, Rounding>([
   [0b1_11011, Rounding.Zero],
 ]);
 
-function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
-  const size = f.s ? 64 : 32;
-  if (size === 64 && !f.q && !scalar) return false;
-  const q = f.q === 1 && !scalar;
-  const lanes = scalar ? 1 : (q ? 128 : 64) / size;
-  const { d, n } = f;
-  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
-  const key = (f.u << 6) | (f.h << 5) | f.o;
-  let op: ((rf: RegisterFile, env: FPEnv, r: number, a: number) => void) | undefined;
-  const signBitWord = (r: number) => (size === 64 ? 2 * r + 1 : r);
+/** The fixed rounding of each FRINT form, keyed by U:a:opcode; FRINTX and FRINTI use FPCR's. */
+const FRINT_ROUNDING = new Map<number, Rounding>([
+  [0b0_0_11000, Rounding.TiesEven],
+  [0b0_0_11001, Rounding.NegInf],
+  [0b0_1_11000, Rounding.PosInf],
+  [0b0_1_11001, Rounding.Zero],
+  [0b1_0_11000, Rounding.TiesAway],
+]);
+
+type UnaryOp = (rf: RegisterFile, env: FPEnv, r: number, a: number) => void;
+
+/**
+ * The operation of a two-register misc FP form on one lane (U:a:opcode key), or undefined when the
+ * key is unallocated for this lane width (or, with `scalar`, for the scalar class).
+ */
+function twoMiscOp(key: number, size: LaneSize, scalar: boolean): UnaryOp | undefined {
+  const ops = laneOps(size);
+  const unsigned = key >> 6 === 1;
   switch (key) {
     case 0b0_1_01111: // FABS
-      op = (rf, _env, r, a) => {
-        rf.regs[r] = rf.regs[a];
-        if (size === 32) rf.regs32[r] = rf.regs32[a];
-        rf.regs32[signBitWord(r)] &= 0x7fffffff;
+      return (rf, _env, r, a) => {
+        ops.write(rf, r, ops.read(rf, a));
+        ops.absolute(rf, r);
       };
-      break;
     case 0b1_1_01111: // FNEG
-      op = (rf, _env, r, a) => {
-        if (size === 32) rf.regs32[r] = rf.regs32[a];
-        else rf.regs[r] = rf.regs[a];
-        rf.regs32[signBitWord(r)] ^= 0x80000000;
+      return (rf, _env, r, a) => {
+        ops.write(rf, r, ops.read(rf, a));
+        ops.negate(rf, r);
       };
-      break;
     case 0b1_1_11111: // FSQRT
-      op = (rf, env, r, a) => (size === 64 ? fsqrt64 : fsqrt32)(rf, env, r, a);
-      break;
+      return (rf, env, r, a) => ops.sqrt(rf, env, r, a);
     case 0b0_0_11000: // FRINTN
     case 0b0_0_11001: // FRINTM
     case 0b0_1_11000: // FRINTP
@@ -272,18 +240,9 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
     case 0b1_0_11001: // FRINTX
     case 0b1_1_11001: {
       // FRINTI
-      // The fixed rounding of each FRINT form, keyed like the case labels; FRINTX and FRINTI use FPCR's.
-      const fixed = new Map<number, Rounding>([
-        [0b0_0_11000, Rounding.TiesEven],
-        [0b0_0_11001, Rounding.NegInf],
-        [0b0_1_11000, Rounding.PosInf],
-        [0b0_1_11001, Rounding.Zero],
-        [0b1_0_11000, Rounding.TiesAway],
-      ]);
-      const mode = fixed.get(key);
+      const mode = FRINT_ROUNDING.get(key);
       const exact = key === 0b1_0_11001;
-      op = (rf, env, r, a) => frint(rf, env, size, r, a, mode ?? fpcrRounding(env.fpcr), exact);
-      break;
+      return (rf, env, r, a) => frint(rf, env, size, r, a, mode ?? fpcrRounding(env.fpcr), exact);
     }
     case 0b0_0_11010: // FCVTNS
     case 0b1_0_11010: // FCVTNU
@@ -296,53 +255,60 @@ function liftFpTwoMisc(f: Fields, c: LiftContext, scalar = false): boolean {
     case 0b0_1_11011: // FCVTZS
     case 0b1_1_11011: {
       // FCVTZU
-      const rounding = TO_INT_ROUNDING.get((f.h << 5) | f.o) as Rounding;
-      op = (rf, env, r, a) => {
-        // lanes are written through a 64-bit scratch slot, then narrowed for 32-bit lanes
-        fpToInt(rf, env, SD, size, size, a, f.u === 1, rounding, 0);
-        if (size === 64) rf.regs[r] = rf.regs[SD];
-        else rf.regs32[r] = rf.regs32[2 * SD];
+      const rounding = TO_INT_ROUNDING.get(key & 0b111111) as Rounding;
+      // lanes are converted into a 64-bit scratch slot (a lane-width pattern), then stored
+      return (rf, env, r, a) => {
+        fpToInt(rf, env, SD, size, size, a, unsigned, rounding, 0);
+        ops.write(rf, r, rf.regs[SD]);
       };
-      break;
     }
     case 0b0_1_11101: // FRECPE
     case 0b1_1_11101: // FRSQRTE
     case 0b0_1_11111: {
       // FRECPX (scalar only)
-      if (key === 0b0_1_11111 && !scalar) return false;
-      const fmt = size === 64 ? DOUBLE : SINGLE;
+      if (key === 0b0_1_11111 && !scalar) return undefined;
       const fn =
         key === 0b0_1_11101 ? recipEstimateBits : key === 0b1_1_11101 ? rsqrtEstimateBits : recpxBits;
-      op = (rf, env, r, a) => {
-        if (size === 64) rf.regs[r] = fn(env, fmt, rf.regs[a]);
-        else rf.regs32[r] = Number(fn(env, fmt, BigInt(rf.regs32[a] >>> 0))) | 0;
-      };
-      break;
+      return (rf, env, r, a) => ops.write(rf, r, fn(env, ops.fmt, ops.read(rf, a)));
     }
     case 0b0_1_11100: // URECPE
     case 0b1_1_11100: {
       // URSQRTE
-      if (size !== 32 || scalar) return false;
-      const fn = f.u ? unsignedRsqrtEstimate : unsignedRecipEstimate;
-      op = (rf, _env, r, a) => {
+      if (size !== 32 || scalar) return undefined;
+      const fn = unsigned ? unsignedRsqrtEstimate : unsignedRecipEstimate;
+      return (rf, _env, r, a) => {
         rf.regs32[r] = fn(rf.regs32[a] >>> 0) | 0;
       };
-      break;
     }
     case 0b0_0_11101: // SCVTF
     case 0b1_0_11101: // UCVTF
-      op = (rf, env, r, a) => intToFP(rf, env, size, r, a, size, f.u === 1, 0);
-      break;
+      if (size === 16) {
+        // a 16-bit integer lane, extended into a 64-bit scratch slot first
+        return (rf, env, r, a) => {
+          const v = ops.read(rf, a);
+          rf.regs[SD] = unsigned ? v : BigInt.asUintN(64, BigInt.asIntN(16, v));
+          intToFP(rf, env, size, r, SD, 64, unsigned, 0);
+        };
+      }
+      return (rf, env, r, a) => intToFP(rf, env, size, r, a, size, unsigned, 0);
     default:
-      return false;
+      return undefined;
   }
-  const fn = op;
+}
+
+export function liftFpTwoMisc(f: Fields, c: LiftContext, size: LaneSize, scalar: boolean): boolean {
+  if (size === 64 && !f.q && !scalar) return false;
+  const q = f.q === 1 && !scalar;
+  const lanes = scalar ? 1 : (q ? 128 : 64) / size;
+  const { d, n } = f;
+  const { lane } = laneOps(size);
+  const op = twoMiscOp((f.u << 6) | (f.h << 5) | f.o, size, scalar);
+  if (!op) return false;
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
-    scratch.regs[SR] = 0n;
-    scratch.regs[SR + 1] = 0n;
-    for (let e = 0; e < lanes; e++) fn(scratch, env, idx(SR, e), idx(SA, e));
+    clearResult();
+    for (let e = 0; e < lanes; e++) op(scratch, env, lane(SR, e), lane(SA, e));
     copyOut(cpu, d, q);
   });
   return true;
@@ -362,23 +328,20 @@ function liftFpLengthen(f: Fields, c: LiftContext): boolean {
   const wide = f.s ? 64 : 32;
   const small = f.s ? 32 : 16;
   const count = 64 / small;
-  const idxOf = (size: number, slot: number, e: number) =>
-    size === 64 ? slot + e : size === 32 ? 2 * slot + e : 4 * slot + e;
+  const wideLane = laneOps(wide).lane;
+  const smallLane = laneOps(small).lane;
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
     copyIn(cpu, d, SR);
     if (narrow) {
-      if (!upper) {
-        scratch.regs[SR] = 0n;
-        scratch.regs[SR + 1] = 0n;
-      }
+      if (!upper) clearResult();
       for (let e = 0; e < count; e++) {
-        fcvt(scratch, env, small, idxOf(small, SR, (upper ? count : 0) + e), wide, idxOf(wide, SA, e), odd);
+        fcvt(scratch, env, small, smallLane(SR, (upper ? count : 0) + e), wide, wideLane(SA, e), odd);
       }
     } else {
       for (let e = 0; e < count; e++) {
-        fcvt(scratch, env, wide, idxOf(wide, SR, e), small, idxOf(small, SA, (upper ? count : 0) + e));
+        fcvt(scratch, env, wide, wideLane(SR, e), small, smallLane(SA, (upper ? count : 0) + e));
       }
     }
     copyOut(cpu, d, true);
@@ -386,143 +349,165 @@ function liftFpLengthen(f: Fields, c: LiftContext): boolean {
   return true;
 }
 
-/** FMAXNMV, FMINNMV, FMAXV, FMINV (4S): pairwise reduction tree, as the Arm ARM's Reduce(). */
-function liftFpAcross(f: Fields, c: LiftContext): boolean {
+/**
+ * FMAXNMV, FMINNMV, FMAXV, FMINV (4S, and 4H/8H in half precision): the pairwise reduction tree of
+ * the Arm ARM's Reduce(), neighbours first, so NaN propagation and signed zeros come out as there.
+ */
+export function liftFpAcross(f: Fields, c: LiftContext, size: LaneSize): boolean {
   if (f.o !== 0 && f.o !== 3) return false;
   const op = f.o === 0 ? (f.h ? 3 : 2) : f.h ? 1 : 0;
+  const lanes = (f.q ? 128 : 64) / size;
   const { d, n } = f;
+  const { lane, minMax } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
-    const a = 2 * SA;
-    fminmax32(scratch, env, 2 * SR, a, a + 1, op);
-    fminmax32(scratch, env, 2 * SR + 1, a + 2, a + 3, op);
-    fminmax32(scratch, env, 2 * SR, 2 * SR, 2 * SR + 1, op);
-    scratch.regs32[2 * SR + 1] = 0;
-    scratch.regs[SR + 1] = 0n;
-    copyOut(cpu, d, true);
-  });
-  return true;
-}
-
-/** Scalar FP three same: FMULX, FCMEQ, FCMGE, FCMGT, FACGE, FACGT, FABD, FRECPS, FRSQRTS on Sn/Dn. */
-const SCALAR_THREE_SAME = new Set([
-  0b0_0_011, 0b0_0_100, 0b1_0_100, 0b1_1_100, 0b1_0_101, 0b1_1_101, 0b1_1_010, 0b0_0_111, 0b0_1_111,
-]);
-
-function liftScalarFpThreeSame(f: Fields, c: LiftContext): boolean {
-  if (!SCALAR_THREE_SAME.has((f.u << 4) | (f.h << 3) | f.o)) return false;
-  const size = f.s ? 64 : 32;
-  const op = threeSameOp(f.u, f.h, f.o, size);
-  if (!op) return false;
-  const { d, n, m } = f;
-  c.b.callHelper((cpu: Cpu) => {
-    const env = envOf(cpu);
-    copyIn(cpu, n, SA);
-    copyIn(cpu, m, SB);
-    scratch.regs[SR] = 0n;
-    scratch.regs[SR + 1] = 0n;
-    op(scratch, env, size === 64 ? SR : 2 * SR, size === 64 ? SA : 2 * SA, size === 64 ? SB : 2 * SB, 0);
+    clearResult();
+    // Each round combines neighbouring pairs into the low lanes of R, halving the count.
+    let src = SA;
+    for (let count = lanes; count > 1; count >>= 1) {
+      for (let e = 0; e < count / 2; e++)
+        minMax(scratch, env, lane(SR, e), lane(src, 2 * e), lane(src, 2 * e + 1), op);
+      src = SR;
+    }
+    const result = laneOps(size).read(scratch, lane(SR, 0));
+    clearResult();
+    laneOps(size).write(scratch, lane(SR, 0), result);
     copyOut(cpu, d, false);
   });
   return true;
 }
 
+/** Scalar FP three same: FMULX, FCMEQ, FCMGE, FCMGT, FACGE, FACGT, FABD, FRECPS, FRSQRTS on Hn/Sn/Dn. */
+const SCALAR_THREE_SAME = new Set([
+  0b0_0_011, 0b0_0_100, 0b1_0_100, 0b1_1_100, 0b1_0_101, 0b1_1_101, 0b1_1_010, 0b0_0_111, 0b0_1_111,
+]);
+
+export function liftScalarFpThreeSame(f: Fields, c: LiftContext, size: LaneSize): boolean {
+  if (!SCALAR_THREE_SAME.has((f.u << 4) | (f.h << 3) | f.o)) return false;
+  const op = threeSameOp(f.u, f.h, f.o, size);
+  if (!op) return false;
+  const { d, n, m } = f;
+  const { lane } = laneOps(size);
+  c.b.callHelper((cpu: Cpu) => {
+    const env = envOf(cpu);
+    copyIn(cpu, n, SA);
+    copyIn(cpu, m, SB);
+    clearResult();
+    op(scratch, env, lane(SR, 0), lane(SA, 0), lane(SB, 0), 0);
+    copyOut(cpu, d, false);
+  });
+  return true;
+}
+
+export type CompareZeroKind = 'gt' | 'ge' | 'eq' | 'le' | 'lt';
+
 /**
  * FCMGT, FCMGE, FCMEQ, FCMLE, FCMLT against #0.0 (two-register misc, vector and scalar). LE and LT
  * are GE and GT with the operands swapped, as in the pseudocode; EQ does not signal on quiet NaNs.
  */
-function liftFpCompareZero(
+export function liftFpCompareZero(
   f: Fields,
   c: LiftContext,
-  kind: 'gt' | 'ge' | 'eq' | 'le' | 'lt',
+  kind: CompareZeroKind,
   scalar: boolean,
+  size: LaneSize,
 ): boolean {
-  const size = f.s ? 64 : 32;
   if (!scalar && size === 64 && !f.q) return false;
   const q = f.q === 1 && !scalar;
   const lanes = scalar ? 1 : (q ? 128 : 64) / size;
   const { d, n } = f;
-  const idx = (slot: number, e: number) => (size === 64 ? slot + e : 2 * slot + e);
-  const cmp = size === 64 ? fcmp64 : fcmp32;
+  const { lane, compare, mask } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
-    scratch.regs[SB] = 0n;
-    scratch.regs[SB + 1] = 0n;
-    scratch.regs[SR] = 0n;
-    scratch.regs[SR + 1] = 0n;
+    clearResult();
     for (let e = 0; e < lanes; e++) {
-      const a = idx(SA, e);
-      const zero = idx(SB, e);
+      const a = lane(SA, e);
       let v: boolean;
-      if (kind === 'eq') v = cmp(scratch, env, a, zero, false) === NZCV_EQUAL;
+      if (kind === 'eq') v = compare(scratch, env, a, -1, false) === NZCV_EQUAL;
       else {
         const r =
           kind === 'gt' || kind === 'ge'
-            ? cmp(scratch, env, a, zero, true)
-            : cmp(scratch, env, zero, a, true);
+            ? compare(scratch, env, a, -1, true)
+            : compare(scratch, env, -1, a, true);
         v = r === NZCV_GREATER || ((kind === 'ge' || kind === 'le') && r === NZCV_EQUAL);
       }
-      all(scratch, size, idx(SR, e), v);
+      mask(scratch, lane(SR, e), v);
     }
     copyOut(cpu, d, q);
   });
   return true;
 }
 
-const compareZeroKind = (u: number, o: number) => (o ? (u ? 'le' : 'eq') : u ? 'ge' : 'gt');
+export const compareZeroKind = (u: number, o: number): CompareZeroKind =>
+  o ? (u ? 'le' : 'eq') : u ? 'ge' : 'gt';
+
+const sizeOfSz = (s: number): LaneSize => (s ? 64 : 32);
 
 export const fpVectorForms: readonly A64Form[] = [
-  form('SIMD_scalar_fp_three_same', '01 u 11110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftScalarFpThreeSame, [
-    'SIMD_scalar_three_same',
-  ]),
+  form(
+    'SIMD_scalar_fp_three_same',
+    '01 u 11110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd',
+    (f, c) => liftScalarFpThreeSame(f, c, sizeOfSz(f.s)),
+    ['SIMD_scalar_three_same'],
+  ),
   form(
     'FCMxx_zero',
     '0 q u 01110 1 s 10000 0110 o 10 nnnnn ddddd',
-    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), false),
+    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), false, sizeOfSz(f.s)),
     ['SIMD_two_misc'],
   ),
   form(
     'FCMLT_zero',
     '0 q 0 01110 1 s 10000 01110 10 nnnnn ddddd',
-    (f, c) => liftFpCompareZero(f, c, 'lt', false),
+    (f, c) => liftFpCompareZero(f, c, 'lt', false, sizeOfSz(f.s)),
     ['SIMD_two_misc'],
   ),
   form(
     'FCMxx_zero_scalar',
     '01 u 11110 1 s 10000 0110 o 10 nnnnn ddddd',
-    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), true),
+    (f, c) => liftFpCompareZero(f, c, compareZeroKind(f.u, f.o), true, sizeOfSz(f.s)),
     ['SIMD_scalar_two_misc'],
   ),
   form(
     'FCMLT_zero_scalar',
     '01 0 11110 1 s 10000 01110 10 nnnnn ddddd',
-    (f, c) => liftFpCompareZero(f, c, 'lt', true),
+    (f, c) => liftFpCompareZero(f, c, 'lt', true, sizeOfSz(f.s)),
     ['SIMD_scalar_two_misc'],
   ),
-  form('SIMD_fp_pair_scalar', '01 1 11110 h s 11000 ooooo 10 nnnnn ddddd', liftFpPairScalar),
+  form('SIMD_fp_pair_scalar', '01 1 11110 h s 11000 ooooo 10 nnnnn ddddd', (f, c) =>
+    liftFpPairScalar(f, c, sizeOfSz(f.s)),
+  ),
   form('SIMD_fp_lengthen', '0 q u 01110 0 s 10000 1011 o 10 nnnnn ddddd', liftFpLengthen, ['SIMD_two_misc']),
-  form('SIMD_fp_across', '0 1 1 01110 h 0 11000 011 oo 10 nnnnn ddddd', liftFpAcross, ['SIMD_across']),
-  form('SIMD_fp_three_same', '0 q u 01110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd', liftFpThreeSame, [
-    'SIMD_three_same',
-  ]),
+  form(
+    'SIMD_fp_across',
+    '0 1 1 01110 h 0 11000 011 oo 10 nnnnn ddddd',
+    (f, c) => liftFpAcross({ ...f, q: 1 }, c, 32),
+    ['SIMD_across'],
+  ),
+  form(
+    'SIMD_fp_three_same',
+    '0 q u 01110 h s 1 mmmmm 11 ooo 1 nnnnn ddddd',
+    (f, c) => liftFpThreeSame(f, c, sizeOfSz(f.s)),
+    ['SIMD_three_same'],
+  ),
   form(
     'SIMD_fp_two_misc',
     '0 q u 01110 h s 10000 11 ooo 10 nnnnn ddddd',
-    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c),
+    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c, sizeOfSz(f.s), false),
     ['SIMD_two_misc'],
   ),
   form(
     'SIMD_scalar_fp_two_misc',
     '01 u 11110 h s 10000 11 ooo 10 nnnnn ddddd',
-    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c, true),
+    (f, c) => liftFpTwoMisc({ ...f, o: f.o | 0b11000 }, c, sizeOfSz(f.s), true),
     ['SIMD_scalar_two_misc'],
   ),
   form(
     'SIMD_fp_two_misc_abs',
     '0 q u 01110 h s 10000 01111 10 nnnnn ddddd',
-    (f, c) => liftFpTwoMisc({ ...f, o: 0b01111 }, c),
+    (f, c) => liftFpTwoMisc({ ...f, o: 0b01111 }, c, sizeOfSz(f.s), false),
     ['SIMD_two_misc'],
   ),
 ];

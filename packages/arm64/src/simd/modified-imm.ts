@@ -52,9 +52,10 @@ function liftModifiedImm(f: Fields, c: LiftContext): boolean {
   const cmode = f.c;
   const op = f.o;
   const imm8 = (f.a << 5) | f.h;
-  if (f.p !== 0) return false; // FMOV half-precision (o2 = 1) needs FEAT_FP16
+  // o2 = 1 is only FMOV (vector, immediate) in half precision (FEAT_FP16)
+  if (f.p !== 0 && (op !== 0 || cmode !== 0b1111)) return false;
   if (cmode === 0b1111 && op === 1 && f.q === 0) return false;
-  const imm = expandSimdImm(op, cmode, imm8);
+  const imm = f.p ? replicate(expandFPImm(imm8, 16), 16) : expandSimdImm(op, cmode, imm8);
   if (imm === undefined) return false;
   const b = c.b;
   // ORR / BIC (immediate): cmode 0xx1 or 10x1 for 32/16-bit shifted forms.

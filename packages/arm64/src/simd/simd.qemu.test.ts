@@ -1,58 +1,45 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runProgram } from '@arm64kit/core';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aarch64 } from '../arch.js';
+import { describe, expect, it } from 'vitest';
+import { runOracle } from './oracle/compare.js';
 
 /**
  * Every implemented AdvSIMD form and the scalar FP forms (moves, selects, compares, conversions,
- * fixed point, FPCR modes), run by arm64kit and by qemu-aarch64-static on the same binary
- * (oracle/simd-oracle.c): one line per instruction with a hash of all its results over edge-case
- * and random operands, so a failure names the instruction that differs.
+ * fixed point, FPCR modes), run by arm64kit and by qemu-aarch64-static on the same binary: one
+ * line per instruction with a hash of all its results over edge-case and random operands, so a
+ * failure names the instruction that differs. oracle/simd-oracle.c covers single, double and
+ * integer lanes; oracle/fp16-oracle.c every half-precision (FEAT_FP16) form, scalar and vector,
+ * on NaNs, infinities, denormals, signed zeros and random halves under every rounding mode, FZ16,
+ * DN and AHP.
  */
 const prerequisite =
   commandProblem('aarch64-linux-gnu-gcc', 'gcc-aarch64-linux-gnu') ??
   commandProblem('qemu-aarch64-static', 'qemu-user-static');
 
-describe.runIf(available('AdvSIMD forms against qemu-aarch64-static', prerequisite))(
-  'AdvSIMD forms match qemu-aarch64-static',
-  () => {
-    let dir: string;
-    let binary: string;
-    beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'arm64kit-simd-oracle-'));
-      binary = join(dir, 'simd-oracle');
-      const source = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'simd-oracle.c');
-      execFileSync(
-        'aarch64-linux-gnu-gcc',
-        ['-static', '-O1', '-march=armv8.5-a+crypto+sha3', '-o', binary, source],
-        { stdio: 'pipe' },
-      );
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ORACLES = [
+  // program, -march, fewest instruction lines it must print
+  ['simd-oracle.c', 'armv8.5-a+crypto+sha3', 600],
+  ['fp16-oracle.c', 'armv8.3-a+fp16', 800],
+] as const;
 
-    it('gives the same results for every instruction', { timeout: 120_000 }, () => {
-      const expected = execFileSync('qemu-aarch64-static', [binary]).toString().trim().split('\n');
-      const outPath = join(dir, 'out.txt');
-      const fd = openSync(outPath, 'w');
-      let result: ReturnType<typeof runProgram>;
-      try {
-        result = runProgram({ arch: aarch64, path: binary, argv: [binary], stdout: fd, timeoutMs: 100_000 });
-      } finally {
-        closeSync(fd);
-      }
-      const actual = readFileSync(outPath, 'utf8').trim().split('\n');
-      const differing = expected.filter((line, i) => actual[i] !== line).map((line) => line.slice(17));
-      expect({ exit: result.exitCode, report: result.report ?? null, lines: actual.length }).toEqual({
-        exit: 0,
-        report: null,
-        lines: expected.length,
-      });
-      expect(differing).toEqual([]);
-    });
+describe.runIf(available('AdvSIMD forms against qemu-aarch64-static', prerequisite))(
+  'AdvSIMD and FP forms match qemu-aarch64-static',
+  () => {
+    it.each(ORACLES)(
+      '%s: the same results for every instruction',
+      { timeout: 300_000 },
+      (program, march, least) => {
+        const source = join(dirname(fileURLToPath(import.meta.url)), 'oracle', program);
+        const run = runOracle(source, march);
+        expect({ exit: run.exitCode, report: run.report, lines: run.actual.length }).toEqual({
+          exit: 0,
+          report: null,
+          lines: run.expected.length,
+        });
+        expect(run.expected.length).toBeGreaterThan(least);
+        expect(run.differing).toEqual([]);
+      },
+    );
   },
 );

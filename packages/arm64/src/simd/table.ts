@@ -6,6 +6,7 @@ import { copyForms } from './copy.js';
 import { cryptoForms } from './crypto.js';
 import { fixedPointForms } from './fixed-point.js';
 import { fpVectorForms } from './fp-vector.js';
+import { fp16Forms } from './fp16.js';
 import { simdLoadStoreForms } from './load-store.js';
 import { logicalForms } from './logical.js';
 import { longMultiplyForms } from './long-multiply.js';
@@ -30,6 +31,7 @@ export const simdForms: readonly A64Form[] = [
   ...threeDiffForms,
   ...simdLoadStoreForms,
   ...fpVectorForms,
+  ...fp16Forms,
   ...byElementForms,
   ...saturatingForms,
   ...longMultiplyForms,

@@ -34,12 +34,6 @@ export function unofferedExtension(text: string): string | undefined {
   const operands = rest.join(' ');
   // SVE and SME: Z, P and ZA registers, predicated or "mul vl" forms
   if (/\bz\d+\.|\bz\d+\b|\bp\d+(\.|\/|\b)|\bza\w*|\bzt0\b|mul vl|\bpn\d+/.test(operands)) return 'SVE/SME';
-  // FEAT_FP16: half-precision arithmetic (h registers or .4h/.8h/.h lanes of an FP instruction)
-  if (/^f|^scvtf|^ucvtf/.test(mnemonic) && /\bh\d+\b|\.[248]h\b|\.h\[/.test(operands)) {
-    if (!/^fcvt[ln]?2?$|^fmov$/.test(mnemonic) || /\.[248]h\b.*\.[248]h\b/.test(operands)) return 'FP16';
-    // FCVT to and from half and FMOV Hn are Armv8.0; FMOV of general registers to Hn is FP16
-    if (/^fmov$/.test(mnemonic) && /\bh\d+, [wx]|[wx]\d+, h\d+|#/.test(operands)) return 'FP16';
-  }
   for (const [re, name] of BY_MNEMONIC) if (re.test(mnemonic)) return name;
   // MSR/MRS of registers EL0 may not touch (and MTE's TCO, the RNG registers, SME's SVCR)
   if (/^(msr|mrs)$/.test(mnemonic)) return 'system register not accessible at EL0';
