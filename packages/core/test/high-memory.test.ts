@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Cpu,
   compileBlock,
   compileWasmBlock,
-  type Cpu,
   GuestFault,
   type IrBlock,
   IrBuilder,
@@ -74,7 +74,10 @@ describe('guest memory above 4 GiB', () => {
     m.write32(fixed + PAGE - 2, 0xaabbccdd); // crosses two high pages
     expect(m.read32(fixed + PAGE - 2)).toBe(0xaabbccdd);
     expect(m.read16(fixed + PAGE)).toBe(0xaabb);
-    expect(fault(() => m.read8(fixed + 2 * PAGE))).toEqual({ address: BigInt(fixed + 2 * PAGE), access: 'read' });
+    expect(fault(() => m.read8(fixed + 2 * PAGE))).toEqual({
+      address: BigInt(fixed + 2 * PAGE),
+      access: 'read',
+    });
     expect(fault(() => m.load8(0, 1 << 16))).toEqual({ address: 1n << 48n, access: 'read' });
     expect(() => m.map(2 ** 48 - PAGE, 2 * PAGE, RW, true)).toThrow(/beyond the guest address space/);
   });
@@ -104,7 +107,10 @@ describe('guest memory above 4 GiB', () => {
     expect(m.protect(base + PAGE, PAGE, PROT_READ)).toBe(true);
     expect(m.protectionAt(base + PAGE)).toBe(PROT_READ);
     expect(m.read8(base + PAGE)).toBe(7);
-    expect(fault(() => m.write8(base + PAGE + 3, 1))).toEqual({ address: BigInt(base + PAGE + 3), access: 'write' });
+    expect(fault(() => m.write8(base + PAGE + 3, 1))).toEqual({
+      address: BigInt(base + PAGE + 3),
+      access: 'write',
+    });
     expect(fault(() => m.write8(base + 2 * PAGE, 1))).toBeNull(); // its neighbour stays writable
     expect(m.protect(base, 8 * PAGE, RW)).toBe(false); // part of the range is not mapped
     expect(m.protectionAt(base)).toBe(RW);

@@ -113,8 +113,10 @@ export class HighRegion {
    */
   unmap(first: number, end: number, release: (host: number) => void): [number, number] | null {
     this.cut(first, end);
-    let i = this.indexAfter(first);
-    while (i < this.ranges.length && this.ranges[i].start < end) this.ranges.splice(i, 1);
+    const i = this.indexAfter(first);
+    let n = 0;
+    while (i + n < this.ranges.length && this.ranges[i + n].start < end) n++;
+    this.ranges.splice(i, n);
     return this.dropTouched(first, end, release);
   }
 

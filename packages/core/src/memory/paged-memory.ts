@@ -231,7 +231,8 @@ export class PagedMemory implements GuestMemory {
 
   private isFreeRun(first: number, pages: number): boolean {
     if (first <= 0 || first + pages > HIGH_END_PAGE) return false;
-    for (let p = first; p < Math.min(first + pages, GUEST_PAGES); p++) if (this.pageTable[p] !== 0) return false;
+    for (let p = first; p < Math.min(first + pages, GUEST_PAGES); p++)
+      if (this.pageTable[p] !== 0) return false;
     return first + pages <= GUEST_PAGES || this.high.isFree(Math.max(first, GUEST_PAGES), first + pages);
   }
 
