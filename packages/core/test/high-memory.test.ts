@@ -1,33 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Cpu,
-  compileBlock,
-  compileWasmBlock,
-  GuestFault,
-  type IrBlock,
-  IrBuilder,
-  interpretBlock,
-  type PagedMemory,
-  PROT_EXEC,
-  PROT_READ,
-  PROT_WRITE,
-  threadBlock,
-} from '../src/index.js';
-import { freshCpu, toyLayout } from './helpers.js';
+import { IrBuilder, PROT_EXEC, PROT_READ, PROT_WRITE } from '../src/index.js';
+import { BACKENDS, execute, fault, freshCpu } from './helpers.js';
 
 const RW = PROT_READ | PROT_WRITE;
 const GIB4 = 2 ** 32;
 const PAGE = 4096;
-
-function fault(f: () => unknown): { address: bigint; access: string } | null {
-  try {
-    f();
-    return null;
-  } catch (error) {
-    if (error instanceof GuestFault) return { address: error.address, access: error.access };
-    throw error;
-  }
-}
 
 describe('guest memory above 4 GiB', () => {
   it('a 100 GB reservation costs host memory only for the pages touched, and gives it back', () => {
@@ -160,12 +137,6 @@ describe('guest memory above 4 GiB', () => {
 });
 
 describe('every executor reaches memory above 4 GiB and across it through the slow path', () => {
-  const EXECUTORS: Record<string, (ir: IrBlock, cpu: Cpu, memory: PagedMemory) => number> = {
-    reference: (ir, cpu, memory) => interpretBlock(ir, cpu, memory),
-    threaded: (ir, cpu, memory) => threadBlock(ir, cpu, memory)(cpu, memory),
-    compiled: (ir, cpu, memory) => compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory),
-    wasm: (ir, cpu, memory) => compileWasmBlock(ir, cpu, memory)(),
-  };
   // r2 = load64(r0); store32(r0 + 2, r1); r3 = load8(r0 + 12) sign-extended.
   const b = new IrBuilder(0x1000n);
   b.insn(0x1000n, 0);
@@ -175,8 +146,8 @@ describe('every executor reaches memory above 4 GiB and across it through the sl
   b.jump(0x1004n);
   const block = b.finish();
 
-  for (const [name, run] of Object.entries(EXECUTORS)) {
-    it(name, () => {
+  for (const backend of BACKENDS) {
+    it(backend, () => {
       const { cpu, memory } = freshCpu();
       // Across two high pages, and across 4 GiB: the 8-byte load and the 4-byte store both cross.
       for (const at of [0x7f0000000ffc, GIB4 - 4]) {
@@ -185,13 +156,13 @@ describe('every executor reaches memory above 4 GiB and across it through the sl
         memory.write8(at + 12, 0x80);
         cpu.regs[0] = BigInt(at);
         cpu.regs[1] = 0xcafef00dn;
-        expect(run(block, cpu, memory)).toBe(0);
+        expect(execute(backend, block, cpu, memory)).toBe(0);
         expect(cpu.regs[2]).toBe(0x8877665544332211n);
         expect(memory.read32(at + 2)).toBe(0xcafef00d);
         expect(cpu.regs[3]).toBe(0xffffffffffffff80n);
       }
       cpu.regs[0] = 0x7f0000004000n;
-      expect(() => run(block, cpu, memory)).toThrowError(
+      expect(() => execute(backend, block, cpu, memory)).toThrowError(
         expect.objectContaining({ signal: 'SIGSEGV', address: 0x7f0000004000n, access: 'read' }),
       );
     });

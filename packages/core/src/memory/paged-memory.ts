@@ -277,13 +277,20 @@ export class PagedMemory implements GuestMemory {
     return -1;
   }
 
+  /** Gives back the host pages of the high part of [first, end), unmapping it too when told; reports lifted code. */
+  private dropHigh(first: number, end: number, unmap: boolean): void {
+    if (end <= GUEST_PAGES) return;
+    const from = Math.max(first, GUEST_PAGES);
+    const code = unmap
+      ? this.high.unmap(from, end, this.releaseHost)
+      : this.high.discard(from, end, this.releaseHost);
+    if (code) this.onCodeChange?.(code[0], code[1] + 1 - code[0]);
+  }
+
   unmap(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
     const fullEnd = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
-    if (fullEnd > GUEST_PAGES) {
-      const code = this.high.unmap(Math.max(first, GUEST_PAGES), fullEnd, this.releaseHost);
-      if (code) this.onCodeChange?.(code[0], code[1] + 1 - code[0]);
-    }
+    this.dropHigh(first, fullEnd, true);
     const end = Math.min(GUEST_PAGES, fullEnd);
     let codeFrom = -1;
     for (let p = first; p < end; p++) {
@@ -359,10 +366,7 @@ export class PagedMemory implements GuestMemory {
   discard(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
     const end = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
-    if (end > GUEST_PAGES) {
-      const code = this.high.discard(Math.max(first, GUEST_PAGES), end, this.releaseHost);
-      if (code) this.onCodeChange?.(code[0], code[1] + 1 - code[0]);
-    }
+    this.dropHigh(first, end, false);
     for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
       const e = this.pageTable[p];
       if (e === 0 || e === RESERVED) continue;
