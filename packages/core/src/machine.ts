@@ -278,7 +278,9 @@ export class Machine {
             fastPc[slot] = lo;
             fastBlock[slot] = block;
           } else {
-            block = this.translate(cpu.regs[pcSlot]);
+            // Code above 4 GiB: the fast slots hold 32-bit PCs, the block cache any PC.
+            const pc = cpu.regs[pcSlot];
+            block = this.blocks.get(Number(pc)) ?? this.translate(pc);
           }
         }
         // Tiered: interpreted first, then threaded, then hot blocks become wasm with native i64.

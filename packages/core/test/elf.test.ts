@@ -110,10 +110,10 @@ describe('parseElf', () => {
         /segment 0 needs bytes/,
       ],
       [
-        'segment above 4 GiB',
-        patch(good, (v) => v.setBigUint64(80, 1n << 40n, true)),
+        'segment beyond the 48-bit user space',
+        patch(good, (v) => v.setBigUint64(80, 1n << 48n, true)),
         'ELF_BAD_SEGMENT',
-        /4 GiB/,
+        /48-bit user address space/,
       ],
       [
         'unterminated PT_INTERP',
@@ -151,10 +151,10 @@ describe('parseElf', () => {
           try {
             const image = parseElf(bytes, EM_AARCH64);
             const loaded = loadImage(memory, image, 0x40000000, 'fuzz');
-            memory.unmap(0, 2 ** 32);
+            memory.unmap(0, 2 ** 48);
             expect(loaded.entry).toBeTypeOf('number');
           } catch (error) {
-            memory.unmap(0, 2 ** 32);
+            memory.unmap(0, 2 ** 48);
             if (!(error instanceof ElfError) && !(error instanceof OutOfMemoryError)) throw error;
             expect((error as Error).message.length).toBeGreaterThan(10);
           }

@@ -1,5 +1,14 @@
 import type { Architecture, IrBlock, RegisterLayout } from '../src/index.js';
-import { Cpu, IrBuilder, PagedMemory } from '../src/index.js';
+import {
+  Cpu,
+  compileBlock,
+  compileWasmBlock,
+  GuestFault,
+  IrBuilder,
+  interpretBlock,
+  PagedMemory,
+  threadBlock,
+} from '../src/index.js';
 
 /** Eight general slots, then pc and sp: enough to exercise core without a real frontend. */
 export const toyLayout: RegisterLayout = {
@@ -37,4 +46,30 @@ export function freshCpu(): { cpu: Cpu; memory: PagedMemory } {
   const cpu = new Cpu(toyLayout, memory, () => memory.buffer, 0);
   memory.onGrow(() => cpu.refreshViews());
   return { cpu, memory };
+}
+
+/** The address and access of the GuestFault `f` throws, or null when it does not fault. */
+export function fault(f: () => unknown): { address: bigint; access: string } | null {
+  try {
+    f();
+    return null;
+  } catch (error) {
+    if (error instanceof GuestFault) return { address: error.address, access: error.access };
+    throw error;
+  }
+}
+
+/** Every IR executor; tests run a block on each and expect the same outcome. */
+export const BACKENDS = ['reference', 'compiled', 'threaded', 'wasm'] as const;
+
+export function execute(
+  backend: (typeof BACKENDS)[number],
+  ir: IrBlock,
+  cpu: Cpu,
+  memory: PagedMemory,
+): number {
+  if (backend === 'reference') return interpretBlock(ir, cpu, memory);
+  if (backend === 'compiled') return compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
+  if (backend === 'wasm') return compileWasmBlock(ir, cpu, memory)();
+  return threadBlock(ir, cpu, memory)(cpu, memory);
 }

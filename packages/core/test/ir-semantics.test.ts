@@ -4,18 +4,16 @@ import {
   type BinaryOp,
   type CompareOp,
   type ConvertOp,
-  type Cpu,
   compileBlock,
   compileWasmBlock,
   type IrBlock,
   IrBuilder,
   interpretBlock,
-  type PagedMemory,
   threadBlock,
   type UnaryOp,
   type Value,
 } from '../src/index.js';
-import { freshCpu, toyLayout } from './helpers.js';
+import { BACKENDS, execute, freshCpu, toyLayout } from './helpers.js';
 import {
   CONVERT,
   I32_BINARY,
@@ -49,14 +47,6 @@ const i32 = fc.oneof(
 );
 
 const shared = freshCpu();
-const BACKENDS = ['reference', 'compiled', 'threaded', 'wasm'] as const;
-
-function execute(backend: (typeof BACKENDS)[number], ir: IrBlock, cpu: Cpu, memory: PagedMemory): number {
-  if (backend === 'reference') return interpretBlock(ir, cpu, memory);
-  if (backend === 'compiled') return compileBlock(ir, toyLayout, cpu.scratch)(cpu, memory);
-  if (backend === 'wasm') return compileWasmBlock(ir, cpu, memory)();
-  return threadBlock(ir, cpu, memory)(cpu, memory);
-}
 
 /** Prepares a block for every backend; the returned function runs them all, checks they agree and returns slot 2. */
 function backends(block: IrBlock): (inputs: bigint[]) => bigint {

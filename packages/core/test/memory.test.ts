@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GuestFault, PagedMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../src/index.js';
+import { PagedMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../src/index.js';
+import { fault } from './helpers.js';
 
 const RW = PROT_READ | PROT_WRITE;
-
-function fault(f: () => unknown): { address: bigint; access: string } | null {
-  try {
-    f();
-    return null;
-  } catch (error) {
-    if (error instanceof GuestFault) return { address: error.address, access: error.access };
-    throw error;
-  }
-}
 
 describe('PagedMemory', () => {
   it('maps zeroed pages, reads and writes every size little-endian, across page boundaries', () => {

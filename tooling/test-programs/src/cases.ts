@@ -69,6 +69,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
+  program('high-memory'), // beyond 4 GiB: a 100 GB MAP_NORESERVE, fixed high mappings, fork, across 4 GiB
   program(
     'faults',
     [

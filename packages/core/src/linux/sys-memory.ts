@@ -47,9 +47,7 @@ function mmap(
   const size = Math.ceil(length / PAGE) * PAGE;
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
   if (fixed && addr % PAGE !== 0) fail(E.EINVAL);
-  if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED)) {
-    for (let p = addr; p < addr + size; p += PAGE) if (k.memory.isMapped(p, 1)) fail(E.EEXIST);
-  }
+  if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !k.memory.isFree(addr, size)) fail(E.EEXIST);
   const file = flags & MAP_ANONYMOUS ? null : k.fds.get(fd);
   // After the descriptor (EBADF first, as ksys_mmap_pgoff looks it up before do_mmap): the
   // mapping type must be MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE. (Linux 6.11 added
@@ -83,16 +81,15 @@ function mremap(k: LinuxKernel, old: number, oldSize: number, newSize: number, f
     return old;
   }
   const prot = k.memory.protectionAt(old);
-  let free = true;
-  for (let p = old + oldLen; p < old + newLen; p += PAGE) if (k.memory.isMapped(p, 1)) free = false;
-  if (free && old + newLen <= 2 ** 32) {
+  if (k.memory.isFree(old + oldLen, newLen - oldLen)) {
     withMemory(() => k.memory.map(old + oldLen, newLen - oldLen, prot, true));
     return old;
   }
   if (!(flags & MREMAP_MAYMOVE)) fail(E.ENOMEM);
   const at = withMemory(() => k.memory.map(0, newLen, prot | PROT_WRITE, false));
-  // Copy page by page so read-protected pages move too.
+  // Copy page by page so read-protected pages move too; pages never touched stay untouched.
   for (let p = 0; p < oldLen; p += PAGE) {
+    if (!k.memory.isBacked(old + p)) continue;
     k.memory.protect(old + p, PAGE, prot | 1);
     k.memory.poke(at + p, k.memory.readBytes(old + p, PAGE));
   }
@@ -119,7 +116,7 @@ export function registerMemorySyscalls(k: LinuxKernel): void {
   k.register(SYS.madvise, (k, a) => {
     if (int(a[2]) === MADV_DONTNEED && k.memory.isMapped(ptr(a[0]), ptr(a[1]))) {
       // Private anonymous pages read back as zero after MADV_DONTNEED.
-      k.memory.poke(ptr(a[0]), new Uint8Array(ptr(a[1])));
+      k.memory.discard(ptr(a[0]), ptr(a[1]));
     }
     return 0;
   });

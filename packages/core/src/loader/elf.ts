@@ -78,8 +78,8 @@ export function bytesSource(bytes: Uint8Array): ElfSource {
   return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
 }
 
-/** Highest guest address a segment may reach (the emulator's 4 GiB address space). */
-const ADDRESS_LIMIT = 2 ** 32;
+/** Highest guest address a segment may reach (the 48-bit user address space, as the kernel's). */
+const ADDRESS_LIMIT = 2 ** 48;
 const MAX_PHNUM = 1024;
 
 const MACHINE_NAMES: Record<number, string> = {
@@ -191,7 +191,7 @@ export function parseElf(input: Uint8Array | ElfSource, machine: number, name = 
       if (ph.vaddr + ph.memsz > ADDRESS_LIMIT) {
         throw new ElfError(
           'ELF_BAD_SEGMENT',
-          `${name}: segment ${i} at 0x${ph.vaddr.toString(16)} lies beyond the 4 GiB guest address space`,
+          `${name}: segment ${i} at 0x${ph.vaddr.toString(16)} lies beyond the 48-bit user address space`,
         );
       }
       if (ph.vaddr % 4096 !== ph.offset % 4096) {

@@ -62,7 +62,7 @@ export function loadImage(
       bias = start - low;
     } else bias = dynBase - low;
   }
-  if (bias + high > 2 ** 32)
+  if (bias + high > 2 ** 48)
     throw new ElfError('ELF_BAD_SEGMENT', `${name} does not fit in the guest address space`);
   if (bias + low < PAGE) throw new ElfError('ELF_BAD_SEGMENT', `${name} wants to be mapped at page zero`);
 

@@ -1,4 +1,5 @@
 import { GuestFault } from '../signals.js';
+import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
 import { type GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from './types.js';
 
 /** Thrown when the host cannot provide more memory for the guest. */
@@ -14,8 +15,13 @@ const PAGE_SHIFT = 12;
 const PAGE_SIZE = 1 << PAGE_SHIFT;
 const PAGE_MASK = PAGE_SIZE - 1;
 const WASM_PAGE = 65536;
-/** Guest addresses this memory can map: [0, 4 GiB). Anything above faults. */
-const GUEST_PAGES = 1 << 20;
+/**
+ * Guest pages under the flat page table: [0, 4 GiB), where every executor translates inline.
+ * Pages from 4 GiB to the end of the 48-bit user space live in a `HighRegion`, reached only
+ * through the accessors' slow paths (an address with a non-zero high half never passes the
+ * inline checks).
+ */
+const GUEST_PAGES = HIGH_FIRST_PAGE;
 /** Page-table entry bits: low 3 are PROT_*, then "holds lifted code", then the host page number. */
 const CODE = 8;
 const HOST_SHIFT = 4;
@@ -57,6 +63,11 @@ const WasmMemoryCtor = (
     WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory };
   }
 ).WebAssembly.Memory;
+
+/** The high half of the address `n` bytes past (lo, hi): an access split at 4 GiB goes on above it. */
+function carry(lo: number, n: number, hi: number): number {
+  return (lo >>> 0) + n >= TWO32 ? (hi + 1) | 0 : hi;
+}
 
 function faultAddress(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -107,6 +118,12 @@ export class PagedMemory implements GuestMemory {
   private skippedHolePages = 0;
   private brkStart = 0;
   private brkCurrent = 0;
+  /** Mappings above 4 GiB, backed on first touch. */
+  private high = new HighRegion();
+  private readonly allocHost = (): number => this.allocHostPage();
+  private readonly releaseHost = (host: number): void => {
+    this.freeHostPages.push(host);
+  };
 
   constructor(options: PagedMemoryOptions = {}) {
     const initial = Math.max(
@@ -155,6 +172,7 @@ export class PagedMemory implements GuestMemory {
     copy.mmapTopPage = this.mmapTopPage;
     copy.brkStart = this.brkStart;
     copy.brkCurrent = this.brkCurrent;
+    copy.high = this.high.clone();
     return copy;
   }
 
@@ -192,13 +210,14 @@ export class PagedMemory implements GuestMemory {
     if (fixed) {
       if (addr % PAGE_SIZE !== 0) throw new RangeError('fixed mapping address must be page aligned');
       first = addr / PAGE_SIZE;
-      if (first + pages > GUEST_PAGES)
+      if (first + pages > HIGH_END_PAGE)
         throw new OutOfMemoryError('fixed mapping beyond the guest address space');
       this.unmap(addr, pages * PAGE_SIZE);
     } else {
       first = this.findFree(addr / PAGE_SIZE, pages);
     }
-    for (let p = first; p < first + pages; p++) {
+    if (first + pages > GUEST_PAGES) this.high.map(Math.max(first, GUEST_PAGES), first + pages, prot);
+    for (let p = first; p < Math.min(first + pages, GUEST_PAGES); p++) {
       if ((prot & 7) === 0) {
         this.pageTable[p] = RESERVED;
         continue;
@@ -211,9 +230,10 @@ export class PagedMemory implements GuestMemory {
   }
 
   private isFreeRun(first: number, pages: number): boolean {
-    if (first <= 0 || first + pages > GUEST_PAGES) return false;
-    for (let p = first; p < first + pages; p++) if (this.pageTable[p] !== 0) return false;
-    return true;
+    if (first <= 0 || first + pages > HIGH_END_PAGE) return false;
+    for (let p = first; p < Math.min(first + pages, GUEST_PAGES); p++)
+      if (this.pageTable[p] !== 0) return false;
+    return first + pages <= GUEST_PAGES || this.high.isFree(Math.max(first, GUEST_PAGES), first + pages);
   }
 
   /**
@@ -222,17 +242,26 @@ export class PagedMemory implements GuestMemory {
    * of where the last one ended, which unmap raises again (so freed ranges are found first); a
    * request that fits in a gap an earlier search skipped above the cache, or that finds no room
    * below it, searches again from the base (the kernel's old free_area_cache/cached_hole_size).
+   * Mappings stay below 4 GiB while they fit there, where every access is translated inline; a
+   * hint above 4 GiB is honoured only when nothing fits below, and what does not fit below (a
+   * 100 GB reservation) goes to the high region, top-down like the kernel's layout.
    */
   private findFree(hintPage: number, pages: number): number {
-    if (hintPage > 0 && Number.isInteger(hintPage) && this.isFreeRun(hintPage, pages)) return hintPage;
+    const hinted = hintPage > 0 && Number.isInteger(hintPage);
+    if (hinted && hintPage + pages <= GUEST_PAGES && this.isFreeRun(hintPage, pages)) return hintPage;
     let found = -1;
     if (pages > this.skippedHolePages) found = this.freeRunBelow(this.mmapTopPage, pages);
     if (found < 0) {
       this.skippedHolePages = 0;
       found = this.freeRunBelow(MMAP_BASE_PAGE, pages);
     }
+    if (found >= 0) {
+      this.mmapTopPage = found;
+      return found;
+    }
+    if (hinted && hintPage >= GUEST_PAGES && this.isFreeRun(hintPage, pages)) return hintPage;
+    found = this.high.findFree(pages);
     if (found < 0) throw new OutOfMemoryError('no free guest address range');
-    this.mmapTopPage = found;
     return found;
   }
 
@@ -248,9 +277,21 @@ export class PagedMemory implements GuestMemory {
     return -1;
   }
 
+  /** Gives back the host pages of the high part of [first, end), unmapping it too when told; reports lifted code. */
+  private dropHigh(first: number, end: number, unmap: boolean): void {
+    if (end <= GUEST_PAGES) return;
+    const from = Math.max(first, GUEST_PAGES);
+    const code = unmap
+      ? this.high.unmap(from, end, this.releaseHost)
+      : this.high.discard(from, end, this.releaseHost);
+    if (code) this.onCodeChange?.(code[0], code[1] + 1 - code[0]);
+  }
+
   unmap(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
-    const end = Math.min(GUEST_PAGES, Math.ceil((addr + length) / PAGE_SIZE));
+    const fullEnd = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
+    this.dropHigh(first, fullEnd, true);
+    const end = Math.min(GUEST_PAGES, fullEnd);
     let codeFrom = -1;
     for (let p = first; p < end; p++) {
       const e = this.pageTable[p];
@@ -268,7 +309,8 @@ export class PagedMemory implements GuestMemory {
     const first = Math.floor(addr / PAGE_SIZE);
     const end = Math.ceil((addr + length) / PAGE_SIZE);
     if (!this.isMapped(addr, length, 0)) return false;
-    for (let p = first; p < end; p++) {
+    if (end > GUEST_PAGES) this.high.protect(Math.max(first, GUEST_PAGES), end, prot);
+    for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
       if (this.pageTable[p] === RESERVED) {
         if ((prot & 7) === 0) continue;
         const host = this.allocHostPage(); // a reservation gets its page when it becomes usable
@@ -282,19 +324,59 @@ export class PagedMemory implements GuestMemory {
   isMapped(addr: number, length: number, prot = 0): boolean {
     const first = Math.floor(addr / PAGE_SIZE);
     const end = Math.ceil((addr + Math.max(length, 1)) / PAGE_SIZE);
-    if (first < 0 || end > GUEST_PAGES) return false;
-    for (let p = first; p < end; p++) {
+    if (first < 0 || end > HIGH_END_PAGE) return false;
+    if (end > GUEST_PAGES && !this.high.isMapped(Math.max(first, GUEST_PAGES), end, prot)) return false;
+    for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
       const e = this.pageTable[p];
       if (e === 0 || (e & prot) !== prot) return false;
     }
     return true;
   }
 
+  /** True when no page of [addr, addr+length) is mapped (and the range lies in the user space). */
+  isFree(addr: number, length: number): boolean {
+    const first = Math.floor(addr / PAGE_SIZE);
+    return this.isFreeRun(first, Math.ceil((addr + length) / PAGE_SIZE) - first);
+  }
+
   /** Protection of the page holding `addr`, or -1 when unmapped. */
   protectionAt(addr: number): number {
     const p = Math.floor(addr / PAGE_SIZE);
-    if (p < 0 || p >= GUEST_PAGES || this.pageTable[p] === 0) return -1;
+    if (p >= GUEST_PAGES) return this.high.protectionAt(p);
+    if (p < 0 || this.pageTable[p] === 0) return -1;
     return this.pageTable[p] & 7;
+  }
+
+  /** True when the page holding `addr` has a host page (a high page the guest has touched). */
+  isBacked(addr: number): boolean {
+    const p = Math.floor(addr / PAGE_SIZE);
+    if (p >= GUEST_PAGES) return this.high.touchedEntry(p) !== undefined;
+    return p >= 0 && this.pageTable[p] !== 0 && this.pageTable[p] !== RESERVED;
+  }
+
+  /** Host pages currently given to guest pages or waiting for reuse (what the guest costs the host). */
+  get hostPagesInUse(): number {
+    return this.nextHostPage - FIRST_HOST_PAGE - this.freeHostPages.length;
+  }
+
+  /**
+   * MADV_DONTNEED on private anonymous memory: [addr, addr+length) reads as zero afterwards.
+   * High pages give their host pages back (the next touch takes a fresh zeroed one).
+   */
+  discard(addr: number, length: number): void {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
+    this.dropHigh(first, end, false);
+    for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
+      const e = this.pageTable[p];
+      if (e === 0 || e === RESERVED) continue;
+      const host = (e >>> HOST_SHIFT) << PAGE_SHIFT;
+      this.u8.fill(0, host, host + PAGE_SIZE);
+      if (e & CODE) {
+        this.pageTable[p] = e & ~CODE;
+        this.onCodeChange?.(p, 1);
+      }
+    }
   }
 
   // ---- brk ----------------------------------------------------------------------------------
@@ -323,7 +405,8 @@ export class PagedMemory implements GuestMemory {
 
   /** The word at `pc` for the lifter; marks the page as holding code. Faults unless executable. */
   fetch32(pc: bigint): number {
-    if (pc >= 0x100000000n || (pc & 3n) !== 0n) throw new GuestFault(pc, 'execute');
+    if (pc >= 0x100000000n) return this.fetchHigh(pc);
+    if ((pc & 3n) !== 0n) throw new GuestFault(pc, 'execute');
     const a = Number(pc);
     const p = a >>> PAGE_SHIFT;
     const e = this.pageTable[p];
@@ -333,8 +416,19 @@ export class PagedMemory implements GuestMemory {
   }
 
   canFetch(pc: bigint): boolean {
-    if (pc >= 0x100000000n || (pc & 3n) !== 0n) return false;
+    if ((pc & 3n) !== 0n || pc >= 1n << 48n) return false;
+    if (pc >= 0x100000000n) return this.high.isMapped(Number(pc >> 12n), Number(pc >> 12n) + 1, PROT_EXEC);
     return (this.pageTable[Number(pc) >>> PAGE_SHIFT] & PROT_EXEC) !== 0;
+  }
+
+  private fetchHigh(pc: bigint): number {
+    if ((pc & 3n) !== 0n || pc >= 1n << 48n) throw new GuestFault(pc, 'execute');
+    const a = Number(pc);
+    const p = Math.floor(a / PAGE_SIZE);
+    const e = this.high.entry(p, PROT_EXEC, this.allocHost);
+    if (e === 0) throw new GuestFault(pc, 'execute');
+    this.high.setEntry(p, e | CODE);
+    return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((a % PAGE_SIZE) >>> 2)];
   }
 
   // ---- translation --------------------------------------------------------------------------
@@ -344,7 +438,7 @@ export class PagedMemory implements GuestMemory {
    * one page, or -1 when it crosses a page (callers then go byte by byte). Faults otherwise.
    */
   private hostRead(lo: number, hi: number, size: number): number {
-    const e = hi === 0 ? this.pageTable[lo >>> PAGE_SHIFT] : 0;
+    const e = hi === 0 ? this.pageTable[lo >>> PAGE_SHIFT] : this.highEntry(lo, hi, PROT_READ);
     if ((e & PROT_READ) === 0) throw new GuestFault(faultAddress(lo, hi), 'read');
     const off = lo & PAGE_MASK;
     if (off + size > PAGE_SIZE) return -1;
@@ -353,16 +447,27 @@ export class PagedMemory implements GuestMemory {
 
   private hostWrite(lo: number, hi: number, size: number): number {
     const page = lo >>> PAGE_SHIFT;
-    const e = hi === 0 ? this.pageTable[page] : 0;
+    const e = hi === 0 ? this.pageTable[page] : this.highEntry(lo, hi, PROT_WRITE);
     if ((e & (PROT_WRITE | CODE)) !== PROT_WRITE) {
       if ((e & PROT_WRITE) === 0) throw new GuestFault(faultAddress(lo, hi), 'write');
       // A page with lifted code is being written: drop its blocks, then write normally.
-      this.pageTable[page] = e & ~CODE;
-      this.onCodeChange?.(page, 1);
+      if (hi === 0) {
+        this.pageTable[page] = e & ~CODE;
+        this.onCodeChange?.(page, 1);
+      } else {
+        this.high.setEntry(hi * GUEST_PAGES + page, e & ~CODE);
+        this.onCodeChange?.(hi * GUEST_PAGES + page, 1);
+      }
     }
     const off = lo & PAGE_MASK;
     if (off + size > PAGE_SIZE) return -1;
     return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+  }
+
+  /** The entry of the high page holding (lo, hi), backed on first touch when `need` is allowed; 0 to fault. */
+  private highEntry(lo: number, hi: number, need: number): number {
+    if (hi < 0 || hi >= 1 << 16) return 0; // beyond the 48-bit user space
+    return this.high.entry(hi * GUEST_PAGES + (lo >>> PAGE_SHIFT), need, this.allocHost);
   }
 
   load8(lo: number, hi: number): number {
@@ -371,21 +476,21 @@ export class PagedMemory implements GuestMemory {
 
   load16(lo: number, hi: number): number {
     const h = this.hostRead(lo, hi, 2);
-    if (h < 0) return this.load8(lo, hi) | (this.load8((lo + 1) | 0, hi) << 8);
+    if (h < 0) return this.load8(lo, hi) | (this.load8((lo + 1) | 0, carry(lo, 1, hi)) << 8);
     return h & 1 ? this.dv.getUint16(h, true) : this.u16[h >>> 1];
   }
 
   /** Unsigned 32-bit load. */
   load32(lo: number, hi: number): number {
     const h = this.hostRead(lo, hi, 4);
-    if (h < 0) return (this.load16(lo, hi) | (this.load16((lo + 2) | 0, hi) << 16)) >>> 0;
+    if (h < 0) return (this.load16(lo, hi) | (this.load16((lo + 2) | 0, carry(lo, 2, hi)) << 16)) >>> 0;
     return h & 3 ? this.dv.getUint32(h, true) : this.u32[h >>> 2];
   }
 
   load64(lo: number, hi: number): bigint {
     const h = this.hostRead(lo, hi, 8);
     if (h < 0) {
-      const hi32 = this.load32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi);
+      const hi32 = this.load32((lo + 4) | 0, carry(lo, 4, hi));
       return (BigInt(hi32) << 32n) | BigInt(this.load32(lo, hi));
     }
     return h & 7 ? this.dv.getBigUint64(h, true) : this.b64[h >>> 3];
@@ -400,7 +505,7 @@ export class PagedMemory implements GuestMemory {
       return;
     }
     out[at] = this.load32(lo, hi);
-    out[at + 1] = this.load32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi);
+    out[at + 1] = this.load32((lo + 4) | 0, carry(lo, 4, hi));
   }
 
   /** 64-bit store of the int32 halves (vlo, vhi): no BigInt. */
@@ -412,7 +517,7 @@ export class PagedMemory implements GuestMemory {
       return;
     }
     this.store32(lo, hi, vlo);
-    this.store32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi, vhi);
+    this.store32((lo + 4) | 0, carry(lo, 4, hi), vhi);
   }
 
   store8(lo: number, hi: number, value: number): void {
@@ -423,7 +528,7 @@ export class PagedMemory implements GuestMemory {
     const h = this.hostWrite(lo, hi, 2);
     if (h < 0) {
       this.store8(lo, hi, value);
-      this.store8((lo + 1) | 0, hi, value >>> 8);
+      this.store8((lo + 1) | 0, carry(lo, 1, hi), value >>> 8);
     } else if (h & 1) this.dv.setUint16(h, value, true);
     else this.u16[h >>> 1] = value;
   }
@@ -432,7 +537,7 @@ export class PagedMemory implements GuestMemory {
     const h = this.hostWrite(lo, hi, 4);
     if (h < 0) {
       this.store16(lo, hi, value);
-      this.store16((lo + 2) | 0, hi, value >>> 16);
+      this.store16((lo + 2) | 0, carry(lo, 2, hi), value >>> 16);
     } else if (h & 3) this.dv.setUint32(h, value >>> 0, true);
     else this.u32[h >>> 2] = value;
   }
@@ -441,7 +546,7 @@ export class PagedMemory implements GuestMemory {
     const h = this.hostWrite(lo, hi, 8);
     if (h < 0) {
       this.store32(lo, hi, Number(value & 0xffffffffn));
-      this.store32((lo + 4) | 0, (lo >>> 0) + 4 >= TWO32 ? (hi + 1) | 0 : hi, Number(value >> 32n));
+      this.store32((lo + 4) | 0, carry(lo, 4, hi), Number(value >> 32n));
     } else if (h & 7) this.dv.setBigUint64(h, value, true);
     else this.b64[h >>> 3] = value;
   }
@@ -503,8 +608,9 @@ export class PagedMemory implements GuestMemory {
     while (done < bytes.length) {
       const a = addr + done;
       const page = Math.floor(a / PAGE_SIZE);
-      if (this.pageTable[page] === RESERVED) this.pageTable[page] = this.allocHostPage() << HOST_SHIFT;
-      const e = this.pageTable[page];
+      if (page < GUEST_PAGES && this.pageTable[page] === RESERVED)
+        this.pageTable[page] = this.allocHostPage() << HOST_SHIFT;
+      const e = page < GUEST_PAGES ? this.pageTable[page] : this.high.entry(page, 0, this.allocHost);
       if (e === 0) throw new GuestFault(BigInt(a), 'write');
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
       this.u8.set(bytes.subarray(done, done + chunk), (e >>> HOST_SHIFT) * PAGE_SIZE + (a % PAGE_SIZE));

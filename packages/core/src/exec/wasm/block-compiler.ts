@@ -325,7 +325,9 @@ class BlockFunction {
   /**
    * Leaves on the stack whether the access of `size` bytes at `addr` can go straight to the host
    * page: the address is below 4 GiB, the page entry has the bits in `mask` equal to `want`, and
-   * the access stays within the page. Sets the address-low and entry locals on the way.
+   * the access stays within the page. Sets the address-low and entry locals on the way. Pages
+   * above 4 GiB have no entry in the flat table: the high-half test sends them to the slow path,
+   * where `PagedMemory` finds (or backs) them in its high region.
    */
   private fastCheck(addr: Value, size: AccessSize, mask: number, want: number): void {
     const e = this.e;
