@@ -6,6 +6,7 @@ import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
 import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
+import { FileLocks } from './file-locks.js';
 import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
@@ -14,6 +15,7 @@ import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import { releasePosixLocksOnClose } from './sys-locks.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
 import { IntervalTimers, now } from './timers.js';
@@ -102,6 +104,8 @@ export class LinuxKernel {
   readonly timers = new IntervalTimers();
   umask = 0o022;
   private handlers = new Map<number, SyscallHandler>();
+  /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
+  private ownLocks: FileLocks | null = null;
   private readonly reportedUnknown = new Set<number>();
 
   constructor(options: KernelOptions) {
@@ -117,6 +121,7 @@ export class LinuxKernel {
     this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
     this.trace = options.trace;
+    this.watchCloses();
     options.stdio.forEach((hostFd, guestFd) => {
       let kind: 'file' | 'stream' = 'stream';
       try {
@@ -146,12 +151,25 @@ export class LinuxKernel {
     });
     child.handlers = this.handlers;
     child.fds = this.fds.fork();
+    child.watchCloses();
     child.signals = this.signals.fork(options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
     child.pgid = this.pgid;
     child.sid = this.sid;
     return child;
+  }
+
+  /** The record and flock locks between the processes of this run. */
+  get fileLocks(): FileLocks {
+    if (this.system) return this.system.locks;
+    this.ownLocks ??= new FileLocks();
+    return this.ownLocks;
+  }
+
+  /** A close by this process ends its POSIX record locks on that file, as on Linux. */
+  private watchCloses(): void {
+    this.fds.onClose = (file) => releasePosixLocksOnClose(this, file);
   }
 
   register(number: number, handler: SyscallHandler): void {

@@ -2,6 +2,7 @@ import type { Architecture } from '../arch.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { SIGNALS } from '../signals.js';
+import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -38,6 +39,8 @@ function waitStatusOf(exit: MachineExit): number {
 export class GuestSystem {
   readonly processes = new Map<number, LinuxKernel>();
   readonly futexes = new FutexTable();
+  /** fcntl record locks and flock locks between the guest processes. */
+  readonly locks = new FileLocks();
   /** Every live thread, in the order they were created (the round-robin order). */
   private readonly threads: GuestThread[] = [];
   private readonly tids = new Map<number, GuestThread>();
@@ -245,6 +248,7 @@ export class GuestSystem {
     if (k.state !== 'alive') return;
     for (const t of [...k.threads]) this.retire(t, k.vforkParent !== null);
     k.fds.closeAll();
+    this.locks.releaseOwner(k); // POSIX record locks end with their process
     k.state = 'zombie';
     k.waitStatus = waitStatusOf(how);
     k.vforkParent = null;
