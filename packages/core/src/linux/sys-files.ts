@@ -23,6 +23,7 @@ import { SYS } from './numbers.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
+import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerPathSyscalls } from './sys-paths.js';
@@ -440,6 +441,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerSocketSyscalls(k);
   registerPathSyscalls(k);
   registerLockSyscalls(k);
+  registerAttributeSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
