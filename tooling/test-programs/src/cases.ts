@@ -54,6 +54,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
+  program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program(

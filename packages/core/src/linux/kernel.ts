@@ -103,6 +103,14 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent ends (0: none). */
+  deathSignal = 0;
+  /** prctl(PR_SET_DUMPABLE). */
+  dumpable = 1;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are re-parented to it rather than to init. */
+  childSubreaper = false;
+  /** prctl(PR_SET_NO_NEW_PRIVS): once set, for good, and inherited. */
+  noNewPrivs = false;
   private handlers = new Map<number, SyscallHandler>();
   /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
   private ownLocks: FileLocks | null = null;
@@ -155,6 +163,9 @@ export class LinuxKernel {
     child.signals = this.signals.fork(options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
+    child.dumpable = this.dumpable;
+    child.noNewPrivs = this.noNewPrivs;
+    child.thread.name = this.thread.name;
     child.pgid = this.pgid;
     child.sid = this.sid;
     return child;

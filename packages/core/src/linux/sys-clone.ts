@@ -82,6 +82,7 @@ function clone(k: LinuxKernel, cpu: Cpu, request: CloneRequest): number {
     const t = new GuestThread(tid, k);
     t.regs = regs;
     t.mask = k.signals.mask;
+    t.name = k.thread.name;
     if (low & CLONE.CHILD_CLEARTID) t.clearChildTid = request.childTid;
     if (low & CLONE.PARENT_SETTID) k.memory.write32(request.parentTid, tid);
     if (low & CLONE.CHILD_SETTID) k.memory.write32(request.childTid, tid);

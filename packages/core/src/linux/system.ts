@@ -6,7 +6,7 @@ import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
-import { childInfo } from './siginfo.js';
+import { childInfo, SI, senderInfo } from './siginfo.js';
 import { SIG_IGN } from './signal-state.js';
 import type { GuestThread } from './thread.js';
 import { now } from './timers.js';
@@ -252,11 +252,7 @@ export class GuestSystem {
     k.state = 'zombie';
     k.waitStatus = waitStatusOf(how);
     k.vforkParent = null;
-    for (const child of k.children) {
-      child.parent = null;
-      if (child.state === 'zombie') this.reap(child);
-    }
-    k.children.clear();
+    this.orphan(k);
     if (k.machine) this.dropIfUnused(k.machine);
     if (k === this.first) {
       this.firstExit = how;
@@ -273,6 +269,28 @@ export class GuestSystem {
       return;
     }
     if (k.exitSignal > 0) parent.signals.post(k.exitSignal, childInfo(k.exitSignal, k.pid, k.waitStatus));
+  }
+
+  /**
+   * The children of `k`, which ended, go to the nearest living ancestor that is a child
+   * subreaper, else to init (which reaps them); each gets the death signal it asked for.
+   */
+  private orphan(k: LinuxKernel): void {
+    let reaper = k.parent;
+    while (reaper !== null && !(reaper.childSubreaper && reaper.state === 'alive')) reaper = reaper.parent;
+    for (const child of k.children) {
+      child.parent = reaper;
+      if (child.state === 'alive' && child.deathSignal !== 0)
+        child.signals.post(child.deathSignal, senderInfo(child.deathSignal, SI.USER, k.pid, 0));
+      if (reaper === null) {
+        if (child.state === 'zombie') this.reap(child);
+        continue;
+      }
+      reaper.children.add(child);
+      if (child.state === 'zombie' && child.exitSignal > 0)
+        reaper.signals.post(child.exitSignal, childInfo(child.exitSignal, child.pid, child.waitStatus));
+    }
+    k.children.clear();
   }
 
   /** Ends one thread (exit); the last one ends its process. */

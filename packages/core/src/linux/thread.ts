@@ -27,8 +27,8 @@ export class GuestThread {
   robustList = 0;
   /** Set by a call that completes and then leaves the thread waiting (vfork) or yielding. */
   afterReturn: Blocked | 'yield' | null = null;
-  /** A name as prctl(PR_SET_NAME) and /proc/PID/comm show it. */
-  name = '';
+  /** The name prctl(PR_SET_NAME) gave it; null: its program's base name (see `threadName`). */
+  name: string | null = null;
 
   mask = 0n;
   savedMask: bigint | null = null;
