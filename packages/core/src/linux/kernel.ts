@@ -11,6 +11,7 @@ import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
+import type { PrivateDirectory } from './private-directory.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
@@ -46,6 +47,8 @@ export interface KernelOptions {
   readonly trace: ((line: string) => void) | null;
   /** The process id (and its first thread's id). Default: the host process's pid. */
   readonly pid?: number;
+  /** Guest directories backed by private host directories (with a sysroot: /dev/shm). */
+  readonly mounts?: ReadonlyMap<string, PrivateDirectory>;
 }
 
 /** Sign helpers for syscall arguments (int arguments only have 32 meaningful bits). */
@@ -124,7 +127,7 @@ export class LinuxKernel {
     this.sid = this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
-    this.paths = new PathResolver(options.sysroot);
+    this.paths = new PathResolver(options.sysroot, options.mounts);
     this.cwd = byteStringOf(options.cwd);
     this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
@@ -151,6 +154,7 @@ export class LinuxKernel {
       memory,
       arch: this.arch,
       sysroot: this.paths.sysroot,
+      mounts: this.paths.mounts,
       cwd: this.cwd,
       stdio: [-1, -1, -1],
       programPath: this.programPath,

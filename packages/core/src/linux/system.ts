@@ -340,10 +340,14 @@ export class GuestSystem {
     return this.firstExit as MachineExit;
   }
 
-  /** Ends every process (the run was abandoned: timeout, deadlock, an emulator error). */
+  /**
+   * Ends every process (after the run, or when it was abandoned: timeout, deadlock, an emulator
+   * error), and removes the run's private directories (its /dev/shm).
+   */
   shutdown(): void {
     for (const k of [...this.processes.values()]) {
       if (k.state === 'alive') this.exitProcess(k, { exitCode: 128 + SIGNALS.SIGKILL, signal: 'SIGKILL' });
     }
+    for (const dir of this.first?.paths.mounts.values() ?? []) dir.remove();
   }
 }
