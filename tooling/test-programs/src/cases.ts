@@ -56,6 +56,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
   program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
   program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
+  program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program(

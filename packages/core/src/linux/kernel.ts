@@ -4,6 +4,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
+import { CpuUsage } from './cpu-usage.js';
 import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
@@ -106,6 +107,10 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** CPU time of this process's threads, live and ended (getrusage RUSAGE_SELF, times). */
+  readonly usage = new CpuUsage();
+  /** CPU time of the children it waited for, and of theirs (RUSAGE_CHILDREN, tms_cutime). */
+  readonly childUsage = new CpuUsage();
   /** prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent ends (0: none). */
   deathSignal = 0;
   /** prctl(PR_SET_DUMPABLE). */

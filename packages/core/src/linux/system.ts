@@ -2,6 +2,7 @@ import type { Architecture } from '../arch.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { SIGNALS } from '../signals.js';
+import { hostMaxRssKb } from './cpu-usage.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import type { LinuxKernel } from './kernel.js';
@@ -162,7 +163,11 @@ export class GuestSystem {
         this.load(t);
         const machine = k.machine as Machine;
         const end = this.threads.length > 1 ? Math.min(sliceEnd, Date.now() + QUANTUM_MS) : sliceEnd;
+        const before = process.cpuUsage();
         const exit = machine.runSlice(k, end, deadline, timeoutMs);
+        const spent = process.cpuUsage(before);
+        t.usage.charge(spent);
+        k.usage.charge(spent);
         if (exit) this.exitProcess(k, exit);
         else if (t.wait !== null && t.state === 'runnable') t.state = 'blocked';
       }
@@ -247,6 +252,7 @@ export class GuestSystem {
   exitProcess(k: LinuxKernel, how: MachineExit): void {
     if (k.state !== 'alive') return;
     for (const t of [...k.threads]) this.retire(t, k.vforkParent !== null);
+    k.usage.maxRssKb = hostMaxRssKb();
     k.fds.closeAll();
     this.locks.releaseOwner(k); // POSIX record locks end with their process
     k.state = 'zombie';
