@@ -16,22 +16,22 @@ describe('the lean run parser', () => {
     const oclif = Object.fromEntries(
       Object.entries(Run.flags).map(([name, flag]) => {
         // Only what the lean parser implements may be set; anything more is a flag it would misread.
-        const extra = [
-          'char',
-          'multiple',
-          'default',
-          'allowNo',
-          'dependsOn',
-          'exclusive',
-          'env',
-          'required',
-        ].filter(
+        const extra = ['char', 'default', 'allowNo', 'dependsOn', 'exclusive', 'env', 'required'].filter(
           (key) =>
             (flag as Record<string, unknown>)[key] !== undefined &&
             (flag as Record<string, unknown>)[key] !== false,
         );
         expect(extra, `--${name}`).toEqual([]);
-        return [name, flag.type === 'boolean' ? 'boolean' : { options: flag.options }];
+        // A repeatable flag must not swallow PROGRAM: oclif's multiple flags are greedy unless told.
+        const multiple = (flag as { multiple?: boolean }).multiple === true;
+        if (multiple)
+          expect((flag as { multipleNonGreedy?: boolean }).multipleNonGreedy, `--${name}`).toBe(true);
+        return [
+          name,
+          flag.type === 'boolean'
+            ? 'boolean'
+            : { options: flag.options, ...(multiple ? { multiple: true } : {}) },
+        ];
       }),
     );
     const lean = Object.fromEntries(
@@ -39,7 +39,10 @@ describe('the lean run parser', () => {
         name,
         spec === 'boolean'
           ? 'boolean'
-          : { options: spec.options === undefined ? undefined : [...spec.options] },
+          : {
+              options: spec.options === undefined ? undefined : [...spec.options],
+              ...(spec.multiple ? { multiple: true } : {}),
+            },
       ]),
     );
     expect(lean).toEqual(oclif);
@@ -54,6 +57,25 @@ describe('the lean run parser', () => {
       flags: { sysroot: '/r' },
       guest: ['--odd-name', '--help'],
     });
+    expect(
+      parseLeanRun([
+        '--env',
+        'A=1',
+        '--cwd',
+        '/tmp',
+        '--env=B=2',
+        '--clear-env',
+        '--unset-env',
+        'C',
+        './p',
+        '--env',
+        'x',
+      ]),
+    ).toEqual({
+      flags: { env: ['A=1', 'B=2'], cwd: '/tmp', 'clear-env': true, 'unset-env': ['C'] },
+      guest: ['./p', '--env', 'x'],
+    });
+    expect(parseLeanRun(['--env', 'NOVALUE', './p'])).toBeUndefined(); // oclif reports it
     expect(parseLeanRun(['--binfmt-preserve-argv0', '/bin/ls', 'ls', '-l'])).toEqual({
       flags: { 'binfmt-preserve-argv0': true },
       guest: ['/bin/ls', 'ls', '-l'],

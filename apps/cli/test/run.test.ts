@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProgram, CROSS_CC, QEMU } from '@arm64kit/test-programs';
@@ -54,6 +55,57 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     const bad = await run(['--cpu', 'cortex-x9', argv]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Expected --cpu=cortex-x9 to be one of: v8.0, neoverse-n1, max');
+  });
+
+  it('sets the environment with --clear-env, --env and --unset-env, and the directory with --cwd', async () => {
+    const program = buildProgram('environment');
+    const dir = mkdtempSync(join(tmpdir(), 'arm64kit-cwd-'));
+    try {
+      const r = await run([
+        '--clear-env',
+        '--env',
+        'A=1',
+        '--env=B=two words',
+        '--cwd',
+        dir,
+        program,
+        '--env',
+        'X=y',
+      ]);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toBe(`cwd ${realpathSync(dir)}\nenv A=1\nenv B=two words\n`);
+      const kept = await run(['--unset-env', 'HOME', '--env', 'PATH=/only', program]);
+      expect(kept.stdout).toContain('env PATH=/only\n');
+      expect(kept.stdout).not.toMatch(/^env HOME=/m);
+      const other = Object.keys(process.env).find((name) => name !== 'HOME' && name !== 'PATH');
+      expect(kept.stdout).toContain(`env ${other}=${process.env[other ?? '']}\n`); // the rest is kept
+
+      // Inside a sysroot, --cwd is a guest path there.
+      mkdirSync(join(dir, 'work'));
+      const inRoot = await run(['--sysroot', dir, '--cwd', '/work', '--clear-env', program]);
+      expect([inRoot.status, inRoot.stdout]).toEqual([0, 'cwd /work\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --cwd that is no directory and an --env that is not NAME=VALUE', async () => {
+    const program = buildProgram('environment');
+    const missing = await run(['--cwd', '/no/such/dir', program]);
+    expect([missing.status, missing.stdout, missing.stderr]).toEqual([
+      125,
+      '',
+      'arm64kit: --cwd /no/such/dir: no such directory\n',
+    ]);
+    const outside = await run(['--sysroot', tmpdir(), '--cwd', '/no-such-dir-here', program]);
+    expect([outside.status, outside.stderr]).toEqual([
+      125,
+      'arm64kit: --cwd /no-such-dir-here: no such directory in the sysroot\n',
+    ]);
+    const malformed = await run(['--env', 'NOVALUE', program]);
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toContain('--env takes NAME=VALUE, got "NOVALUE"');
+    expect(malformed.stdout).toBe('');
   });
 
   it('hands --help after PROGRAM to the program, and answers --help before it', async () => {

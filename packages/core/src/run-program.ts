@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
 import { LinuxKernel } from './linux/kernel.js';
+import { PrivateDirectory } from './linux/private-directory.js';
 import { openProgram, startProcessImage } from './linux/process-image.js';
 import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
@@ -85,6 +86,9 @@ export function prepareProgram(options: RunProgramOptions): {
     memory,
     arch,
     sysroot,
+    // A sysroot gets a /dev/shm of its own for the run (shm_open, sem_open), as a container's
+    // private tmpfs, whether or not the root filesystem has one.
+    mounts: sysroot ? new Map([['/dev/shm', new PrivateDirectory('shm', 0o1777)]]) : undefined,
     cwd: options.cwd ?? (sysroot ? '/' : process.cwd()),
     stdio: [options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2],
     programPath,

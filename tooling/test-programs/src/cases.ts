@@ -67,6 +67,11 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
+  program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
+  program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
+  program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
+  program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program('high-memory'), // beyond 4 GiB: a 100 GB MAP_NORESERVE, fixed high mappings, fork, across 4 GiB

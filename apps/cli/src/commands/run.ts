@@ -20,6 +20,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     '<%= config.bin %> run --argv0 ccache ./ccache-aarch64 -p',
     '<%= config.bin %> run --sysroot /srv/arm64-rootfs /srv/arm64-rootfs/bin/ls -l /',
     '<%= config.bin %> run --strace ./hello-aarch64',
+    '<%= config.bin %> run --sysroot /srv/arm64-rootfs --cwd /tmp --clear-env --env PATH=/usr/bin:/bin /srv/arm64-rootfs/bin/pwd',
   ];
 
   static override args = {
@@ -54,6 +55,24 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
       // No oclif default or env here: the lean start-up path parses the same flags, and both
       // fall back to ARM64KIT_CPU, then the default, in run-guest.ts.
       options: [...CPU_PROFILES.keys()],
+    }),
+    cwd: Flags.string({
+      description:
+        'working directory the program starts in (with --sysroot, a directory inside it). Default: the current directory',
+    }),
+    env: Flags.string({
+      description: 'set NAME=VALUE in the environment the program gets (repeatable; like qemu -E)',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    'unset-env': Flags.string({
+      description: 'remove NAME from the environment the program gets (repeatable; like qemu -U)',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    'clear-env': Flags.boolean({
+      description:
+        "start the program's environment empty rather than from arm64kit's own (then --env adds to it)",
     }),
   };
 

@@ -6,7 +6,10 @@
  */
 export const PASS_THROUGH_COMMANDS: readonly { words: readonly string[]; valueFlags: ReadonlySet<string> }[] =
   [
-    { words: ['run'], valueFlags: new Set(['--argv0', '--sysroot', '--executor', '--cpu']) },
+    {
+      words: ['run'],
+      valueFlags: new Set(['--argv0', '--sysroot', '--executor', '--cpu', '--cwd', '--env', '--unset-env']),
+    },
     {
       words: ['docker', 'run'],
       valueFlags: new Set([

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
 import { aarch64ForCpu, DEFAULT_CPU } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { type Executor, envToStrings, prepareProgram } from '@arm64kit/core';
+import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
 import { closedAtStart, forwardSignals } from './host-process.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
@@ -20,6 +22,26 @@ export interface RunFlags {
   readonly executor?: string;
   /** The CPU profile the program is told about (default: ARM64KIT_CPU, else the minimal one). */
   readonly cpu?: string;
+  /** The guest's working directory (inside the sysroot when there is one). */
+  readonly cwd?: string;
+  /** K=V settings of the guest's environment, after --clear-env and --unset-env (like qemu -E). */
+  readonly env?: readonly string[];
+  /** Variables removed from the guest's environment (like qemu -U). */
+  readonly 'unset-env'?: readonly string[];
+  /** Start the guest's environment empty instead of from arm64kit's own. */
+  readonly 'clear-env'?: boolean;
+}
+
+/** --cwd names no directory the guest could start in. */
+export class RunCwdError extends Error {
+  readonly code = 'RUN_CWD_NOT_DIRECTORY';
+  readonly exitCode = 125;
+  constructor(
+    readonly cwd: string,
+    why: string,
+  ) {
+    super(`--cwd ${cwd}: ${why}`);
+  }
 }
 
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
@@ -33,7 +55,45 @@ export function runUsageProblem(flags: RunFlags, guest: readonly string[]): stri
   if (guest.length === 0) return 'missing PROGRAM';
   if (flags['binfmt-preserve-argv0'] && guest.length === 1)
     return '--binfmt-preserve-argv0 needs the original argv[0] after PROGRAM';
+  for (const setting of flags.env ?? []) {
+    if (!/^[^=]+=/.test(setting)) return `--env takes NAME=VALUE, got "${setting}"`;
+  }
+  for (const name of flags['unset-env'] ?? []) {
+    if (name === '' || name.includes('=')) return `--unset-env takes a variable name, got "${name}"`;
+  }
   return undefined;
+}
+
+/** The guest's environment: arm64kit's own (unless --clear-env), less --unset-env, plus --env. */
+export function guestEnvironment(flags: RunFlags, host: readonly string[]): string[] {
+  const env = new Map<string, string>();
+  const add = (setting: string) => env.set(setting.slice(0, setting.indexOf('=')), setting);
+  if (!flags['clear-env']) for (const setting of host) if (setting.includes('=')) add(setting);
+  for (const name of flags['unset-env'] ?? []) env.delete(name);
+  for (const setting of flags.env ?? []) add(setting);
+  return [...env.values()];
+}
+
+/**
+ * The guest path --cwd names: with a sysroot a path inside it (a relative one from its "/"),
+ * resolved as the guest would resolve it, so it cannot lead outside; else a host path.
+ */
+export function guestCwd(flags: RunFlags): string | undefined {
+  const cwd = flags.cwd;
+  if (cwd === undefined) return undefined;
+  const guest = flags.sysroot === undefined ? resolve(cwd) : posix.resolve('/', cwd);
+  const host = flags.sysroot === undefined ? guest : new PathResolver(resolve(flags.sysroot)).toHost(guest);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(host).isDirectory();
+  } catch {
+    throw new RunCwdError(
+      cwd,
+      flags.sysroot === undefined ? 'no such directory' : 'no such directory in the sysroot',
+    );
+  }
+  if (!isDirectory) throw new RunCwdError(cwd, 'not a directory');
+  return guest;
 }
 
 /**
@@ -54,8 +114,9 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     arch: aarch64ForCpu(flags.cpu ?? (process.env.ARM64KIT_CPU || DEFAULT_CPU)),
     path: program,
     argv,
-    env: envToStrings(process.env),
+    env: guestEnvironment(flags, envToStrings(process.env)),
     sysroot: flags.sysroot,
+    cwd: guestCwd(flags),
     executor: flags.executor as Executor | undefined,
     strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
     // A descriptor the host closed stays closed for the guest (-1 is never open).

@@ -30,11 +30,13 @@ export const E = {
   EROFS: 30,
   EPIPE: 32,
   ERANGE: 34,
+  EDEADLK: 35,
   ENAMETOOLONG: 36,
   ENOSYS: 38,
   ENOTEMPTY: 39,
   ELOOP: 40,
   ENODATA: 61,
+  EOVERFLOW: 75,
   EAFNOSUPPORT: 97,
   ETIMEDOUT: 110,
   /** Kernel-internal: restart the call after the handler if it has SA_RESTART, else EINTR. */

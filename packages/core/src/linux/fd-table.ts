@@ -19,6 +19,8 @@ export class OpenFile {
   pipe: PipeEnd | null = null;
   /** The kernel object this description is (eventfd, timerfd, signalfd, epoll; `hostFd` is -1). */
   special: SpecialFile | null = null;
+  /** The lock table holding this description's OFD or flock locks, once it took one. */
+  lockTable: { releaseDescription(file: OpenFile): void } | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -53,6 +55,8 @@ export class OpenFile {
 
   /** Called when the last descriptor referring to this description is closed. */
   release(): void {
+    this.lockTable?.releaseDescription(this);
+    this.lockTable = null;
     if (this.pipe) {
       if (this.pipe.end === 'read') this.pipe.buffer.readers--;
       else this.pipe.buffer.writers--;
@@ -80,6 +84,8 @@ interface Slot {
 /** The guest's file descriptor table. */
 export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
+  /** Told of every close by its process (POSIX record locks end there), before the description may go. */
+  onClose: ((file: OpenFile) => void) | null = null;
   static readonly LIMIT = 1024;
 
   get(fd: number): OpenFile {
@@ -122,6 +128,7 @@ export class FdTable {
   close(fd: number): void {
     const file = this.get(fd);
     this.slots[fd] = undefined;
+    this.onClose?.(file);
     if (--file.refs === 0) file.release();
   }
 

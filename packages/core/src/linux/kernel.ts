@@ -4,16 +4,20 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
+import { CpuUsage } from './cpu-usage.js';
 import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
+import { FileLocks } from './file-locks.js';
 import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
+import type { PrivateDirectory } from './private-directory.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import { releasePosixLocksOnClose } from './sys-locks.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
 import { IntervalTimers, now } from './timers.js';
@@ -44,6 +48,8 @@ export interface KernelOptions {
   readonly trace: ((line: string) => void) | null;
   /** The process id (and its first thread's id). Default: the host process's pid. */
   readonly pid?: number;
+  /** Guest directories backed by private host directories (with a sysroot: /dev/shm). */
+  readonly mounts?: ReadonlyMap<string, PrivateDirectory>;
 }
 
 /** Sign helpers for syscall arguments (int arguments only have 32 meaningful bits). */
@@ -101,7 +107,21 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** CPU time of this process's threads, live and ended (getrusage RUSAGE_SELF, times). */
+  readonly usage = new CpuUsage();
+  /** CPU time of the children it waited for, and of theirs (RUSAGE_CHILDREN, tms_cutime). */
+  readonly childUsage = new CpuUsage();
+  /** prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent ends (0: none). */
+  deathSignal = 0;
+  /** prctl(PR_SET_DUMPABLE). */
+  dumpable = 1;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are re-parented to it rather than to init. */
+  childSubreaper = false;
+  /** prctl(PR_SET_NO_NEW_PRIVS): once set, for good, and inherited. */
+  noNewPrivs = false;
   private handlers = new Map<number, SyscallHandler>();
+  /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
+  private ownLocks: FileLocks | null = null;
   private readonly reportedUnknown = new Set<number>();
 
   constructor(options: KernelOptions) {
@@ -112,11 +132,12 @@ export class LinuxKernel {
     this.sid = this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
-    this.paths = new PathResolver(options.sysroot);
+    this.paths = new PathResolver(options.sysroot, options.mounts);
     this.cwd = byteStringOf(options.cwd);
     this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
     this.trace = options.trace;
+    this.watchCloses();
     options.stdio.forEach((hostFd, guestFd) => {
       let kind: 'file' | 'stream' = 'stream';
       try {
@@ -138,6 +159,7 @@ export class LinuxKernel {
       memory,
       arch: this.arch,
       sysroot: this.paths.sysroot,
+      mounts: this.paths.mounts,
       cwd: this.cwd,
       stdio: [-1, -1, -1],
       programPath: this.programPath,
@@ -146,12 +168,28 @@ export class LinuxKernel {
     });
     child.handlers = this.handlers;
     child.fds = this.fds.fork();
+    child.watchCloses();
     child.signals = this.signals.fork(options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
+    child.dumpable = this.dumpable;
+    child.noNewPrivs = this.noNewPrivs;
+    child.thread.name = this.thread.name;
     child.pgid = this.pgid;
     child.sid = this.sid;
     return child;
+  }
+
+  /** The record and flock locks between the processes of this run. */
+  get fileLocks(): FileLocks {
+    if (this.system) return this.system.locks;
+    this.ownLocks ??= new FileLocks();
+    return this.ownLocks;
+  }
+
+  /** A close by this process ends its POSIX record locks on that file, as on Linux. */
+  private watchCloses(): void {
+    this.fds.onClose = (file) => releasePosixLocksOnClose(this, file);
   }
 
   register(number: number, handler: SyscallHandler): void {

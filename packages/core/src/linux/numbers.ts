@@ -93,6 +93,7 @@ export const SYS = {
   rt_sigreturn: 139,
   setpriority: 140,
   getpriority: 141,
+  times: 153,
   setpgid: 154,
   getpgid: 155,
   getsid: 156,

@@ -1,6 +1,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { E, fail } from './errno.js';
+import type { PrivateDirectory } from './private-directory.js';
 
 const MAX_SYMLINKS = 40;
 /** The kernel's PATH_MAX: a path argument, its NUL included, fits in this many bytes. */
@@ -27,7 +28,11 @@ export class PathResolver {
   /** The sysroot as a byte string, symlinks in it resolved (what /proc/self/fd shows of it). */
   private readonly root: string | null;
 
-  constructor(readonly sysroot: string | null) {
+  constructor(
+    readonly sysroot: string | null,
+    /** Guest directories backed by a host directory of their own (a private /dev/shm); sysroot only. */
+    readonly mounts: ReadonlyMap<string, PrivateDirectory> = new Map(),
+  ) {
     this.root = sysroot === null ? null : byteStringOf(realSysroot(sysroot));
   }
 
@@ -47,7 +52,6 @@ export class PathResolver {
       if (!followFinal) return posix.normalize(guestAbsolute);
       return realpathSync(hostBytes(guestAbsolute), { encoding: 'buffer' }).toString('latin1');
     }
-    const root = this.root;
     let pending = guestAbsolute.split('/').filter((p) => p.length > 0);
     const done: string[] = [];
     let links = 0;
@@ -63,7 +67,7 @@ export class PathResolver {
         done.push(part);
         break;
       }
-      const target = symlinkTarget(hostBytes(`${root}/${[...done, part].join('/')}`));
+      const target = symlinkTarget(hostBytes(this.hostString(`/${[...done, part].join('/')}`)));
       if (target === null) {
         done.push(part);
         continue;
@@ -79,7 +83,17 @@ export class PathResolver {
   contains(hostPath: string | Buffer): boolean {
     if (this.root === null) return true;
     const host = hostByteString(hostPath);
+    if (this.mountOf(host) !== null) return true;
     return host === this.root || host.startsWith(this.root === '/' ? '/' : `${this.root}/`);
+  }
+
+  /** The mount a host path lies in, as [guest directory, host directory]. */
+  private mountOf(host: string): [string, string] | null {
+    for (const [guest, dir] of this.mounts) {
+      const made = dir.made === null ? null : byteStringOf(dir.made);
+      if (made !== null && (host === made || host.startsWith(`${made}/`))) return [guest, made];
+    }
+    return null;
   }
 
   /**
@@ -90,12 +104,18 @@ export class PathResolver {
   toGuest(hostPath: string | Buffer): string {
     const host = hostByteString(hostPath);
     if (this.root === null || !this.contains(hostPath)) return host;
+    const mount = this.mountOf(host);
+    if (mount !== null) return `${mount[0]}${host.slice(mount[1].length)}`;
     const rel = host.slice(this.root.length);
     return rel === '' ? '/' : this.root === '/' ? host : rel;
   }
 
   private hostString(guestCanonical: string): string {
     const root = this.root as string;
+    for (const [guest, dir] of this.mounts) {
+      if (guestCanonical === guest || guestCanonical.startsWith(`${guest}/`))
+        return `${byteStringOf(dir.host)}${guestCanonical.slice(guest.length)}`;
+    }
     if (root === '/') return guestCanonical;
     return guestCanonical === '/' ? root : `${root}${guestCanonical}`;
   }

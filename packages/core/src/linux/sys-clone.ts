@@ -1,4 +1,5 @@
 import type { Cpu } from '../cpu/cpu.js';
+import { CpuUsage, encodeRusage } from './cpu-usage.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -82,6 +83,7 @@ function clone(k: LinuxKernel, cpu: Cpu, request: CloneRequest): number {
     const t = new GuestThread(tid, k);
     t.regs = regs;
     t.mask = k.signals.mask;
+    t.name = k.thread.name;
     if (low & CLONE.CHILD_CLEARTID) t.clearChildTid = request.childTid;
     if (low & CLONE.PARENT_SETTID) k.memory.write32(request.parentTid, tid);
     if (low & CLONE.CHILD_SETTID) k.memory.write32(request.childTid, tid);
@@ -164,6 +166,19 @@ function findZombie(k: LinuxKernel, pid: number): LinuxKernel | null {
   return null;
 }
 
+/** What wait4 reports of a child: its own CPU time and that of the children it waited for. */
+function usageOfReaped(child: LinuxKernel): CpuUsage {
+  const total = new CpuUsage();
+  total.addChild(child.usage);
+  total.addChild(child.childUsage);
+  return total;
+}
+
+/** A child was waited for: its time becomes the parent's children's time (RUSAGE_CHILDREN). */
+function collect(k: LinuxKernel, child: LinuxKernel): void {
+  k.childUsage.addChild(usageOfReaped(child));
+}
+
 /** Waits for a matching child to end (or a signal); throws Blocked, EINTR or ERESTARTSYS. */
 function waitForChild(k: LinuxKernel, pid: number): never {
   const ready = () => [...k.children].some((c) => matches(c, pid, k) && c.state !== 'alive');
@@ -179,7 +194,8 @@ function wait4(k: LinuxKernel, pid: number, statusAddr: number, options: number,
     waitForChild(k, pid);
   }
   if (statusAddr !== 0) k.memory.write32(statusAddr, child.waitStatus);
-  if (rusage !== 0) k.memory.writeBytes(rusage, new Uint8Array(144));
+  if (rusage !== 0) k.memory.writeBytes(rusage, encodeRusage(usageOfReaped(child)));
+  collect(k, child);
   systemOf(k).reap(child);
   return child.pid;
 }
@@ -219,8 +235,11 @@ function waitid(k: LinuxKernel, idtype: number, id: number, infop: number, optio
     v.setInt32(24, termsig === 0 ? (status >> 8) & 0xff : termsig, true);
     k.memory.writeBytes(infop, info);
   }
-  if (rusage !== 0) k.memory.writeBytes(rusage, new Uint8Array(144));
-  if (!(options & WNOWAIT)) systemOf(k).reap(child);
+  if (rusage !== 0) k.memory.writeBytes(rusage, encodeRusage(usageOfReaped(child)));
+  if (!(options & WNOWAIT)) {
+    collect(k, child);
+    systemOf(k).reap(child);
+  }
   return 0;
 }
 

@@ -133,6 +133,7 @@ function execve(
   k.fds.closeOnExec();
   k.signals.resetForExec();
   k.programPath = guest;
+  k.thread.name = null; // the new program's name, as the kernel sets comm at execve
   k.programHostPath = k.paths.toHost(guest);
   // The other threads end (de_thread); a vfork parent sharing this memory gets it back and runs
   // on, so the new image goes into memory of its own.

@@ -23,7 +23,9 @@ import { SYS } from './numbers.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
+import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { registerSocketSyscalls } from './sys-sockets.js';
@@ -390,6 +392,13 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
     case 1032: // F_GETPIPE_SZ
       if (!file.pipe) fail(E.EBADF);
       return file.pipe.buffer.capacity;
+    case F_LOCK_COMMANDS.F_GETLK:
+    case F_LOCK_COMMANDS.F_SETLK:
+    case F_LOCK_COMMANDS.F_SETLKW:
+    case F_LOCK_COMMANDS.F_OFD_GETLK:
+    case F_LOCK_COMMANDS.F_OFD_SETLK:
+    case F_LOCK_COMMANDS.F_OFD_SETLKW:
+      return fcntlLock(k, file, cmd, ptr(arg));
     default:
       fail(E.EINVAL);
   }
@@ -446,6 +455,8 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerEventSyscalls(k);
   registerSocketSyscalls(k);
   registerPathSyscalls(k);
+  registerLockSyscalls(k);
+  registerAttributeSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {

@@ -5,6 +5,7 @@ import { SYS } from './numbers.js';
 import { registerCloneSyscalls } from './sys-clone.js';
 import { registerExecSyscalls } from './sys-exec.js';
 import { registerFutexSyscalls } from './sys-futex.js';
+import { registerPrctlSyscalls } from './sys-prctl.js';
 import { registerSignalSyscalls } from './sys-signals.js';
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
@@ -83,7 +84,7 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     k.memory.writeBytes(ptr(a[2]), mask);
     return size;
   });
-  k.register(SYS.prctl, () => 0);
+  registerPrctlSyscalls(k);
 }
 
 /** PRIO_PROCESS, PRIO_PGRP, PRIO_USER: `who` 0 is the caller's own. */

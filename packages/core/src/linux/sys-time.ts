@@ -1,10 +1,14 @@
 import { randomFillSync } from 'node:crypto';
+import { encodeRusage, hostMaxRssKb } from './cpu-usage.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { now } from './timers.js';
 
 const NS = 1_000_000_000n;
+const RUSAGE_SELF = 0;
+const RUSAGE_CHILDREN = -1;
+const RUSAGE_THREAD = 1;
 const startHr = process.hrtime.bigint();
 const startWall = BigInt(Date.now()) * 1_000_000n;
 
@@ -118,6 +122,27 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
     const which = int(a[0]);
     if (which < 0 || which > 2) fail(E.EINVAL);
     writeItimerval(k, ptr(a[1]), k.timers.get(which));
+    return 0;
+  });
+  // times(2): clock ticks (USER_HZ, 100 a second) since an arbitrary point, and the CPU time
+  // of the process and of the children it waited for, in ticks.
+  k.register(SYS.times, (k, a) => {
+    if (a[0] !== 0n) {
+      const ticks = (us: number) => BigInt(Math.floor(us / 10_000));
+      const { usage, childUsage } = k;
+      const tms = [usage.userUs, usage.systemUs, childUsage.userUs, childUsage.systemUs].map(ticks);
+      k.memory.writeBytes(ptr(a[0]), new Uint8Array(new BigInt64Array(tms).buffer));
+    }
+    return clockNs(1) / 10_000_000n;
+  });
+  k.register(SYS.getrusage, (k, a) => {
+    const who = int(a[0]);
+    let usage: { userUs: number; systemUs: number; maxRssKb: number };
+    if (who === RUSAGE_SELF) usage = { ...k.usage, maxRssKb: hostMaxRssKb() };
+    else if (who === RUSAGE_THREAD) usage = { ...k.thread.usage, maxRssKb: hostMaxRssKb() };
+    else if (who === RUSAGE_CHILDREN) usage = k.childUsage;
+    else fail(E.EINVAL);
+    k.memory.writeBytes(ptr(a[1]), encodeRusage(usage));
     return 0;
   });
   k.register(SYS.getrandom, (k, a) => {

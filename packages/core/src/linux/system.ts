@@ -2,10 +2,12 @@ import type { Architecture } from '../arch.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { SIGNALS } from '../signals.js';
+import { hostMaxRssKb } from './cpu-usage.js';
+import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
-import { childInfo } from './siginfo.js';
+import { childInfo, SI, senderInfo } from './siginfo.js';
 import { SIG_IGN } from './signal-state.js';
 import type { GuestThread } from './thread.js';
 import { now } from './timers.js';
@@ -38,6 +40,8 @@ function waitStatusOf(exit: MachineExit): number {
 export class GuestSystem {
   readonly processes = new Map<number, LinuxKernel>();
   readonly futexes = new FutexTable();
+  /** fcntl record locks and flock locks between the guest processes. */
+  readonly locks = new FileLocks();
   /** Every live thread, in the order they were created (the round-robin order). */
   private readonly threads: GuestThread[] = [];
   private readonly tids = new Map<number, GuestThread>();
@@ -159,7 +163,11 @@ export class GuestSystem {
         this.load(t);
         const machine = k.machine as Machine;
         const end = this.threads.length > 1 ? Math.min(sliceEnd, Date.now() + QUANTUM_MS) : sliceEnd;
+        const before = process.cpuUsage();
         const exit = machine.runSlice(k, end, deadline, timeoutMs);
+        const spent = process.cpuUsage(before);
+        t.usage.charge(spent);
+        k.usage.charge(spent);
         if (exit) this.exitProcess(k, exit);
         else if (t.wait !== null && t.state === 'runnable') t.state = 'blocked';
       }
@@ -244,15 +252,13 @@ export class GuestSystem {
   exitProcess(k: LinuxKernel, how: MachineExit): void {
     if (k.state !== 'alive') return;
     for (const t of [...k.threads]) this.retire(t, k.vforkParent !== null);
+    k.usage.maxRssKb = hostMaxRssKb();
     k.fds.closeAll();
+    this.locks.releaseOwner(k); // POSIX record locks end with their process
     k.state = 'zombie';
     k.waitStatus = waitStatusOf(how);
     k.vforkParent = null;
-    for (const child of k.children) {
-      child.parent = null;
-      if (child.state === 'zombie') this.reap(child);
-    }
-    k.children.clear();
+    this.orphan(k);
     if (k.machine) this.dropIfUnused(k.machine);
     if (k === this.first) {
       this.firstExit = how;
@@ -269,6 +275,28 @@ export class GuestSystem {
       return;
     }
     if (k.exitSignal > 0) parent.signals.post(k.exitSignal, childInfo(k.exitSignal, k.pid, k.waitStatus));
+  }
+
+  /**
+   * The children of `k`, which ended, go to the nearest living ancestor that is a child
+   * subreaper, else to init (which reaps them); each gets the death signal it asked for.
+   */
+  private orphan(k: LinuxKernel): void {
+    let reaper = k.parent;
+    while (reaper !== null && !(reaper.childSubreaper && reaper.state === 'alive')) reaper = reaper.parent;
+    for (const child of k.children) {
+      child.parent = reaper;
+      if (child.state === 'alive' && child.deathSignal !== 0)
+        child.signals.post(child.deathSignal, senderInfo(child.deathSignal, SI.USER, k.pid, 0));
+      if (reaper === null) {
+        if (child.state === 'zombie') this.reap(child);
+        continue;
+      }
+      reaper.children.add(child);
+      if (child.state === 'zombie' && child.exitSignal > 0)
+        reaper.signals.post(child.exitSignal, childInfo(child.exitSignal, child.pid, child.waitStatus));
+    }
+    k.children.clear();
   }
 
   /** Ends one thread (exit); the last one ends its process. */
@@ -318,10 +346,14 @@ export class GuestSystem {
     return this.firstExit as MachineExit;
   }
 
-  /** Ends every process (the run was abandoned: timeout, deadlock, an emulator error). */
+  /**
+   * Ends every process (after the run, or when it was abandoned: timeout, deadlock, an emulator
+   * error), and removes the run's private directories (its /dev/shm).
+   */
   shutdown(): void {
     for (const k of [...this.processes.values()]) {
       if (k.state === 'alive') this.exitProcess(k, { exitCode: 128 + SIGNALS.SIGKILL, signal: 'SIGKILL' });
     }
+    for (const dir of this.first?.paths.mounts.values() ?? []) dir.remove();
   }
 }

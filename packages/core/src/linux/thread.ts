@@ -1,4 +1,5 @@
 import type { AltStack } from '../arch.js';
+import { CpuUsage } from './cpu-usage.js';
 import type { LinuxKernel } from './kernel.js';
 import type { Blocked } from './scheduling.js';
 import { type SignalState, SS_DISABLE } from './signal-state.js';
@@ -27,8 +28,11 @@ export class GuestThread {
   robustList = 0;
   /** Set by a call that completes and then leaves the thread waiting (vfork) or yielding. */
   afterReturn: Blocked | 'yield' | null = null;
-  /** A name as prctl(PR_SET_NAME) and /proc/PID/comm show it. */
-  name = '';
+  /** The name prctl(PR_SET_NAME) gave it; null: its program's base name (see `threadName`). */
+  name: string | null = null;
+
+  /** Host CPU time spent running this thread (getrusage RUSAGE_THREAD). */
+  readonly usage = new CpuUsage();
 
   mask = 0n;
   savedMask: bigint | null = null;
