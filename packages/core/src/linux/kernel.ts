@@ -10,10 +10,12 @@ import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
+import type { ImageLayout } from './process-image.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import { overlayEntry } from './synthetic/tree.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
 import { IntervalTimers, now } from './timers.js';
@@ -101,6 +103,10 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** Where exec put argv, the environment and the auxv (/proc/PID/cmdline, environ, auxv). */
+  layout: ImageLayout | null = null;
+  /** When the process was created (Date.now()), for /proc/PID/stat's start time. */
+  readonly startedAt = Date.now();
   private handlers = new Map<number, SyscallHandler>();
   private readonly reportedUnknown = new Set<number>();
 
@@ -112,7 +118,8 @@ export class LinuxKernel {
     this.sid = this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
-    this.paths = new PathResolver(options.sysroot);
+    // /proc, /sys and /dev are the kernel's, made up for this process whatever the root holds.
+    this.paths = new PathResolver(options.sysroot, (parts) => overlayEntry(this, parts));
     this.cwd = byteStringOf(options.cwd);
     this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
@@ -149,6 +156,7 @@ export class LinuxKernel {
     child.signals = this.signals.fork(options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
+    child.layout = this.layout;
     child.pgid = this.pgid;
     child.sid = this.sid;
     return child;

@@ -150,7 +150,8 @@ function execve(
     k.memory.unmap(0, 2 ** 48);
   }
   try {
-    startProcessImage(k.memory, target, k.arch, {
+    k.layout = startProcessImage(k.memory, target, k.arch, {
+      guestPath: guest,
       image,
       name: guest,
       interpreter,

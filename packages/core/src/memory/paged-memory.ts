@@ -1,4 +1,5 @@
 import { GuestFault } from '../signals.js';
+import { RegionNames } from './region-names.js';
 import { type GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from './types.js';
 
 /** Thrown when the host cannot provide more memory for the guest. */
@@ -107,6 +108,8 @@ export class PagedMemory implements GuestMemory {
   private skippedHolePages = 0;
   private brkStart = 0;
   private brkCurrent = 0;
+  /** What /proc/PID/maps calls the mapped files and the program's images. */
+  names = new RegionNames();
 
   constructor(options: PagedMemoryOptions = {}) {
     const initial = Math.max(
@@ -155,6 +158,7 @@ export class PagedMemory implements GuestMemory {
     copy.mmapTopPage = this.mmapTopPage;
     copy.brkStart = this.brkStart;
     copy.brkCurrent = this.brkCurrent;
+    copy.names = this.names.copy();
     return copy;
   }
 
@@ -251,6 +255,7 @@ export class PagedMemory implements GuestMemory {
   unmap(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
     const end = Math.min(GUEST_PAGES, Math.ceil((addr + length) / PAGE_SIZE));
+    this.names.forget(first * PAGE_SIZE, end * PAGE_SIZE);
     let codeFrom = -1;
     for (let p = first; p < end; p++) {
       const e = this.pageTable[p];
@@ -295,6 +300,29 @@ export class PagedMemory implements GuestMemory {
     const p = Math.floor(addr / PAGE_SIZE);
     if (p < 0 || p >= GUEST_PAGES || this.pageTable[p] === 0) return -1;
     return this.pageTable[p] & 7;
+  }
+
+  /**
+   * The mapped ranges in address order, each a run of pages with one protection (PROT_NONE
+   * reservations included): what /proc/PID/maps lists before it splits them by name.
+   */
+  regions(): { start: number; end: number; prot: number }[] {
+    const out: { start: number; end: number; prot: number }[] = [];
+    const table = this.pageTable;
+    for (let p = 1; p < GUEST_PAGES; p++) {
+      const e = table[p];
+      if (e === 0) continue;
+      const prot = e & 7;
+      const last = out[out.length - 1];
+      if (last && last.end === p * PAGE_SIZE && last.prot === prot) last.end += PAGE_SIZE;
+      else out.push({ start: p * PAGE_SIZE, end: (p + 1) * PAGE_SIZE, prot });
+    }
+    return out;
+  }
+
+  /** The program break: where the heap starts and where it ends now. */
+  get brkRange(): { start: number; end: number } {
+    return { start: this.brkStart, end: this.brkCurrent };
   }
 
   // ---- brk ----------------------------------------------------------------------------------
