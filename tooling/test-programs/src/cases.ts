@@ -53,7 +53,11 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
-  program('procfs', [{}, { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } }]), // /proc/self, /dev
+  program('procfs', [
+    {},
+    { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } },
+    { args: ['reexec'] },
+  ]), // /proc/self, /dev
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program(
     'faults',

@@ -148,3 +148,16 @@ export function openSynthetic(k: LinuxKernel, canonical: string, flags: number, 
   }
   return file;
 }
+
+/**
+ * The host file execve runs for a guest path, and the guest path it is known by: its own file, or the program a /proc/PID/exe link
+ * stands for (re-executing oneself through /proc/self/exe). Other synthetic files are EACCES.
+ */
+export function executable(k: LinuxKernel, guest: string): { host: string | Buffer; guest: string } {
+  const at = k.paths.locate(guest);
+  if ('host' in at) return { host: at.host, guest };
+  const node = nodeAt(k, at.synthetic);
+  const target = node.kind === 'link' ? node.follow() : null;
+  if (target === null || !('object' in target) || target.object.program === undefined) fail(E.EACCES);
+  return target.object.program;
+}

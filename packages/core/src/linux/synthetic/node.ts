@@ -13,6 +13,8 @@ export type LinkTarget =
         /** A new open file description for it, opened with guest `flags`. */
         open(flags: number): OpenFile;
         stat(): BigIntStats;
+        /** The host file it is, when execve may run it (/proc/PID/exe). */
+        readonly program?: { readonly host: string | Buffer; readonly guest: string };
       };
     };
 

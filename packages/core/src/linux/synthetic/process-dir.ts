@@ -52,6 +52,7 @@ function exeLink(p: LinuxKernel): SyntheticNode {
           return new OpenFile(hostFd, p.programPath, programHost(p), flags, 'file', true);
         },
         stat: () => statSync(programHost(p), { bigint: true }),
+        program: { host: programHost(p), guest: p.programPath },
       },
     }),
   };
