@@ -1,4 +1,5 @@
 import type { Architecture, CodeReader, Cpu, IrBlock } from '@arm64kit/core';
+import { cpuInfoText } from './cpu/cpuinfo.js';
 import { type CpuProfile, cpuProfile, DEFAULT_CPU } from './cpu/profiles.js';
 import { liftBlock } from './lift/block.js';
 import { aarch64SignalFrames } from './signal-frame.js';
@@ -33,6 +34,7 @@ function architecture(profile: CpuProfile): Architecture {
     ...base,
     hwcap: profile.hwcap,
     hwcap2: profile.hwcap2,
+    cpuInfo: (processors) => cpuInfoText(profile, processors),
     lift(code: CodeReader, pc: bigint): IrBlock {
       return liftBlock(a64Table(), code, pc, profile);
     },

@@ -43,8 +43,10 @@ function fixture(base: string, probe: string): { root: string; outside: string }
   chmodSync(join(outside, 'locked'), 0);
   copyFileSync(probe, join(outside, 'program'));
   chmodSync(join(outside, 'program'), 0o755);
-  for (const dir of ['etc', 'a/b', 'names', 'moving', 'proc'])
+  for (const dir of ['etc', 'a/b', 'names', 'moving', 'proc', 'dev'])
     mkdirSync(join(root, dir), { recursive: true });
+  // What devtmpfs holds; arm64kit's /dev has it whatever the root holds.
+  symlinkSync('/proc/self/fd', join(root, 'dev/fd'));
   copyFileSync(probe, join(root, 'probe'));
   chmodSync(join(root, 'probe'), 0o755);
   writeFileSync(join(root, 'etc/hello'), 'hello\n');
@@ -109,7 +111,9 @@ function underChroot(root: string, args: string[]): string {
   chmodSync(join(root, 'qemu'), 0o755);
   try {
     const chroot = findCommand('chroot') as string;
-    const run = spawnSync('unshare', ['-m', chroot, root, '/qemu', '/probe', ...args], {
+    // The kernel's /proc, mounted in the root as a system would have it, in the namespace only.
+    const script = 'mount -t proc proc "$1/proc" && exec "$0" "$1" /qemu /probe "$@"';
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, chroot, root, ...args], {
       env: {},
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 120_000,
@@ -150,6 +154,15 @@ describe.runIf(available('sysroot confinement suite', prerequisites))(
         'created where the directory went: ok',
         'open non-UTF-8 name: ok [bytes]',
         'listed: ff fe 2d 6c 61 74 69 6e e9',
+        'open /proc/self/fd: ok []',
+        'open /dev/fd: ok []',
+        'open /proc/self/root inside: ok [hello|]',
+        'open /proc/self/root dotdot: ENOENT',
+        'readlink /proc/self/root: /',
+        'readlink /proc/self/cwd: /',
+        'readlink directory fd: /a/b',
+        'open /proc/PID/fd/N/..: ok [a-x|]',
+        'open /proc/PID/fd/N escape: ENOENT',
       ])
         expect(got.split('\n')).toContain(line);
     });

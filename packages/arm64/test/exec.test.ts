@@ -47,6 +47,15 @@ describe.runIf(available('aarch64 execve tests', prerequisites))('execve in the 
     expect(ours.stdout).not.toContain('lost');
   });
 
+  it('re-executes the program through /proc/self/exe, as qemu runs it again directly', async () => {
+    // (qemu hands that execve to the host kernel, where /proc/self/exe is qemu itself: ENOEXEC.)
+    const binary = buildProgram('procfs');
+    const ours = await runUnderEmulator(binary, inProcess(), { args: ['reexec'] });
+    const direct = await runUnderQemu(binary, { args: ['reexeced'] });
+    expect(ours).toEqual(direct);
+    expect(ours.stdout).toContain('exe is the program: 1\n');
+  });
+
   it('runs a #! script through its interpreter with the kernel argv rewrite', async () => {
     const binary = buildProgram('exec');
     const ours = await runUnderEmulator(binary, inProcess(), { args: ['script'] });

@@ -140,6 +140,11 @@ export interface Architecture {
   /** AT_HWCAP and AT_HWCAP2. */
   readonly hwcap: bigint;
   readonly hwcap2: bigint;
+  /**
+   * The text of /proc/cpuinfo for `processors` CPUs, in this architecture's format and matching
+   * what AT_HWCAP/AT_HWCAP2 advertise. Without it /proc/cpuinfo lists only the processors.
+   */
+  cpuInfo?(processors: number): string;
   /** Required stack pointer alignment at process entry, in bytes. */
   readonly stackAlignment: number;
   readonly registers: RegisterLayout;

@@ -106,7 +106,8 @@ export function prepareProgram(options: RunProgramOptions): {
   registerProcessSyscalls(kernel);
   registerTimeSyscalls(kernel);
   try {
-    startProcessImage(memory, machine.cpu, arch, {
+    kernel.layout = startProcessImage(memory, machine.cpu, arch, {
+      guestPath: kernel.programPath,
       image: program.image,
       name: options.path,
       interpreter: program.interpreter,

@@ -73,6 +73,11 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
+  program('procfs', [
+    {},
+    { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } },
+    { args: ['reexec'] },
+  ]), // /proc/self, /dev
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program('high-memory'), // beyond 4 GiB: a 100 GB MAP_NORESERVE, fixed high mappings, fork, across 4 GiB
   program(

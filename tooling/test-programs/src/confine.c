@@ -95,6 +95,26 @@ static void probes(void) {
     read_at("open /proc/self/cwd", AT_FDCWD, outside("/proc/self/cwd/../../..", "/secret"), O_RDONLY);
     read_at("open /proc/self/fd", AT_FDCWD, "/proc/self/fd/0", O_RDONLY);
     read_at("open /dev/fd", AT_FDCWD, "/dev/fd/0", O_RDONLY);
+    read_at("open /proc/self/root inside", AT_FDCWD, "/proc/self/root/etc/hello", O_RDONLY);
+    read_at("open /proc/self/root dotdot", AT_FDCWD, outside("/proc/self/root/../../../..", "/secret"), O_RDONLY);
+    char link[PATH_MAX];
+    n = readlink("/proc/self/root", link, sizeof link - 1);
+    printf("readlink /proc/self/root: %.*s\n", (int)(n < 0 ? 0 : n), link);
+    n = readlink("/proc/self/cwd", link, sizeof link - 1);
+    printf("readlink /proc/self/cwd: %.*s\n", (int)(n < 0 ? 0 : n), link);
+    int b = open("/a/b", O_RDONLY | O_DIRECTORY);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", b);
+    n = readlink(fdpath, link, sizeof link - 1);
+    printf("readlink directory fd: %.*s\n", (int)(n < 0 ? 0 : n), link);
+    snprintf(fdpath, sizeof fdpath, "/proc/%d/fd/%d/../x", (int)getpid(), b);
+    read_at("open /proc/PID/fd/N/..", AT_FDCWD, fdpath, O_RDONLY);
+    snprintf(fdpath, sizeof fdpath, "/proc/%d/fd/%d", (int)getpid(), b);
+    snprintf(link, sizeof link, "%s/../../../../..%s/secret", fdpath, getenv("OUTSIDE"));
+    read_at("open /proc/PID/fd/N escape", AT_FDCWD, link, O_RDONLY);
+    close(b);
+    stat_of("stat /proc/self/fd/0", "/proc/self/fd/0", 0);
+    stat_of("lstat /proc/self/fd/0", "/proc/self/fd/0", AT_SYMLINK_NOFOLLOW);
     result("truncate absolute symlink", truncate("/abs", 0));
     result("chmod absolute symlink", chmod("/abs", 0777));
 }

@@ -21,6 +21,10 @@ export class OpenFile {
   special: SpecialFile | null = null;
   /** The lock table holding this description's OFD or flock locks, once it took one. */
   lockTable: { releaseDescription(file: OpenFile): void } | null = null;
+  /** The text of a synthetic file (/proc, /sys), made when it was opened (then `hostFd` is -1). */
+  content: Uint8Array | null = null;
+  /** The synthetic file or directory this description is, by canonical guest path. */
+  synthetic: string | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -92,6 +96,15 @@ export class FdTable {
     const slot = fd >= 0 ? this.slots[fd] : undefined;
     if (!slot) fail(E.EBADF);
     return slot.file;
+  }
+
+  /** The descriptors in use, in order (/proc/PID/fd). */
+  list(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((slot, fd) => {
+      if (slot) out.push(fd);
+    });
+    return out;
   }
 
   has(fd: number): boolean {

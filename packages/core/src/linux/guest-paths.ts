@@ -1,5 +1,4 @@
 import { fstatSync, readlinkSync } from 'node:fs';
-import { posix } from 'node:path';
 import type { GuestMemory } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import type { OpenFile } from './fd-table.js';
@@ -37,6 +36,7 @@ export function readPathArgument(memory: GuestMemory, addr: number): string {
  */
 export function directoryPath(k: PathContext, dir: OpenFile): string {
   if (dir.kind !== 'directory' || dir.guestPath === null) fail(E.ENOTDIR);
+  if (dir.synthetic !== null) return dir.synthetic;
   let host: Buffer;
   try {
     host = readlinkSync(`/proc/self/fd/${dir.hostFd}`, { encoding: 'buffer' });
@@ -65,12 +65,4 @@ export function hostPathAt(
   if (raw.length === 0) fail(E.ENOENT);
   const guest = guestPathAt(k, dirfd, raw);
   return { raw, guest, host: k.paths.toHost(guest, followFinal) };
-}
-
-/**
- * Whether a guest path names the running program's /proc link. The emulator answers it itself
- * (there is no procfs of the guest's), so it is matched by name, as qemu matches it.
- */
-export function isProcSelfExe(guest: string): boolean {
-  return posix.normalize(guest) === '/proc/self/exe';
 }

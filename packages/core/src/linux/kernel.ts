@@ -13,10 +13,12 @@ import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
 import type { PrivateDirectory } from './private-directory.js';
+import type { ImageLayout } from './process-image.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { SignalState } from './signal-state.js';
+import { overlayEntry } from './synthetic/tree.js';
 import { releasePosixLocksOnClose } from './sys-locks.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
@@ -119,6 +121,10 @@ export class LinuxKernel {
   childSubreaper = false;
   /** prctl(PR_SET_NO_NEW_PRIVS): once set, for good, and inherited. */
   noNewPrivs = false;
+  /** Where exec put argv, the environment and the auxv (/proc/PID/cmdline, environ, auxv). */
+  layout: ImageLayout | null = null;
+  /** When the process was created (Date.now()), for /proc/PID/stat's start time. */
+  readonly startedAt = Date.now();
   private handlers = new Map<number, SyscallHandler>();
   /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
   private ownLocks: FileLocks | null = null;
@@ -132,7 +138,8 @@ export class LinuxKernel {
     this.sid = this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
-    this.paths = new PathResolver(options.sysroot, options.mounts);
+    // /proc, /sys and /dev are the kernel's, made up for this process whatever the root holds.
+    this.paths = new PathResolver(options.sysroot, options.mounts, (parts) => overlayEntry(this, parts));
     this.cwd = byteStringOf(options.cwd);
     this.programPath = this.paths.toGuest(options.programPath);
     this.programHostPath = options.programPath;
@@ -175,6 +182,7 @@ export class LinuxKernel {
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
+    child.layout = this.layout;
     child.pgid = this.pgid;
     child.sid = this.sid;
     return child;

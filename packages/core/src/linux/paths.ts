@@ -4,6 +4,16 @@ import { E, fail } from './errno.js';
 import type { PrivateDirectory } from './private-directory.js';
 
 const MAX_SYMLINKS = 40;
+
+/**
+ * What a layer above the host's files (the synthetic /proc, /sys and /dev) says of the path the
+ * walk has reached: not its business ('host'), nothing there ('missing'), a file or directory of
+ * its own ('entry'), or a link whose `follow` gives the guest path to go on at, or null for a link
+ * to a kernel object (a pipe, a file outside the root) that ends the walk.
+ */
+export type OverlayEntry = 'host' | 'missing' | 'entry' | { readonly follow: () => string | null };
+/** Asked for each path the walk reaches, as its components from "/". */
+export type Overlay = (parts: readonly string[]) => OverlayEntry;
 /** The kernel's PATH_MAX: a path argument, its NUL included, fits in this many bytes. */
 export const PATH_MAX = 4096;
 
@@ -32,14 +42,61 @@ export class PathResolver {
     readonly sysroot: string | null,
     /** Guest directories backed by a host directory of their own (a private /dev/shm); sysroot only. */
     readonly mounts: ReadonlyMap<string, PrivateDirectory> = new Map(),
+    private readonly overlay: Overlay | null = null,
   ) {
     this.root = sysroot === null ? null : byteStringOf(realSysroot(sysroot));
   }
 
-  /** Host path for an absolute guest path (a byte string). `followFinal` follows a final symlink. */
+  /**
+   * Host path for an absolute guest path (a byte string). `followFinal` follows a final symlink.
+   * A path the overlay answers for has no host file: EACCES, or ENOENT when nothing is there.
+   */
   toHost(guestAbsolute: string, followFinal = true): Buffer {
-    if (this.root === null) return hostBytes(guestAbsolute);
-    return hostBytes(this.hostString(this.resolve(guestAbsolute, followFinal)));
+    const at = this.locate(guestAbsolute, followFinal);
+    if ('synthetic' in at) fail(E.EACCES);
+    return at.host;
+  }
+
+  /**
+   * Where a guest path leads, in one walk: a host file, or a file of the overlay (by its
+   * canonical guest path). Nothing at all in the overlay's trees is ENOENT.
+   */
+  locate(
+    guestAbsolute: string,
+    followFinal = true,
+  ): { readonly host: Buffer } | { readonly synthetic: string } {
+    if (this.root === null && !this.overlaid(guestAbsolute)) return { host: hostBytes(guestAbsolute) };
+    const canonical = this.walk(guestAbsolute, followFinal);
+    const entry = this.entryAt(canonical);
+    if (entry === 'host') return { host: hostBytes(this.hostString(canonical)) };
+    if (entry === 'missing') fail(E.ENOENT);
+    return { synthetic: canonical };
+  }
+
+  /** The sysroot's host directory as a byte string (symlinks resolved), or null without one. */
+  get hostRoot(): string | null {
+    return this.root;
+  }
+
+  /** What the overlay says of a canonical guest path ('host' when there is no overlay). */
+  entryAt(canonical: string): OverlayEntry {
+    return this.overlay?.(canonical.split('/').filter((p) => p.length > 0)) ?? 'host';
+  }
+
+  /**
+   * Whether the walk must look at a path itself, without a sysroot: the overlay's trees are
+   * recognised by the path's first component, so host symlinks into them are the host's.
+   */
+  private overlaid(guestAbsolute: string): boolean {
+    if (this.overlay === null) return false;
+    const [first, second] = posix
+      .normalize(guestAbsolute)
+      .split('/')
+      .filter((p) => p.length > 0);
+    if (first === undefined) return false;
+    return (
+      this.overlay([first]) !== 'host' || (second !== undefined && this.overlay([first, second]) !== 'host')
+    );
   }
 
   /**
@@ -48,10 +105,15 @@ export class PathResolver {
    * Without a sysroot the host answers (realpath), so the path must exist.
    */
   resolve(guestAbsolute: string, followFinal = true): string {
-    if (this.root === null) {
+    if (this.root === null && !this.overlaid(guestAbsolute)) {
       if (!followFinal) return posix.normalize(guestAbsolute);
       return realpathSync(hostBytes(guestAbsolute), { encoding: 'buffer' }).toString('latin1');
     }
+    return this.walk(guestAbsolute, followFinal);
+  }
+
+  /** The component walk (the host's "/" without a sysroot), the overlay asked before the host. */
+  private walk(guestAbsolute: string, followFinal: boolean): string {
     let pending = guestAbsolute.split('/').filter((p) => p.length > 0);
     const done: string[] = [];
     let links = 0;
@@ -67,7 +129,16 @@ export class PathResolver {
         done.push(part);
         break;
       }
-      const target = symlinkTarget(hostBytes(this.hostString(`/${[...done, part].join('/')}`)));
+      const entry = this.overlay?.([...done, part]) ?? 'host';
+      let target: string | null;
+      if (entry === 'host')
+        target = symlinkTarget(hostBytes(this.hostString(`/${[...done, part].join('/')}`)));
+      else if (typeof entry === 'string') target = null;
+      else {
+        target = entry.follow();
+        // A link to a kernel object leads to no directory: nothing can follow it.
+        if (target === null && pending.length > 0) fail(E.ENOTDIR);
+      }
       if (target === null) {
         done.push(part);
         continue;
@@ -111,7 +182,8 @@ export class PathResolver {
   }
 
   private hostString(guestCanonical: string): string {
-    const root = this.root as string;
+    const root = this.root;
+    if (root === null) return guestCanonical;
     for (const [guest, dir] of this.mounts) {
       if (guestCanonical === guest || guestCanonical.startsWith(`${guest}/`))
         return `${byteStringOf(dir.host)}${guestCanonical.slice(guest.length)}`;

@@ -4,7 +4,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import { type ElfImage, parseElf } from '../loader/elf.js';
 import { type ElfFile, shownPath } from '../loader/elf-file.js';
 import { type LoadedImage, loadImage, PIE_BASE } from '../loader/load.js';
-import { AT, buildInitialStack } from '../loader/stack.js';
+import { AT, buildInitialStack, STACK_SIZE, STACK_TOP } from '../loader/stack.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 
 /** A parsed program (and its PT_INTERP interpreter) and what its initial stack carries. */
@@ -19,6 +19,16 @@ export interface ProcessImage {
   /** AT_EXECFN: the path the program was executed by. */
   readonly execfn: string;
   readonly atFlags: number;
+  /** The guest path /proc/PID/maps shows for the program. */
+  readonly guestPath: string;
+}
+
+/** Where exec put what /proc/PID/cmdline, environ and auxv read. */
+export interface ImageLayout {
+  readonly argStart: number;
+  readonly argEnd: number;
+  readonly envEnd: number;
+  readonly auxv: ReadonlyArray<readonly [number, bigint]>;
 }
 
 /**
@@ -27,11 +37,20 @@ export interface ProcessImage {
  * envp and the auxiliary vector, and sets every register for entry. Used for the first program
  * and for execve.
  */
-export function startProcessImage(memory: PagedMemory, cpu: Cpu, arch: Architecture, p: ProcessImage): void {
+export function startProcessImage(
+  memory: PagedMemory,
+  cpu: Cpu,
+  arch: Architecture,
+  p: ProcessImage,
+): ImageLayout {
   const main = loadImage(memory, p.image, PIE_BASE, p.name);
+  nameImage(memory, main, p.guestPath);
   memory.setBrkBase(Math.ceil(main.end / 4096) * 4096);
   let interp: LoadedImage | null = null;
-  if (p.interpreter) interp = loadImage(memory, p.interpreter.image, null, p.interpreter.name);
+  if (p.interpreter) {
+    interp = loadImage(memory, p.interpreter.image, null, p.interpreter.name);
+    nameImage(memory, interp, p.image.interpreter ?? p.interpreter.name);
+  }
   const stack = buildInitialStack(memory, {
     argv: p.argv,
     env: p.env,
@@ -62,6 +81,20 @@ export function startProcessImage(memory: PagedMemory, cpu: Cpu, arch: Architect
   cpu.regs[arch.registers.pc] = entry;
   cpu.regs[arch.registers.sp] = BigInt(stack.sp);
   arch.startProcess?.(cpu, { entry, stackPointer: BigInt(stack.sp) });
+  memory.names.set({ ...NO_FILE, start: STACK_TOP - STACK_SIZE, end: STACK_TOP, name: '[stack]' });
+  return stack;
+}
+
+const NO_FILE = { offset: 0, device: [0, 0] as const, inode: 0n };
+
+/** The image's pages are named after its file in /proc/PID/maps. */
+function nameImage(memory: PagedMemory, image: LoadedImage, guestPath: string): void {
+  memory.names.set({
+    ...NO_FILE,
+    start: image.start,
+    end: Math.ceil(image.end / 4096) * 4096,
+    name: guestPath,
+  });
 }
 
 /** A program and its interpreter, parsed, with their files open until the image is loaded. */

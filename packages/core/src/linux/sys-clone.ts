@@ -4,6 +4,7 @@ import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { Reschedule } from './scheduling.js';
+import { parentPid } from './synthetic/process-text.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
 
@@ -301,8 +302,7 @@ export function registerCloneSyscalls(k: LinuxKernel): void {
   k.register(SYS.waitid, (k, a) => waitid(k, int(a[0]), int(a[1]), ptr(a[2]), int(a[3]), ptr(a[4])));
   k.register(SYS.getpid, (k) => k.pid);
   k.register(SYS.gettid, (k) => k.thread.tid);
-  // The first process's parent is the host process that started the run; orphans have init's.
-  k.register(SYS.getppid, (k) => k.parent?.pid ?? (k.system?.isFirst(k) ? process.ppid : 1));
+  k.register(SYS.getppid, (k) => parentPid(k));
   k.register(SYS.getpgid, (k, a) => processOf(k, int(a[0])).pgid);
   k.register(SYS.getsid, (k, a) => processOf(k, int(a[0])).sid);
   k.register(SYS.setpgid, (k, a) => setpgid(k, int(a[0]), int(a[1])));

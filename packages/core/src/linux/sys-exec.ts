@@ -10,6 +10,7 @@ import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
 import { type OpenedProgram, openProgram, startProcessImage } from './process-image.js';
 import { Reschedule } from './scheduling.js';
+import { executable } from './synthetic/files.js';
 
 const AT_EMPTY_PATH = 0x1000;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -50,7 +51,7 @@ function openExecutable(host: string | Buffer, name: string): ElfFile {
 
 /** The first BINPRM_BUF_SIZE bytes of the file at guest path `guest`, to tell scripts from programs. */
 function head(k: LinuxKernel, guest: string): Uint8Array {
-  const file = openExecutable(k.paths.toHost(guest), guest);
+  const file = openExecutable(executable(k, guest).host, guest);
   try {
     return file.read(0, BINPRM_BUF_SIZE + 1);
   } finally {
@@ -119,7 +120,7 @@ function execve(
   }
   let program: OpenedProgram;
   try {
-    program = openProgram(k.paths.toHost(guest), guest, k.arch.elfMachine, openExecutable, (interp) =>
+    program = openProgram(executable(k, guest).host, guest, k.arch.elfMachine, openExecutable, (interp) =>
       k.paths.toHost(interp),
     );
   } catch (error) {
@@ -132,9 +133,11 @@ function execve(
   k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
   k.fds.closeOnExec();
   k.signals.resetForExec();
-  k.programPath = guest;
+  // Run through /proc/PID/exe, the program keeps its own name there.
+  const running = executable(k, guest);
+  k.programPath = running.guest;
+  k.programHostPath = running.host;
   k.thread.name = null; // the new program's name, as the kernel sets comm at execve
-  k.programHostPath = k.paths.toHost(guest);
   // The other threads end (de_thread); a vfork parent sharing this memory gets it back and runs
   // on, so the new image goes into memory of its own.
   const system = k.system;
@@ -151,7 +154,8 @@ function execve(
     k.memory.unmap(0, 2 ** 48);
   }
   try {
-    startProcessImage(k.memory, target, k.arch, {
+    k.layout = startProcessImage(k.memory, target, k.arch, {
+      guestPath: k.programPath,
       image,
       name: guest,
       interpreter,

@@ -1,6 +1,5 @@
 import {
   closeSync,
-  constants,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -17,12 +16,22 @@ import { isatty } from 'node:tty';
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
-import { isProcSelfExe, readPathArgument } from './guest-paths.js';
+import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
+import {
+  listSynthetic,
+  nodeAt,
+  openSynthetic,
+  statNode,
+  statSynthetic,
+  withDevEntries,
+} from './synthetic/files.js';
+import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
@@ -30,12 +39,8 @@ import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { registerSocketSyscalls } from './sys-sockets.js';
 
-const O_ACCMODE = 3;
 const O_APPEND = 0o2000;
-const O_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
-/** asm-generic values of the flags some architectures number differently. */
-const GENERIC_OPEN_FLAGS = { directory: 0o200000, nofollow: 0o400000, direct: 0o40000, largefile: 0o100000 };
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EMPTY_PATH = 0x1000;
 const AT_NO_AUTOMOUNT = 0x800;
@@ -43,17 +48,6 @@ const AT_NO_AUTOMOUNT = 0x800;
 const AT_STATX_SYNC_TYPE = 0x6000;
 const STATX__RESERVED = 0x80000000 | 0;
 const MAX_IO = 16 * 1024 * 1024;
-
-/** Guest open flags → host open flags (the host's numbering for the arch-specific ones). */
-function hostOpenFlags(k: LinuxKernel, flags: number): number {
-  const guest = k.arch.syscalls.openFlags ?? GENERIC_OPEN_FLAGS;
-  const special = guest.directory | guest.nofollow | guest.direct | guest.largefile;
-  let host = flags & ~special & ~O_CLOEXEC;
-  if (flags & guest.directory) host |= constants.O_DIRECTORY;
-  if (flags & guest.nofollow) host |= constants.O_NOFOLLOW;
-  if (flags & guest.direct) host |= constants.O_DIRECT ?? 0;
-  return host;
-}
 
 /** Blocking host I/O that tolerates descriptors the host made non-blocking. */
 function retryingAgain<T>(op: () => T): T {
@@ -96,6 +90,12 @@ function readInto(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
+  if (file.content) {
+    const at = position ?? 0;
+    const bytes = file.content.subarray(Math.min(at, file.content.length), at + n0);
+    k.memory.writeBytes(addr, bytes);
+    return bytes.length;
+  }
   if (file.special) {
     const bytes = specialIo(k, file, () => file.special?.read(k, n0) ?? null, POLLIN);
     k.memory.writeBytes(addr, bytes);
@@ -194,12 +194,12 @@ function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) 
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
     if (dirfd === AT_FDCWD) return statSync(k.paths.toHost(k.cwd), { bigint: true });
-    return fstatOf(k.fds.get(dirfd));
+    return fstatOf(k, k.fds.get(dirfd));
   }
   const follow = !(flags & AT_SYMLINK_NOFOLLOW);
-  const guest = k.guestPath(dirfd, raw);
-  const host = k.paths.toHost(guest, follow);
-  return follow ? statSync(host, { bigint: true }) : lstatSync(host, { bigint: true });
+  const at = k.paths.locate(k.guestPath(dirfd, raw), follow);
+  if ('synthetic' in at) return statSynthetic(k, at.synthetic, follow);
+  return follow ? statSync(at.host, { bigint: true }) : lstatSync(at.host, { bigint: true });
 }
 
 /**
@@ -214,7 +214,8 @@ function checkStatxArguments(flags: number, mask: number): void {
 }
 
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
-function fstatOf(file: OpenFile) {
+function fstatOf(k: LinuxKernel, file: OpenFile) {
+  if (file.synthetic !== null) return statNode(file.synthetic, nodeAt(k, file.synthetic));
   if (file.special) return anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
 }
@@ -261,7 +262,12 @@ function listDirectory(file: OpenFile): DirEntry[] {
 function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): number {
   const file = k.fds.get(fd);
   if (file.kind !== 'directory') fail(E.ENOTDIR);
-  file.dirEntries ??= listDirectory(file);
+  if (file.dirEntries === null) {
+    file.dirEntries = file.synthetic !== null ? listSynthetic(k, file.synthetic) : listDirectory(file);
+    // A root's own /dev lists the devices the guest always has, too.
+    if (file.guestPath !== null && k.paths.resolve(file.guestPath) === '/dev')
+      file.dirEntries = withDevEntries(file.dirEntries, DEV_NAMES);
+  }
   const out = new Uint8Array(Math.min(count, 1 << 20));
   const view = new DataView(out.buffer);
   let used = 0;
@@ -286,30 +292,19 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
 }
 
 const O_CREAT = 0o100;
-const O_TRUNC = 0o1000;
-
-/**
- * The host file behind /proc/self/exe. Inside the sysroot it is opened by its guest path like any
- * other; a program started from outside it is reachable through this one link, read-only. Opening
- * it for writing is ETXTBSY either way, as for any running program on the kernel.
- */
-function programFile(k: LinuxKernel, flags: number, nofollow: number): string | Buffer {
-  if (flags & nofollow) fail(E.ELOOP); // the /proc entry is itself a symlink
-  if ((flags & O_ACCMODE) !== 0 || flags & O_TRUNC) fail(E.ETXTBSY);
-  return k.paths.contains(k.programHostPath) ? k.paths.toHost(k.programPath) : k.programHostPath;
-}
 
 function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
-  const guestFlags = k.arch.syscalls.openFlags ?? GENERIC_OPEN_FLAGS;
+  const guestFlags = guestOpenFlags(k.arch);
   const raw = readPathArgument(k.memory, ptr(pathAddr));
   if (raw === '') fail(E.ENOENT);
   const guest = k.guestPath(dirfd, raw);
-  const exe = isProcSelfExe(guest);
-  const host = exe
-    ? programFile(k, flags, guestFlags.nofollow)
-    : k.paths.toHost(guest, !(flags & guestFlags.nofollow));
-  const hostFd = openSync(host, hostOpenFlags(k, flags), mode & ~k.umask);
-  if (!exe) refuseEscapes(k, hostFd, flags);
+  const follow = !(flags & guestFlags.nofollow);
+  const at = k.paths.locate(guest, follow);
+  if ('synthetic' in at)
+    return k.fds.install(openSynthetic(k, at.synthetic, flags, follow), (flags & O_CLOEXEC) !== 0);
+  const host = at.host;
+  const hostFd = openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
+  refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
   try {
     const st = fstatSync(hostFd);
@@ -348,7 +343,7 @@ function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): numb
   let base: number;
   if (whence === 0) base = 0;
   else if (whence === 1) base = file.position;
-  else if (whence === 2) base = Number(fstatSync(file.hostFd).size);
+  else if (whence === 2) base = file.content ? file.content.length : Number(fstatSync(file.hostFd).size);
   else fail(E.EINVAL);
   const target = base + offset;
   if (target < 0) fail(E.EINVAL);
@@ -495,7 +490,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   k.register(SYS.lseek, (k, a) => lseek(k, int(a[0]), long(a[1]), int(a[2])));
   k.register(SYS.getdents64, (k, a) => getdents64(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.fstat, (k, a) => {
-    k.memory.writeBytes(ptr(a[1]), encodeStat(fstatOf(k.fds.get(int(a[0])))));
+    k.memory.writeBytes(ptr(a[1]), encodeStat(fstatOf(k, k.fds.get(int(a[0])))));
     return 0;
   });
   k.register(SYS.newfstatat, (k, a) => {

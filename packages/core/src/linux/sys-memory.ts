@@ -1,7 +1,8 @@
-import { readSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import { OutOfMemoryError } from '../memory/paged-memory.js';
 import { PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
+import type { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 
@@ -65,9 +66,25 @@ function mmap(
       got += n;
     }
     k.memory.poke(at, buffer.subarray(0, got));
+    nameMapping(k, file, at, size, offset);
   }
   k.memory.protect(at, size, prot);
   return at;
+}
+
+/** /proc/PID/maps names a file mapping after the file, with its device and inode. */
+function nameMapping(k: LinuxKernel, file: OpenFile, start: number, size: number, offset: number): void {
+  if (file.guestPath === null || file.hostFd < 0) return;
+  const st = fstatSync(file.hostFd);
+  const device = [(st.dev >> 8) & 0xfff, (st.dev & 0xff) | ((st.dev >> 12) & 0xfff00)] as const;
+  k.memory.names.set({
+    start,
+    end: start + size,
+    name: file.guestPath,
+    offset,
+    device,
+    inode: BigInt(st.ino),
+  });
 }
 
 function mremap(k: LinuxKernel, old: number, oldSize: number, newSize: number, flags: number): number {

@@ -14,11 +14,12 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { E, fail } from './errno.js';
-import { directoryPath, isProcSelfExe, readPathArgument } from './guest-paths.js';
+import { directoryPath, readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { hostBytes, lastComponent } from './paths.js';
 import { encodeStatfs } from './stat.js';
+import { accessSynthetic, nodeAt, readlinkSynthetic } from './synthetic/files.js';
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_REMOVEDIR = 0x200;
@@ -41,7 +42,12 @@ function faccessat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number
     return 0;
   }
   const follow = !(flags & AT_SYMLINK_NOFOLLOW);
-  const { host } = k.hostPath(dirfd, pathAddr, follow);
+  const at = k.paths.locate(k.guestPath(dirfd, readPathArgument(k.memory, ptr(pathAddr))), follow);
+  if ('synthetic' in at) {
+    accessSynthetic(k, at.synthetic, mode);
+    return 0;
+  }
+  const host = at.host;
   if (!follow && lstatSync(host).isSymbolicLink()) return 0;
   accessSync(host, mode);
   return 0;
@@ -169,10 +175,12 @@ function symlinkat(k: LinuxKernel, targetAddr: bigint, dirfd: number, pathAddr: 
 function readlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, buf: number, size: number): number {
   if (size <= 0) fail(E.EINVAL);
   const raw = readPathArgument(k.memory, ptr(pathAddr));
-  const guest = k.guestPath(dirfd, raw);
-  const target = isProcSelfExe(guest)
-    ? hostBytes(k.programPath)
-    : readlinkSync(k.hostPath(dirfd, pathAddr, false).host, { encoding: 'buffer' });
+  if (raw === '') fail(E.ENOENT);
+  const at = k.paths.locate(k.guestPath(dirfd, raw), false);
+  const target =
+    'synthetic' in at
+      ? hostBytes(readlinkSynthetic(k, at.synthetic))
+      : readlinkSync(at.host, { encoding: 'buffer' });
   const bytes = target.subarray(0, size);
   k.memory.writeBytes(buf, bytes);
   return bytes.length;
@@ -209,8 +217,11 @@ export function registerPathSyscalls(k: LinuxKernel): void {
   // The working directory is kept as the kernel keeps it: symlinks resolved, so ".." from it
   // is the real parent and getcwd shows the physical path.
   k.register(SYS.chdir, (k, a) => {
-    const { guest, host } = k.hostPath(AT_FDCWD, a[0]);
-    if (!statSync(host).isDirectory()) fail(E.ENOTDIR);
+    const guest = k.guestPath(AT_FDCWD, readPathArgument(k.memory, ptr(a[0])));
+    const at = k.paths.locate(guest);
+    const isDir =
+      'synthetic' in at ? nodeAt(k, at.synthetic).kind === 'dir' : statSync(at.host).isDirectory();
+    if (!isDir) fail(E.ENOTDIR);
     k.cwd = k.paths.resolve(guest);
     return 0;
   });

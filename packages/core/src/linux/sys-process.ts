@@ -1,4 +1,5 @@
 import { getPriority, hostname, release, setPriority, version } from 'node:os';
+import { GUEST_CPUS } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -80,7 +81,7 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     const size = Math.min(ptr(a[1]), 128);
     if (size < 8) fail(E.EINVAL);
     const mask = new Uint8Array(size);
-    mask[0] = 1;
+    for (let cpu = 0; cpu < GUEST_CPUS; cpu++) mask[cpu >> 3] |= 1 << (cpu & 7);
     k.memory.writeBytes(ptr(a[2]), mask);
     return size;
   });

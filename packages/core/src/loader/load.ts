@@ -23,6 +23,8 @@ export interface LoadedImage {
   readonly phdr: number;
   /** First address after the highest segment (where brk starts for the main program). */
   readonly end: number;
+  /** The lowest address of the image (its first segment's page). */
+  readonly start: number;
 }
 
 const PAGE = 4096;
@@ -77,7 +79,7 @@ export function loadImage(
     );
     phdr = holder ? holder.vaddr + (image.phoff - holder.offset) + bias : 0;
   }
-  return { bias, entry: image.entry + bias, phdr, end: high + bias };
+  return { bias, entry: image.entry + bias, phdr, end: high + bias, start: low + bias };
 }
 
 /** Bytes read from the file at a time while filling segments. */

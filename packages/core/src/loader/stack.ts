@@ -46,6 +46,12 @@ export interface InitialStack {
   readonly argvAddr: number;
   readonly envpAddr: number;
   readonly auxvAddr: number;
+  /** Where the argv strings lie, then the environment strings (what /proc/PID/cmdline and environ read). */
+  readonly argStart: number;
+  readonly argEnd: number;
+  readonly envEnd: number;
+  /** The auxiliary vector as (key, value) pairs, AT_NULL last (/proc/PID/auxv). */
+  readonly auxv: ReadonlyArray<readonly [number, bigint]>;
 }
 
 function cstring(s: string): Uint8Array {
@@ -107,5 +113,15 @@ export function buildInitialStack(memory: PagedMemory, spec: StackSpec): Initial
     table[i++] = v;
   }
   memory.poke(sp, new Uint8Array(table.buffer));
-  return { sp, argvAddr, envpAddr, auxvAddr };
+  const argEnd = envStrings[0] ?? execfn;
+  return {
+    sp,
+    argvAddr,
+    envpAddr,
+    auxvAddr,
+    argStart: argStrings[0] ?? argEnd,
+    argEnd,
+    envEnd: execfn,
+    auxv,
+  };
 }

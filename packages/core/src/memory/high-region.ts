@@ -39,6 +39,11 @@ export class HighRegion {
     return copy;
   }
 
+  /** The mapped ranges in page numbers, in address order (what /proc/PID/maps lists up here). */
+  mappedRanges(): readonly Readonly<Range>[] {
+    return this.ranges;
+  }
+
   /** Host pages held by touched pages. */
   get touchedPages(): number {
     return this.touched.size;

@@ -1,5 +1,6 @@
 import { GuestFault } from '../signals.js';
 import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
+import { RegionNames } from './region-names.js';
 import { type GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from './types.js';
 
 /** Thrown when the host cannot provide more memory for the guest. */
@@ -124,6 +125,8 @@ export class PagedMemory implements GuestMemory {
   private readonly releaseHost = (host: number): void => {
     this.freeHostPages.push(host);
   };
+  /** What /proc/PID/maps calls the mapped files and the program's images. */
+  names = new RegionNames();
 
   constructor(options: PagedMemoryOptions = {}) {
     const initial = Math.max(
@@ -173,6 +176,7 @@ export class PagedMemory implements GuestMemory {
     copy.brkStart = this.brkStart;
     copy.brkCurrent = this.brkCurrent;
     copy.high = this.high.clone();
+    copy.names = this.names.copy();
     return copy;
   }
 
@@ -292,6 +296,7 @@ export class PagedMemory implements GuestMemory {
     const fullEnd = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
     this.dropHigh(first, fullEnd, true);
     const end = Math.min(GUEST_PAGES, fullEnd);
+    this.names.forget(first * PAGE_SIZE, fullEnd * PAGE_SIZE);
     let codeFrom = -1;
     for (let p = first; p < end; p++) {
       const e = this.pageTable[p];
@@ -377,6 +382,31 @@ export class PagedMemory implements GuestMemory {
         this.onCodeChange?.(p, 1);
       }
     }
+  }
+
+  /**
+   * The mapped ranges in address order, each a run of pages with one protection (PROT_NONE
+   * reservations included): what /proc/PID/maps lists before it splits them by name.
+   */
+  regions(): { start: number; end: number; prot: number }[] {
+    const out: { start: number; end: number; prot: number }[] = [];
+    const table = this.pageTable;
+    for (let p = 1; p < GUEST_PAGES; p++) {
+      const e = table[p];
+      if (e === 0) continue;
+      const prot = e & 7;
+      const last = out[out.length - 1];
+      if (last && last.end === p * PAGE_SIZE && last.prot === prot) last.end += PAGE_SIZE;
+      else out.push({ start: p * PAGE_SIZE, end: (p + 1) * PAGE_SIZE, prot });
+    }
+    for (const r of this.high.mappedRanges())
+      out.push({ start: r.start * PAGE_SIZE, end: r.end * PAGE_SIZE, prot: r.prot });
+    return out;
+  }
+
+  /** The program break: where the heap starts and where it ends now. */
+  get brkRange(): { start: number; end: number } {
+    return { start: this.brkStart, end: this.brkCurrent };
   }
 
   // ---- brk ----------------------------------------------------------------------------------

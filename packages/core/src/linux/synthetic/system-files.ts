@@ -1,0 +1,123 @@
+import { cpus, freemem, hostname, loadavg, release, totalmem, uptime, version } from 'node:os';
+import { GUEST_CPUS } from '../cpus.js';
+import type { LinuxKernel } from '../kernel.js';
+import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
+import { CLOCK_TICKS } from './process-text.js';
+
+/** The host's idle time per CPU, in seconds (what the guest's one CPU is said to have idled). */
+function idleSeconds(): number {
+  const all = cpus();
+  if (all.length === 0) return 0;
+  return all.reduce((sum, c) => sum + c.times.idle, 0) / all.length / 1000;
+}
+
+function cpuInfo(k: LinuxKernel): string {
+  return (
+    k.arch.cpuInfo?.(GUEST_CPUS) ??
+    Array.from({ length: GUEST_CPUS }, (_, n) => `processor\t: ${n}\n\n`).join('')
+  );
+}
+
+/** /proc/meminfo: the host's memory (the guest allocates from it), no swap. */
+function memInfo(): string {
+  const kB = (bytes: number) => Math.floor(bytes / 1024);
+  const rows: [string, number][] = [
+    ['MemTotal', kB(totalmem())],
+    ['MemFree', kB(freemem())],
+    ['MemAvailable', kB(freemem())],
+    ['Buffers', 0],
+    ['Cached', 0],
+    ['SwapCached', 0],
+    ['Active', 0],
+    ['Inactive', 0],
+    ['Shmem', 0],
+    ['SReclaimable', 0],
+    ['SUnreclaim', 0],
+    ['SwapTotal', 0],
+    ['SwapFree', 0],
+    ['CommitLimit', kB(totalmem())],
+  ];
+  return rows.map(([name, value]) => `${`${name}:`.padEnd(16)}${String(value).padStart(8)} kB\n`).join('');
+}
+
+/** /proc/stat: the guest's CPUs, the emulator's own CPU time as theirs, and the boot time. */
+function statText(k: LinuxKernel): string {
+  const used = process.cpuUsage();
+  const user = Math.floor((used.user / 1e6) * CLOCK_TICKS);
+  const system = Math.floor((used.system / 1e6) * CLOCK_TICKS);
+  const idle = Math.floor(idleSeconds() * CLOCK_TICKS);
+  const line = (name: string) => `${name} ${user} 0 ${system} ${idle} 0 0 0 0 0 0`;
+  const running = k.system ? k.system.processes.size : 1;
+  return [
+    line('cpu '),
+    ...Array.from({ length: GUEST_CPUS }, (_, n) => line(`cpu${n}`)),
+    'intr 0',
+    'ctxt 0',
+    `btime ${Math.floor(Date.now() / 1000 - uptime())}`,
+    `processes ${running}`,
+    'procs_running 1',
+    'procs_blocked 0',
+    'softirq 0 0 0 0 0 0 0 0 0 0 0',
+    '',
+  ].join('\n');
+}
+
+function loadAvg(k: LinuxKernel): string {
+  const [one, five, fifteen] = loadavg().map((x) => x.toFixed(2));
+  const total = k.system ? k.system.processes.size : 1;
+  return `${one} ${five} ${fifteen} 1/${total} ${k.pid}\n`;
+}
+
+const FILESYSTEMS = [
+  'nodev\tsysfs',
+  'nodev\ttmpfs',
+  'nodev\tproc',
+  'nodev\tdevtmpfs',
+  'nodev\tdevpts',
+  '\text4',
+];
+
+/** The entries of /proc besides the processes, and /proc/sys as glibc and Python read it. */
+export function procSystemEntries(k: LinuxKernel): Record<string, () => SyntheticNode> {
+  const text = (s: () => string) => () => textFile(s);
+  return {
+    self: () => pathLink(() => String(k.pid)),
+    'thread-self': () => pathLink(() => `${k.pid}/task/${k.thread.tid}`),
+    cpuinfo: text(() => cpuInfo(k)),
+    meminfo: text(memInfo),
+    stat: text(() => statText(k)),
+    uptime: text(() => `${uptime().toFixed(2)} ${idleSeconds().toFixed(2)}\n`),
+    loadavg: text(() => loadAvg(k)),
+    version: text(() => `Linux version ${release()} (arm64kit) ${version()}\n`),
+    filesystems: text(() => `${FILESYSTEMS.join('\n')}\n`),
+    mounts: () => pathLink(() => 'self/mounts'),
+    sys: () =>
+      fixedDir({
+        kernel: () =>
+          fixedDir({
+            osrelease: text(() => `${release()}\n`),
+            ostype: text(() => 'Linux\n'),
+            hostname: text(() => `${hostname()}\n`),
+            version: text(() => `${version()}\n`),
+            pid_max: text(() => '4194304\n'),
+            ngroups_max: text(() => '65536\n'),
+          }),
+        vm: () => fixedDir({ overcommit_memory: text(() => '0\n') }),
+      }),
+  };
+}
+
+/** /sys as far as programs count CPUs through it: online, possible and present say the same. */
+export function sysRoot(): SyntheticNode {
+  const range = () => textFile(() => (GUEST_CPUS === 1 ? '0\n' : `0-${GUEST_CPUS - 1}\n`));
+  const cpuDirs = Object.fromEntries(
+    Array.from({ length: GUEST_CPUS }, (_, n) => [`cpu${n}`, () => fixedDir({})] as const),
+  );
+  return fixedDir({
+    devices: () =>
+      fixedDir({
+        system: () =>
+          fixedDir({ cpu: () => fixedDir({ online: range, possible: range, present: range, ...cpuDirs }) }),
+      }),
+  });
+}
