@@ -21,12 +21,13 @@ import { isProcSelfExe, readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { isSocket, socketStat } from './socket.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
-import { registerSocketSyscalls } from './sys-sockets.js';
+import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
 
 const O_ACCMODE = 3;
 const O_APPEND = 0o2000;
@@ -90,6 +91,11 @@ function readInto(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   if (!k.memory.isMapped(addr, n0, PROT_WRITE)) fail(E.EFAULT);
+  if (isSocket(file.special)) {
+    const bytes = receiveFrom(k, file, file.special, n0, 0).data;
+    k.memory.writeBytes(addr, bytes);
+    return bytes.length;
+  }
   if (file.special) {
     const bytes = specialIo(k, file, () => file.special?.read(k, n0) ?? null, POLLIN);
     k.memory.writeBytes(addr, bytes);
@@ -126,6 +132,9 @@ function writeFrom(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   const bytes = k.memory.readBytes(addr, n0);
+  if (isSocket(file.special)) {
+    return sendTo(k, file, file.special, { data: bytes, to: null, rights: null, credentials: null }, 0);
+  }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) {
     const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
@@ -198,6 +207,7 @@ function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) 
 
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
 function fstatOf(file: OpenFile) {
+  if (isSocket(file.special)) return socketStat(file.special.inode);
   if (file.special) return anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
 }
