@@ -150,6 +150,11 @@ describe.runIf(available('sysroot confinement suite', prerequisites))(
         'created where the directory went: ok',
         'open non-UTF-8 name: ok [bytes]',
         'listed: ff fe 2d 6c 61 74 69 6e e9',
+        'bind host path: ENOENT',
+        'bind through symlink chain: ENOENT',
+        'connect host path: ENOENT',
+        'bind inside: ok',
+        'connect inside without listener: ECONNREFUSED',
       ])
         expect(got.split('\n')).toContain(line);
     });
