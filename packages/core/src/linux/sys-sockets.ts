@@ -1,5 +1,6 @@
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
+import { HostIo } from './host-io.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { POLLIN, POLLOUT } from './pipe.js';
@@ -36,7 +37,15 @@ import {
   readMessageHeader,
   scatter,
 } from './socket-message.js';
+import { TcpSocket } from './tcp-socket.js';
 import { UnixSocket } from './unix-socket.js';
+
+const standalone = new HostIo();
+
+/** The host I/O of the run `k` belongs to. */
+function hostIoOf(k: LinuxKernel): HostIo {
+  return k.system?.host ?? standalone;
+}
 
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
@@ -80,9 +89,13 @@ function newSocket(k: LinuxKernel, domain: number, typeAndFlags: number, protoco
     if (protocol !== 0 && protocol !== AF_UNIX) fail(E.EPROTONOSUPPORT);
     return new UnixSocket(k, type);
   }
-  // AF_INET and AF_INET6 through the host are not offered yet; AF_NETLINK neither (glibc's
-  // address-family check then assumes both IPv4 and IPv6, and getifaddrs fails cleanly).
-  if (domain === AF_INET || domain === AF_INET6) fail(E.EAFNOSUPPORT);
+  if (domain === AF_INET || domain === AF_INET6) {
+    // TCP through the host; UDP is not offered yet.
+    if (type === SOCK_STREAM && (protocol === 0 || protocol === 6)) return new TcpSocket(hostIoOf(k), domain);
+    if (type === SOCK_STREAM) fail(E.EPROTONOSUPPORT);
+  }
+  // AF_NETLINK is not offered: glibc's address-family check then assumes both IPv4 and IPv6,
+  // and getifaddrs fails cleanly.
   fail(E.EAFNOSUPPORT);
 }
 
@@ -261,14 +274,14 @@ function connect(k: LinuxKernel, fd: number, addr: number, length: number): numb
   const { socket, file } = socketOf(k, fd);
   const address = readSocketAddress(k.memory, addr, length);
   const nonblocking = (file.statusFlags & O_NONBLOCK) !== 0;
-  waitFor(
-    k,
-    socket,
-    () => (socket.connect(k, address) === 'done' ? 0 : null),
-    POLLOUT,
-    nonblocking,
-    socket.options.sndtimeo,
-  );
+  if (nonblocking) {
+    // A connection being made is EINPROGRESS when started, EALREADY when asked again.
+    const before = (socket as { state?: string }).state;
+    if (socket.connect(k, address) === 'done') return 0;
+    fail(before === 'connecting' ? E.EALREADY : E.EINPROGRESS);
+  }
+  const attempt = () => (socket.connect(k, address) === 'done' ? 0 : null);
+  waitFor(k, socket, attempt, POLLOUT, false, socket.options.sndtimeo);
   return 0;
 }
 
