@@ -163,6 +163,11 @@ describe.runIf(available('sysroot confinement suite', prerequisites))(
         'readlink directory fd: /a/b',
         'open /proc/PID/fd/N/..: ok [a-x|]',
         'open /proc/PID/fd/N escape: ENOENT',
+        'bind host path: ENOENT',
+        'bind through symlink chain: ENOENT',
+        'connect host path: ENOENT',
+        'bind inside: ok',
+        'connect inside without listener: ECONNREFUSED',
       ])
         expect(got.split('\n')).toContain(line);
     });

@@ -66,6 +66,8 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('process'), // nice values and page residency
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
   program('events'), // epoll, eventfd, timerfd, signalfd
+  program('tcp'), // TCP over 127.0.0.1 between two processes, through the host
+  program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static char path[PATH_MAX * 2];
@@ -212,6 +214,27 @@ static void exe(void) {
     printf("exe read: %s\n", fd >= 0 && read(fd, magic, 4) == 4 && memcmp(magic, "\177ELF", 4) == 0 ? "ELF" : "no");
 }
 
+/* A UNIX socket named by path: made and found through the root like every other path. */
+static void socket_at(const char *what, const char *p, int do_bind) {
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", p);
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    result(what, do_bind ? bind(s, (struct sockaddr *)&a, sizeof a) : connect(s, (struct sockaddr *)&a, sizeof a));
+    close(s);
+}
+
+static void sockets(void) {
+    socket_at("bind host path", outside("", "/planted.sock"), 1);
+    socket_at("bind through climbing symlink", outside("/updir", "/planted.sock"), 1);
+    socket_at("bind through symlink chain", "/chain1/planted.sock", 1);
+    socket_at("bind over absolute symlink", "/abs", 1);
+    socket_at("connect host path", outside("", "/secret"), 0);
+    socket_at("connect through symlink", "/rel", 0);
+    socket_at("bind inside", "/a/inside.sock", 1);
+    socket_at("connect inside without listener", "/a/inside.sock", 0);
+    unlink("/a/inside.sock");
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc < 2) return 2;
@@ -224,6 +247,7 @@ int main(int argc, char **argv) {
     probes();
     dirfds();
     names();
+    sockets();
     changes();
     return 0;
 }

@@ -65,6 +65,8 @@ export class OpenFile {
       if (this.pipe.end === 'read') this.pipe.buffer.readers--;
       else this.pipe.buffer.writers--;
       this.pipe = null;
+    } else if (this.special) {
+      this.special.release?.();
     } else if (this.owned) {
       try {
         closeSync(this.hostFd);

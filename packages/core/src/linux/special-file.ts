@@ -18,6 +18,8 @@ export interface SpecialFile {
   readonly activity?: number;
   /** When it will become ready by itself (a timer's next expiry, monotonic ns), or null. */
   wakeAt?(): bigint | null;
+  /** The last descriptor referring to it was closed (a socket's peer sees end of file). */
+  release?(): void;
 }
 
 /** What fstat reports for a kernel object: an anonymous inode, read-write for its owner. */

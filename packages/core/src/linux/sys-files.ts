@@ -21,6 +21,7 @@ import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { isSocket, socketStat } from './socket.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import {
@@ -37,7 +38,7 @@ import { registerEventSyscalls } from './sys-events.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
-import { registerSocketSyscalls } from './sys-sockets.js';
+import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
 
 const O_APPEND = 0o2000;
 const O_NONBLOCK = 0o4000;
@@ -96,6 +97,11 @@ function readInto(
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
+  if (isSocket(file.special)) {
+    const bytes = receiveFrom(k, file, file.special, n0, 0).data;
+    k.memory.writeBytes(addr, bytes);
+    return bytes.length;
+  }
   if (file.special) {
     const bytes = specialIo(k, file, () => file.special?.read(k, n0) ?? null, POLLIN);
     k.memory.writeBytes(addr, bytes);
@@ -132,6 +138,9 @@ function writeFrom(
   const n0 = Math.min(count, MAX_IO);
   if (n0 === 0) return 0;
   const bytes = k.memory.readBytes(addr, n0);
+  if (isSocket(file.special)) {
+    return sendTo(k, file, file.special, { data: bytes, to: null, rights: null, credentials: null }, 0);
+  }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) {
     const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
@@ -216,6 +225,7 @@ function checkStatxArguments(flags: number, mask: number): void {
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
 function fstatOf(k: LinuxKernel, file: OpenFile) {
   if (file.synthetic !== null) return statNode(file.synthetic, nodeAt(k, file.synthetic));
+  if (isSocket(file.special)) return socketStat(file.special.inode);
   if (file.special) return anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
 }

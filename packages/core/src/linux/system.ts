@@ -5,6 +5,7 @@ import { SIGNALS } from '../signals.js';
 import { hostMaxRssKb } from './cpu-usage.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
+import { HostIo } from './host-io.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
 import { childInfo, SI, senderInfo } from './siginfo.js';
@@ -42,6 +43,10 @@ export class GuestSystem {
   readonly futexes = new FutexTable();
   /** fcntl record locks and flock locks between the guest processes. */
   readonly locks = new FileLocks();
+  /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */
+  readonly host = new HostIo();
+  /** Set by `idle` when every thread waits and host I/O may end a wait: ms to give the event loop. */
+  private hostWait: number | null = null;
   /** Every live thread, in the order they were created (the round-robin order). */
   private readonly threads: GuestThread[] = [];
   private readonly tids = new Map<number, GuestThread>();
@@ -137,6 +142,8 @@ export class GuestSystem {
     for (;;) {
       const exit = this.slice(Number.POSITIVE_INFINITY, deadline, options.timeoutMs ?? 0);
       if (exit) return exit;
+      if (this.hostWait !== null)
+        throw new GuestDeadlockError('host socket I/O, which only the asynchronous run (runAsync) serves');
     }
   }
 
@@ -147,7 +154,11 @@ export class GuestSystem {
     for (;;) {
       const exit = this.slice(Date.now() + slice, deadline, options.timeoutMs ?? 0);
       if (exit) return exit;
-      await new Promise((resolve) => setImmediate(resolve));
+      const hostWait = this.hostWait;
+      this.hostWait = null;
+      if (hostWait !== null) await this.host.wait(Math.min(hostWait, deadline - Date.now()));
+      else await new Promise((resolve) => setImmediate(resolve));
+      if (Date.now() > deadline) throw new GuestTimeoutError(options.timeoutMs ?? 0);
     }
   }
 
@@ -158,6 +169,7 @@ export class GuestSystem {
       const t = this.next();
       if (t === null) {
         this.idle(sliceEnd, deadline, timeoutMs);
+        if (this.hostWait !== null) return null;
       } else {
         const k = t.process;
         this.load(t);
@@ -236,6 +248,11 @@ export class GuestSystem {
     for (const k of this.processes.values()) {
       const at = k.state === 'alive' ? k.timers.next : null;
       if (at !== null && (wake === null || at < wake)) wake = at;
+    }
+    if (this.host.open > 0) {
+      // Host sockets are open: the event loop must run for them to make a thread ready.
+      this.hostWait = wake === null ? 1000 : Math.max(0, Number((wake - now() + 999_999n) / 1_000_000n));
+      return;
     }
     if (wake === null) throw new GuestDeadlockError(what);
     const untilWake = Number((wake - now() + 999_999n) / 1_000_000n);

@@ -5,6 +5,7 @@ import { directoryPath } from '../guest-paths.js';
 import type { LinuxKernel } from '../kernel.js';
 import { hostOpenFlags, O_ACCMODE } from '../open-flags.js';
 import { pipeStat } from '../pipe.js';
+import { isSocket, socketStat } from '../socket.js';
 import { anonymousStat } from '../special-file.js';
 import type { SyntheticNode } from './node.js';
 
@@ -19,11 +20,12 @@ function hostLink(hostFd: number): string | null {
 
 /**
  * readlink of /proc/PID/fd/N: the guest path of a file inside the root (where it is now), the
- * kernel's "pipe:[N]" and "anon_inode:[eventfd]" names, or — for a file the run was given from
+ * kernel's "pipe:[N]", "socket:[N]" and "anon_inode:[eventfd]" names, or — for a file the run was given from
  * outside the root (its stdio) — the name the kernel shows for a file outside a process's root.
  */
 function fdTarget(k: LinuxKernel, file: OpenFile): string {
   if (file.pipe) return `pipe:[${file.pipe.buffer.inode}]`;
+  if (isSocket(file.special)) return file.special.name;
   if (file.special) return `anon_inode:${file.special.name}`;
   if (file.synthetic !== null) return file.synthetic;
   const host = hostLink(file.hostFd);
@@ -73,9 +75,11 @@ export function fdLink(k: LinuxKernel, p: LinuxKernel, fd: number): SyntheticNod
           stat: () =>
             file.pipe
               ? pipeStat(file.pipe.buffer)
-              : file.special || file.hostFd < 0
-                ? anonymousStat()
-                : fstatSync(file.hostFd, { bigint: true }),
+              : isSocket(file.special)
+                ? socketStat(file.special.inode)
+                : file.special || file.hostFd < 0
+                  ? anonymousStat()
+                  : fstatSync(file.hostFd, { bigint: true }),
         },
       };
     },
