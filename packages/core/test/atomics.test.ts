@@ -62,4 +62,17 @@ describe('PagedMemory atomics', () => {
     expect(m.compareExchange(BigInt(BASE + 3), 0x101n, 7n, 4)).toBe(0x101n);
     expect(m.read32(BASE + 3)).toBe(7);
   });
+
+  it('can live in a shared memory, which forks stay in, grows with valid views, and keeps its atomics', () => {
+    const m = new PagedMemory({ shared: true, initialBytes: 0 });
+    expect(m.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const before = m.buffer.byteLength;
+    const addr = m.map(0, 64 * 1024 * 1024, RW, false); // more than the memory holds: it grows
+    expect(m.buffer.byteLength).toBeGreaterThan(before);
+    expect(m.atomicUpdate('add', BigInt(addr + 64 * 1024 * 1024 - 8), 41n, 8)).toBe(0n);
+    expect(m.atomicUpdate('add', BigInt(addr + 64 * 1024 * 1024 - 8), 1n, 8)).toBe(41n);
+    const child = m.fork();
+    expect(child.shared).toBe(true);
+    expect(child.read64(addr + 64 * 1024 * 1024 - 8)).toBe(42n);
+  });
 });

@@ -52,6 +52,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program(

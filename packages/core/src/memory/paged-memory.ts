@@ -94,7 +94,7 @@ export interface WasmMemory {
 
 const WasmMemoryCtor = (
   globalThis as unknown as {
-    WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory };
+    WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory };
   }
 ).WebAssembly.Memory;
 
@@ -107,6 +107,11 @@ export interface PagedMemoryOptions {
   initialBytes?: number;
   /** Upper bound for the wasm memory in bytes (default 4 GiB). */
   maximumBytes?: number;
+  /**
+   * A shared `WebAssembly.Memory` (over a SharedArrayBuffer), so that worker threads can run
+   * guest threads on it.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -121,6 +126,8 @@ export interface PagedMemoryOptions {
 export class PagedMemory implements GuestMemory {
   readonly pageSize = PAGE_SIZE;
   readonly wasm: WasmMemory;
+  /** Whether `wasm` is a shared memory. */
+  readonly shared: boolean;
   /**
    * Guest page number → (host page << 4) | CODE | prot; 0 when unmapped. A view of the wasm
    * memory at PAGE_TABLE_OFFSET, replaced like the other views when the memory grows.
@@ -157,7 +164,8 @@ export class PagedMemory implements GuestMemory {
       initial,
       Math.min(65536, Math.ceil((options.maximumBytes ?? 4 * 1024 ** 3) / WASM_PAGE)),
     );
-    this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages });
+    this.shared = options.shared ?? false;
+    this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages, shared: this.shared });
     this.refreshViews();
   }
 
@@ -188,7 +196,11 @@ export class PagedMemory implements GuestMemory {
    */
   fork(): PagedMemory {
     const used = this.nextHostPage * PAGE_SIZE;
-    const copy = new PagedMemory({ initialBytes: used, maximumBytes: this.maxWasmPages * WASM_PAGE });
+    const copy = new PagedMemory({
+      initialBytes: used,
+      maximumBytes: this.maxWasmPages * WASM_PAGE,
+      shared: this.shared,
+    });
     copy.u8.set(this.u8.subarray(0, used));
     for (const page of this.freeHostPages) copy.freeHostPages.push(page);
     copy.nextHostPage = this.nextHostPage;
