@@ -14,10 +14,64 @@ function sizeOf(z: number): AccessSize {
   return (1 << z) as AccessSize;
 }
 
+function widthMask(size: number): bigint {
+  return size === 8 ? (1n << 64n) - 1n : (1n << BigInt(size * 8)) - 1n;
+}
+
+/** Sign-extends the low `size` bytes of an i64. */
+function signExtend(c: LiftContext, v: Value, size: number): Value {
+  const b = c.b;
+  if (size === 1) return b.extend8S(v);
+  if (size === 2) return b.extend16S(v);
+  if (size === 4) return b.extend32S(v);
+  return v;
+}
+
 /** Writes a value read from memory (zero-extended) to Wt or Xt. */
 function setOld(c: LiftContext, t: number, old: Value, _size: number): void {
   // Loads zero-extend, so the value is already what Wt or Xt must hold.
   c.setX(t, old);
+}
+
+/** The operation as a load, the arithmetic and a store (one host thread runs every guest thread). */
+function inlineUpdate(op: AtomicOp, f: Fields, c: LiftContext): void {
+  const b = c.b;
+  const size = sizeOf(f.z);
+  const addr = c.xsp(f.n);
+  const operand = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
+  const old = b.load(addr, size);
+  let result: Value;
+  switch (op) {
+    case 'add':
+      result = b.add(old, operand);
+      break;
+    case 'clr':
+      result = b.and(old, b.not(operand));
+      break;
+    case 'eor':
+      result = b.xor(old, operand);
+      break;
+    case 'set':
+      result = b.or(old, operand);
+      break;
+    case 'swp':
+      result = operand;
+      break;
+    case 'smax':
+    case 'smin': {
+      const gt = b.gtS(signExtend(c, old, size), signExtend(c, operand, size));
+      result = op === 'smax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
+      break;
+    }
+    case 'umax':
+    case 'umin': {
+      const gt = b.gtU(old, operand);
+      result = op === 'umax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
+      break;
+    }
+  }
+  b.store(addr, result, size);
+  setOld(c, f.t, old, size);
 }
 
 /** The helper of each (operation, size): one atomic operation on the guest memory. */
@@ -25,6 +79,10 @@ const updateHelpers = new Map<string, (cpu: Cpu, addr: bigint, operand: bigint) 
 
 function atomicOp(op: AtomicOp) {
   return (f: Fields, c: LiftContext) => {
+    if (!c.shared) {
+      inlineUpdate(op, f, c);
+      return;
+    }
     const size = sizeOf(f.z);
     const key = `${op}${size}`;
     let helper = updateHelpers.get(key);
@@ -43,6 +101,10 @@ const casHelpers = ([1, 2, 4, 8] as const).map(
 
 /** CAS: if memory equals Rs, store Rt; Rs receives the old value either way. */
 function compareAndSwap(f: Fields, c: LiftContext): void {
+  if (!c.shared) {
+    inlineCompareAndSwap(f, c);
+    return;
+  }
   const old = c.b.callHelper(casHelpers[f.z], [c.xsp(f.n), c.x(f.s), c.x(f.t)], 'i64');
   setOld(c, f.s, old, sizeOf(f.z));
 }
@@ -82,6 +144,10 @@ function casPair64Helper(s: number, t: number) {
 /** CASP: the same on a pair of consecutive registers (Rs, Rs+1) against (Rt, Rt+1). */
 function compareAndSwapPair(f: Fields, c: LiftContext) {
   if (f.s & 1 || f.t & 1) return false;
+  if (!c.shared) {
+    inlineCompareAndSwapPair(f, c);
+    return;
+  }
   const b = c.b;
   const addr = c.xsp(f.n);
   if (f.z) {
@@ -92,6 +158,35 @@ function compareAndSwapPair(f: Fields, c: LiftContext) {
   const old = b.callHelper(casPair32, [addr, pair(f.s), pair(f.t)], 'i64');
   setOld(c, f.s, b.and(old, 0xffffffffn), 4);
   setOld(c, f.s + 1, b.shrU(old, 32n), 4);
+}
+
+/** CAS as a load, a compare and a store. */
+function inlineCompareAndSwap(f: Fields, c: LiftContext): void {
+  const b = c.b;
+  const size = sizeOf(f.z);
+  const addr = c.xsp(f.n);
+  const expected = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
+  const old = b.load(addr, size);
+  b.store(addr, b.select(b.eq(old, expected), c.x(f.t), old), size);
+  setOld(c, f.s, old, size);
+}
+
+/** CASP as loads, compares and stores. */
+function inlineCompareAndSwapPair(f: Fields, c: LiftContext): void {
+  const b = c.b;
+  const size: AccessSize = f.z ? 8 : 4;
+  const addr = c.xsp(f.n);
+  const addr2 = b.add(addr, BigInt(size));
+  const mask = widthMask(size);
+  const e1 = size === 8 ? c.x(f.s) : b.and(c.x(f.s), mask);
+  const e2 = size === 8 ? c.x(f.s + 1) : b.and(c.x(f.s + 1), mask);
+  const old1 = b.load(addr, size);
+  const old2 = b.load(addr2, size);
+  const same = b.and(b.eq(old1, e1), b.eq(old2, e2));
+  b.store(addr, b.select(same, c.x(f.t), old1), size);
+  b.store(addr2, b.select(same, c.x(f.t + 1), old2), size);
+  setOld(c, f.s, old1, size);
+  setOld(c, f.s + 1, old2, size);
 }
 
 const OPS: readonly [AtomicOp, string, string][] = [

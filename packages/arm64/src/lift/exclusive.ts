@@ -8,11 +8,13 @@ import { type A64Form, form } from './form.js';
  * Load/store exclusive and load-acquire/store-release.
  *
  * The exclusive monitor is modelled the way QEMU does it for user mode: LDXR remembers the
- * address, size and value it read; STXR succeeds when the address and size match and a
- * compare-and-exchange of the remembered value with the new one succeeds, so it is atomic
- * against every other guest thread on the same memory; either way the monitor is cleared. A
- * 16-byte STXP has no host compare-and-exchange: it is two 8-byte ones, the first undone when
- * the second fails. Acquire/release ordering needs nothing extra on a host with x86's ordering.
+ * address, size and value it read; STXR succeeds when the address and size match and memory
+ * still holds that value, and either way the monitor is cleared. When one host thread runs every
+ * thread of the memory, that is a load, a compare and a store in the block; when other host
+ * threads share the memory (`c.shared`), the compare and store are one compare-and-exchange, so
+ * the store is atomic against them. A 16-byte STXP then has no host compare-and-exchange: it is
+ * two 8-byte ones, the first undone when the second fails. Acquire/release ordering needs nothing
+ * extra on a host with x86's ordering.
  */
 
 function sizeOf(z: number): AccessSize {
@@ -55,7 +57,23 @@ const storeExclusiveHelpers = ([1, 2, 4, 8] as const).map(
 );
 
 function storeExclusive(f: Fields, c: LiftContext): void {
-  c.setW(f.s, c.b.callHelper(storeExclusiveHelpers[f.z], [c.xsp(f.n), c.x(f.t)], 'i32'));
+  const b = c.b;
+  const addr = c.xsp(f.n);
+  if (c.shared) {
+    c.setW(f.s, b.callHelper(storeExclusiveHelpers[f.z], [addr, c.x(f.t)], 'i32'));
+    return;
+  }
+  const size = sizeOf(f.z);
+  const value = c.x(f.t);
+  const current = b.load(addr, size);
+  const ok = b.and(
+    b.and(b.eq(b.getReg(EXCL_ADDR), addr), b.eq(b.getReg(EXCL_SIZE), BigInt(size))),
+    b.eq(current, b.getReg(EXCL_LO)),
+  );
+  // On failure memory keeps its value: storing back what was just read is the same thing.
+  b.store(addr, b.select(ok, value, current), size);
+  b.setReg(EXCL_ADDR, NO_EXCLUSIVE);
+  c.setW(f.s, b.xor(ok, 1));
 }
 
 /** STXP's helper: a pair of 4-byte registers is one 8-byte exchange, a pair of 8-byte ones two. */
@@ -99,8 +117,24 @@ function loadExclusivePair(f: Fields, c: LiftContext): void {
 }
 
 function storeExclusivePair(f: Fields, c: LiftContext): void {
-  const helper = storePairHelpers[pairSize(f.z) as 4 | 8];
-  c.setW(f.s, c.b.callHelper(helper, [c.xsp(f.n), c.x(f.t), c.x(f.a)], 'i32'));
+  const b = c.b;
+  const size = pairSize(f.z);
+  const addr = c.xsp(f.n);
+  const v1 = c.x(f.t);
+  const v2 = c.x(f.a);
+  if (c.shared) {
+    c.setW(f.s, b.callHelper(storePairHelpers[size as 4 | 8], [addr, v1, v2], 'i32'));
+    return;
+  }
+  const addr2 = b.add(addr, BigInt(size));
+  const cur1 = b.load(addr, size);
+  const cur2 = b.load(addr2, size);
+  const same = b.and(b.eq(cur1, b.getReg(EXCL_LO)), b.eq(cur2, b.getReg(EXCL_HI)));
+  const ok = b.and(b.and(b.eq(b.getReg(EXCL_ADDR), addr), b.eq(b.getReg(EXCL_SIZE), BigInt(2 * size))), same);
+  b.store(addr, b.select(ok, v1, cur1), size);
+  b.store(addr2, b.select(ok, v2, cur2), size);
+  b.setReg(EXCL_ADDR, NO_EXCLUSIVE);
+  c.setW(f.s, b.xor(ok, 1));
 }
 
 function loadAcquire(f: Fields, c: LiftContext): void {

@@ -4,16 +4,17 @@ import { aarch64ForCpu, DEFAULT_CPU } from '../../src/index.js';
 
 /**
  * arm64kit in this process, on the harness's files (guest deaths become 128 + signal), on
- * `executor` or the default one. The report (fault address, PC, encoding) goes to stderr:
+ * `executor` or the default one (with `sharedMemory`: on shared memory, with real atomics). The report (fault address, PC, encoding) goes to stderr:
  * it helps when a comparison fails, and qemu's counterpart is stripped.
  */
-export function inProcess(executor?: Executor): EmulatorRunner {
+export function inProcess(executor?: Executor, options: { sharedMemory?: boolean } = {}): EmulatorRunner {
   return async (binary, io) => {
     const result = await runProgramAsync({
       arch: aarch64ForCpu(process.env.ARM64KIT_CPU ?? DEFAULT_CPU),
       path: binary,
       ...io,
       ...(executor ? { executor } : {}),
+      ...options,
       timeoutMs: 120_000,
     });
     if (result.report) console.error(`${binary}: ${result.report}`);
