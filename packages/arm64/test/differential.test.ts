@@ -50,3 +50,26 @@ describe.runIf(available('aarch64 differential tests (wasm)', prerequisites))(
     }
   },
 );
+
+// On shared memory (the form guest threads on worker threads run on) exclusives, LSE atomics and
+// barriers are the memory's Atomics operations: the threaded programs on the interpreters'
+// tier and on wasm, and the process programs (a fork copies a shared memory).
+const SHARED_MEMORY_PROGRAMS = ['threads', 'atomics-stress', 'procs'];
+describe.runIf(available('aarch64 differential tests (shared memory)', prerequisites))(
+  'arm64kit on shared memory matches qemu-aarch64-static',
+  () => {
+    for (const program of DIFFERENTIAL_PROGRAMS.filter((p) => SHARED_MEMORY_PROGRAMS.includes(p.name))) {
+      for (const executor of ['tiered', 'wasm'] as const) {
+        program.cases.forEach((c, i) => {
+          const label = `${program.name} -O2 case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''} on ${executor}`;
+          it(label, { timeout: 300_000 }, async () => {
+            const binary = buildProgram(program.name, { opt: 'O2' });
+            const expected = await runUnderQemu(binary, c);
+            const actual = await runUnderEmulator(binary, inProcess(executor, { sharedMemory: true }), c);
+            expect(actual).toEqual(expected);
+          });
+        });
+      }
+    }
+  },
+);

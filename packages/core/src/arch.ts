@@ -57,6 +57,13 @@ export interface CodeReader {
   fetch32(pc: bigint): number;
   /** True when `fetch32(pc)` would succeed (lifters stop a block before an unfetchable word). */
   canFetch(pc: bigint): boolean;
+  /**
+   * True when other host threads may access the memory at the same time (it is shared): then
+   * exclusives, atomics and barriers must be lifted to the memory's atomic operations
+   * (`compareExchange`, `atomicUpdate`, `fence`). When false, one host thread runs every guest
+   * thread of the memory, and plain loads and stores are already atomic and ordered.
+   */
+  readonly shared?: boolean;
 }
 
 /** Register values at process entry that core has computed. */

@@ -149,7 +149,11 @@ export class Machine {
       this.executor === 'wasm' || this.executor === 'tiered'
         ? new WasmDispatcher(this.cpu, this.memory)
         : null;
-    this.code = { fetch32: (pc) => this.memory.fetch32(pc), canFetch: (pc) => this.memory.canFetch(pc) };
+    this.code = {
+      fetch32: (pc) => this.memory.fetch32(pc),
+      canFetch: (pc) => this.memory.canFetch(pc),
+      shared: this.memory.shared,
+    };
   }
 
   /** Lifts the block at `pc` without running it (for tests and tools). */

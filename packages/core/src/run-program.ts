@@ -45,6 +45,12 @@ export interface RunProgramOptions {
   /** AT_FLAGS in the guest's auxiliary vector. Default 0. */
   readonly atFlags?: number;
   readonly executor?: Executor;
+  /**
+   * Run every process on a shared `WebAssembly.Memory`, with exclusives, atomics and barriers
+   * lifted to real atomic operations (the form guest threads on worker threads need). Default
+   * false: one host thread runs every guest thread, and plain accesses are atomic already.
+   */
+  readonly sharedMemory?: boolean;
   /** Stop the guest after this many milliseconds (throws GuestTimeoutError). */
   readonly timeoutMs?: number;
 }
@@ -78,7 +84,7 @@ export function prepareProgram(options: RunProgramOptions): {
 } {
   const { arch } = options;
   const programPath = resolve(options.path);
-  const system = new GuestSystem(arch, options.executor);
+  const system = new GuestSystem(arch, options.executor, { sharedMemory: options.sharedMemory });
   const machine = system.newMachine();
   const memory = machine.memory;
   const sysroot = options.sysroot ? resolve(options.sysroot) : null;

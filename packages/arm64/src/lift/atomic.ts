@@ -1,4 +1,4 @@
-import type { AccessSize, Value } from '@arm64kit/core';
+import type { AccessSize, AtomicOp, Cpu, Value } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import { checkAlignment } from './alignment.js';
 import type { LiftContext } from './context.js';
@@ -34,53 +34,138 @@ function setOld(c: LiftContext, t: number, old: Value, _size: number): void {
   c.setX(t, old);
 }
 
-type AtomicOp = 'add' | 'clr' | 'eor' | 'set' | 'smax' | 'smin' | 'umax' | 'umin' | 'swp';
+/** The operation as a load, the arithmetic and a store (one host thread runs every guest thread). */
+function inlineUpdate(op: AtomicOp, f: Fields, c: LiftContext): void {
+  const b = c.b;
+  const size = sizeOf(f.z);
+  const addr = c.xsp(f.n);
+  const operand = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
+  const old = b.load(addr, size);
+  let result: Value;
+  switch (op) {
+    case 'add':
+      result = b.add(old, operand);
+      break;
+    case 'clr':
+      result = b.and(old, b.not(operand));
+      break;
+    case 'eor':
+      result = b.xor(old, operand);
+      break;
+    case 'set':
+      result = b.or(old, operand);
+      break;
+    case 'swp':
+      result = operand;
+      break;
+    case 'smax':
+    case 'smin': {
+      const gt = b.gtS(signExtend(c, old, size), signExtend(c, operand, size));
+      result = op === 'smax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
+      break;
+    }
+    case 'umax':
+    case 'umin': {
+      const gt = b.gtU(old, operand);
+      result = op === 'umax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
+      break;
+    }
+  }
+  b.store(addr, result, size);
+  setOld(c, f.t, old, size);
+}
+
+/** The helper of each (operation, size): one atomic operation on the guest memory. */
+const updateHelpers = new Map<string, (cpu: Cpu, addr: bigint, operand: bigint) => bigint>();
 
 function atomicOp(op: AtomicOp) {
   return (f: Fields, c: LiftContext) => {
-    const b = c.b;
     const size = sizeOf(f.z);
-    const addr = c.xsp(f.n);
-    checkAlignment(c, addr, size);
-    const operand = size === 8 ? c.x(f.s) : b.and(c.x(f.s), widthMask(size));
-    const old = b.load(addr, size);
-    let result: Value;
-    switch (op) {
-      case 'add':
-        result = b.add(old, operand);
-        break;
-      case 'clr':
-        result = b.and(old, b.not(operand));
-        break;
-      case 'eor':
-        result = b.xor(old, operand);
-        break;
-      case 'set':
-        result = b.or(old, operand);
-        break;
-      case 'swp':
-        result = operand;
-        break;
-      case 'smax':
-      case 'smin': {
-        const gt = b.gtS(signExtend(c, old, size), signExtend(c, operand, size));
-        result = op === 'smax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
-        break;
-      }
-      case 'umax':
-      case 'umin': {
-        const gt = b.gtU(old, operand);
-        result = op === 'umax' ? b.select(gt, old, operand) : b.select(gt, operand, old);
-        break;
-      }
+    checkAlignment(c, c.xsp(f.n), size);
+    if (!c.shared) {
+      inlineUpdate(op, f, c);
+      return;
     }
-    b.store(addr, result, size);
-    setOld(c, f.t, old, size);
+    const key = `${op}${size}`;
+    let helper = updateHelpers.get(key);
+    if (!helper) {
+      helper = (cpu: Cpu, addr: bigint, operand: bigint) => cpu.memory.atomicUpdate(op, addr, operand, size);
+      updateHelpers.set(key, helper);
+    }
+    setOld(c, f.t, c.b.callHelper(helper, [c.xsp(f.n), c.x(f.s)], 'i64'), size);
   };
 }
 
+const casHelpers = ([1, 2, 4, 8] as const).map(
+  (size) => (cpu: Cpu, addr: bigint, expected: bigint, desired: bigint) =>
+    cpu.memory.compareExchange(addr, expected, desired, size),
+);
+
 /** CAS: if memory equals Rs, store Rt; Rs receives the old value either way. */
 function compareAndSwap(f: Fields, c: LiftContext): void {
+  if (!c.shared) {
+    inlineCompareAndSwap(f, c);
+    return;
+  }
+  checkAlignment(c, c.xsp(f.n), sizeOf(f.z));
+  const old = c.b.callHelper(casHelpers[f.z], [c.xsp(f.n), c.x(f.s), c.x(f.t)], 'i64');
+  setOld(c, f.s, old, sizeOf(f.z));
+}
+
+/**
+ * CASP of two 4-byte registers: one 8-byte compare-and-exchange. Returns the old pair as one
+ * i64 (first register in the low half).
+ */
+function casPair32(cpu: Cpu, addr: bigint, expected: bigint, desired: bigint): bigint {
+  return cpu.memory.compareExchange(addr, expected, desired, 8);
+}
+
+/**
+ * CASP of two 8-byte registers: the host has no 16-byte compare-and-exchange, so it is two 8-byte
+ * ones, the first undone when the second fails. Reads Rs, Rs+1, Rt, Rt+1 and writes Rs, Rs+1.
+ */
+function casPair64Helper(s: number, t: number) {
+  return (cpu: Cpu, addr: bigint): void => {
+    const r = cpu.regs;
+    // Register 31 is XZR here (slot 31 holds SP).
+    const x = (n: number) => (n === 31 ? 0n : r[n]);
+    const e1 = x(s);
+    const e2 = x(s + 1);
+    const memory = cpu.memory;
+    const old1 = memory.compareExchange(addr, e1, x(t), 8);
+    let old2: bigint;
+    if (old1 !== e1) old2 = memory.read64(Number(addr + 8n));
+    else {
+      old2 = memory.compareExchange(addr + 8n, e2, x(t + 1), 8);
+      if (old2 !== e2) memory.compareExchange(addr, x(t), old1, 8);
+    }
+    r[s] = old1;
+    if (s + 1 !== 31) r[s + 1] = old2;
+  };
+}
+
+/** CASP: the same on a pair of consecutive registers (Rs, Rs+1) against (Rt, Rt+1). */
+function compareAndSwapPair(f: Fields, c: LiftContext) {
+  if (f.s & 1 || f.t & 1) return false;
+  if (!c.shared) {
+    inlineCompareAndSwapPair(f, c);
+    return;
+  }
+  const b = c.b;
+  const addr = c.xsp(f.n);
+  checkAlignment(c, addr, f.z ? 16 : 8);
+  if (f.z) {
+    b.callHelper(casPair64Helper(f.s, f.t), [addr]);
+    return;
+  }
+  const pair = (n: number) => b.or(b.shl(c.x(n + 1), 32n), b.and(c.x(n), 0xffffffffn));
+  const old = b.callHelper(casPair32, [addr, pair(f.s), pair(f.t)], 'i64');
+  setOld(c, f.s, b.and(old, 0xffffffffn), 4);
+  setOld(c, f.s + 1, b.shrU(old, 32n), 4);
+}
+
+/** CAS as a load, a compare and a store. */
+function inlineCompareAndSwap(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size = sizeOf(f.z);
   const addr = c.xsp(f.n);
@@ -91,9 +176,8 @@ function compareAndSwap(f: Fields, c: LiftContext): void {
   setOld(c, f.s, old, size);
 }
 
-/** CASP: the same on a pair of consecutive registers (Rs, Rs+1) against (Rt, Rt+1). */
-function compareAndSwapPair(f: Fields, c: LiftContext) {
-  if (f.s & 1 || f.t & 1) return false;
+/** CASP as loads, compares and stores. */
+function inlineCompareAndSwapPair(f: Fields, c: LiftContext): void {
   const b = c.b;
   const size: AccessSize = f.z ? 8 : 4;
   const addr = c.xsp(f.n);

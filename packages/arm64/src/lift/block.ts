@@ -47,7 +47,7 @@ export function liftBlock(
   cpu?: CpuProfile,
 ): IrBlock {
   const b = new IrBuilder(pc);
-  const c = new LiftContext(b, cpu);
+  const c = new LiftContext(b, cpu, code.shared ?? false);
   let at = pc;
   for (;;) {
     if (b.count > 0 && (b.count >= MAX_BLOCK_INSTRUCTIONS || !code.canFetch(at))) {

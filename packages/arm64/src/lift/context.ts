@@ -19,6 +19,8 @@ export class LiftContext {
     readonly b: IrBuilder,
     /** The CPU the guest is told it runs on (what MRS of MIDR_EL1 and the ID registers returns). */
     readonly cpu: CpuProfile = cpuProfile(DEFAULT_CPU),
+    /** Whether other host threads share the memory (CodeReader.shared): atomics must be real ones. */
+    readonly shared = false,
   ) {}
 
   /** Address of the next instruction. */

@@ -1,4 +1,4 @@
-import type { AccessSize, Value } from '@arm64kit/core';
+import type { AccessSize, Cpu, Value } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import { EXCL_ADDR, EXCL_HI, EXCL_LO, EXCL_SIZE, NO_EXCLUSIVE } from '../state.js';
 import { checkAlignment } from './alignment.js';
@@ -8,11 +8,15 @@ import { type A64Form, form } from './form.js';
 /**
  * Load/store exclusive and load-acquire/store-release.
  *
- * The guest has one thread of execution, so the exclusive monitor is modelled the way QEMU does it
- * for user mode: LDXR remembers the address, size and value it read; STXR succeeds when the
- * address and size match and memory still holds that value, and either way the monitor is cleared.
- * Acquire/release ordering needs nothing extra in program order. Every form checks alignment
- * (alignment.ts) before it touches memory.
+ * The exclusive monitor is modelled the way QEMU does it for user mode: LDXR remembers the
+ * address, size and value it read; STXR succeeds when the address and size match and memory
+ * still holds that value, and either way the monitor is cleared. When one host thread runs every
+ * thread of the memory, that is a load, a compare and a store in the block; when other host
+ * threads share the memory (`c.shared`), the compare and store are one compare-and-exchange, so
+ * the store is atomic against them. A 16-byte STXP then has no host compare-and-exchange: it is
+ * two 8-byte ones, the first undone when the second fails. Acquire/release ordering needs nothing
+ * extra on a host with x86's ordering. Every form checks alignment (alignment.ts) before it
+ * touches memory.
  */
 
 function sizeOf(z: number): AccessSize {
@@ -37,11 +41,33 @@ function loadExclusive(f: Fields, c: LiftContext): void {
   setLoaded(c, f.t, v, size);
 }
 
+/** Whether the monitor holds `addr` for an access of `size` bytes; either way it is cleared. */
+function takeMonitor(cpu: Cpu, addr: bigint, size: number): boolean {
+  const r = cpu.regs;
+  const held = r[EXCL_ADDR] === addr && r[EXCL_SIZE] === BigInt(size);
+  r[EXCL_ADDR] = NO_EXCLUSIVE;
+  return held;
+}
+
+/** STXR's helper per size: 0 when the store happened, 1 when it did not. */
+const storeExclusiveHelpers = ([1, 2, 4, 8] as const).map(
+  (size) =>
+    (cpu: Cpu, addr: bigint, value: bigint): number => {
+      if (!takeMonitor(cpu, addr, size)) return 1;
+      const expected = cpu.regs[EXCL_LO];
+      return cpu.memory.compareExchange(addr, expected, value, size) === expected ? 0 : 1;
+    },
+);
+
 function storeExclusive(f: Fields, c: LiftContext): void {
   const b = c.b;
-  const size = sizeOf(f.z);
   const addr = c.xsp(f.n);
+  const size = sizeOf(f.z);
   checkAlignment(c, addr, size);
+  if (c.shared) {
+    c.setW(f.s, b.callHelper(storeExclusiveHelpers[f.z], [addr, c.x(f.t)], 'i32'));
+    return;
+  }
   const value = c.x(f.t);
   const current = b.load(addr, size);
   const ok = b.and(
@@ -53,6 +79,26 @@ function storeExclusive(f: Fields, c: LiftContext): void {
   b.setReg(EXCL_ADDR, NO_EXCLUSIVE);
   c.setW(f.s, b.xor(ok, 1));
 }
+
+/** STXP's helper: a pair of 4-byte registers is one 8-byte exchange, a pair of 8-byte ones two. */
+function storePairHelper(size: 4 | 8) {
+  return (cpu: Cpu, addr: bigint, v1: bigint, v2: bigint): number => {
+    if (!takeMonitor(cpu, addr, 2 * size)) return 1;
+    const memory = cpu.memory;
+    const lo = cpu.regs[EXCL_LO];
+    const hi = cpu.regs[EXCL_HI];
+    if (size === 4) {
+      const expected = (hi << 32n) | lo;
+      const desired = ((v2 & 0xffffffffn) << 32n) | (v1 & 0xffffffffn);
+      return memory.compareExchange(addr, expected, desired, 8) === expected ? 0 : 1;
+    }
+    if (memory.compareExchange(addr, lo, v1, 8) !== lo) return 1;
+    if (memory.compareExchange(addr + 8n, hi, v2, 8) === hi) return 0;
+    memory.compareExchange(addr, v1, lo, 8);
+    return 1;
+  };
+}
+const storePairHelpers = { 4: storePairHelper(4), 8: storePairHelper(8) };
 
 /** Pairs encode the register size in bit 30 alone: 4 bytes (z=0) or 8 bytes (z=1). */
 function pairSize(z: number): AccessSize {
@@ -80,9 +126,13 @@ function storeExclusivePair(f: Fields, c: LiftContext): void {
   const size = pairSize(f.z);
   const addr = c.xsp(f.n);
   checkAlignment(c, addr, 2 * size);
-  const addr2 = b.add(addr, BigInt(size));
   const v1 = c.x(f.t);
   const v2 = c.x(f.a);
+  if (c.shared) {
+    c.setW(f.s, b.callHelper(storePairHelpers[size as 4 | 8], [addr, v1, v2], 'i32'));
+    return;
+  }
+  const addr2 = b.add(addr, BigInt(size));
   const cur1 = b.load(addr, size);
   const cur2 = b.load(addr2, size);
   const same = b.and(b.eq(cur1, b.getReg(EXCL_LO)), b.eq(cur2, b.getReg(EXCL_HI)));

@@ -200,6 +200,15 @@ function setPstateBit(c: LiftContext, bit: bigint, value: Value | bigint): void 
   b.setReg(PSTATE_BITS, value === 0n ? others : b.or(others, value));
 }
 
+/** Which barrier kinds (CRm) order earlier stores before later loads: the ones x86 needs a fence for. */
+function barrier(crm: number, c: LiftContext): void {
+  if (c.shared && (crm & 3) === 3) c.b.callHelper(fence);
+}
+
+function fence(cpu: Cpu): void {
+  cpu.memory.fence();
+}
+
 export const systemForms: readonly A64Form[] = [
   form('MSR_imm_pstate', '11010101 00000 ooo 0100 mmmm ppp 11111', (f, c) => liftPstate(f.o, f.m, f.p, c)),
   // SVC: the immediate is ignored by Linux.
@@ -211,9 +220,11 @@ export const systemForms: readonly A64Form[] = [
   // (BTI, PACIASP, AUTIASP…) executes as NOP on a CPU that does not implement it.
   form('HINT', '11010101 00000011 0010 mmmm ooo 11111', () => {}),
   form('CLREX', '11010101 00000011 0011 ---- 010 11111', (_f, c) => c.b.setReg(EXCL_ADDR, NO_EXCLUSIVE)),
-  // DSB, DMB, ISB (and SB): one guest thread, program order is already the memory order.
-  form('DSB', '11010101 00000011 0011 mmmm 100 11111', () => {}),
-  form('DMB', '11010101 00000011 0011 mmmm 101 11111', () => {}),
+  // DSB and DMB order this thread's accesses as other threads see them: on a memory other host
+  // threads share, a host full fence (one host thread keeps program order by itself). The
+  // load-only and store-only kinds (CRm 1, 2, 5, 6, 9, 10) are already kept by x86's ordering.
+  form('DSB', '11010101 00000011 0011 mmmm 100 11111', (f, c) => barrier(f.m, c)),
+  form('DMB', '11010101 00000011 0011 mmmm 101 11111', (f, c) => barrier(f.m, c)),
   form('ISB', '11010101 00000011 0011 mmmm 110 11111', () => {}),
   form('SB', '11010101 00000011 0011 0000 111 11111', () => {}),
   form('MRS', '11010101 0011 sssssssssssssss ttttt', (f, c) => liftMrs(f.s, f.t, c)),

@@ -3,11 +3,12 @@ import type { EmulatorRunner } from '@arm64kit/test-programs';
 import { aarch64ForCpu, DEFAULT_CPU } from '../../src/index.js';
 
 /**
- * arm64kit in this process (on the run's CPU profile, else ARM64KIT_CPU's, else the default), on the harness's files (guest deaths become 128 + signal), on
- * `executor` or the default one. The report (fault address, PC, encoding) goes to stderr:
- * it helps when a comparison fails, and qemu's counterpart is stripped.
+ * arm64kit in this process (on the run's CPU profile, else ARM64KIT_CPU's, else the default), on
+ * the harness's files (guest deaths become 128 + signal), on `executor` or the default one (with
+ * `sharedMemory`: on shared memory, with real atomics). The report (fault address, PC, encoding)
+ * goes to stderr: it helps when a comparison fails, and qemu's counterpart is stripped.
  */
-export function inProcess(executor?: Executor): EmulatorRunner {
+export function inProcess(executor?: Executor, options: { sharedMemory?: boolean } = {}): EmulatorRunner {
   return async (binary, { cpu, ...io }) => {
     const result = await runProgramAsync({
       // a case that names its CPU (it needs that CPU's extensions) runs on it; others on the pinned one
@@ -15,6 +16,7 @@ export function inProcess(executor?: Executor): EmulatorRunner {
       path: binary,
       ...io,
       ...(executor ? { executor } : {}),
+      ...options,
       timeoutMs: 120_000,
     });
     if (result.report) console.error(`${binary}: ${result.report}`);

@@ -5,6 +5,9 @@
  * backend can compile blocks directly; see README.md in this folder for the full contract.
  */
 import type { Cpu } from '../cpu/cpu.js';
+import type { AccessSize } from '../memory/types.js';
+
+export type { AccessSize };
 
 /** The two value types, as in WebAssembly. */
 export type Ty = 'i32' | 'i64';
@@ -54,9 +57,6 @@ export type UnaryOp = 'clz' | 'ctz' | 'popcnt' | 'eqz';
  * `extend32_s` is i64→i64 sign extension of the low 32 bits.
  */
 export type ConvertOp = 'wrap' | 'extend_u' | 'extend_s' | 'extend8_s' | 'extend16_s' | 'extend32_s';
-
-/** Access sizes in bytes. */
-export type AccessSize = 1 | 2 | 4 | 8;
 
 /**
  * A JS function the IR calls for work that does not belong in the IR (FP, SIMD, system registers,

@@ -63,13 +63,15 @@ export class GuestSystem {
   constructor(
     readonly arch: Architecture,
     readonly executor?: Executor,
+    /** Whether processes get shared memory (see RunProgramOptions.sharedMemory). */
+    private readonly options: { readonly sharedMemory?: boolean } = {},
   ) {
     this.nextPid = process.pid + 1;
   }
 
   /** A machine for a new process image, with `memory` (a fork's copy) or new memory. */
   newMachine(memory?: PagedMemory): Machine {
-    return new Machine(this.arch, { executor: this.executor, memory });
+    return new Machine(this.arch, { executor: this.executor, memory, shared: this.options.sharedMemory });
   }
 
   /** A pid (or tid) no live process or thread has. */

@@ -1,7 +1,14 @@
 import { GuestFault } from '../signals.js';
 import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
 import { RegionNames } from './region-names.js';
-import { type GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from './types.js';
+import {
+  type AccessSize,
+  type AtomicOp,
+  type GuestMemory,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+} from './types.js';
 
 /** Thrown when the host cannot provide more memory for the guest. */
 export class OutOfMemoryError extends Error {
@@ -53,6 +60,39 @@ const FIRST_HOST_PAGE = (PAGE_TABLE_OFFSET + PAGE_TABLE_BYTES) >>> PAGE_SHIFT;
 
 const TWO32 = 4294967296;
 
+const WIDTH_MASK: Record<AccessSize, bigint> = { 1: 0xffn, 2: 0xffffn, 4: 0xffffffffn, 8: (1n << 64n) - 1n };
+
+/** The int32 word `fence` updates: the last word of the register file's area, which no slot reaches. */
+const FENCE_WORD = (WASM_PAGE - 4) >>> 2;
+
+function signed(v: bigint, size: AccessSize): bigint {
+  return BigInt.asIntN(size * 8, v);
+}
+
+/** The value an atomic read-modify-write stores, from the old value and the (masked) operand. */
+function applyAtomic(op: AtomicOp, old: bigint, operand: bigint, size: AccessSize): bigint {
+  switch (op) {
+    case 'add':
+      return (old + operand) & WIDTH_MASK[size];
+    case 'clr':
+      return old & ~operand & WIDTH_MASK[size];
+    case 'eor':
+      return old ^ operand;
+    case 'set':
+      return old | operand;
+    case 'swp':
+      return operand;
+    case 'smax':
+      return signed(old, size) >= signed(operand, size) ? old : operand;
+    case 'smin':
+      return signed(old, size) <= signed(operand, size) ? old : operand;
+    case 'umax':
+      return old >= operand ? old : operand;
+    case 'umin':
+      return old <= operand ? old : operand;
+  }
+}
+
 /** The part of `WebAssembly.Memory` used here (typed locally: Node's types omit WebAssembly). */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -61,7 +101,7 @@ export interface WasmMemory {
 
 const WasmMemoryCtor = (
   globalThis as unknown as {
-    WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory };
+    WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory };
   }
 ).WebAssembly.Memory;
 
@@ -79,6 +119,11 @@ export interface PagedMemoryOptions {
   initialBytes?: number;
   /** Upper bound for the wasm memory in bytes (default 4 GiB). */
   maximumBytes?: number;
+  /**
+   * A shared `WebAssembly.Memory` (over a SharedArrayBuffer), so that worker threads can run
+   * guest threads on it.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -93,6 +138,8 @@ export interface PagedMemoryOptions {
 export class PagedMemory implements GuestMemory {
   readonly pageSize = PAGE_SIZE;
   readonly wasm: WasmMemory;
+  /** Whether `wasm` is a shared memory. */
+  readonly shared: boolean;
   /**
    * Guest page number → (host page << 4) | CODE | prot; 0 when unmapped. A view of the wasm
    * memory at PAGE_TABLE_OFFSET, replaced like the other views when the memory grows.
@@ -137,7 +184,8 @@ export class PagedMemory implements GuestMemory {
       initial,
       Math.min(65536, Math.ceil((options.maximumBytes ?? 4 * 1024 ** 3) / WASM_PAGE)),
     );
-    this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages });
+    this.shared = options.shared ?? false;
+    this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages, shared: this.shared });
     this.refreshViews();
   }
 
@@ -168,7 +216,11 @@ export class PagedMemory implements GuestMemory {
    */
   fork(): PagedMemory {
     const used = this.nextHostPage * PAGE_SIZE;
-    const copy = new PagedMemory({ initialBytes: used, maximumBytes: this.maxWasmPages * WASM_PAGE });
+    const copy = new PagedMemory({
+      initialBytes: used,
+      maximumBytes: this.maxWasmPages * WASM_PAGE,
+      shared: this.shared,
+    });
     copy.u8.set(this.u8.subarray(0, used));
     for (const page of this.freeHostPages) copy.freeHostPages.push(page);
     copy.nextHostPage = this.nextHostPage;
@@ -579,6 +631,114 @@ export class PagedMemory implements GuestMemory {
       this.store32((lo + 4) | 0, carry(lo, 4, hi), Number(value >> 32n));
     } else if (h & 7) this.dv.setBigUint64(h, value, true);
     else this.b64[h >>> 3] = value;
+  }
+
+  // ---- atomics ------------------------------------------------------------------------------
+
+  /**
+   * Compare-and-exchange of `size` bytes at guest address `addr`: stores `desired` when memory
+   * holds `expected` (both taken modulo the access width) and returns what memory held. Aligned
+   * accesses are one `Atomics.compareExchange`, atomic against every thread sharing the memory;
+   * the architectures fault or split misaligned ones before they get here, and what still
+   * arrives misaligned is done as a load and a store.
+   */
+  compareExchange(addr: bigint, expected: bigint, desired: bigint, size: AccessSize): bigint {
+    const lo = Number(addr & 0xffffffffn) | 0;
+    const hi = Number(addr >> 32n) | 0;
+    const mask = WIDTH_MASK[size];
+    if ((lo & (size - 1)) !== 0) {
+      const old = this.loadSized(lo, hi, size);
+      this.storeSized(lo, hi, old === (expected & mask) ? desired : old, size);
+      return old;
+    }
+    const h = this.hostWrite(lo, hi, size);
+    if (size === 8) return BigInt.asUintN(64, Atomics.compareExchange(this.b64, h >>> 3, expected, desired));
+    const view = this.atomicView(size);
+    const e = Number(expected & mask);
+    const old = Atomics.compareExchange(view, h / size, e, Number(desired & mask));
+    return BigInt(old >>> 0);
+  }
+
+  /**
+   * An atomic read-modify-write of `size` bytes at `addr` (`op` as the LSE instructions name
+   * them); returns the old value. add, clr, eor, set and swp are single `Atomics` operations;
+   * the min/max family is a compare-and-exchange loop.
+   */
+  atomicUpdate(op: AtomicOp, addr: bigint, operand: bigint, size: AccessSize): bigint {
+    const lo = Number(addr & 0xffffffffn) | 0;
+    const hi = Number(addr >> 32n) | 0;
+    const mask = WIDTH_MASK[size];
+    operand &= mask;
+    if ((lo & (size - 1)) !== 0) {
+      const old = this.loadSized(lo, hi, size);
+      this.storeSized(lo, hi, applyAtomic(op, old, operand, size), size);
+      return old;
+    }
+    const h = this.hostWrite(lo, hi, size);
+    if (size === 8) {
+      const v = this.b64;
+      const i = h >>> 3;
+      switch (op) {
+        case 'add':
+          return Atomics.add(v, i, operand);
+        case 'clr':
+          return Atomics.and(v, i, ~operand & mask);
+        case 'eor':
+          return Atomics.xor(v, i, operand);
+        case 'set':
+          return Atomics.or(v, i, operand);
+        case 'swp':
+          return Atomics.exchange(v, i, operand);
+      }
+      for (;;) {
+        const old = Atomics.load(v, i);
+        if (Atomics.compareExchange(v, i, old, applyAtomic(op, old, operand, 8)) === old) return old;
+      }
+    }
+    const v = this.atomicView(size);
+    const i = h / size;
+    const n = Number(operand);
+    switch (op) {
+      case 'add':
+        return BigInt(Atomics.add(v, i, n) >>> 0);
+      case 'clr':
+        return BigInt(Atomics.and(v, i, ~n) >>> 0);
+      case 'eor':
+        return BigInt(Atomics.xor(v, i, n) >>> 0);
+      case 'set':
+        return BigInt(Atomics.or(v, i, n) >>> 0);
+      case 'swp':
+        return BigInt(Atomics.exchange(v, i, n) >>> 0);
+    }
+    for (;;) {
+      const old = Atomics.load(v, i) >>> 0;
+      const next = Number(applyAtomic(op, BigInt(old), operand, size));
+      if (Atomics.compareExchange(v, i, old, next) >>> 0 === old) return BigInt(old);
+    }
+  }
+
+  /**
+   * A full memory barrier between this thread's earlier and later accesses (a locked
+   * read-modify-write of a word no guest can see), for the architectures' fences.
+   */
+  fence(): void {
+    Atomics.add(this.i32, FENCE_WORD, 0);
+  }
+
+  private atomicView(size: 1 | 2 | 4): Uint8Array | Uint16Array | Uint32Array {
+    return size === 1 ? this.u8 : size === 2 ? this.u16 : this.u32;
+  }
+
+  private loadSized(lo: number, hi: number, size: AccessSize): bigint {
+    if (size === 8) return this.load64(lo, hi);
+    return BigInt(size === 1 ? this.load8(lo, hi) : size === 2 ? this.load16(lo, hi) : this.load32(lo, hi));
+  }
+
+  private storeSized(lo: number, hi: number, value: bigint, size: AccessSize): void {
+    if (size === 8) this.store64(lo, hi, BigInt.asUintN(64, value));
+    else if (size === 4) this.store32(lo, hi, Number(value & 0xffffffffn));
+    else if (size === 2) this.store16(lo, hi, Number(value & 0xffffn));
+    else this.store8(lo, hi, Number(value & 0xffn));
   }
 
   // ---- GuestMemory (number addresses) -------------------------------------------------------

@@ -10,6 +10,12 @@ export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
 
+/** Access sizes in bytes. */
+export type AccessSize = 1 | 2 | 4 | 8;
+
+/** Atomic read-modify-write operations, named as Arm's LSE instructions name them. */
+export type AtomicOp = 'add' | 'clr' | 'eor' | 'set' | 'swp' | 'smax' | 'smin' | 'umax' | 'umin';
+
 export interface GuestMemory {
   /** Guest page size in bytes (4096). */
   readonly pageSize: number;
@@ -42,6 +48,16 @@ export interface GuestMemory {
   protect(addr: number, length: number, prot: number): boolean;
   /** True when every page in [addr, addr+length) is mapped with at least `prot`. */
   isMapped(addr: number, length: number, prot?: number): boolean;
+
+  /**
+   * Atomic compare-and-exchange of `size` bytes at `addr` (aligned): stores `desired` when memory
+   * holds `expected`; returns the old value. Atomic against every thread sharing the memory.
+   */
+  compareExchange(addr: bigint, expected: bigint, desired: bigint, size: AccessSize): bigint;
+  /** Atomic read-modify-write (`op` applied to the old value and `operand`); returns the old value. */
+  atomicUpdate(op: AtomicOp, addr: bigint, operand: bigint, size: AccessSize): bigint;
+  /** A full barrier: this thread's earlier accesses are visible before its later ones. */
+  fence(): void;
 
   /** Called with (firstPage, pageCount) whenever pages holding lifted code are written or unmapped. */
   onCodeChange: ((firstPage: number, pageCount: number) => void) | null;

@@ -41,6 +41,8 @@ export interface WasmLayout {
   readonly hostShift: number;
   /** Byte offset of the int32 count of guest instructions run in wasm (each block adds its own). */
   readonly instructionCounter: number;
+  /** Whether the memory is a shared one (modules must import it as shared). */
+  readonly sharedMemory?: boolean;
 }
 
 /** The slow-path imports every module has, in import order. */
@@ -68,7 +70,7 @@ const valType = (v: Value): ValType => (v.ty === 'i64' ? I64 : I32);
 /** Compiles blocks into one module (one exported function each). */
 export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): CompiledModule {
   const m = new ModuleBuilder();
-  m.importMemory('env', 'memory');
+  m.importMemory('env', 'memory', layout.sharedMemory);
   const slow = {} as Record<SlowPath, number>;
   for (const path of SLOW_PATHS) {
     const params: ValType[] =

@@ -37,9 +37,9 @@ const EMPTY = -1n;
 if (INSTRUCTION_COUNTER_OFFSET + 4 > RESERVED_BYTES) throw new Error('wasm executor tables overflow');
 
 /** The dispatcher module: `run(budget) → 0 (stopped) | 1 (syscall)`. */
-function dispatcherModule(pcOffset: number): Uint8Array {
+function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
   const m = new ModuleBuilder();
-  m.importMemory('env', 'memory');
+  m.importMemory('env', 'memory', sharedMemory);
   m.importTable('env', 'blocks');
   const blockType = m.type([], [I32]);
   const e = new Emitter();
@@ -79,9 +79,12 @@ export class WasmDispatcher {
     private readonly cpu: Cpu,
     private readonly memory: PagedMemory,
   ) {
-    const instance = new W.Instance(new W.Module(dispatcherModule(cpu.byteOffset + cpu.layout.pc * 8)), {
-      env: { memory: memory.wasm, blocks: this.table },
-    });
+    const instance = new W.Instance(
+      new W.Module(dispatcherModule(cpu.byteOffset + cpu.layout.pc * 8, memory.shared)),
+      {
+        env: { memory: memory.wasm, blocks: this.table },
+      },
+    );
     this.run = instance.exports.run;
     this.tags = new BigInt64Array(memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
     this.tags.fill(EMPTY);

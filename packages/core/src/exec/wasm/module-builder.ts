@@ -59,9 +59,12 @@ export class ModuleBuilder {
     return this.importedFunctions++;
   }
 
-  /** Imports a memory (no declared minimum or maximum: any memory matches). */
-  importMemory(module: string, field: string): void {
-    this.imports.push({ module, field, kind: 'memory', type: 0 });
+  /**
+   * Imports a memory (no declared minimum: any memory matches). A shared one must be declared
+   * shared, with a maximum: the largest, so that any shared memory matches.
+   */
+  importMemory(module: string, field: string, shared = false): void {
+    this.imports.push({ module, field, kind: 'memory', type: shared ? 1 : 0 });
   }
 
   /** Imports a table of function references (table 0; no declared limits: any table matches). */
@@ -119,6 +122,9 @@ export class ModuleBuilder {
           u32(imports, imp.type);
         } else if (imp.kind === 'table') {
           imports.push(0x01, FUNCREF, 0x00, 0x00);
+        } else if (imp.type === 1) {
+          imports.push(0x02, 0x03, 0x00); // shared, minimum 0, maximum 65536 pages
+          u32(imports, 65536);
         } else {
           imports.push(0x02, 0x00, 0x00);
         }

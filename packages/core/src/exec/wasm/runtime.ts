@@ -32,7 +32,7 @@ export const DISPATCH_TAGS_OFFSET = REGISTER_FILE_BYTES;
 export const INSTRUCTION_COUNTER_OFFSET = DISPATCH_TAGS_OFFSET + DISPATCH_SLOTS * 8;
 
 /** The fixed layout of a machine's memory as the block compiler needs it. */
-export function wasmLayout(cpu: Cpu): WasmLayout {
+export function wasmLayout(cpu: Cpu, sharedMemory = false): WasmLayout {
   if (cpu.byteOffset + cpu.slotCount * 8 > REGISTER_FILE_BYTES) {
     throw new Error('the register file does not fit below the wasm executor tables');
   }
@@ -47,6 +47,7 @@ export function wasmLayout(cpu: Cpu): WasmLayout {
     codeBit: CODE_BIT,
     hostShift: HOST_SHIFT,
     instructionCounter: INSTRUCTION_COUNTER_OFFSET,
+    sharedMemory,
   };
 }
 
@@ -167,7 +168,7 @@ export function compileWasmBlocks(
   cpu: Cpu,
   memory: PagedMemory,
 ): WasmBlockRunner[] {
-  const compiled = compileModule(blocks, wasmLayout(cpu));
+  const compiled = compileModule(blocks, wasmLayout(cpu, memory.shared));
   const h: Record<string, AnyFn> = {};
   compiled.calls.forEach((site, i) => {
     h[`h${i}`] = helperImport(cpu, site);
