@@ -1,6 +1,7 @@
 import type { Architecture, CodeReader, IrBlock } from '@arm64kit/core';
 import { liftBlock } from './lift/block.js';
-import { registerLayout } from './state.js';
+import { riscv64SignalFrames } from './signal-frame.js';
+import { NO_RESERVATION, RES_ADDR, registerLayout } from './state.js';
 
 /** ELF e_machine of RISC-V. */
 export const EM_RISCV = 243;
@@ -35,4 +36,9 @@ export const riscv64: Architecture = {
   lift(code: CodeReader, pc: bigint): IrBlock {
     return liftBlock(code, pc);
   },
+  // Linux starts a process with every register zero (core has set PC and SP); no LR reservation.
+  startProcess(cpu): void {
+    cpu.set(RES_ADDR, NO_RESERVATION);
+  },
+  signals: riscv64SignalFrames,
 };

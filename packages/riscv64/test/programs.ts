@@ -16,8 +16,6 @@ export const AARCH64_ONLY: Readonly<Record<string, string>> = {
 /** Programs the riscv64 frontend cannot run yet, and what they are missing. */
 export const NOT_YET: Readonly<Record<string, string>> = {
   fp: 'F/D arithmetic, comparisons and conversions are not lifted yet (only loads, stores, moves, FSGNJ.D)',
-  timers: 'needs riscv64 signal frames (rt_sigframe) to run handlers',
-  procs: 'needs riscv64 signal frames (rt_sigframe) to run handlers',
 };
 
 export const RISCV64_PROGRAMS: readonly DifferentialProgram[] = DIFFERENTIAL_PROGRAMS.filter(
