@@ -14,9 +14,7 @@ export const AARCH64_ONLY: Readonly<Record<string, string>> = {
 };
 
 /** Programs the riscv64 frontend cannot run yet, and what they are missing. */
-export const NOT_YET: Readonly<Record<string, string>> = {
-  fp: 'F/D arithmetic, comparisons and conversions are not lifted yet (only loads, stores, moves, FSGNJ.D)',
-};
+export const NOT_YET: Readonly<Record<string, string>> = {};
 
 export const RISCV64_PROGRAMS: readonly DifferentialProgram[] = DIFFERENTIAL_PROGRAMS.filter(
   (p) => !(p.name in AARCH64_ONLY) && !(p.name in NOT_YET),

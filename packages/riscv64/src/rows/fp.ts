@@ -1,6 +1,7 @@
 import type { Lifter } from '../lift/context.js';
 import { imm64, immI, immS } from '../lift/immediates.js';
 import { F } from '../state.js';
+import { fpArithRows } from './fp-arith.js';
 import { row } from './row.js';
 
 /**
@@ -48,4 +49,4 @@ export const fpMoveRows = [
   row('FSGNJX_D', '0010001 ttttt sssss 010 ddddd 1010011', signD('x')),
 ];
 
-export const fpRows = [...fpMoveRows];
+export const fpRows = [...fpMoveRows, ...fpArithRows];
