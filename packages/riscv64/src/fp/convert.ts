@@ -4,7 +4,7 @@ import {
   encodeInf,
   encodeZero,
   type Format,
-  isNaN,
+  isNan,
   NV,
   NX,
   type Rounded,
@@ -42,7 +42,7 @@ export function floatToInt(
   const d = decode(x, f);
   const min = signed ? -(1n << BigInt(width - 1)) : 0n;
   const max = signed ? (1n << BigInt(width - 1)) - 1n : (1n << BigInt(width)) - 1n;
-  if (isNaN(d)) return { value: max, flags: NV };
+  if (isNan(d)) return { value: max, flags: NV };
   if (d.kind === 'inf') return { value: d.sign ? min : max, flags: NV };
   const [v, inexact] = toInteger(d, rm);
   if (v < min) return { value: min, flags: NV };
@@ -59,7 +59,7 @@ export function intToFloat(v: bigint, f: Format, rm: number): Rounded {
 /** FCVT.S.D and FCVT.D.S: NaNs become the canonical NaN (NV for a signaling one). */
 export function convertFormat(x: bigint, from: Format, to: Format, rm: number): Rounded {
   const d = decode(x, from);
-  if (isNaN(d)) return { bits: to.canonicalNaN, flags: d.kind === 'snan' ? NV : 0 };
+  if (isNan(d)) return { bits: to.canonicalNaN, flags: d.kind === 'snan' ? NV : 0 };
   if (d.kind === 'inf') return { bits: encodeInf(d.sign, to), flags: 0 };
   if (d.kind === 'zero') return { bits: encodeZero(d.sign, to), flags: 0 };
   return round(d.sign, d.sig, d.exp, to, rm);
@@ -74,7 +74,7 @@ export function compareOp(
 ): { value: bigint; flags: number } {
   const a = decode(x, f);
   const b = decode(y, f);
-  if (isNaN(a) || isNaN(b)) {
+  if (isNan(a) || isNan(b)) {
     const signaling = op !== 'eq' || a.kind === 'snan' || b.kind === 'snan';
     return { value: 0n, flags: signaling ? NV : 0 };
   }

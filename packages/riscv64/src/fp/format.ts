@@ -60,7 +60,7 @@ export function decode(bits: bigint, f: Format): Decoded {
   return { kind: 'finite', sign, sig: mant | (1n << BigInt(mantBits)), exp: e - bias - mantBits };
 }
 
-export const isNaN = (d: Decoded) => d.kind === 'qnan' || d.kind === 'snan';
+export const isNan = (d: Decoded) => d.kind === 'qnan' || d.kind === 'snan';
 
 export function encodeInf(sign: boolean, f: Format): bigint {
   return ((sign ? 1n : 0n) << BigInt(width(f) - 1)) | (((1n << BigInt(f.expBits)) - 1n) << BigInt(f.p - 1));

@@ -5,7 +5,7 @@ import {
   encodeInf,
   encodeZero,
   type Format,
-  isNaN,
+  isNan,
   NV,
   RDN,
   type Rounded,
@@ -41,7 +41,7 @@ export function add(x: bigint, y: bigint, f: Format, rm: number, negateB = false
   const a = decode(x, f);
   let b = decode(y, f);
   if (negateB) b = { ...b, sign: !b.sign };
-  if (isNaN(a) || isNaN(b)) return nan(f, nanFlags(a, b));
+  if (isNan(a) || isNan(b)) return nan(f, nanFlags(a, b));
   if (a.kind === 'inf' || b.kind === 'inf') {
     if (a.kind === 'inf' && b.kind === 'inf' && a.sign !== b.sign) return nan(f, NV);
     return { bits: encodeInf(a.kind === 'inf' ? a.sign : b.sign, f), flags: 0 };
@@ -55,7 +55,7 @@ export function add(x: bigint, y: bigint, f: Format, rm: number, negateB = false
 export function mul(x: bigint, y: bigint, f: Format, rm: number): Rounded {
   const a = decode(x, f);
   const b = decode(y, f);
-  if (isNaN(a) || isNaN(b)) return nan(f, nanFlags(a, b));
+  if (isNan(a) || isNan(b)) return nan(f, nanFlags(a, b));
   const sign = a.sign !== b.sign;
   if (a.kind === 'inf' || b.kind === 'inf') {
     if (a.kind === 'zero' || b.kind === 'zero') return nan(f, NV);
@@ -82,7 +82,7 @@ export function fma(
   const infTimesZero = (a.kind === 'inf' && b.kind === 'zero') || (a.kind === 'zero' && b.kind === 'inf');
   // RISC-V raises NV for ∞ × 0 even when the addend is a quiet NaN.
   if (infTimesZero) return nan(f, NV);
-  if (isNaN(a) || isNaN(b) || isNaN(c)) return nan(f, nanFlags(a, b, c));
+  if (isNan(a) || isNan(b) || isNan(c)) return nan(f, nanFlags(a, b, c));
   if (a.kind === 'inf' || b.kind === 'inf') {
     if (c.kind === 'inf' && c.sign !== productSign) return nan(f, NV);
     return { bits: encodeInf(productSign, f), flags: 0 };
@@ -100,7 +100,7 @@ export function fma(
 export function div(x: bigint, y: bigint, f: Format, rm: number): Rounded {
   const a = decode(x, f);
   const b = decode(y, f);
-  if (isNaN(a) || isNaN(b)) return nan(f, nanFlags(a, b));
+  if (isNan(a) || isNan(b)) return nan(f, nanFlags(a, b));
   const sign = a.sign !== b.sign;
   if (a.kind === 'inf') return b.kind === 'inf' ? nan(f, NV) : { bits: encodeInf(sign, f), flags: 0 };
   if (b.kind === 'inf') return { bits: encodeZero(sign, f), flags: 0 };
@@ -126,7 +126,7 @@ function isqrt(n: bigint): bigint {
 
 export function sqrt(x: bigint, f: Format, rm: number): Rounded {
   const a = decode(x, f);
-  if (isNaN(a)) return nan(f, nanFlags(a));
+  if (isNan(a)) return nan(f, nanFlags(a));
   if (a.kind === 'zero') return { bits: x, flags: 0 };
   if (a.sign) return nan(f, NV);
   if (a.kind === 'inf') return { bits: x, flags: 0 };
@@ -143,9 +143,9 @@ export function minMax(x: bigint, y: bigint, f: Format, max: boolean): Rounded {
   const a = decode(x, f);
   const b = decode(y, f);
   const flags = nanFlags(a, b);
-  if (isNaN(a) && isNaN(b)) return nan(f, flags);
-  if (isNaN(a)) return { bits: y, flags };
-  if (isNaN(b)) return { bits: x, flags };
+  if (isNan(a) && isNan(b)) return nan(f, flags);
+  if (isNan(a)) return { bits: y, flags };
+  if (isNan(b)) return { bits: x, flags };
   const less = compare(a, b) < 0 || (a.kind === 'zero' && b.kind === 'zero' && a.sign && !b.sign);
   return { bits: less !== max ? x : y, flags };
 }
