@@ -8,6 +8,8 @@ packages=(
   qemu-user-static          # the reference emulator and the host backend's interpreter
   gcc-aarch64-linux-gnu     # builds the aarch64 test programs and the repro probe
   libc6-dev-arm64-cross
+  gcc-riscv64-linux-gnu     # builds the riscv64 test programs
+  libc6-dev-riscv64-cross
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
   busybox-static            # the shell of the binfmt registration image

@@ -64,6 +64,14 @@ export interface CodeReader {
    * thread of the memory, and plain loads and stores are already atomic and ordered.
    */
   readonly shared?: boolean;
+  /**
+   * The little-endian 16-bit parcel at a 2-aligned `pc`, for instruction sets with compressed
+   * encodings (RISC-V C): a 32-bit instruction there is two parcels, possibly on two pages.
+   * Faults and marks code pages as `fetch32` does.
+   */
+  fetch16(pc: bigint): number;
+  /** True when `fetch16(pc)` would succeed. */
+  canFetch16(pc: bigint): boolean;
 }
 
 /** Register values at process entry that core has computed. */

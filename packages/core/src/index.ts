@@ -1,5 +1,26 @@
 export * from './arch.js';
 export * from './cpu/cpu.js';
+export {
+  type CompiledPattern,
+  compilePattern,
+  extractField,
+  type FieldSpec,
+  insertField,
+  overlaps,
+  type PatternBits,
+  PatternError,
+  patternBits,
+  patternFields,
+} from './decode/pattern.js';
+export {
+  type CompiledForm,
+  type Decoded,
+  DecodeTable,
+  DecodeTableError,
+  type DecodeTableOptions,
+  type Fields,
+  type Form,
+} from './decode/table.js';
 export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';

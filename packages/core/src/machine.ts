@@ -11,6 +11,7 @@ import type { LinuxKernel } from './linux/kernel.js';
 import { GuestDeadlockError } from './linux/pipe.js';
 import { GuestExit, Reschedule } from './linux/scheduling.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
+import { fetchParcel } from './memory/parcel.js';
 import { GuestFault, GuestSignal } from './signals.js';
 
 /**
@@ -153,6 +154,8 @@ export class Machine {
       fetch32: (pc) => this.memory.fetch32(pc),
       canFetch: (pc) => this.memory.canFetch(pc),
       shared: this.memory.shared,
+      fetch16: (pc) => fetchParcel(this.memory, pc),
+      canFetch16: (pc) => (pc & 1n) === 0n && this.memory.canFetch(pc & ~3n),
     };
   }
 

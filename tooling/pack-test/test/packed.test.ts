@@ -20,6 +20,7 @@ const LIBRARIES = [
   { name: '@arm64kit/binfmt', exportName: 'parseRegistration', type: 'function' },
   { name: '@arm64kit/core', exportName: 'interpretBlock', type: 'function' },
   { name: '@arm64kit/arm64', exportName: 'aarch64', type: 'object' },
+  { name: '@arm64kit/riscv64', exportName: 'riscv64', type: 'object' },
   { name: '@arm64kit/docker', exportName: 'connect', type: 'function' },
   { name: '@arm64kit/repro', exportName: 'runRepro', type: 'function' },
 ] as const;

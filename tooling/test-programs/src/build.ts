@@ -12,6 +12,21 @@ export const SOURCE_DIR = existsSync(join(here, 'argv.c')) ? here : resolve(here
 
 export const CROSS_CC = 'aarch64-linux-gnu-gcc';
 
+/** A guest architecture the programs are cross-built for, and the qemu that runs them. */
+export interface GuestTarget {
+  /** `uname -m` name, also the cache key of builds. */
+  readonly name: string;
+  readonly cc: string;
+  readonly qemu: string;
+}
+
+export const AARCH64_TARGET: GuestTarget = { name: 'aarch64', cc: CROSS_CC, qemu: 'qemu-aarch64-static' };
+export const RISCV64_TARGET: GuestTarget = {
+  name: 'riscv64',
+  cc: 'riscv64-linux-gnu-gcc',
+  qemu: 'qemu-riscv64-static',
+};
+
 export type Optimization = 'O0' | 'O2';
 
 export interface BuildOptions {
@@ -23,6 +38,8 @@ export interface BuildOptions {
   readonly defines?: readonly string[];
   /** Target architecture and extensions (`-march`), e.g. `armv8.2-a+fp16`; default the compiler's. */
   readonly march?: string;
+  /** The guest architecture (default aarch64). */
+  readonly target?: GuestTarget;
 }
 
 /** Build products live outside git, keyed by a hash of source, compiler and flags. */
@@ -52,7 +69,7 @@ export function sourcePath(name: string): string {
 }
 
 function compilerFor(options: BuildOptions): string {
-  return options.native ? 'cc' : CROSS_CC;
+  return options.native ? 'cc' : (options.target ?? AARCH64_TARGET).cc;
 }
 
 function flagsFor(options: BuildOptions): string[] {
@@ -96,7 +113,7 @@ export function buildProgram(name: string, options: BuildOptions = {}): string {
   const dir = cacheDir();
   const out = join(
     dir,
-    `${name.replaceAll('/', '-')}-${options.native ? 'native' : 'aarch64'}-${options.opt ?? 'O2'}-${hash}`,
+    `${name.replaceAll('/', '-')}-${options.native ? 'native' : (options.target ?? AARCH64_TARGET).name}-${options.opt ?? 'O2'}-${hash}`,
   );
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });

@@ -85,8 +85,11 @@ function envList(c: RunCase): string[] {
   return Object.entries(c.env ?? DEFAULT_ENV).map(([k, v]) => `${k}=${v}`);
 }
 
-/** Runs `binary` under qemu-aarch64-static with stdin, stdout and stderr on regular files. */
-export async function runUnderQemu(binary: string, c: RunCase = {}): Promise<Outcome> {
+/**
+ * Runs `binary` under `qemu` (qemu-aarch64-static unless told otherwise) with stdin, stdout and
+ * stderr on regular files.
+ */
+export async function runUnderQemu(binary: string, c: RunCase = {}, qemu: string = QEMU): Promise<Outcome> {
   const s = scratch(c);
   const outPath = join(s.dir, 'out');
   const errPath = join(s.dir, 'err');
@@ -96,7 +99,7 @@ export async function runUnderQemu(binary: string, c: RunCase = {}): Promise<Out
     const cpu = c.qemuCpu === undefined ? [] : ['-cpu', c.qemuCpu];
     // Asynchronous, so the test worker stays responsive while qemu runs.
     const status = await new Promise<number>((resolve, reject) => {
-      const child = spawn(QEMU, [...cpu, ...argv0, binary, ...(c.args ?? [])], {
+      const child = spawn(qemu, [...cpu, ...argv0, binary, ...(c.args ?? [])], {
         cwd: s.cwd,
         env: c.env ?? DEFAULT_ENV,
         stdio: fds,

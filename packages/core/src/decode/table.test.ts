@@ -119,3 +119,26 @@ describe('DecodeTable', () => {
     ).toThrow(/cycle/);
   });
 });
+
+describe('DecodeTable of 16-bit forms', () => {
+  const h = () => 0;
+  it('decodes 16-bit parcels and reads their fields', () => {
+    const t = new DecodeTable(
+      [
+        { name: 'C_ADDI', pattern: '000i ddddd iiiii 01', handler: h },
+        { name: 'C_LI', pattern: '010i ddddd iiiii 01', handler: h },
+      ],
+      { width: 16 },
+    );
+    // c.li a0, 5 = 0x4515
+    expect(t.decode(0x4515)).toMatchObject({ form: { name: 'C_LI' }, fields: { d: 10, i: 5 } });
+    expect(t.decode(0x8515)).toBeUndefined();
+    expect(t.largestBucket()).toBe(1);
+  });
+
+  it('rejects a form whose width is not the table width', () => {
+    expect(
+      () => new DecodeTable([{ name: 'W', pattern: '0'.repeat(32), handler: h }], { width: 16 }),
+    ).toThrow(/has 32 bits in a table of 16-bit forms/);
+  });
+});

@@ -1,0 +1,57 @@
+import type { Executor } from '@arm64kit/core';
+import {
+  buildProgram,
+  type DifferentialProgram,
+  RISCV64_TARGET,
+  type RunCase,
+  runUnderEmulator,
+  runUnderQemu,
+} from '@arm64kit/test-programs';
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { describe, expect, it } from 'vitest';
+import { RISCV64_PROGRAMS } from './programs.js';
+import { inProcess } from './support/in-process.js';
+
+const prerequisites =
+  commandProblem(RISCV64_TARGET.cc, 'gcc-riscv64-linux-gnu') ??
+  commandProblem(RISCV64_TARGET.qemu, 'qemu-user-static');
+
+function label(program: DifferentialProgram, opt: string, c: RunCase, i: number): string {
+  return `${program.name} -${opt} case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
+}
+
+async function compare(name: string, opt: 'O0' | 'O2', c: RunCase, executor?: Executor): Promise<void> {
+  const binary = buildProgram(name, { opt, target: RISCV64_TARGET });
+  const expected = await runUnderQemu(binary, c, RISCV64_TARGET.qemu);
+  const actual = await runUnderEmulator(binary, inProcess(executor), c);
+  expect(actual).toEqual(expected);
+}
+
+describe.runIf(available('riscv64 differential tests', prerequisites))(
+  'arm64kit (riscv64) matches qemu-riscv64-static',
+  () => {
+    for (const program of RISCV64_PROGRAMS) {
+      for (const opt of program.opts) {
+        program.cases.forEach((c, i) => {
+          it(label(program, opt, c, i), { timeout: 300_000 }, () => compare(program.name, opt, c));
+        });
+      }
+    }
+  },
+);
+
+// The default executor tiers blocks; each executor on its own meets all the code the -O2 builds run.
+for (const executor of ['reference', 'threaded', 'compiled', 'wasm'] as const) {
+  describe.runIf(available(`riscv64 differential tests (${executor})`, prerequisites))(
+    `arm64kit (riscv64) on the ${executor} executor matches qemu-riscv64-static`,
+    () => {
+      for (const program of RISCV64_PROGRAMS.filter((p) => p.opts.includes('O2'))) {
+        program.cases.forEach((c, i) => {
+          it(label(program, 'O2', c, i), { timeout: 300_000 }, () =>
+            compare(program.name, 'O2', c, executor),
+          );
+        });
+      }
+    },
+  );
+}

@@ -1,0 +1,3 @@
+import { vitestPreset } from '@arm64kit/vitest-config';
+
+export default vitestPreset();
