@@ -171,7 +171,9 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
   it('refuses files it cannot run with docker-run exit codes', async () => {
     const notArm = await run(['/bin/true']);
     expect(notArm.status).toBe(126);
-    expect(notArm.stderr).toBe('arm64kit: /bin/true is for x86-64, not AArch64\n');
+    expect(notArm.stderr).toBe(
+      'arm64kit: /bin/true is for x86_64 (ELF machine 62); arm64kit runs aarch64 and riscv64 programs\n',
+    );
     const missing = await run(['/nonexistent/prog']);
     expect(missing.status).toBe(127);
     expect(missing.stderr).toBe('arm64kit: cannot run /nonexistent/prog: no such file\n');

@@ -2,13 +2,14 @@ import { CPU_PROFILES, DEFAULT_CPU, hwcapNames } from '@arm64kit/arm64';
 import { EXECUTORS } from '@arm64kit/core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../lib/base-command.js';
+import { GUEST_ARCHES } from '../lib/guest-arch.js';
 import { runGuest, runUsageProblem, splitRunArgv } from '../lib/run-guest.js';
 
 export default class Run extends BaseCommand {
   static override enableJsonFlag = false;
   static override strict = false;
 
-  static override summary = 'Run an aarch64 Linux program with the built-in emulator';
+  static override summary = 'Run an aarch64 or riscv64 Linux program with the built-in emulator';
 
   static override description =
     `Runs PROGRAM with ARGS like qemu-aarch64-static: stdin, stdout and stderr are the program's own, and arm64kit exits with the program's exit status (128 + N when signal N ends it, with one line on stderr saying why). Everything after PROGRAM is passed to it untouched.
@@ -24,7 +25,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
   ];
 
   static override args = {
-    program: Args.string({ description: 'the aarch64 ELF program to run', required: true }),
+    program: Args.string({ description: 'the aarch64 or riscv64 ELF program to run', required: true }),
   };
 
   static override flags = {
@@ -73,6 +74,11 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     'clear-env': Flags.boolean({
       description:
         "start the program's environment empty rather than from arm64kit's own (then --env adds to it)",
+    }),
+    arch: Flags.string({
+      description:
+        'architecture to run PROGRAM as; default: the one its ELF header names (aarch64, riscv64), a program for another one is an error',
+      options: [...GUEST_ARCHES],
     }),
   };
 

@@ -1,5 +1,6 @@
 import { CPU_PROFILES } from '@arm64kit/arm64';
 import { EXECUTORS } from '@arm64kit/core';
+import { GUEST_ARCHES } from '../lib/guest-arch.js';
 import { type RunFlags, runUsageProblem, splitRunArgv } from '../lib/run-guest.js';
 
 /**
@@ -20,6 +21,7 @@ export const LEAN_RUN_FLAGS: Readonly<
   env: { multiple: true },
   'unset-env': { multiple: true },
   'clear-env': 'boolean',
+  arch: { options: GUEST_ARCHES },
 };
 
 export interface LeanRunInvocation {

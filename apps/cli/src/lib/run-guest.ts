@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { aarch64ForCpu, DEFAULT_CPU } from '@arm64kit/arm64';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
+import { type GuestArch, guestArchitecture } from './guest-arch.js';
 import { closedAtStart, forwardSignals } from './host-process.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
@@ -22,6 +22,8 @@ export interface RunFlags {
   readonly executor?: string;
   /** The CPU profile the program is told about (default: ARM64KIT_CPU, else the minimal one). */
   readonly cpu?: string;
+  /** The architecture to run the program as (default: the one its ELF header names). */
+  readonly arch?: string;
   /** The guest's working directory (inside the sysroot when there is one). */
   readonly cwd?: string;
   /** K=V settings of the guest's environment, after --clear-env and --unset-env (like qemu -E). */
@@ -111,7 +113,7 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
 
   const started = process.hrtime.bigint();
   const { system, kernel } = prepareProgram({
-    arch: aarch64ForCpu(flags.cpu ?? (process.env.ARM64KIT_CPU || DEFAULT_CPU)),
+    arch: await guestArchitecture(program, flags.arch as GuestArch | undefined, flags.cpu),
     path: program,
     argv,
     env: guestEnvironment(flags, envToStrings(process.env)),
