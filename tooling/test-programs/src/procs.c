@@ -107,17 +107,25 @@ static void broken_pipe(void) {
   signal(SIGPIPE, SIG_DFL);
   close(fds[1]);
 
-  /* The default SIGPIPE kills the writer. */
+  /* The default SIGPIPE kills the writer. It writes only once the parent has closed its read
+     end (the parent's end of `go` closes after it), so the pipe has no reader by then. */
+  int go[2];
   pipe(fds);
+  pipe(go);
   fflush(stdout);
   child = fork();
   if (child == 0) {
+    char c;
     close(fds[0]);
+    close(go[1]);
+    read(go[0], &c, 1);
     write(fds[1], "x", 1);
     _exit(0);
   }
   close(fds[0]);
   close(fds[1]);
+  close(go[0]);
+  close(go[1]);
   waitpid(child, &status, 0);
   describe("writer without reader", status);
 }
