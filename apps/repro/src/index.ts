@@ -1,3 +1,4 @@
+export { REPRO_ARCHES, type ReproArch, type ReproTarget, reproTarget } from './arch.js';
 export type {
   Backend,
   BackendInfo,
@@ -17,7 +18,7 @@ export { type CcacheVersion, parseCcacheVersion } from './ccache-version.js';
 export { ReproError, type ReproErrorCode } from './errors.js';
 export { observedArgv } from './observe.js';
 export { type Prediction, predict } from './prediction.js';
-export { PROGRAM_NAMES, type ProgramName, programPath } from './programs.js';
+export { crossCompiler, PROGRAM_NAMES, type ProgramName, programPath } from './programs.js';
 export { renderReport } from './render.js';
 export type {
   CaseResult,
@@ -27,7 +28,7 @@ export type {
   ReproReport,
   Verdict,
 } from './report.js';
-export { FIX_COMMANDS } from './report.js';
+export { FIX_COMMANDS, fixCommands } from './report.js';
 export { type RunReproOptions, runRepro } from './run.js';
 export {
   CCACHE_VERSION_CASE,
