@@ -13,6 +13,7 @@ export { BACKEND_NAMES } from './backends/backend.js';
 export { type BackendOptions, createBackend } from './backends/create.js';
 export { DockerBackend, type DockerBackendOptions } from './backends/docker.js';
 export { EmbeddedBackend, type EmbeddedBackendOptions } from './backends/embedded.js';
+export { emulatorRunner, type GuestRun, type GuestRunner, qemuRunner } from './backends/guest-runner.js';
 export { HostBackend, type HostBackendOptions } from './backends/host.js';
 export { type CcacheVersion, parseCcacheVersion } from './ccache-version.js';
 export { ReproError, type ReproErrorCode } from './errors.js';
