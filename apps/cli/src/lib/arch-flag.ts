@@ -43,22 +43,30 @@ export function resolveArch(value: string, support: ArchSupport): string {
   return names.name;
 }
 
-/** The help text of an --arch flag: what it picks, which values, the default. */
+/**
+ * The help text of an --arch flag: what it picks, which values (`values` when the command's own
+ * checks narrow the table further, as Docker's platforms do), the default.
+ */
 export function archDescription(
   what: string,
   supported: readonly string[] | undefined,
   byDefault: string,
-): string {
-  const values = supported
+  values = supported
     ? supported.join(' or ')
-    : 'any architecture qemu-user-static knows (aarch64, riscv64, arm, x86_64…)';
+    : 'any architecture qemu-user-static knows (aarch64, riscv64, arm, x86_64…)',
+): string {
   return `${what}: ${values}, by the kernel's name or an alias (arm64, riscv…). Default: ${byDefault}`;
 }
 
 /** An --arch flag with that help text; the value is resolved with resolveArch in run(). */
-export function archFlag(options: { what: string; supported?: readonly string[]; byDefault: string }) {
+export function archFlag(options: {
+  what: string;
+  supported?: readonly string[];
+  values?: string;
+  byDefault: string;
+}) {
   return Flags.string({
-    description: archDescription(options.what, options.supported, options.byDefault),
+    description: archDescription(options.what, options.supported, options.byDefault, options.values),
     helpValue: options.supported ? options.supported.join('|') : 'ARCH',
   });
 }

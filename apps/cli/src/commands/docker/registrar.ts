@@ -16,7 +16,12 @@ It can be run by hand too, e.g. to list the kernel's entries: docker run --rm --
   ];
   static override flags = {
     arch: Flags.string({
-      description: `${archDescription('CPU whose interpreter the image carries (repeatable)', undefined, 'aarch64')}`,
+      description: archDescription(
+        'CPU whose interpreter the image carries (repeatable)',
+        undefined,
+        'aarch64',
+        'any CPU Docker has a platform for (aarch64, riscv64, arm, s390x, ppc64le…)',
+      ),
       helpValue: 'ARCH',
       multiple: true,
     }),

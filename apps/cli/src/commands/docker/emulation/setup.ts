@@ -29,7 +29,11 @@ Two ways to register (--via): on this host (root, qemu-user-static installed), o
     '<%= config.bin %> docker emulation setup --arch riscv64 --dry-run',
   ];
   static override flags = {
-    arch: archFlag({ what: 'CPU to emulate', byDefault: 'aarch64 (linux/arm64)' }),
+    arch: archFlag({
+      what: 'CPU to emulate',
+      values: 'any CPU Docker has a platform for (aarch64, riscv64, arm, s390x, ppc64le…)',
+      byDefault: 'aarch64 (linux/arm64)',
+    }),
     'dry-run': Flags.boolean({
       description: 'print what would be registered, and where, without changing anything',
     }),
