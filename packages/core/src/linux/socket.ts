@@ -94,6 +94,8 @@ export interface Socket extends SpecialFile {
   takeError(): number;
   /** SO_PEERCRED. */
   peerCredentials(): Credentials | null;
+  /** FIONREAD (SIOCINQ) where the socket answers it: bytes the next receive would give. */
+  pendingBytes?(): number;
   /** The last descriptor referring to it was closed. */
   release(): void;
 }

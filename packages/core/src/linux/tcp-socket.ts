@@ -333,6 +333,12 @@ export class TcpSocket implements Socket {
     return ready;
   }
 
+  /** SIOCINQ: bytes received and not yet read (EINVAL on a listening socket, as tcp_ioctl). */
+  pendingBytes(): number {
+    if (this.state === 'listening') fail(E.EINVAL);
+    return this.queued;
+  }
+
   release(): void {
     this.server?.close();
     for (const s of this.pending) s.destroy();
