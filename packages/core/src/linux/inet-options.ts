@@ -141,7 +141,8 @@ export class InetOptions {
 
   constructor(private readonly domain: number) {}
 
-  private rule(level: number, name: number): OptionRule {
+  /** `reading`: getsockopt, which an IPv4 socket answers EOPNOTSUPP for another level (do_ip_getsockopt). */
+  private rule(level: number, name: number, reading = false): OptionRule {
     const rules =
       level === SOL_IP
         ? IP_RULES
@@ -150,6 +151,7 @@ export class InetOptions {
           : level === SOL_UDP
             ? UDP_RULES
             : null;
+    if (rules === null && reading && this.domain !== AF_INET6) fail(E.EOPNOTSUPP);
     const rule = rules?.get(name);
     if (!rule) fail(E.ENOPROTOOPT);
     return rule;
@@ -157,7 +159,7 @@ export class InetOptions {
 
   /** The value as getsockopt reads it. */
   value(level: number, name: number): number {
-    const rule = this.rule(level, name);
+    const rule = this.rule(level, name, true);
     const stored = this.values.get(`${level}:${name}`) ?? rule.initial;
     return rule.read ? rule.read(stored) : stored;
   }
