@@ -205,13 +205,15 @@ export function doneMessage(to: ReplyTo): Uint8Array {
 
 /**
  * NLMSG_ERROR answering `request`: the negative errno (0 acknowledges), then the request —
- * whole for an error, its header alone for an acknowledgement (NLM_F_CAPPED), as netlink_ack.
+ * whole for an error, its header alone for an acknowledgement or under NETLINK_CAP_ACK
+ * (NLM_F_CAPPED), as netlink_ack.
  */
-export function errorMessage(errno: number, request: Uint8Array, pid: number): Uint8Array {
+export function errorMessage(errno: number, request: Uint8Array, pid: number, capAck = false): Uint8Array {
   const header = readHeader(request, 0);
-  const echoed = errno === 0 ? request.subarray(0, NLMSG_HDRLEN) : request.subarray(0, header.length);
+  const capped = errno === 0 || capAck;
+  const echoed = capped ? request.subarray(0, NLMSG_HDRLEN) : request.subarray(0, header.length);
   const body = new Uint8Array(4 + echoed.length);
   new DataView(body.buffer).setInt32(0, -errno, true);
   body.set(echoed, 4);
-  return new MessageBuilder(NLMSG_ERROR, errno === 0 ? NLM_F.CAPPED : 0, header.seq, pid).raw(body).build();
+  return new MessageBuilder(NLMSG_ERROR, capped ? NLM_F.CAPPED : 0, header.seq, pid).raw(body).build();
 }

@@ -179,10 +179,7 @@ export class NetlinkSocket implements Socket {
         else if (answer?.kind === 'error') errno = answer.errno;
       }
       if (!dumping && (errno !== 0 || header.flags & NLM_F.ACK)) {
-        const capped = errno !== 0 && this.flags.get(NETLINK_CAP_ACK) === 1;
-        this.deliver([
-          errorMessage(errno, capped ? request.subarray(0, NLMSG_HDRLEN) : request, this.portid),
-        ]);
+        this.deliver([errorMessage(errno, request, this.portid, this.flags.get(NETLINK_CAP_ACK) === 1)]);
       }
       at += align4(header.length);
     }
