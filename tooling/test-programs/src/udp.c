@@ -241,6 +241,17 @@ static void datagrams(void) {
     for (int i = 0; i < r; i++) printf("recvmmsg message %d: '%.*s'\n", got + i, (int)in[i].msg_len, bufs[i]);
     got += r;
   }
+  // Without MSG_WAITFORONE a blocking recvmmsg waits for every message; with SO_RCVTIMEO it
+  // returns what came before the timeout.
+  check("sendmmsg again", sendmmsg(client, out, 3, 0));
+  for (int i = 0; i < 3; i++) in_iov[i] = (struct iovec){bufs[i], sizeof bufs[i]};
+  check("blocking recvmmsg of 3", recvmmsg(server, in, 3, 0, NULL));
+  printf("lengths %u %u %u\n", in[0].msg_len, in[1].msg_len, in[2].msg_len);
+  check("sendto one more", sendto(client, "last", 4, 0, (struct sockaddr *)&a, sizeof a));
+  tv.tv_usec = 50000;
+  setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  check("recvmmsg of 3 with SO_RCVTIMEO and one there", recvmmsg(server, in, 3, 0, NULL));
+  printf("got '%.*s'\n", (int)in[0].msg_len, bufs[0]);
   close(client);
   close(server);
 }

@@ -299,6 +299,10 @@ export class NetlinkSocket implements Socket {
     return ready | (POLLOUT & events);
   }
 
+  readyMessages(): number {
+    return this.error || this.shut & RCV_SHUTDOWN ? Number.POSITIVE_INFINITY : this.queue.length;
+  }
+
   release(): void {
     if (this.ports?.taken.get(this.portid) === this) this.ports.taken.delete(this.portid);
     this.queue = [];

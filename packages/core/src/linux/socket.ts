@@ -96,6 +96,11 @@ export interface Socket extends SpecialFile {
   peerCredentials(): Credentials | null;
   /** FIONREAD (SIOCINQ) where the socket answers it: bytes the next receive would give. */
   pendingBytes?(): number;
+  /**
+   * Datagram sockets: how many receives would complete now without waiting (Infinity when an
+   * error or a shut-down receive side ends every wait), for recvmmsg's wait for all of them.
+   */
+  readyMessages?(): number;
   /** The last descriptor referring to it was closed. */
   release(): void;
 }

@@ -395,6 +395,28 @@ function setsockopt(
   return 0;
 }
 
+/**
+ * recvmmsg without MSG_WAITFORONE blocks for each of its `count` messages. A wait runs the call
+ * again from the start, so it cannot wait between messages once some were taken: it waits here
+ * until all of them can be taken at once (or the socket's timeout passes: then it takes what
+ * there is, as the kernel returns what came before the timeout).
+ */
+function awaitMessages(k: LinuxKernel, fd: number, count: number, flags: number): void {
+  const { socket, file } = socketOf(k, fd);
+  const nonblocking = (flags & MSG_DONTWAIT) !== 0 || (file.statusFlags & O_NONBLOCK) !== 0;
+  if (nonblocking || flags & (MSG_WAITFORONE | MSG_PEEK) || count <= 1 || !socket.readyMessages) return;
+  const ready = socket.readyMessages.bind(socket);
+  const enough = () => ready() >= count;
+  if (enough()) return;
+  const outcome = k.block(
+    k.deadline(socket.options.rcvtimeo),
+    `a ${socket.name} that nothing can make ready`,
+    k.signals.mask,
+    enough,
+  );
+  if (outcome === 'interrupted') fail(socket.options.rcvtimeo === null ? E.ERESTARTSYS : E.EINTR);
+}
+
 /** A message header of one buffer, as send/sendto/recv/recvfrom make one. */
 function single(buf: number, len: number, name = 0, nameLength = 0): MessageHeader {
   return { name, nameLength, iov: [[buf, len]], control: 0, controlLength: 0 };
@@ -464,6 +486,7 @@ export function registerSocketSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.recvmmsg, (k, a) => {
     const count = Math.min(ptr(a[2]), 1024);
+    awaitMessages(k, int(a[0]), count, int(a[3]));
     let done = 0;
     for (; done < count; done++) {
       const at = ptr(a[1]) + done * MMSGHDR_SIZE;

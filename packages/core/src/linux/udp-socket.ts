@@ -358,6 +358,10 @@ export class UdpSocket implements Socket {
     return ready | (POLLOUT & events);
   }
 
+  readyMessages(): number {
+    return this.error || this.shut & RCV_SHUTDOWN ? Number.POSITIVE_INFINITY : this.queue.length;
+  }
+
   /** FIONREAD: the next datagram's length (udp_ioctl's SIOCINQ). */
   pendingBytes(): number {
     return this.queue[0]?.data.length ?? 0;
