@@ -89,6 +89,8 @@ export class UdpSocket implements Socket {
     const socket = createSocket({
       type: this.domain === AF_INET ? 'udp4' : 'udp6',
       reuseAddr: this.options.flag(SO.REUSEADDR) !== 0,
+      // Node 22.12 and later apply it; earlier versions ignore the option.
+      ...({ reusePort: this.options.flag(SO.REUSEPORT) !== 0 } as object),
       ipv6Only: this.domain === AF_INET6 && this.inet.value(SOL_IPV6, IPV6.V6ONLY) === 1,
       // Addresses are numeric already: answer at once, so that Node binds and sends synchronously.
       lookup: ((address: string, _options: unknown, callback: (e: null, a: string, f: number) => void) =>
