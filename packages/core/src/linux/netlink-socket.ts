@@ -13,7 +13,6 @@ import {
 import { routeRequest } from './netlink-route.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from './pipe.js';
 import {
-  type Credentials,
   type IncomingMessage,
   intOption,
   MSG_PEEK,
@@ -22,6 +21,7 @@ import {
   RCV_SHUTDOWN,
   SHUTDOWN_MASK,
   type Socket,
+  SocketBase,
   SocketOptions,
 } from './socket.js';
 import { AF_NETLINK, AF_UNSPEC, type SocketAddress } from './socket-address.js';
@@ -71,7 +71,7 @@ interface Dump {
  * to the kernel (port 0); a dump is streamed in datagrams of up to the receive buffer's size,
  * made as the guest reads, and ends with NLMSG_DONE in a datagram of its own.
  */
-export class NetlinkSocket implements Socket {
+export class NetlinkSocket extends SocketBase implements Socket {
   readonly domain = AF_NETLINK;
   readonly inode = newSocketInode();
   readonly name: string;
@@ -84,7 +84,6 @@ export class NetlinkSocket implements Socket {
   private dump: Dump | null = null;
   private largestRead = 0;
   private shut = 0;
-  private error = 0;
   private readonly flags = new Map<number, number>();
   private ports: NetlinkPorts | null = null;
 
@@ -92,6 +91,7 @@ export class NetlinkSocket implements Socket {
     readonly type: number,
     readonly protocol: number,
   ) {
+    super();
     this.name = `socket:[${this.inode}]`;
   }
 
@@ -272,24 +272,6 @@ export class NetlinkSocket implements Socket {
     }
     if (!NETLINK_FLAGS.has(name)) fail(E.ENOPROTOOPT);
     this.flags.set(name, v ? 1 : 0);
-  }
-
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
-  }
-
-  peerCredentials(): Credentials | null {
-    return null;
-  }
-
-  read(k: LinuxKernel, want: number): Uint8Array | null {
-    return this.receive(k, want, 0)?.data ?? null;
-  }
-
-  write(k: LinuxKernel, bytes: Uint8Array): number | null {
-    return this.send(k, { data: bytes, to: null, rights: null, credentials: null });
   }
 
   poll(_k: LinuxKernel, events: number): number {

@@ -6,7 +6,6 @@ import { InetOptions, IP, IPV6, SOL_IP, SOL_IPV6 } from './inet-options.js';
 import type { LinuxKernel } from './kernel.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from './pipe.js';
 import {
-  type Credentials,
   type IncomingMessage,
   MSG_OOB,
   MSG_PEEK,
@@ -18,6 +17,7 @@ import {
   SO,
   SOCK_DGRAM,
   type Socket,
+  SocketBase,
   SocketOptions,
 } from './socket.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, type SocketAddress } from './socket-address.js';
@@ -46,7 +46,7 @@ type Target = { host: string; port: number };
  * for them. Errors the host reports later (an ICMP port unreachable on a connected socket)
  * become the socket's pending error, as the kernel's sk_err.
  */
-export class UdpSocket implements Socket {
+export class UdpSocket extends SocketBase implements Socket {
   readonly type = SOCK_DGRAM;
   readonly protocol = 17;
   readonly inode = newSocketInode();
@@ -60,7 +60,6 @@ export class UdpSocket implements Socket {
   private connecting: { target: Target; errno: number | null } | null = null;
   private queue: Datagram[] = [];
   private queuedBytes = 0;
-  private error = 0;
   private shut = 0;
   private counted = false;
   /** The errno of the last bind, which Node reports through 'error' inside the bind call. */
@@ -70,6 +69,7 @@ export class UdpSocket implements Socket {
     private readonly host: HostIo,
     readonly domain: typeof AF_INET | typeof AF_INET6,
   ) {
+    super();
     this.name = `socket:[${this.inode}]`;
     this.inet = new InetOptions(domain);
     this.options.onChange = (name, value) => {
@@ -331,24 +331,6 @@ export class UdpSocket implements Socket {
     socket.setMulticastLoopback(
       this.inet.value(v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6.MULTICAST_LOOP : IP.MULTICAST_LOOP) !== 0,
     );
-  }
-
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
-  }
-
-  peerCredentials(): Credentials | null {
-    return null;
-  }
-
-  read(k: LinuxKernel, want: number): Uint8Array | null {
-    return this.receive(k, want, 0)?.data ?? null;
-  }
-
-  write(k: LinuxKernel, bytes: Uint8Array): number | null {
-    return this.send(k, { data: bytes, to: null, rights: null, credentials: null }, 0);
   }
 
   /** datagram_poll: readable with a datagram queued or reading shut down, always writable. */
