@@ -441,6 +441,12 @@ static void ipv6(void) {
   len = sizeof from;
   n = recvfrom(client, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
   printf("IPv6 side got '%.*s' from %s\n", (int)n, buf, inet_ntop(AF_INET6, &from.sin6_addr, text, sizeof text));
+  // A link-local peer needs an interface: the host refuses it, after Node's lookup.
+  struct sockaddr_in6 link = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+  inet_pton(AF_INET6, "fe80::1", &link.sin6_addr);
+  check("connect to fe80::1 without a scope", connect(client, (struct sockaddr *)&link, sizeof link));
+  len = sizeof from;
+  check("getpeername after it", getpeername(client, (struct sockaddr *)&from, &len));
   close(v4);
   close(client);
   close(server);
