@@ -158,6 +158,18 @@ static void refusals(void) {
   check("shutdown unconnected", shutdown(other, SHUT_RDWR));
   close(other);
   close(s);
+
+  // With SO_REUSEADDR on both, two UDP sockets share a port.
+  int first = socket(AF_INET, SOCK_DGRAM, 0), second = socket(AF_INET, SOCK_DGRAM, 0), on = 1;
+  setsockopt(first, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  setsockopt(second, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  struct sockaddr_in shared = loopback(0);
+  check("bind with SO_REUSEADDR", bind(first, (struct sockaddr *)&shared, sizeof shared));
+  shared = loopback(port_of(first));
+  check("bind the same port with SO_REUSEADDR", bind(second, (struct sockaddr *)&shared, sizeof shared));
+  printf("same port %d\n", port_of(first) == port_of(second));
+  close(first);
+  close(second);
 }
 
 static void datagrams(void) {
