@@ -68,6 +68,8 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('tcp'), // TCP over 127.0.0.1 between two processes, through the host
   program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
+  program('udp'), // UDP over 127.0.0.1 and ::1 through the host: datagrams, connect, ICMP errors, readiness, options
+  program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens

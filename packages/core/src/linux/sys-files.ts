@@ -22,6 +22,7 @@ import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { isSocket, socketStat } from './socket.js';
+import { socketIoctl } from './socket-ioctl.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import {
@@ -419,6 +420,7 @@ const INITIAL_CONTROL_CHARACTERS = [
 
 function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
   const file = k.fds.get(fd);
+  if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
   if (file.pipe) {
     if (request !== 0x541b) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
     k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
