@@ -297,7 +297,8 @@ export class Machine {
         // Tiered: interpreted first, then threaded, then hot blocks become wasm with native i64.
         if (block.untilTierUp > 0) {
           const left = --block.untilTierUp;
-          if (left === TIER_UP_AFTER - INTERPRETED_RUNS) block.run = threadBlock(optimized(block), cpu, memory);
+          if (left === TIER_UP_AFTER - INTERPRETED_RUNS)
+            block.run = threadBlock(optimized(block), cpu, memory);
           else if (left === 0 && this.dispatcher) block.wasm = this.dispatcher.compile(optimized(block));
         }
         if (block.wasm !== undefined && this.dispatcher) {
