@@ -95,6 +95,14 @@ static pid_t waiting_child(int fds[2], int code) {
   return child;
 }
 
+/* A waiting child, stopped with SIGSTOP and reported (its status in `status`). */
+static pid_t stopped_child(int fds[2], int code, int *status) {
+  pid_t child = waiting_child(fds, code);
+  kill(child, SIGSTOP);
+  waitpid(child, status, WUNTRACED);
+  return child;
+}
+
 static void release(int fds[2]) {
   write(fds[1], "g", 1);
   close(fds[1]);
@@ -161,11 +169,15 @@ static void no_chld_on_stop(int count_them) {
   describe("  at the end", status);
 }
 
-static void print_waitid(const char *what, pid_t child, int rc, const siginfo_t *info) {
-  printf("  %s: rc %d, from the child %d, %s", what, rc, info->si_pid == child, code_name(info->si_code));
-  if (info->si_pid == 0) printf(" (nothing)\n");
-  else if (info->si_code == CLD_EXITED) printf(" status %d\n", info->si_status);
-  else printf(" %s\n", strsignal(info->si_status));
+/* Calls waitid with a zeroed siginfo and prints what it reported. */
+static void report_waitid(const char *what, pid_t child, idtype_t idtype, id_t id, int options) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  int rc = waitid(idtype, id, &info, options);
+  printf("  %s: rc %d, from the child %d, %s", what, rc, info.si_pid == child, code_name(info.si_code));
+  if (info.si_pid == 0) printf(" (nothing)\n");
+  else if (info.si_code == CLD_EXITED) printf(" status %d\n", info.si_status);
+  else printf(" %s\n", strsignal(info.si_status));
 }
 
 static void with_waitid(void) {
@@ -173,40 +185,23 @@ static void with_waitid(void) {
   signal(SIGCHLD, SIG_DFL);
   int fds[2];
   pid_t child = waiting_child(fds, 5);
-  siginfo_t info;
-  int rc;
 
   kill(child, SIGSTOP);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WSTOPPED | WNOWAIT);
-  print_waitid("WSTOPPED|WNOWAIT", child, rc, &info);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WSTOPPED | WNOHANG);
-  print_waitid("WSTOPPED again (left by WNOWAIT)", child, rc, &info);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WSTOPPED | WNOHANG);
-  print_waitid("WSTOPPED a third time", child, rc, &info);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WEXITED | WNOHANG);
-  print_waitid("WEXITED while stopped", child, rc, &info);
+  report_waitid("WSTOPPED|WNOWAIT", child, P_PID, child, WSTOPPED | WNOWAIT);
+  report_waitid("WSTOPPED again (left by WNOWAIT)", child, P_PID, child, WSTOPPED | WNOHANG);
+  report_waitid("WSTOPPED a third time", child, P_PID, child, WSTOPPED | WNOHANG);
+  report_waitid("WEXITED while stopped", child, P_PID, child, WEXITED | WNOHANG);
 
   kill(child, SIGCONT);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WCONTINUED | WNOWAIT);
-  print_waitid("WCONTINUED|WNOWAIT", child, rc, &info);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_ALL, 0, &info, WCONTINUED);
-  print_waitid("WCONTINUED", child, rc, &info);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_ALL, 0, &info, WCONTINUED | WSTOPPED | WNOHANG);
-  print_waitid("WCONTINUED|WSTOPPED again", child, rc, &info);
+  report_waitid("WCONTINUED|WNOWAIT", child, P_PID, child, WCONTINUED | WNOWAIT);
+  report_waitid("WCONTINUED", child, P_ALL, 0, WCONTINUED);
+  report_waitid("WCONTINUED|WSTOPPED again", child, P_ALL, 0, WCONTINUED | WSTOPPED | WNOHANG);
 
   release(fds);
-  memset(&info, 0, sizeof info);
-  rc = waitid(P_PID, child, &info, WEXITED | WSTOPPED | WCONTINUED);
-  print_waitid("WEXITED", child, rc, &info);
+  report_waitid("WEXITED", child, P_PID, child, WEXITED | WSTOPPED | WCONTINUED);
+  siginfo_t info;
   errno = 0;
-  rc = waitid(P_PID, child, &info, WSTOPPED);
+  int rc = waitid(P_PID, child, &info, WSTOPPED);
   printf("  after the exit: rc %d %s\n", rc, strerror(errno));
 }
 
@@ -247,11 +242,8 @@ static void orphaned_group_does_not_stop(void) {
 /* Signals sent to a stopped child wait: SIGTERM ends it only once it is continued. */
 static void signals_wait_while_stopped(void) {
   printf("SIGTERM to a stopped child:\n");
-  int fds[2];
-  pid_t child = waiting_child(fds, 8);
-  int status = 0;
-  kill(child, SIGSTOP);
-  waitpid(child, &status, WUNTRACED);
+  int fds[2], status = 0;
+  pid_t child = stopped_child(fds, 8, &status);
   kill(child, SIGTERM);
   printf("  still there after SIGTERM: %d\n", waitpid(child, &status, WNOHANG) == 0);
   kill(child, SIGCONT);
@@ -262,11 +254,8 @@ static void signals_wait_while_stopped(void) {
 
 static void kill_stopped(void) {
   printf("SIGKILL to a stopped child:\n");
-  int fds[2];
-  pid_t child = waiting_child(fds, 9);
-  int status = 0;
-  kill(child, SIGSTOP);
-  waitpid(child, &status, WUNTRACED);
+  int fds[2], status = 0;
+  pid_t child = stopped_child(fds, 9, &status);
   describe("  status", status);
   kill(child, SIGKILL);
   waitpid(child, &status, WUNTRACED | WCONTINUED);
@@ -380,11 +369,8 @@ static void threads_stop_together(void) {
  */
 static int stuck(const char *how) {
   if (strcmp(how, "stuck-child") == 0) {
-    int fds[2];
-    pid_t child = waiting_child(fds, 0);
-    kill(child, SIGSTOP);
-    int status;
-    waitpid(child, &status, WUNTRACED);
+    int fds[2], status;
+    pid_t child = stopped_child(fds, 0, &status);
     printf("child stopped; waiting for it to end\n");
     fflush(stdout);
     waitpid(child, &status, 0);
