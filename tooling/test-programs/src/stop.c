@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t chld_seen;
@@ -263,6 +265,52 @@ static void kill_stopped(void) {
   close(fds[1]);
 }
 
+/*
+ * A call waiting when the process stops goes on waiting once it is continued (the kernel
+ * restarts it, as no handler ran): sigsuspend, and ppoll with a timeout, end only for the
+ * SIGUSR1 sent after. SIGUSR1 is blocked until the call unblocks it, so it cannot be handled
+ * before the call starts.
+ */
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig) { (void)sig; got_usr1 = 1; }
+
+static void waits_survive_a_stop(const char *how) {
+  int ready[2];
+  pipe(ready);
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    signal(SIGUSR1, on_usr1);
+    sigset_t usr1, open;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, &open);
+    sigdelset(&open, SIGUSR1);
+    write(ready[1], "r", 1);
+    if (strcmp(how, "sigsuspend") == 0) sigsuspend(&open);
+    else {
+      struct timespec ts = {1000, 0};
+      ppoll(NULL, 0, &ts, &open);
+    }
+    _exit(got_usr1 ? 10 : 11);
+  }
+  char c;
+  read(ready[0], &c, 1);
+  int status = 0;
+  kill(child, SIGSTOP);
+  waitpid(child, &status, WUNTRACED);
+  kill(child, SIGCONT);
+  waitpid(child, &status, WCONTINUED);
+  /* Time for the child to run on (not needed for the answer, which is the same without). */
+  for (int i = 0; i < 100; i++) sched_yield();
+  kill(child, SIGUSR1);
+  waitpid(child, &status, 0);
+  printf("%s stopped and continued, then SIGUSR1", how);
+  describe("", status);
+  close(ready[0]);
+  close(ready[1]);
+}
+
 /* SIGCONT discards a pending stop signal, and a stop signal a pending SIGCONT. */
 static void on_cont(int sig) { (void)sig; }
 
@@ -402,6 +450,8 @@ int main(int argc, char **argv) {
   signals_wait_while_stopped();
   kill_stopped();
   discarding();
+  waits_survive_a_stop("sigsuspend");
+  waits_survive_a_stop("ppoll");
   threads_stop_together();
   return 0;
 }

@@ -1,5 +1,6 @@
-import { prepareSignal } from './job-control.js';
+import { prepareSignal, STOP_SIGNALS, stopProcess } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
+import { SIG_DFL, sigbit } from './signal-state.js';
 import type { GuestThread } from './thread.js';
 
 /**
@@ -44,4 +45,23 @@ export function postToThread(t: GuestThread, signo: number, info: Uint8Array): v
   if (k.state !== 'alive' || t.state === 'dead') return;
   prepareSignal(k, signo);
   k.signals.post(signo, info, t, t.mask);
+}
+
+/**
+ * Before a blocked thread is woken for a signal: a stop signal with the default action that it
+ * would take stops its process there, and its call goes on waiting — as in the kernel, where the
+ * call is restarted once the process is continued and no handler ran (sleeps, polls, sigsuspend
+ * and waits alike), so the guest never sees it end early.
+ */
+export function stopWhileBlocked(t: GuestThread): void {
+  const wait = t.wait;
+  const k = t.process;
+  if (t.state !== 'blocked' || wait === null || !wait.restarts || k.stopped) return;
+  const s = k.signals;
+  for (;;) {
+    const signo = s.next(wait.mask, leftToMain(t), t);
+    if (signo === 0 || !(sigbit(signo) & STOP_SIGNALS) || s.action(signo).handler !== SIG_DFL) return;
+    s.take(signo, t);
+    if (stopProcess(k, signo)) return;
+  }
 }

@@ -223,16 +223,16 @@ export class SignalState {
   }
 
   /**
-   * The signal the current thread takes next with `mask` blocked: its own first, then the
-   * process's except those in `leave` (the ones another thread is to take), or 0.
+   * The signal `thread` (the current one unless given) takes next with `mask` blocked: its own
+   * first, then the process's except those in `leave` (the ones another thread is to take), or 0.
    */
-  next(mask: bigint, leave = 0n): number {
-    return this.thread.pending.next(mask) || this.shared.next(mask | leave);
+  next(mask: bigint, leave = 0n, thread = this.thread): number {
+    return thread.pending.next(mask) || this.shared.next(mask | leave);
   }
 
   /** Removes the oldest pending instance of `signo` (the thread's own first) and returns its siginfo. */
-  take(signo: number): Uint8Array {
-    const own = this.thread.pending;
+  take(signo: number, thread = this.thread): Uint8Array {
+    const own = thread.pending;
     return (own.bits & sigbit(signo) ? own : this.shared).take(signo);
   }
 

@@ -10,7 +10,7 @@ import { hangUpOrphanedGroups } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
 import { childInfo, SI, senderInfo } from './siginfo.js';
-import { leftToMain } from './signal-routing.js';
+import { leftToMain, stopWhileBlocked } from './signal-routing.js';
 import { SIG_IGN } from './signal-state.js';
 import type { GuestThread } from './thread.js';
 import { now } from './timers.js';
@@ -197,6 +197,7 @@ export class GuestSystem {
     for (let i = 0; i < n; i++) {
       const index = (this.cursor + i) % n;
       const t = this.threads[index];
+      stopWhileBlocked(t);
       if (t.process.stopped) continue; // its blocked threads stay blocked until it is continued
       if (t.state === 'blocked' && this.waitIsOver(t)) {
         const wait = t.wait;
