@@ -278,6 +278,7 @@ export class Machine {
     const fastBlock = this.fastBlock;
     let budget = 0;
     try {
+      kernel.beforeSlice?.(cpu); // signals that arrived while this thread waited for the CPU
       for (;;) {
         const r32 = cpu.regs32;
         const lo = r32[pcSlot * 2] >>> 0;

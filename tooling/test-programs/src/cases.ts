@@ -65,12 +65,14 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('exec'), // the ways execve fails; successful execs are in packages/arm64/test/exec.test.ts
   program('process'), // nice values and page residency
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
+  program('stop'), // job control: SIGSTOP/SIGTSTP/SIGCONT, WUNTRACED/WCONTINUED, CLD_STOPPED/CLD_CONTINUED, waitid WNOWAIT
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('tcp'), // TCP over 127.0.0.1 between two processes, through the host
   program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
   program('udp'), // UDP over 127.0.0.1 and ::1 through the host: datagrams, connect, ICMP errors, readiness, options
   program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('thread-signals'), // pthread_kill, per-thread pending signals and masks, sigwait in a thread, SIGSEGV on a thread's alternate stack
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
   program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
