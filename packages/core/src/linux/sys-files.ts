@@ -12,7 +12,6 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { isatty } from 'node:tty';
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
@@ -35,6 +34,7 @@ import {
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
@@ -409,51 +409,6 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
   }
 }
 
-/**
- * c_cc of a new terminal (the kernel's INIT_C_CC): ^C ^\\ DEL ^U ^D, VTIME 0, VMIN 1, VSWTC 0,
- * ^Q ^S ^Z, VEOL 0, ^R ^O ^W ^V, VEOL2 0, then unused.
- */
-const INITIAL_CONTROL_CHARACTERS = [
-  3, 0o34, 0o177, 0o25, 4, 0, 1, 0, 0o21, 0o23, 0o32, 0, 0o22, 0o17, 0o27, 0o26, 0,
-];
-
-function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
-  const file = k.fds.get(fd);
-  if (file.pipe) {
-    if (request !== 0x541b) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
-    k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
-    return 0;
-  }
-  const tty = isatty(file.hostFd);
-  switch (request) {
-    case 0x5401: {
-      // TCGETS: only terminals answer; glibc's isatty() relies on ENOTTY for the rest.
-      if (!tty) fail(E.ENOTTY);
-      // The kernel's struct termios, 36 bytes: four flag words, c_line, c_cc[19]. (libc's
-      // is larger; writing more overruns the caller's stack buffer.) Node cannot read the
-      // host terminal's settings, so these are a fresh terminal's, as the kernel sets them.
-      const termios = new Uint8Array(36);
-      const v = new DataView(termios.buffer);
-      v.setUint32(0, 0o2400, true); // ICRNL | IXON
-      v.setUint32(4, 0o5, true); // OPOST | ONLCR
-      v.setUint32(8, 0o277, true); // CS8 | CREAD | B38400
-      v.setUint32(12, 0o105073, true); // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-      termios.set(INITIAL_CONTROL_CHARACTERS, 17);
-      k.memory.writeBytes(ptr(arg), termios);
-      return 0;
-    }
-    case 0x5413: {
-      // TIOCGWINSZ
-      if (!tty) fail(E.ENOTTY);
-      const ws = new Uint16Array([process.stdout.rows || 24, process.stdout.columns || 80, 0, 0]);
-      k.memory.writeBytes(ptr(arg), new Uint8Array(ws.buffer));
-      return 0;
-    }
-    default:
-      fail(tty ? E.EINVAL : E.ENOTTY);
-  }
-}
-
 /** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
   registerPipeSyscalls(k);
@@ -462,6 +417,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerPathSyscalls(k);
   registerLockSyscalls(k);
   registerAttributeSyscalls(k);
+  registerIoctlSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -532,7 +488,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });
   k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
-  k.register(SYS.ioctl, (k, a) => ioctl(k, int(a[0]), int(a[1]), a[2]));
   // No extended attributes are visible: every name is absent, every list empty.
   for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
   for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
