@@ -19,7 +19,7 @@ import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
-import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { isSocket, socketStat } from './socket.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
@@ -128,6 +128,47 @@ function readInto(
   return n;
 }
 
+/**
+ * write(2) to a pipe. A blocking write returns once all its bytes are in, as the kernel's
+ * pipe_write does: they go in as room appears (a write larger than the pipe never fits at once),
+ * and while the call waits and runs again, the thread remembers how far it got
+ * (`pipeWrite`). A signal or the last reader going away ends it early with what went in.
+ */
+function writeToPipe(
+  k: LinuxKernel,
+  pipe: PipeBuffer,
+  addr: number,
+  bytes: Uint8Array,
+  nonblocking: boolean,
+): number {
+  const thread = k.thread;
+  const carried = thread.pipeWrite;
+  thread.pipeWrite = null;
+  const done =
+    carried !== null && carried.pipe === pipe && carried.addr === addr && carried.count === bytes.length
+      ? carried.done
+      : 0;
+  const n = writePipe(pipe, bytes.subarray(done), nonblocking);
+  if (n === 'broken') {
+    k.raise(13); // SIGPIPE, then EPIPE if the guest survives it and nothing went in
+    if (done > 0) return done;
+    fail(E.EPIPE);
+  }
+  const total = done + (n ?? 0);
+  if (total === bytes.length || nonblocking) return total;
+  const room = Math.min(bytes.length - total, PIPE_BUF);
+  thread.pipeWrite = { pipe, addr, count: bytes.length, done: total };
+  k.block(
+    null,
+    'write to a full pipe that nothing reads',
+    k.signals.mask,
+    () => pipe.readers === 0 || pipe.space >= room,
+  );
+  thread.pipeWrite = null; // interrupted by a signal
+  if (total > 0) return total;
+  fail(E.ERESTARTSYS);
+}
+
 function writeFrom(
   k: LinuxKernel,
   file: OpenFile,
@@ -142,23 +183,7 @@ function writeFrom(
     return sendTo(k, file, file.special, { data: bytes, to: null, rights: null, credentials: null }, 0);
   }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
-  if (file.pipe) {
-    const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
-    if (n === null) {
-      const pipe = file.pipe.buffer;
-      const room = Math.min(bytes.length, PIPE_BUF);
-      k.block(
-        null,
-        'write to a full pipe that nothing reads',
-        k.signals.mask,
-        () => pipe.readers === 0 || pipe.space >= room,
-      );
-      fail(E.ERESTARTSYS);
-    }
-    if (n !== 'broken') return n;
-    k.raise(13); // SIGPIPE, then EPIPE if the guest survives it
-    fail(E.EPIPE);
-  }
+  if (file.pipe) return writeToPipe(k, file.pipe.buffer, addr, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
   try {
     return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
   } catch (error) {
