@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -71,6 +72,15 @@ int main(void) {
 
     /* statx: basic stats of a file and a directory, with and without AT_SYMLINK_NOFOLLOW. */
     make("file", "0123456789");
+
+    /* FIONREAD on a regular file: what is left after the offset. */
+    int counted = open("file", O_RDONLY), left = -1;
+    result("FIONREAD at 0", ioctl(counted, FIONREAD, &left));
+    printf("left: %d\n", left);
+    lseek(counted, 7, SEEK_SET);
+    ioctl(counted, FIONREAD, &left);
+    printf("left after seeking to 7: %d\n", left);
+    close(counted);
     mkdir("dir", 0755);
     struct statx sx;
     const char *names[] = {"file", "dir"};

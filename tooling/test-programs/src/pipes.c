@@ -90,6 +90,18 @@ static void nonblocking(void) {
     check("read empty after SETFL", read(fds[0], &c, 1));
     check("SETFL 0", fcntl(fds[0], F_SETFL, 0));
     printf("GETFL: %#o\n", fcntl(fds[0], F_GETFL));
+    /* ioctls every descriptor answers (Python's os.set_blocking uses FIONBIO) */
+    int on = 1, off = 0;
+    check("FIONBIO on", ioctl(fds[0], FIONBIO, &on));
+    printf("GETFL after FIONBIO: %#o\n", fcntl(fds[0], F_GETFL));
+    check("read empty after FIONBIO", read(fds[0], &c, 1));
+    check("FIONBIO off", ioctl(fds[0], FIONBIO, &off));
+    printf("GETFL: %#o\n", fcntl(fds[0], F_GETFL));
+    check("FIOCLEX", ioctl(fds[1], FIOCLEX));
+    printf("FD_CLOEXEC after FIOCLEX: %d\n", fcntl(fds[1], F_GETFD));
+    check("FIONCLEX", ioctl(fds[1], FIONCLEX));
+    printf("FD_CLOEXEC after FIONCLEX: %d\n", fcntl(fds[1], F_GETFD));
+    check("TCGETS on a pipe", ioctl(fds[0], TCGETS, page));
     close(fds[0]);
     close(fds[1]);
     check("pipe2 bad flags", pipe2(fds, O_APPEND));

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 static void show(const char *what, long result) {
@@ -23,6 +24,13 @@ int main(void) {
   show("getpriority(no such process)", getpriority(PRIO_PROCESS, 0x3ffffff0) == -1 && errno ? -1 : 0);
   errno = 0;
   show("getpriority(bad which)", getpriority(7, 0) == -1 && errno ? -1 : 0);
+
+  /* sysinfo: the numbers are the machine's; what holds on every one is checked */
+  struct sysinfo si;
+  show("sysinfo", sysinfo(&si));
+  printf("sysinfo: uptime > 0: %d, free <= total: %d, mem_unit: %u, procs >= 1: %d\n", si.uptime > 0,
+         si.freeram <= si.totalram, si.mem_unit, si.procs >= 1);
+  printf("_SC_PHYS_PAGES > 0: %d\n", sysconf(_SC_PHYS_PAGES) > 0);
 
   long page = sysconf(_SC_PAGESIZE);
   unsigned char *map = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -70,6 +70,10 @@ static void pipe_between_processes(void) {
       memset(buf, 'a' + i % 26, sizeof buf);
       if (write(fds[1], buf, sizeof buf) != sizeof buf) _exit(2);
     }
+    /* One write of 300 KB, more than the pipe can ever hold: it returns once all of it is in. */
+    static char big[300000];
+    memset(big, 'z', sizeof big);
+    if (write(fds[1], big, sizeof big) != sizeof big) _exit(3);
     _exit(0);
   }
   close(fds[1]);

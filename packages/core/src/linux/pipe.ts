@@ -114,9 +114,10 @@ export function readPipe(pipe: PipeBuffer, want: number, nonblocking: boolean): 
 }
 
 /**
- * Writes to the write end. Returns the bytes accepted, 'broken' when no reader remains (the
- * caller raises SIGPIPE and fails with EPIPE), or null when it has to wait for room. Writes of
- * up to PIPE_BUF bytes are atomic.
+ * Writes to the write end what fits now: all of a write of up to PIPE_BUF bytes or none of it
+ * (those are atomic), else as much as there is room for. Returns the bytes accepted, 'broken'
+ * when no reader remains (the caller raises SIGPIPE and fails with EPIPE), or null when none
+ * fit and the caller has to wait for room.
  */
 export function writePipe(
   pipe: PipeBuffer,
@@ -128,7 +129,7 @@ export function writePipe(
   const space = pipe.space;
   const fits =
     bytes.length <= PIPE_BUF ? (space >= bytes.length ? bytes.length : 0) : Math.min(space, bytes.length);
-  if (fits === bytes.length || (nonblocking && fits > 0)) {
+  if (fits > 0) {
     pipe.put(bytes.subarray(0, fits));
     return fits;
   }

@@ -12,7 +12,6 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { isatty } from 'node:tty';
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
@@ -20,9 +19,8 @@ import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
-import { PIPE_BUF, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
 import { isSocket, socketStat } from './socket.js';
-import { socketIoctl } from './socket-ioctl.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
 import {
@@ -36,6 +34,7 @@ import {
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
@@ -129,6 +128,47 @@ function readInto(
   return n;
 }
 
+/**
+ * write(2) to a pipe. A blocking write returns once all its bytes are in, as the kernel's
+ * pipe_write does: they go in as room appears (a write larger than the pipe never fits at once),
+ * and while the call waits and runs again, the thread remembers how far it got
+ * (`pipeWrite`). A signal or the last reader going away ends it early with what went in.
+ */
+function writeToPipe(
+  k: LinuxKernel,
+  pipe: PipeBuffer,
+  addr: number,
+  bytes: Uint8Array,
+  nonblocking: boolean,
+): number {
+  const thread = k.thread;
+  const carried = thread.pipeWrite;
+  thread.pipeWrite = null;
+  const done =
+    carried !== null && carried.pipe === pipe && carried.addr === addr && carried.count === bytes.length
+      ? carried.done
+      : 0;
+  const n = writePipe(pipe, bytes.subarray(done), nonblocking);
+  if (n === 'broken') {
+    k.raise(13); // SIGPIPE, then EPIPE if the guest survives it and nothing went in
+    if (done > 0) return done;
+    fail(E.EPIPE);
+  }
+  const total = done + (n ?? 0);
+  if (total === bytes.length || nonblocking) return total;
+  const room = Math.min(bytes.length - total, PIPE_BUF);
+  thread.pipeWrite = { pipe, addr, count: bytes.length, done: total };
+  k.block(
+    null,
+    'write to a full pipe that nothing reads',
+    k.signals.mask,
+    () => pipe.readers === 0 || pipe.space >= room,
+  );
+  thread.pipeWrite = null; // interrupted by a signal
+  if (total > 0) return total;
+  fail(E.ERESTARTSYS);
+}
+
 function writeFrom(
   k: LinuxKernel,
   file: OpenFile,
@@ -143,23 +183,7 @@ function writeFrom(
     return sendTo(k, file, file.special, { data: bytes, to: null, rights: null, credentials: null }, 0);
   }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
-  if (file.pipe) {
-    const n = writePipe(file.pipe.buffer, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
-    if (n === null) {
-      const pipe = file.pipe.buffer;
-      const room = Math.min(bytes.length, PIPE_BUF);
-      k.block(
-        null,
-        'write to a full pipe that nothing reads',
-        k.signals.mask,
-        () => pipe.readers === 0 || pipe.space >= room,
-      );
-      fail(E.ERESTARTSYS);
-    }
-    if (n !== 'broken') return n;
-    k.raise(13); // SIGPIPE, then EPIPE if the guest survives it
-    fail(E.EPIPE);
-  }
+  if (file.pipe) return writeToPipe(k, file.pipe.buffer, addr, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
   try {
     return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
   } catch (error) {
@@ -410,52 +434,6 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
   }
 }
 
-/**
- * c_cc of a new terminal (the kernel's INIT_C_CC): ^C ^\\ DEL ^U ^D, VTIME 0, VMIN 1, VSWTC 0,
- * ^Q ^S ^Z, VEOL 0, ^R ^O ^W ^V, VEOL2 0, then unused.
- */
-const INITIAL_CONTROL_CHARACTERS = [
-  3, 0o34, 0o177, 0o25, 4, 0, 1, 0, 0o21, 0o23, 0o32, 0, 0o22, 0o17, 0o27, 0o26, 0,
-];
-
-function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number {
-  const file = k.fds.get(fd);
-  if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
-  if (file.pipe) {
-    if (request !== 0x541b) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
-    k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
-    return 0;
-  }
-  const tty = isatty(file.hostFd);
-  switch (request) {
-    case 0x5401: {
-      // TCGETS: only terminals answer; glibc's isatty() relies on ENOTTY for the rest.
-      if (!tty) fail(E.ENOTTY);
-      // The kernel's struct termios, 36 bytes: four flag words, c_line, c_cc[19]. (libc's
-      // is larger; writing more overruns the caller's stack buffer.) Node cannot read the
-      // host terminal's settings, so these are a fresh terminal's, as the kernel sets them.
-      const termios = new Uint8Array(36);
-      const v = new DataView(termios.buffer);
-      v.setUint32(0, 0o2400, true); // ICRNL | IXON
-      v.setUint32(4, 0o5, true); // OPOST | ONLCR
-      v.setUint32(8, 0o277, true); // CS8 | CREAD | B38400
-      v.setUint32(12, 0o105073, true); // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-      termios.set(INITIAL_CONTROL_CHARACTERS, 17);
-      k.memory.writeBytes(ptr(arg), termios);
-      return 0;
-    }
-    case 0x5413: {
-      // TIOCGWINSZ
-      if (!tty) fail(E.ENOTTY);
-      const ws = new Uint16Array([process.stdout.rows || 24, process.stdout.columns || 80, 0, 0]);
-      k.memory.writeBytes(ptr(arg), new Uint8Array(ws.buffer));
-      return 0;
-    }
-    default:
-      fail(tty ? E.EINVAL : E.ENOTTY);
-  }
-}
-
 /** Registers the file-system and descriptor system calls (pipes included). */
 export function registerFileSyscalls(k: LinuxKernel): void {
   registerPipeSyscalls(k);
@@ -464,6 +442,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerPathSyscalls(k);
   registerLockSyscalls(k);
   registerAttributeSyscalls(k);
+  registerIoctlSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -534,7 +513,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });
   k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
-  k.register(SYS.ioctl, (k, a) => ioctl(k, int(a[0]), int(a[1]), a[2]));
   // No extended attributes are visible: every name is absent, every list empty.
   for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
   for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);

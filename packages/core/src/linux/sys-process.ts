@@ -1,4 +1,14 @@
-import { getPriority, hostname, release, setPriority, version } from 'node:os';
+import {
+  freemem,
+  getPriority,
+  hostname,
+  loadavg,
+  release,
+  setPriority,
+  totalmem,
+  uptime,
+  version,
+} from 'node:os';
 import { GUEST_CPUS } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
@@ -31,6 +41,27 @@ function utsname(k: LinuxKernel): Uint8Array {
   return out;
 }
 
+/**
+ * struct sysinfo (112 bytes on a 64-bit kernel): uptime, the load averages in 1/65536ths, the
+ * memory /proc/meminfo shows (the host's, no swap) in bytes (mem_unit 1), and the number of
+ * threads. glibc's sysconf(_SC_PHYS_PAGES) reads it: sort sizes its buffer from it.
+ */
+function sysinfo(k: LinuxKernel): Uint8Array {
+  const out = new Uint8Array(112);
+  const v = new DataView(out.buffer);
+  v.setBigInt64(0, BigInt(Math.floor(uptime())), true);
+  loadavg().forEach((load, i) => {
+    v.setBigUint64(8 + i * 8, BigInt(Math.round(load * 65536)), true);
+  });
+  v.setBigUint64(32, BigInt(totalmem()), true);
+  v.setBigUint64(40, BigInt(freemem()), true);
+  let threads = 0;
+  for (const p of k.system?.processes.values() ?? [k]) threads += p.threads.length;
+  v.setUint16(80, Math.min(threads, 0xffff), true);
+  v.setUint32(104, 1, true);
+  return out;
+}
+
 /** Registers process identity, exit, signals and limits. */
 export function registerProcessSyscalls(k: LinuxKernel): void {
   registerSignalSyscalls(k);
@@ -59,6 +90,10 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.uname, (k, a) => {
     k.memory.writeBytes(ptr(a[0]), utsname(k));
+    return 0;
+  });
+  k.register(SYS.sysinfo, (k, a) => {
+    k.memory.writeBytes(ptr(a[0]), sysinfo(k));
     return 0;
   });
   k.register(SYS.prlimit64, (k, a) => {

@@ -1,6 +1,7 @@
 import type { AltStack } from '../arch.js';
 import { CpuUsage } from './cpu-usage.js';
 import type { LinuxKernel } from './kernel.js';
+import type { PipeBuffer } from './pipe.js';
 import type { Blocked } from './scheduling.js';
 import { SignalQueue, SS_DISABLE, type ThreadSignals } from './signal-state.js';
 
@@ -28,6 +29,8 @@ export class GuestThread implements ThreadSignals {
   robustList = 0;
   /** Set by a call that completes and then leaves the thread waiting (vfork) or yielding. */
   afterReturn: Blocked | 'yield' | null = null;
+  /** How far a blocking write to a pipe that is waiting for room got (see writeToPipe). */
+  pipeWrite: { pipe: PipeBuffer; addr: number; count: number; done: number } | null = null;
   /** The name prctl(PR_SET_NAME) gave it; null: its program's base name (see `threadName`). */
   name: string | null = null;
 
