@@ -1,4 +1,5 @@
 import type { Architecture, CodeReader, IrBlock } from '@arm64kit/core';
+import { HWCAP } from './isa.js';
 import { liftBlock } from './lift/block.js';
 import { riscv64SignalFrames } from './signal-frame.js';
 import { NO_RESERVATION, RES_ADDR, registerLayout } from './state.js';
@@ -6,10 +7,8 @@ import { NO_RESERVATION, RES_ADDR, registerLayout } from './state.js';
 /** ELF e_machine of RISC-V. */
 export const EM_RISCV = 243;
 
-/** AT_HWCAP bits: one per single-letter extension, bit (letter - 'a') (arch/riscv/include/asm/hwcap.h). */
-const letter = (l: string): bigint => 1n << BigInt(l.charCodeAt(0) - 0x61);
-/** What the kernel reports for RV64GC: I, M, A, F, D and C. */
-export const HWCAP_RV64GC = letter('i') | letter('m') | letter('a') | letter('f') | letter('d') | letter('c');
+/** What the kernel reports for RV64GC: the bits of I, M, A, F, D and C. */
+export const HWCAP_RV64GC = HWCAP;
 
 /** RISC-V RV64GC (little-endian, Linux user mode, the LP64D ABI). */
 export const riscv64: Architecture = {
