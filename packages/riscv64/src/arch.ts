@@ -1,4 +1,5 @@
 import type { Architecture, CodeReader, IrBlock } from '@arm64kit/core';
+import { cpuInfoText } from './cpuinfo.js';
 import { HWCAP } from './isa.js';
 import { liftBlock } from './lift/block.js';
 import { riscv64SignalFrames } from './signal-frame.js';
@@ -20,6 +21,7 @@ export const riscv64: Architecture = {
   platform: 'riscv64',
   hwcap: HWCAP_RV64GC,
   hwcap2: 0n,
+  cpuInfo: cpuInfoText,
   stackAlignment: 16,
   registers: registerLayout,
   // Linux riscv: number in a7 (x17), arguments in a0–a5 (x10–x15), result in a0. asm-generic
