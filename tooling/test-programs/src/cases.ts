@@ -96,4 +96,21 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
     ],
     ['O0'],
   ),
+  // jumps to 0, to an unmapped page and to a data page: SIGSEGV at the target, through handlers
+  // that return, reset, longjmp or fault again, and with SIGSEGV blocked or ignored
+  program(
+    'wild-jumps',
+    [
+      { args: ['null'] },
+      { args: ['null', 'handler'] },
+      { args: ['unmapped', 'handler'] },
+      { args: ['data', 'handler'] },
+      { args: ['null', 'resethand'] },
+      { args: ['data', 'longjmp'] },
+      { args: ['unmapped', 'nested'] },
+      { args: ['null', 'blocked'] },
+      { args: ['data', 'ignored'] },
+    ],
+    ['O2'],
+  ),
 ];

@@ -5,6 +5,7 @@ import { type ElfFile, shownPath } from '../loader/elf-file.js';
 import { type LoadedImage, loadImage, PIE_BASE } from '../loader/load.js';
 import { AT, buildInitialStack, STACK_SIZE, STACK_TOP } from '../loader/stack.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
 import { fillRandom } from './host-random.js';
 
 /** A parsed program (and its PT_INTERP interpreter) and what its initial stack carries. */
@@ -29,6 +30,12 @@ export interface ImageLayout {
   readonly argEnd: number;
   readonly envEnd: number;
   readonly auxv: ReadonlyArray<readonly [number, bigint]>;
+  /**
+   * The page holding the architecture's signal-return trampoline, mapped with the image as the
+   * kernel maps its vDSO, or null when the architecture has no signal frames. Mapping it at
+   * exec, not on the first signal, keeps it out of addresses the program has freed since.
+   */
+  readonly trampoline: bigint | null;
 }
 
 /**
@@ -76,16 +83,26 @@ export function startProcessImage(
       [AT.HWCAP2, arch.hwcap2],
     ],
   });
+  const trampoline = arch.signals ? mapTrampoline(memory, arch.signals.trampoline, arch.pageSize) : null;
   cpu.regs.fill(0n);
   const entry = BigInt(interp?.entry ?? main.entry);
   cpu.regs[arch.registers.pc] = entry;
   cpu.regs[arch.registers.sp] = BigInt(stack.sp);
   arch.startProcess?.(cpu, { entry, stackPointer: BigInt(stack.sp) });
   memory.names.set({ ...NO_FILE, start: STACK_TOP - STACK_SIZE, end: STACK_TOP, name: '[stack]' });
-  return stack;
+  return { ...stack, trampoline };
 }
 
 const NO_FILE = { offset: 0, device: [0, 0] as const, inode: 0n };
+
+/** A read+execute page holding `code`, named [vdso] in /proc/PID/maps as the kernel's is. */
+export function mapTrampoline(memory: PagedMemory, code: Uint8Array, pageSize: number): bigint {
+  const at = memory.map(0, pageSize, PROT_READ | PROT_WRITE, false);
+  memory.writeBytes(at, code);
+  memory.protect(at, pageSize, PROT_READ | PROT_EXEC);
+  memory.names.set({ ...NO_FILE, start: at, end: at + pageSize, name: '[vdso]' });
+  return BigInt(at);
+}
 
 /** The image's pages are named after its file in /proc/PID/maps. */
 function nameImage(memory: PagedMemory, image: LoadedImage, guestPath: string): void {

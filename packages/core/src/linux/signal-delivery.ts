@@ -1,8 +1,8 @@
 import type { Cpu } from '../cpu/cpu.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
 import { GuestFault, GuestSignal, NSIG, SIGNALS, signalName } from '../signals.js';
 import { stopProcess } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
+import { mapTrampoline } from './process-image.js';
 import { Reschedule } from './scheduling.js';
 import {
   BUS_ADRALN,
@@ -28,16 +28,13 @@ import {
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 const EINTR = 4;
 
-/** The address handlers return to without SA_RESTORER: a page holding the arch's trampoline. */
+/**
+ * The address handlers return to without SA_RESTORER: the trampoline page exec mapped, or (for a
+ * kernel whose memory was not laid out by exec) one mapped now.
+ */
 function trampoline(k: LinuxKernel, code: Uint8Array): bigint {
   const s = k.signals;
-  if (s.trampoline === null) {
-    const page = k.arch.pageSize;
-    const at = k.memory.map(0, page, PROT_READ | PROT_WRITE, false);
-    k.memory.writeBytes(at, code);
-    k.memory.protect(at, page, PROT_READ | PROT_EXEC);
-    s.trampoline = BigInt(at);
-  }
+  s.trampoline ??= k.layout?.trampoline ?? mapTrampoline(k.memory, code, k.arch.pageSize);
   return s.trampoline;
 }
 
