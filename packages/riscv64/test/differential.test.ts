@@ -20,10 +20,16 @@ function label(program: DifferentialProgram, opt: string, c: RunCase, i: number)
   return `${program.name} -${opt} case ${i}${c.args?.length ? ` (${c.args.join(' ')})` : ''}`;
 }
 
-async function compare(name: string, opt: 'O0' | 'O2', c: RunCase, executor?: Executor): Promise<void> {
+async function compare(
+  name: string,
+  opt: 'O0' | 'O2',
+  c: RunCase,
+  executor?: Executor,
+  options: { sharedMemory?: boolean } = {},
+): Promise<void> {
   const binary = buildProgram(name, { opt, target: RISCV64_TARGET });
   const expected = await runUnderQemu(binary, c, RISCV64_TARGET.qemu);
-  const actual = await runUnderEmulator(binary, inProcess(executor), c);
+  const actual = await runUnderEmulator(binary, inProcess(executor, options), c);
   expect(actual).toEqual(expected);
 }
 
@@ -58,6 +64,26 @@ for (const executor of ['reference', 'threaded', 'compiled', 'wasm'] as const) {
         program.cases.forEach((c, i) => {
           it(label(program, 'O2', c, i), { timeout: 300_000 }, () =>
             compare(program.name, 'O2', c, executor),
+          );
+        });
+      }
+    },
+  );
+}
+
+/**
+ * On shared memory every guest thread runs on a host thread of its own, so LR/SC, the AMOs and
+ * FENCE must be the memory's atomic operations: the cross-thread atomics program, on every
+ * executor.
+ */
+for (const executor of ['tiered', 'reference', 'threaded', 'compiled', 'wasm'] as const) {
+  describe.runIf(available(`riscv64 differential tests (shared memory, ${executor})`, prerequisites))(
+    `arm64kit (riscv64) on shared memory and the ${executor} executor matches qemu-riscv64-static`,
+    () => {
+      for (const program of RISCV64_PROGRAMS.filter((p) => p.name === 'atomics-stress')) {
+        program.cases.forEach((c, i) => {
+          it(label(program, 'O2', c, i), { timeout: 300_000 }, () =>
+            compare(program.name, 'O2', c, executor, { sharedMemory: true }),
           );
         });
       }

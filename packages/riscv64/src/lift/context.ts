@@ -10,7 +10,15 @@ export class LiftContext {
   /** Its length in bytes (2 or 4). */
   length = 4;
 
-  constructor(readonly b: IrBuilder) {}
+  /**
+   * `b` receives the IR. `shared`: other host threads use the memory at the same time
+   * (CodeReader.shared), so SC, AMOs and store-to-load fences must be the memory's atomic
+   * operations, not loads and stores in the block.
+   */
+  constructor(
+    readonly b: IrBuilder,
+    readonly shared = false,
+  ) {}
 
   /** Address of the next instruction. */
   get next(): bigint {

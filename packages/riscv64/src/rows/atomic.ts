@@ -1,4 +1,4 @@
-import type { Value } from '@arm64kit/core';
+import type { AtomicOp, Cpu, Value } from '@arm64kit/core';
 import type { LiftContext, Lifter } from '../lift/context.js';
 import { NO_RESERVATION, RES_ADDR, RES_VALUE } from '../state.js';
 import { row } from './row.js';
@@ -8,6 +8,10 @@ import { row } from './row.js';
  * and value it read; SC succeeds when the address matches and memory still holds that value, and
  * either way the reservation ends. An AMO is a load, the operation and a store. The aq/rl bits
  * (letter q) order nothing more in program order.
+ *
+ * That is when one host thread runs every guest thread of the memory. When other host threads
+ * share it (`c.shared`), SC's compare and store are one compare-and-exchange and an AMO is one
+ * atomic read-modify-write of the memory (both sequentially consistent, which covers aq/rl).
  */
 
 type Size = 4 | 8;
@@ -27,10 +31,37 @@ const lr =
     c.setX(f.d, loaded(c, v, size));
   };
 
+const WIDTH = { 4: 0xffffffffn, 8: 0xffffffffffffffffn } as const;
+
+/** SC on shared memory: 0 when the store happened, 1 when it did not. */
+const storeConditional = {
+  4: scHelper(4),
+  8: scHelper(8),
+};
+
+function scHelper(size: Size) {
+  return (cpu: Cpu, addr: bigint, value: bigint, reserved: bigint, expected: bigint): bigint => {
+    if (reserved !== addr) return 1n;
+    const want = expected & WIDTH[size];
+    return cpu.memory.compareExchange(addr, want, value, size) === want ? 0n : 1n;
+  };
+}
+
 const sc =
   (size: Size): Lifter =>
   (f, c) => {
     const b = c.b;
+    if (c.shared) {
+      const addr = c.x(f.s);
+      const failed = b.callHelper(
+        storeConditional[size],
+        [addr, c.x(f.t), b.getReg(RES_ADDR), b.getReg(RES_VALUE)],
+        'i64',
+      );
+      b.setReg(RES_ADDR, NO_RESERVATION);
+      c.setX(f.d, failed);
+      return;
+    }
     const addr = c.x(f.s);
     const current = b.load(addr, size);
     const ok = b.and(b.eq(b.getReg(RES_ADDR), addr), b.eq(current, b.getReg(RES_VALUE)));
@@ -42,11 +73,47 @@ const sc =
 
 type AmoOp = (c: LiftContext, old: Value, operand: Value, size: Size) => Value;
 
+/**
+ * The memory's atomic operation for each AMO on shared memory, and what it does to the operand
+ * first: memory has no plain atomic AND, but AND-NOT (`clr`) of the inverted operand is one.
+ */
+const SHARED_OPS: Record<string, [AtomicOp, invert: boolean]> = {
+  AMOSWAP: ['swp', false],
+  AMOADD: ['add', false],
+  AMOXOR: ['eor', false],
+  AMOAND: ['clr', true],
+  AMOOR: ['set', false],
+  AMOMIN: ['smin', false],
+  AMOMAX: ['smax', false],
+  AMOMINU: ['umin', false],
+  AMOMAXU: ['umax', false],
+};
+
+const amoHelpers = new Map<string, (cpu: Cpu, addr: bigint, operand: bigint) => bigint>();
+
+/** The helper of one (AMO, size): the memory's atomic update, returning the old value. */
+function amoHelper(name: string, size: Size) {
+  const key = `${name}${size}`;
+  let helper = amoHelpers.get(key);
+  if (!helper) {
+    const [op, invert] = SHARED_OPS[name];
+    helper = (cpu, addr, operand) =>
+      cpu.memory.atomicUpdate(op, addr, invert ? ~operand & WIDTH[size] : operand, size);
+    amoHelpers.set(key, helper);
+  }
+  return helper;
+}
+
 const amo =
-  (op: AmoOp) =>
+  (op: AmoOp, name: string) =>
   (size: Size): Lifter =>
   (f, c) => {
     const addr = c.x(f.s);
+    if (c.shared) {
+      const old = c.b.callHelper(amoHelper(name, size), [addr, c.x(f.t)], 'i64');
+      c.setX(f.d, loaded(c, old, size));
+      return;
+    }
     const old = loaded(c, c.b.load(addr, size), size);
     const operand = size === 4 ? c.b.extend32S(c.x(f.t)) : c.x(f.t);
     c.b.store(addr, op(c, old, operand, size), size);
@@ -82,6 +149,6 @@ export const atomicRows = widths.flatMap(([suffix, funct3, size]) => [
   row(`LR_${suffix}`, `00010 qq 00000 sssss ${funct3} ddddd 0101111`, lr(size)),
   row(`SC_${suffix}`, `00011 qq ttttt sssss ${funct3} ddddd 0101111`, sc(size)),
   ...Object.entries(ops).map(([name, [funct5, op]]) =>
-    row(`${name}_${suffix}`, `${funct5} qq ttttt sssss ${funct3} ddddd 0101111`, amo(op)(size)),
+    row(`${name}_${suffix}`, `${funct5} qq ttttt sssss ${funct3} ddddd 0101111`, amo(op, name)(size)),
   ),
 ]);

@@ -1,4 +1,4 @@
-import type { Value } from '@arm64kit/core';
+import type { Cpu, Value } from '@arm64kit/core';
 import type { LiftContext, Lifter } from '../lift/context.js';
 import { imm64, immB, immI, immJ, immS, immU } from '../lift/immediates.js';
 import { row } from './row.js';
@@ -77,6 +77,18 @@ const jalr: Lifter = (f, c) => {
   c.b.jump(target);
 };
 
+/**
+ * FENCE's predecessor set has W (bit 24) and its successor set R (bit 21), and it is not
+ * FENCE.TSO (fm = 1000), which by definition leaves that pair unordered.
+ */
+function ordersStoreBeforeLoad(insn: number): boolean {
+  return ((insn >>> 24) & 1) === 1 && ((insn >>> 21) & 1) === 1 && insn >>> 28 !== 0b1000;
+}
+
+function hostFence(cpu: Cpu): void {
+  cpu.memory.fence();
+}
+
 export const baseRows = [
   row('LUI', 'iiiiiiiiiiiiiiiiiiii ddddd 0110111', (f, c) => c.setX(f.d, imm64(immU(c.insn)))),
   row('AUIPC', 'iiiiiiiiiiiiiiiiiiii ddddd 0010111', (f, c) =>
@@ -153,9 +165,12 @@ export const baseRows = [
   row('SLLW', '0000000 ttttt sssss 001 ddddd 0111011', regW(sllw)),
   row('SRLW', '0000000 ttttt sssss 101 ddddd 0111011', regW(srlw)),
   row('SRAW', '0100000 ttttt sssss 101 ddddd 0111011', regW(sraw)),
-  // FENCE (any predecessor/successor set, fm) and FENCE.I: one thread of execution per guest
-  // thread over shared memory, and the block cache follows code writes, so both order nothing.
-  row('FENCE', '---- ---- ---- sssss 000 ddddd 0001111', () => {}),
+  // FENCE (any predecessor/successor set, fm) and FENCE.I: the block cache follows code writes,
+  // and the host (x86) keeps every order but a store before a later load, so only a FENCE that
+  // asks for that one, on memory other host threads share, is a host fence.
+  row('FENCE', '---- ---- ---- sssss 000 ddddd 0001111', (_f, c) => {
+    if (c.shared && ordersStoreBeforeLoad(c.insn)) c.b.callHelper(hostFence);
+  }),
   row('FENCE_I', '------------ sssss 001 ddddd 0001111', () => {}),
   row('ECALL', '000000000000 00000 000 00000 1110011', (_f, c) => c.b.syscall(c.next)),
   row('EBREAK', '000000000001 00000 000 00000 1110011', (_f, c) => c.b.trap('SIGTRAP', c.pc, 'ebreak')),
