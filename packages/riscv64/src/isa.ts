@@ -8,11 +8,12 @@ export const SINGLE_LETTER_EXTENSIONS = 'imafdc';
 
 /**
  * Multi-letter extensions, in the order Linux prints them (its riscv_isa_ext table): the
- * counters cycle/time/instret (Zicntr), the CSR instructions (Zicsr) and FENCE.I (Zifencei).
+ * counters cycle/time/instret (Zicntr), the CSR instructions (Zicsr), FENCE.I (Zifencei), and
+ * the address-generation and basic bit-manipulation instructions (Zba, Zbb).
  */
-export const MULTI_LETTER_EXTENSIONS: readonly string[] = ['zicntr', 'zicsr', 'zifencei'];
+export const MULTI_LETTER_EXTENSIONS: readonly string[] = ['zicntr', 'zicsr', 'zifencei', 'zba', 'zbb'];
 
-/** The ISA string as a Linux riscv64 kernel prints it: `rv64imafdc_zicntr_zicsr_zifencei`. */
+/** The ISA string as a Linux riscv64 kernel prints it: `rv64imafdc_zicntr_zicsr_zifencei_zba_zbb`. */
 export const ISA_STRING = [`rv64${SINGLE_LETTER_EXTENSIONS}`, ...MULTI_LETTER_EXTENSIONS].join('_');
 
 /**

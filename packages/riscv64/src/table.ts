@@ -2,13 +2,14 @@ import { DecodeTable } from '@arm64kit/core';
 import type { Lifter } from './lift/context.js';
 import { atomicRows } from './rows/atomic.js';
 import { baseRows } from './rows/base.js';
+import { bitmanipRows } from './rows/bitmanip.js';
 import { compressedForms, type Expander } from './rows/compressed.js';
 import { csrRows } from './rows/csr.js';
 import { fpRows } from './rows/fp.js';
 import { multiplyRows } from './rows/multiply.js';
 
 /** Every 32-bit instruction form the frontend knows, one row each. */
-export const rvForms = [...baseRows, ...multiplyRows, ...atomicRows, ...csrRows, ...fpRows];
+export const rvForms = [...baseRows, ...multiplyRows, ...atomicRows, ...csrRows, ...fpRows, ...bitmanipRows];
 
 // funct7 (31:25), funct3 (14:12) and the major opcode (6:0): the fields that separate RV classes.
 const BUCKET_32 = 0xfe00707f;
