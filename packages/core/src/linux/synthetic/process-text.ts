@@ -204,7 +204,8 @@ export function mapsText(p: LinuxKernel): string {
       let end = Math.min(r.end, named ? named.end : names.nextStart(at));
       if (!named && inHeap) end = Math.min(end, heapEnd);
       else if (!named && at < heapStart) end = Math.min(end, heapStart);
-      const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}p`;
+      const kind = memory.sharedRanges.overlaps(at, at + 1) ? 's' : 'p';
+      const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}${kind}`;
       const offset = named ? named.offset + (at - named.start) : 0;
       const [major, minor] = named?.device ?? [0, 0];
       const head = `${hex8(at)}-${hex8(end)} ${perms} ${hex8(offset)} ${hex2(major)}:${hex2(minor)} ${named?.inode ?? 0}`;
