@@ -14,6 +14,7 @@ import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
 import type { PrivateDirectory } from './private-directory.js';
 import type { ImageLayout } from './process-image.js';
+import { ResourceLimits } from './resource-limits.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
@@ -109,6 +110,8 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** getrlimit/setrlimit: the host process's at the start, inherited by children. */
+  limits = ResourceLimits.initial();
   /** CPU time of this process's threads, live and ended (getrusage RUSAGE_SELF, times). */
   readonly usage = new CpuUsage();
   /** CPU time of the children it waited for, and of theirs (RUSAGE_CHILDREN, tms_cutime). */
@@ -145,6 +148,7 @@ export class LinuxKernel {
     this.programHostPath = options.programPath;
     this.trace = options.trace;
     this.watchCloses();
+    this.fds.limit = this.limits.openFiles;
     options.stdio.forEach((hostFd, guestFd) => {
       let kind: 'file' | 'stream' = 'stream';
       try {
@@ -179,6 +183,7 @@ export class LinuxKernel {
     child.signals = this.signals.fork(options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
+    child.limits = this.limits.copy();
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
