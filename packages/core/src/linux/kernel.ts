@@ -5,6 +5,7 @@ import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
 import { CpuUsage } from './cpu-usage.js';
+import { Credentials } from './credentials.js';
 import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
@@ -110,6 +111,8 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** User and group ids: the host process's at the start, inherited by children. */
+  credentials = Credentials.ofHost();
   /** getrlimit/setrlimit: the host process's at the start, inherited by children. */
   limits = ResourceLimits.initial();
   /** CPU time of this process's threads, live and ended (getrusage RUSAGE_SELF, times). */
@@ -184,6 +187,7 @@ export class LinuxKernel {
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
     child.limits = this.limits.copy();
+    child.credentials = this.credentials.copy();
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
@@ -370,7 +374,7 @@ export class LinuxKernel {
    * delivered, or ends the guest, when the current system call returns.
    */
   raise(signo: number): void {
-    this.signals.post(signo, senderInfo(signo, SI.USER, this.pid, process.getuid?.() ?? 0));
+    this.signals.post(signo, senderInfo(signo, SI.USER, this.pid, this.credentials.user.real));
   }
 }
 

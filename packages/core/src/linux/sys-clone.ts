@@ -232,7 +232,7 @@ function waitid(k: LinuxKernel, idtype: number, id: number, infop: number, optio
     v.setInt32(0, 17, true); // SIGCHLD
     v.setInt32(8, termsig === 0 ? 1 : status & 0x80 ? 3 : 2, true); // CLD_EXITED, CLD_DUMPED, CLD_KILLED
     v.setInt32(16, child.pid, true);
-    v.setUint32(20, process.getuid?.() ?? 0, true);
+    v.setUint32(20, child.credentials.user.real, true);
     v.setInt32(24, termsig === 0 ? (status >> 8) & 0xff : termsig, true);
     k.memory.writeBytes(infop, info);
   }

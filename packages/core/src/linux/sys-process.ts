@@ -9,11 +9,13 @@ import {
   uptime,
   version,
 } from 'node:os';
+import { CAP } from './capabilities.js';
 import { GUEST_CPUS } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { registerCloneSyscalls } from './sys-clone.js';
+import { registerCredentialSyscalls } from './sys-credentials.js';
 import { registerExecSyscalls } from './sys-exec.js';
 import { registerFutexSyscalls } from './sys-futex.js';
 import { registerPrctlSyscalls } from './sys-prctl.js';
@@ -55,10 +57,7 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   registerExecSyscalls(k);
   registerCloneSyscalls(k);
   registerFutexSyscalls(k);
-  k.register(SYS.getuid, () => process.getuid?.() ?? 0);
-  k.register(SYS.geteuid, () => process.geteuid?.() ?? 0);
-  k.register(SYS.getgid, () => process.getgid?.() ?? 0);
-  k.register(SYS.getegid, () => process.getegid?.() ?? 0);
+  registerCredentialSyscalls(k);
   // Other processes of the group or user are not visible from here: those answer for the
   // guest alone.
   k.register(SYS.getpriority, (k, a) => {
@@ -108,8 +107,8 @@ function prlimit(k: LinuxKernel, pid: number, resource: number, newAddr: number,
   if (target?.state !== 'alive') fail(E.ESRCH);
   const [cur, max] = target.limits.get(resource);
   if (newAddr !== 0) {
-    const root = (process.geteuid?.() ?? 0) === 0; // CAP_SYS_RESOURCE raises hard limits
-    target.limits.set(resource, k.memory.read64(newAddr), k.memory.read64(newAddr + 8), root);
+    const raisesHard = k.credentials.capable(CAP.SYS_RESOURCE);
+    target.limits.set(resource, k.memory.read64(newAddr), k.memory.read64(newAddr + 8), raisesHard);
     target.fds.limit = target.limits.openFiles;
   }
   if (oldAddr !== 0) {
@@ -122,6 +121,6 @@ function prlimit(k: LinuxKernel, pid: number, resource: number, newAddr: number,
 /** PRIO_PROCESS, PRIO_PGRP, PRIO_USER: `who` 0 is the caller's own. */
 function checkOwnPriority(k: LinuxKernel, which: number, who: number): void {
   if (which < 0 || which > 2) fail(E.EINVAL);
-  const own = which === 2 ? (process.getuid?.() ?? 0) : which === 1 ? k.pgid : k.pid;
+  const own = which === 2 ? k.credentials.user.real : which === 1 ? k.pgid : k.pid;
   if (who !== 0 && who !== own) fail(E.ESRCH);
 }

@@ -300,7 +300,11 @@ export class GuestSystem {
       this.reap(k); // nobody will wait: no zombie, as the kernel does
       return;
     }
-    if (k.exitSignal > 0) parent.signals.post(k.exitSignal, childInfo(k.exitSignal, k.pid, k.waitStatus));
+    if (k.exitSignal > 0)
+      parent.signals.post(
+        k.exitSignal,
+        childInfo(k.exitSignal, k.pid, k.credentials.user.real, k.waitStatus),
+      );
   }
 
   /**
@@ -320,7 +324,10 @@ export class GuestSystem {
       }
       reaper.children.add(child);
       if (child.state === 'zombie' && child.exitSignal > 0)
-        reaper.signals.post(child.exitSignal, childInfo(child.exitSignal, child.pid, child.waitStatus));
+        reaper.signals.post(
+          child.exitSignal,
+          childInfo(child.exitSignal, child.pid, child.credentials.user.real, child.waitStatus),
+        );
     }
     k.children.clear();
   }

@@ -60,10 +60,9 @@ const kb = (pages: number) => `${String(pages * 4).padStart(8)} kB`;
 /** /proc/PID/status (and task/TID/status) as the kernel prints it. */
 export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): string {
   const [state, stateName] = stateOf(viewer, p, t);
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
+  const { user, group, groups, caps } = p.credentials;
+  const ids = (i: typeof user) => `${i.real}\t${i.effective}\t${i.saved}\t${i.fs}`;
   const { size, resident } = memoryPages(p);
-  const caps = uid === 0 ? '000001ffffffffff' : '0000000000000000';
   const lines: [string, string | number][] = [
     ['Name', commOf(p, t)],
     ['Umask', p.umask.toString(8).padStart(4, '0')],
@@ -73,10 +72,10 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
     ['Pid', t.tid],
     ['PPid', parentPid(p)],
     ['TracerPid', 0],
-    ['Uid', `${uid}\t${uid}\t${uid}\t${uid}`],
-    ['Gid', `${gid}\t${gid}\t${gid}\t${gid}`],
+    ['Uid', ids(user)],
+    ['Gid', ids(group)],
     ['FDSize', 64],
-    ['Groups', ''],
+    ['Groups', `${groups.join(' ')} `], // the kernel's trailing space
     ['NStgid', p.pid],
     ['NSpid', t.tid],
     ['NSpgid', p.pgid],
@@ -98,11 +97,11 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
     ['SigBlk', hex16(blockedOf(p, t))],
     ['SigIgn', hex16(dispositionMask(p, (h) => h === SIG_IGN))],
     ['SigCgt', hex16(dispositionMask(p, (h) => h !== SIG_IGN && h !== SIG_DFL))],
-    ['CapInh', '0000000000000000'],
-    ['CapPrm', caps],
-    ['CapEff', caps],
-    ['CapBnd', '000001ffffffffff'],
-    ['CapAmb', '0000000000000000'],
+    ['CapInh', hex16(caps.inheritable)],
+    ['CapPrm', hex16(caps.permitted)],
+    ['CapEff', hex16(caps.effective)],
+    ['CapBnd', hex16(caps.bounding)],
+    ['CapAmb', hex16(caps.ambient)],
     ['NoNewPrivs', 0],
     ['Seccomp', 0],
     ['Cpus_allowed', 1],
