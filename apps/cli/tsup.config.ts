@@ -4,18 +4,19 @@ import { defineConfig, type Options } from 'tsup';
 // oclif discovers one file per command under dist/commands. Typed here so the config's type
 // names this package's own tsup, whichever copy the preset sees.
 const commands: Options = tsupPreset({
-  // pass-through.ts and lean-run/load.ts: bin/run.js reads them before (or instead of) oclif.
-  entry: ['src/index.ts', 'src/commands/**/*.ts', 'src/lib/pass-through.ts', 'src/lean-run/load.ts'],
+  // pass-through.ts: bin/run.js reads it before oclif.
+  entry: ['src/index.ts', 'src/commands/**/*.ts', 'src/lib/pass-through.ts'],
   dts: false,
   splitting: true,
-  // Both configs build at once: this one's cleaning must not take the other's bundle with it.
-  clean: ['!lean-run/bundle.cjs'],
+  // Both configs build at once: this one's cleaning must not take the other's files with it.
+  clean: ['!lean-run/bundle.cjs', '!lean-run/load.cjs'],
 });
 
 // `arm64kit run`'s lean path as one CommonJS file with the emulator packages inside: one module to
-// resolve at start-up, and one script whose compiled code V8 can cache (lean-run/code-cache.ts).
+// resolve at start-up, and one script whose compiled code V8 can cache (lean-run/code-cache.ts);
+// beside it its loader, CommonJS too, which bin/run.js requires (no ES module loader at start-up).
 const leanRun: Options = tsupPreset({
-  entry: { 'lean-run/bundle': 'src/lean-run/main.ts' },
+  entry: { 'lean-run/bundle': 'src/lean-run/main.ts', 'lean-run/load': 'src/lean-run/load.ts' },
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
   noExternal: [/^@arm64kit\//],

@@ -10,6 +10,8 @@ packages=(
   libc6-dev-arm64-cross
   gcc-riscv64-linux-gnu     # builds the riscv64 test programs
   libc6-dev-riscv64-cross
+  gcc                       # builds test programs for the host, whose kernel is the oracle where qemu is none
+  libc6-dev
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
   busybox-static            # the shell of the binfmt registration image

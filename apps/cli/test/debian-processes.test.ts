@@ -33,6 +33,11 @@ const SCRIPTS: Record<string, string> = {
     'false | true; echo "$? ${PIPESTATUS[*]}"; set -o pipefail; false | true; echo $?',
   'fork and exec in a loop': 'for i in $(seq 1 40); do /bin/true || echo failed; done; echo done',
   'signal status': 'sh -c "kill -TERM \\$\\$"; echo "status $?"',
+  // Without a terminal bash has no job control: `jobs` still says Running (it does not wait
+  // with WUNTRACED), and the pid `jobs -l` would print differs between runs.
+  'stop and continue a background job':
+    'sleep 1 & p=$!; kill -STOP $p; jobs; kill -CONT $p; wait $p; echo "wait: $?"; ' +
+    'sleep 5 & p=$!; kill -STOP $p; kill -TERM $p; kill -CONT $p; wait $p; echo "wait: $?"',
 };
 
 const ready =

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +14,7 @@ import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, describe, expect, it } from 'vitest';
 import Run from '../src/commands/run.js';
+import { requireWithCodeCache } from '../src/lean-run/code-cache.js';
 import { LEAN_RUN_FLAGS, parseLeanRun } from '../src/lean-run/parse.js';
 import { CLI_ROOT, runCli } from './repro-helpers.js';
 
@@ -104,6 +113,39 @@ describe('the lean run parser', () => {
   });
 });
 
+describe('the code cache of the lean run', () => {
+  it('keeps one cache per installation: two copies of the bundle do not replace each other', () => {
+    const root = mkdtempSync(join(tmpdir(), 'arm64kit-code-cache-'));
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = join(root, 'cache');
+    try {
+      const copies = ['global', 'project'].map((where) => {
+        mkdirSync(join(root, where));
+        const file = join(root, where, 'bundle.cjs');
+        writeFileSync(file, `module.exports = function answer() { return '${where}'; };`);
+        return file;
+      });
+      const dir = join(root, 'cache', 'arm64kit', 'code-cache');
+      for (const round of [1, 2]) {
+        for (const file of copies) {
+          const loaded = requireWithCodeCache(file);
+          expect((loaded.exports as () => string)()).toBe(file.includes('global') ? 'global' : 'project');
+          loaded.saveCache();
+        }
+        expect(readdirSync(dir), `round ${round}`).toHaveLength(2);
+      }
+      // A rebuilt bundle at the same path replaces that installation's cache only.
+      writeFileSync(copies[0], "module.exports = function answer() { return 'rebuilt'; };");
+      requireWithCodeCache(copies[0]).saveCache();
+      expect(readdirSync(dir)).toHaveLength(2);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** The built CLI in a child process, as a user runs it, with more environment variables. */
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const { code, stdout, stderr } = await runCli(args, { env });
@@ -152,7 +194,7 @@ describe.runIf(available('the lean arm64kit run', problem))(
       const dir = join(cacheHome, 'arm64kit', 'code-cache');
       const [file, ...others] = readdirSync(dir);
       expect(others).toEqual([]);
-      expect(file).toMatch(/^bundle\.cjs-\d+-\d+-v[\d.]+-\w+\.v8$/);
+      expect(file).toMatch(/^bundle\.cjs-[0-9a-f]{8}-\d+-\d+-v[\d.]+-\w+\.v8$/);
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
       // V8 rejects data it did not make for this script; the run goes on and writes a good cache.
       writeFileSync(join(dir, file), 'not a code cache');

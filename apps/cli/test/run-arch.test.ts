@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { buildProgram, RISCV64_TARGET, runUnderQemu } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
 import { BIN, CLI_ROOT } from './cli-run-helpers.js';
+import { execute, type Outcome } from './spawn-outcome.js';
 
 /** `arm64kit run ARGS` as a user runs it (the built CLI in a child process). */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function run(args: string[]): Promise<Outcome> {
+  return execute([process.execPath, BIN, 'run', ...args]);
 }
 
 const problem =

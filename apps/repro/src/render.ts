@@ -24,7 +24,9 @@ function indent(text: string, by = '    '): string {
 export function renderReport(report: ReproReport): string {
   const out: string[] = [];
   out.push(`arm64kit repro ${report.scenario} — backend ${report.backend}`);
-  out.push(`host ${report.host}, image ${report.image}, interpreter ${report.interpreter}`);
+  out.push(
+    `host ${report.host}, ${report.arch} programs, image ${report.image}, interpreter ${report.interpreter}`,
+  );
   out.push('');
   if (report.ccache !== null) {
     const c = report.ccache;
@@ -63,7 +65,7 @@ export function renderReport(report: ReproReport): string {
       : 'Result: something did not behave as predicted (see "unexpected" above).',
   );
   out.push('');
-  out.push('The fix: register the aarch64 handler with the P (preserve-argv[0]) flag, for example');
+  out.push(`The fix: register the ${report.arch} handler with the P (preserve-argv[0]) flag, for example`);
   for (const f of report.fix) out.push(`  ${f}`);
   return `${out.join('\n')}\n`;
 }

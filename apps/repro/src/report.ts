@@ -51,6 +51,8 @@ export interface RegistrationReport extends RegistrationUsed {
 export interface ReproReport {
   scenario: ScenarioName;
   backend: BackendName;
+  /** The architecture of the programs and of the handler (aarch64, riscv64). */
+  arch: string;
   host: string;
   image: string;
   interpreter: string;
@@ -66,8 +68,13 @@ export interface ReproReport {
 }
 
 /** The commands that register the aarch64 handler with P, from the write-up and arm64kit. */
-export const FIX_COMMANDS: readonly string[] = [
-  'qemu-binfmt-conf.sh --qemu-path /usr/bin --qemu-suffix -static -p yes -g yes',
-  'docker run --rm --privileged multiarch/qemu-user-static --reset -p yes -g yes',
-  'arm64kit binfmt install aarch64 --preserve-argv0',
-];
+export const FIX_COMMANDS: readonly string[] = fixCommands('aarch64');
+
+/** The commands that register the handler of `arch` with P, from the write-up and arm64kit. */
+export function fixCommands(arch: string): string[] {
+  return [
+    'qemu-binfmt-conf.sh --qemu-path /usr/bin --qemu-suffix -static -p yes -g yes',
+    'docker run --rm --privileged multiarch/qemu-user-static --reset -p yes -g yes',
+    `arm64kit binfmt install ${arch} --preserve-argv0`,
+  ];
+}

@@ -6,7 +6,7 @@ import { predict } from './prediction.js';
 import {
   type CaseResult,
   type CcacheReport,
-  FIX_COMMANDS,
+  fixCommands,
   type RegistrationReport,
   type ReproReport,
 } from './report.js';
@@ -59,7 +59,7 @@ export async function runRepro(options: RunReproOptions): Promise<ReproReport> {
     let versionOutput = '';
     for (const handler of HANDLERS) {
       const label = handlerLabel(handler);
-      progress(`aarch64 handler ${label}`);
+      progress(`${backend.target.arch} handler ${label}`);
       const registration = await backend.useHandler(handler, progress);
       registrations.push({ handler: label, ...registration });
       const entry = parseRegistration(registration.line);
@@ -115,13 +115,14 @@ export async function runRepro(options: RunReproOptions): Promise<ReproReport> {
     return {
       scenario,
       backend: backend.name,
+      arch: backend.target.arch,
       ...info,
       registrations,
       ccache,
       results,
       asPredicted,
       exitCode: asPredicted ? 0 : 1,
-      fix: [...FIX_COMMANDS],
+      fix: fixCommands(backend.target.arch),
     };
   } finally {
     await backend.cleanup(progress);

@@ -22,7 +22,7 @@ export interface ScenarioCase {
   lookup: Lookup;
 }
 
-/** A binfmt_misc handler for aarch64 ELF, registered without or with the P flag. */
+/** A binfmt_misc handler for the programs' architecture, registered without or with the P flag. */
 export interface Handler {
   preserveArgv0: boolean;
 }

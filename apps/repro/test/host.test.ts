@@ -80,3 +80,40 @@ describe.runIf(available('repro host backend (real binfmt_misc)', problem))('hos
     });
   });
 });
+
+const riscv64Problem =
+  binfmtProblem() ??
+  commandProblem('qemu-riscv64-static', 'qemu-user-static') ??
+  commandProblem('riscv64-linux-gnu-gcc', 'gcc-riscv64-linux-gnu');
+
+describe.runIf(available('repro host backend, riscv64 (real binfmt_misc)', riscv64Problem))(
+  'host backend, riscv64',
+  () => {
+    let before: ReturnType<typeof binfmtState>;
+    beforeEach(() => {
+      before = binfmtState();
+    });
+    afterEach(() => {
+      expect(binfmtState()).toEqual(before);
+    });
+
+    it('argv scenario: a riscv64 handler of its own runs the riscv64 programs through qemu-riscv64-static', async () => {
+      const report = await runRepro({ scenario: 'argv', backend: new HostBackend({ arch: 'riscv64' }) });
+      expect(report.arch).toBe('riscv64');
+      expect(report.interpreter).toMatch(/\/qemu-riscv64-static$/);
+      // The kernel's own view of the entries: the riscv64 magic (e_machine 243) with F, then PF.
+      expect(
+        report.registrations.map((r) => r.status.split('\n').filter((l) => /^(flags|magic)/.test(l))),
+      ).toEqual([
+        ['flags: F', 'magic 7f454c460201010000000000000000000200f300'],
+        ['flags: PF', 'magic 7f454c460201010000000000000000000200f300'],
+      ]);
+      expect(report.results.map((r) => [r.caseId, r.handler, r.observedArgv?.[0], r.verdict])).toEqual([
+        ['relative', 'without P', './a.out', 'not affected'],
+        ['relative', 'with P', './a.out', 'not affected'],
+        ['path-lookup', 'without P', report.results[2].execPath, 'reproduced'],
+        ['path-lookup', 'with P', 'argv-example', 'fixed'],
+      ]);
+    });
+  },
+);

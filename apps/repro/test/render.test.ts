@@ -6,6 +6,7 @@ import { FIX_COMMANDS, type ReproReport } from '../src/report.js';
 const report: ReproReport = {
   scenario: 'ccache',
   backend: 'docker',
+  arch: 'aarch64',
   host: 'x86_64',
   image: 'arm64v8/ubuntu:20.04',
   interpreter: '/usr/bin/qemu-aarch64-static',

@@ -54,7 +54,7 @@ describe.runIf(available('aarch64 differential tests (wasm)', prerequisites))(
 // On shared memory (the form guest threads on worker threads run on) exclusives, LSE atomics and
 // barriers are the memory's Atomics operations: the threaded programs on the interpreters'
 // tier and on wasm, and the process programs (a fork copies a shared memory).
-const SHARED_MEMORY_PROGRAMS = ['threads', 'atomics-stress', 'procs'];
+const SHARED_MEMORY_PROGRAMS = ['threads', 'atomics-stress', 'procs', 'thread-signals', 'stop'];
 describe.runIf(available('aarch64 differential tests (shared memory)', prerequisites))(
   'arm64kit on shared memory matches qemu-aarch64-static',
   () => {

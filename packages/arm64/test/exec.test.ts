@@ -72,4 +72,13 @@ describe.runIf(available('aarch64 execve tests', prerequisites))('execve in the 
     const ours = await runUnderEmulator(binary, inProcess(), { args: ['foreign', process.execPath] });
     expect(ours).toEqual({ stdout: 'host program: ENOEXEC\n', stderr: '', status: 0 });
   });
+
+  it('re-executes the program through /proc/self/exe, as qemu starts that program afresh', async () => {
+    const binary = buildProgram('procfs');
+    const env = { PATH: '/bin' };
+    const ours = await runUnderEmulator(binary, inProcess(), { args: ['reexec'], env });
+    const direct = await runUnderQemu(binary, { args: ['reexeced'], env });
+    expect(ours.stdout).toContain('exe is the program: 1');
+    expect([ours.status, ours.stdout, ours.stderr]).toEqual([direct.status, direct.stdout, direct.stderr]);
+  });
 });

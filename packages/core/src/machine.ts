@@ -98,7 +98,13 @@ interface CachedBlock {
   run: (cpu: Cpu, memory: PagedMemory) => number;
   /** Executions left before the tiered executor compiles it to wasm (-1: never). */
   untilTierUp: number;
-  readonly ir: IrBlock;
+  /**
+   * The block's IR. The tiered executor interprets a block's first runs straight from the lifter
+   * and optimizes it only when it tiers up (most start-up code never runs that often).
+   */
+  ir: IrBlock;
+  /** Whether `ir` still has to go through `optimizeBlock` before a faster backend gets it. */
+  unoptimized: boolean;
   /** The block compiled to WebAssembly (wasm executor; tiered once hot). */
   wasm?: WasmBlock;
   readonly instructionCount: number;
@@ -166,20 +172,17 @@ export class Machine {
 
   private translate(pc: bigint): CachedBlock {
     let block: IrBlock;
+    // Tiered: the optimizer waits for the block's first tier-up (see `tierUp`).
+    const deferOptimize = this.optimize && this.executor === 'tiered';
     try {
       block = this.arch.lift(this.code, pc);
-      if (this.optimize) block = optimizeBlock(block);
+      if (this.optimize && !deferOptimize) block = optimizeBlock(block);
     } catch (error) {
       if (error instanceof GuestSignal) {
         error.pc ??= pc;
         throw error;
       }
-      throw new EmulatorError(
-        `lifting the block at 0x${pc.toString(16)} failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      throw liftingFailed(pc, error);
     }
     const wasm = this.executor === 'wasm' ? this.dispatcher?.compile(block) : undefined;
     const run =
@@ -196,6 +199,7 @@ export class Machine {
       run,
       untilTierUp: this.executor === 'tiered' ? TIER_UP_AFTER : -1,
       ir: block,
+      unoptimized: deferOptimize,
       wasm,
       instructionCount: block.instructionCount,
       firstPage,
@@ -274,6 +278,7 @@ export class Machine {
     const fastBlock = this.fastBlock;
     let budget = 0;
     try {
+      kernel.beforeSlice?.(cpu); // signals that arrived while this thread waited for the CPU
       for (;;) {
         const r32 = cpu.regs32;
         const lo = r32[pcSlot * 2] >>> 0;
@@ -293,8 +298,9 @@ export class Machine {
         // Tiered: interpreted first, then threaded, then hot blocks become wasm with native i64.
         if (block.untilTierUp > 0) {
           const left = --block.untilTierUp;
-          if (left === TIER_UP_AFTER - INTERPRETED_RUNS) block.run = threadBlock(block.ir, cpu, memory);
-          else if (left === 0 && this.dispatcher) block.wasm = this.dispatcher.compile(block.ir);
+          if (left === TIER_UP_AFTER - INTERPRETED_RUNS)
+            block.run = threadBlock(optimized(block), cpu, memory);
+          else if (left === 0 && this.dispatcher) block.wasm = this.dispatcher.compile(optimized(block));
         }
         if (block.wasm !== undefined && this.dispatcher) {
           // Wasm blocks count their own instructions and run on into other wasm blocks.
@@ -331,6 +337,25 @@ export class Machine {
       });
     }
   }
+}
+
+/** The block's IR after `optimizeBlock`, which runs on the block's first tier-up. */
+function optimized(block: CachedBlock): IrBlock {
+  if (block.unoptimized) {
+    try {
+      block.ir = optimizeBlock(block.ir);
+    } catch (error) {
+      throw liftingFailed(block.ir.pc, error);
+    }
+    block.unoptimized = false;
+  }
+  return block.ir;
+}
+
+function liftingFailed(pc: bigint, error: unknown): EmulatorError {
+  return new EmulatorError(`lifting the block at 0x${pc.toString(16)} failed: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 function deathBy(signal: GuestSignal): MachineExit {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
+import { E, errnoOf } from './linux/errno.js';
 import { LinuxKernel } from './linux/kernel.js';
 import { PrivateDirectory } from './linux/private-directory.js';
 import { openProgram, startProcessImage } from './linux/process-image.js';
@@ -101,11 +102,16 @@ export function prepareProgram(options: RunProgramOptions): {
     trace: options.strace ?? null,
   });
   const program = openProgram(options.path, options.path, arch.elfMachine, openFile, (interp) => {
+    let at: ReturnType<typeof kernel.paths.locate>;
     try {
-      return kernel.paths.toHost(interp);
-    } catch {
-      throw new ProgramNotFoundError(shownPath(interp), 'too many symbolic links');
+      at = kernel.paths.locate(interp);
+    } catch (error) {
+      const why = errnoOf(error) === E.ELOOP ? 'too many symbolic links' : 'No such file or directory';
+      throw new ProgramNotFoundError(shownPath(interp), why);
     }
+    // A file the kernel makes up (/dev/zero, /proc/...) is never a regular file to load.
+    if ('synthetic' in at) throw new NotRegularFileError(shownPath(interp));
+    return at.host;
   });
   registerFileSyscalls(kernel);
   registerMemorySyscalls(kernel);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SA,
   SIG_IGN,
+  SignalQueue,
   SignalState,
   SS_AUTODISARM,
   SS_DISABLE,
@@ -16,7 +17,7 @@ describe('signal bookkeeping', () => {
   it('takes synchronous signals first, then the lowest number, skipping blocked ones', () => {
     const s = new SignalState();
     for (const n of [12, 10, 34, 11]) s.setAction(n, handler());
-    for (const n of [12, 10, 34, 11]) s.post(n, info(n));
+    for (const n of [12, 10, 34, 11]) s.post(n, info(n), null, s.mask);
     expect(s.next(0n)).toBe(11);
     expect(s.next(sigbit(11))).toBe(10);
     expect(s.next(sigbit(11) | sigbit(10) | sigbit(12))).toBe(34);
@@ -27,10 +28,10 @@ describe('signal bookkeeping', () => {
     const s = new SignalState();
     s.setAction(10, handler());
     s.setAction(40, handler());
-    s.post(10, info(1));
-    s.post(10, info(2));
-    s.post(40, info(3));
-    s.post(40, info(4));
+    s.post(10, info(1), null, s.mask);
+    s.post(10, info(2), null, s.mask);
+    s.post(40, info(3), null, s.mask);
+    s.post(40, info(4), null, s.mask);
     expect(s.take(10)).toEqual(info(1));
     expect(s.next(0n)).toBe(40);
     expect(s.take(40)).toEqual(info(3));
@@ -40,15 +41,41 @@ describe('signal bookkeeping', () => {
 
   it('drops ignored signals unless blocked, and discards pending ones when they become ignored', () => {
     const s = new SignalState();
-    s.post(17, info(0)); // SIGCHLD: ignored by default
+    s.post(17, info(0), null, s.mask); // SIGCHLD: ignored by default
     s.setAction(10, { ...handler(), handler: SIG_IGN });
-    s.post(10, info(0));
+    s.post(10, info(0), null, s.mask);
     expect(s.pending).toBe(0n);
     s.mask = sigbit(10);
-    s.post(10, info(0));
+    s.post(10, info(0), null, s.mask);
     expect(s.pending).toBe(sigbit(10));
     s.setAction(10, { ...handler(), handler: SIG_IGN });
     expect(s.pending).toBe(0n);
+  });
+
+  it("keeps a thread's own signals apart from the process's and takes its own first", () => {
+    const first = {
+      mask: 0n,
+      savedMask: null,
+      altStack: { sp: 0n, size: 0n, flags: SS_DISABLE },
+      pending: new SignalQueue(),
+    };
+    const second = { ...first, pending: new SignalQueue() };
+    const s = new SignalState([first, second]);
+    s.thread = first;
+    s.setAction(10, handler());
+    s.setAction(12, handler());
+    s.post(12, info(1), second, second.mask); // tgkill to the second thread
+    s.post(10, info(2), null, first.mask); // kill to the process
+    expect(s.pending).toBe(sigbit(10));
+    expect(s.next(0n, sigbit(10))).toBe(0); // left to another thread
+    s.thread = second;
+    expect(s.pending).toBe(sigbit(10) | sigbit(12));
+    expect(s.next(0n)).toBe(12); // its own before the process's, though higher
+    expect(s.take(12)).toEqual(info(1));
+    expect(s.take(10)).toEqual(info(2));
+    s.post(12, info(3), first, first.mask);
+    s.setAction(12, { ...handler(), handler: SIG_IGN }); // ignoring it discards it in every thread
+    expect(first.pending.bits).toBe(0n);
   });
 
   it('never lets SIGKILL or SIGSTOP into a handler mask', () => {

@@ -29,9 +29,10 @@ export {
 } from './emulation/registrar/image.js';
 export { REGISTRAR_SCRIPT } from './emulation/registrar/script.js';
 export { restoreEmulation } from './emulation/restore.js';
-export { setupEmulation } from './emulation/setup.js';
+export { planEmulation, setupEmulation } from './emulation/setup.js';
 export type {
   EmulationChange,
+  EmulationPlan,
   EmulationRecord,
   EmulationSetup,
   SetupEmulationOptions,

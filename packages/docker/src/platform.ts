@@ -23,10 +23,17 @@ export function parsePlatform(text: string): Platform {
 
 /** Docker's name for an architecture written any common way (aarch64 → arm64, x86_64 → amd64). */
 export function normalizeArchitecture(arch: string): string {
-  const known = architectureNamed(arch)?.oci?.architecture;
+  const names = architectureNamed(arch);
+  const known = names?.oci?.architecture;
   if (!known) {
-    const names = architectures.flatMap((a) => (a.oci ? [a.oci.architecture] : []));
-    throw new DockerError('BAD_INPUT', `unknown architecture "${arch}" (known: ${names.join(', ')})`);
+    const platforms = architectures.flatMap((a) => (a.oci ? [a.oci.architecture] : [])).join(', ');
+    throw new DockerError(
+      'BAD_INPUT',
+      names === undefined
+        ? `unknown architecture "${arch}" (known: ${platforms})`
+        : // QEMU knows it, Docker has no platform for it: say so rather than "unknown".
+          `Docker has no platform for ${names.name} (it has: ${platforms})`,
+    );
   }
   return known;
 }

@@ -25,7 +25,10 @@ describe('platforms', () => {
     expect(() => normalizeArchitecture('sparc99')).toThrow(
       'unknown architecture "sparc99" (known: 386, amd64, arm, ppc64le, mips64le, s390x, arm64, riscv64, loong64)',
     );
-    // An architecture Docker has no platform for is unknown to Docker, whatever QEMU calls it.
-    expect(() => normalizeArchitecture('cris')).toThrow(/unknown architecture "cris"/);
+    // An architecture QEMU knows and Docker has no platform for: said as such.
+    expect(() => normalizeArchitecture('cris')).toThrow(
+      'Docker has no platform for cris (it has: 386, amd64, arm, ppc64le, mips64le, s390x, arm64, riscv64, loong64)',
+    );
+    expect(() => parsePlatform('linux/sparc64')).toThrow('Docker has no platform for sparc64');
   });
 });

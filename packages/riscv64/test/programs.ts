@@ -11,6 +11,10 @@ export const AARCH64_ONLY: Readonly<Record<string, string>> = {
   signals: 'inline asm faults at known AArch64 registers (x9/x10)',
   threads: 'inline asm uses LDAXR/STLXR and LSE atomics',
   encodings: 'writes AArch64 machine code at run time and runs it',
+  'high-memory': 'writes AArch64 machine code above 4 GiB and runs it',
+  'atomics-stress': 'inline asm uses LDXR/STXR, LDAXR/STLXR and LSE atomics',
+  alignment: 'inline asm makes misaligned AArch64 ordered, exclusive and atomic accesses',
+  fp16: 'AArch64 half-precision arithmetic (__fp16 with +fp16) and its instructions',
 };
 
 /** Programs the riscv64 frontend cannot run yet, and what they are missing. */

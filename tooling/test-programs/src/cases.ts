@@ -65,10 +65,14 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('exec'), // the ways execve fails; successful execs are in packages/arm64/test/exec.test.ts
   program('process'), // nice values and page residency
   program('procs'), // fork, vfork, wait, pipes between processes, groups, sessions, kill
+  program('stop'), // job control: SIGSTOP/SIGTSTP/SIGCONT, WUNTRACED/WCONTINUED, CLD_STOPPED/CLD_CONTINUED, waitid WNOWAIT
   program('events'), // epoll, eventfd, timerfd, signalfd
   program('tcp'), // TCP over 127.0.0.1 between two processes, through the host
   program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
+  program('udp'), // UDP over 127.0.0.1 and ::1 through the host: datagrams, connect, ICMP errors, readiness, options
+  program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('thread-signals'), // pthread_kill, per-thread pending signals and masks, sigwait in a thread, SIGSEGV on a thread's alternate stack
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
   program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
@@ -78,11 +82,8 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
-  program('procfs', [
-    {},
-    { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } },
-    { args: ['reexec'] },
-  ]), // /proc/self, /dev
+  // /proc/self, /dev (re-execution through /proc/self/exe: packages/arm64/test/exec.test.ts)
+  program('procfs', [{}, { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } }]),
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused
   program('high-memory'), // beyond 4 GiB: a 100 GB MAP_NORESERVE, fixed high mappings, fork, across 4 GiB
   program(

@@ -90,16 +90,30 @@ function envList(c: RunCase): string[] {
  * stderr on regular files.
  */
 export async function runUnderQemu(binary: string, c: RunCase = {}, qemu: string = QEMU): Promise<Outcome> {
+  const argv0 = c.argv0 === undefined ? [] : ['-0', c.argv0];
+  const cpu = c.qemuCpu === undefined ? [] : ['-cpu', c.qemuCpu];
+  return runHostCommand(qemu, [...cpu, ...argv0, binary, ...(c.args ?? [])], c);
+}
+
+/**
+ * Runs `binary`, built for this host (`buildProgram(name, { native: true })`), on the host's
+ * own kernel, as runUnderQemu runs an aarch64 one: the oracle where qemu departs from the kernel.
+ */
+export async function runNatively(binary: string, c: RunCase = {}): Promise<Outcome> {
+  if (c.argv0 !== undefined || c.qemuCpu !== undefined)
+    throw new Error('a native run takes no argv0 or qemuCpu');
+  return runHostCommand(binary, [...(c.args ?? [])], c);
+}
+
+async function runHostCommand(command: string, args: readonly string[], c: RunCase): Promise<Outcome> {
   const s = scratch(c);
   const outPath = join(s.dir, 'out');
   const errPath = join(s.dir, 'err');
   const fds = [openSync(s.stdinPath, 'r'), openSync(outPath, 'w'), openSync(errPath, 'w')];
   try {
-    const argv0 = c.argv0 === undefined ? [] : ['-0', c.argv0];
-    const cpu = c.qemuCpu === undefined ? [] : ['-cpu', c.qemuCpu];
-    // Asynchronous, so the test worker stays responsive while qemu runs.
+    // Asynchronous, so the test worker stays responsive while the program runs.
     const status = await new Promise<number>((resolve, reject) => {
-      const child = spawn(qemu, [...cpu, ...argv0, binary, ...(c.args ?? [])], {
+      const child = spawn(command, args, {
         cwd: s.cwd,
         env: c.env ?? DEFAULT_ENV,
         stdio: fds,

@@ -64,7 +64,7 @@ static void pair_of(int type, const char *name) {
   close(sv[0]);
 }
 
-static void send_fd(int sock, int fd) {
+static long send_fd(int sock, int fd) {
   char data = 'F';
   struct iovec iov = {&data, 1};
   union {
@@ -81,7 +81,7 @@ static void send_fd(int sock, int fd) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  check("sendmsg SCM_RIGHTS", sendmsg(sock, &msg, 0));
+  return sendmsg(sock, &msg, 0);
 }
 
 static int receive_fd(int sock) {
@@ -121,13 +121,15 @@ static void rights(void) {
     _exit(0);
   }
   close(sv[1]);
-  send_fd(sv[0], -1); // not a descriptor: EBADF
+  check("sendmsg SCM_RIGHTS", send_fd(sv[0], -1)); // not a descriptor: EBADF
   int w[2];
   pipe(w);
-  send_fd(sv[0], w[1]);
+  long sent = send_fd(sv[0], w[1]);
   close(w[1]);
   char buf[64];
   ssize_t n = read(w[0], buf, sizeof buf);
+  // Printed once the child has written (after its own lines), so the order is fixed.
+  check("sendmsg SCM_RIGHTS", sent);
   printf("parent read %.*s\n", (int)n, buf);
   wait_child(pid);
   struct ucred cred;

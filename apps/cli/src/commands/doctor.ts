@@ -1,11 +1,14 @@
+import { architectureOfElf, readElfHeader } from '@arm64kit/binfmt';
 import { Args, Flags } from '@oclif/core';
 import ansis from 'ansis';
 import { DEFAULT_BINFMT_DIR, gatherFacts } from '../doctor/facts.js';
 import { presetView } from '../doctor/handler-view.js';
 import { diagnose, exitCodeFor } from '../doctor/index.js';
+import { hostMachine } from '../doctor/program.js';
 import { renderFindings, summarize } from '../doctor/render.js';
 import type { Finding, Severity } from '../doctor/types.js';
-import { BaseCommand, EXIT_TOOL_ERROR } from '../lib/base-command.js';
+import { archFlag, resolveArch } from '../lib/arch-flag.js';
+import { BaseCommand } from '../lib/base-command.js';
 
 export interface DoctorResult {
   arch: string;
@@ -27,16 +30,21 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor ./hello-aarch64 --argv0 hello',
     '<%= config.bin %> doctor --image my-arm64-image --json',
+    '<%= config.bin %> doctor --arch riscv64 --no-docker',
   ];
 
   static override args = {
     program: Args.string({
-      description: 'an aarch64 program to check: which handler runs it, with which argv',
+      description:
+        'a program to check (aarch64, riscv64, any ELF file): which handler runs it, with which argv, and whether arm64kit run can',
     }),
   };
 
   static override flags = {
-    arch: Flags.string({ description: 'architecture to check', default: 'aarch64' }),
+    arch: archFlag({
+      what: 'architecture whose handler, interpreter and Docker platform to check',
+      byDefault: "the one PROGRAM's ELF header names when it is not this host's, else aarch64",
+    }),
     argv0: Flags.string({ description: 'the argv[0] PROGRAM is started with (default: PROGRAM as given)' }),
     image: Flags.string({
       description: 'an image of the architecture to try `uname -m` in (default: a local one)',
@@ -76,15 +84,11 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
 
   async run(): Promise<DoctorResult> {
     const { args, flags } = await this.parse(Doctor);
-    let arch: string;
-    try {
-      // Aliases (arm64, amd64, armhf...) become the preset's name.
-      arch = presetView(flags.arch).arch;
-    } catch (error) {
-      // A wrong --arch is a usage error, not a finding: 125 like any tool error, never 1.
-      this.logToStderr(`arm64kit: ${(error as Error).message}`);
-      return this.exit(EXIT_TOOL_ERROR);
-    }
+    // Aliases (arm64, amd64, armhf...) become the preset's name. A wrong --arch is a usage
+    // error, not a finding: 125 like any tool error, never 1.
+    const arch = presetView(
+      flags.arch === undefined ? programArch(args.program) : resolveArch(flags.arch, { who: 'doctor' }),
+    ).arch;
     const program = args.program ? { path: args.program, argv: [flags.argv0 ?? args.program] } : undefined;
     const docker = flags.docker ? await this.checkDocker(arch, flags.image) : undefined;
     const facts = await gatherFacts({
@@ -111,6 +115,22 @@ Every problem comes with the evidence doctor saw and the exact command that fixe
     if (code !== 0) this.exit(code);
     return result;
   }
+}
+
+/**
+ * The architecture to check for PROGRAM: the one its ELF header names, unless it is this host's
+ * own (it runs natively, the handler for aarch64 is the one worth checking) or not an ELF file.
+ */
+function programArch(program: string | undefined): string {
+  if (program === undefined) return 'aarch64';
+  try {
+    const elf = readElfHeader(program);
+    const names = architectureOfElf(elf.machine, elf.elfClass, elf.endian);
+    if (names !== undefined && elf.machine !== hostMachine()) return names.name;
+  } catch {
+    // Not readable or not ELF: the program findings say so.
+  }
+  return 'aarch64';
 }
 
 /**

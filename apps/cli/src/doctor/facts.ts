@@ -179,13 +179,14 @@ export async function gatherProgram(path: string, argv: string[] = [path]): Prom
   return facts;
 }
 
-/** Asks the emulator's own ELF loader whether it accepts the file (the rules `arm64kit run` applies). */
+/**
+ * Asks the emulator's own ELF loader whether it accepts the file, with the frontend `arm64kit run`
+ * would pick for it from its ELF header (the rules `arm64kit run` applies).
+ */
 async function emulatorLoad(path: string): Promise<ProgramFacts['emulatorLoad']> {
   // The emulator is loaded only when a program is checked.
-  const [{ ElfError, parseElf: parseGuestElf }, { EM_AARCH64 }] = await Promise.all([
-    import('@arm64kit/core'),
-    import('@arm64kit/arm64'),
-  ]);
+  const [{ ElfError, parseElf: parseGuestElf }, { guestArchitecture, UnsupportedMachineError }] =
+    await Promise.all([import('@arm64kit/core'), import('../lib/guest-arch.js')]);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -193,10 +194,12 @@ async function emulatorLoad(path: string): Promise<ProgramFacts['emulatorLoad']>
     return { ok: false, reason: (error as Error).message };
   }
   try {
-    parseGuestElf(bytes, EM_AARCH64, path);
+    const arch = await guestArchitecture(path, undefined, undefined);
+    parseGuestElf(bytes, arch.elfMachine, path);
     return { ok: true };
   } catch (error) {
-    if (error instanceof ElfError) return { ok: false, reason: error.message };
+    if (error instanceof ElfError || error instanceof UnsupportedMachineError)
+      return { ok: false, reason: error.message };
     throw error;
   }
 }

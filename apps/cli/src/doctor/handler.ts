@@ -122,9 +122,9 @@ export function checkHandlers(facts: DoctorFacts, analysis: HandlerAnalysis): Fi
         id: 'handler.missing',
         severity: 'error',
         title: `no binfmt_misc handler${scope} for ${arch} programs`,
-        evidence: `none of ${analysis.handlers.length} entries${scope} in ${facts.binfmt.dir} matches an ${arch} ELF header`,
+        evidence: `none of ${analysis.handlers.length} entries${scope} in ${facts.binfmt.dir} matches the ELF header of ${arch} programs`,
         explanation:
-          `Running an ${arch} program fails with "exec format error" (in Docker: "exec /bin/sh: exec format ` +
+          `Running ${arch} programs fails with "exec format error" (in Docker: "exec /bin/sh: exec format ` +
           'error"). A hand-written register line the kernel rejects fails with "Invalid argument" (a ' +
           'malformed field, an unknown flag, or a magic that is too long); arm64kit builds a valid one. ' +
           'Without root here, a Docker engine can register it: arm64kit docker registrar, then ' +

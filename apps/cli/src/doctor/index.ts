@@ -16,7 +16,7 @@ export type { Finding, Severity } from './types.js';
  * the kernel, then the program and Docker. Pure: the same facts give the same findings.
  */
 export function diagnose(facts: DoctorFacts): Finding[] {
-  const findings = checkMount(facts.binfmt);
+  const findings = checkMount(facts.binfmt, facts.arch);
   let analysis = null;
   if (facts.binfmt.mounted) {
     analysis = analyzeHandlers(facts, presetView(facts.arch));

@@ -3,7 +3,7 @@ import { enableGlobalCommand } from './fixes.js';
 import type { Finding } from './types.js';
 
 /** Is binfmt_misc mounted where doctor looks, and does the kernel use its handlers at all? */
-export function checkMount(binfmt: BinfmtFacts): Finding[] {
+export function checkMount(binfmt: BinfmtFacts, arch = 'aarch64'): Finding[] {
   const dir = binfmt.dir;
   if (!binfmt.mounted) {
     return [
@@ -13,7 +13,7 @@ export function checkMount(binfmt: BinfmtFacts): Finding[] {
         title: `binfmt_misc is not mounted at ${dir}`,
         evidence: binfmt.mountLine ?? `no binfmt_misc line for ${dir} in /proc/mounts and no ${dir}/register`,
         explanation:
-          'Without it the kernel knows no foreign-architecture handlers, so running an aarch64 program fails ' +
+          `Without it the kernel knows no foreign-architecture handlers, so running ${arch} programs fails ` +
           'with "exec format error" (docker: "exec /bin/sh: exec format error").',
         fix: `mount -t binfmt_misc binfmt_misc ${dir}`,
       },

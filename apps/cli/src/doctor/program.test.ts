@@ -77,6 +77,15 @@ describe('program checks', () => {
     );
   });
 
+  it("names the program's own architecture in the emulator's verdict (riscv64 too)", () => {
+    const riscv64Static: ProgramFacts = {
+      ...aarch64Dynamic,
+      path: './hello',
+      elf: { elfClass: 64, endian: 'little', type: 2, machine: 243, interpreter: null },
+    };
+    expect(emulatorVerdict(riscv64Static)).toEqual({ ok: true, reason: 'ELF64 riscv64 static executable' });
+  });
+
   it('a missing program is an error', () => {
     const facts = hostFacts([], { program: { path: '/nope', argv: ['/nope'], exists: false } });
     expect(diagnose(facts).find((f) => f.id === 'program.missing')?.severity).toBe('error');

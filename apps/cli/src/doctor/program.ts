@@ -1,12 +1,12 @@
-import { describeElf, elfMachineName } from '@arm64kit/binfmt';
+import { architectureNamed, describeElf, elfMachineName } from '@arm64kit/binfmt';
 import type { DoctorFacts, ProgramFacts } from './facts-types.js';
 import type { HandlerAnalysis } from './handler.js';
 import { argvFor, kernelPick } from './handler-view.js';
 import type { Finding } from './types.js';
 
-/** The ELF machine number of the host, from Node's name for it. */
+/** The ELF machine number of the host, from Node's name for it (the names table knows them all). */
 export function hostMachine(nodeArch: string = process.arch): number | undefined {
-  return ({ x64: 62, arm64: 183, ia32: 3, arm: 40, riscv64: 243 } as Record<string, number>)[nodeArch];
+  return architectureNamed(nodeArch)?.elfMachine;
 }
 
 /** Whether arm64kit's own emulator can run the program (`arm64kit run PROGRAM`), and why not. */
@@ -125,8 +125,9 @@ function hexPreview(header: Uint8Array | undefined): string {
 }
 
 /**
- * Whether `arm64kit run` can run the program: its ELF loader (@arm64kit/core with the AArch64
- * frontend) accepted the file; a dynamic one also needs its loader and libraries from a sysroot.
+ * Whether `arm64kit run` can run the program: its ELF loader (@arm64kit/core with the frontend
+ * its ELF header names, aarch64 or riscv64) accepted the file; a dynamic one also needs its
+ * loader and libraries from a sysroot.
  */
 export function emulatorVerdict(program: ProgramFacts): EmulatorVerdict | null {
   const load = program.emulatorLoad;
@@ -140,5 +141,7 @@ export function emulatorVerdict(program: ProgramFacts): EmulatorVerdict | null {
       reason: `dynamic: give it a root holding ${interp} and its libraries with --sysroot DIR`,
     };
   }
-  return { ok: true, reason: `ELF64 AArch64 ${interp ? 'dynamic' : 'static'} executable` };
+  const { elfClass, machine, endian } = program.elf;
+  const arch = elfMachineName(machine, elfClass, endian);
+  return { ok: true, reason: `ELF${elfClass} ${arch} ${interp ? 'dynamic' : 'static'} executable` };
 }

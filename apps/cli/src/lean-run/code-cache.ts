@@ -10,7 +10,9 @@ import { Script } from 'node:vm';
  * parsing and compiling them. (Node 22 does this for every module with module.enableCompileCache;
  * Node 20 has only vm.Script's cachedData.) V8 itself rejects data made by another V8 or with
  * other flags; the file name carries the bundle's size and time, so a rebuilt bundle never meets
- * the code of the old one. Without a writable cache directory it is a plain require.
+ * the code of the old one, and a hash of its path, so two installations (a global one and a
+ * project's) keep a cache each instead of replacing each other's on every run. Without a
+ * writable cache directory it is a plain require.
  */
 export interface CachedModule {
   readonly exports: unknown;
@@ -18,11 +20,23 @@ export interface CachedModule {
   saveCache(): void;
 }
 
+/** FNV-1a of the file's path: what tells one installation's cache files from another's. */
+function pathHash(file: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The start of the names of every cache file of `file` (this build's and earlier builds'). */
+function cachePrefix(file: string): string {
+  return `${basename(file)}-${pathHash(file)}-`;
+}
+
 function cachePathFor(file: string): string | undefined {
   try {
     const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
     const { size, mtimeMs } = statSync(file);
-    const name = `${basename(file)}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`;
+    const name = `${cachePrefix(file)}${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`;
     return join(base, 'arm64kit', 'code-cache', name);
   } catch {
     return undefined;
@@ -53,7 +67,7 @@ function writeCache(path: string, data: Buffer, file: string): void {
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, data);
     renameSync(partial, path);
-    const stale = `${basename(file)}-`;
+    const stale = cachePrefix(file);
     for (const entry of readdirSync(dir)) {
       if (entry.startsWith(stale) && entry !== basename(path) && !entry.endsWith('.partial')) {
         rmSync(join(dir, entry), { force: true });

@@ -1,8 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { requireWithCodeCache } from './code-cache.js';
 
-/** The lean run path, bundled (see main.ts); it sits beside this file in dist/lean-run. */
-const BUNDLE = fileURLToPath(new URL('./bundle.cjs', import.meta.url));
+/**
+ * The lean run path, bundled (see main.ts); it sits beside this file in dist/lean-run. This file
+ * is built as CommonJS (load.cjs) and required by bin/run.js, so `arm64kit run` never starts
+ * Node's ES module loader.
+ */
+const BUNDLE = join(__dirname, 'bundle.cjs');
 
 interface LeanBundle {
   runLean(raw: readonly string[]): Promise<number | undefined>;

@@ -1,4 +1,4 @@
-import type { BuildProgress } from '@arm64kit/docker';
+import { type BuildProgress, formatPlatform, parsePlatform } from '@arm64kit/docker';
 
 /** Helpers shared by the `docker` commands (kept out of commands/, where oclif looks for commands). */
 
@@ -44,4 +44,18 @@ export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
       process.removeListener('SIGTERM', stop);
     },
   };
+}
+
+/**
+ * A --platform value as Docker names it (linux/aarch64 → linux/arm64, linux/riscv64): checked
+ * before the engine is asked, so a platform Docker has no name for is one line (exit 125) and
+ * nothing is sent.
+ */
+export function platformOf(value: string): string {
+  return formatPlatform(parsePlatform(value));
+}
+
+/** The help text of --platform, the same on build, run and import. */
+export function platformDescription(what: string, byDefault: string): string {
+  return `${what}: linux/ARCH[/VARIANT], e.g. linux/arm64 or linux/riscv64 (ARCH in any spelling: aarch64, arm64…). Default: ${byDefault}`;
 }

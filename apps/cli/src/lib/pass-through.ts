@@ -8,7 +8,16 @@ export const PASS_THROUGH_COMMANDS: readonly { words: readonly string[]; valueFl
   [
     {
       words: ['run'],
-      valueFlags: new Set(['--argv0', '--sysroot', '--executor', '--cpu', '--arch', '--cwd', '--env', '--unset-env']),
+      valueFlags: new Set([
+        '--argv0',
+        '--sysroot',
+        '--executor',
+        '--cpu',
+        '--arch',
+        '--cwd',
+        '--env',
+        '--unset-env',
+      ]),
     },
     {
       words: ['docker', 'run'],

@@ -7,7 +7,7 @@ function shellQuote(word: string): string {
 }
 
 /**
- * Writes the two binfmt_misc interpreter scripts that hand aarch64 programs to arm64kit's
+ * Writes the two binfmt_misc interpreter scripts that hand guest programs to arm64kit's
  * emulator (`<command> run ...`). A `#!` interpreter sees AT_FLAGS = 0, so it cannot ask the
  * kernel whether the handler has P: each handler names the script that knows its convention
  * (`--binfmt-preserve-argv0`: the program's path is followed by the original argv[0]).
@@ -22,7 +22,7 @@ export function writeArm64kitInterpreters(
     const exec = [...command, 'run', ...extra].map(shellQuote).join(' ');
     writeFileSync(
       path,
-      `#!/bin/sh\n# binfmt_misc interpreter: runs the aarch64 program on the arm64kit emulator\nexec ${exec} "$@"\n`,
+      `#!/bin/sh\n# binfmt_misc interpreter: runs the program on the arm64kit emulator\nexec ${exec} "$@"\n`,
     );
     chmodSync(path, 0o755);
     return path;

@@ -1,3 +1,4 @@
+import type { ReproTarget } from '../arch.js';
 import type { Handler, ScenarioCase } from '../scenario.js';
 
 export type BackendName = 'embedded' | 'host' | 'docker';
@@ -42,7 +43,7 @@ export interface BackendInfo {
   host: string;
   /** The userland the programs run in: an image tag, a rootfs, or the emulator. */
   image: string;
-  /** What executes the aarch64 code. */
+  /** What executes the guest programs. */
   interpreter: string;
 }
 
@@ -56,6 +57,8 @@ export type Progress = (message: string) => void;
  */
 export interface Backend {
   readonly name: BackendName;
+  /** The architecture of the programs it runs, and the handler it registers for them. */
+  readonly target: ReproTarget;
   info(): BackendInfo;
   /** Stages programs, builds images, checks prerequisites (throws ReproError, exit 125). */
   prepare(progress: Progress): Promise<CcacheSource>;

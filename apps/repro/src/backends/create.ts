@@ -5,13 +5,18 @@ import { EmbeddedBackend } from './embedded.js';
 import { HostBackend } from './host.js';
 
 export interface BackendOptions {
-  /** docker: the base image of the write-up's Dockerfile (default arm64v8/ubuntu:20.04). */
+  /**
+   * all backends: the architecture of the programs and the handler, aarch64 (default) or riscv64,
+   * in any spelling the names table knows (arm64, riscv…).
+   */
+  arch?: string;
+  /** docker: the base image of the write-up's Dockerfile (default arm64v8/ubuntu:20.04, riscv64/ubuntu:20.04). */
   baseImage?: string;
-  /** all backends: an aarch64 ccache binary to run as `ccache`. */
+  /** all backends: a ccache binary of the architecture to run as `ccache`. */
   ccache?: string;
-  /** host (chroot) and embedded (sysroot): an arm64 root filesystem. */
+  /** host (chroot) and embedded (sysroot): a root filesystem of the architecture. */
   rootfs?: string;
-  /** host, docker: the interpreter the handler names (default qemu-aarch64-static). */
+  /** host, docker: the interpreter the handler names (default the architecture's qemu-user-static). */
   interpreter?: string;
   /** host: run the programs on arm64kit's emulator through binfmt_misc; the command that starts the arm64kit CLI. */
   arm64kitCommand?: string[];
@@ -29,11 +34,12 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
       if (options.via !== undefined) refuse('--via');
       if (options.baseImage !== undefined) refuse('--base-image');
       if (options.interpreter !== undefined || options.arm64kitCommand !== undefined) refuse('--interpreter');
-      return new EmbeddedBackend({ ccache: options.ccache, rootfs: options.rootfs });
+      return new EmbeddedBackend({ arch: options.arch, ccache: options.ccache, rootfs: options.rootfs });
     case 'host':
       if (options.via !== undefined) refuse('--via');
       if (options.baseImage !== undefined) refuse('--base-image');
       return new HostBackend({
+        arch: options.arch,
         ccache: options.ccache,
         rootfs: options.rootfs,
         interpreter: options.interpreter,
@@ -43,6 +49,7 @@ export function createBackend(name: BackendName, options: BackendOptions = {}): 
       if (options.rootfs !== undefined) refuse('--rootfs');
       if (options.arm64kitCommand !== undefined) refuse('--interpreter arm64kit');
       return new DockerBackend({
+        arch: options.arch,
         baseImage: options.baseImage,
         ccache: options.ccache,
         interpreter: options.interpreter,

@@ -8,6 +8,7 @@ import {
   type EmulationSetup,
   setupEmulation,
 } from '@arm64kit/docker';
+import { type ReproTarget, reproTarget } from '../arch.js';
 import { ReproError } from '../errors.js';
 import { programPath } from '../programs.js';
 import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
@@ -21,17 +22,22 @@ import type {
   Progress,
   RegistrationUsed,
 } from './backend.js';
-import { DEFAULT_BASE_IMAGE, reproDockerfile } from './dockerfile.js';
-import { requireAarch64Elf } from './elf.js';
+import { DEFAULT_BASE_IMAGES, reproDockerfile } from './dockerfile.js';
+import { requireProgramFor } from './elf.js';
 import { hostMachine } from './host-facts.js';
 import { rivalEntry, whileInCharge } from './kernel-handler.js';
 
 export interface DockerBackendOptions {
-  /** The Dockerfile's FROM (default arm64v8/ubuntu:20.04, the write-up's). */
+  /**
+   * The architecture of the image, the programs and the handler, any spelling the names table
+   * knows (default aarch64: linux/arm64 images).
+   */
+  arch?: string;
+  /** The Dockerfile's FROM (default the write-up's Ubuntu 20.04: arm64v8/ubuntu:20.04, riscv64/ubuntu:20.04). */
   baseImage?: string;
-  /** An aarch64 ccache binary installed as /usr/local/bin/ccache instead of the package. */
+  /** A ccache binary of the architecture installed as /usr/local/bin/ccache instead of the package. */
   ccache?: string;
-  /** The interpreter the handler names (default qemu-aarch64-static). */
+  /** The interpreter the handler names (default the architecture's qemu-user-static: /usr/bin/qemu-aarch64-static). */
   interpreter?: string;
   /** An engine to use; default the local one (or DOCKER_HOST). */
   engine?: DockerEngine;
@@ -42,7 +48,6 @@ export interface DockerBackendOptions {
   via?: 'auto' | 'host' | 'image';
 }
 
-const PLATFORM = 'linux/arm64';
 const IMAGE_REPOSITORY = 'arm64kit-repro';
 const RUN_TIMEOUT_MS = 120_000;
 /** Marks the images this backend builds with what they were built from. */
@@ -55,8 +60,8 @@ function reason(error: unknown): string {
 }
 
 /**
- * The write-up's Dockerfile, built for linux/arm64 and run under an aarch64 handler on the
- * host registered without P and then with P. The handler is our own entry (the newest
+ * The write-up's Dockerfile, built for the architecture's platform (linux/arm64 by default) and
+ * run under a handler for it on the host registered without P and then with P. The handler is our own entry (the newest
  * registration is the one the kernel uses); it is removed afterwards, also on a signal.
  * The image is kept under a fixed tag, so a second run reuses its layers.
  */
@@ -76,9 +81,11 @@ export class DockerBackend implements Backend {
   private disarm: (() => void) | null = null;
   private interrupted = false;
   private programHeader: Uint8Array = new Uint8Array(0);
+  readonly target: ReproTarget;
 
   constructor(private readonly options: DockerBackendOptions = {}) {
-    this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGE;
+    this.target = reproTarget(options.arch);
+    this.baseImage = options.baseImage ?? DEFAULT_BASE_IMAGES[this.target.arch];
     this.engine = options.engine ?? null;
     this.entryName = options.entryName ?? `arm64kit-repro-${process.pid}`;
     this.binfmtDir = options.binfmtDir ?? DEFAULT_BINFMT_DIR;
@@ -93,15 +100,15 @@ export class DockerBackend implements Backend {
     return {
       host: hostMachine(),
       image: this.baseImage,
-      interpreter: this.options.interpreter ?? '/usr/bin/qemu-aarch64-static',
+      interpreter: this.options.interpreter ?? `/usr/bin/${this.target.qemu}`,
     };
   }
 
   async prepare(progress: Progress): Promise<CcacheSource> {
-    if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
-    const probe = programPath('ccache-probe');
-    const example = programPath('argv-example');
-    // An aarch64 ELF header, to ask which binfmt_misc entry the kernel would use.
+    if (this.options.ccache !== undefined) requireProgramFor(this.target, this.options.ccache, '--ccache');
+    const probe = programPath('ccache-probe', this.target);
+    const example = programPath('argv-example', this.target);
+    // An ELF header of the architecture, to ask which binfmt_misc entry the kernel would use.
     this.programHeader = readFileSync(example).subarray(0, 256);
     try {
       this.engine ??= await connect();
@@ -122,7 +129,7 @@ export class DockerBackend implements Backend {
         await this.restoreThroughEngine();
       },
     );
-    // RUN steps execute aarch64 programs too, so the build needs a handler (with P: as fixed).
+    // RUN steps execute the image's programs too, so the build needs a handler (with P: as fixed).
     await this.useHandler({ preserveArgv0: true }, progress);
 
     const dockerfile = reproDockerfile(this.baseImage, { ownCcache: this.options.ccache !== undefined });
@@ -134,12 +141,13 @@ export class DockerBackend implements Backend {
     const digest = createHash('sha256').update(dockerfile);
     for (const [name, file] of Object.entries(files)) digest.update(name).update(readFileSync(file.path));
     const tag = `${IMAGE_REPOSITORY}:${digest.digest('hex').slice(0, 12)}`;
-    // Builds of the same recipe (base image, where ccache comes from) replace each other.
-    const recipe = `${this.baseImage} ${this.options.ccache === undefined ? 'apt-get' : 'own-ccache'}`;
-    progress(`building ${tag} for ${PLATFORM} FROM ${this.baseImage}`);
+    // Builds of the same recipe (base image, platform, where ccache comes from) replace each other.
+    const { platform } = this.target;
+    const recipe = `${this.baseImage} ${platform} ${this.options.ccache === undefined ? 'apt-get' : 'own-ccache'}`;
+    progress(`building ${tag} for ${platform} FROM ${this.baseImage}`);
     try {
       await this.engine.build(dockerfile, {
-        platform: PLATFORM,
+        platform,
         tag,
         files,
         network: 'host',
@@ -160,7 +168,7 @@ export class DockerBackend implements Backend {
       tag,
       ['/bin/sh', '-c', WHICH, 'sh', 'ccache', 'ccache-probe', 'argv-example'],
       {
-        platform: PLATFORM,
+        platform,
         network: 'none',
         timeoutMs: RUN_TIMEOUT_MS,
       },
@@ -192,7 +200,7 @@ export class DockerBackend implements Backend {
     await this.emulation?.restore();
     this.emulation = null;
     const pending = setupEmulation({
-      arch: 'arm64',
+      arch: this.target.arch,
       preserveArgv0: handler.preserveArgv0,
       persistent: true,
       name: this.entryName,
@@ -221,6 +229,7 @@ export class DockerBackend implements Backend {
     if (this.emulation?.via === 'image' && !(await new BinfmtHost(this.binfmtDir).isMounted()))
       return this.runOnce(c);
     return whileInCharge(
+      this.target,
       () => rivalEntry(this.binfmtDir, this.entryName, '/usr/local/bin/argv-example', header),
       () => this.runOnce(c),
       progress,
@@ -235,7 +244,7 @@ export class DockerBackend implements Backend {
     try {
       // The container's Cmd is the command as typed: runc looks it up in the image's PATH.
       return await this.engine.run(this.tag, c.command, {
-        platform: PLATFORM,
+        platform: this.target.platform,
         network: 'none',
         timeoutMs: RUN_TIMEOUT_MS,
         signal: abort.signal,

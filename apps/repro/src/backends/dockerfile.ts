@@ -1,5 +1,16 @@
+import type { ReproArch } from '../arch.js';
+
 /** The base image of the write-up's Dockerfile: ccache 3.7.7, the version that fails. */
 export const DEFAULT_BASE_IMAGE = 'arm64v8/ubuntu:20.04';
+
+/**
+ * The same Ubuntu 20.04 (ccache 3.7.7) for each architecture, from Docker's per-architecture
+ * namespace of the official images (arm64v8/, riscv64/).
+ */
+export const DEFAULT_BASE_IMAGES: Readonly<Record<ReproArch, string>> = {
+  aarch64: DEFAULT_BASE_IMAGE,
+  riscv64: 'riscv64/ubuntu:20.04',
+};
 
 /**
  * The write-up's Dockerfile (FROM, apt-get install ccache, CMD ccache ccache -p) plus the

@@ -8,6 +8,7 @@ import {
   presetEntry,
   programArgv,
 } from '@arm64kit/binfmt';
+import { type ReproTarget, reproTarget } from '../arch.js';
 import { ReproError } from '../errors.js';
 import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
 import { restoreOnSignal } from '../signal-guard.js';
@@ -20,18 +21,20 @@ import type {
   Progress,
   RegistrationUsed,
 } from './backend.js';
-import { requireAarch64Elf } from './elf.js';
+import { requireProgramFor } from './elf.js';
 import { emulatorRunner, type GuestRunner } from './guest-runner.js';
 import { hostMachine } from './host-facts.js';
 import { DEFAULT_PATH, lookupInPath } from './path-lookup.js';
 import { Stage } from './stage.js';
 
 export interface EmbeddedBackendOptions {
-  /** An aarch64 ccache binary to run as `ccache`. */
+  /** The architecture of the programs, any spelling the names table knows (default aarch64). */
+  arch?: string;
+  /** A ccache binary of that architecture to run as `ccache`. */
   ccache?: string;
-  /** An arm64 root filesystem used as the guest's sysroot. */
+  /** A root filesystem of that architecture used as the guest's sysroot. */
   rootfs?: string;
-  /** What runs the aarch64 code; default the arm64kit emulator. */
+  /** What runs the guest code; default the arm64kit emulator. */
   runner?: GuestRunner;
 }
 
@@ -46,8 +49,10 @@ export class EmbeddedBackend implements Backend {
   private entry: BinfmtEntry | null = null;
   private runner: GuestRunner | null;
   private disarm: (() => void) | null = null;
+  readonly target: ReproTarget;
 
   constructor(private readonly options: EmbeddedBackendOptions = {}) {
+    this.target = reproTarget(options.arch);
     this.runner = options.runner ?? null;
   }
 
@@ -71,9 +76,9 @@ export class EmbeddedBackend implements Backend {
     if (this.options.rootfs !== undefined && !existsSync(join(this.options.rootfs, 'usr'))) {
       throw new ReproError('BAD_INPUT', `--rootfs ${this.options.rootfs} has no /usr: not a root filesystem`);
     }
-    if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
-    this.runner ??= await emulatorRunner();
-    this.stage = new Stage(this.options.rootfs, this.options.ccache);
+    if (this.options.ccache !== undefined) requireProgramFor(this.target, this.options.ccache, '--ccache');
+    this.runner ??= await emulatorRunner(this.target);
+    this.stage = new Stage(this.target, this.options.rootfs, this.options.ccache);
     this.disarm = restoreOnSignal(() => this.removeStage());
     progress(`staged the programs in ${this.stage.dir}`);
     if (this.options.ccache !== undefined)
@@ -91,7 +96,7 @@ export class EmbeddedBackend implements Backend {
     return {
       available: false,
       origin: 'none',
-      reason: 'pass --ccache PATH (an aarch64 ccache) or --rootfs DIR',
+      reason: `pass --ccache PATH (a ${this.target.arch} ccache) or --rootfs DIR`,
     };
   }
 
@@ -107,7 +112,7 @@ export class EmbeddedBackend implements Backend {
 
   async useHandler(handler: Handler): Promise<RegistrationUsed> {
     // The registration qemu-binfmt-conf.sh makes; nothing is written to any kernel.
-    this.entry = presetEntry('aarch64', { preserveArgv0: handler.preserveArgv0, persistent: true });
+    this.entry = presetEntry(this.target.arch, { preserveArgv0: handler.preserveArgv0, persistent: true });
     return {
       line: formatRegistration(this.entry),
       status: formatStatus(this.entry),

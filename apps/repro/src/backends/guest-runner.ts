@@ -1,14 +1,14 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aarch64 } from '@arm64kit/arm64';
-import { runProgram } from '@arm64kit/core';
+import { type Architecture, runProgram } from '@arm64kit/core';
+import { type ReproArch, type ReproTarget, reproTarget } from '../arch.js';
 import { ReproError } from '../errors.js';
 import type { Observed } from './backend.js';
 import { findExecutable } from './host-facts.js';
 import { runCommand } from './run-command.js';
 
-/** One aarch64 program run, as an interpreter started by binfmt_misc would run it. */
+/** One guest program run, as an interpreter started by binfmt_misc would run it. */
 export interface GuestRun {
   /** The program, as the guest sees it (absolute; inside `sysroot` when there is one). */
   path: string;
@@ -28,14 +28,18 @@ export interface GuestRunner {
 }
 
 /**
- * qemu-aarch64-static started directly (no binfmt_misc): `-0` sets the program's argv[0]
- * and `-L` the sysroot. Used as a reference for the embedded backend's own runner.
+ * The target's qemu-user-static (qemu-aarch64-static, qemu-riscv64-static) started directly (no
+ * binfmt_misc): `-0` sets the program's argv[0] and `-L` the sysroot. Used as a reference for the
+ * embedded backend's own runner.
  */
-export function qemuRunner(qemu = findExecutable('qemu-aarch64-static')): GuestRunner {
+export function qemuRunner(
+  target: ReproTarget = reproTarget(),
+  qemu = findExecutable(target.qemu),
+): GuestRunner {
   if (qemu === null) {
     throw new ReproError(
       'BACKEND_UNAVAILABLE',
-      'qemu-aarch64-static not found (apt-get install qemu-user-static)',
+      `${target.qemu} not found (apt-get install qemu-user-static)`,
     );
   }
   return {
@@ -64,17 +68,25 @@ export function qemuRunner(qemu = findExecutable('qemu-aarch64-static')): GuestR
 /** How long one guest program may run on the emulator before it is stopped. */
 const EMULATOR_TIMEOUT_MS = 120_000;
 
+/** The emulator's frontend for the architecture; each is loaded only when its programs run. */
+async function frontend(arch: ReproArch): Promise<Architecture> {
+  if (arch === 'riscv64') return (await import('@arm64kit/riscv64')).riscv64;
+  return (await import('@arm64kit/arm64')).aarch64;
+}
+
 /**
- * The arm64kit emulator (@arm64kit/core with @arm64kit/arm64), in this process. Output goes
- * through temporary files because the emulator writes to host descriptors.
+ * The arm64kit emulator (@arm64kit/core with the target's frontend, @arm64kit/arm64 or
+ * @arm64kit/riscv64), in this process. Output goes through temporary files because the emulator
+ * writes to host descriptors.
  */
-export async function emulatorRunner(): Promise<GuestRunner> {
+export async function emulatorRunner(target: ReproTarget = reproTarget()): Promise<GuestRunner> {
+  const arch = await frontend(target.arch);
   return {
     description: 'arm64kit emulator (in process)',
     run: async (r) => {
       const dir = mkdtempSync(join(tmpdir(), 'arm64kit-repro-out-'));
       try {
-        return runCaptured(r, dir);
+        return runCaptured(arch, r, dir);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -83,7 +95,7 @@ export async function emulatorRunner(): Promise<GuestRunner> {
 }
 
 /** One emulator run with stdin from /dev/null and stdout/stderr captured in files under `dir`. */
-function runCaptured(r: GuestRun, dir: string): Observed {
+function runCaptured(arch: Architecture, r: GuestRun, dir: string): Observed {
   const stdin = openSync('/dev/null', 'r');
   const stdout = openSync(join(dir, 'stdout'), 'w+');
   const stderr = openSync(join(dir, 'stderr'), 'w+');
@@ -91,7 +103,7 @@ function runCaptured(r: GuestRun, dir: string): Observed {
   let report = '';
   try {
     const result = runProgram({
-      arch: aarch64,
+      arch,
       path: r.sysroot === undefined ? r.path : join(r.sysroot, r.path),
       argv: r.argv,
       env: Object.entries(r.env).map(([k, v]) => `${k}=${v}`),

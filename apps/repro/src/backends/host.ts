@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ReproTarget, reproTarget } from '../arch.js';
 import { ReproError } from '../errors.js';
 import { type Handler, invokedName, type ScenarioCase } from '../scenario.js';
 import { restoreOnSignal } from '../signal-guard.js';
@@ -13,7 +14,7 @@ import type {
   Progress,
   RegistrationUsed,
 } from './backend.js';
-import { requireAarch64Elf } from './elf.js';
+import { requireProgramFor } from './elf.js';
 import { findExecutable, hostMachine } from './host-facts.js';
 import { KernelHandler, rivalEntry, whileInCharge } from './kernel-handler.js';
 import { DEFAULT_PATH, lookupInPath } from './path-lookup.js';
@@ -21,7 +22,9 @@ import { runCommand } from './run-command.js';
 import { Stage } from './stage.js';
 
 export interface HostBackendOptions {
-  /** The interpreter the handler names; default qemu-aarch64-static from PATH. */
+  /** The architecture of the programs and the handler, any spelling the names table knows (default aarch64). */
+  arch?: string;
+  /** The interpreter the handler names; default the architecture's qemu-user-static from PATH (qemu-aarch64-static). */
   interpreter?: string;
   /**
    * Use arm64kit's own emulator as the interpreter: the command that runs the arm64kit CLI
@@ -30,9 +33,9 @@ export interface HostBackendOptions {
    * would be looked up inside the chroot).
    */
   arm64kitCommand?: string[];
-  /** An aarch64 ccache binary to run as `ccache`. */
+  /** A ccache binary of the architecture to run as `ccache`. */
   ccache?: string;
-  /** An arm64 root filesystem to chroot into (its ccache is used when --ccache is not given). */
+  /** A root filesystem of the architecture to chroot into (its ccache is used when --ccache is not given). */
   rootfs?: string;
   /** The binfmt_misc directory (default /proc/sys/fs/binfmt_misc). */
   binfmtDir?: string;
@@ -41,7 +44,7 @@ export interface HostBackendOptions {
 }
 
 /**
- * Real binfmt_misc: registers its own aarch64 handler (the newest registration wins, so it
+ * Real binfmt_misc: registers its own handler for the architecture (the newest registration wins, so it
  * is the one the kernel uses), runs the programs through /bin/sh as a user would, and removes
  * the handler afterwards. Entries it did not create are never touched.
  */
@@ -53,11 +56,14 @@ export class HostBackend implements Backend {
   private stage: Stage | null = null;
   private disarm: (() => void) | null = null;
   private handler: KernelHandler;
+  readonly target: ReproTarget;
 
   constructor(private readonly options: HostBackendOptions = {}) {
-    this.interpreter = options.interpreter ?? findExecutable('qemu-aarch64-static');
+    this.target = reproTarget(options.arch);
+    this.interpreter = options.interpreter ?? findExecutable(this.target.qemu);
     this.root = options.rootfs ?? '/';
     this.handler = new KernelHandler(
+      this.target,
       options.binfmtDir ?? '/proc/sys/fs/binfmt_misc',
       options.entryName ?? `arm64kit-repro-${process.pid}`,
     );
@@ -71,7 +77,7 @@ export class HostBackend implements Backend {
       interpreter:
         this.options.arm64kitCommand !== undefined
           ? `arm64kit emulator (${this.options.arm64kitCommand.join(' ')} run), through an interpreter script`
-          : (this.interpreter ?? 'qemu-aarch64-static (not found)'),
+          : (this.interpreter ?? `${this.target.qemu} (not found)`),
     };
   }
 
@@ -102,7 +108,7 @@ export class HostBackend implements Backend {
     if (this.options.arm64kitCommand === undefined && this.interpreter === null) {
       throw new ReproError(
         'BACKEND_UNAVAILABLE',
-        'qemu-aarch64-static not found (apt-get install qemu-user-static)',
+        `${this.target.qemu} not found (apt-get install qemu-user-static)`,
       );
     }
     if (
@@ -123,9 +129,9 @@ export class HostBackend implements Backend {
       if (!findExecutable('chroot'))
         throw new ReproError('BACKEND_UNAVAILABLE', 'chroot not found (coreutils)');
     }
-    if (this.options.ccache !== undefined) requireAarch64Elf(this.options.ccache, '--ccache');
+    if (this.options.ccache !== undefined) requireProgramFor(this.target, this.options.ccache, '--ccache');
     // Programs are staged where the guest can see them: in a temp dir, or inside the rootfs.
-    this.stage = new Stage(this.options.rootfs, this.options.ccache);
+    this.stage = new Stage(this.target, this.options.rootfs, this.options.ccache);
     // From here on the host is changed; a signal undoes everything before the process ends.
     this.disarm = restoreOnSignal(() => {
       this.handler.restoreSync();
@@ -151,7 +157,7 @@ export class HostBackend implements Backend {
     return {
       available: false,
       origin: 'none',
-      reason: 'pass --ccache PATH (an aarch64 ccache) or --rootfs DIR',
+      reason: `pass --ccache PATH (a ${this.target.arch} ccache) or --rootfs DIR`,
     };
   }
 
@@ -180,6 +186,7 @@ export class HostBackend implements Backend {
   async runCase(c: ScenarioCase, progress: Progress): Promise<Observed> {
     const program = join(this.staged.dir, 'bin', 'argv-example');
     return whileInCharge(
+      this.target,
       () => rivalEntry(this.handler.dir, this.handler.name, program),
       () => this.runOnce(c),
       progress,
@@ -190,7 +197,7 @@ export class HostBackend implements Backend {
     // The shell does what a user's shell does: cd, then exec with its own PATH lookup.
     const script = 'cd "$1" || exit 125; shift; exec "$@"';
     const env = this.staged.env();
-    const cross = '/usr/aarch64-linux-gnu';
+    const cross = `/usr/${this.target.arch}-linux-gnu`;
     if (this.options.rootfs === undefined && c.subject === 'ccache' && existsSync(join(cross, 'lib'))) {
       // A dynamically linked ccache outside any rootfs finds the cross libc here (qemu -L).
       env.QEMU_LD_PREFIX = cross;

@@ -7,13 +7,19 @@ import {
   match,
   presetEntry,
 } from '@arm64kit/binfmt';
+import type { ReproTarget } from '../arch.js';
 import { ReproError } from '../errors.js';
 import type { RegistrationUsed } from './backend.js';
 
-/** The aarch64 ELF handler as qemu-binfmt-conf.sh registers it, under our own name. */
-export function aarch64Entry(name: string, interpreter: string, preserveArgv0: boolean): BinfmtEntry {
+/** The target's ELF handler as qemu-binfmt-conf.sh registers it, under our own name. */
+export function handlerEntry(
+  target: ReproTarget,
+  name: string,
+  interpreter: string,
+  preserveArgv0: boolean,
+): BinfmtEntry {
   // F: the interpreter is opened now, so it also works inside a chroot or a container.
-  return presetEntry('aarch64', { name, interpreter, preserveArgv0, persistent: true });
+  return presetEntry(target.arch, { name, interpreter, preserveArgv0, persistent: true });
 }
 
 /**
@@ -26,6 +32,7 @@ export class KernelHandler {
   private snapshot: BinfmtSnapshot | null = null;
 
   constructor(
+    readonly target: ReproTarget,
     readonly dir: string,
     readonly name: string,
   ) {
@@ -54,7 +61,9 @@ export class KernelHandler {
   /** Registers (or re-registers) the entry and returns the line and the kernel's status file. */
   async register(options: { interpreter: string; preserveArgv0: boolean }): Promise<RegistrationUsed> {
     this.restoreSync();
-    const line = formatRegistration(aarch64Entry(this.name, options.interpreter, options.preserveArgv0));
+    const line = formatRegistration(
+      handlerEntry(this.target, this.name, options.interpreter, options.preserveArgv0),
+    );
     this.snapshot = this.host.snapshotSync({ names: [this.name] });
     try {
       await this.host.register(line);
@@ -96,6 +105,7 @@ export async function rivalEntry(
  * entry took over meanwhile the observation is not ours, so it is retried (five times, 2 s apart).
  */
 export async function whileInCharge<T>(
+  target: ReproTarget,
   check: () => Promise<string | null>,
   attempt: () => Promise<T>,
   progress: (message: string) => void,
@@ -110,11 +120,11 @@ export async function whileInCharge<T>(
     } else {
       rival = before;
     }
-    progress(`the binfmt_misc entry ${rival} takes aarch64 programs before ours; retrying`);
+    progress(`the binfmt_misc entry ${rival} takes ${target.arch} programs before ours; retrying`);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   throw new ReproError(
     'BACKEND_FAILED',
-    `the binfmt_misc entry ${rival} keeps taking aarch64 programs before ours (the newest registration wins); run again when it is gone`,
+    `the binfmt_misc entry ${rival} keeps taking ${target.arch} programs before ours (the newest registration wins); run again when it is gone`,
   );
 }

@@ -1,10 +1,11 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReproTarget } from '../arch.js';
 import { programPath } from '../programs.js';
 import { DEFAULT_PATH } from './path-lookup.js';
 
 /**
- * A scratch tree holding the scenario's programs, as a user would have them:
+ * A scratch tree holding the scenario's programs (built for the target), as a user would have them:
  * bin/ccache-probe, bin/argv-example (and bin/ccache when given) on PATH, work/a.out in the
  * working directory, and a HOME. Inside a root filesystem it is created under its /tmp so
  * the guest sees it at `guest`.
@@ -14,15 +15,15 @@ export class Stage {
   /** The same directory as the guest sees it (inside the rootfs, or the host path). */
   readonly guest: string;
 
-  constructor(root: string | undefined, ccache: string | undefined) {
+  constructor(target: ReproTarget, root: string | undefined, ccache: string | undefined) {
     const tmpRoot = join(root ?? '/', 'tmp');
     mkdirSync(tmpRoot, { recursive: true });
     this.dir = mkdtempSync(join(tmpRoot, 'arm64kit-repro-'));
     this.guest = root === undefined ? this.dir : `/tmp/${this.dir.slice(tmpRoot.length + 1)}`;
     for (const sub of ['bin', 'work', 'home']) mkdirSync(join(this.dir, sub));
-    this.install(programPath('ccache-probe'), 'bin/ccache-probe');
-    this.install(programPath('argv-example'), 'bin/argv-example');
-    this.install(programPath('argv-example'), 'work/a.out');
+    this.install(programPath('ccache-probe', target), 'bin/ccache-probe');
+    this.install(programPath('argv-example', target), 'bin/argv-example');
+    this.install(programPath('argv-example', target), 'work/a.out');
     if (ccache !== undefined) this.install(ccache, 'bin/ccache');
   }
 

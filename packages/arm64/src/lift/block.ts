@@ -19,6 +19,8 @@ type FieldReader = (word: number) => Record<string, number>;
  * much cheaper than adding keys one by one (that turns every object into a dictionary).
  */
 const readers = new WeakMap<CompiledForm<Lifter>, FieldReader>();
+/** Readers by their source: forms with the same fields share one (about three forms a reader). */
+const readersBySource = new Map<string, FieldReader>();
 
 function fieldExpression(f: FieldSpec): string {
   const runs = f.runs.map((r) => `(((w >>> ${r.shift}) & ${r.mask}) << ${r.offset})`);
@@ -29,7 +31,12 @@ function fieldReader(form: CompiledForm<Lifter>): FieldReader {
   let reader = readers.get(form);
   if (reader === undefined) {
     const entries = form.fields.map((f) => `${JSON.stringify(f.name)}: ${fieldExpression(f)}`);
-    reader = new Function('w', `return { ${entries.join(', ')} };`) as FieldReader;
+    const source = `return { ${entries.join(', ')} };`;
+    reader = readersBySource.get(source);
+    if (reader === undefined) {
+      reader = new Function('w', source) as FieldReader;
+      readersBySource.set(source, reader);
+    }
     readers.set(form, reader);
   }
   return reader;

@@ -14,9 +14,6 @@ import { vHi, vLo } from '../state.js';
 
 // ---- AES -------------------------------------------------------------------------------------
 
-const SBOX = new Uint8Array(256);
-const INV_SBOX = new Uint8Array(256);
-
 function xtime(x: number): number {
   return ((x << 1) ^ (x & 0x80 ? 0x1b : 0)) & 0xff;
 }
@@ -31,15 +28,25 @@ function gmul(a: number, b: number): number {
   return r;
 }
 
+/** The S-box and its inverse, built on the first AES instruction (most programs run none). */
+let boxes: { readonly forward: Uint8Array; readonly inverse: Uint8Array } | undefined;
+
 // The S-box is the multiplicative inverse in GF(2^8) followed by the affine map (FIPS-197 5.1.1).
-for (let i = 0; i < 256; i++) {
-  let inv = 0;
-  if (i !== 0) for (inv = 1; gmul(i, inv) !== 1; inv++);
-  let s = inv;
-  for (let k = 1; k <= 4; k++) s ^= ((inv << k) | (inv >> (8 - k))) & 0xff;
-  s ^= 0x63;
-  SBOX[i] = s;
-  INV_SBOX[s] = i;
+function sboxes(): { readonly forward: Uint8Array; readonly inverse: Uint8Array } {
+  if (boxes !== undefined) return boxes;
+  const forward = new Uint8Array(256);
+  const inverse = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    let inv = 0;
+    if (i !== 0) for (inv = 1; gmul(i, inv) !== 1; inv++);
+    let s = inv;
+    for (let k = 1; k <= 4; k++) s ^= ((inv << k) | (inv >> (8 - k))) & 0xff;
+    s ^= 0x63;
+    forward[i] = s;
+    inverse[s] = i;
+  }
+  boxes = { forward, inverse };
+  return boxes;
 }
 
 /** Byte i of the state after (Inv)ShiftRows comes from byte SHIFT[i] before it (column-major state). */
@@ -53,7 +60,7 @@ function aesRound(cpu: Cpu, d: number, n: number, decrypt: boolean): void {
   const bd = 8 * vLo(d);
   const bn = 8 * vLo(n);
   for (let i = 0; i < 16; i++) state[i] = u8[bd + i] ^ u8[bn + i];
-  const box = decrypt ? INV_SBOX : SBOX;
+  const box = decrypt ? sboxes().inverse : sboxes().forward;
   const shift = decrypt ? INV_SHIFT : SHIFT;
   for (let i = 0; i < 16; i++) u8[bd + i] = box[state[shift[i]]];
 }

@@ -26,9 +26,11 @@ export class HostIo {
         },
         Math.max(0, ms),
       );
+      // Resolved after the event loop's poll phase, not inside the first callback: every event
+      // the host has ready (a burst of datagrams) is queued before the guest looks again.
       this.wake = () => {
         clearTimeout(timer);
-        resolve();
+        setImmediate(resolve);
       };
     });
   }

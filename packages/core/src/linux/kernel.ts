@@ -19,6 +19,7 @@ import { ResourceLimits } from './resource-limits.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
+import { leftToMain, postToProcess, postToThread } from './signal-routing.js';
 import { SignalState } from './signal-state.js';
 import { overlayEntry } from './synthetic/tree.js';
 import { releasePosixLocksOnClose } from './sys-locks.js';
@@ -88,6 +89,12 @@ export class LinuxKernel {
   state: ProcessState = 'alive';
   /** wait(2)'s status word once the process is a zombie. */
   waitStatus = 0;
+  /** Stopped by a stop signal: none of its threads runs until SIGCONT (or SIGKILL). */
+  stopped = false;
+  /** The signal that stopped it last. */
+  stopSignal = 0;
+  /** A stop or continue its parent's wait (WUNTRACED, WCONTINUED) has not reported yet. */
+  jobReport: 'stopped' | 'continued' | null = null;
   /** The signal the parent gets when this process ends (CLONE's exit signal; SIGCHLD for fork). */
   exitSignal = 17;
   /** The thread running now (or last), whose registers are in the CPU. */
@@ -106,8 +113,8 @@ export class LinuxKernel {
    */
   programHostPath: string | Buffer;
   readonly trace: ((line: string) => void) | null;
-  /** Signal dispositions, mask, pending signals and the alternate stack. */
-  signals = new SignalState();
+  /** Signal dispositions, pending signals, and (for the running thread) mask and alternate stack. */
+  signals = new SignalState(this.threads);
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
@@ -144,6 +151,7 @@ export class LinuxKernel {
     this.sid = this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
+    this.signals.thread = this.thread;
     // /proc, /sys and /dev are the kernel's, made up for this process whatever the root holds.
     this.paths = new PathResolver(options.sysroot, options.mounts, (parts) => overlayEntry(this, parts));
     this.cwd = byteStringOf(options.cwd);
@@ -183,7 +191,7 @@ export class LinuxKernel {
     child.handlers = this.handlers;
     child.fds = this.fds.fork();
     child.watchCloses();
-    child.signals = this.signals.fork(options.resetHandlers);
+    child.signals = this.signals.fork(child.threads, child.thread, options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
     child.limits = this.limits.copy();
@@ -259,19 +267,37 @@ export class LinuxKernel {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
       this.trace(`${syscallName(number)}(${args.slice(0, arity(handler)).map(hex).join(', ')}) = ${shown}`);
     }
-    // On the way back to user mode, as the kernel does: expired timers, then the handlers of
-    // pending signals (a call a signal interrupted is restarted or fails with EINTR there).
-    this.expireTimers();
-    // (rt_sigreturn's "result" is the restored x0, never a request to restart.)
-    const restart = result === BigInt(-E.ERESTARTSYS) && number !== SYS.rt_sigreturn ? args[0] : null;
-    if (this.signals.pending !== 0n || restart !== null) deliverPending(this, cpu, restart);
-    // vfork's parent waits for its child, sched_yield lets others run: both after the result.
+    // vfork's parent waits for its child, sched_yield lets others run: both after the result,
+    // and the signals pending then are delivered when the thread runs again (`beforeSlice`).
     const after = this.thread.afterReturn;
     if (after !== null) {
       this.thread.afterReturn = null;
       if (after !== 'yield') this.thread.wait = after;
       throw new Reschedule();
     }
+    // On the way back to user mode, as the kernel does: expired timers, then the handlers of
+    // pending signals (a call a signal interrupted is restarted or fails with EINTR there).
+    this.expireTimers();
+    // (rt_sigreturn's "result" is the restored x0, never a request to restart.)
+    const restart = result === BigInt(-E.ERESTARTSYS) && number !== SYS.rt_sigreturn ? args[0] : null;
+    if (this.signals.pending !== 0n || restart !== null) deliverPending(this, cpu, restart);
+  }
+
+  /**
+   * When the scheduler gives the current thread the CPU: signals that arrived while it waited
+   * for its turn, or while its process was stopped, are delivered before it runs on (and a call
+   * a stop signal interrupted is restarted or fails with EINTR now). A thread that was woken to
+   * run a blocked system call again is left to that call, which looks at its signals itself.
+   */
+  beforeSlice(cpu: Cpu): void {
+    const t = this.thread;
+    if (t.resumeDeadline !== undefined) return;
+    const restart = t.restartAfterStop;
+    t.restartAfterStop = null;
+    this.expireTimers();
+    const s = this.signals;
+    if (restart !== null || s.savedMask !== null || s.next(s.mask, leftToMain(t)) !== 0)
+      deliverPending(this, cpu, restart);
   }
 
   /**
@@ -280,7 +306,12 @@ export class LinuxKernel {
    */
   tick(cpu: Cpu): void {
     this.expireTimers();
-    if ((this.signals.pending & ~this.signals.mask) !== 0n) deliverPending(this, cpu);
+    if (this.signals.next(this.signals.mask, leftToMain(this.thread)) !== 0) deliverPending(this, cpu);
+  }
+
+  /** Sends `signo` with `info` to this process as a whole (any thread not blocking it takes it). */
+  postSignal(signo: number, info: Uint8Array): void {
+    postToProcess(this, signo, info);
   }
 
   /**
@@ -290,13 +321,13 @@ export class LinuxKernel {
    */
   sendSignal(signo: number): void {
     if (!Number.isInteger(signo) || signo < 1 || signo > 64) throw new RangeError(`no signal ${signo}`);
-    this.signals.post(signo, senderInfo(signo, SI.USER, 0, 0));
+    this.postSignal(signo, senderInfo(signo, SI.USER, 0, 0));
   }
 
   /** Posts the signals of interval timers that have expired. */
   expireTimers(): void {
     if (this.timers.next === null || now() < this.timers.next) return;
-    for (const signo of this.timers.expire(now())) this.signals.post(signo, timerInfo(signo));
+    for (const signo of this.timers.expire(now())) this.postSignal(signo, timerInfo(signo));
   }
 
   /**
@@ -324,7 +355,7 @@ export class LinuxKernel {
     ready: (() => boolean) | null = null,
   ): 'interrupted' | 'timeout' {
     this.expireTimers();
-    if (this.signals.next(mask) !== 0) return 'interrupted';
+    if (this.signals.next(mask, leftToMain(this.thread)) !== 0) return 'interrupted';
     if (deadline !== null && now() >= deadline) return 'timeout';
     if (this.system === null) {
       // No scheduler: nothing but a timer can end the wait, so sleep here.
@@ -370,11 +401,11 @@ export class LinuxKernel {
   }
 
   /**
-   * Sends `signo` to the guest as the kernel sends itself one (SIGPIPE from a write): it is
-   * delivered, or ends the guest, when the current system call returns.
+   * Sends `signo` to the current thread as the kernel sends one for what the thread did
+   * (SIGPIPE from a write): it is delivered, or ends the guest, when the current call returns.
    */
   raise(signo: number): void {
-    this.signals.post(signo, senderInfo(signo, SI.USER, this.pid, this.credentials.user.real));
+    postToThread(this.thread, signo, senderInfo(signo, SI.USER, this.pid, this.credentials.user.real));
   }
 }
 

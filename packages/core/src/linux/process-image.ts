@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Architecture } from '../arch.js';
 import type { Cpu } from '../cpu/cpu.js';
 import { type ElfImage, parseElf } from '../loader/elf.js';
@@ -6,6 +5,7 @@ import { type ElfFile, shownPath } from '../loader/elf-file.js';
 import { type LoadedImage, loadImage, PIE_BASE } from '../loader/load.js';
 import { AT, buildInitialStack, STACK_SIZE, STACK_TOP } from '../loader/stack.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
+import { fillRandom } from './host-random.js';
 
 /** A parsed program (and its PT_INTERP interpreter) and what its initial stack carries. */
 export interface ProcessImage {
@@ -58,7 +58,7 @@ export function startProcessImage(
     env: p.env,
     execfn: p.execfn,
     platform: arch.platform,
-    random: randomBytes(16),
+    random: fillRandom(new Uint8Array(16)),
     alignment: arch.stackAlignment,
     auxv: [
       [AT.HWCAP, arch.hwcap],

@@ -17,6 +17,8 @@ export const FPE_INTDIV = 1;
 export const CLD_EXITED = 1;
 export const CLD_KILLED = 2;
 export const CLD_DUMPED = 3;
+export const CLD_STOPPED = 5;
+export const CLD_CONTINUED = 6;
 
 /** A signal sent by a process (kill, tgkill, raise, SIGPIPE from write): sender's pid and uid. */
 export function senderInfo(signo: number, code: number, pid: number, uid: number): Uint8Array {
@@ -49,5 +51,12 @@ export function childInfo(signo: number, pid: number, uid: number, waitStatus: n
   const termsig = waitStatus & 0x7f;
   v.setInt32(8, termsig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED, true);
   v.setInt32(24, termsig === 0 ? (waitStatus >> 8) & 0xff : termsig, true);
+  return info;
+}
+
+/** What SIGCHLD (and waitid) carries when a child stops (CLD_STOPPED, the stop signal) or is continued (CLD_CONTINUED, SIGCONT). */
+export function jobInfo(pid: number, uid: number, code: number, status: number): Uint8Array {
+  const info = senderInfo(17, code, pid, uid);
+  new DataView(info.buffer).setInt32(24, status, true);
   return info;
 }

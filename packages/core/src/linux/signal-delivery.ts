@@ -1,7 +1,9 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
 import { GuestFault, GuestSignal, NSIG, SIGNALS, signalName } from '../signals.js';
+import { stopProcess } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
+import { Reschedule } from './scheduling.js';
 import {
   BUS_ADRALN,
   FPE_INTDIV,
@@ -11,6 +13,7 @@ import {
   SEGV_MAPERR,
   TRAP_BRKPT,
 } from './siginfo.js';
+import { leftToMain } from './signal-routing.js';
 import {
   defaultAction,
   SA,
@@ -40,8 +43,9 @@ function trampoline(k: LinuxKernel, code: Uint8Array): bigint {
 
 /**
  * Acts on one signal taken from the pending set (or a fault): ignores it, ends the guest with
- * it (throws a fatal GuestSignal), or builds the handler's frame and points the CPU at it, with
- * the kernel's mask, SA_RESETHAND, SA_ONSTACK and SS_AUTODISARM rules.
+ * it (throws a fatal GuestSignal), stops the process (returns 'stop'), or builds the handler's
+ * frame and points the CPU at it, with the kernel's mask, SA_RESETHAND, SA_ONSTACK and
+ * SS_AUTODISARM rules.
  */
 function enter(
   k: LinuxKernel,
@@ -50,15 +54,18 @@ function enter(
   info: Uint8Array,
   resumePc: bigint,
   faultAddress: bigint,
-): void {
+): 'stop' | undefined {
   const s = k.signals;
   const action = s.action(signo);
   if (action.handler === SIG_IGN) return;
   if (action.handler === SIG_DFL) {
     const what = defaultAction(signo);
-    // Stop signals cannot stop an emulated process; like SIGCONT they are ignored here.
     if (what === 'terminate' || what === 'core')
       throw GuestSignal.fatal(signo, `killed by ${signalName(signo)}`);
+    if (what === 'stop' && stopProcess(k, signo)) {
+      k.trace?.(`--- stopped by ${signalName(signo)} ---`);
+      return 'stop';
+    }
     return;
   }
   const frames = k.arch.signals;
@@ -108,24 +115,37 @@ function rewind(k: LinuxKernel, cpu: Cpu, arg0: bigint): void {
  * Linux). Throws a fatal GuestSignal when one ends the guest. `restart` is the first argument
  * of a system call a signal interrupted (ERESTARTSYS): it runs again after a handler with
  * SA_RESTART, or when no handler runs; otherwise it fails with EINTR.
+ *
+ * A stop signal's default action stops the process: the thread gives up the CPU (Reschedule),
+ * and the rest — further signals, the restart or EINTR of the interrupted call — happens when
+ * the process is continued (`LinuxKernel.beforeSlice`), as the kernel goes on in get_signal.
  */
 export function deliverPending(k: LinuxKernel, cpu: Cpu, restart: bigint | null = null): void {
   const s = k.signals;
+  const leave = leftToMain(k.thread);
+  let stopped = false;
   try {
-    for (let signo = s.next(s.mask); signo !== 0; signo = s.next(s.mask)) {
+    for (let signo = s.next(s.mask, leave); signo !== 0; signo = s.next(s.mask, leave)) {
       const action = s.action(signo);
       if (restart !== null && action.handler !== SIG_DFL && action.handler !== SIG_IGN) {
         if (action.flags & SA.RESTART) rewind(k, cpu, restart);
         else cpu.regs[k.arch.syscalls.result] = BigInt.asUintN(64, BigInt(-EINTR));
         restart = null;
       }
-      enter(k, cpu, signo, s.take(signo), cpu.pc, 0n);
+      if (enter(k, cpu, signo, s.take(signo), cpu.pc, 0n) === 'stop') {
+        stopped = true;
+        break;
+      }
     }
   } finally {
-    if (s.savedMask !== null) {
+    if (s.savedMask !== null && !stopped) {
       s.mask = s.savedMask;
       s.savedMask = null;
     }
+  }
+  if (stopped) {
+    k.thread.restartAfterStop = restart;
+    throw new Reschedule();
   }
   if (restart !== null) rewind(k, cpu, restart);
 }
@@ -170,6 +190,7 @@ export function deliverFault(k: LinuxKernel, cpu: Cpu, error: GuestSignal): Gues
     deliverPending(k, cpu);
   } catch (failure) {
     if (failure instanceof GuestSignal) return failure;
+    if (failure instanceof Reschedule) return null; // stopped: the handler runs once continued
     throw failure;
   }
   return null;

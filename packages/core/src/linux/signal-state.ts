@@ -61,81 +61,27 @@ export interface SigAction {
 const defaultDisposition = (): SigAction => ({ handler: SIG_DFL, flags: 0, restorer: 0n, mask: 0n });
 
 /**
- * The signal bookkeeping of the (single-threaded) guest: dispositions, the blocked mask, pending
- * signals with their siginfo, and the alternate signal stack. No registers or memory here.
+ * Pending signals with their siginfo, in arrival order per number: a thread's own (sent to it
+ * with tgkill, or raised by what it did) or its process's (sent with kill, shared by its threads).
+ * A standard signal is pending at most once; real-time signals queue.
  */
-export class SignalState {
-  private readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultDisposition);
-  /** Blocked signals. */
-  mask = 0n;
-  /** The mask rt_sigsuspend replaced, restored by the frame of the signal that ends it. */
-  savedMask: bigint | null = null;
-  /** Pending signals in arrival order per number; standard signals are pending at most once. */
+export class SignalQueue {
   private readonly queues = new Map<number, Uint8Array[]>();
   private pendingBits = 0n;
-  altStack: AltStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
-  /** Guest address of the sigreturn trampoline, once mapped. */
-  trampoline: bigint | null = null;
 
-  /**
-   * What a forked child starts with: the same dispositions, mask and alternate stack, and no
-   * pending signals. `resetHandlers` (CLONE_CLEAR_SIGHAND) puts caught signals back to SIG_DFL.
-   */
-  fork(resetHandlers = false): SignalState {
-    const copy = new SignalState();
-    for (let signo = 1; signo <= NSIG; signo++) {
-      const action = this.actions[signo];
-      if (!resetHandlers || action.handler === SIG_IGN) copy.actions[signo] = { ...action };
-    }
-    copy.mask = this.mask;
-    copy.altStack = this.altStack;
-    copy.trampoline = this.trampoline;
-    return copy;
-  }
-
-  action(signo: number): SigAction {
-    return this.actions[signo];
-  }
-
-  /** Installs a disposition; pending instances of a signal that is now ignored are discarded. */
-  setAction(signo: number, action: SigAction): void {
-    this.actions[signo] = { ...action, mask: action.mask & ~UNBLOCKABLE };
-    if (this.ignored(signo)) this.discard(signo);
-  }
-
-  resetToDefault(signo: number): void {
-    this.actions[signo] = defaultDisposition();
-  }
-
-  /** SIG_IGN, or SIG_DFL for a signal whose default is to be ignored. */
-  ignored(signo: number): boolean {
-    const { handler } = this.actions[signo];
-    if (handler === SIG_IGN) return true;
-    if (handler !== SIG_DFL) return false;
-    const d = defaultAction(signo);
-    return d === 'ignore' || d === 'continue';
-  }
-
-  get pending(): bigint {
+  get bits(): bigint {
     return this.pendingBits;
   }
 
-  /**
-   * Queues a signal, as the kernel's send_signal: dropped if ignored (unless blocked, since the
-   * disposition may change before it is unblocked); a standard signal already pending is not
-   * queued twice; real-time signals queue.
-   */
-  post(signo: number, info: Uint8Array): void {
-    const bit = sigbit(signo);
-    if (!(this.mask & bit) && this.ignored(signo)) return;
+  add(signo: number, info: Uint8Array): void {
     const queue = this.queues.get(signo);
     if (queue && signo < 32) return;
     if (queue) queue.push(info);
     else this.queues.set(signo, [info]);
-    this.pendingBits |= bit;
+    this.pendingBits |= sigbit(signo);
   }
 
-  /** The signal to deliver next with `mask` blocked (synchronous faults first, then lowest), or 0. */
+  /** The signal to take next of those `mask` does not block (synchronous faults first, then lowest), or 0. */
   next(mask: bigint): number {
     const ready = this.pendingBits & ~mask;
     if (ready === 0n) return 0;
@@ -156,9 +102,145 @@ export class SignalState {
     return info;
   }
 
-  private discard(signo: number): void {
-    this.queues.delete(signo);
-    this.pendingBits &= ~sigbit(signo);
+  /** Drops every pending instance of the signals in `set`. */
+  discard(set: bigint): void {
+    for (let signo = 1; signo <= NSIG; signo++) if (set & sigbit(signo)) this.queues.delete(signo);
+    this.pendingBits &= ~set;
+  }
+}
+
+/** The signal settings Linux keeps per thread: the blocked mask, the alternate stack, own pending signals. */
+export interface ThreadSignals {
+  mask: bigint;
+  /** The mask rt_sigsuspend (or ppoll, pselect) replaced, restored by the frame of the signal that ends it. */
+  savedMask: bigint | null;
+  altStack: AltStack;
+  readonly pending: SignalQueue;
+}
+
+/** Settings of no thread yet (until the process's first thread is attached). */
+const detachedThread = (): ThreadSignals => ({
+  mask: 0n,
+  savedMask: null,
+  altStack: { sp: 0n, size: 0n, flags: SS_DISABLE },
+  pending: new SignalQueue(),
+});
+
+/**
+ * The signal bookkeeping of a guest process: dispositions and the pending signals sent to the
+ * whole process, which its threads share, and — through `thread`, the thread running now — the
+ * per-thread mask, alternate stack and pending signals. No registers or memory here.
+ */
+export class SignalState {
+  private readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultDisposition);
+  /** Signals sent to the process (kill, timers, SIGCHLD): any thread that does not block one takes it. */
+  readonly shared = new SignalQueue();
+  /** The thread whose settings `mask`, `savedMask` and `altStack` are: the one running now. */
+  thread: ThreadSignals = detachedThread();
+  /** Guest address of the sigreturn trampoline, once mapped. */
+  trampoline: bigint | null = null;
+
+  /** `threads`: every live thread of the process (pending signals are discarded from them all). */
+  constructor(private readonly threads: readonly ThreadSignals[] = []) {}
+
+  /** Blocked signals of the current thread. */
+  get mask(): bigint {
+    return this.thread.mask;
+  }
+  set mask(mask: bigint) {
+    this.thread.mask = mask;
+  }
+  get savedMask(): bigint | null {
+    return this.thread.savedMask;
+  }
+  set savedMask(mask: bigint | null) {
+    this.thread.savedMask = mask;
+  }
+  get altStack(): AltStack {
+    return this.thread.altStack;
+  }
+  set altStack(stack: AltStack) {
+    this.thread.altStack = stack;
+  }
+
+  /**
+   * What a forked child starts with: the same dispositions, and for `thread` (the child's only
+   * one) the current thread's mask and alternate stack; no pending signals. `resetHandlers`
+   * (CLONE_CLEAR_SIGHAND) puts caught signals back to SIG_DFL.
+   */
+  fork(threads: readonly ThreadSignals[], thread: ThreadSignals, resetHandlers = false): SignalState {
+    const copy = new SignalState(threads);
+    for (let signo = 1; signo <= NSIG; signo++) {
+      const action = this.actions[signo];
+      if (!resetHandlers || action.handler === SIG_IGN) copy.actions[signo] = { ...action };
+    }
+    copy.thread = thread;
+    thread.mask = this.mask;
+    thread.altStack = this.altStack;
+    copy.trampoline = this.trampoline;
+    return copy;
+  }
+
+  action(signo: number): SigAction {
+    return this.actions[signo];
+  }
+
+  /**
+   * Installs a disposition; pending instances of a signal that is now ignored are discarded,
+   * from the process and from every thread.
+   */
+  setAction(signo: number, action: SigAction): void {
+    this.actions[signo] = { ...action, mask: action.mask & ~UNBLOCKABLE };
+    if (this.ignored(signo)) this.discard(sigbit(signo));
+  }
+
+  resetToDefault(signo: number): void {
+    this.actions[signo] = defaultDisposition();
+  }
+
+  /** SIG_IGN, or SIG_DFL for a signal whose default is to be ignored. */
+  ignored(signo: number): boolean {
+    const { handler } = this.actions[signo];
+    if (handler === SIG_IGN) return true;
+    if (handler !== SIG_DFL) return false;
+    const d = defaultAction(signo);
+    return d === 'ignore' || d === 'continue';
+  }
+
+  /** What the current thread has pending: its own signals and its process's (rt_sigpending). */
+  get pending(): bigint {
+    return this.thread.pending.bits | this.shared.bits;
+  }
+
+  /**
+   * Queues a signal for the process (`to` null) or for one of its threads, as the kernel's
+   * send_signal: dropped if ignored, unless `blocked` (the receiving thread's mask) blocks it,
+   * since the disposition may change before it is unblocked.
+   */
+  post(signo: number, info: Uint8Array, to: ThreadSignals | null, blocked: bigint): void {
+    if (!(blocked & sigbit(signo)) && this.ignored(signo)) return;
+    (to?.pending ?? this.shared).add(signo, info);
+  }
+
+  /**
+   * The signal `thread` (the current one unless given) takes next with `mask` blocked: its own
+   * first, then the process's except those in `leave` (the ones another thread is to take), or 0.
+   */
+  next(mask: bigint, leave = 0n, thread = this.thread): number {
+    return thread.pending.next(mask) || this.shared.next(mask | leave);
+  }
+
+  /** Removes the oldest pending instance of `signo` (the thread's own first) and returns its siginfo. */
+  take(signo: number, thread = this.thread): Uint8Array {
+    const own = thread.pending;
+    return (own.bits & sigbit(signo) ? own : this.shared).take(signo);
+  }
+
+  /** Drops the pending signals of `set` from the process and from each of its threads. */
+  discard(set: bigint): void {
+    this.shared.discard(set);
+    this.thread.pending.discard(set);
+    for (const t of this.threads) t.pending.discard(set);
   }
 
   /**

@@ -14,11 +14,14 @@ const SOCKADDR_IN_SIZE = 16;
 const SOCKADDR_IN6_SIZE = 28;
 /** RFC 2133's sockaddr_in6 without sin6_scope_id, which the kernel still accepts. */
 const SOCKADDR_IN6_SHORT = 24;
+/** struct sockaddr_nl: family, pad, nl_pid, nl_groups. */
+const SOCKADDR_NL_SIZE = 12;
 
 /**
  * A socket address as the guest gives and gets it (the asm-generic layouts, the same on every
  * 64-bit architecture): a UNIX name (a path, an abstract name after a NUL, or none), or an
- * IPv4/IPv6 address and port in text form, as Node's net and dgram take them.
+ * IPv4/IPv6 address and port in text form, as Node's net and dgram take them, or a netlink
+ * port id and multicast groups.
  */
 export type SocketAddress =
   | { readonly family: typeof AF_UNSPEC }
@@ -30,7 +33,8 @@ export type SocketAddress =
       readonly port: number;
       readonly flowinfo: number;
       readonly scope: number;
-    };
+    }
+  | { readonly family: typeof AF_NETLINK; readonly pid: number; readonly groups: number };
 
 /** A UNIX socket's name: a path (bytes, no NUL), an abstract name (the bytes after the NUL), or unnamed. */
 export type UnixName =
@@ -73,6 +77,10 @@ export function readSocketAddress(memory: GuestMemory, addr: number, length: num
         scope: length >= SOCKADDR_IN6_SIZE ? view.getUint32(24, true) : 0,
       };
     }
+    case AF_NETLINK: {
+      if (length < SOCKADDR_NL_SIZE) fail(E.EINVAL);
+      return { family, pid: view.getUint32(4, true), groups: view.getUint32(8, true) };
+    }
     default:
       fail(E.EAFNOSUPPORT);
   }
@@ -112,6 +120,14 @@ export function encodeSocketAddress(address: SocketAddress): Uint8Array {
       view.setUint32(4, address.flowinfo, false);
       out.set(ipv6Bytes(address.host), 8);
       view.setUint32(24, address.scope, true);
+      return out;
+    }
+    case AF_NETLINK: {
+      const out = new Uint8Array(SOCKADDR_NL_SIZE);
+      const view = new DataView(out.buffer);
+      view.setUint16(0, AF_NETLINK, true);
+      view.setUint32(4, address.pid, true);
+      view.setUint32(8, address.groups, true);
       return out;
     }
   }

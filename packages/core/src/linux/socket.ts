@@ -95,8 +95,44 @@ export interface Socket extends SpecialFile {
   takeError(): number;
   /** SO_PEERCRED. */
   peerCredentials(): Credentials | null;
+  /** FIONREAD (SIOCINQ) where the socket answers it: bytes the next receive would give. */
+  pendingBytes?(): number;
+  /**
+   * Datagram sockets: how many receives would complete now without waiting (Infinity when an
+   * error or a shut-down receive side ends every wait), for recvmmsg's wait for all of them.
+   */
+  readyMessages?(): number;
   /** The last descriptor referring to it was closed. */
   release(): void;
+}
+
+/**
+ * What every socket does the same way: the pending error (SO_ERROR) read once, no peer
+ * credentials unless it has them, and read/write as a receive or send without flags or address.
+ */
+export abstract class SocketBase {
+  protected error = 0;
+
+  abstract receive(k: LinuxKernel, want: number, flags: number): IncomingMessage | null;
+  abstract send(k: LinuxKernel, message: OutgoingMessage, flags: number): number | null;
+
+  takeError(): number {
+    const e = this.error;
+    this.error = 0;
+    return e;
+  }
+
+  peerCredentials(): Credentials | null {
+    return null;
+  }
+
+  read(k: LinuxKernel, want: number): Uint8Array | null {
+    return this.receive(k, want, 0)?.data ?? null;
+  }
+
+  write(k: LinuxKernel, bytes: Uint8Array): number | null {
+    return this.send(k, { data: bytes, to: null, rights: null, credentials: null }, 0);
+  }
 }
 
 export function isSocket(special: SpecialFile | null): special is Socket {

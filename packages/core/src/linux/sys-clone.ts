@@ -1,9 +1,11 @@
 import type { Cpu } from '../cpu/cpu.js';
+import { SIGNALS } from '../signals.js';
 import { CpuUsage, encodeRusage } from './cpu-usage.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { Reschedule } from './scheduling.js';
+import { CLD_CONTINUED, CLD_STOPPED, childInfo, jobInfo } from './siginfo.js';
 import { parentPid } from './synthetic/process-text.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
@@ -146,22 +148,39 @@ function matches(child: LinuxKernel, pid: number, caller: LinuxKernel): boolean 
 }
 
 const WNOHANG = 1;
-const WUNTRACED = 2;
+const WUNTRACED = 2; // waitid's WSTOPPED
 const WEXITED = 4;
 const WCONTINUED = 8;
 const WNOWAIT = 0x1000000;
 const WAIT_KIND = 0x20000000 | 0x40000000 | 0x80000000; // __WNOTHREAD, __WALL, __WCLONE
 
+/** What a wait may report of a child: that it ended, stopped, or was continued. */
+type Change = 'exited' | 'stopped' | 'continued';
+
+/** The change of `child` a wait with `options` reports now, if any. */
+function changeOf(child: LinuxKernel, options: number): Change | null {
+  if (child.state === 'zombie') return options & WEXITED ? 'exited' : null;
+  if (child.state !== 'alive') return null;
+  if (options & WUNTRACED && child.stopped && child.jobReport === 'stopped') return 'stopped';
+  if (options & WCONTINUED && child.jobReport === 'continued') return 'continued';
+  return null;
+}
+
 /**
- * The zombie child wait4/waitid may collect, or null when it must wait (ECHILD when no child
- * matches at all).
+ * The first matching child with a change to report (oldest child first, as the kernel walks
+ * them), or null when the caller must wait (ECHILD when no child matches at all).
  */
-function findZombie(k: LinuxKernel, pid: number): LinuxKernel | null {
+function findChange(
+  k: LinuxKernel,
+  pid: number,
+  options: number,
+): { child: LinuxKernel; change: Change } | null {
   let any = false;
   for (const child of k.children) {
     if (!matches(child, pid, k)) continue;
     any = true;
-    if (child.state === 'zombie') return child;
+    const change = changeOf(child, options);
+    if (change !== null) return { child, change };
   }
   if (!any) fail(E.ECHILD);
   return null;
@@ -180,30 +199,56 @@ function collect(k: LinuxKernel, child: LinuxKernel): void {
   k.childUsage.addChild(usageOfReaped(child));
 }
 
-/** Waits for a matching child to end (or a signal); throws Blocked, EINTR or ERESTARTSYS. */
-function waitForChild(k: LinuxKernel, pid: number): never {
-  const ready = () => [...k.children].some((c) => matches(c, pid, k) && c.state !== 'alive');
+/** Waits for a matching child to change (or a signal); throws Blocked, EINTR or ERESTARTSYS. */
+function waitForChild(k: LinuxKernel, pid: number, options: number): never {
+  const ready = () => [...k.children].some((c) => matches(c, pid, k) && changeOf(c, options) !== null);
   k.block(null, 'wait for a child that cannot end', k.signals.mask, ready);
   fail(E.ERESTARTSYS);
 }
 
-function wait4(k: LinuxKernel, pid: number, statusAddr: number, options: number, rusage: number): number {
-  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_KIND) || pid === -2147483648) fail(E.EINVAL);
-  const child = findZombie(k, pid);
-  if (child === null) {
-    if (options & WNOHANG) return 0;
-    waitForChild(k, pid);
+/** wait(2)'s status word for a change: the zombie's, stopped (WIFSTOPPED), or continued (WIFCONTINUED). */
+function statusOf(child: LinuxKernel, change: Change): number {
+  if (change === 'stopped') return (child.stopSignal << 8) | 0x7f;
+  if (change === 'continued') return 0xffff;
+  return child.waitStatus;
+}
+
+/** The wait collected `change` of `child`: a zombie is gone, a stop or continue is reported once. */
+function consume(k: LinuxKernel, child: LinuxKernel, change: Change): void {
+  if (change !== 'exited') {
+    child.jobReport = null;
+    return;
   }
-  if (statusAddr !== 0) k.memory.write32(statusAddr, child.waitStatus);
-  if (rusage !== 0) k.memory.writeBytes(rusage, encodeRusage(usageOfReaped(child)));
   collect(k, child);
   systemOf(k).reap(child);
+}
+
+function wait4(k: LinuxKernel, pid: number, statusAddr: number, options: number, rusage: number): number {
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_KIND) || pid === -2147483648) fail(E.EINVAL);
+  const found = findChange(k, pid, options | WEXITED);
+  if (found === null) {
+    if (options & WNOHANG) return 0;
+    waitForChild(k, pid, options | WEXITED);
+  }
+  const { child, change } = found;
+  if (statusAddr !== 0) k.memory.write32(statusAddr, statusOf(child, change));
+  if (rusage !== 0) k.memory.writeBytes(rusage, encodeRusage(usageOfReaped(child)));
+  consume(k, child, change);
   return child.pid;
 }
 
 const P_ALL = 0;
 const P_PID = 1;
 const P_PGID = 2;
+
+/** waitid's siginfo for a change: CLD_EXITED, CLD_KILLED or CLD_DUMPED with the status, or CLD_STOPPED / CLD_CONTINUED with the signal. */
+function waitidInfo(child: LinuxKernel, change: Change): Uint8Array {
+  if (change === 'stopped')
+    return jobInfo(child.pid, child.credentials.user.real, CLD_STOPPED, child.stopSignal);
+  if (change === 'continued')
+    return jobInfo(child.pid, child.credentials.user.real, CLD_CONTINUED, SIGNALS.SIGCONT);
+  return childInfo(SIGNALS.SIGCHLD, child.pid, child.credentials.user.real, child.waitStatus);
+}
 
 function waitid(k: LinuxKernel, idtype: number, id: number, infop: number, options: number, rusage: number) {
   if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WAIT_KIND)) fail(E.EINVAL);
@@ -213,34 +258,18 @@ function waitid(k: LinuxKernel, idtype: number, id: number, infop: number, optio
   else if (idtype === P_PID && id > 0) pid = id;
   else if (idtype === P_PGID && id >= 0) pid = id === 0 ? 0 : -id;
   else fail(E.EINVAL);
-  // Only exits are reported (no process is ever stopped or continued here), but a wait for
-  // stops alone still needs a matching child (ECHILD otherwise).
-  const zombie = findZombie(k, pid);
-  const child = options & WEXITED ? zombie : null;
-  if (child === null) {
+  const found = findChange(k, pid, options);
+  if (found === null) {
     if (options & WNOHANG) {
       if (infop !== 0) k.memory.writeBytes(infop, new Uint8Array(128));
       return 0;
     }
-    waitForChild(k, pid);
+    waitForChild(k, pid, options);
   }
-  if (infop !== 0) {
-    const info = new Uint8Array(128);
-    const v = new DataView(info.buffer);
-    const status = child.waitStatus;
-    const termsig = status & 0x7f;
-    v.setInt32(0, 17, true); // SIGCHLD
-    v.setInt32(8, termsig === 0 ? 1 : status & 0x80 ? 3 : 2, true); // CLD_EXITED, CLD_DUMPED, CLD_KILLED
-    v.setInt32(16, child.pid, true);
-    v.setUint32(20, child.credentials.user.real, true);
-    v.setInt32(24, termsig === 0 ? (status >> 8) & 0xff : termsig, true);
-    k.memory.writeBytes(infop, info);
-  }
+  const { child, change } = found;
+  if (infop !== 0) k.memory.writeBytes(infop, waitidInfo(child, change));
   if (rusage !== 0) k.memory.writeBytes(rusage, encodeRusage(usageOfReaped(child)));
-  if (!(options & WNOWAIT)) {
-    collect(k, child);
-    systemOf(k).reap(child);
-  }
+  if (!(options & WNOWAIT)) consume(k, child, change);
   return 0;
 }
 

@@ -4,6 +4,8 @@ import { E, fail } from './errno.js';
 import type { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { isSocket } from './socket.js';
+import { socketIoctl } from './socket-ioctl.js';
 
 const O_NONBLOCK = 0o4000;
 const FIONREAD = 0x541b;
@@ -56,6 +58,7 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   const file = k.fds.get(fd);
   const common = commonIoctl(k, fd, file, request, arg);
   if (common !== null) return common;
+  if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
   if (file.pipe) {
     if (request !== FIONREAD) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
     k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);

@@ -37,12 +37,15 @@ const RENAME_WHITEOUT = 4;
  */
 function faccessat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, flags: number): number {
   if (mode & ~7 || flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) fail(E.EINVAL);
-  if (flags & AT_EMPTY_PATH && readPathArgument(k.memory, ptr(pathAddr)) === '') {
+  const raw = readPathArgument(k.memory, ptr(pathAddr));
+  if (raw === '') {
+    // An empty path names the descriptor itself only when asked to.
+    if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
     accessSync(descriptorPath(k, dirfd), mode);
     return 0;
   }
   const follow = !(flags & AT_SYMLINK_NOFOLLOW);
-  const at = k.paths.locate(k.guestPath(dirfd, readPathArgument(k.memory, ptr(pathAddr))), follow);
+  const at = k.paths.locate(k.guestPath(dirfd, raw), follow);
   if ('synthetic' in at) {
     accessSynthetic(k, at.synthetic, mode);
     return 0;

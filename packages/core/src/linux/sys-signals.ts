@@ -5,7 +5,9 @@ import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { SI, SIGINFO_SIZE, senderInfo } from './siginfo.js';
+import { postToThread } from './signal-routing.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
+import type { GuestThread } from './thread.js';
 import { readTimespec } from './timespec.js';
 
 const SIGSET_SIZE = 8;
@@ -140,13 +142,12 @@ function killTargets(k: LinuxKernel, pid: number): LinuxKernel[] {
 }
 
 /**
- * Posts `signo` (0: only checks) to `target` with the sender's siginfo; zombies take nothing.
- * EPERM when the sender may not signal the target.
+ * Posts `signo` (0: only checks) to process `target` with the sender's siginfo; zombies take
+ * nothing. EPERM when the sender may not signal the target.
  */
 function send(k: LinuxKernel, target: LinuxKernel, signo: number, code: number): void {
   if (!maySignal(k, target, signo)) fail(E.EPERM);
-  if (signo !== 0 && target.state === 'alive')
-    target.signals.post(signo, senderInfo(signo, code, k.pid, k.credentials.user.real));
+  if (signo !== 0) target.postSignal(signo, senderInfo(signo, code, k.pid, k.credentials.user.real));
 }
 
 /**
@@ -160,11 +161,17 @@ function maySignal(k: LinuxKernel, target: LinuxKernel, signo: number): boolean 
   return [from.user.real, from.user.effective].some((id) => id === to.real || id === to.saved);
 }
 
-/** The process of thread `tid` (in thread group `tgid`, unless that is -1), or ESRCH. */
-function threadTarget(k: LinuxKernel, tgid: number, tid: number): LinuxKernel {
-  const owner = k.system?.thread(tid)?.process ?? (tid === k.thread.tid ? k : undefined);
-  if (!owner || (tgid !== -1 && owner.pid !== tgid)) fail(E.ESRCH);
-  return owner;
+/** Thread `tid` (in thread group `tgid`, unless that is -1), or ESRCH. */
+function threadTarget(k: LinuxKernel, tgid: number, tid: number): GuestThread {
+  const thread = k.system?.thread(tid) ?? (tid === k.thread.tid ? k.thread : undefined);
+  if (!thread || (tgid !== -1 && thread.process.pid !== tgid)) fail(E.ESRCH);
+  return thread;
+}
+
+/** Posts `signo` (0: only checks) to thread `target` alone, as tkill and tgkill. */
+function sendToThread(k: LinuxKernel, target: GuestThread, signo: number): void {
+  if (!maySignal(k, target.process, signo)) fail(E.EPERM);
+  if (signo !== 0) postToThread(target, signo, senderInfo(signo, SI.TKILL, k.pid, k.credentials.user.real));
 }
 
 /**
@@ -174,10 +181,15 @@ function queueInfo(k: LinuxKernel, pids: number[], signo: number, infoAddr: numb
   if (signo < 0 || signo > NSIG) fail(E.EINVAL);
   const info = k.memory.readBytes(infoAddr, SIGINFO_SIZE);
   if (pids.length === 2 && pids.some((pid) => pid <= 0)) fail(E.EINVAL); // rt_tgsigqueueinfo
-  const target = pids.length === 2 ? threadTarget(k, pids[0], pids[1]) : killTargets(k, pids[0])[0];
-  if (!target || pids[0] <= 0) fail(E.ESRCH);
   new DataView(info.buffer).setInt32(0, signo, true); // the kernel overwrites si_signo
-  if (signo !== 0 && target.state === 'alive') target.signals.post(signo, info);
+  if (pids.length === 2) {
+    const thread = threadTarget(k, pids[0], pids[1]);
+    if (signo !== 0) postToThread(thread, signo, info);
+    return 0;
+  }
+  const target = killTargets(k, pids[0])[0];
+  if (!target || pids[0] <= 0) fail(E.ESRCH);
+  if (signo !== 0) target.postSignal(signo, info);
   return 0;
 }
 
@@ -230,13 +242,13 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
   k.register(SYS.tkill, (k, a) => {
     const signo = int(a[1]);
     if (int(a[0]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
-    send(k, threadTarget(k, -1, int(a[0])), signo, SI.TKILL);
+    sendToThread(k, threadTarget(k, -1, int(a[0])), signo);
     return 0;
   });
   k.register(SYS.tgkill, (k, a) => {
     const signo = int(a[2]);
     if (int(a[0]) <= 0 || int(a[1]) <= 0 || signo < 0 || signo > NSIG) fail(E.EINVAL);
-    send(k, threadTarget(k, int(a[0]), int(a[1])), signo, SI.TKILL);
+    sendToThread(k, threadTarget(k, int(a[0]), int(a[1])), signo);
     return 0;
   });
 }

@@ -2,6 +2,7 @@ import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import { HostIo } from './host-io.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
+import { NETLINK_ROUTE, NetlinkSocket } from './netlink-socket.js';
 import { SYS } from './numbers.js';
 import { POLLIN, POLLOUT } from './pipe.js';
 import {
@@ -25,7 +26,14 @@ import {
   SOL_SOCKET,
   type Socket,
 } from './socket.js';
-import { AF_INET, AF_INET6, AF_UNIX, readSocketAddress, writeSocketAddress } from './socket-address.js';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_NETLINK,
+  AF_UNIX,
+  readSocketAddress,
+  writeSocketAddress,
+} from './socket-address.js';
 import {
   ControlWriter,
   gather,
@@ -38,6 +46,7 @@ import {
   scatter,
 } from './socket-message.js';
 import { TcpSocket } from './tcp-socket.js';
+import { UdpSocket } from './udp-socket.js';
 import { UnixSocket } from './unix-socket.js';
 
 const standalone = new HostIo();
@@ -51,6 +60,7 @@ const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
 const SOCK_TYPE_MASK = 0xf;
+const SOCK_RAW = 3;
 const SIGPIPE = 13;
 
 function install(k: LinuxKernel, socket: Socket, flags: number): number {
@@ -90,12 +100,19 @@ function newSocket(k: LinuxKernel, domain: number, typeAndFlags: number, protoco
     return new UnixSocket(k, type);
   }
   if (domain === AF_INET || domain === AF_INET6) {
-    // TCP through the host; UDP is not offered yet.
+    // TCP and UDP through the host; raw sockets are not offered.
     if (type === SOCK_STREAM && (protocol === 0 || protocol === 6)) return new TcpSocket(hostIoOf(k), domain);
-    if (type === SOCK_STREAM) fail(E.EPROTONOSUPPORT);
+    if (type === SOCK_DGRAM && (protocol === 0 || protocol === 17)) return new UdpSocket(hostIoOf(k), domain);
+    if (type === SOCK_STREAM || type === SOCK_DGRAM) fail(E.EPROTONOSUPPORT);
+    if (type !== SOCK_RAW) fail(E.ESOCKTNOSUPPORT);
   }
-  // AF_NETLINK is not offered: glibc's address-family check then assumes both IPv4 and IPv6,
-  // and getifaddrs fails cleanly.
+  if (domain === AF_NETLINK) {
+    // netlink_create's checks; only NETLINK_ROUTE is answered (as under qemu, which passes
+    // only ROUTE, AUDIT and KOBJECT_UEVENT to the host).
+    if (type !== SOCK_RAW && type !== SOCK_DGRAM) fail(E.ESOCKTNOSUPPORT);
+    if (protocol !== NETLINK_ROUTE) fail(E.EPROTONOSUPPORT);
+    return new NetlinkSocket(type, protocol);
+  }
   fail(E.EAFNOSUPPORT);
 }
 
@@ -107,7 +124,7 @@ function socketpair(
   addr: number,
 ): number {
   if (domain !== AF_UNIX) {
-    if (domain === AF_INET || domain === AF_INET6) fail(E.EOPNOTSUPP);
+    if (domain === AF_INET || domain === AF_INET6 || domain === AF_NETLINK) fail(E.EOPNOTSUPP);
     fail(E.EAFNOSUPPORT);
   }
   const probe = newSocket(k, domain, typeAndFlags, protocol);
@@ -378,6 +395,28 @@ function setsockopt(
   return 0;
 }
 
+/**
+ * recvmmsg without MSG_WAITFORONE blocks for each of its `count` messages. A wait runs the call
+ * again from the start, so it cannot wait between messages once some were taken: it waits here
+ * until all of them can be taken at once (or the socket's timeout passes: then it takes what
+ * there is, as the kernel returns what came before the timeout).
+ */
+function awaitMessages(k: LinuxKernel, fd: number, count: number, flags: number): void {
+  const { socket, file } = socketOf(k, fd);
+  const nonblocking = (flags & MSG_DONTWAIT) !== 0 || (file.statusFlags & O_NONBLOCK) !== 0;
+  if (nonblocking || flags & (MSG_WAITFORONE | MSG_PEEK) || count <= 1 || !socket.readyMessages) return;
+  const ready = socket.readyMessages.bind(socket);
+  const enough = () => ready() >= count;
+  if (enough()) return;
+  const outcome = k.block(
+    k.deadline(socket.options.rcvtimeo),
+    `a ${socket.name} that nothing can make ready`,
+    k.signals.mask,
+    enough,
+  );
+  if (outcome === 'interrupted') fail(socket.options.rcvtimeo === null ? E.ERESTARTSYS : E.EINTR);
+}
+
 /** A message header of one buffer, as send/sendto/recv/recvfrom make one. */
 function single(buf: number, len: number, name = 0, nameLength = 0): MessageHeader {
   return { name, nameLength, iov: [[buf, len]], control: 0, controlLength: 0 };
@@ -447,6 +486,7 @@ export function registerSocketSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.recvmmsg, (k, a) => {
     const count = Math.min(ptr(a[2]), 1024);
+    awaitMessages(k, int(a[0]), count, int(a[3]));
     let done = 0;
     for (; done < count; done++) {
       const at = ptr(a[1]) + done * MMSGHDR_SIZE;

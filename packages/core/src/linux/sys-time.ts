@@ -1,6 +1,6 @@
-import { randomFillSync } from 'node:crypto';
 import { encodeRusage, hostMaxRssKb } from './cpu-usage.js';
 import { E, fail } from './errno.js';
+import { fillRandom } from './host-random.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { now } from './timers.js';
@@ -148,7 +148,7 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
   k.register(SYS.getrandom, (k, a) => {
     const length = Math.min(ptr(a[1]), 1 << 25);
     const bytes = new Uint8Array(length);
-    randomFillSync(bytes);
+    fillRandom(bytes);
     k.memory.writeBytes(ptr(a[0]), bytes);
     return length;
   });

@@ -2,14 +2,16 @@ import type { Architecture } from '../arch.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import type { SharedObject } from '../memory/shared-mappings.js';
-import { SIGNALS } from '../signals.js';
+import { SIGNALS, signalName } from '../signals.js';
 import { hostMaxRssKb } from './cpu-usage.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import { HostIo } from './host-io.js';
+import { hangUpOrphanedGroups } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
 import { childInfo, SI, senderInfo } from './siginfo.js';
+import { leftToMain, stopWhileBlocked } from './signal-routing.js';
 import { SIG_IGN } from './signal-state.js';
 import type { GuestThread } from './thread.js';
 import { now } from './timers.js';
@@ -202,6 +204,8 @@ export class GuestSystem {
     for (let i = 0; i < n; i++) {
       const index = (this.cursor + i) % n;
       const t = this.threads[index];
+      stopWhileBlocked(t);
+      if (t.process.stopped) continue; // its blocked threads stay blocked until it is continued
       if (t.state === 'blocked' && this.waitIsOver(t)) {
         const wait = t.wait;
         t.state = 'runnable';
@@ -221,12 +225,14 @@ export class GuestSystem {
     if (wait === null) return true;
     const k = t.process;
     k.expireTimers();
-    if ((k.signals.pending & ~wait.mask) !== 0n) return true;
+    // Its own signals, and the process's that it is the thread to take.
+    const pending = t.pending.bits | (k.signals.shared.bits & ~leftToMain(t));
+    if ((pending & ~wait.mask) !== 0n) return true;
     if (wait.deadline !== null && now() >= wait.deadline) return true;
     return wait.ready?.() ?? false;
   }
 
-  /** Puts `t`'s registers in its machine's CPU and its signal settings in its process. */
+  /** Puts `t`'s registers in its machine's CPU and makes it its process's current thread. */
   private load(t: GuestThread): void {
     const k = t.process;
     const machine = k.machine as Machine;
@@ -238,25 +244,33 @@ export class GuestSystem {
       t.regs = null;
       this.loaded.set(machine, t);
     }
-    if (k.thread !== t) {
-      if (k.thread.state !== 'dead') k.thread.saveSignals(k.signals);
-      t.loadSignals(k.signals);
-      k.thread = t;
-    }
+    k.thread = t;
+    k.signals.thread = t;
   }
 
-  /** Nothing can run: sleep until the earliest deadline or timer, or fail when there is none. */
+  /**
+   * Nothing can run: sleep until the earliest deadline or timer, or fail when there is none.
+   * A stopped process's deadlines and timers wake nobody (its threads stay where they are), so
+   * when only stopped processes remain and nothing could send them SIGCONT, the run ends with
+   * GuestDeadlockError rather than waiting for ever, where the kernel would leave them stopped.
+   */
   private idle(sliceEnd: number, deadline: number, timeoutMs: number): void {
     let wake: bigint | null = null;
     let what = 'a wait nothing can end';
     for (const t of this.threads) {
+      if (t.process.stopped) continue;
       const at = t.wait?.deadline ?? null;
       if (t.wait && t.process === this.first) what = t.wait.what;
       if (at !== null && (wake === null || at < wake)) wake = at;
     }
     for (const k of this.processes.values()) {
-      const at = k.state === 'alive' ? k.timers.next : null;
+      const at = k.state === 'alive' && !k.stopped ? k.timers.next : null;
       if (at !== null && (wake === null || at < wake)) wake = at;
+    }
+    const stopped = [...this.processes.values()].filter((k) => k.state === 'alive' && k.stopped);
+    if (stopped.length > 0) {
+      const which = stopped.map((k) => `process ${k.pid} (stopped by ${signalName(k.stopSignal)})`);
+      what = `${this.first?.stopped ? 'a stopped first process' : what}, while nothing can continue ${which.join(', ')}`;
     }
     if (this.host.open > 0) {
       // Host sockets are open: the event loop must run for them to make a thread ready.
@@ -282,9 +296,13 @@ export class GuestSystem {
     k.fds.closeAll();
     this.locks.releaseOwner(k); // POSIX record locks end with their process
     k.state = 'zombie';
+    k.stopped = false;
+    k.jobReport = null;
     k.waitStatus = waitStatusOf(how);
     k.vforkParent = null;
+    const children = [...k.children];
     this.orphan(k);
+    hangUpOrphanedGroups(k, children);
     if (k.machine) this.dropIfUnused(k.machine);
     if (k === this.first) {
       this.firstExit = how;
@@ -301,10 +319,7 @@ export class GuestSystem {
       return;
     }
     if (k.exitSignal > 0)
-      parent.signals.post(
-        k.exitSignal,
-        childInfo(k.exitSignal, k.pid, k.credentials.user.real, k.waitStatus),
-      );
+      parent.postSignal(k.exitSignal, childInfo(k.exitSignal, k.pid, k.credentials.user.real, k.waitStatus));
   }
 
   /**
@@ -317,14 +332,14 @@ export class GuestSystem {
     for (const child of k.children) {
       child.parent = reaper;
       if (child.state === 'alive' && child.deathSignal !== 0)
-        child.signals.post(child.deathSignal, senderInfo(child.deathSignal, SI.USER, k.pid, 0));
+        child.postSignal(child.deathSignal, senderInfo(child.deathSignal, SI.USER, k.pid, 0));
       if (reaper === null) {
         if (child.state === 'zombie') this.reap(child);
         continue;
       }
       reaper.children.add(child);
       if (child.state === 'zombie' && child.exitSignal > 0)
-        reaper.signals.post(
+        reaper.postSignal(
           child.exitSignal,
           childInfo(child.exitSignal, child.pid, child.credentials.user.real, child.waitStatus),
         );

@@ -4,7 +4,6 @@ import type { HostIo } from './host-io.js';
 import type { LinuxKernel } from './kernel.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from './pipe.js';
 import {
-  type Credentials,
   type IncomingMessage,
   intOption,
   MSG_PEEK,
@@ -14,6 +13,7 @@ import {
   SEND_SHUTDOWN,
   SOCK_STREAM,
   type Socket,
+  SocketBase,
   SocketOptions,
 } from './socket.js';
 import { AF_INET, AF_INET6, type SocketAddress } from './socket-address.js';
@@ -36,7 +36,7 @@ type State = 'new' | 'listening' | 'connecting' | 'connected' | 'failed';
  * getsockname after binding port 0 gives the real port), and a bound socket that then connects
  * connects from that address.
  */
-export class TcpSocket implements Socket {
+export class TcpSocket extends SocketBase implements Socket {
   readonly type = SOCK_STREAM;
   readonly protocol = 6;
   readonly inode = newSocketInode();
@@ -53,7 +53,6 @@ export class TcpSocket implements Socket {
   private queued = 0;
   private ended = false;
   private shut = 0;
-  private error = 0;
   private readonly levelOptions = new Map<string, number>();
   private counted = false;
   /** bind has returned its success (a bind that waited for the host runs again to return it). */
@@ -66,6 +65,7 @@ export class TcpSocket implements Socket {
     readonly domain: typeof AF_INET | typeof AF_INET6,
     connected?: NetSocket,
   ) {
+    super();
     this.name = `socket:[${this.inode}]`;
     if (connected) this.attach(connected);
   }
@@ -296,24 +296,6 @@ export class TcpSocket implements Socket {
     if (level === 6 && name === 1) this.socket?.setNoDelay(v !== 0);
   }
 
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
-  }
-
-  peerCredentials(): Credentials | null {
-    return null;
-  }
-
-  read(k: LinuxKernel, want: number): Uint8Array | null {
-    return this.receive(k, want, 0)?.data ?? null;
-  }
-
-  write(k: LinuxKernel, bytes: Uint8Array): number | null {
-    return this.send(k, { data: bytes, to: null, rights: null, credentials: null });
-  }
-
   poll(_k: LinuxKernel, events: number): number {
     let ready = this.error ? POLLERR : 0;
     switch (this.state) {
@@ -331,6 +313,12 @@ export class TcpSocket implements Socket {
     if (this.ended && this.shut & SEND_SHUTDOWN) ready |= POLLHUP;
     if (!this.ended && (this.socket?.writableLength ?? 0) <= BUFFER_LIMIT) ready |= POLLOUT & events;
     return ready;
+  }
+
+  /** SIOCINQ: bytes received and not yet read (EINVAL on a listening socket, as tcp_ioctl). */
+  pendingBytes(): number {
+    if (this.state === 'listening') fail(E.EINVAL);
+    return this.queued;
   }
 
   release(): void {

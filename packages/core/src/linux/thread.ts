@@ -3,16 +3,16 @@ import { CpuUsage } from './cpu-usage.js';
 import type { LinuxKernel } from './kernel.js';
 import type { PipeBuffer } from './pipe.js';
 import type { Blocked } from './scheduling.js';
-import { type SignalState, SS_DISABLE } from './signal-state.js';
+import { SignalQueue, SS_DISABLE, type ThreadSignals } from './signal-state.js';
 
 export type ThreadState = 'runnable' | 'blocked' | 'dead';
 
 /**
  * One guest thread: its registers while another thread of its machine runs, the signal settings
- * that are per thread in Linux (mask, alternate stack), and what it waits for. Everything else
- * belongs to its process (`LinuxKernel`).
+ * that are per thread in Linux (mask, alternate stack, the signals sent to it alone), and what
+ * it waits for. Everything else belongs to its process (`LinuxKernel`).
  */
-export class GuestThread {
+export class GuestThread implements ThreadSignals {
   state: ThreadState = 'runnable';
   /** The register file while it is not loaded in its machine's CPU. */
   regs: Uint8Array | null = null;
@@ -40,23 +40,16 @@ export class GuestThread {
   mask = 0n;
   savedMask: bigint | null = null;
   altStack: AltStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+  /** Signals sent to this thread alone (tgkill, SIGPIPE, a fault). */
+  readonly pending = new SignalQueue();
+  /**
+   * The first argument of the system call a stop signal interrupted (ERESTARTSYS), for the
+   * signal handling that goes on when the process is continued; null when there is none.
+   */
+  restartAfterStop: bigint | null = null;
 
   constructor(
     readonly tid: number,
     public process: LinuxKernel,
   ) {}
-
-  /** Keeps the per-thread signal settings that `signals` holds while this thread runs. */
-  saveSignals(signals: SignalState): void {
-    this.mask = signals.mask;
-    this.savedMask = signals.savedMask;
-    this.altStack = signals.altStack;
-  }
-
-  /** Puts this thread's signal settings into `signals` before it runs. */
-  loadSignals(signals: SignalState): void {
-    signals.mask = this.mask;
-    signals.savedMask = this.savedMask;
-    signals.altStack = this.altStack;
-  }
 }

@@ -197,6 +197,11 @@ export class UnixSocket implements Socket {
     sender.activity++;
   }
 
+  readyMessages(): number {
+    if (this.type === SOCK_STREAM) return this.queue.length > 0 ? Number.POSITIVE_INFINITY : 0;
+    return this.shut & RCV_SHUTDOWN ? Number.POSITIVE_INFINITY : this.queue.length;
+  }
+
   receive(_k: LinuxKernel, want: number, flags: number): IncomingMessage | null {
     if (this.state === 'listening') fail(E.EINVAL);
     const peek = (flags & MSG_PEEK) !== 0;

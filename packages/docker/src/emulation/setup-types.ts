@@ -76,6 +76,25 @@ export interface EmulationRecord {
   changes: EmulationChange[];
 }
 
+/** What setupEmulation would do, worked out without doing it (planEmulation). */
+export interface EmulationPlan {
+  /** The kernel's and QEMU's name of the CPU: aarch64, riscv64. */
+  machine: string;
+  /** Docker's platform of its images: linux/arm64, linux/riscv64. */
+  platform: string;
+  /** The binfmt_misc entry's name. */
+  name: string;
+  interpreter: string;
+  /** The line written to binfmt_misc's register file. */
+  registration: string;
+  /** The route setupEmulation would take. */
+  via: 'host' | 'image';
+  /** The registration image given (the image route otherwise takes the newest the engine has). */
+  image?: string;
+  /** Why this host cannot register: `auto` then takes the image route, `host` would fail. */
+  hostProblem?: string;
+}
+
 /** setupEmulation's options resolved: what is to be registered. */
 export interface EmulationRequest {
   machine: string;

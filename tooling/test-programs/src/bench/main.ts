@@ -9,13 +9,16 @@
  *
  * ARM64KIT_BENCH_REPEAT (default 3) runs of each C kernel, best taken; the Debian programs run
  * once each (they take minutes under arm64kit). ARM64KIT_BENCH_SCALE (default 1) scales their work.
+ *
+ * ARM64KIT_BENCH_TARGET=riscv64 measures the riscv64 frontend instead: the same C kernels built
+ * with riscv64-linux-gnu-gcc, against qemu-riscv64-static. The Debian programs are aarch64 only
+ * (bookworm, the root filesystem's release, has no riscv64 port).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchmarkNames, buildProgram } from '../build.js';
-import { QEMU } from '../harness.js';
+import { AARCH64_TARGET, benchmarkNames, buildProgram, type GuestTarget, RISCV64_TARGET } from '../build.js';
 import { benchRoot, debianBenchmarks, nativeArgv } from './debian.js';
 import { best, type Measured } from './measure.js';
 
@@ -23,6 +26,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CLI = join(ROOT, 'apps/cli/bin/run.js');
 const REPEAT = Number(process.env.ARM64KIT_BENCH_REPEAT ?? 3);
 const SCALE = Number(process.env.ARM64KIT_BENCH_SCALE ?? 1);
+const TARGETS: Readonly<Record<string, GuestTarget>> = { aarch64: AARCH64_TARGET, riscv64: RISCV64_TARGET };
+const TARGET_NAME = process.env.ARM64KIT_BENCH_TARGET ?? 'aarch64';
+const TARGET = TARGETS[TARGET_NAME];
+if (TARGET === undefined) {
+  throw new Error(
+    `ARM64KIT_BENCH_TARGET=${TARGET_NAME}: the benchmarks run ${Object.keys(TARGETS).join(' or ')}`,
+  );
+}
+const QEMU = TARGET.qemu;
 
 interface Row {
   name: string;
@@ -45,11 +57,11 @@ function checkSame(name: string, qemu: Measured, arm64kit: Measured): void {
 }
 
 function kernels(): Row[] {
-  const hello = buildProgram('argv');
+  const hello = buildProgram('argv', { target: TARGET });
   const start = { qemu: best(REPEAT, QEMU, [hello]), kit: kit(REPEAT, [hello]) };
   return benchmarkNames().map((name) => {
     process.stderr.write(`${name}: building and running (best of ${REPEAT})\n`);
-    const guest = buildProgram(name);
+    const guest = buildProgram(name, { target: TARGET });
     const row: Row = {
       name: name.replace('bench/', ''),
       native: best(REPEAT, buildProgram(name, { native: true }), []),
@@ -141,7 +153,8 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'apps/cli/dist/lean-run/bundle.cjs'))) throw new Error('the CLI did not build');
   const node = best(REPEAT, process.execPath, ['-e', '0']);
   const c = kernels();
-  const d = await debian();
+  // The root filesystem is bookworm arm64: its programs are aarch64 ones.
+  const d = TARGET === AARCH64_TARGET ? await debian() : [];
   const startLine = (label: string, r: Row) =>
     `${label}: qemu ${r.start.qemu.seconds.toFixed(3)} s ${r.start.qemu.peakMiB.toFixed(0)} MiB, arm64kit ${r.start.kit.seconds.toFixed(3)} s ${r.start.kit.peakMiB.toFixed(0)} MiB`;
   process.stdout.write(
@@ -150,9 +163,9 @@ async function main(): Promise<void> {
       '',
       `node -e 0: ${node.seconds.toFixed(3)} s, ${node.peakMiB.toFixed(0)} MiB (Node's own baseline)`,
       startLine('start-up, static C program', c[0]),
-      startLine('start-up, /usr/bin/true from the root filesystem', d[0]),
+      ...(d.length > 0 ? [startLine('start-up, /usr/bin/true from the root filesystem', d[0])] : []),
       '',
-      `Wall-clock seconds of the whole process (arm64kit with Node's start-up); C kernels best of ${REPEAT}, Debian programs one run, scale ${SCALE}.`,
+      `${TARGET.name} guests, against ${QEMU}. Wall-clock seconds of the whole process (arm64kit with Node's start-up); C kernels best of ${REPEAT}${d.length > 0 ? `, Debian programs one run, scale ${SCALE}` : ''}.`,
       'steady = each time less the start-up of the same launcher doing no work; MiB = peak RSS (wait4 rusage, GNU time);',
       "MiB goal = Node's baseline + 2x qemu's peak.",
       '',

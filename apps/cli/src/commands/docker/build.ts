@@ -3,7 +3,14 @@ import { join, relative, sep } from 'node:path';
 import { type BuildResult, type ContextFiles, connect, emulationPreflight } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
-import { interruptSignal, keyValues, progressLine, UsageError } from '../../lib/docker-cli.js';
+import {
+  interruptSignal,
+  keyValues,
+  platformDescription,
+  platformOf,
+  progressLine,
+  UsageError,
+} from '../../lib/docker-cli.js';
 
 export default class DockerBuild extends BaseCommand {
   static override summary =
@@ -11,13 +18,14 @@ export default class DockerBuild extends BaseCommand {
   static override description =
     `Sends the Dockerfile and the regular files of CONTEXT (default: none) to the engine as an in-memory build context and builds it for --platform, streaming the steps and their output to stderr. The engine's build cache is used as usual.
 
-Building for another CPU runs RUN steps under emulation: the host needs a binfmt_misc handler with the F flag for that CPU (arm64kit doctor, arm64kit binfmt install aarch64 --persistent --preserve-argv0). A warning is printed when it is missing.
+Building for another CPU runs RUN steps under emulation: the host needs a binfmt_misc handler with the F flag for that CPU (arm64kit doctor --arch ARCH; arm64kit docker emulation setup --arch ARCH, or arm64kit binfmt install ARCH --persistent --preserve-argv0). A warning is printed when it is missing.
 
 A failing step ends the command with exit 1 and that step's output; engine errors exit 125.`;
   static override examples = [
     '<%= config.bin %> docker build -f Dockerfile -t example/app:arm64 --network host .',
     '<%= config.bin %> docker build --platform linux/arm64 --build-arg VERSION=1.2 -t example/tool .',
     '<%= config.bin %> docker build -f Dockerfile -t example/app --json',
+    '<%= config.bin %> docker build --platform linux/riscv64 -t example/app:riscv64 .',
   ];
   static override args = {
     context: Args.string({ description: 'directory whose files form the build context', required: false }),
@@ -28,7 +36,7 @@ A failing step ends the command with exit 1 and that step's output; engine error
       description: 'the Dockerfile (default CONTEXT/Dockerfile, or ./Dockerfile)',
     }),
     tag: Flags.string({ char: 't', description: 'name for the image (repeatable)', multiple: true }),
-    platform: Flags.string({ description: 'target platform', default: 'linux/arm64' }),
+    platform: Flags.string({ description: platformDescription('target platform', 'linux/arm64') }),
     'build-arg': Flags.string({ description: 'KEY=VALUE build argument (repeatable)', multiple: true }),
     network: Flags.string({ description: 'network for RUN steps: host, none, or a network name' }),
     label: Flags.string({ description: 'KEY=VALUE label for the image (repeatable)', multiple: true }),
@@ -38,6 +46,7 @@ A failing step ends the command with exit 1 and that step's output; engine error
 
   async run(): Promise<BuildResult> {
     const { args, flags } = await this.parse(DockerBuild);
+    const platform = platformOf(flags.platform ?? 'linux/arm64');
     const dockerfilePath = flags.file ?? join(args.context ?? '.', 'Dockerfile');
     const dockerfile = await readFile(dockerfilePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot read the Dockerfile ${dockerfilePath}: ${error.code ?? error.message}`);
@@ -47,7 +56,7 @@ A failing step ends the command with exit 1 and that step's output; engine error
     const labels = flags.label ? keyValues(flags.label, '--label') : undefined;
     const engine = await connect();
     // An engine on another machine: its kernel, read through a registration image if it has one.
-    const emulation = await emulationPreflight(flags.platform, { engine }).catch(() => undefined);
+    const emulation = await emulationPreflight(platform, { engine }).catch(() => undefined);
     if (emulation && !emulation.ok) {
       for (const problem of emulation.problems.filter((p) => p.fatal))
         this.note(`warning: ${problem.message}`);
@@ -55,7 +64,7 @@ A failing step ends the command with exit 1 and that step's output; engine error
     const interrupt = interruptSignal();
     try {
       const result = await engine.build(dockerfile, {
-        platform: flags.platform,
+        platform,
         files,
         ...(flags.tag ? { tag: flags.tag } : {}),
         ...(buildArgs ? { buildArgs } : {}),

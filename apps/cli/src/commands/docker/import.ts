@@ -1,7 +1,13 @@
 import { connect, type ImportRootfsResult } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
-import { interruptSignal, keyValues, progressLine } from '../../lib/docker-cli.js';
+import {
+  interruptSignal,
+  keyValues,
+  platformDescription,
+  platformOf,
+  progressLine,
+} from '../../lib/docker-cli.js';
 
 export default class DockerImport extends BaseCommand {
   static override summary = 'Make an image of a root filesystem, recorded as the right platform';
@@ -19,20 +25,21 @@ Unlike \`docker import --platform\`, which some engines (20.10) record as their 
   };
   static override flags = {
     tag: Flags.string({ char: 't', description: 'name for the image', required: true }),
-    platform: Flags.string({ description: 'platform the image records', default: 'linux/arm64' }),
+    platform: Flags.string({ description: platformDescription('platform the image records', 'linux/arm64') }),
     label: Flags.string({ description: 'KEY=VALUE label for the image (repeatable)', multiple: true }),
   };
 
   async run(): Promise<ImportRootfsResult> {
     const { args, flags } = await this.parse(DockerImport);
+    const platform = platformOf(flags.platform ?? 'linux/arm64');
     const labels = flags.label ? keyValues(flags.label, '--label') : undefined;
     const engine = await connect();
     const interrupt = interruptSignal();
     try {
-      this.note(`importing ${args.rootfs} as ${flags.tag} (${flags.platform})`);
+      this.note(`importing ${args.rootfs} as ${flags.tag} (${platform})`);
       const result = await engine.importRootfs(args.rootfs, {
         tag: flags.tag,
-        platform: flags.platform,
+        platform,
         ...(labels ? { labels } : {}),
         signal: interrupt.signal,
         // Archiving and uploading a root filesystem takes a while: say what is happening, as build does.

@@ -1,5 +1,6 @@
 import { buildRegistrarImage, connect, DEFAULT_REGISTRAR_IMAGE, type RegistrarImage } from '@arm64kit/docker';
 import { Flags } from '@oclif/core';
+import { archDescription, resolveArch } from '../../lib/arch-flag.js';
 import { BaseCommand } from '../../lib/base-command.js';
 import { interruptSignal, progressLine } from '../../lib/docker-cli.js';
 
@@ -15,7 +16,13 @@ It can be run by hand too, e.g. to list the kernel's entries: docker run --rm --
   ];
   static override flags = {
     arch: Flags.string({
-      description: 'CPU whose interpreter the image carries (repeatable)',
+      description: archDescription(
+        'CPU whose interpreter the image carries (repeatable)',
+        undefined,
+        'aarch64',
+        'any CPU Docker has a platform for (aarch64, riscv64, arm, s390x, ppc64le…)',
+      ),
+      helpValue: 'ARCH',
       multiple: true,
     }),
     tag: Flags.string({ char: 't', description: 'name for the image', default: DEFAULT_REGISTRAR_IMAGE }),
@@ -24,13 +31,14 @@ It can be run by hand too, e.g. to list the kernel's entries: docker run --rm --
 
   async run(): Promise<RegistrarImage> {
     const { flags } = await this.parse(DockerRegistrar);
+    const architectures = flags.arch?.map((arch) => resolveArch(arch, { who: 'docker registrar' }));
     const engine = await connect();
     const interrupt = interruptSignal();
     try {
       this.note(`building ${flags.tag}`);
       const image = await buildRegistrarImage(engine, {
         tag: flags.tag,
-        ...(flags.arch ? { architectures: flags.arch } : {}),
+        ...(architectures ? { architectures } : {}),
         ...(flags.busybox ? { busybox: flags.busybox } : {}),
         signal: interrupt.signal,
         onProgress: (event) => {

@@ -1,7 +1,13 @@
 import { connect, emulationPreflight, type RunResult } from '@arm64kit/docker';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../lib/base-command.js';
-import { interruptSignal, keyValues, UsageError } from '../../lib/docker-cli.js';
+import {
+  interruptSignal,
+  keyValues,
+  platformDescription,
+  platformOf,
+  UsageError,
+} from '../../lib/docker-cli.js';
 import { ownFlagsEnd, valueFlagsOf } from '../../lib/pass-through.js';
 
 /** Splits raw argv into the command's own flags, the image, and the command for the container. */
@@ -23,11 +29,12 @@ export default class DockerRun extends BaseCommand {
 
 Exit statuses follow docker run: 125 when the engine fails (for example: no such image), 126 when the command cannot be invoked, 127 when it is not found. With --json the output is collected and printed as {stdout, stderr, exitCode} at the end.
 
-For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc handler with the F flag: see arm64kit doctor.`;
+For an image of another CPU (linux/arm64 or linux/riscv64 on x86_64) the host needs a binfmt_misc handler with the F flag: see arm64kit doctor --arch ARCH and arm64kit docker emulation setup --arch ARCH.`;
   static override examples = [
     '<%= config.bin %> docker run --platform linux/arm64 example/bookworm-arm64 uname -m',
     '<%= config.bin %> docker run -e CCACHE_DIR=/tmp/cc --network none example/ccache ccache -p',
     '<%= config.bin %> docker run --timeout 30 --json example/app /usr/bin/selftest --all',
+    '<%= config.bin %> docker run --platform linux/riscv64 example/base:riscv64 uname -m',
   ];
   static override args = {
     image: Args.string({ description: 'the image to run', required: true }),
@@ -37,7 +44,9 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
     }),
   };
   static override flags = {
-    platform: Flags.string({ description: 'platform of the image, e.g. linux/arm64' }),
+    platform: Flags.string({
+      description: platformDescription('platform of the image', "the image's own"),
+    }),
     env: Flags.string({
       char: 'e',
       description: 'KEY=VALUE environment variable (repeatable)',
@@ -56,10 +65,11 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
       throw new UsageError('missing IMAGE: arm64kit docker run [FLAGS] IMAGE [COMMAND...]');
     const { flags } = await this.parse(DockerRun, [...own, '--', image]);
     const env = flags.env ? keyValues(flags.env, '--env') : undefined;
+    const platform = flags.platform === undefined ? undefined : platformOf(flags.platform);
     const engine = await connect();
-    if (flags.platform) {
+    if (platform) {
       // An engine on another machine: its kernel, read through a registration image if it has one.
-      const emulation = await emulationPreflight(flags.platform, { engine }).catch(() => undefined);
+      const emulation = await emulationPreflight(platform, { engine }).catch(() => undefined);
       for (const problem of emulation?.problems.filter((p) => p.fatal) ?? [])
         this.note(`warning: ${problem.message}`);
     }
@@ -67,7 +77,7 @@ For an image of another CPU (linux/arm64 on x86_64) the host needs a binfmt_misc
     const live = !this.jsonEnabled();
     try {
       const result = await engine.run(image, command, {
-        ...(flags.platform ? { platform: flags.platform } : {}),
+        ...(platform ? { platform } : {}),
         ...(env ? { env } : {}),
         ...(flags.entrypoint !== undefined
           ? { entrypoint: flags.entrypoint === '' ? [] : [flags.entrypoint] }

@@ -25,6 +25,7 @@ export function startTicks(p: LinuxKernel): number {
 
 function stateOf(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): [string, string] {
   if (p.state !== 'alive') return ['Z', 'zombie'];
+  if (p.stopped) return ['T', 'stopped'];
   if (viewer.thread === t || t.state === 'runnable') return ['R', 'running'];
   return ['S', 'sleeping'];
 }
@@ -48,10 +49,6 @@ function dispositionMask(p: LinuxKernel, which: (handler: bigint) => boolean): b
   for (let signo = 1; signo <= 64; signo++)
     if (which(p.signals.action(signo).handler)) mask |= 1n << BigInt(signo - 1);
   return mask;
-}
-
-function blockedOf(p: LinuxKernel, t: GuestThread): bigint {
-  return p.thread === t ? p.signals.mask : t.mask;
 }
 
 const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
@@ -92,9 +89,9 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
     ['VmSwap', kb(0)],
     ['Threads', p.threads.length],
     ['SigQ', '0/63796'],
-    ['SigPnd', hex16(0n)],
-    ['ShdPnd', hex16(p.state === 'alive' ? p.signals.pending : 0n)],
-    ['SigBlk', hex16(blockedOf(p, t))],
+    ['SigPnd', hex16(p.state === 'alive' ? t.pending.bits : 0n)],
+    ['ShdPnd', hex16(p.state === 'alive' ? p.signals.shared.bits : 0n)],
+    ['SigBlk', hex16(t.mask)],
     ['SigIgn', hex16(dispositionMask(p, (h) => h === SIG_IGN))],
     ['SigCgt', hex16(dispositionMask(p, (h) => h !== SIG_IGN && h !== SIG_DFL))],
     ['CapInh', hex16(caps.inheritable)],
@@ -150,7 +147,7 @@ export function statText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): s
     0,
     0, // startcode endcode startstack kstkesp kstkeip
     0n, // signal: pending (shared)
-    blockedOf(p, t),
+    t.mask,
     dispositionMask(p, (h) => h === SIG_IGN),
     dispositionMask(p, (h) => h !== SIG_IGN && h !== SIG_DFL),
     0,

@@ -1,5 +1,6 @@
-import { type EmulationChange, setupEmulation } from '@arm64kit/docker';
+import { type EmulationChange, type EmulationPlan, planEmulation, setupEmulation } from '@arm64kit/docker';
 import { Flags } from '@oclif/core';
+import { archFlag, resolveArch } from '../../../lib/arch-flag.js';
 import { BaseCommand } from '../../../lib/base-command.js';
 import { recordsDir, saveRecord } from '../../../lib/emulation-records.js';
 
@@ -18,14 +19,24 @@ export default class EmulationSetup extends BaseCommand {
   static override description =
     `Registers the QEMU handler for --arch (F and P by default: containers need no copy of the interpreter, and programs keep their argv[0]) and leaves it in place — what \`docker run --privileged multiarch/qemu-user-static --reset -p yes\` is used for, but touching nothing else and recording exactly what it changed, so \`arm64kit docker emulation restore\` puts the kernel back as it was.
 
-Two ways to register (--via): on this host (root, qemu-user-static installed), or through a registration image on the Docker engine (build one with \`arm64kit docker registrar\`), which needs no root here, only the engine: its container gets CAP_SYS_ADMIN, not --privileged. The default takes the host when it can and the engine is local, else the newest registration image the engine has.`;
+Two ways to register (--via): on this host (root, qemu-user-static installed), or through a registration image on the Docker engine (build one with \`arm64kit docker registrar\`), which needs no root here, only the engine: its container gets CAP_SYS_ADMIN, not --privileged. The default takes the host when it can and the engine is local, else the newest registration image the engine has.
+
+--arch is any CPU Docker has a platform for (aarch64 for linux/arm64, riscv64 for linux/riscv64, arm, s390x, ppc64le…). --dry-run prints the entry, its register line and the route it would take, and changes nothing.`;
   static override examples = [
     '<%= config.bin %> docker emulation setup',
     '<%= config.bin %> docker emulation setup --via image --no-preserve-argv0',
     '<%= config.bin %> docker emulation setup --arch riscv64 --image example/registrar:latest --json',
+    '<%= config.bin %> docker emulation setup --arch riscv64 --dry-run',
   ];
   static override flags = {
-    arch: Flags.string({ description: 'CPU to emulate (arm64, aarch64, riscv64…)', default: 'arm64' }),
+    arch: archFlag({
+      what: 'CPU to emulate',
+      values: 'any CPU Docker has a platform for (aarch64, riscv64, arm, s390x, ppc64le…)',
+      byDefault: 'aarch64 (linux/arm64)',
+    }),
+    'dry-run': Flags.boolean({
+      description: 'print what would be registered, and where, without changing anything',
+    }),
     via: Flags.string({
       description: 'where to register',
       options: ['auto', 'host', 'image'],
@@ -46,17 +57,30 @@ Two ways to register (--via): on this host (root, qemu-user-static installed), o
     }),
   };
 
-  async run(): Promise<SetupOutput> {
+  async run(): Promise<SetupOutput | (EmulationPlan & { dryRun: true })> {
     const { flags } = await this.parse(EmulationSetup);
-    const setup = await setupEmulation({
-      arch: flags.arch,
+    const options = {
+      arch: resolveArch(flags.arch ?? 'aarch64', { who: 'docker emulation setup' }),
       via: flags.image ? 'image' : (flags.via as 'auto' | 'host' | 'image'),
       preserveArgv0: flags['preserve-argv0'],
       persistent: flags.persistent,
       ...(flags.image ? { image: flags.image } : {}),
       ...(flags.name ? { name: flags.name } : {}),
       ...(flags.interpreter ? { interpreter: flags.interpreter } : {}),
-    });
+    } as const;
+    if (flags['dry-run']) {
+      const plan = planEmulation(options);
+      const where =
+        plan.via === 'host'
+          ? 'on this host'
+          : `through ${plan.image ?? 'the newest registration image the engine has'}`;
+      this.note(`would register ${plan.name} for ${plan.platform} ${where}; nothing changed`);
+      if (plan.hostProblem)
+        this.note(`${plan.via === 'host' ? 'it would fail' : 'not on this host'}: ${plan.hostProblem}`);
+      if (!this.jsonEnabled()) this.log(plan.registration);
+      return { ...plan, dryRun: true };
+    }
+    const setup = await setupEmulation(options);
     const record = setup.keep();
     const output: SetupOutput = {
       name: setup.name,
