@@ -9,7 +9,9 @@ import { inProcess } from './support/in-process.js';
  * aarch64 program: the ids and capabilities execve leaves, compared with the same program built
  * for the host and run on the host's kernel.
  */
-describe.runIf(available('aarch64 credentials tests', commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu')))(
+const prerequisites = commandProblem(CROSS_CC, 'gcc-aarch64-linux-gnu') ?? commandProblem('cc', 'gcc');
+
+describe.runIf(available('aarch64 credentials tests', prerequisites))(
   'credentials across execve, as the host kernel keeps them',
   () => {
     it('keeps the real and effective ids, sets saved and fs ids to the effective ones', async () => {
