@@ -77,6 +77,8 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
   program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
   program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
+  program('shared-mappings', [{}], ['O2']), // MAP_SHARED between processes and with the file: pshared mutexes, semaphores, msync
+  program('credentials', [{}], ['O2']), // set*id, setgroups, setfs*id, capabilities and kill's permission, as root or not
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2

@@ -1,10 +1,13 @@
-/* Process attributes programs query: scheduling priority (nice) and page residency. */
+/* Process attributes programs query: scheduling priority (nice), resource limits, sysinfo and page residency. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void show(const char *what, long result) {
@@ -24,6 +27,49 @@ int main(void) {
   show("getpriority(no such process)", getpriority(PRIO_PROCESS, 0x3ffffff0) == -1 && errno ? -1 : 0);
   errno = 0;
   show("getpriority(bad which)", getpriority(7, 0) == -1 && errno ? -1 : 0);
+
+  /* Resource limits: the ones the process started with (the same parent starts both runs),
+     then a lower RLIMIT_NOFILE that bounds descriptors, is inherited, and can be raised again. */
+  struct rlimit nofile, lim;
+  show("getrlimit(NOFILE)", getrlimit(RLIMIT_NOFILE, &nofile));
+  printf("NOFILE: %llu %llu\n", (unsigned long long)nofile.rlim_cur, (unsigned long long)nofile.rlim_max);
+  getrlimit(RLIMIT_STACK, &lim);
+  printf("STACK: %llu %llu\n", (unsigned long long)lim.rlim_cur, (unsigned long long)lim.rlim_max);
+  getrlimit(RLIMIT_CORE, &lim);
+  printf("CORE: %llu %llu\n", (unsigned long long)lim.rlim_cur, (unsigned long long)lim.rlim_max);
+  lim.rlim_cur = 40;
+  lim.rlim_max = nofile.rlim_max;
+  show("setrlimit(NOFILE, 40)", setrlimit(RLIMIT_NOFILE, &lim));
+  getrlimit(RLIMIT_NOFILE, &lim);
+  printf("NOFILE now: %llu\n", (unsigned long long)lim.rlim_cur);
+  int last = -1;
+  for (;;) {
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0) break;
+    last = fd;
+  }
+  printf("highest descriptor: %d, then %s\n", last, strerror(errno));
+  show("dup2 to the limit", dup2(0, 40));
+  show("F_DUPFD from the limit", fcntl(0, F_DUPFD, 40));
+  for (int fd = 3; fd <= last; fd++) close(fd);
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    getrlimit(RLIMIT_NOFILE, &lim);
+    _exit(lim.rlim_cur == 40 ? 0 : 1);
+  }
+  int status;
+  waitpid(child, &status, 0);
+  printf("child inherits it: %d\n", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  lim.rlim_cur = nofile.rlim_max;
+  lim.rlim_max = nofile.rlim_max - 1;
+  show("setrlimit(soft above hard)", setrlimit(RLIMIT_NOFILE, &lim));
+  show("setrlimit(NOFILE, as it was)", setrlimit(RLIMIT_NOFILE, &nofile));
+  show("getrlimit(99)", getrlimit(99, &lim));
+  struct rlimit no_core = {0, 0}, old;
+  show("prlimit(self, CORE)", prlimit(getpid(), RLIMIT_CORE, &no_core, NULL));
+  prlimit(0, RLIMIT_CORE, NULL, &old);
+  printf("CORE after prlimit: %llu %llu\n", (unsigned long long)old.rlim_cur, (unsigned long long)old.rlim_max);
 
   /* sysinfo: the numbers are the machine's; what holds on every one is checked */
   struct sysinfo si;

@@ -3,9 +3,7 @@
  * (O_CREAT, O_EXCL, O_TRUNC), ftruncate and mmap of the object, shm_unlink, and sem_open
  * (a file made elsewhere and linked to sem.NAME), sem_post/sem_wait/sem_trywait/sem_getvalue,
  * sem_unlink. Names carry the pid so that runs side by side do not meet; it is never printed.
- *
- * Left out: stores through a MAP_SHARED mapping read back through a descriptor (arm64kit maps
- * files as a copy, so they do not reach the file).
+ * (Stores through MAP_SHARED mappings and the file behind them: shared-mappings.c.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -92,7 +92,8 @@ export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
   /** Told of every close by its process (POSIX record locks end there), before the description may go. */
   onClose: ((file: OpenFile) => void) | null = null;
-  static readonly LIMIT = 1024;
+  /** Descriptors are below this: RLIMIT_NOFILE's soft limit (the process keeps it current). */
+  limit = 1024;
 
   get(fd: number): OpenFile {
     const slot = fd >= 0 ? this.slots[fd] : undefined;
@@ -113,9 +114,10 @@ export class FdTable {
     return fd >= 0 && this.slots[fd] !== undefined;
   }
 
-  /** Installs `file` at the lowest free descriptor ≥ `min`. */
+  /** Installs `file` at the lowest free descriptor ≥ `min` (F_DUPFD's `min` must be below the limit). */
   install(file: OpenFile, cloexec = false, min = 0): number {
-    for (let fd = min; fd < FdTable.LIMIT; fd++) {
+    if (min >= this.limit) fail(E.EINVAL);
+    for (let fd = min; fd < this.limit; fd++) {
       if (!this.slots[fd]) {
         this.slots[fd] = { file, cloexec };
         return fd;
@@ -125,7 +127,7 @@ export class FdTable {
   }
 
   installAt(fd: number, file: OpenFile, cloexec = false): void {
-    if (fd < 0 || fd >= FdTable.LIMIT) fail(E.EBADF);
+    if (fd < 0 || fd >= this.limit) fail(E.EBADF);
     if (this.slots[fd]) this.close(fd);
     this.slots[fd] = { file, cloexec };
   }
@@ -150,6 +152,7 @@ export class FdTable {
   /** A copy for a forked child: the same open file descriptions (shared offsets), each counted once more. */
   fork(): FdTable {
     const copy = new FdTable();
+    copy.limit = this.limit;
     this.slots.forEach((slot, fd) => {
       if (!slot) return;
       slot.file.refs++;

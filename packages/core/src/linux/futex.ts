@@ -1,4 +1,5 @@
 import type { PagedMemory } from '../memory/paged-memory.js';
+import type { SharedObject } from '../memory/shared-mappings.js';
 import type { GuestThread } from './thread.js';
 
 /** A thread waiting on a futex word: woken by FUTEX_WAKE when its bitset matches. */
@@ -14,30 +15,44 @@ const FUTEX_TID_MASK = 0x3fffffff;
 /** The kernel walks at most this many robust-list entries (ROBUST_LIST_LIMIT). */
 const ROBUST_LIST_LIMIT = 2048;
 
+/** Where a futex word is, as the kernel keys it: in a process's memory, or in a shared object. */
+interface FutexKey {
+  readonly space: PagedMemory | SharedObject;
+  readonly offset: number;
+}
+
+/** The word at `address` of `memory`: a word in a MAP_SHARED range is the shared object's. */
+function keyOf(memory: PagedMemory, address: number): FutexKey {
+  const shared = memory.sharedRanges.locate(address);
+  return shared ? { space: shared.object, offset: shared.offset } : { space: memory, offset: address };
+}
+
 /**
- * Futex wait queues, keyed by the memory and the address of the word (every process of a run
- * has memory of its own, so private and shared futexes coincide). Queues are FIFO.
+ * Futex wait queues, keyed by where the word is: the memory and address of the word (every
+ * process of a run has memory of its own, so private futexes need no more), or the shared
+ * object and offset for a word that processes share through MAP_SHARED. Queues are FIFO.
  */
 export class FutexTable {
-  private readonly queues = new Map<PagedMemory, Map<number, FutexWaiter[]>>();
-  private readonly byThread = new Map<
-    GuestThread,
-    { memory: PagedMemory; address: number; waiter: FutexWaiter }
-  >();
+  private readonly queues = new Map<PagedMemory | SharedObject, Map<number, FutexWaiter[]>>();
+  private readonly byThread = new Map<GuestThread, { key: FutexKey; waiter: FutexWaiter }>();
 
-  private queue(memory: PagedMemory, address: number, create: boolean): FutexWaiter[] | undefined {
-    let words = this.queues.get(memory);
+  private queue(key: FutexKey, create: boolean): FutexWaiter[] | undefined {
+    let words = this.queues.get(key.space);
     if (!words) {
       if (!create) return undefined;
       words = new Map();
-      this.queues.set(memory, words);
+      this.queues.set(key.space, words);
     }
-    let list = words.get(address);
+    let list = words.get(key.offset);
     if (!list && create) {
       list = [];
-      words.set(address, list);
+      words.set(key.offset, list);
     }
     return list;
+  }
+
+  private dropIfEmpty(key: FutexKey, list: FutexWaiter[]): void {
+    if (list.length === 0) this.queues.get(key.space)?.delete(key.offset);
   }
 
   /** The waiter `thread` left at a futex, if it is queued there. */
@@ -49,8 +64,9 @@ export class FutexTable {
   enqueue(thread: GuestThread, memory: PagedMemory, address: number, bitset: number): FutexWaiter {
     this.forget(thread);
     const waiter: FutexWaiter = { thread, bitset, woken: false };
-    this.queue(memory, address, true)?.push(waiter);
-    this.byThread.set(thread, { memory, address, waiter });
+    const key = keyOf(memory, address);
+    this.queue(key, true)?.push(waiter);
+    this.byThread.set(thread, { key, waiter });
     return waiter;
   }
 
@@ -59,16 +75,17 @@ export class FutexTable {
     const entry = this.byThread.get(thread);
     if (!entry) return;
     this.byThread.delete(thread);
-    const list = this.queue(entry.memory, entry.address, false);
+    const list = this.queue(entry.key, false);
     if (!list) return;
     const i = list.indexOf(entry.waiter);
     if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.queues.get(entry.memory)?.delete(entry.address);
+    this.dropIfEmpty(entry.key, list);
   }
 
   /** Wakes up to `count` waiters at `address` whose bitset meets `bitset`; returns how many. */
   wake(memory: PagedMemory, address: number, count: number, bitset: number): number {
-    const list = this.queue(memory, address, false);
+    const key = keyOf(memory, address);
+    const list = this.queue(key, false);
     if (!list) return 0;
     let woken = 0;
     for (let i = 0; i < list.length && woken < count; ) {
@@ -81,21 +98,23 @@ export class FutexTable {
       waiter.woken = true;
       woken++;
     }
-    if (list.length === 0) this.queues.get(memory)?.delete(address);
+    this.dropIfEmpty(key, list);
     return woken;
   }
 
   /** Moves up to `count` waiters from `from` to `to` (FUTEX_REQUEUE); returns how many. */
   requeue(memory: PagedMemory, from: number, to: number, count: number): number {
-    const list = this.queue(memory, from, false);
+    const fromKey = keyOf(memory, from);
+    const list = this.queue(fromKey, false);
     if (!list || count <= 0) return 0;
     const moved = list.splice(0, count);
-    if (list.length === 0) this.queues.get(memory)?.delete(from);
-    const target = this.queue(memory, to, true) as FutexWaiter[];
+    this.dropIfEmpty(fromKey, list);
+    const toKey = keyOf(memory, to);
+    const target = this.queue(toKey, true) as FutexWaiter[];
     for (const waiter of moved) {
       target.push(waiter);
       const entry = this.byThread.get(waiter.thread);
-      if (entry) entry.address = to;
+      if (entry) entry.key = toKey;
     }
     return moved.length;
   }

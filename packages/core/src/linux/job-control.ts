@@ -63,7 +63,7 @@ function notifyParent(k: LinuxKernel, code: number, status: number): void {
   const parent = k.parent;
   if (parent === null || parent.state !== 'alive') return;
   if (parent.signals.action(SIGNALS.SIGCHLD).flags & SA_NOCLDSTOP) return;
-  parent.postSignal(SIGNALS.SIGCHLD, jobInfo(k.pid, code, status));
+  parent.postSignal(SIGNALS.SIGCHLD, jobInfo(k.pid, k.credentials.user.real, code, status));
 }
 
 /**

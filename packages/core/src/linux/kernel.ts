@@ -5,6 +5,7 @@ import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestFault, GuestSignal } from '../signals.js';
 import { CpuUsage } from './cpu-usage.js';
+import { Credentials } from './credentials.js';
 import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
@@ -14,6 +15,7 @@ import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
 import type { PrivateDirectory } from './private-directory.js';
 import type { ImageLayout } from './process-image.js';
+import { ResourceLimits } from './resource-limits.js';
 import { Blocked, GuestExit, Reschedule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
@@ -116,6 +118,10 @@ export class LinuxKernel {
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
   umask = 0o022;
+  /** User and group ids: the host process's at the start, inherited by children. */
+  credentials = Credentials.ofHost();
+  /** getrlimit/setrlimit: the host process's at the start, inherited by children. */
+  limits = ResourceLimits.initial();
   /** CPU time of this process's threads, live and ended (getrusage RUSAGE_SELF, times). */
   readonly usage = new CpuUsage();
   /** CPU time of the children it waited for, and of theirs (RUSAGE_CHILDREN, tms_cutime). */
@@ -153,6 +159,7 @@ export class LinuxKernel {
     this.programHostPath = options.programPath;
     this.trace = options.trace;
     this.watchCloses();
+    this.fds.limit = this.limits.openFiles;
     options.stdio.forEach((hostFd, guestFd) => {
       let kind: 'file' | 'stream' = 'stream';
       try {
@@ -187,6 +194,8 @@ export class LinuxKernel {
     child.signals = this.signals.fork(child.threads, child.thread, options.resetHandlers);
     child.programHostPath = this.programHostPath;
     child.umask = this.umask;
+    child.limits = this.limits.copy();
+    child.credentials = this.credentials.copy();
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
@@ -396,7 +405,7 @@ export class LinuxKernel {
    * (SIGPIPE from a write): it is delivered, or ends the guest, when the current call returns.
    */
   raise(signo: number): void {
-    postToThread(this.thread, signo, senderInfo(signo, SI.USER, this.pid, process.getuid?.() ?? 0));
+    postToThread(this.thread, signo, senderInfo(signo, SI.USER, this.pid, this.credentials.user.real));
   }
 }
 

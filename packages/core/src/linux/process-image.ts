@@ -22,6 +22,8 @@ export interface ProcessImage {
   readonly atFlags: number;
   /** The guest path /proc/PID/maps shows for the program. */
   readonly guestPath: string;
+  /** AT_UID, AT_EUID, AT_GID, AT_EGID (default: the host process's). */
+  readonly ids?: { readonly uid: number; readonly euid: number; readonly gid: number; readonly egid: number };
 }
 
 /** Where exec put what /proc/PID/cmdline, environ and auxv read. */
@@ -75,10 +77,10 @@ export function startProcessImage(
       [AT.BASE, BigInt(interp?.bias ?? 0)],
       [AT.FLAGS, BigInt(p.atFlags)],
       [AT.ENTRY, BigInt(main.entry)],
-      [AT.UID, BigInt(process.getuid?.() ?? 0)],
-      [AT.EUID, BigInt(process.geteuid?.() ?? 0)],
-      [AT.GID, BigInt(process.getgid?.() ?? 0)],
-      [AT.EGID, BigInt(process.getegid?.() ?? 0)],
+      [AT.UID, BigInt(p.ids?.uid ?? process.getuid?.() ?? 0)],
+      [AT.EUID, BigInt(p.ids?.euid ?? process.geteuid?.() ?? 0)],
+      [AT.GID, BigInt(p.ids?.gid ?? process.getgid?.() ?? 0)],
+      [AT.EGID, BigInt(p.ids?.egid ?? process.getegid?.() ?? 0)],
       [AT.SECURE, 0n],
       [AT.HWCAP2, arch.hwcap2],
     ],

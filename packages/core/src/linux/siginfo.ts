@@ -45,8 +45,8 @@ export function faultInfo(signo: number, code: number, address: bigint): Uint8Ar
  * What SIGCHLD carries when a child ends: CLD_EXITED with its status, or CLD_KILLED/CLD_DUMPED
  * with the signal, from wait(2)'s status word.
  */
-export function childInfo(signo: number, pid: number, waitStatus: number): Uint8Array {
-  const info = senderInfo(signo, 0, pid, process.getuid?.() ?? 0);
+export function childInfo(signo: number, pid: number, uid: number, waitStatus: number): Uint8Array {
+  const info = senderInfo(signo, 0, pid, uid);
   const v = new DataView(info.buffer);
   const termsig = waitStatus & 0x7f;
   v.setInt32(8, termsig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED, true);
@@ -55,8 +55,8 @@ export function childInfo(signo: number, pid: number, waitStatus: number): Uint8
 }
 
 /** What SIGCHLD (and waitid) carries when a child stops (CLD_STOPPED, the stop signal) or is continued (CLD_CONTINUED, SIGCONT). */
-export function jobInfo(pid: number, code: number, status: number): Uint8Array {
-  const info = senderInfo(17, code, pid, process.getuid?.() ?? 0);
+export function jobInfo(pid: number, uid: number, code: number, status: number): Uint8Array {
+  const info = senderInfo(17, code, pid, uid);
   new DataView(info.buffer).setInt32(24, status, true);
   return info;
 }

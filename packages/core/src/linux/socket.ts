@@ -38,7 +38,8 @@ export interface Credentials {
 }
 
 export function credentialsOf(k: LinuxKernel): Credentials {
-  return { pid: k.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  // The kernel's cred_to_ucred reports the effective ids.
+  return { pid: k.pid, uid: k.credentials.user.effective, gid: k.credentials.group.effective };
 }
 
 /** What sendmsg hands a socket. */

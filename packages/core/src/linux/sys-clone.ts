@@ -243,9 +243,11 @@ const P_PGID = 2;
 
 /** waitid's siginfo for a change: CLD_EXITED, CLD_KILLED or CLD_DUMPED with the status, or CLD_STOPPED / CLD_CONTINUED with the signal. */
 function waitidInfo(child: LinuxKernel, change: Change): Uint8Array {
-  if (change === 'stopped') return jobInfo(child.pid, CLD_STOPPED, child.stopSignal);
-  if (change === 'continued') return jobInfo(child.pid, CLD_CONTINUED, SIGNALS.SIGCONT);
-  return childInfo(SIGNALS.SIGCHLD, child.pid, child.waitStatus);
+  if (change === 'stopped')
+    return jobInfo(child.pid, child.credentials.user.real, CLD_STOPPED, child.stopSignal);
+  if (change === 'continued')
+    return jobInfo(child.pid, child.credentials.user.real, CLD_CONTINUED, SIGNALS.SIGCONT);
+  return childInfo(SIGNALS.SIGCHLD, child.pid, child.credentials.user.real, child.waitStatus);
 }
 
 function waitid(k: LinuxKernel, idtype: number, id: number, infop: number, options: number, rusage: number) {

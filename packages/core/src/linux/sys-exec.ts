@@ -138,6 +138,7 @@ function execve(
   k.programPath = running.guest;
   k.programHostPath = running.host;
   k.thread.name = null; // the new program's name, as the kernel sets comm at execve
+  k.credentials.exec();
   // The other threads end (de_thread); a vfork parent sharing this memory gets it back and runs
   // on, so the new image goes into memory of its own.
   const system = k.system;
@@ -163,6 +164,7 @@ function execve(
       env,
       execfn,
       atFlags: 0,
+      ids: k.credentials.auxv,
     });
   } catch (error) {
     throw GuestSignal.fatal(

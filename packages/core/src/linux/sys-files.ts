@@ -20,6 +20,7 @@ import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { flushSharedMappings, refreshSharedMappings } from './shared-objects.js';
 import { isSocket, socketStat } from './socket.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
 import { direntType, encodeStat, encodeStatfs, encodeStatx } from './stat.js';
@@ -122,6 +123,7 @@ function readInto(
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
+  flushSharedMappings(k); // the file has what the process stored through its shared mappings
   const buffer = Buffer.alloc(n0);
   const n = retryingAgain(() => readSync(file.hostFd, buffer, 0, n0, position));
   k.memory.writeBytes(addr, buffer.subarray(0, n));
@@ -185,7 +187,10 @@ function writeFrom(
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) return writeToPipe(k, file.pipe.buffer, addr, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
   try {
-    return retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
+    flushSharedMappings(k);
+    const n = retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
+    refreshSharedMappings(k, file, position, n); // shared mappings of the file show what was written
+    return n;
   } catch (error) {
     if (errnoOf(error) === E.EPIPE) k.raise(13); // SIGPIPE, acted on when the write returns
     throw error;

@@ -5,9 +5,12 @@ import { E, fail } from './errno.js';
 import type { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { O_ACCMODE } from './open-flags.js';
+import { sharedObjectFor } from './shared-objects.js';
 
 const PAGE = 4096;
 const MAP_TYPE = 0x0f;
+const MAP_SHARED = 0x01;
 const MAP_SHARED_VALIDATE = 0x03;
 const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
@@ -15,6 +18,9 @@ const MAP_FIXED_NOREPLACE = 0x100000;
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
 const MADV_DONTNEED = 4;
+const O_WRONLY = 1;
+const O_RDWR = 2;
+const O_APPEND = 0o2000;
 
 function withMemory<T>(op: () => T): T {
   try {
@@ -55,9 +61,21 @@ function mmap(
   // MAP_DROPPABLE, 0x08; qemu-aarch64 and older kernels refuse it, and so does this.)
   if ((flags & MAP_TYPE) === 0 || (flags & MAP_TYPE) > MAP_SHARED_VALIDATE) fail(E.EINVAL);
   if (file?.pipe) fail(E.ENODEV);
+  const type = flags & MAP_TYPE;
+  const sharing = type === MAP_SHARED || type === MAP_SHARED_VALIDATE;
+  if (file && file.kind === 'file') {
+    // A mapping reads the file; a shared writable one writes it, not only at its end.
+    const mode = file.statusFlags & O_ACCMODE;
+    if (mode === O_WRONLY) fail(E.EACCES);
+    if (sharing && prot & PROT_WRITE && (mode !== O_RDWR || file.statusFlags & O_APPEND)) fail(E.EACCES);
+  }
+  const shared = sharing ? sharedObjectFor(k, file) : null;
   const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
-  if (file) {
-    // A private copy of the file's bytes (shared file mappings are not written back).
+  if (shared) {
+    k.memory.sharedRanges.add(k.memory, at, at + size, shared, offset / PAGE);
+    if (file) nameMapping(k, file, at, size, offset);
+  } else if (file) {
+    // A private copy of the file's bytes (MAP_PRIVATE, or a file with no pages to share).
     const buffer = Buffer.alloc(length);
     let got = 0;
     while (got < length) {
@@ -131,14 +149,22 @@ export function registerMemorySyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.mremap, (k, a) => mremap(k, ptr(a[0]), ptr(a[1]), ptr(a[2]), int(a[3])));
   k.register(SYS.madvise, (k, a) => {
-    if (int(a[2]) === MADV_DONTNEED && k.memory.isMapped(ptr(a[0]), ptr(a[1]))) {
-      // Private anonymous pages read back as zero after MADV_DONTNEED.
+    const [start, length] = [ptr(a[0]), ptr(a[1])];
+    if (
+      int(a[2]) === MADV_DONTNEED &&
+      k.memory.isMapped(start, length) &&
+      !k.memory.sharedRanges.overlaps(start, start + length)
+    ) {
+      // Private anonymous pages read back as zero after MADV_DONTNEED (shared ones as they are).
       k.memory.discard(ptr(a[0]), ptr(a[1]));
     }
     return 0;
   });
   k.register(SYS.mincore, (k, a) => mincore(k, ptr(a[0]), ptr(a[1]), ptr(a[2])));
-  k.register(SYS.msync, () => 0);
+  k.register(SYS.msync, (k) => {
+    k.memory.sharedRanges.syncOut(k.memory, true); // the file has what the mappings were given
+    return 0;
+  });
   k.register(SYS.mlock, () => 0);
   k.register(SYS.munlock, () => 0);
 }

@@ -9,28 +9,17 @@ import {
   uptime,
   version,
 } from 'node:os';
+import { CAP } from './capabilities.js';
 import { GUEST_CPUS } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { registerCloneSyscalls } from './sys-clone.js';
+import { registerCredentialSyscalls } from './sys-credentials.js';
 import { registerExecSyscalls } from './sys-exec.js';
 import { registerFutexSyscalls } from './sys-futex.js';
 import { registerPrctlSyscalls } from './sys-prctl.js';
 import { registerSignalSyscalls } from './sys-signals.js';
-
-const RLIM_INFINITY = 0xffffffffffffffffn;
-
-function rlimit(resource: number): [bigint, bigint] {
-  switch (resource) {
-    case 3: // RLIMIT_STACK
-      return [8n * 1024n * 1024n, RLIM_INFINITY];
-    case 7: // RLIMIT_NOFILE
-      return [1024n, 4096n];
-    default:
-      return [RLIM_INFINITY, RLIM_INFINITY];
-  }
-}
 
 function utsname(k: LinuxKernel): Uint8Array {
   const out = new Uint8Array(65 * 6);
@@ -68,10 +57,7 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   registerExecSyscalls(k);
   registerCloneSyscalls(k);
   registerFutexSyscalls(k);
-  k.register(SYS.getuid, () => process.getuid?.() ?? 0);
-  k.register(SYS.geteuid, () => process.geteuid?.() ?? 0);
-  k.register(SYS.getgid, () => process.getgid?.() ?? 0);
-  k.register(SYS.getegid, () => process.getegid?.() ?? 0);
+  registerCredentialSyscalls(k);
   // Other processes of the group or user are not visible from here: those answer for the
   // guest alone.
   k.register(SYS.getpriority, (k, a) => {
@@ -96,22 +82,10 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     k.memory.writeBytes(ptr(a[0]), sysinfo(k));
     return 0;
   });
-  k.register(SYS.prlimit64, (k, a) => {
-    if (int(a[0]) !== 0 && int(a[0]) !== k.pid) fail(E.ESRCH);
-    if (a[3] !== 0n) {
-      const [cur, max] = rlimit(int(a[1]));
-      k.memory.write64(ptr(a[3]), cur);
-      k.memory.write64(ptr(a[3]) + 8, max);
-    }
-    return 0;
-  });
-  k.register(SYS.getrlimit, (k, a) => {
-    const [cur, max] = rlimit(int(a[0]));
-    k.memory.write64(ptr(a[1]), cur);
-    k.memory.write64(ptr(a[1]) + 8, max);
-    return 0;
-  });
-  k.register(SYS.setrlimit, () => 0);
+  k.register(SYS.prlimit64, (k, a) => prlimit(k, int(a[0]), int(a[1]), ptr(a[2]), ptr(a[3])));
+  // The older pair takes no null pointer: a struct rlimit must be there.
+  k.register(SYS.getrlimit, (k, a) => prlimit(k, 0, int(a[0]), 0, ptr(a[1]) || fail(E.EFAULT)));
+  k.register(SYS.setrlimit, (k, a) => prlimit(k, 0, int(a[0]), ptr(a[1]) || fail(E.EFAULT), 0));
   k.register(SYS.sched_getaffinity, (k, a) => {
     const size = Math.min(ptr(a[1]), 128);
     if (size < 8) fail(E.EINVAL);
@@ -123,9 +97,30 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   registerPrctlSyscalls(k);
 }
 
+/**
+ * prlimit64 (and getrlimit, setrlimit): the old limit of `resource` to `oldAddr` and the new one
+ * from `newAddr` (each a struct rlimit; 0 for none), of the process `pid` (0: the caller) among
+ * the guest's.
+ */
+function prlimit(k: LinuxKernel, pid: number, resource: number, newAddr: number, oldAddr: number): number {
+  const target = pid === 0 || pid === k.pid ? k : k.system?.processes.get(pid);
+  if (target?.state !== 'alive') fail(E.ESRCH);
+  const [cur, max] = target.limits.get(resource);
+  if (newAddr !== 0) {
+    const raisesHard = k.credentials.capable(CAP.SYS_RESOURCE);
+    target.limits.set(resource, k.memory.read64(newAddr), k.memory.read64(newAddr + 8), raisesHard);
+    target.fds.limit = target.limits.openFiles;
+  }
+  if (oldAddr !== 0) {
+    k.memory.write64(oldAddr, cur);
+    k.memory.write64(oldAddr + 8, max);
+  }
+  return 0;
+}
+
 /** PRIO_PROCESS, PRIO_PGRP, PRIO_USER: `who` 0 is the caller's own. */
 function checkOwnPriority(k: LinuxKernel, which: number, who: number): void {
   if (which < 0 || which > 2) fail(E.EINVAL);
-  const own = which === 2 ? (process.getuid?.() ?? 0) : which === 1 ? k.pgid : k.pid;
+  const own = which === 2 ? k.credentials.user.real : which === 1 ? k.pgid : k.pid;
   if (who !== 0 && who !== own) fail(E.ESRCH);
 }

@@ -1,5 +1,6 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { GuestFault, GuestSignal, NSIG, SIGNALS } from '../signals.js';
+import { CAP } from './capabilities.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -10,8 +11,6 @@ import type { GuestThread } from './thread.js';
 import { readTimespec } from './timespec.js';
 
 const SIGSET_SIZE = 8;
-
-const uid = () => process.getuid?.() ?? 0;
 
 function validSignal(signo: number): boolean {
   return signo >= 1 && signo <= NSIG;
@@ -142,9 +141,24 @@ function killTargets(k: LinuxKernel, pid: number): LinuxKernel[] {
   return alive.filter((p) => p.pgid === -pid);
 }
 
-/** Posts `signo` (0: only checks) to process `target` with the sender's siginfo; zombies take nothing. */
+/**
+ * Posts `signo` (0: only checks) to process `target` with the sender's siginfo; zombies take
+ * nothing. EPERM when the sender may not signal the target.
+ */
 function send(k: LinuxKernel, target: LinuxKernel, signo: number, code: number): void {
-  if (signo !== 0) target.postSignal(signo, senderInfo(signo, code, k.pid, uid()));
+  if (!maySignal(k, target, signo)) fail(E.EPERM);
+  if (signo !== 0) target.postSignal(signo, senderInfo(signo, code, k.pid, k.credentials.user.real));
+}
+
+/**
+ * The kernel's kill permission: the sender's real or effective uid is the target's real or
+ * saved one, or it holds CAP_KILL; SIGCONT may always go to the sender's own session.
+ */
+function maySignal(k: LinuxKernel, target: LinuxKernel, signo: number): boolean {
+  const from = k.credentials;
+  const to = target.credentials.user;
+  if (from.capable(CAP.KILL) || (signo === SIGNALS.SIGCONT && target.sid === k.sid)) return true;
+  return [from.user.real, from.user.effective].some((id) => id === to.real || id === to.saved);
 }
 
 /** Thread `tid` (in thread group `tgid`, unless that is -1), or ESRCH. */
@@ -156,7 +170,8 @@ function threadTarget(k: LinuxKernel, tgid: number, tid: number): GuestThread {
 
 /** Posts `signo` (0: only checks) to thread `target` alone, as tkill and tgkill. */
 function sendToThread(k: LinuxKernel, target: GuestThread, signo: number): void {
-  if (signo !== 0) postToThread(target, signo, senderInfo(signo, SI.TKILL, k.pid, uid()));
+  if (!maySignal(k, target.process, signo)) fail(E.EPERM);
+  if (signo !== 0) postToThread(target, signo, senderInfo(signo, SI.TKILL, k.pid, k.credentials.user.real));
 }
 
 /**
@@ -213,7 +228,15 @@ export function registerSignalSyscalls(k: LinuxKernel): void {
       if (pid > 0 && pid !== k.pid && hostProcessExists(pid)) fail(E.EPERM);
       fail(E.ESRCH);
     }
-    for (const target of targets) send(k, target, signo, SI.USER);
+    // A group kill succeeds when any target may be signalled, a broadcast (-1) even when none
+    // may (the kernel's rules).
+    let allowed = pid === -1 ? 1 : 0;
+    for (const target of targets) {
+      if (!maySignal(k, target, signo)) continue;
+      send(k, target, signo, SI.USER);
+      allowed++;
+    }
+    if (allowed === 0) fail(E.EPERM);
     return 0;
   });
   k.register(SYS.tkill, (k, a) => {

@@ -1,6 +1,7 @@
 import type { Architecture } from '../arch.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
+import type { SharedObject } from '../memory/shared-mappings.js';
 import { SIGNALS, signalName } from '../signals.js';
 import { hostMaxRssKb } from './cpu-usage.js';
 import { FileLocks } from './file-locks.js';
@@ -45,6 +46,8 @@ export class GuestSystem {
   readonly futexes = new FutexTable();
   /** fcntl record locks and flock locks between the guest processes. */
   readonly locks = new FileLocks();
+  /** The files guest processes map with MAP_SHARED, by device and inode: one object each. */
+  readonly sharedFiles = new Map<string, SharedObject>();
   /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */
   readonly host = new HostIo();
   /** Set by `idle` when every thread waits and host I/O may end a wait: ms to give the event loop. */
@@ -131,6 +134,7 @@ export class GuestSystem {
     for (const p of this.processes.values()) if (p.state === 'alive' && p.machine === machine) return;
     if (!this.machines.delete(machine)) return;
     this.retired += machine.instructions;
+    machine.memory.sharedRanges.forget(machine.memory, 0, 2 ** 48); // the shared objects lose a user
   }
 
   /** Guest instructions executed by every machine of the run. */
@@ -178,9 +182,12 @@ export class GuestSystem {
         const k = t.process;
         this.load(t);
         const machine = k.machine as Machine;
+        // Shared pages: what other processes wrote comes in, and this one's writes go out after.
+        k.memory.sharedRanges.syncIn(k.memory);
         const end = this.threads.length > 1 ? Math.min(sliceEnd, Date.now() + QUANTUM_MS) : sliceEnd;
         const before = process.cpuUsage();
         const exit = machine.runSlice(k, end, deadline, timeoutMs);
+        k.memory.sharedRanges.syncOut(k.memory);
         const spent = process.cpuUsage(before);
         t.usage.charge(spent);
         k.usage.charge(spent);
@@ -311,7 +318,8 @@ export class GuestSystem {
       this.reap(k); // nobody will wait: no zombie, as the kernel does
       return;
     }
-    if (k.exitSignal > 0) parent.postSignal(k.exitSignal, childInfo(k.exitSignal, k.pid, k.waitStatus));
+    if (k.exitSignal > 0)
+      parent.postSignal(k.exitSignal, childInfo(k.exitSignal, k.pid, k.credentials.user.real, k.waitStatus));
   }
 
   /**
@@ -331,7 +339,10 @@ export class GuestSystem {
       }
       reaper.children.add(child);
       if (child.state === 'zombie' && child.exitSignal > 0)
-        reaper.postSignal(child.exitSignal, childInfo(child.exitSignal, child.pid, child.waitStatus));
+        reaper.postSignal(
+          child.exitSignal,
+          childInfo(child.exitSignal, child.pid, child.credentials.user.real, child.waitStatus),
+        );
     }
     k.children.clear();
   }

@@ -1,6 +1,7 @@
 import { GuestFault } from '../signals.js';
 import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
 import { RegionNames } from './region-names.js';
+import { SharedRanges } from './shared-mappings.js';
 import {
   type AccessSize,
   type AtomicOp,
@@ -174,6 +175,8 @@ export class PagedMemory implements GuestMemory {
   };
   /** What /proc/PID/maps calls the mapped files and the program's images. */
   names = new RegionNames();
+  /** The MAP_SHARED ranges, whose pages other processes see too. */
+  sharedRanges = new SharedRanges();
 
   constructor(options: PagedMemoryOptions = {}) {
     const initial = Math.max(
@@ -215,6 +218,7 @@ export class PagedMemory implements GuestMemory {
    * host pages handed out so far are copied, so a small program forks cheaply).
    */
   fork(): PagedMemory {
+    this.sharedRanges.syncOut(this, true); // the objects hold what both copies start with
     const used = this.nextHostPage * PAGE_SIZE;
     const copy = new PagedMemory({
       initialBytes: used,
@@ -229,6 +233,7 @@ export class PagedMemory implements GuestMemory {
     copy.brkCurrent = this.brkCurrent;
     copy.high = this.high.clone();
     copy.names = this.names.copy();
+    copy.sharedRanges = this.sharedRanges.copy();
     return copy;
   }
 
@@ -346,6 +351,7 @@ export class PagedMemory implements GuestMemory {
   unmap(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
     const fullEnd = Math.min(HIGH_END_PAGE, Math.ceil((addr + length) / PAGE_SIZE));
+    this.sharedRanges.forget(this, first * PAGE_SIZE, fullEnd * PAGE_SIZE);
     this.dropHigh(first, fullEnd, true);
     const end = Math.min(GUEST_PAGES, fullEnd);
     this.names.forget(first * PAGE_SIZE, fullEnd * PAGE_SIZE);
@@ -409,6 +415,15 @@ export class PagedMemory implements GuestMemory {
     const p = Math.floor(addr / PAGE_SIZE);
     if (p >= GUEST_PAGES) return this.high.touchedEntry(p) !== undefined;
     return p >= 0 && this.pageTable[p] !== 0 && this.pageTable[p] !== RESERVED;
+  }
+
+  /** The host bytes of the page holding `addr` when it has a host page with protection `prot`, else null. */
+  pageBytes(addr: number, prot: number): Uint8Array | null {
+    const p = Math.floor(addr / PAGE_SIZE);
+    const e = p >= GUEST_PAGES ? (this.high.touchedEntry(p) ?? 0) : p >= 0 ? this.pageTable[p] : 0;
+    if (e === 0 || e === RESERVED || (e & prot) !== prot) return null;
+    const host = (e >>> HOST_SHIFT) * PAGE_SIZE;
+    return this.u8.subarray(host, host + PAGE_SIZE);
   }
 
   /** Host pages currently given to guest pages or waiting for reuse (what the guest costs the host). */
@@ -792,7 +807,10 @@ export class PagedMemory implements GuestMemory {
     }
   }
 
-  /** Writes bytes regardless of page protection (the loader filling read-only segments). */
+  /**
+   * Writes bytes regardless of page protection (the loader filling read-only segments, another
+   * process's writes to a shared page); code lifted from the pages is dropped.
+   */
   poke(addr: number, bytes: Uint8Array): void {
     let done = 0;
     while (done < bytes.length) {
@@ -800,8 +818,14 @@ export class PagedMemory implements GuestMemory {
       const page = Math.floor(a / PAGE_SIZE);
       if (page < GUEST_PAGES && this.pageTable[page] === RESERVED)
         this.pageTable[page] = this.allocHostPage() << HOST_SHIFT;
-      const e = page < GUEST_PAGES ? this.pageTable[page] : this.high.entry(page, 0, this.allocHost);
+      let e = page < GUEST_PAGES ? this.pageTable[page] : this.high.entry(page, 0, this.allocHost);
       if (e === 0) throw new GuestFault(BigInt(a), 'write');
+      if (e & CODE) {
+        e &= ~CODE;
+        if (page < GUEST_PAGES) this.pageTable[page] = e;
+        else this.high.setEntry(page, e);
+        this.onCodeChange?.(page, 1);
+      }
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
       this.u8.set(bytes.subarray(done, done + chunk), (e >>> HOST_SHIFT) * PAGE_SIZE + (a % PAGE_SIZE));
       done += chunk;

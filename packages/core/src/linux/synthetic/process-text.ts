@@ -57,10 +57,9 @@ const kb = (pages: number) => `${String(pages * 4).padStart(8)} kB`;
 /** /proc/PID/status (and task/TID/status) as the kernel prints it. */
 export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): string {
   const [state, stateName] = stateOf(viewer, p, t);
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
+  const { user, group, groups, caps } = p.credentials;
+  const ids = (i: typeof user) => `${i.real}\t${i.effective}\t${i.saved}\t${i.fs}`;
   const { size, resident } = memoryPages(p);
-  const caps = uid === 0 ? '000001ffffffffff' : '0000000000000000';
   const lines: [string, string | number][] = [
     ['Name', commOf(p, t)],
     ['Umask', p.umask.toString(8).padStart(4, '0')],
@@ -70,10 +69,10 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
     ['Pid', t.tid],
     ['PPid', parentPid(p)],
     ['TracerPid', 0],
-    ['Uid', `${uid}\t${uid}\t${uid}\t${uid}`],
-    ['Gid', `${gid}\t${gid}\t${gid}\t${gid}`],
+    ['Uid', ids(user)],
+    ['Gid', ids(group)],
     ['FDSize', 64],
-    ['Groups', ''],
+    ['Groups', `${groups.join(' ')} `], // the kernel's trailing space
     ['NStgid', p.pid],
     ['NSpid', t.tid],
     ['NSpgid', p.pgid],
@@ -95,11 +94,11 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
     ['SigBlk', hex16(t.mask)],
     ['SigIgn', hex16(dispositionMask(p, (h) => h === SIG_IGN))],
     ['SigCgt', hex16(dispositionMask(p, (h) => h !== SIG_IGN && h !== SIG_DFL))],
-    ['CapInh', '0000000000000000'],
-    ['CapPrm', caps],
-    ['CapEff', caps],
-    ['CapBnd', '000001ffffffffff'],
-    ['CapAmb', '0000000000000000'],
+    ['CapInh', hex16(caps.inheritable)],
+    ['CapPrm', hex16(caps.permitted)],
+    ['CapEff', hex16(caps.effective)],
+    ['CapBnd', hex16(caps.bounding)],
+    ['CapAmb', hex16(caps.ambient)],
     ['NoNewPrivs', 0],
     ['Seccomp', 0],
     ['Cpus_allowed', 1],
@@ -201,7 +200,8 @@ export function mapsText(p: LinuxKernel): string {
       let end = Math.min(r.end, named ? named.end : names.nextStart(at));
       if (!named && inHeap) end = Math.min(end, heapEnd);
       else if (!named && at < heapStart) end = Math.min(end, heapStart);
-      const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}p`;
+      const kind = memory.sharedRanges.overlaps(at, at + 1) ? 's' : 'p';
+      const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}${kind}`;
       const offset = named ? named.offset + (at - named.start) : 0;
       const [major, minor] = named?.device ?? [0, 0];
       const head = `${hex8(at)}-${hex8(end)} ${perms} ${hex8(offset)} ${hex2(major)}:${hex2(minor)} ${named?.inode ?? 0}`;

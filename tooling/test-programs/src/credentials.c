@@ -1,0 +1,221 @@
+/*
+ * User and group ids and the capabilities that follow them: getres[ug]id, the set*id family with
+ * the kernel's rules, setfs[ug]id, getgroups/setgroups, kill's permission check, inheritance by
+ * a child, and the Uid, Gid, Groups and Cap lines of /proc/self/status. Each scenario runs in a
+ * child, so the parent keeps its ids for the next one. As root every scenario starts privileged;
+ * otherwise the privileged ones print the kernel's refusals.
+ *
+ * With the argument "exec" it drops ids, then executes itself ("exec-after") to show what
+ * execve keeps: qemu cannot execute an aarch64 program, so that part is compared with the same
+ * program built for the host (packages/arm64/test/credentials.test.ts).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void show(const char *what, long r) {
+  printf("%s: %ld%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerrorname_np(errno) : "");
+}
+
+static void ids(const char *when) {
+  uid_t r, e, s;
+  gid_t gr, ge, gs;
+  getresuid(&r, &e, &s);
+  getresgid(&gr, &ge, &gs);
+  printf("%s: uids %u %u %u (fs %d), gids %u %u %u (fs %d)\n", when, r, e, s, setfsuid(-1), gr, ge, gs,
+         setfsgid(-1));
+}
+
+/* The lines of /proc/self/status that describe credentials. */
+static void status(void) {
+  static const char *names[] = {"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"};
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[512];
+  while (f && fgets(line, sizeof line, f))
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+      if (strncmp(line, names[i], strlen(names[i])) == 0) fputs(line, stdout);
+  if (f) fclose(f);
+}
+
+static void groups(void) {
+  gid_t list[64];
+  int n = getgroups(64, list);
+  printf("groups (%d):", n);
+  for (int i = 0; i < n; i++) printf(" %u", list[i]);
+  printf("\n");
+}
+
+/* Runs one scenario in a child and waits for it. */
+static void scenario(const char *name, void (*body)(void)) {
+  printf("-- %s\n", name);
+  pid_t pid = fork();
+  if (pid == 0) {
+    body();
+    _exit(0);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  printf("-- %s: status %d\n", name, st);
+}
+
+/* What needs no privilege, whoever runs it. */
+static void basics(void) {
+  uid_t r, e, s;
+  show("getresuid", getresuid(&r, &e, &s));
+  printf("getuid %d geteuid %d\n", getuid() == r, geteuid() == e);
+  int n = getgroups(0, NULL);
+  gid_t list[256];
+  printf("getgroups(0) == getgroups(list): %d\n", n == getgroups(256, list));
+  if (n > 0) show("getgroups(too small)", getgroups(n - 1, list));
+  volatile int negative = -1; /* hidden from the compiler, which warns about a constant */
+  show("getgroups(-1)", getgroups(negative, list));
+  show("setuid(-1)", setuid(-1));
+  show("setresuid(-1, -1, -1)", setresuid(-1, -1, -1));
+  show("setreuid(-1, -1)", setreuid(-1, -1));
+  show("setresuid(-1, euid, -1)", setresuid(-1, geteuid(), -1));
+  printf("setfsuid returns the old one: %d\n", setfsuid(-1) == (int)geteuid());
+  printf("setfsgid returns the old one: %d\n", setfsgid(-1) == (int)getegid());
+  ids("start");
+}
+
+/* Root sets every kind of id, then gives up uid 0 in all three and cannot return. */
+static void root_drops_everything(void) {
+  gid_t three[] = {30, 10, 20, 10};
+  int allowed = setgroups(4, three) == 0;
+  printf("setgroups(30 10 20 10): %s\n", allowed ? "ok" : strerrorname_np(errno));
+  groups();
+  /* Bad sizes only where the call is allowed: unprivileged, the kernel answers EPERM first and
+     qemu EINVAL. */
+  if (allowed) {
+    show("setgroups(-1)", setgroups(-1, three));
+    show("setgroups(65537)", setgroups(65537, three));
+  }
+  show("setresgid(100, 200, 300)", setresgid(100, 200, 300));
+  show("setfsgid(300)", setfsgid(300));
+  show("setfsgid(400)", setfsgid(400));
+  ids("after gids");
+  show("setregid(-1, 100)", setregid(-1, 100));
+  ids("setregid(-1, 100)");
+  show("setregid(-1, 500)", setregid(-1, 500));
+  ids("setregid(-1, 500)");
+  show("setgid(7)", setgid(7));
+  ids("setgid(7)");
+  show("setreuid(1000, 2000)", setreuid(1000, 2000));
+  ids("setreuid(1000, 2000)");
+  status();
+  show("setuid(0)", setuid(0));
+  show("seteuid(0)", seteuid(0));
+  show("setresuid(2000, 1000, 2000)", setresuid(2000, 1000, 2000));
+  show("setresuid(3000, -1, -1)", setresuid(3000, -1, -1));
+  show("setfsuid(0)", setfsuid(0));
+  show("setfsuid(2000)", setfsuid(2000));
+  ids("unprivileged");
+  show("setgroups(0)", setgroups(0, NULL));
+  show("setgid(7)", setgid(7));
+  show("setgid(100)", setgid(100));
+  show("kill(parent, 0)", kill(getppid(), 0));
+  show("kill(parent, SIGCONT)", kill(getppid(), SIGCONT));
+  status();
+}
+
+/* Root moves only its effective uid away and back, and its fs uid. */
+static void root_effective_away_and_back(void) {
+  show("seteuid(1000)", seteuid(1000));
+  ids("seteuid(1000)");
+  status();
+  show("kill(parent, 0)", kill(getppid(), 0));
+  show("setuid(5)", setuid(5));
+  show("setgroups(0)", setgroups(0, NULL));
+  struct rlimit lim;
+  show("seteuid(0)", seteuid(0));
+  ids("seteuid(0)");
+  status();
+  show("setfsuid(1000)", setfsuid(1000));
+  status();
+  show("setfsuid(0)", setfsuid(0));
+  status();
+  /* Raising a hard limit takes CAP_SYS_RESOURCE, which root may or may not have. */
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_max--;
+  show("lower the NOFILE hard limit", setrlimit(RLIMIT_NOFILE, &lim));
+  lim.rlim_max++;
+  show("raise it again", setrlimit(RLIMIT_NOFILE, &lim));
+  show("setuid(4000)", setuid(4000));
+  ids("setuid(4000)");
+  status();
+  show("seteuid(0) after setuid", seteuid(0));
+}
+
+/* What a child inherits. */
+static void inherited(void) {
+  show("setresgid(-1, 100, -1)", setresgid(-1, 100, -1));
+  show("setresuid(-1, 1000, -1)", setresuid(-1, 1000, -1));
+  pid_t pid = fork();
+  if (pid == 0) {
+    ids("grandchild");
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+  ids("child");
+}
+
+/*
+ * posix_spawn's POSIX_SPAWN_RESETIDS (GNU make runs recipes so) resets the effective ids in the
+ * spawned child only. (Under qemu a failed exec in posix_spawn's child is not reported.)
+ */
+static void spawn_resetids(void) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_RESETIDS);
+  char *argv[] = {"missing", NULL};
+  pid_t pid;
+  int err = posix_spawn(&pid, "/nonexistent/missing", NULL, &attr, argv, environ);
+  printf("posix_spawn(RESETIDS, missing): %s\n", err ? strerrorname_np(err) : "ok");
+  ids("after posix_spawn");
+}
+
+/* execve keeps the real and effective ids and sets the saved and fs ones to the effective. */
+static int exec_scenario(const char *self) {
+  show("setgroups(1)", setgroups(1, (gid_t[]){5}));
+  show("setresgid(10, 20, 30)", setresgid(10, 20, 30));
+  show("setfsgid(30)", setfsgid(30));
+  show("setresuid(0, 1000, 2000)", setresuid(0, 1000, 2000));
+  show("setfsuid(2000)", setfsuid(2000));
+  spawn_resetids();
+  ids("before exec");
+  fflush(stdout);
+  execl(self, self, "exec-after", (char *)NULL);
+  show("execl", -1);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc > 1 && strcmp(argv[1], "exec") == 0) return exec_scenario("/proc/self/exe");
+  if (argc > 1 && strcmp(argv[1], "exec-after") == 0) {
+    ids("after exec");
+    groups();
+    status();
+    show("seteuid(0)", seteuid(0));
+    ids("seteuid(0)");
+    status();
+    return 0;
+  }
+  basics();
+  scenario("root drops everything", root_drops_everything);
+  scenario("root's effective uid away and back", root_effective_away_and_back);
+  scenario("inherited", inherited);
+  ids("parent at the end");
+  return 0;
+}
