@@ -14,6 +14,7 @@ packages=(
   libc6-dev
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
+  debian-archive-keyring    # checks the suites debootstrap fetches (bookworm's current one has trixie's keys)
   busybox-static            # the shell of the binfmt registration image
   file
   golang-go                 # cross-builds the Go test programs (GOARCH=arm64)
