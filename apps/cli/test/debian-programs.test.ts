@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ensureArm64Rootfs } from '@arm64kit/fixtures';
 import { QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN } from './repro-helpers.js';
-import { execute } from './spawn-outcome.js';
+import { underArm64kit, underQemu, unpackRootfs } from './sysroot-oracle.js';
 
 /**
  * Debian bookworm's own arm64 programs, dynamically linked against its glibc, run from a
@@ -49,10 +45,7 @@ describe.runIf(ready)('Debian bookworm programs under arm64kit run and qemu', ()
 
   beforeAll(async () => {
     const { tarPath } = await ensureArm64Rootfs();
-    root = mkdtempSync(join(tmpdir(), 'arm64kit-debian-'));
-    // As root, tar recreates /dev's nodes (null, zero, urandom...) that the programs open.
-    const untar = spawnSync('tar', ['-xf', tarPath, '-C', root], { encoding: 'utf8' });
-    expect(untar.status, untar.stderr).toBe(0);
+    root = unpackRootfs(tarPath, 'arm64kit-debian-');
   }, 1_800_000);
 
   afterAll(() => {
@@ -61,14 +54,9 @@ describe.runIf(ready)('Debian bookworm programs under arm64kit run and qemu', ()
 
   it.each(PROGRAMS.map((p) => [p.argv.join(' '), p] as const))(
     '%s',
-    async (_, { argv, stdin }) => {
-      const [program, ...args] = argv;
-      const path = join(root, program);
-      const expected = await execute([QEMU, '-L', root, path, ...args], stdin);
-      const actual = await execute(
-        [process.execPath, CLI_BIN, 'run', '--sysroot', root, path, ...args],
-        stdin,
-      );
+    async (_, run) => {
+      const expected = await underQemu(QEMU, root, run);
+      const actual = await underArm64kit(root, run);
       expect(actual, actual.stderr).toEqual(expected);
     },
     120_000,

@@ -7,10 +7,21 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs argv from `/` with `stdin` as its standard input and collects its outcome. */
-export function execute(argv: readonly string[], stdin = ''): Promise<Outcome> {
+export interface ExecuteOptions {
+  /** Host directory to run in; default `/`. */
+  cwd?: string;
+  /** The whole environment; default this process's. */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Runs argv with `stdin` as its standard input and collects its outcome. */
+export function execute(argv: readonly string[], stdin = '', options: ExecuteOptions = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: options.cwd ?? '/',
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

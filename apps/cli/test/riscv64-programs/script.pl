@@ -1,0 +1,24 @@
+use strict;
+use warnings;
+use Digest::SHA qw(sha256_hex);
+use List::Util qw(sum max reduce);
+use POSIX qw(floor fmod strftime);
+
+my %stock = (pear => 4, apple => 11, fig => 2, kiwi => 7);
+print join(',', map { "$_=$stock{$_}" } sort keys %stock), "\n";
+print join(',', sort { $stock{$b} <=> $stock{$a} } keys %stock), "\n";
+printf "%.10f %e %g %.3f %s %s\n", atan2(1, 1) * 4, 1 / 3, 1e21, -0.0005, 0.1 + 0.2, 1e100;
+printf "%s %s %s %.0f %.0f\n", sqrt(2), 2**0.5, 10 / 3, 2.5, 3.5;
+my $when = '2024-02-29T12:34:56';
+print "$3/$2/$1 ${4}h$5\n" if $when =~ /^(\d+)-(\d+)-(\d+)T(\d+):(\d+)/;
+(my $title = 'the quick brown fox') =~ s/(\w+)/\u$1/g;
+print "$title\n";
+my @words = ('x' x 3, 'abc' =~ tr/a-c/A-C/r, scalar reverse('perl'));
+print "@words\n";
+my $packed = pack('NnC a4 w d<', 0xdeadbeef, 513, 7, 'ab', 300, -1.25);
+print unpack('H*', $packed), "\n";
+print join(' ', unpack('NnC a4 w d<', $packed)), "\n";
+print sum(1 .. 100), ' ', max(3, 9, 2), ' ', reduce { $a * $b } 1 .. 20;
+print "\n", floor(-2.5), ' ', fmod(10, 3), ' ', strftime('%Y-%m-%d %H:%M:%S', gmtime(1e9)), "\n";
+print sha256_hex('arm64kit'), "\n";
+print 2**53 + 1, ' ', 18446744073709551615, ' ', -17 % 5, ' ', int(-7 / 2), "\n";
