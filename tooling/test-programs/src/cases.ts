@@ -79,6 +79,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
   program('shared-mappings', [{}], ['O2']), // MAP_SHARED between processes and with the file: pshared mutexes, semaphores, msync
   program('credentials', [{}], ['O2']), // set*id, setgroups, setfs*id, capabilities and kill's permission, as root or not
+  program('rlimits', [{}], ['O2']), // getrlimit, setrlimit, prlimit64 per process; RLIMIT_NOFILE bounds the descriptors
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2

@@ -8,6 +8,26 @@ export const RLIMIT_NOFILE = 7;
 /** fs.nr_open's default: RLIMIT_NOFILE's hard limit cannot go above it. */
 const NR_OPEN = 1048576n;
 
+/** /proc/PID/limits' name and unit of each resource, in the kernel's order (RLIMIT_CPU is 0). */
+const RESOURCES: readonly (readonly [name: string, unit: string])[] = [
+  ['Max cpu time', 'seconds'],
+  ['Max file size', 'bytes'],
+  ['Max data size', 'bytes'],
+  ['Max stack size', 'bytes'],
+  ['Max core file size', 'bytes'],
+  ['Max resident set', 'bytes'],
+  ['Max processes', 'processes'],
+  ['Max open files', 'files'],
+  ['Max locked memory', 'bytes'],
+  ['Max address space', 'bytes'],
+  ['Max file locks', 'locks'],
+  ['Max pending signals', 'signals'],
+  ['Max msgqueue size', 'bytes'],
+  ['Max nice priority', ''],
+  ['Max realtime priority', ''],
+  ['Max realtime timeout', 'us'],
+];
+
 /** What a process starts with when the host's own limits cannot be read. */
 const FALLBACK: readonly (readonly [bigint, bigint])[] = Array.from({ length: RLIM_NLIMITS }, (_, r) => {
   if (r === 3) return [8n * 1024n * 1024n, RLIM_INFINITY] as const; // RLIMIT_STACK
@@ -76,5 +96,19 @@ export class ResourceLimits {
 
   copy(): ResourceLimits {
     return new ResourceLimits(this.limits.map(([cur, max]) => [cur, max]));
+  }
+
+  /** /proc/PID/limits, laid out as the kernel lays it out. */
+  text(): string {
+    // The kernel pads the unit to 10 columns, and writes nothing for the two that have none.
+    const row = (name: string, soft: string, hard: string, unit: string) =>
+      `${name.padEnd(25)} ${soft.padEnd(20)} ${hard.padEnd(20)} ${unit ? unit.padEnd(10) : ''}\n`;
+    const shown = (value: bigint) => (value === RLIM_INFINITY ? 'unlimited' : String(value));
+    return (
+      row('Limit', 'Soft Limit', 'Hard Limit', 'Units') +
+      RESOURCES.map(([name, unit], r) =>
+        row(name, shown(this.limits[r][0]), shown(this.limits[r][1]), unit),
+      ).join('')
+    );
   }
 }

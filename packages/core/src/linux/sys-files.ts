@@ -408,9 +408,10 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
   const file = k.fds.get(fd);
   switch (cmd) {
     case 0: // F_DUPFD
-      return dup(k, fd, null, false, int(arg));
     case 1030: // F_DUPFD_CLOEXEC
-      return dup(k, fd, null, true, int(arg));
+      // The lowest descriptor asked for must be one RLIMIT_NOFILE allows (the argument is unsigned).
+      if (arg >= BigInt(k.fds.limit)) fail(E.EINVAL);
+      return dup(k, fd, null, cmd === 1030, int(arg));
     case 1: // F_GETFD
       return k.fds.getCloexec(fd) ? 1 : 0;
     case 2: // F_SETFD

@@ -89,6 +89,7 @@ function processEntries(k: LinuxKernel, p: LinuxKernel, t: GuestThread): Record<
     statm: () => textFile(() => statmText(p)),
     status: () => textFile(() => statusText(k, p, t)),
     mounts: () => textFile(mountsText),
+    limits: () => textFile(() => p.limits.text()),
   };
 }
 
