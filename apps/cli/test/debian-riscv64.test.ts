@@ -80,6 +80,7 @@ const CASES: Case[] = [
   one(['/usr/bin/perl', 'processes.pl']),
   one(['/usr/bin/python3', 'script.py']),
   one(['/usr/bin/python3', 'processes.py']),
+  one(['/usr/bin/python3', 'fp.py']),
   one([
     '/usr/bin/mawk',
     '-F,',
@@ -154,7 +155,7 @@ async function pipeline(
 /** /work: the scripts, text files to sort and count, and a directory whose listing is fixed. */
 function makeWorkDir(work: string): void {
   mkdirSync(join(work, 'fixed', 'sub'), { recursive: true });
-  for (const script of ['script.bash', 'script.pl', 'script.py', 'processes.pl', 'processes.py'])
+  for (const script of ['script.bash', 'script.pl', 'script.py', 'processes.pl', 'processes.py', 'fp.py'])
     copyFileSync(join(SCRIPTS, script), join(work, script));
   writeFileSync(
     join(work, 'words.txt'),
