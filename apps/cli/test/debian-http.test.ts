@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureArm64Rootfs } from '@arm64kit/fixtures';
-import { BENCH_PACKAGES, QEMU } from '@arm64kit/test-programs';
+import { QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { underArm64kit as runUnder, unpackDebianRoot } from './debian-root.js';
 import { freePort, type RunningServer, startServer } from './guest-server.js';
-import { CLI_BIN } from './repro-helpers.js';
 import { execute, type Outcome } from './spawn-outcome.js';
 
 /**
@@ -65,10 +62,7 @@ describe.runIf(ready)('HTTP over loopback with Debian curl and Python under arm6
   let data: Buffer;
 
   beforeAll(async () => {
-    const { tarPath } = await ensureArm64Rootfs({ packages: BENCH_PACKAGES });
-    root = mkdtempSync(join(tmpdir(), 'arm64kit-http-'));
-    const untar = spawnSync('tar', ['-xf', tarPath, '-C', root, '--exclude=./dev/*'], { encoding: 'utf8' });
-    expect(untar.status, untar.stderr).toBe(0);
+    root = await unpackDebianRoot('arm64kit-http-');
     // Nothing the guests do may leave the machine: the recipe's resolver is loopback only.
     expect(readFileSync(join(root, 'etc/resolv.conf'), 'utf8')).toBe('nameserver 127.0.0.1\n');
     expect(readFileSync(join(root, 'etc/hosts'), 'utf8')).toMatch(/^127\.0\.0\.1\tlocalhost$/m);
@@ -83,18 +77,7 @@ describe.runIf(ready)('HTTP over loopback with Debian curl and Python under arm6
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  /** argv of a root program under arm64kit run (argv[0] the guest path, as a shell would give it). */
-  const underArm64kit = (program: string, args: readonly string[]) => [
-    process.execPath,
-    CLI_BIN,
-    'run',
-    '--sysroot',
-    root,
-    '--argv0',
-    program,
-    join(root, program),
-    ...args,
-  ];
+  const underArm64kit = (program: string, args: readonly string[]) => runUnder(root, program, args);
   const underQemu = (program: string, args: readonly string[]) => [
     QEMU,
     '-L',
