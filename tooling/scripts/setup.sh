@@ -14,6 +14,7 @@ packages=(
   libc6-dev
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
+  dpkg-dev                  # dpkg-scanpackages: the apt repository the apt-get test serves on 127.0.0.1
   busybox-static            # the shell of the binfmt registration image
   file
   golang-go                 # cross-builds the Go test programs (GOARCH=arm64)

@@ -19,12 +19,21 @@ export async function unpackDebianRoot(prefix: string): Promise<string> {
   return root;
 }
 
-/** argv running a program of `root` under arm64kit run (argv[0] the guest path, as a shell gives it). */
-export function underArm64kit(root: string, program: string, args: readonly string[]): string[] {
+/**
+ * argv running a program of `root` under arm64kit run (argv[0] the guest path, as a shell gives
+ * it); `flags` are more options of run (--env…).
+ */
+export function underArm64kit(
+  root: string,
+  program: string,
+  args: readonly string[],
+  flags: readonly string[] = [],
+): string[] {
   return [
     process.execPath,
     CLI_BIN,
     'run',
+    ...flags,
     '--sysroot',
     root,
     '--argv0',
