@@ -15,6 +15,7 @@ packages=(
   docker.io                 # the Docker engine for @arm64kit/docker
   debootstrap               # arm64 root filesystems for the Docker base image
   debian-archive-keyring    # checks the suites debootstrap fetches (bookworm's current one has trixie's keys)
+  dpkg-dev                  # dpkg-scanpackages: the apt repository the apt-get test serves on 127.0.0.1
   busybox-static            # the shell of the binfmt registration image
   file
   golang-go                 # cross-builds the Go test programs (GOARCH=arm64)

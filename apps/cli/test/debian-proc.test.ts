@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureArm64Rootfs } from '@arm64kit/fixtures';
+import { BENCH_PACKAGES } from '@arm64kit/test-programs';
 import { available, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from './repro-helpers.js';
@@ -20,10 +21,8 @@ describe.runIf(ready)('Debian programs read /proc, /sys and /dev under arm64kit 
   let root: string;
 
   beforeAll(async () => {
-    // The benchmarks' recipe (cached once built): minbase with python3-minimal among others.
-    const { tarPath } = await ensureArm64Rootfs({
-      packages: ['openssl', 'python3-minimal', 'sqlite3', 'xz-utils'],
-    });
+    // The benchmarks' recipe (cached once built): minbase with python3 and procps among others.
+    const { tarPath } = await ensureArm64Rootfs({ packages: BENCH_PACKAGES });
     root = mkdtempSync(join(tmpdir(), 'arm64kit-proc-'));
     const untar = spawnSync('tar', ['-xf', tarPath, '-C', root, '--exclude=./dev/*'], { encoding: 'utf8' });
     expect(untar.status, untar.stderr).toBe(0);
@@ -154,10 +153,116 @@ describe.runIf(ready)('Debian programs read /proc, /sys and /dev under arm64kit 
     expect(out.stderr).toBe('');
   }, 300_000);
 
-  it('reports memory in /proc/meminfo the way free reads it (procps is not in minbase)', async () => {
+  it('reports the memory /proc/meminfo holds in free, vmstat and Python (sysinfo)', async () => {
     const meminfo = (await run(['/usr/bin/cat', '/proc/meminfo'])).stdout;
-    const total = Number(/^MemTotal:\s+(\d+) kB$/m.exec(meminfo)?.[1]);
+    const kB = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(meminfo)?.[1]);
+    const total = kB('MemTotal');
     expect(total).toBeGreaterThan(0);
-    expect(Number(/^MemAvailable:\s+(\d+) kB$/m.exec(meminfo)?.[1])).toBeLessThanOrEqual(total);
+    expect(kB('MemAvailable')).toBeLessThanOrEqual(total);
+
+    const free = (await run(['/usr/bin/free', '-k'])).stdout.split('\n');
+    expect(free[0].trim().split(/\s+/)).toEqual([
+      'total',
+      'used',
+      'free',
+      'shared',
+      'buff/cache',
+      'available',
+    ]);
+    const [label, memTotal, used, unused, , , available] = free[1].split(/\s+/);
+    expect(label).toBe('Mem:');
+    expect(Number(memTotal)).toBe(total);
+    expect(Number(used) + Number(unused)).toBeLessThanOrEqual(total);
+    expect(Number(available)).toBeLessThanOrEqual(total);
+    expect(free[2].split(/\s+/)).toEqual(['Swap:', '0', '0', '0']);
+
+    const vmstat = (await run(['/usr/bin/vmstat', '-s'])).stdout;
+    expect(vmstat).toMatch(new RegExp(`^ +${total} K total memory$`, 'm'));
+    expect(vmstat).toMatch(/^ +0 K total swap$/m);
+
+    // glibc's sysconf answers from sysinfo(2), not from /proc: the same memory all the same.
+    const python = await run([
+      '/usr/bin/python3',
+      '-c',
+      'import os; print(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))',
+    ]);
+    expect(Math.abs(Number(python.stdout) - total * 1024)).toBeLessThan(4096);
+  }, 300_000);
+
+  it('shows in ps the processes of the run, with the pids and parents the shell knows', async () => {
+    const script = [
+      'sleep 60 & s=$!',
+      'echo "ids $$ $s"',
+      'echo ---',
+      'ps -o pid=,ppid=,pgid=,stat=,comm=',
+      'echo ---',
+      'ps -ef',
+      'echo ---',
+      'pgrep -x sleep; ls -d /proc/[0-9]* | wc -l',
+      'kill $s; wait $s; echo "sleep ended $?"',
+    ].join('\n');
+    const out = (await run(['/usr/bin/bash', '-c', script])).stdout;
+    const [head, listed, full, tail] = out.split('---\n');
+    const [, shell, sleep] = head.split('\n')[0].split(' ').map(Number);
+    const rows = listed
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
+    expect(rows).toHaveLength(3);
+    const [bash, sleeping, ps] = rows;
+    expect(bash[0]).toBe(String(shell));
+    expect(bash.slice(2)).toEqual([String(shell), expect.stringMatching(/^S/), 'bash']);
+    expect(sleeping).toEqual([
+      String(sleep),
+      String(shell),
+      String(shell),
+      expect.stringMatching(/^S/),
+      'sleep',
+    ]);
+    expect(ps.slice(1)).toEqual([String(shell), String(shell), expect.stringMatching(/^R/), 'ps']);
+
+    const table = full.trim().split('\n');
+    expect(table[0].split(/\s+/)).toEqual(['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
+    const byPid = new Map(table.slice(1).map((l) => [Number(l.split(/\s+/)[1]), l.split(/\s+/)] as const));
+    expect(byPid.size).toBe(3);
+    for (const row of byPid.values()) expect([row[0], row[5]]).toEqual(['root', '?']);
+    expect(byPid.get(shell)?.slice(7, 9)).toEqual(['/usr/bin/bash', '-c']);
+    expect(byPid.get(sleep)?.slice(2)).toEqual([
+      String(shell),
+      expect.stringMatching(/^\d+$/), // C: CPU use over its life, which emulated startup dominates
+      expect.stringMatching(/^\d\d:\d\d$/), // STIME: started today
+      '?',
+      '00:00:00',
+      'sleep',
+      '60',
+    ]);
+    const self = [...byPid.values()].find((row) => row.slice(7).join(' ') === 'ps -ef');
+    expect(self?.[2]).toBe(String(shell));
+
+    // pgrep finds the sleep; /proc lists the shell, the sleep, ls and wc (pids only, no host's).
+    expect(tail.split('\n').slice(0, 3)).toEqual([String(sleep), '4', 'sleep ended 143']);
+  }, 300_000);
+
+  it("shows a Python process's threads in ps -L, and the CPU time os.times counts", async () => {
+    const script = [
+      'import os, subprocess, threading',
+      'done = threading.Event()',
+      'thread = threading.Thread(target=done.wait)',
+      'thread.start()',
+      'pid = os.getpid()',
+      'ps = subprocess.run(["ps", "-L", "-o", "lwp=,nlwp=,comm=", "-p", str(pid)], capture_output=True, text=True)',
+      'print(sorted([pid, thread.native_id]), ps.stdout.split())',
+      'done.set(); thread.join()',
+      'before = os.times()',
+      'stat = subprocess.run(["cat", "/proc/%d/stat" % pid], capture_output=True, text=True).stdout',
+      'after = os.times()',
+      'fields = stat[stat.rindex(")") + 2:].split()',
+      'ticks = int(fields[11]) + int(fields[12])',
+      'print(int((before.user + before.system) * 100) - 1 <= ticks <= round((after.user + after.system) * 100) + 1, ticks > 0)',
+    ].join('\n');
+    const out = (await run(['/usr/bin/python3', '-c', script])).stdout.split('\n');
+    const [tids, ps] = out[0].split('] [').map((s) => s.replace(/[[\]',]/g, '').split(' '));
+    expect(ps).toEqual([tids[0], '2', 'python3.11', tids[1], '2', 'python3.11']);
+    expect(out[1]).toBe('True True');
   }, 300_000);
 });

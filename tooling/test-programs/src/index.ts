@@ -1,3 +1,4 @@
+export { BENCH_PACKAGES } from './bench/debian.js';
 export * from './build.js';
 export * from './cases.js';
 export * from './go-build.js';

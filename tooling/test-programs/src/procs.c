@@ -1,17 +1,19 @@
 /*
  * Processes: fork, vfork, posix_spawn, wait4/waitid with exit and signal statuses, SIGCHLD,
- * pipes between processes (blocking, EOF, EPIPE), shared file offsets after fork, process
- * groups and sessions, kill between processes, vfork, orphans. Prints only what is
- * the same on every run (relations between pids, never the pids themselves).
+ * pipes between processes (blocking, EOF, EPIPE, select and poll woken by a writer), shared
+ * file offsets after fork, process groups and sessions, kill between processes, vfork, orphans.
+ * Prints only what is the same on every run (relations between pids, never the pids themselves).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,6 +87,46 @@ static void pipe_between_processes(void) {
     for (ssize_t i = 0; i < n; i++) sum += buf[i];
   }
   printf("read %ld bytes (sum %ld) then EOF %zd\n", total, sum, n);
+  close(fds[0]);
+  int status;
+  waitpid(child, &status, 0);
+  describe("writer", status);
+}
+
+/* select and poll without a timeout, woken when another process writes the pipe they wait on:
+ * the sets and revents the caller passed must still be there when the wait ends. The writer
+ * waits for a go before each write and stays until told to end, so its end is open throughout. */
+static void wait_for_another_writer(void) {
+  int fds[2], go[2];
+  pipe(fds);
+  pipe(go);
+  fflush(stdout);
+  pid_t child = fork();
+  char c;
+  if (child == 0) {
+    close(fds[0]);
+    close(go[1]);
+    while (read(go[0], &c, 1) == 1) {
+      usleep(50000);
+      write(fds[1], "!", 1);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  close(go[0]);
+  fd_set r;
+  FD_ZERO(&r);
+  FD_SET(fds[0], &r);
+  write(go[1], "g", 1);
+  int n = select(fds[0] + 1, &r, NULL, NULL, NULL);
+  printf("select woken by another process: %d read %d\n", n, FD_ISSET(fds[0], &r));
+  read(fds[0], &c, 1);
+  struct pollfd p = {.fd = fds[0], .events = POLLIN};
+  write(go[1], "g", 1);
+  n = poll(&p, 1, -1);
+  printf("poll woken by another process: %d revents %#x\n", n, p.revents);
+  read(fds[0], &c, 1);
+  close(go[1]);
   close(fds[0]);
   int status;
   waitpid(child, &status, 0);
@@ -308,6 +350,7 @@ int main(void) {
   fork_and_wait();
   fork_memory_is_copied();
   pipe_between_processes();
+  wait_for_another_writer();
   broken_pipe();
   shared_offset();
   signal_statuses();

@@ -145,7 +145,9 @@ function pselect6(
     const bit = 1n << BigInt(fd % 64);
     if (given.some((set) => set && set[fd >> 6] & bit) && !k.fds.has(fd)) fail(E.EBADF);
   }
-  const scan = (): number => {
+  // The sets are written back only when the call returns: a call that blocks is run again when
+  // it wakes, and reads the caller's sets again (an empty set written early would wait forever).
+  const scan = (final: boolean): number => {
     let count = 0;
     const out = given.map((set) => (set ? new Array<bigint>(words).fill(0n) : null));
     for (let fd = 0; fd < nfds; fd++) {
@@ -161,12 +163,14 @@ function pselect6(
         }
       });
     }
-    out.forEach((set, i) => {
-      for (let w = 0; set && w < set.length; w++) k.memory.write64(sets[i] + 8 * w, set[w]);
-    });
+    if (count > 0 || final) {
+      out.forEach((set, i) => {
+        for (let w = 0; set && w < set.length; w++) k.memory.write64(sets[i] + 8 * w, set[w]);
+      });
+    }
     return count;
   };
-  const ready = scan();
+  const ready = scan(timeoutNs === 0n);
   if (ready > 0 || timeoutNs === 0n) return ready;
   const anyReady = () => {
     for (let fd = 0; fd < nfds; fd++) {
@@ -183,7 +187,7 @@ function pselect6(
   const what = 'select without a timeout on descriptors nothing can make ready';
   if (k.block(deadline, what, waitMask, anyReady) === 'timeout') {
     if (timeoutAddr !== 0) writeTimespec(k, timeoutAddr, 0n);
-    return scan();
+    return scan(true);
   }
   if (timeoutAddr !== 0 && deadline !== null) {
     const left = deadline - now();

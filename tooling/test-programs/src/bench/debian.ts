@@ -3,8 +3,20 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, ensureArm64Rootfs } from '@arm64kit/fixtures';
 
-/** Debian packages beyond minbase that the programs below come from. */
-export const BENCH_PACKAGES = ['openssl', 'python3-minimal', 'sqlite3', 'xz-utils'];
+/**
+ * Debian packages beyond minbase that the programs below come from, and that the CLI's Debian
+ * tests use too (python3's full standard library for http.server and urllib, curl, procps for
+ * ps and free): one recipe, so a cold cache builds one root filesystem for all of them.
+ */
+export const BENCH_PACKAGES = [
+  'curl',
+  'openssl',
+  'procps',
+  'python3',
+  'python3-minimal',
+  'sqlite3',
+  'xz-utils',
+];
 
 /** Guest path of the input the compressors and hashes read (inside the root filesystem). */
 const INPUT = '/tmp/arm64kit-bench-input';

@@ -67,8 +67,16 @@ function fdDir(p: LinuxKernel, entry: (fd: number) => SyntheticNode | null): Syn
   };
 }
 
-/** The memory, files and identity of process `p` (or one thread of it), as `k` sees them. */
-function processEntries(k: LinuxKernel, p: LinuxKernel, t: GuestThread): Record<string, () => SyntheticNode> {
+/**
+ * The memory, files and identity of process `p` as `k` sees them: of the whole process through
+ * its leader `t` in /proc/PID, of thread `t` alone in task/TID (`wholeProcess` false).
+ */
+function processEntries(
+  k: LinuxKernel,
+  p: LinuxKernel,
+  t: GuestThread,
+  wholeProcess: boolean,
+): Record<string, () => SyntheticNode> {
   const layout = () => p.layout;
   return {
     exe: () => exeLink(p),
@@ -85,7 +93,7 @@ function processEntries(k: LinuxKernel, p: LinuxKernel, t: GuestThread): Record<
     auxv: () => bytesFile(() => auxvBytes(p)),
     comm: () => textFile(() => `${commOf(p, t)}\n`),
     maps: () => bytesFile(() => Buffer.from(mapsText(p), 'latin1')),
-    stat: () => textFile(() => statText(k, p, t)),
+    stat: () => textFile(() => statText(k, p, t, wholeProcess ? p.usage : t.usage)),
     statm: () => textFile(() => statmText(p)),
     status: () => textFile(() => statusText(k, p, t)),
     mounts: () => textFile(mountsText),
@@ -112,10 +120,10 @@ export function processDir(k: LinuxKernel, p: LinuxKernel): SyntheticNode {
     entries: () => p.threads.map((t) => String(t.tid)),
     child: (name) => {
       const t = p.threads.find((th) => String(th.tid) === name);
-      return t ? fixedDir(processEntries(k, p, t)) : null;
+      return t ? fixedDir(processEntries(k, p, t, false)) : null;
     },
   };
-  return fixedDir({ ...processEntries(k, p, leader), task: () => task });
+  return fixedDir({ ...processEntries(k, p, leader, true), task: () => task });
 }
 
 /** The processes `k` can see, by pid: every process of its run (zombies included). */

@@ -1,5 +1,6 @@
 import { uptime } from 'node:os';
 import { basename } from 'node:path';
+import type { CpuUsage } from '../cpu-usage.js';
 import type { LinuxKernel } from '../kernel.js';
 import { SIG_DFL, SIG_IGN } from '../signal-state.js';
 import type { GuestThread } from '../thread.js';
@@ -109,8 +110,14 @@ export function statusText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread):
   return lines.map(([name, value]) => `${name}:\t${value}\n`).join('');
 }
 
-/** /proc/PID/stat: the 52 fields procps and glibc read, in the kernel's order. */
-export function statText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): string {
+/** Microseconds of CPU time as clock ticks. */
+const ticks = (us: number) => Math.floor((us * CLOCK_TICKS) / 1e6);
+
+/**
+ * /proc/PID/stat: the 52 fields procps and glibc read, in the kernel's order. `usage` is the
+ * CPU time it shows: the whole process's in /proc/PID/stat, one thread's in task/TID/stat.
+ */
+export function statText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread, usage: CpuUsage): string {
   const [state] = stateOf(viewer, p, t);
   const { size, resident } = memoryPages(p);
   const layout = p.layout;
@@ -129,10 +136,10 @@ export function statText(viewer: LinuxKernel, p: LinuxKernel, t: GuestThread): s
     0,
     0,
     0, // faults
-    0,
-    0,
-    0,
-    0, // utime stime cutime cstime
+    ticks(usage.userUs),
+    ticks(usage.systemUs),
+    ticks(p.childUsage.userUs),
+    ticks(p.childUsage.systemUs),
     20, // priority
     0, // nice
     p.threads.length,

@@ -40,6 +40,30 @@ function memInfo(): string {
   return rows.map(([name, value]) => `${`${name}:`.padEnd(16)}${String(value).padStart(8)} kB\n`).join('');
 }
 
+/**
+ * /proc/vmstat: the free pages (as MemFree says) and zero for the paging and swap counters the
+ * guest has no view of; vmstat(8) will not start without the file.
+ */
+function vmStat(): string {
+  const rows: [string, number][] = [
+    ['nr_free_pages', Math.floor(freemem() / 4096)],
+    ['nr_inactive_anon', 0],
+    ['nr_active_anon', 0],
+    ['nr_inactive_file', 0],
+    ['nr_active_file', 0],
+    ['nr_mapped', 0],
+    ['nr_dirty', 0],
+    ['nr_writeback', 0],
+    ['pgpgin', 0],
+    ['pgpgout', 0],
+    ['pswpin', 0],
+    ['pswpout', 0],
+    ['pgfault', 0],
+    ['pgmajfault', 0],
+  ];
+  return rows.map(([name, value]) => `${name} ${value}\n`).join('');
+}
+
 /** /proc/stat: the guest's CPUs, the emulator's own CPU time as theirs, and the boot time. */
 function statText(k: LinuxKernel): string {
   const used = process.cpuUsage();
@@ -85,6 +109,7 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
     'thread-self': () => pathLink(() => `${k.pid}/task/${k.thread.tid}`),
     cpuinfo: text(() => cpuInfo(k)),
     meminfo: text(memInfo),
+    vmstat: text(vmStat),
     stat: text(() => statText(k)),
     uptime: text(() => `${uptime().toFixed(2)} ${idleSeconds().toFixed(2)}\n`),
     loadavg: text(() => loadAvg(k)),
