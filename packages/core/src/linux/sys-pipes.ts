@@ -145,6 +145,8 @@ function pselect6(
     const bit = 1n << BigInt(fd % 64);
     if (given.some((set) => set && set[fd >> 6] & bit) && !k.fds.has(fd)) fail(E.EBADF);
   }
+  // The sets are written back only when the call returns: a call that blocks runs again from
+  // the start and must read the caller's sets, not cleared ones.
   const scan = (): number => {
     let count = 0;
     const out = given.map((set) => (set ? new Array<bigint>(words).fill(0n) : null));
@@ -161,13 +163,15 @@ function pselect6(
         }
       });
     }
-    out.forEach((set, i) => {
-      for (let w = 0; set && w < set.length; w++) k.memory.write64(sets[i] + 8 * w, set[w]);
-    });
+    if (count > 0 || !blocking)
+      out.forEach((set, i) => {
+        for (let w = 0; set && w < set.length; w++) k.memory.write64(sets[i] + 8 * w, set[w]);
+      });
     return count;
   };
+  let blocking = timeoutNs !== 0n;
   const ready = scan();
-  if (ready > 0 || timeoutNs === 0n) return ready;
+  if (ready > 0 || !blocking) return ready;
   const anyReady = () => {
     for (let fd = 0; fd < nfds; fd++) {
       const bit = 1n << BigInt(fd % 64);
@@ -181,6 +185,7 @@ function pselect6(
   };
   const deadline = k.deadline(timeoutNs);
   const what = 'select without a timeout on descriptors nothing can make ready';
+  blocking = false;
   if (k.block(deadline, what, waitMask, anyReady) === 'timeout') {
     if (timeoutAddr !== 0) writeTimespec(k, timeoutAddr, 0n);
     return scan();
