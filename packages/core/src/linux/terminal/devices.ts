@@ -1,7 +1,9 @@
+import { OpenFile } from '../fd-table.js';
 import type { LinuxKernel } from '../kernel.js';
 import type { SyntheticNode } from '../synthetic/node.js';
 import { openPtmx, openSlave, ptmxStat, slaveStat, ttyStat } from './pty.js';
 import { controllingTerminal, terminalsOf } from './registry.js';
+import { TerminalFile } from './terminal-file.js';
 
 const O_NOCTTY = 0o400;
 
@@ -10,15 +12,33 @@ function slaveNode(k: LinuxKernel, index: number): SyntheticNode {
   return { kind: 'chardev', open: (flags) => openSlave(k, index, flags), stat: () => slaveStat(index) };
 }
 
-/** devpts: a directory of the run's pseudo-terminals that are open. */
+/** The host's terminal, given to the run as its stdio: opening it makes another description. */
+function hostNode(k: LinuxKernel): SyntheticNode | null {
+  const registry = terminalsOf(k);
+  const host = registry.host;
+  if (host === null) return null;
+  return {
+    kind: 'chardev',
+    open: (flags) => OpenFile.forSpecial(new TerminalFile(host, registry.hostStat), flags & ~0o2000400),
+    stat: registry.hostStat,
+  };
+}
+
+/** devpts: a directory of the run's pseudo-terminals that are open, and the host's terminal. */
 function ptsDirectory(k: LinuxKernel): SyntheticNode {
-  const ptys = terminalsOf(k).ptys;
+  const registry = terminalsOf(k);
   return {
     kind: 'dir',
-    entries: () => [...ptys.keys()].sort((a, b) => a - b).map(String),
+    entries: () => {
+      const host = registry.hostIndex();
+      const all = [...registry.ptys.keys(), ...(host === null ? [] : [host])];
+      return all.sort((a, b) => a - b).map(String);
+    },
     child: (name) => {
-      if (!/^(0|[1-9][0-9]*)$/.test(name) || !ptys.has(Number(name))) return null;
-      return slaveNode(k, Number(name));
+      if (!/^(0|[1-9][0-9]*)$/.test(name)) return null;
+      const index = Number(name);
+      if (index === registry.hostIndex()) return hostNode(k);
+      return registry.ptys.has(index) ? slaveNode(k, index) : null;
     },
   };
 }
@@ -34,6 +54,7 @@ export function terminalDevice(k: LinuxKernel, name: string): SyntheticNode | un
   if (name === 'tty') {
     const terminal = controllingTerminal(k);
     if (terminal === null) return undefined;
+    if (terminal === terminalsOf(k).host) return hostNode(k) ?? undefined;
     for (const [index, pair] of terminalsOf(k).ptys) {
       if (pair.terminal === terminal)
         return {

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import type { LinuxKernel } from '../kernel.js';
 import type { Terminal } from './terminal.js';
 
@@ -17,12 +18,22 @@ export class TerminalRegistry {
   readonly ptys = new Map<number, PtyPair>();
   /** The host's terminal the guest was given as its stdio, if it was given one. */
   host: Terminal | null = null;
+  /** What fstat says of the host's terminal (its device). */
+  hostStat: () => BigIntStats = () => {
+    throw new Error('no host terminal');
+  };
 
-  /** The lowest free /dev/pts number. */
+  /** The lowest free /dev/pts number (the host terminal's, when it is one, is taken). */
   freeIndex(): number {
     let n = 0;
-    while (this.ptys.has(n)) n++;
+    while (this.ptys.has(n) || n === this.hostIndex()) n++;
     return n;
+  }
+
+  /** The /dev/pts number of the host's terminal, when it is a pseudo-terminal. */
+  hostIndex(): number | null {
+    const match = this.host ? /^\/dev\/pts\/(0|[1-9][0-9]*)$/.exec(this.host.path) : null;
+    return match ? Number(match[1]) : null;
   }
 
   all(): Terminal[] {
