@@ -5,7 +5,7 @@
  * ECHOCTL, non-canonical reads, FIONREAD, TCFLSH), window sizes, a controlling terminal taken
  * with setsid and TIOCSCTTY or by opening the slave, the signal characters reaching the
  * foreground process group, SIGWINCH, a background read, hangup when the master closes, and
- * EIO on the master once the slave is closed. Pty numbers differ between runs and hosts, so
+ * EIO on the master once the slave is closed, and select on a master woken by a later write. Pty numbers differ between runs and hosts, so
  * only relations between them are printed; output the master shows is read until it is quiet.
  */
 #define _GNU_SOURCE
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -338,11 +339,34 @@ static void hangup(void) {
   printf("child exit %d\n", WEXITSTATUS(status));
 }
 
+/* select on the master wakes when another process writes to the slave later. */
+static void select_wakes(void) {
+  int slave;
+  int master = open_pair(&slave);
+  pid_t child = fork();
+  if (child == 0) {
+    usleep(100000);
+    if (write(slave, "late\n", 5) != 5) _exit(1);
+    _exit(0);
+  }
+  fd_set readable;
+  FD_ZERO(&readable);
+  FD_SET(master, &readable);
+  struct timeval timeout = {10, 0};
+  int n = select(master + 1, &readable, NULL, NULL, &timeout);
+  printf("select: %d, master set %d\n", n, FD_ISSET(master, &readable) != 0);
+  waitpid(child, NULL, 0);
+  drain("written later", master);
+  close(slave);
+  close(master);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   names_and_numbers();
   line_discipline();
   controlling_terminal();
   hangup();
+  select_wakes();
   return 0;
 }
