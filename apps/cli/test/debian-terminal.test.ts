@@ -14,7 +14,7 @@ import { TmuxSession } from './tmux-session.js';
 /**
  * Terminals under `arm64kit run --sysroot`, against qemu-aarch64-static in a chroot of the same
  * Debian bookworm root: `script` making a pseudo-terminal inside the guest, and an interactive
- * bash on a terminal of its own (tmux) doing job control — Ctrl-Z, jobs, fg, Ctrl-C — and
+ * bash on a terminal of its own (tmux) doing job control — Ctrl-Z, jobs, bg, fg, Ctrl-C — and
  * following a resize, compared screen for screen.
  */
 const ready =
@@ -53,8 +53,12 @@ async function jobControlSession(command: readonly string[]): Promise<string[]> 
     await session.waitFor('the job to stop', (s) => prompted(s) && s.some((l) => l.includes('Stopped')));
     session.line('jobs');
     await session.waitFor('jobs', (s) => answered(s, 'jobs'));
+    session.line('bg');
+    await session.waitFor('bg', (s) => answered(s, 'bg'));
+    session.line('jobs');
+    await session.waitFor('jobs', (s) => answered(s, 'jobs') && s.at(-2)?.includes('Running') === true);
     session.line('fg');
-    await session.waitFor('fg', (s) => !!s.at(-2)?.endsWith('fg') && !!s.at(-1)?.includes('sleep 30'));
+    await session.waitFor('fg', (s) => !!s.at(-2)?.endsWith(' fg') && !!s.at(-1)?.includes('sleep 30'));
     // fg prints the job, then gives it the terminal and continues it: let it get there.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     session.send('C-c');
@@ -103,7 +107,7 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
     expect(actual).toEqual(expected);
   }, 240_000);
 
-  it('interactive bash: a job stopped with Ctrl-Z, jobs, fg, Ctrl-C, $? and $COLUMNS after a resize', async () => {
+  it('interactive bash: a job stopped with Ctrl-Z, jobs, bg, fg, Ctrl-C, $? and $COLUMNS after a resize', async () => {
     const shell = ['/bin/bash', '--norc', '-i'];
     const expected = await jobControlSession(chrootOracleCommand(root, shell));
     const actual = await jobControlSession([
