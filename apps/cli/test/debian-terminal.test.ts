@@ -76,6 +76,48 @@ async function jobControlSession(command: readonly string[]): Promise<string[]> 
   }
 }
 
+/**
+ * A host shell (bash on the host, with job control) runs the emulator on cat, `$GUEST` being
+ * the emulator's command: Ctrl-Z stops the emulator itself, as it stops qemu, `fg` continues it.
+ */
+async function suspendedJob(guest: string, root: string): Promise<string[]> {
+  const shell = [
+    'env',
+    '-i',
+    'PATH=/usr/bin:/bin',
+    `GUEST=${guest}`,
+    `ROOT=${root}`,
+    'bash',
+    '--norc',
+    '--noprofile',
+    '-i',
+  ];
+  const session = new TmuxSession(shell, 80, 24);
+  const count = (s: string[], line: string) => s.filter((l) => l === line).length;
+  try {
+    await session.waitFor('the host shell', prompted);
+    session.line('$GUEST "$ROOT/bin/cat"');
+    session.line('abc');
+    await session.waitFor('cat', (s) => count(s, 'abc') === 2);
+    session.send('C-z');
+    await session.waitFor('the stopped job', (s) => prompted(s) && s.some((l) => l.includes('Stopped')));
+    session.line('jobs');
+    await session.waitFor('jobs', (s) => answered(s, 'jobs'));
+    session.line('fg');
+    await session.waitFor('fg', (s) => !!s.at(-2)?.endsWith(' fg') && !!s.at(-1)?.includes('bin/cat'));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the job has the terminal again
+    session.line('def');
+    await session.waitFor('cat again', (s) => count(s, 'def') === 2);
+    session.send('C-d');
+    await session.waitFor('the end of cat', prompted);
+    session.line('echo $?');
+    await session.waitFor('its status', (s) => answered(s, 'echo $?'));
+    return normalised(session.screen());
+  } finally {
+    session.close();
+  }
+}
+
 describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
   let root: string;
 
@@ -120,6 +162,13 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
       ...shell.slice(1),
     ]);
     expect(expected).toContain('100'); // the oracle's bash saw the resize
+    expect(actual).toEqual(expected);
+  }, 300_000);
+
+  it('Ctrl-Z at the program stops the emulator for its shell, and fg continues it', async () => {
+    const expected = await suspendedJob(`${QEMU} -L ${root}`, root);
+    const actual = await suspendedJob(`${process.execPath} ${CLI_BIN} run --sysroot ${root}`, root);
+    expect(expected.filter((line) => line.includes('Stopped'))).toHaveLength(2); // the oracle stopped
     expect(actual).toEqual(expected);
   }, 300_000);
 });

@@ -33,7 +33,8 @@ function hostTermios(): Uint8Array | null {
  * into raw mode without output processing (Node's raw mode, then `stty -opost`), and the
  * emulator's line discipline, with the settings the terminal had, does what the kernel's
  * would for the guest — so Ctrl-C and Ctrl-Z reach the guest's foreground process group, and
- * a resize sends it SIGWINCH. Returns a function that gives the terminal back as it was.
+ * a resize sends it SIGWINCH; when the program's own job is stopped, arm64kit stops until its
+ * shell continues it. Returns a function that gives the terminal back as it was.
  */
 export function connectHostTerminal(kernel: LinuxKernel): (() => void) | null {
   const stdin = process.stdin as ReadStream;
@@ -45,9 +46,22 @@ export function connectHostTerminal(kernel: LinuxKernel): (() => void) | null {
   } catch {}
   const termios = hostTermios();
   const screen = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : null;
-  stdin.setRawMode(true);
-  spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  const takeOver = () => {
+    stdin.setRawMode(true);
+    spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  };
+  // The run's own job stopped (Ctrl-Z at the program arm64kit started): arm64kit stops as
+  // the program would, with the terminal as it found it, until the shell continues it.
+  const suspend = () => {
+    stdin.setRawMode(false);
+    process.kill(process.pid, 'SIGTSTP');
+    takeOver();
+    const [columns, rows] = screen?.getWindowSize() ?? [0, 0];
+    if (screen) terminal.resize(rows, columns);
+  };
+  takeOver();
   const terminal = attachHostTerminal(kernel, {
+    suspend,
     fds,
     path,
     rows: screen?.rows ?? 0,

@@ -19,6 +19,12 @@ export interface HostTerminalOptions {
   readonly columns: number;
   /** The host terminal's settings as the kernel's 36-byte struct termios (default: a new terminal's). */
   readonly termios?: Uint8Array;
+  /**
+   * Stops the host process until it is continued (for the run's own job taking a stop
+   * signal, as Ctrl-Z), returning once it runs again; without it such a stop is discarded,
+   * as for an orphaned process group.
+   */
+  readonly suspend?: () => void;
   /** Shows bytes on the host terminal (default: written to host descriptor 1). */
   readonly show?: (bytes: Uint8Array) => void;
 }
@@ -71,6 +77,7 @@ export function attachHostTerminal(k: LinuxKernel, options: HostTerminalOptions)
   const registry = terminalsOf(k);
   registry.host = terminal;
   registry.hostStat = stat;
+  registry.suspendHost = options.suspend ?? null;
   const file = OpenFile.forSpecial(new TerminalFile(terminal, stat), 2); // O_RDWR, as a login's terminal
   file.refs = 0;
   for (const fd of options.fds) {
@@ -92,6 +99,7 @@ export function attachHostTerminal(k: LinuxKernel, options: HostTerminalOptions)
     detach() {
       if (!attached) return;
       attached = false;
+      registry.suspendHost = null;
       if (host) host.open--;
     },
   };

@@ -18,6 +18,11 @@ export class TerminalRegistry {
   readonly ptys = new Map<number, PtyPair>();
   /** The host's terminal the guest was given as its stdio, if it was given one. */
   host: Terminal | null = null;
+  /**
+   * Stops the host process until its shell continues it (the run's own job took a stop
+   * signal), giving the terminal back meanwhile; null when the host cannot be suspended.
+   */
+  suspendHost: (() => void) | null = null;
   /** What fstat says of the host's terminal (its device). */
   hostStat: () => BigIntStats = () => {
     throw new Error('no host terminal');
