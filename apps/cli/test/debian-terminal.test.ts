@@ -165,6 +165,23 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
     expect(actual).toEqual(expected);
   }, 300_000);
 
+  it("shows a program the host terminal's settings and size, as qemu passes them on", async () => {
+    const screen = async (guest: string) => {
+      const command = `${guest} "$0/bin/stty" -a; echo done; sleep 60`;
+      const session = new TmuxSession(['sh', '-c', command, root], 80, 24);
+      try {
+        await session.waitFor('stty', (s) => s.at(-1) === 'done');
+        return session.screen();
+      } finally {
+        session.close();
+      }
+    };
+    const expected = await screen(`${QEMU} -L "$0"`);
+    const actual = await screen(`${process.execPath} ${CLI_BIN} run --sysroot "$0"`);
+    expect(expected[0]).toContain('rows 24; columns 80');
+    expect(actual).toEqual(expected);
+  }, 300_000);
+
   it('Ctrl-Z at the program stops the emulator for its shell, and fg continues it', async () => {
     const expected = await suspendedJob(`${QEMU} -L ${root}`, root);
     const actual = await suspendedJob(`${process.execPath} ${CLI_BIN} run --sysroot ${root}`, root);
