@@ -5,7 +5,8 @@
  * ECHOCTL, non-canonical reads, FIONREAD, TCFLSH), window sizes, a controlling terminal taken
  * with setsid and TIOCSCTTY or by opening the slave, the signal characters reaching the
  * foreground process group, SIGWINCH, a background read, hangup when the master closes, and
- * EIO on the master once the slave is closed, and select on a master woken by a later write. Pty numbers differ between runs and hosts, so
+ * EIO on the master once the slave is closed, a session leader's end hanging up its terminal's
+ * foreground group, and select on a master woken by a later write. Pty numbers differ between runs and hosts, so
  * only relations between them are printed; output the master shows is read until it is quiet.
  */
 #define _GNU_SOURCE
@@ -339,6 +340,55 @@ static void hangup(void) {
   printf("child exit %d\n", WEXITSTATUS(status));
 }
 
+/* A session leader's end sends SIGHUP to its terminal's foreground group and frees the terminal. */
+static void leader_exit(void) {
+  int slave;
+  int master = open_pair(&slave);
+  int ready[2], done[2];
+  if (pipe(ready) != 0 || pipe(done) != 0) exit(1);
+  pid_t child = fork();
+  if (child == 0) {
+    close(master);
+    close(done[0]);
+    setsid();
+    ioctl(slave, TIOCSCTTY, 0);
+    pid_t member = fork();
+    if (member == 0) {
+      /* In the leader's group, the foreground one. */
+      close(ready[0]);
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGHUP);
+      sigprocmask(SIG_BLOCK, &set, NULL);
+      if (write(ready[1], "r", 1) != 1) _exit(1);
+      siginfo_t info;
+      int signo = sigwaitinfo(&set, &info);
+      pid_t pgrp = tcgetpgrp(slave);
+      int error = errno;
+      printf("member: %s, si_code %d; tcgetpgrp after: %d %s\n", strsignal(signo), info.si_code, pgrp,
+             strerror(error));
+      fflush(stdout);
+      _exit(0); /* closing done[1] tells the parent */
+    }
+    close(done[1]);
+    char r;
+    if (read(ready[0], &r, 1) != 1) _exit(1);
+    _exit(0);
+  }
+  close(ready[0]);
+  close(ready[1]);
+  close(done[1]);
+  int status;
+  waitpid(child, &status, 0);
+  char c;
+  while (read(done[0], &c, 1) > 0) {
+  }
+  printf("leader exit %d\n", WEXITSTATUS(status));
+  close(done[0]);
+  close(slave);
+  close(master);
+}
+
 /* select on the master wakes when another process writes to the slave later. */
 static void select_wakes(void) {
   int slave;
@@ -367,6 +417,7 @@ int main(void) {
   line_discipline();
   controlling_terminal();
   hangup();
+  leader_exit();
   select_wakes();
   return 0;
 }
