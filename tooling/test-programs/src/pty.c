@@ -23,6 +23,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static void show(const char *label, const char *bytes, ssize_t n) {
@@ -197,6 +198,29 @@ static void line_discipline(void) {
   tcflush(slave, TCIFLUSH);
   ioctl(slave, FIONREAD, &queued);
   printf("FIONREAD after TCIFLUSH: %d\n", queued);
+  /* VMIN and VTIME: nothing waiting gives 0 at once (0, 0) or after VTIME (0, 2); bytes
+     waiting are read at once (0, 2) even when fewer than VMIN (5, 1). */
+  char buf[16];
+  raw.c_cc[VMIN] = 0;
+  raw.c_cc[VTIME] = 0;
+  tcsetattr(slave, TCSANOW, &raw);
+  printf("VMIN 0 VTIME 0, nothing typed: %zd\n", read(slave, buf, sizeof buf));
+  raw.c_cc[VTIME] = 2;
+  tcsetattr(slave, TCSANOW, &raw);
+  struct timespec before, after;
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  ssize_t got = read(slave, buf, sizeof buf);
+  clock_gettime(CLOCK_MONOTONIC, &after);
+  long waited_ms = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
+  printf("VMIN 0 VTIME 2, nothing typed: %zd, waited 0.2 s: %s\n", got, waited_ms >= 190 ? "yes" : "no");
+  type(master, "ab");
+  usleep(50000);
+  printf("VMIN 0 VTIME 2, two typed: %zd\n", read(slave, buf, sizeof buf));
+  raw.c_cc[VMIN] = 5;
+  raw.c_cc[VTIME] = 1;
+  tcsetattr(slave, TCSANOW, &raw);
+  type(master, "cde");
+  printf("VMIN 5 VTIME 1, three typed: %zd\n", read(slave, buf, sizeof buf));
   t.c_lflag &= ~(tcflag_t)ECHO;
   tcsetattr(slave, TCSANOW, &t);
   type(master, "secret\n");
@@ -254,8 +278,11 @@ static void controlling_terminal(void) {
       printf("child: got %s, si_code %d\n", strsignal(signo), info.si_code);
       fflush(stdout);
     }
-    sigset_t none;
+    sigset_t none, winch;
     sigemptyset(&none);
+    sigemptyset(&winch);
+    sigaddset(&winch, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &winch, NULL); /* until sigsuspend waits, so it cannot be missed */
     if (write(ready[1], "w", 1) != 1) _exit(1);
     while (!winched) sigsuspend(&none);
     printf("child: SIGWINCH %d\n", winched);

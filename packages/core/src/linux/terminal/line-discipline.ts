@@ -27,6 +27,7 @@ import {
   VSTART,
   VSTOP,
   VSUSP,
+  VTIME,
   VWERASE,
 } from './termios.js';
 
@@ -225,11 +226,25 @@ export class LineDiscipline {
     return this.lines.reduce((n, line) => n + line.bytes.length, 0);
   }
 
-  /** Whether a read of `want` bytes returns now (VMIN in non-canonical mode). */
+  /**
+   * Whether a read of `want` bytes returns now. Non-canonical: VMIN bytes (or `want`, if
+   * fewer) are there; with VMIN 0 at once (the caller waits VTIME for a first byte); with VMIN
+   * and VTIME both set, once a byte is there (the kernel's timer between bytes is taken as
+   * already run out, so such a read may return earlier, never with other bytes).
+   */
   readable(want = 1): boolean {
     if (this.canonical) return this.lines.length > 0;
     const min = this.termios.cc[VMIN];
-    return this.raw.length >= Math.max(1, Math.min(min, want)) || min === 0;
+    if (min === 0) return true;
+    const enough = this.termios.cc[VTIME] > 0 ? 1 : Math.min(min, want);
+    return this.raw.length >= Math.max(1, enough);
+  }
+
+  /** VTIME in nanoseconds when a non-canonical read with VMIN 0 waits that long for a byte. */
+  firstByteTimeout(): bigint | null {
+    const cc = this.termios.cc;
+    if (this.canonical || cc[VMIN] !== 0 || cc[VTIME] === 0) return null;
+    return BigInt(cc[VTIME]) * 100_000_000n;
   }
 
   /** Whether anything at all is waiting (poll's POLLIN). */

@@ -3,6 +3,7 @@ import { E, fail } from '../errno.js';
 import type { LinuxKernel } from '../kernel.js';
 import { POLLHUP, POLLIN, POLLOUT } from '../pipe.js';
 import type { SpecialFile } from '../special-file.js';
+import { now } from '../timers.js';
 import { checkBackgroundChange, checkBackgroundRead } from './job-access.js';
 import type { Terminal } from './terminal.js';
 import { TOSTOP } from './termios.js';
@@ -28,6 +29,13 @@ export class TerminalFile implements SpecialFile {
     return this.terminal.path;
   }
 
+  /** When a VTIME read waiting now gives up (only while one waits: epoll asks too). */
+  private readDeadline: bigint | null = null;
+
+  wakeAt(): bigint | null {
+    return this.readDeadline;
+  }
+
   get activity(): number {
     return this.terminal.activity;
   }
@@ -36,6 +44,14 @@ export class TerminalFile implements SpecialFile {
     const t = this.terminal;
     if (t.hungUp) return new Uint8Array(0);
     checkBackgroundRead(k, t);
+    const timeout = t.discipline.firstByteTimeout();
+    if (timeout !== null && !t.discipline.pending()) {
+      // VMIN 0, VTIME set: wait that long for a byte, then read nothing.
+      const deadline = k.deadline(timeout) as bigint;
+      this.readDeadline = now() >= deadline ? null : deadline;
+      return this.readDeadline === null ? new Uint8Array(0) : null;
+    }
+    this.readDeadline = null;
     if (!t.discipline.readable(want)) return null;
     const bytes = t.discipline.read(want);
     t.activity++;
