@@ -32,6 +32,11 @@ export class TmuxSession {
     this.tmux('send-keys', 'Enter');
   }
 
+  /** The terminal the pane's program runs on (a host pseudo-terminal). */
+  paneTty(): string {
+    return this.tmux('display-message', '-p', '#{pane_tty}').trim();
+  }
+
   resize(columns: number, rows: number): void {
     this.tmux('resize-window', '-x', String(columns), '-y', String(rows));
   }
