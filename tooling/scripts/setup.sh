@@ -22,6 +22,8 @@ packages=(
   systemd                   # systemd-binfmt reads the binfmt.d files @arm64kit/binfmt writes
   binfmt-support            # update-binfmts imports the Debian format files it writes
   time                      # GNU time: peak RSS of each program in pnpm bench
+  tmux                      # drives interactive sessions on a pseudo-terminal (debian-terminal test)
+  procps                    # ps: which process a test's terminal has in the foreground
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,9 +6,14 @@ import { presetRegistration } from '@arm64kit/binfmt';
  * filesystem, reached through an aarch64 handler registered in a private binfmt_misc (a user
  * and mount namespace of its own, Linux 6.7 and later), so the host's binfmt_misc is untouched.
  * `qemu -L` alone cannot be the reference here: an exec from inside it runs the host's program
- * of that name.
+ * of that name. With `devpts`, the chroot gets a devpts of its own (a new instance, numbered
+ * from 0 as the emulator numbers a run's pseudo-terminals) for programs that open ptys.
  */
-export function chrootOracleCommand(root: string, argv: readonly string[]): string[] {
+export function chrootOracleCommand(
+  root: string,
+  argv: readonly string[],
+  options: { devpts?: boolean } = {},
+): string[] {
   const register = presetRegistration('aarch64', {
     name: 'arm64kit-oracle',
     interpreter: '/usr/bin/qemu-aarch64-static',
@@ -19,6 +24,12 @@ export function chrootOracleCommand(root: string, argv: readonly string[]): stri
     'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 125',
     'printf "%s" "$1" > /proc/sys/fs/binfmt_misc/register || exit 125',
     'root=$2; shift 2',
+    ...(options.devpts
+      ? [
+          'mount -t devpts -o newinstance,ptmxmode=0666,mode=600 devpts "$root/dev/pts" || exit 125',
+          'mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx" || exit 125',
+        ]
+      : []),
     'exec chroot "$root" "$@"',
   ].join('\n');
   return [

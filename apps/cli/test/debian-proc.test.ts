@@ -140,6 +140,8 @@ describe.runIf(ready)('Debian programs read /proc, /sys and /dev under arm64kit 
         'fd',
         'full',
         'null',
+        'ptmx',
+        'pts',
         'random',
         'stderr',
         'stdin',

@@ -32,6 +32,11 @@ export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from 
 export { SYS, syscallName } from './linux/numbers.js';
 export { guestJoin, PathResolver } from './linux/paths.js';
 export { GuestDeadlockError } from './linux/pipe.js';
+export {
+  attachHostTerminal,
+  type HostTerminal,
+  type HostTerminalOptions,
+} from './linux/terminal/host-terminal.js';
 export * from './loader/elf.js';
 export { ElfFile, NotRegularFileError } from './loader/elf-file.js';
 export { type LoadedImage, loadImage, PIE_BASE } from './loader/load.js';

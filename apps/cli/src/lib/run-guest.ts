@@ -4,6 +4,7 @@ import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
 import { type GuestArch, guestArchitecture } from './guest-arch.js';
 import { closedAtStart, forwardSignals } from './host-process.js';
+import { connectHostTerminal } from './host-terminal.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
 /**
@@ -129,10 +130,13 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
   // The event loop runs between slices of the guest, so host signals reach it there; they go
   // to the first process, as a terminal's Ctrl-C goes to the program arm64kit started.
   const stopForwarding = forwardSignals((signo) => kernel.sendSignal(signo));
+  // A terminal on stdin becomes the guest's controlling terminal, as it is under the kernel.
+  const disconnectTerminal = connectHostTerminal(kernel);
   let result: Awaited<ReturnType<typeof system.runAsync>> & { instructions: number };
   try {
     result = { ...(await system.runAsync()), instructions: system.instructions };
   } finally {
+    disconnectTerminal?.();
     stopForwarding();
     system.shutdown();
   }

@@ -2,6 +2,7 @@ import { SIGNALS } from '../signals.js';
 import type { LinuxKernel } from './kernel.js';
 import { CLD_CONTINUED, CLD_STOPPED, jobInfo, SI, senderInfo } from './siginfo.js';
 import { sigbit } from './signal-state.js';
+import { terminalsOf } from './terminal/registry.js';
 
 /**
  * Job control: a stop signal's default action stops every thread of a process until SIGCONT
@@ -43,12 +44,38 @@ export function prepareSignal(k: LinuxKernel, signo: number): void {
  */
 export function stopProcess(k: LinuxKernel, signo: number): boolean {
   if (k.system === null) return false;
-  if (signo !== SIGNALS.SIGSTOP && inOrphanedGroup(k)) return false;
+  if (signo !== SIGNALS.SIGSTOP && inOrphanedGroup(k)) {
+    if (suspendHostFor(k)) continueGroupAfterHost(k);
+    return false;
+  }
   k.stopped = true;
   k.stopSignal = signo;
   k.jobReport = 'stopped';
   notifyParent(k, CLD_STOPPED, signo);
   return true;
+}
+
+/**
+ * The run's own job — the first process's group, whose parent is the host's shell — takes a
+ * stop signal: when the host can suspend the run (its terminal is attached with a suspend
+ * hook), the whole run stops there as the program would under the kernel, and the shell's
+ * `fg` continues it. Returns whether it did.
+ */
+function suspendHostFor(k: LinuxKernel): boolean {
+  const system = k.system;
+  const suspend = terminalsOf(k).suspendHost;
+  if (system === null || suspend === null) return false;
+  const ownJob = [...system.processes.values()].some((p) => p.pgid === k.pgid && system.isFirst(p));
+  if (!ownJob) return false;
+  suspend();
+  return true;
+}
+
+/** The run went on after the host continued it: its job gets SIGCONT, as from the shell's fg. */
+function continueGroupAfterHost(k: LinuxKernel): void {
+  for (const p of k.system?.processes.values() ?? [])
+    if (p.state === 'alive' && p.pgid === k.pgid)
+      p.postSignal(SIGNALS.SIGCONT, senderInfo(SIGNALS.SIGCONT, SI.USER, 0, 0));
 }
 
 /** SIGCONT reached stopped `k`: its threads run again, and a wait with WCONTINUED may report it once. */

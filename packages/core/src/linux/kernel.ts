@@ -346,13 +346,15 @@ export class LinuxKernel {
    * until `ready` says the call may proceed. Returns 'interrupted' or 'timeout' when the wait is
    * already over; otherwise throws `Blocked`, and the whole call runs again when the thread is
    * woken. When every thread waits and nothing can wake any, the run ends with
-   * GuestDeadlockError (`what` says for what).
+   * GuestDeadlockError (`what` says for what). `takes`: the signals the call takes itself
+   * (sigtimedwait), which end the wait without being acted on.
    */
   block(
     deadline: bigint | null,
     what: string,
     mask = this.signals.mask,
     ready: (() => boolean) | null = null,
+    takes = 0n,
   ): 'interrupted' | 'timeout' {
     this.expireTimers();
     if (this.signals.next(mask, leftToMain(this.thread)) !== 0) return 'interrupted';
@@ -362,9 +364,9 @@ export class LinuxKernel {
       const timer = this.timers.next;
       if (timer === null && deadline === null) throw new GuestDeadlockError(what);
       sleepUntil(timer === null || (deadline !== null && deadline < timer) ? (deadline as bigint) : timer);
-      return this.block(deadline, what, mask, ready);
+      return this.block(deadline, what, mask, ready, takes);
     }
-    throw new Blocked(deadline, mask, ready, what);
+    throw new Blocked(deadline, mask, ready, what, true, takes);
   }
 
   /** Completes the current call, then lets other threads run before this one goes on. */

@@ -18,6 +18,11 @@ export class Blocked {
     readonly what: string,
     /** False for a wait after a call that completed (vfork's parent): nothing runs again. */
     readonly restarts = true,
+    /**
+     * Signals the call takes itself (sigtimedwait's set): they end the wait, and a stop signal
+     * among them is handed to the call rather than stopping the process.
+     */
+    readonly takes = 0n,
   ) {}
 }
 

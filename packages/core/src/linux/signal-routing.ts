@@ -61,6 +61,7 @@ export function stopWhileBlocked(t: GuestThread): void {
   for (;;) {
     const signo = s.next(wait.mask, leftToMain(t), t);
     if (signo === 0 || !(sigbit(signo) & STOP_SIGNALS) || s.action(signo).handler !== SIG_DFL) return;
+    if (sigbit(signo) & wait.takes) return;
     s.take(signo, t);
     if (stopProcess(k, signo)) return;
   }

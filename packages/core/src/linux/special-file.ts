@@ -18,6 +18,10 @@ export interface SpecialFile {
   readonly activity?: number;
   /** When it will become ready by itself (a timer's next expiry, monotonic ns), or null. */
   wakeAt?(): bigint | null;
+  /** A device's path, which /proc/PID/fd shows instead of an anon_inode name (/dev/pts/0). */
+  readonly path?: string;
+  /** What fstat says of it, when it is not an anonymous inode (a terminal's device). */
+  stat?(): BigIntStats;
   /** The last descriptor referring to it was closed (a socket's peer sees end of file). */
   release?(): void;
 }

@@ -256,7 +256,7 @@ function checkStatxArguments(flags: number, mask: number): void {
 function fstatOf(k: LinuxKernel, file: OpenFile) {
   if (file.synthetic !== null) return statNode(file.synthetic, nodeAt(k, file.synthetic));
   if (isSocket(file.special)) return socketStat(file.special.inode);
-  if (file.special) return anonymousStat();
+  if (file.special) return file.special.stat?.() ?? anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
 }
 

@@ -6,6 +6,7 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { isSocket } from './socket.js';
 import { socketIoctl } from './socket-ioctl.js';
+import { isTerminalSpecial, terminalIoctl } from './terminal/tty-ioctl.js';
 
 const O_NONBLOCK = 0o4000;
 const FIONREAD = 0x541b;
@@ -58,6 +59,7 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   const file = k.fds.get(fd);
   const common = commonIoctl(k, fd, file, request, arg);
   if (common !== null) return common;
+  if (isTerminalSpecial(file.special)) return terminalIoctl(k, file, file.special, request, arg);
   if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
   if (file.pipe) {
     if (request !== FIONREAD) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read

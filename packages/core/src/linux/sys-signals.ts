@@ -111,7 +111,7 @@ function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: numb
     const deadline = k.deadline(ns);
     const waitMask = k.signals.mask & ~wanted;
     const what = 'sigtimedwait for signals nothing can send';
-    if (k.block(deadline, what, waitMask) === 'timeout') fail(E.EAGAIN);
+    if (k.block(deadline, what, waitMask, null, wanted) === 'timeout') fail(E.EAGAIN);
     signo = k.signals.next(~wanted);
     if (signo === 0) fail(E.EINTR);
   }

@@ -13,6 +13,7 @@ import { GuestDeadlockError } from './pipe.js';
 import { childInfo, SI, senderInfo } from './siginfo.js';
 import { leftToMain, stopWhileBlocked } from './signal-routing.js';
 import { SIG_IGN } from './signal-state.js';
+import { sessionLeaderExited } from './terminal/session-exit.js';
 import type { GuestThread } from './thread.js';
 import { now } from './timers.js';
 
@@ -303,6 +304,7 @@ export class GuestSystem {
     const children = [...k.children];
     this.orphan(k);
     hangUpOrphanedGroups(k, children);
+    sessionLeaderExited(k);
     if (k.machine) this.dropIfUnused(k.machine);
     if (k === this.first) {
       this.firstExit = how;

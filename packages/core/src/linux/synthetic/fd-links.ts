@@ -26,6 +26,7 @@ function hostLink(hostFd: number): string | null {
 function fdTarget(k: LinuxKernel, file: OpenFile): string {
   if (file.pipe) return `pipe:[${file.pipe.buffer.inode}]`;
   if (isSocket(file.special)) return file.special.name;
+  if (file.special?.path !== undefined) return file.special.path;
   if (file.special) return `anon_inode:${file.special.name}`;
   if (file.synthetic !== null) return file.synthetic;
   const host = hostLink(file.hostFd);
@@ -77,9 +78,11 @@ export function fdLink(k: LinuxKernel, p: LinuxKernel, fd: number): SyntheticNod
               ? pipeStat(file.pipe.buffer)
               : isSocket(file.special)
                 ? socketStat(file.special.inode)
-                : file.special || file.hostFd < 0
-                  ? anonymousStat()
-                  : fstatSync(file.hostFd, { bigint: true }),
+                : file.special?.stat
+                  ? file.special.stat()
+                  : file.special || file.hostFd < 0
+                    ? anonymousStat()
+                    : fstatSync(file.hostFd, { bigint: true }),
         },
       };
     },

@@ -41,6 +41,8 @@ export function statNode(canonical: string, node: SyntheticNode): BigIntStats {
       return syntheticStat(dev, ino, BigInt(0o100000 | (node.mode ?? 0o444)), time);
     case 'device':
       return statSync(node.host, { bigint: true });
+    case 'chardev':
+      return node.stat();
     case 'link': {
       // Only a link to an object comes here followed (the walk goes on at a path link's target).
       const target = node.follow();
@@ -71,6 +73,7 @@ export function readlinkSynthetic(k: LinuxKernel, canonical: string): string {
 export function accessSynthetic(k: LinuxKernel, canonical: string, mode: number): void {
   const node = nodeAt(k, canonical);
   if (node.kind === 'device') return void statSync(node.host);
+  if (node.kind === 'chardev') return;
   if (mode & 2 && node.kind !== 'link') fail(E.EACCES);
   if (mode & 1 && node.kind === 'file') fail(E.EACCES);
 }
@@ -89,7 +92,7 @@ export function listSynthetic(k: LinuxKernel, canonical: string): DirEntry[] {
         ? 4
         : child.kind === 'link'
           ? 10
-          : child.kind === 'device'
+          : child.kind === 'device' || child.kind === 'chardev'
             ? 2
             : 8;
   const entries: DirEntry[] = [
@@ -113,7 +116,7 @@ export function withDevEntries(entries: DirEntry[], names: readonly string[]): D
     .filter((n) => !have.has(n))
     .map((n) => ({
       ino: inodeOf(`/dev/${n}`),
-      type: n === 'fd' || n.startsWith('std') ? 10 : 2,
+      type: n === 'fd' || n.startsWith('std') ? 10 : n === 'pts' ? 4 : 2,
       name: Buffer.from(n),
     }));
   return [...entries, ...added];
@@ -133,6 +136,10 @@ export function openSynthetic(k: LinuxKernel, canonical: string, flags: number, 
     const target = node.follow();
     if (!('object' in target)) fail(E.ELOOP);
     return target.object.open(status);
+  }
+  if (node.kind === 'chardev') {
+    if (flags & guestFlags.directory) fail(E.ENOTDIR);
+    return node.open(flags);
   }
   if (node.kind === 'device') {
     const hostFd = openSync(node.host, hostOpenFlags(k.arch, flags));

@@ -32,7 +32,13 @@ export type SyntheticNode =
     }
   | { readonly kind: 'file'; content(): Uint8Array; readonly mode?: number }
   | { readonly kind: 'link'; target(): string; follow(): LinkTarget }
-  | { readonly kind: 'device'; readonly host: string };
+  | { readonly kind: 'device'; readonly host: string }
+  | {
+      /** A device the emulator is itself (/dev/ptmx, /dev/pts/N): opening it makes its description. */
+      readonly kind: 'chardev';
+      open(flags: number): OpenFile;
+      stat(): BigIntStats;
+    };
 
 /** A directory with a fixed set of entries, each made when looked up. */
 export function fixedDir(table: Readonly<Record<string, () => SyntheticNode>>): SyntheticNode {

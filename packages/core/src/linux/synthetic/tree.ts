@@ -1,14 +1,16 @@
 import { lstatSync } from 'node:fs';
 import type { LinuxKernel } from '../kernel.js';
 import type { OverlayEntry } from '../paths.js';
+import { TERMINAL_DEVICE_NAMES, terminalDevice } from '../terminal/devices.js';
 import { pathLink, type SyntheticNode } from './node.js';
 import { processDir, processOfThread, visibleProcesses } from './process-dir.js';
 import { procSystemEntries, sysRoot } from './system-files.js';
 
 /**
- * The devices of /dev the guest always has: the host's character devices of the same name (the
+ * The devices of /dev the guest always has (the terminal devices the emulator is itself: ptmx,
+ * pts/, tty of a guest pseudo-terminal): the host's character devices of the same name (the
  * same on every Linux), and the links into /proc/self/fd. Other names in /dev are the root file
- * system's (pts/), or under a sysroot the run's own directory (shm/, a mount of the path walk).
+ * system's, or under a sysroot the run's own directory (shm/, a mount of the path walk).
  */
 const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
 const DEV_LINKS: Record<string, string> = {
@@ -18,9 +20,11 @@ const DEV_LINKS: Record<string, string> = {
   fd: '/proc/self/fd',
 };
 /** The names /dev always holds, for listings of a root whose /dev lacks them. */
-export const DEV_NAMES = [...DEVICES, ...Object.keys(DEV_LINKS)];
+export const DEV_NAMES = [...DEVICES, ...Object.keys(DEV_LINKS), ...TERMINAL_DEVICE_NAMES];
 
-function devEntry(name: string): SyntheticNode | null {
+function devEntry(k: LinuxKernel, name: string): SyntheticNode | null {
+  const terminal = terminalDevice(k, name);
+  if (terminal !== undefined) return terminal;
   if (DEVICES.includes(name)) return { kind: 'device', host: `/dev/${name}` };
   const link = DEV_LINKS[name];
   return link === undefined ? null : pathLink(() => link);
@@ -59,8 +63,8 @@ export function syntheticNode(k: LinuxKernel, parts: readonly string[]): Synthet
   if (top === 'proc') node = procRoot(k);
   else if (top === 'sys') node = sysRoot();
   else if (top === 'dev') {
-    if (rest.length === 0) return hostHasDev(k) ? undefined : devDirectory();
-    node = devEntry(rest[0]);
+    if (rest.length === 0) return hostHasDev(k) ? undefined : devDirectory(k);
+    node = devEntry(k, rest[0]);
     if (node === null) return undefined;
     rest.shift();
   } else return undefined;
@@ -72,8 +76,8 @@ export function syntheticNode(k: LinuxKernel, parts: readonly string[]): Synthet
 }
 
 /** /dev when the root file system has none. */
-function devDirectory(): SyntheticNode {
-  return { kind: 'dir', entries: () => DEV_NAMES, child: devEntry };
+function devDirectory(k: LinuxKernel): SyntheticNode {
+  return { kind: 'dir', entries: () => DEV_NAMES, child: (name) => devEntry(k, name) };
 }
 
 /** What the path walk is told of a path (the overlay of `PathResolver`). */

@@ -1,0 +1,118 @@
+import type { LinuxKernel } from '../kernel.js';
+import { SI, senderInfo } from '../siginfo.js';
+import { LineDiscipline } from './line-discipline.js';
+import { ICANON, OCRNL, ONLCR, OPOST, Termios } from './termios.js';
+
+const SIGHUP = 1;
+const SIGCONT = 18;
+const SIGWINCH = 28;
+
+export interface WindowSize {
+  rows: number;
+  columns: number;
+  xpixel: number;
+  ypixel: number;
+}
+
+/**
+ * A terminal as the kernel's tty layer keeps it: settings (termios), window size, the session it
+ * controls and that session's foreground process group, and the line discipline between what
+ * is typed and what programs read. What programs write goes out through `show` after output
+ * processing: to a pty's master, or to the host's terminal.
+ */
+export class Terminal {
+  readonly termios = new Termios();
+  readonly discipline: LineDiscipline;
+  winsize: WindowSize = { rows: 0, columns: 0, xpixel: 0, ypixel: 0 };
+  /** The session it is the controlling terminal of (its leader's pid), or null. */
+  session: number | null = null;
+  /** The foreground process group: it reads, and gets the signal characters' signals. */
+  foreground = 0;
+  /** Hung up: reads see end of file, writes fail with EIO (the master side went away). */
+  hungUp = false;
+  /** Counts changes, for edge-triggered epoll. */
+  activity = 0;
+
+  constructor(
+    /** Its name in the guest, e.g. "/dev/pts/0" (ttyname, /proc/PID/fd). */
+    readonly path: string,
+    /** The processes that signals may reach (the run's). */
+    private readonly processes: () => Iterable<LinuxKernel>,
+    private readonly show: (bytes: Uint8Array) => void,
+  ) {
+    this.discipline = new LineDiscipline(
+      this.termios,
+      (bytes) => this.write(Uint8Array.from(bytes)),
+      (signo) => this.signalForeground(signo),
+    );
+  }
+
+  /** Bytes typed at the terminal. */
+  type(bytes: Uint8Array): void {
+    this.discipline.receive(bytes);
+    this.activity++;
+  }
+
+  /** Bytes a program writes to the terminal (and echoes), after output processing (OPOST). */
+  write(bytes: Uint8Array): void {
+    const o = this.termios.oflag;
+    if (!(o & OPOST) || !(o & (ONLCR | OCRNL))) {
+      this.show(bytes);
+      return;
+    }
+    const out: number[] = [];
+    for (const c of bytes) {
+      if (c === 10 && o & ONLCR) out.push(13, 10);
+      else if (c === 13 && o & OCRNL) out.push(10);
+      else out.push(c);
+    }
+    this.show(Uint8Array.from(out));
+  }
+
+  /** New settings (TCSETS*): the line discipline follows a change of ICANON. */
+  setTermios(bytes: Uint8Array): void {
+    const wasCanonical = (this.termios.lflag & ICANON) !== 0;
+    this.termios.decode(bytes);
+    this.discipline.modeChanged(wasCanonical);
+    this.activity++;
+  }
+
+  /** TIOCSWINSZ, or the host's terminal resized: the foreground group gets SIGWINCH on a change. */
+  resize(size: WindowSize): void {
+    const w = this.winsize;
+    const changed =
+      w.rows !== size.rows ||
+      w.columns !== size.columns ||
+      w.xpixel !== size.xpixel ||
+      w.ypixel !== size.ypixel;
+    this.winsize = { ...size };
+    if (changed) this.signalForeground(SIGWINCH);
+  }
+
+  /** Sends `signo` to every process of the foreground group, as the kernel does (SI_KERNEL). */
+  signalForeground(signo: number): void {
+    if (this.session === null) return;
+    this.signalGroup(this.foreground, signo);
+  }
+
+  signalGroup(pgid: number, signo: number): void {
+    for (const p of this.processes())
+      if (p.state === 'alive' && p.pgid === pgid) p.postSignal(signo, senderInfo(signo, SI.KERNEL, 0, 0));
+  }
+
+  /**
+   * The master side went away (tty_vhangup): the session leader gets SIGHUP and SIGCONT, the
+   * terminal controls no session any more, reads see end of file and writes fail.
+   */
+  hangUp(): void {
+    this.hungUp = true;
+    this.activity++;
+    if (this.session === null) return;
+    for (const p of this.processes()) {
+      if (p.state !== 'alive' || p.pid !== this.session) continue;
+      p.postSignal(SIGHUP, senderInfo(SIGHUP, SI.KERNEL, 0, 0));
+      p.postSignal(SIGCONT, senderInfo(SIGCONT, SI.KERNEL, 0, 0));
+    }
+    this.session = null;
+  }
+}
