@@ -6,7 +6,7 @@ import { ensureArm64Rootfs } from '@arm64kit/fixtures';
 import { BENCH_PACKAGES } from '@arm64kit/test-programs';
 import { available, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN } from './repro-helpers.js';
+import { underArm64kit } from './debian-root.js';
 import { execute, type Outcome } from './spawn-outcome.js';
 
 /**
@@ -39,18 +39,7 @@ describe.runIf(ready)('Debian programs read /proc, /sys and /dev under arm64kit 
     const [program, ...args] = argv;
     const cpu = options.cpu ? ['--cpu', options.cpu] : [];
     // argv[0] is the guest path, as a shell in the root would give it.
-    const outcome = await execute([
-      process.execPath,
-      CLI_BIN,
-      'run',
-      ...cpu,
-      '--sysroot',
-      root,
-      '--argv0',
-      program,
-      join(root, program),
-      ...args,
-    ]);
+    const outcome = await execute(underArm64kit(root, program, args, cpu));
     expect(outcome.stdout).not.toContain(root);
     expect(outcome.stderr).not.toContain(root);
     expect(outcome.status, outcome.stderr).toBe(0);
