@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,6 +158,70 @@ static void root_effective_away_and_back(void) {
   show("seteuid(0) after setuid", seteuid(0));
 }
 
+/* rt_sigqueueinfo and rt_tgsigqueueinfo with a siginfo whose si_code is `code` (signal 0: checks only). */
+static long queue(pid_t pid, int sig, int code) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  info.si_code = code;
+  info.si_pid = getpid();
+  return syscall(SYS_rt_sigqueueinfo, pid, sig, &info);
+}
+
+static long tgqueue(pid_t tgid, pid_t tid, int sig, int code) {
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  info.si_code = code;
+  return syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &info);
+}
+
+/*
+ * Only kill and tgkill may claim SI_USER or SI_TKILL, and only the kernel a positive si_code:
+ * another process gets EPERM even from root; then the kill permission by credentials.
+ */
+static void sigqueueinfo(void) {
+  pid_t parent = getppid(), self = getpid();
+  show("sigqueueinfo(parent, 0, SI_QUEUE)", queue(parent, 0, SI_QUEUE));
+  show("sigqueueinfo(parent, 0, SI_USER)", queue(parent, 0, SI_USER));
+  show("sigqueueinfo(parent, 0, SI_TKILL)", queue(parent, 0, SI_TKILL));
+  show("sigqueueinfo(parent, 0, SI_KERNEL)", queue(parent, 0, SI_KERNEL));
+  show("sigqueueinfo(parent, 0, CLD_EXITED)", queue(parent, 0, CLD_EXITED));
+  show("sigqueueinfo(self, 0, SI_USER)", queue(self, 0, SI_USER));
+  show("sigqueueinfo(self, 0, SI_TKILL)", queue(self, 0, SI_TKILL));
+  show("sigqueueinfo(self, 65, SI_QUEUE)", queue(self, 65, SI_QUEUE));
+  show("sigqueueinfo(parent, 65, SI_QUEUE)", queue(parent, 65, SI_QUEUE));
+  show("sigqueueinfo(parent, 65, SI_USER)", queue(parent, 65, SI_USER));
+  show("sigqueueinfo(0, 0, SI_QUEUE)", queue(0, 0, SI_QUEUE));
+  show("sigqueueinfo(-1, 0, SI_QUEUE)", queue(-1, 0, SI_QUEUE));
+  show("sigqueueinfo(missing, 0, SI_QUEUE)", queue(0x3ffffff0, 0, SI_QUEUE));
+  show("sigqueueinfo(missing, 65, SI_QUEUE)", queue(0x3ffffff0, 65, SI_QUEUE));
+  show("tgsigqueueinfo(parent, parent, 0, SI_QUEUE)", tgqueue(parent, parent, 0, SI_QUEUE));
+  show("tgsigqueueinfo(parent, parent, 0, SI_TKILL)", tgqueue(parent, parent, 0, SI_TKILL));
+  show("tgsigqueueinfo(self, self, 0, SI_TKILL)", tgqueue(self, self, 0, SI_TKILL));
+  show("tgsigqueueinfo(self, parent, 0, SI_QUEUE)", tgqueue(self, parent, 0, SI_QUEUE));
+  show("tgsigqueueinfo(parent, 0, 0, SI_QUEUE)", tgqueue(parent, 0, 0, SI_QUEUE));
+  show("tgsigqueueinfo(0, parent, 0, SI_QUEUE)", tgqueue(0, parent, 0, SI_QUEUE));
+  show("tgsigqueueinfo(self, self, 65, SI_QUEUE)", tgqueue(self, self, 65, SI_QUEUE));
+  show("tgsigqueueinfo(missing, missing, 65, SI_QUEUE)", tgqueue(0x3ffffff0, 0x3ffffff0, 65, SI_QUEUE));
+  /* A signal queued to itself arrives with the value it carries. */
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &usr1, NULL);
+  union sigval value = {.sival_int = 42};
+  show("sigqueue(self, SIGUSR1, 42)", sigqueue(self, SIGUSR1, value));
+  siginfo_t got;
+  int sig = sigwaitinfo(&usr1, &got);
+  printf("took %d: code %d value %d from self %d\n", sig == SIGUSR1, got.si_code, got.si_value.sival_int,
+         got.si_pid == self);
+  /* Without root, the credentials decide. */
+  if (setresuid(1000, 1000, 1000) == 0) {
+    show("unprivileged sigqueueinfo(parent, 0, SI_QUEUE)", queue(parent, 0, SI_QUEUE));
+    show("unprivileged sigqueueinfo(parent, 65, SI_QUEUE)", queue(parent, 65, SI_QUEUE));
+    show("unprivileged tgsigqueueinfo(parent, parent, 0, SI_QUEUE)", tgqueue(parent, parent, 0, SI_QUEUE));
+    show("unprivileged sigqueueinfo(self, 0, SI_QUEUE)", queue(self, 0, SI_QUEUE));
+  }
+}
+
 /* What a child inherits. */
 static void inherited(void) {
   show("setresgid(-1, 100, -1)", setresgid(-1, 100, -1));
@@ -216,6 +281,7 @@ int main(int argc, char **argv) {
   scenario("root drops everything", root_drops_everything);
   scenario("root's effective uid away and back", root_effective_away_and_back);
   scenario("inherited", inherited);
+  scenario("sigqueueinfo", sigqueueinfo);
   ids("parent at the end");
   return 0;
 }

@@ -174,21 +174,39 @@ function sendToThread(k: LinuxKernel, target: GuestThread, signo: number): void 
   if (signo !== 0) postToThread(target, signo, senderInfo(signo, SI.TKILL, k.pid, k.credentials.user.real));
 }
 
+/** si_code values only the kernel, kill and tkill may send (SI_TKILL, and every code ≥ 0). */
+function impersonates(code: number): boolean {
+  return code >= 0 || code === SI.TKILL;
+}
+
 /**
- * rt_sigqueueinfo / rt_tgsigqueueinfo: a signal with the caller's own siginfo (sigqueue's value).
+ * rt_sigqueueinfo / rt_tgsigqueueinfo: a signal with the caller's own siginfo (sigqueue's value),
+ * checked as the kernel checks it: a siginfo that claims to come from the kernel, kill or tkill
+ * may only go to the caller itself (EPERM, even for root); then ESRCH for no such process or
+ * thread, EINVAL for a bad signal, and kill's permission by credentials.
  */
 function queueInfo(k: LinuxKernel, pids: number[], signo: number, infoAddr: number): number {
-  if (signo < 0 || signo > NSIG) fail(E.EINVAL);
   const info = k.memory.readBytes(infoAddr, SIGINFO_SIZE);
-  if (pids.length === 2 && pids.some((pid) => pid <= 0)) fail(E.EINVAL); // rt_tgsigqueueinfo
-  new DataView(info.buffer).setInt32(0, signo, true); // the kernel overwrites si_signo
+  const view = new DataView(info.buffer, info.byteOffset);
+  view.setInt32(0, signo, true); // the kernel overwrites si_signo
+  const code = view.getInt32(8, true);
   if (pids.length === 2) {
-    const thread = threadTarget(k, pids[0], pids[1]);
+    const [tgid, tid] = pids;
+    if (tgid <= 0 || tid <= 0) fail(E.EINVAL);
+    if (impersonates(code) && tid !== k.thread.tid) fail(E.EPERM);
+    const thread = threadTarget(k, tgid, tid);
+    if (signo < 0 || signo > NSIG) fail(E.EINVAL);
+    if (code <= 0 && !maySignal(k, thread.process, signo)) fail(E.EPERM);
     if (signo !== 0) postToThread(thread, signo, info);
     return 0;
   }
-  const target = killTargets(k, pids[0])[0];
-  if (!target || pids[0] <= 0) fail(E.ESRCH);
+  const pid = pids[0];
+  if (impersonates(code) && pid !== k.pid) fail(E.EPERM);
+  const target = pid > 0 ? killTargets(k, pid)[0] : undefined;
+  if (!target) fail(E.ESRCH);
+  if (signo < 0 || signo > NSIG) fail(E.EINVAL);
+  // A positive si_code (possible only to itself) is the kernel's: no permission check.
+  if (code <= 0 && !maySignal(k, target, signo)) fail(E.EPERM);
   if (signo !== 0) target.postSignal(signo, info);
   return 0;
 }
