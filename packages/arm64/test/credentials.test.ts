@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { buildProgram, CROSS_CC, runUnderEmulator } from '@arm64kit/test-programs';
-import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { describe, expect, it } from 'vitest';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram, CROSS_CC, runNatively, runUnderEmulator } from '@arm64kit/test-programs';
+import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
+import { afterAll, describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 /**
@@ -22,6 +25,41 @@ describe.runIf(available('aarch64 credentials tests', prerequisites))(
       });
       expect(host.stdout).toContain('after exec: ');
       expect(emulated).toEqual({ stdout: host.stdout, stderr: host.stderr, status: host.status });
+    });
+  },
+);
+
+/** The user that owns the set-id copies: nobody, as an unprivileged owner other than the caller. */
+const NOBODY = 65534;
+
+describe.runIf(available('set-user-ID execve tests', prerequisites ?? rootProblem()))(
+  'set-user-ID and set-group-ID programs, as the host kernel runs them',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arm64kit-setid-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** A copy of `binary` owned by nobody, with the set-user-ID and set-group-ID bits. */
+    function setIdCopy(binary: string, name: string): string {
+      chmodSync(dir, 0o755); // an unprivileged caller must reach it
+      const copy = join(dir, name);
+      copyFileSync(binary, copy);
+      chownSync(copy, NOBODY, NOBODY);
+      chmodSync(copy, 0o6755);
+      return copy;
+    }
+
+    it("gives the file owner's ids, AT_SECURE and a root-owned /proc/PID, except under no_new_privs", async () => {
+      const native = setIdCopy(buildProgram('credentials', { opt: 'O2', native: true }), 'native');
+      const guest = setIdCopy(buildProgram('credentials', { opt: 'O2' }), 'aarch64');
+      const expected = await runNatively(buildProgram('credentials', { opt: 'O2', native: true }), {
+        args: ['setid', native],
+      });
+      expect(expected.stdout).toContain(`after exec: uids 0 ${NOBODY} ${NOBODY}`);
+      expect(expected.stdout).toContain('AT_SECURE 1, LD_LIBRARY_PATH gone');
+      const actual = await runUnderEmulator(buildProgram('credentials', { opt: 'O2' }), inProcess(), {
+        args: ['setid', guest],
+      });
+      expect(actual).toEqual(expected);
     });
   },
 );

@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -222,6 +225,39 @@ static void sigqueueinfo(void) {
   }
 }
 
+/* Who owns /proc/self, its files and its fd directory, as stat shows them (task_dump_owner). */
+static void proc_owners(const char *when) {
+  static const char *paths[] = {"/proc/self", "/proc/self/status", "/proc/self/fd", "/proc/self/task"};
+  printf("%s: dumpable %d;", when, prctl(PR_GET_DUMPABLE));
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    struct stat st;
+    if (stat(paths[i], &st) == 0) printf(" %s %u:%u %o", paths[i] + 10, st.st_uid, st.st_gid, st.st_mode & 07777);
+    else printf(" %s %s", paths[i] + 10, strerrorname_np(errno));
+  }
+  struct stat st;
+  if (lstat("/proc/self/fd/1", &st) == 0) printf(" fd/1 %u:%u", st.st_uid, st.st_gid);
+  printf("\n");
+}
+
+/* A change of ids makes a process non-dumpable (its /proc files root's) until it says otherwise. */
+static void proc_ownership(void) {
+  proc_owners("root");
+  show("prctl(PR_SET_PDEATHSIG, SIGUSR1)", prctl(PR_SET_PDEATHSIG, SIGUSR1));
+  show("setresgid(100, 200, 300)", setresgid(100, 200, 300));
+  show("setresuid(0, 2000, 3000)", setresuid(0, 2000, 3000));
+  int deathsig = -1;
+  prctl(PR_GET_PDEATHSIG, &deathsig);
+  printf("death signal after the change: %d\n", deathsig);
+  proc_owners("setresuid(0, 2000, 3000)");
+  show("prctl(PR_SET_DUMPABLE, 1)", prctl(PR_SET_DUMPABLE, 1));
+  proc_owners("dumpable again");
+  show("setfsuid(0)", setfsuid(0));
+  proc_owners("setfsuid(0)");
+  show("prctl(PR_SET_DUMPABLE, 1)", prctl(PR_SET_DUMPABLE, 1));
+  show("setresuid(-1, -1, 2000)", setresuid(-1, -1, 2000));
+  proc_owners("saved uid changed only");
+}
+
 /* What a child inherits. */
 static void inherited(void) {
   show("setresgid(-1, 100, -1)", setresgid(-1, 100, -1));
@@ -265,11 +301,56 @@ static int exec_scenario(const char *self) {
   return 1;
 }
 
+/* Runs `program` (a set-user-ID, set-group-ID copy of this one) in a child after `prepare`. */
+static void run_setid(const char *what, const char *program, void (*prepare)(void)) {
+  printf("-- %s\n", what);
+  pid_t pid = fork();
+  if (pid == 0) {
+    prepare();
+    ids("before exec");
+    char *env[] = {"LD_LIBRARY_PATH=/nowhere", "LANG=C", NULL};
+    execle(program, program, "exec-after", (char *)NULL, env);
+    show("execle", -1);
+    _exit(1);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  printf("-- %s: status %d\n", what, st);
+}
+
+static void as_root(void) {}
+static void no_new_privs(void) { show("prctl(PR_SET_NO_NEW_PRIVS)", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)); }
+static void as_user(void) {
+  show("setresgid(100, 100, 100)", setresgid(100, 100, 100));
+  show("setresuid(1000, 1000, 1000)", setresuid(1000, 1000, 1000));
+}
+static void effective_user_no_new_privs(void) {
+  show("setresuid(0, 1000, 0)", setresuid(0, 1000, 0));
+  no_new_privs();
+}
+
+/*
+ * With the arguments "setid PROGRAM": executes PROGRAM, a set-user-ID and set-group-ID copy of
+ * this program owned by another user, from root, under no_new_privs, from an ordinary user, and
+ * with an effective uid of its own under no_new_privs. qemu cannot show what execve does, so the
+ * host's kernel running the same program built for the host is the oracle.
+ */
+static int setid_scenarios(const char *program) {
+  run_setid("set-id program from root", program, as_root);
+  run_setid("set-id program under no_new_privs", program, no_new_privs);
+  run_setid("set-id program from a user", program, as_user);
+  run_setid("set-id program with euid 1000 under no_new_privs", program, effective_user_no_new_privs);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  if (argc > 2 && strcmp(argv[1], "setid") == 0) return setid_scenarios(argv[2]);
   if (argc > 1 && strcmp(argv[1], "exec") == 0) return exec_scenario("/proc/self/exe");
   if (argc > 1 && strcmp(argv[1], "exec-after") == 0) {
     ids("after exec");
+    printf("AT_SECURE %lu, LD_LIBRARY_PATH %s\n", getauxval(AT_SECURE), getenv("LD_LIBRARY_PATH") ? "kept" : "gone");
+    proc_owners("after exec");
     groups();
     status();
     show("seteuid(0)", seteuid(0));
@@ -282,6 +363,7 @@ int main(int argc, char **argv) {
   scenario("root's effective uid away and back", root_effective_away_and_back);
   scenario("inherited", inherited);
   scenario("sigqueueinfo", sigqueueinfo);
+  scenario("/proc ownership", proc_ownership);
   ids("parent at the end");
   return 0;
 }

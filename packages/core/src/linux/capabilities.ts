@@ -84,13 +84,41 @@ export function afterFsUidChange(sets: CapabilitySets, oldFs: number, newFs: num
   if (oldFs === 0 && newFs !== 0) sets.effective &= ~FS_MASK;
 }
 
+/** How an exec changes ids (see `capabilitiesAtExec`). */
+export interface ExecIdChange {
+  /** The effective uid or gid now differs from the old real one: a privilege-raising exec. */
+  readonly setId: boolean;
+  /** The effective uid differs from the old one, or the effective gid is not one of the old groups. */
+  readonly changed: boolean;
+}
+
 /**
- * execve of a file without capabilities or set-id bits: a real or effective uid of 0 gets the
- * bounding and inheritable sets as permitted ones, effective only with an effective uid of 0;
- * anyone else keeps the ambient set alone.
+ * execve of a file without file capabilities (the kernel's cap_bprm_creds_from_file, as of
+ * Linux 6.16), after the effective ids took the file's set-id bits: a real or effective uid of
+ * 0 gets the bounding and inheritable sets as permitted ones, effective only with an effective
+ * uid of 0; anyone else keeps the ambient set alone. Ids that changed clear the ambient set, and
+ * under no_new_privs take back the effective ids and any capability the process did not have.
+ * Returns whether the exec raised privilege (AT_SECURE).
  */
-export function afterExec(sets: CapabilitySets, ids: UserIds): void {
-  const root = ids.real === 0 || ids.effective === 0;
-  sets.permitted = (root ? sets.bounding | sets.inheritable : 0n) | sets.ambient;
-  sets.effective = ids.effective === 0 ? sets.permitted : sets.ambient;
+export function capabilitiesAtExec(
+  sets: CapabilitySets,
+  user: { real: number; effective: number },
+  group: { real: number; effective: number },
+  ids: ExecIdChange,
+  noNewPrivs: boolean,
+): boolean {
+  const oldPermitted = sets.permitted;
+  let permitted = user.real === 0 || user.effective === 0 ? sets.bounding | sets.inheritable : 0n;
+  const effective = user.effective === 0;
+  if (noNewPrivs && (ids.changed || (permitted & ~oldPermitted) !== 0n)) {
+    user.effective = user.real;
+    group.effective = group.real;
+    permitted &= oldPermitted;
+  }
+  if (ids.changed) sets.ambient = 0n;
+  sets.permitted = permitted | sets.ambient;
+  sets.effective = effective ? sets.permitted : sets.ambient;
+  return (
+    ids.changed || ids.setId || (user.real !== 0 && (effective || (sets.permitted & ~sets.ambient) !== 0n))
+  );
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import {
-  afterExec,
   afterFsUidChange,
   afterUidChange,
   CAP,
   type CapabilitySets,
+  capabilitiesAtExec,
   has,
   hostCapabilities,
 } from './capabilities.js';
@@ -150,13 +150,37 @@ export class Credentials {
   }
 
   /**
-   * execve: set-user-ID and set-group-ID bits are not honoured (the host's identity cannot
-   * change), so the saved and fs ids become the effective ones and root's capabilities are
-   * recomputed, as for a program without those bits.
+   * execve of a file whose set-user-ID and set-group-ID bits give `setIds` (the caller leaves
+   * them out on a nosuid mount or under no_new_privs): the effective ids become the file's, root's
+   * capabilities are recomputed, and the saved and fs ids follow the effective ones. Returns
+   * whether the exec raised privilege, which the new program sees as AT_SECURE.
    */
-  exec(): void {
+  exec(setIds: { readonly uid?: number; readonly gid?: number }, noNewPrivs: boolean): boolean {
+    const { user, group } = this;
+    const old = { euid: user.effective, ingroups: [group.fs, ...this.groups] };
+    if (setIds.uid !== undefined) user.effective = setIds.uid;
+    if (setIds.gid !== undefined) group.effective = setIds.gid;
+    const change = {
+      setId: user.effective !== user.real || group.effective !== group.real,
+      changed: user.effective !== old.euid || !old.ingroups.includes(group.effective),
+    };
+    const secure = capabilitiesAtExec(this.caps, user, group, change, noNewPrivs);
     for (const ids of [this.user, this.group]) ids.saved = ids.fs = ids.effective;
-    afterExec(this.caps, this.user);
+    return secure;
+  }
+
+  /**
+   * What the kernel's commit_creds compares to decide that a process changed identity (see
+   * `identityChanged`): its effective and fs ids, and its permitted capabilities.
+   */
+  get identity(): Identity {
+    const { user: u, group: g } = this;
+    return { ids: [u.effective, u.fs, g.effective, g.fs], permitted: this.caps.permitted };
+  }
+
+  /** Whether the effective ids are the real ones (else an exec leaves the process non-dumpable). */
+  get effectiveIsReal(): boolean {
+    return this.user.effective === this.user.real && this.group.effective === this.group.real;
   }
 
   private privileged(kind: IdKind): boolean {
@@ -171,6 +195,17 @@ export class Credentials {
     if (kind === 'user') afterUidChange(this.caps, ids, next);
     Object.assign(ids, next);
   }
+}
+
+/** The part of a process's credentials whose change makes it non-dumpable. */
+export interface Identity {
+  readonly ids: readonly number[];
+  readonly permitted: bigint;
+}
+
+/** commit_creds' test: another effective or fs id, or a permitted capability it did not have. */
+export function identityChanged(before: Identity, after: Identity): boolean {
+  return before.ids.some((id, i) => id !== after.ids[i]) || (after.permitted & ~before.permitted) !== 0n;
 }
 
 function isOneOf(id: number, ids: Ids): boolean {

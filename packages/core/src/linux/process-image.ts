@@ -22,8 +22,14 @@ export interface ProcessImage {
   readonly atFlags: number;
   /** The guest path /proc/PID/maps shows for the program. */
   readonly guestPath: string;
-  /** AT_UID, AT_EUID, AT_GID, AT_EGID (default: the host process's). */
-  readonly ids?: { readonly uid: number; readonly euid: number; readonly gid: number; readonly egid: number };
+  /** AT_UID, AT_EUID, AT_GID, AT_EGID (default: the host process's), and AT_SECURE (default 0). */
+  readonly ids?: {
+    readonly uid: number;
+    readonly euid: number;
+    readonly gid: number;
+    readonly egid: number;
+    readonly secure?: boolean;
+  };
 }
 
 /** Where exec put what /proc/PID/cmdline, environ and auxv read. */
@@ -81,7 +87,7 @@ export function startProcessImage(
       [AT.EUID, BigInt(p.ids?.euid ?? process.geteuid?.() ?? 0)],
       [AT.GID, BigInt(p.ids?.gid ?? process.getgid?.() ?? 0)],
       [AT.EGID, BigInt(p.ids?.egid ?? process.getegid?.() ?? 0)],
-      [AT.SECURE, 0n],
+      [AT.SECURE, p.ids?.secure ? 1n : 0n],
       [AT.HWCAP2, arch.hwcap2],
     ],
   });

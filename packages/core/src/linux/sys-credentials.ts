@@ -2,6 +2,7 @@ import { CAP } from './capabilities.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { changingCredentials } from './set-id.js';
 
 const NGROUPS_MAX = 65536;
 
@@ -49,31 +50,31 @@ export function registerCredentialSyscalls(k: LinuxKernel): void {
     return writeIds(k, a, [real, effective, saved]);
   });
   k.register(SYS.setuid, (k, a) => {
-    creds(k).set('user', id(a[0]));
+    changingCredentials(k, () => creds(k).set('user', id(a[0])));
     return 0;
   });
   k.register(SYS.setgid, (k, a) => {
-    creds(k).set('group', id(a[0]));
+    changingCredentials(k, () => creds(k).set('group', id(a[0])));
     return 0;
   });
   k.register(SYS.setreuid, (k, a) => {
-    creds(k).setRealEffective('user', id(a[0]), id(a[1]));
+    changingCredentials(k, () => creds(k).setRealEffective('user', id(a[0]), id(a[1])));
     return 0;
   });
   k.register(SYS.setregid, (k, a) => {
-    creds(k).setRealEffective('group', id(a[0]), id(a[1]));
+    changingCredentials(k, () => creds(k).setRealEffective('group', id(a[0]), id(a[1])));
     return 0;
   });
   k.register(SYS.setresuid, (k, a) => {
-    creds(k).setRealEffectiveSaved('user', id(a[0]), id(a[1]), id(a[2]));
+    changingCredentials(k, () => creds(k).setRealEffectiveSaved('user', id(a[0]), id(a[1]), id(a[2])));
     return 0;
   });
   k.register(SYS.setresgid, (k, a) => {
-    creds(k).setRealEffectiveSaved('group', id(a[0]), id(a[1]), id(a[2]));
+    changingCredentials(k, () => creds(k).setRealEffectiveSaved('group', id(a[0]), id(a[1]), id(a[2])));
     return 0;
   });
-  k.register(SYS.setfsuid, (k, a) => creds(k).setFs('user', id(a[0])));
-  k.register(SYS.setfsgid, (k, a) => creds(k).setFs('group', id(a[0])));
+  k.register(SYS.setfsuid, (k, a) => changingCredentials(k, () => creds(k).setFs('user', id(a[0]))));
+  k.register(SYS.setfsgid, (k, a) => changingCredentials(k, () => creds(k).setFs('group', id(a[0]))));
   k.register(SYS.getgroups, (k, a) => getgroups(k, int(a[0]), ptr(a[1])));
   k.register(SYS.setgroups, (k, a) => setgroups(k, int(a[0]), ptr(a[1])));
 }

@@ -10,6 +10,7 @@ import { SYS } from './numbers.js';
 import { guestJoin } from './paths.js';
 import { type OpenedProgram, openProgram, startProcessImage } from './process-image.js';
 import { Reschedule } from './scheduling.js';
+import { afterCredentialChange, dumpableAtExec, setIdsOf } from './set-id.js';
 import { executable } from './synthetic/files.js';
 
 const AT_EMPTY_PATH = 0x1000;
@@ -128,6 +129,8 @@ function execve(
     throw error;
   }
   const { image, interpreter } = program;
+  // The set-id bits of the file that runs (a script's interpreter, not the script).
+  const setIds = setIdsOf(executable(k, guest).host, k.noNewPrivs);
 
   // The point of no return: from here a failure can only kill the process.
   k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
@@ -138,7 +141,12 @@ function execve(
   k.programPath = running.guest;
   k.programHostPath = running.host;
   k.thread.name = null; // the new program's name, as the kernel sets comm at execve
-  k.credentials.exec();
+  const dumpable = dumpableAtExec(k);
+  const before = k.credentials.identity;
+  const secure = k.credentials.exec(setIds, k.noNewPrivs);
+  k.dumpable = dumpable;
+  if (secure) k.deathSignal = 0; // the parent cannot signal a process that gained privilege
+  afterCredentialChange(k, before);
   // The other threads end (de_thread); a vfork parent sharing this memory gets it back and runs
   // on, so the new image goes into memory of its own.
   const system = k.system;
@@ -164,7 +172,7 @@ function execve(
       env,
       execfn,
       atFlags: 0,
-      ids: k.credentials.auxv,
+      ids: { ...k.credentials.auxv, secure },
     });
   } catch (error) {
     throw GuestSignal.fatal(

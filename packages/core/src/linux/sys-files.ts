@@ -254,7 +254,7 @@ function checkStatxArguments(flags: number, mask: number): void {
 
 /** fstat of an open file: the host's answer, or the pipe's own for in-process pipes. */
 function fstatOf(k: LinuxKernel, file: OpenFile) {
-  if (file.synthetic !== null) return statNode(file.synthetic, nodeAt(k, file.synthetic));
+  if (file.synthetic !== null) return statNode(k, file.synthetic, nodeAt(k, file.synthetic));
   if (isSocket(file.special)) return socketStat(file.special.inode);
   if (file.special) return file.special.stat?.() ?? anonymousStat();
   return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });

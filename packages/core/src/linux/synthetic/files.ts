@@ -5,6 +5,7 @@ import type { LinuxKernel } from '../kernel.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE } from '../open-flags.js';
 import { syntheticStat } from '../synthetic-stat.js';
 import type { SyntheticNode } from './node.js';
+import { procOwner } from './proc-owner.js';
 import { syntheticNode } from './tree.js';
 
 /** procfs' and sysfs' anonymous devices, as the kernel numbers them on most systems. */
@@ -30,13 +31,25 @@ function inodeOf(canonical: string): bigint {
 }
 
 /** stat of a node (a followed link's object when `node` is one and `follow` is set). */
-export function statNode(canonical: string, node: SyntheticNode): BigIntStats {
+export function statNode(k: LinuxKernel, canonical: string, node: SyntheticNode): BigIntStats {
+  const stats = statNodeAsMade(canonical, node);
+  if (
+    node.kind === 'device' ||
+    node.kind === 'chardev' ||
+    (node.kind === 'link' && stats.mode >> 12n !== 0o12n)
+  )
+    return stats; // a device's or a link's object's own owner
+  const owner = procOwner(k, canonical, node);
+  return owner === null ? stats : ({ ...stats, ...owner } as BigIntStats);
+}
+
+function statNodeAsMade(canonical: string, node: SyntheticNode): BigIntStats {
   const dev = canonical.startsWith('/sys') ? SYS_DEV : PROC_DEV;
   const ino = inodeOf(canonical);
   const time = BigInt(Date.now()) * 1_000_000n;
   switch (node.kind) {
     case 'dir':
-      return syntheticStat(dev, ino, 0o040555n, time);
+      return syntheticStat(dev, ino, BigInt(0o040000 | (node.mode ?? 0o555)), time);
     case 'file':
       return syntheticStat(dev, ino, BigInt(0o100000 | (node.mode ?? 0o444)), time);
     case 'device':
@@ -57,9 +70,11 @@ export function statSynthetic(k: LinuxKernel, canonical: string, followed: boole
   const node = nodeAt(k, canonical);
   if (node.kind === 'link' && !followed) {
     const dev = canonical.startsWith('/sys') ? SYS_DEV : PROC_DEV;
-    return syntheticStat(dev, inodeOf(canonical), 0o120777n, BigInt(Date.now()) * 1_000_000n);
+    const stats = syntheticStat(dev, inodeOf(canonical), 0o120777n, BigInt(Date.now()) * 1_000_000n);
+    const owner = procOwner(k, canonical, node);
+    return owner === null ? stats : ({ ...stats, ...owner } as BigIntStats);
   }
-  return statNode(canonical, node);
+  return statNode(k, canonical, node);
 }
 
 /** readlink of a synthetic path. */

@@ -27,6 +27,8 @@ export type LinkTarget =
 export type SyntheticNode =
   | {
       readonly kind: 'dir';
+      /** Permission bits; default 0555 (dr-xr-xr-x). */
+      readonly mode?: number;
       entries(): readonly string[];
       child(name: string): SyntheticNode | null;
     }

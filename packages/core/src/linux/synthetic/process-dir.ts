@@ -58,10 +58,11 @@ function exeLink(p: LinuxKernel): SyntheticNode {
   };
 }
 
-/** A directory listing open descriptors by number, each entry made by `entry`. */
+/** A directory listing open descriptors by number, each entry made by `entry` (dr-x------). */
 function fdDir(p: LinuxKernel, entry: (fd: number) => SyntheticNode | null): SyntheticNode {
   return {
     kind: 'dir',
+    mode: 0o500,
     entries: () => p.fds.list().map(String),
     child: (name) => (/^(0|[1-9][0-9]*)$/.test(name) ? entry(Number(name)) : null),
   };
