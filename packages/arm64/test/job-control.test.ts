@@ -20,5 +20,18 @@ describe.runIf(available('job control where qemu is no oracle', prerequisites))(
       const actual = await runUnderEmulator(buildProgram('stop', { opt: 'O2' }), inProcess(), c);
       expect(actual).toEqual(expected);
     });
+
+    // restart.c times its calls: it runs here on the default executor, not among the
+    // differential programs, whose every-block wasm run is too slow to keep to its times.
+    it('restarts blocked calls after a stop and continue as the kernel does, writing the time left', async () => {
+      const c = { args: ['rem'] };
+      const expected = await runNatively(buildProgram('restart', { native: true }), c);
+      expect(expected.stdout).toContain('nanosleep: 0, first deadline kept');
+      expect(expected.stdout).toContain('epoll_wait: -1 EINTR, ended early');
+      expect(expected.stdout).toContain('pselect: 0, deadline moved by the stop');
+      expect(expected.stdout).toContain('rem untouched 0');
+      const actual = await runUnderEmulator(buildProgram('restart', { opt: 'O2' }), inProcess(), c);
+      expect(actual).toEqual(expected);
+    });
   },
 );

@@ -2,6 +2,7 @@ import { SIGNALS } from '../signals.js';
 import type { LinuxKernel } from './kernel.js';
 import { CLD_CONTINUED, CLD_STOPPED, jobInfo, SI, senderInfo } from './siginfo.js';
 import { sigbit } from './signal-state.js';
+import { interruptWaitsForStop, restartWaitsAfterContinue } from './stop-restart.js';
 import { terminalsOf } from './terminal/registry.js';
 
 /**
@@ -49,6 +50,7 @@ export function stopProcess(k: LinuxKernel, signo: number): boolean {
     return false;
   }
   k.stopped = true;
+  interruptWaitsForStop(k);
   k.stopSignal = signo;
   k.jobReport = 'stopped';
   notifyParent(k, CLD_STOPPED, signo);
@@ -81,6 +83,7 @@ function continueGroupAfterHost(k: LinuxKernel): void {
 /** SIGCONT reached stopped `k`: its threads run again, and a wait with WCONTINUED may report it once. */
 function continueProcess(k: LinuxKernel): void {
   k.stopped = false;
+  restartWaitsAfterContinue(k);
   k.jobReport = 'continued'; // a stop not yet reported is not reported any more
   notifyParent(k, CLD_CONTINUED, SIGNALS.SIGCONT);
 }

@@ -16,7 +16,7 @@ import { GuestDeadlockError } from './pipe.js';
 import type { PrivateDirectory } from './private-directory.js';
 import type { ImageLayout } from './process-image.js';
 import { ResourceLimits } from './resource-limits.js';
-import { Blocked, GuestExit, Reschedule } from './scheduling.js';
+import { Blocked, GuestExit, RESUME_AFTER_STOP, Reschedule, type StopRule } from './scheduling.js';
 import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { leftToMain, postToProcess, postToThread } from './signal-routing.js';
@@ -247,6 +247,7 @@ export class LinuxKernel {
           throw new Reschedule();
         }
         this.thread.resumeDeadline = undefined;
+        this.thread.interruptedByStop = false;
         if (error instanceof Reschedule) {
           // exit, exit_group, an execve into a new machine: the call does not return.
           this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
@@ -262,6 +263,7 @@ export class LinuxKernel {
       }
     }
     this.thread.resumeDeadline = undefined;
+    this.thread.interruptedByStop = false;
     cpu.regs[convention.result] = BigInt.asUintN(64, result);
     if (this.trace && handler) {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
@@ -347,7 +349,9 @@ export class LinuxKernel {
    * already over; otherwise throws `Blocked`, and the whole call runs again when the thread is
    * woken. When every thread waits and nothing can wake any, the run ends with
    * GuestDeadlockError (`what` says for what). `takes`: the signals the call takes itself
-   * (sigtimedwait), which end the wait without being acted on.
+   * (sigtimedwait), which end the wait without being acted on. `stop`: what a stop signal and
+   * the SIGCONT after it do to the wait (see StopRule); a call whose rule is 'eintr' is told
+   * 'interrupted' when it runs again after one.
    */
   block(
     deadline: bigint | null,
@@ -355,7 +359,12 @@ export class LinuxKernel {
     mask = this.signals.mask,
     ready: (() => boolean) | null = null,
     takes = 0n,
+    stop: StopRule = RESUME_AFTER_STOP,
   ): 'interrupted' | 'timeout' {
+    if (this.thread.interruptedByStop) {
+      this.thread.interruptedByStop = false;
+      return 'interrupted';
+    }
     this.expireTimers();
     if (this.signals.next(mask, leftToMain(this.thread)) !== 0) return 'interrupted';
     if (deadline !== null && now() >= deadline) return 'timeout';
@@ -364,9 +373,9 @@ export class LinuxKernel {
       const timer = this.timers.next;
       if (timer === null && deadline === null) throw new GuestDeadlockError(what);
       sleepUntil(timer === null || (deadline !== null && deadline < timer) ? (deadline as bigint) : timer);
-      return this.block(deadline, what, mask, ready, takes);
+      return this.block(deadline, what, mask, ready, takes, stop);
     }
-    throw new Blocked(deadline, mask, ready, what, true, takes);
+    throw new Blocked(deadline, mask, ready, what, true, takes, stop);
   }
 
   /** Completes the current call, then lets other threads run before this one goes on. */

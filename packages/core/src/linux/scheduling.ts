@@ -5,6 +5,30 @@
  * synchronous functions and keep no state of their own between attempts.
  */
 
+/**
+ * What a stop signal, and the SIGCONT after it, do to a call that was blocked when it came. The
+ * kernel interrupts every blocked call of the process and, with no handler to run, restarts it
+ * once the process is continued; how it restarts depends on the call.
+ */
+export interface StopRule {
+  /**
+   * 'resume': the call goes on with its first deadline (restart_syscall: nanosleep, futex waits,
+   * reads, waits); 'rest': the time that was left at the stop counts again from the continue
+   * (ppoll and pselect6, restarted with the timeout they wrote back); 'eintr': the call fails
+   * with EINTR once continued (epoll_wait, sigtimedwait, socket calls with a timeout — the calls
+   * signal(7) lists).
+   */
+  readonly after: 'resume' | 'rest' | 'eintr';
+  /** Called at the stop with the nanoseconds left before the deadline (nanosleep's rem). */
+  readonly stopped?: (left: bigint) => void;
+}
+
+/** Most calls: a stop and continue change nothing the guest can see. */
+export const RESUME_AFTER_STOP: StopRule = { after: 'resume' };
+
+/** The calls a stop interrupts for good: EINTR once the process is continued. */
+export const FAIL_AFTER_STOP: StopRule = { after: 'eintr' };
+
 /** A system call that has to wait; the kernel rewinds the PC so that the call runs again. */
 export class Blocked {
   constructor(
@@ -23,7 +47,14 @@ export class Blocked {
      * among them is handed to the call rather than stopping the process.
      */
     readonly takes = 0n,
+    /** What a stop signal does to the wait (see StopRule). */
+    readonly stop: StopRule = RESUME_AFTER_STOP,
   ) {}
+
+  /** The same wait with another deadline. */
+  withDeadline(deadline: bigint): Blocked {
+    return new Blocked(deadline, this.mask, this.ready, this.what, this.restarts, this.takes, this.stop);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { EventFd } from './eventfd.js';
 import { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { FAIL_AFTER_STOP } from './scheduling.js';
 import { UNBLOCKABLE } from './signal-state.js';
 import { SignalFd } from './signalfd.js';
 import type { SpecialFile } from './special-file.js';
@@ -87,8 +88,14 @@ function epollWait(
     // A timerfd among the watched files wakes the wait at its expiry, as a deadline of its own.
     const timer = epoll.wakeAt();
     const until = timer !== null && (deadline === null || timer < deadline) ? timer : deadline;
-    const outcome = k.block(until, 'epoll_wait on descriptors nothing can make ready', waitMask, () =>
-      epoll.anyReady(),
+    // A stop and continue end the wait with EINTR, as in the kernel (signal(7)).
+    const outcome = k.block(
+      until,
+      'epoll_wait on descriptors nothing can make ready',
+      waitMask,
+      () => epoll.anyReady(),
+      0n,
+      FAIL_AFTER_STOP,
     );
     if (outcome === 'timeout') {
       if (until === deadline) return 0;

@@ -4,6 +4,7 @@ import { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { PipeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, pollPipe } from './pipe.js';
+import { RESUME_AFTER_STOP, type StopRule } from './scheduling.js';
 import { UNBLOCKABLE } from './signal-state.js';
 import { now } from './timers.js';
 import { readTimespec } from './timespec.js';
@@ -87,22 +88,41 @@ function ppoll(
     }
     return ready;
   };
+  const deadline = k.deadline(timeoutNs);
+  // As the kernel's poll_select_finish: the time left goes back to the caller's timeout.
+  const timeLeft = <T>(result: T): T => {
+    if (timeoutAddr !== 0 && deadline !== null && timeoutNs !== 0n) {
+      const left = deadline - now();
+      writeTimespec(k, timeoutAddr, left > 0n ? left : 0n);
+    }
+    return result;
+  };
   const ready = scan();
-  if (ready > 0 || timeoutNs === 0n) return ready;
+  if (ready > 0 || timeoutNs === 0n) return timeLeft(ready);
   const polled = Array.from({ length: nfds }, (_, i) => ({
     fd: int(BigInt(k.memory.read32(fdsAddr + i * 8))),
     events: k.memory.read16(fdsAddr + i * 8 + 4),
   }));
   const anyReady = () => polled.some(({ fd, events }) => fd >= 0 && readiness(k, fd, events) !== 0);
-  const deadline = k.deadline(timeoutNs);
   const what = 'poll without a timeout on descriptors nothing can make ready';
-  if (k.block(deadline, what, waitMask, anyReady) === 'timeout') return scan();
+  if (k.block(deadline, what, waitMask, anyReady, 0n, restartWithTimeLeft(k, timeoutAddr)) === 'timeout')
+    return timeLeft(scan());
+  timeLeft(0);
   if (maskAddr !== 0) {
     // As sigsuspend: the handler runs with ppoll's mask, its frame restores the caller's.
     k.signals.savedMask = k.signals.mask;
     k.signals.mask = waitMask;
   }
   fail(E.EINTR);
+}
+
+/**
+ * What a stop does to ppoll and pselect6 (fs/select.c): the time left is written back to the
+ * caller's timeout, and the call restarts with it once continued, so the stop does not count.
+ */
+function restartWithTimeLeft(k: LinuxKernel, timeoutAddr: number): StopRule {
+  if (timeoutAddr === 0) return RESUME_AFTER_STOP;
+  return { after: 'rest', stopped: (left) => writeTimespec(k, timeoutAddr, left) };
 }
 
 /** select's view of poll bits (fs/select.c: POLLIN_SET, POLLOUT_SET, POLLEX_SET). */
@@ -185,7 +205,7 @@ function pselect6(
   };
   const deadline = k.deadline(timeoutNs);
   const what = 'select without a timeout on descriptors nothing can make ready';
-  if (k.block(deadline, what, waitMask, anyReady) === 'timeout') {
+  if (k.block(deadline, what, waitMask, anyReady, 0n, restartWithTimeLeft(k, timeoutAddr)) === 'timeout') {
     if (timeoutAddr !== 0) writeTimespec(k, timeoutAddr, 0n);
     return scan(true);
   }

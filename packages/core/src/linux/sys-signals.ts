@@ -4,6 +4,7 @@ import { CAP } from './capabilities.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { FAIL_AFTER_STOP } from './scheduling.js';
 import { SI, SIGINFO_SIZE, senderInfo } from './siginfo.js';
 import { postToThread } from './signal-routing.js';
 import { type SigAction, sigbit, UNBLOCKABLE } from './signal-state.js';
@@ -111,7 +112,8 @@ function rtSigtimedwait(k: LinuxKernel, set: number, info: number, timeout: numb
     const deadline = k.deadline(ns);
     const waitMask = k.signals.mask & ~wanted;
     const what = 'sigtimedwait for signals nothing can send';
-    if (k.block(deadline, what, waitMask, null, wanted) === 'timeout') fail(E.EAGAIN);
+    // A stop and continue end the wait with EINTR, as in the kernel (signal(7)).
+    if (k.block(deadline, what, waitMask, null, wanted, FAIL_AFTER_STOP) === 'timeout') fail(E.EAGAIN);
     signo = k.signals.next(~wanted);
     if (signo === 0) fail(E.EINTR);
   }

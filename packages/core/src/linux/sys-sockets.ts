@@ -5,6 +5,7 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { NETLINK_ROUTE, NetlinkSocket } from './netlink-socket.js';
 import { SYS } from './numbers.js';
 import { POLLIN, POLLOUT } from './pipe.js';
+import { FAIL_AFTER_STOP, RESUME_AFTER_STOP } from './scheduling.js';
 import {
   encodeTimeval,
   type IncomingMessage,
@@ -161,7 +162,9 @@ function waitFor<T>(
   if (nonblocking) fail(E.EAGAIN);
   const ready = () => socket.poll(k, event) !== 0;
   const what = `a ${socket.name} that nothing can make ready`;
-  const outcome = k.block(k.deadline(timeout), what, k.signals.mask, ready);
+  // With a timeout (SO_RCVTIMEO, SO_SNDTIMEO) a stop and continue end the wait with EINTR.
+  const stop = timeout === null ? RESUME_AFTER_STOP : FAIL_AFTER_STOP;
+  const outcome = k.block(k.deadline(timeout), what, k.signals.mask, ready, 0n, stop);
   if (outcome === 'timeout') fail(E.EAGAIN);
   fail(timeout === null ? E.ERESTARTSYS : E.EINTR);
 }
@@ -413,6 +416,8 @@ function awaitMessages(k: LinuxKernel, fd: number, count: number, flags: number)
     `a ${socket.name} that nothing can make ready`,
     k.signals.mask,
     enough,
+    0n,
+    socket.options.rcvtimeo === null ? RESUME_AFTER_STOP : FAIL_AFTER_STOP,
   );
   if (outcome === 'interrupted') fail(socket.options.rcvtimeo === null ? E.ERESTARTSYS : E.EINTR);
 }

@@ -3,6 +3,7 @@ import { E, fail } from './errno.js';
 import { fillRandom } from './host-random.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { RESUME_AFTER_STOP, type StopRule } from './scheduling.js';
 import { now } from './timers.js';
 
 const NS = 1_000_000_000n;
@@ -44,12 +45,18 @@ function timespec(ns: bigint): Uint8Array {
 
 /**
  * Sleeps `ns` as a blocked call: returns the nanoseconds left when a timer's signal interrupts
- * the sleep (the caller fails with EINTR), or 0 when it ran out.
+ * the sleep (the caller fails with EINTR), or 0 when it ran out. A stop and continue leave the
+ * deadline as it was; the time left at the stop goes to `rem` (a relative sleep's), which the
+ * kernel writes before it restarts the sleep.
  */
-function sleepNs(k: LinuxKernel, ns: bigint): bigint {
+function sleepNs(k: LinuxKernel, ns: bigint, rem = 0): bigint {
   if (ns <= 0n) return 0n;
   const deadline = k.deadline(ns) as bigint;
-  if (k.block(deadline, 'sleep') === 'timeout') return 0n;
+  const stop: StopRule =
+    rem === 0
+      ? RESUME_AFTER_STOP
+      : { after: 'resume', stopped: (left) => k.memory.writeBytes(rem, timespec(left)) };
+  if (k.block(deadline, 'sleep', k.signals.mask, null, 0n, stop) === 'timeout') return 0n;
   const left = deadline - now();
   return left > 0n ? left : 1n;
 }
@@ -93,7 +100,7 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
     const sec = k.memory.read64(ptr(a[0]));
     const nsec = k.memory.read64(ptr(a[0]) + 8);
     if (nsec >= NS || BigInt.asIntN(64, sec) < 0n) fail(E.EINVAL);
-    const left = sleepNs(k, sec * NS + nsec);
+    const left = sleepNs(k, sec * NS + nsec, ptr(a[1]));
     if (left === 0n) return 0;
     if (a[1] !== 0n) k.memory.writeBytes(ptr(a[1]), timespec(left));
     fail(E.EINTR);
@@ -105,7 +112,7 @@ export function registerTimeSyscalls(k: LinuxKernel): void {
     const nsec = k.memory.read64(ptr(a[2]) + 8);
     if (nsec >= NS) fail(E.EINVAL);
     const target = sec * NS + nsec;
-    const left = sleepNs(k, absolute ? target - clockNs(clock) : target);
+    const left = sleepNs(k, absolute ? target - clockNs(clock) : target, absolute ? 0 : ptr(a[3]));
     if (left === 0n) return 0;
     if (!absolute && a[3] !== 0n) k.memory.writeBytes(ptr(a[3]), timespec(left));
     fail(E.EINTR);

@@ -47,6 +47,10 @@ export class GuestThread implements ThreadSignals {
    * signal handling that goes on when the process is continued; null when there is none.
    */
   restartAfterStop: bigint | null = null;
+  /** When a stop signal interrupted the call it is blocked in (monotonic ns), until continued. */
+  stoppedAt: bigint | null = null;
+  /** The call it runs again was interrupted by a stop and fails with EINTR (StopRule 'eintr'). */
+  interruptedByStop = false;
 
   constructor(
     readonly tid: number,
