@@ -4,8 +4,10 @@
  * for 700 ms, then continues them with SIGCONT. With no handler involved the kernel restarts the
  * call: sleeps and futex waits keep their first deadline (restart_syscall), so a 1.5 s wait ends
  * about 1.5 s after it began, not 2.2 s; ppoll and pselect6 write the time left back and restart
- * with it, so for them the stop does not count; a read gets its data once. A few interfaces fail
- * with EINTR instead (epoll_wait, sigtimedwait, a socket with SO_RCVTIMEO), as signal(7) lists.
+ * with it, so for them the stop does not count; a read gets its data once, also when it was
+ * written during the stop. A few interfaces fail with EINTR instead (epoll_wait, sigtimedwait, a
+ * socket with SO_RCVTIMEO), as signal(7) lists — even when what they waited for came during the
+ * stop, and in any thread of the process.
  * Each child reports its call's result and when it returned, counted from a start all children
  * share, compared with the times of the stop and the continue.
  *
@@ -19,6 +21,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -238,6 +241,26 @@ static void do_pause_like(int in, char *report, size_t size) {
   snprintf(report, size, "%s", outcome(r));
 }
 
+/* epoll_wait in a second thread while the first waits to join it: the stop interrupts both. */
+struct threaded {
+  int in;
+  char *report;
+  size_t size;
+};
+
+static void *epoll_thread(void *arg) {
+  struct threaded *t = arg;
+  do_epoll_wait(t->in, t->report, t->size);
+  return NULL;
+}
+
+static void do_threaded_epoll(int in, char *report, size_t size) {
+  struct threaded t = {in, report, size};
+  pthread_t thread;
+  pthread_create(&thread, NULL, epoll_thread, &t);
+  pthread_join(thread, NULL);
+}
+
 static void on_usr2(int sig) { (void)sig; }
 
 /* What a child reports: its call's outcome, and when the call began and ended (ms). */
@@ -249,6 +272,7 @@ struct result {
 struct scenario {
   const char *name;
   scenario_fn fn;
+  /* The parent writes "data" to the scenario's pipe: 1 after the continue, 2 while it is stopped. */
   int parent_writes;
   int parent_signals;
 };
@@ -267,6 +291,9 @@ static const struct scenario scenarios[] = {
     {"recv with SO_RCVTIMEO", do_recv_timeout, 0, 0},
     {"ppoll system call on a socket", do_raw_ppoll, 0, 0},
     {"read on a pipe", do_read, 1, 0},
+    {"read on a pipe written while stopped", do_read, 2, 0},
+    {"epoll_wait on a pipe written while stopped", do_epoll_wait, 2, 0},
+    {"epoll_wait in a second thread", do_threaded_epoll, 0, 0},
     {"waitpid", do_wait4, 0, 0},
     {"sigsuspend", do_pause_like, 0, 1},
 };
@@ -319,13 +346,15 @@ int main(int argc, char **argv) {
     int status;
     if (waitpid(pids[i], &status, WUNTRACED) == pids[i] && WIFSTOPPED(status)) stopped++;
   }
+  for (size_t i = 0; i < COUNT; i++)
+    if (scenarios[i].parent_writes == 2) write(inputs[i], "data", 4);
   nanosleep(&pause700, NULL);
   int64_t continued_at = now_ms();
   for (size_t i = 0; i < COUNT; i++) kill(pids[i], SIGCONT);
   /* (Printed only now: nothing but the pause may run between the stop and the continue.) */
   printf("stopped: %d of %zu\n", stopped, COUNT);
   for (size_t i = 0; i < COUNT; i++) {
-    if (scenarios[i].parent_writes) write(inputs[i], "data", 4);
+    if (scenarios[i].parent_writes == 1) write(inputs[i], "data", 4);
     if (scenarios[i].parent_signals) kill(pids[i], SIGUSR2);
   }
   for (size_t i = 0; i < COUNT; i++) {

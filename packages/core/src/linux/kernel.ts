@@ -228,7 +228,12 @@ export class LinuxKernel {
     const args = convention.args.map((slot) => cpu.regs[slot]);
     const handler = this.handlers.get(number);
     let result: bigint;
-    if (!handler) {
+    if (this.thread.interruptedByStop) {
+      // A stop interrupted this call for good (StopRule 'eintr'): the kernel returned EINTR
+      // then, whatever became ready while the process was stopped.
+      this.thread.interruptedByStop = false;
+      result = BigInt(-E.EINTR);
+    } else if (!handler) {
       result = BigInt(-E.ENOSYS);
       if (this.trace && !this.reportedUnknown.has(number)) {
         this.reportedUnknown.add(number);
@@ -247,7 +252,6 @@ export class LinuxKernel {
           throw new Reschedule();
         }
         this.thread.resumeDeadline = undefined;
-        this.thread.interruptedByStop = false;
         if (error instanceof Reschedule) {
           // exit, exit_group, an execve into a new machine: the call does not return.
           this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
@@ -263,7 +267,6 @@ export class LinuxKernel {
       }
     }
     this.thread.resumeDeadline = undefined;
-    this.thread.interruptedByStop = false;
     cpu.regs[convention.result] = BigInt.asUintN(64, result);
     if (this.trace && handler) {
       const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
@@ -350,8 +353,7 @@ export class LinuxKernel {
    * woken. When every thread waits and nothing can wake any, the run ends with
    * GuestDeadlockError (`what` says for what). `takes`: the signals the call takes itself
    * (sigtimedwait), which end the wait without being acted on. `stop`: what a stop signal and
-   * the SIGCONT after it do to the wait (see StopRule); a call whose rule is 'eintr' is told
-   * 'interrupted' when it runs again after one.
+   * the SIGCONT after it do to the wait (see StopRule).
    */
   block(
     deadline: bigint | null,
@@ -361,10 +363,6 @@ export class LinuxKernel {
     takes = 0n,
     stop: StopRule = RESUME_AFTER_STOP,
   ): 'interrupted' | 'timeout' {
-    if (this.thread.interruptedByStop) {
-      this.thread.interruptedByStop = false;
-      return 'interrupted';
-    }
     this.expireTimers();
     if (this.signals.next(mask, leftToMain(this.thread)) !== 0) return 'interrupted';
     if (deadline !== null && now() >= deadline) return 'timeout';

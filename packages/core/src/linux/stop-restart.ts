@@ -32,7 +32,7 @@ export function restartWaitsAfterContinue(k: LinuxKernel): void {
     if (wait.stop.after === 'rest' && wait.deadline !== null) {
       t.wait = wait.withDeadline(wait.deadline + (at - since));
     } else if (wait.stop.after === 'eintr') {
-      // It runs again at once, and its wait (`LinuxKernel.block`) answers 'interrupted'.
+      // It runs at once, and the call returns EINTR without running again (`LinuxKernel.syscall`).
       t.interruptedByStop = true;
       t.state = 'runnable';
       t.wait = null;

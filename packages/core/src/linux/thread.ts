@@ -49,7 +49,7 @@ export class GuestThread implements ThreadSignals {
   restartAfterStop: bigint | null = null;
   /** When a stop signal interrupted the call it is blocked in (monotonic ns), until continued. */
   stoppedAt: bigint | null = null;
-  /** The call it runs again was interrupted by a stop and fails with EINTR (StopRule 'eintr'). */
+  /** Its call was interrupted by a stop for good: it returns EINTR when the thread runs (StopRule 'eintr'). */
   interruptedByStop = false;
 
   constructor(
