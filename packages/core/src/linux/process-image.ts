@@ -7,6 +7,7 @@ import { AT, buildInitialStack, STACK_SIZE, STACK_TOP } from '../loader/stack.js
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
 import { fillRandom } from './host-random.js';
+import { hostAtSecure } from './set-id.js';
 
 /** A parsed program (and its PT_INTERP interpreter) and what its initial stack carries. */
 export interface ProcessImage {
@@ -22,7 +23,7 @@ export interface ProcessImage {
   readonly atFlags: number;
   /** The guest path /proc/PID/maps shows for the program. */
   readonly guestPath: string;
-  /** AT_UID, AT_EUID, AT_GID, AT_EGID (default: the host process's), and AT_SECURE (default 0). */
+  /** AT_UID, AT_EUID, AT_GID, AT_EGID and AT_SECURE (default: the host process's). */
   readonly ids?: {
     readonly uid: number;
     readonly euid: number;
@@ -87,7 +88,7 @@ export function startProcessImage(
       [AT.EUID, BigInt(p.ids?.euid ?? process.geteuid?.() ?? 0)],
       [AT.GID, BigInt(p.ids?.gid ?? process.getgid?.() ?? 0)],
       [AT.EGID, BigInt(p.ids?.egid ?? process.getegid?.() ?? 0)],
-      [AT.SECURE, p.ids?.secure ? 1n : 0n],
+      [AT.SECURE, (p.ids?.secure ?? hostAtSecure()) ? 1n : 0n],
       [AT.HWCAP2, arch.hwcap2],
     ],
   });

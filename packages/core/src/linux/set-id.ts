@@ -73,6 +73,27 @@ export function setIdsOf(host: string | Buffer, noNewPrivs: boolean): { uid?: nu
   return { uid, gid };
 }
 
+const AT_SECURE = 23n;
+let hostSecure: boolean | undefined;
+
+/**
+ * The host process's own AT_SECURE, which the first program inherits (as qemu passes it on):
+ * set when the host kernel started the emulator set-user-ID — binfmt_misc's C flag on a
+ * set-user-ID program — so that the guest's loader is as careful as it would be natively.
+ */
+export function hostAtSecure(): boolean {
+  if (hostSecure === undefined) {
+    // A set-user-ID process may not read its own auxv (it is not dumpable): then its ids tell.
+    hostSecure = process.getuid?.() !== process.geteuid?.() || process.getgid?.() !== process.getegid?.();
+    try {
+      const auxv = readFileSync('/proc/self/auxv');
+      for (let at = 0; at + 16 <= auxv.length; at += 16)
+        if (auxv.readBigUInt64LE(at) === AT_SECURE) hostSecure = auxv.readBigUInt64LE(at + 8) !== 0n;
+    } catch {}
+  }
+  return hostSecure;
+}
+
 /** Whether the host mount that holds `host` is mounted nosuid (from /proc/self/mountinfo). */
 function onNosuidMount(host: string | Buffer): boolean {
   try {
