@@ -37,8 +37,11 @@ function hostTermios(): Uint8Array | null {
  * shell continues it. Returns a function that gives the terminal back as it was.
  */
 export function connectHostTerminal(kernel: LinuxKernel): (() => void) | null {
+  // isatty first: process.stdin builds a stream on first use (a file or pipe stream when stdin is
+  // not a terminal), which a run without a terminal never needs.
+  if (!isatty(0)) return null;
   const stdin = process.stdin as ReadStream;
-  if (!isatty(0) || !stdin.isTTY) return null;
+  if (!stdin.isTTY) return null;
   const fds = [0, 1, 2].filter((fd) => isatty(fd) && sameDevice(fd, 0));
   let path = '/dev/tty';
   try {
