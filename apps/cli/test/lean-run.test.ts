@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -286,6 +287,30 @@ describe.runIf(available('the lean arm64kit run', problem))(
       writeFileSync(join(dir, file), 'not a code cache');
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
       expect(readFileSync(join(dir, file)).length).toBeGreaterThan(1000);
+    });
+
+    it("loads none of Node's terminal, network or child-process modules for a run without a terminal", () => {
+      const argv = buildProgram('argv');
+      // Printed at exit: every built-in module the process loaded.
+      const preload = join(cacheHome, 'modules.cjs');
+      writeFileSync(
+        preload,
+        "process.on('exit', () => require('node:fs').writeSync(2, process.moduleLoadList.join('\\n')));",
+      );
+      const run = spawnSync(
+        process.execPath,
+        ['--require', preload, join(CLI_ROOT, 'bin/run.js'), 'run', argv],
+        {
+          input: '', // a pipe, as a script or a build gives its commands
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        },
+      );
+      expect([run.status, run.stdout]).toEqual([0, `Total Number of args: 1\n0th argv: ${argv}\n`]);
+      const loaded = run.stderr.split('\n');
+      expect(loaded).toContain('NativeModule vm');
+      for (const name of ['tty', 'net', 'dgram', 'child_process'])
+        expect(loaded).not.toContain(`NativeModule ${name}`);
     });
 
     it('runs without a cache where none can be written (a missing or a /proc directory)', async () => {
