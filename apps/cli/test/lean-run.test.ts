@@ -257,6 +257,11 @@ describe.runIf(available('the lean arm64kit run', problem))(
       expect(required.filter((name) => !builtins.has(name.replace(/^node:/, '')))).toEqual([]);
     });
 
+    it('is ASCII, so Node reads it as a one-byte string instead of decoding UTF-8', () => {
+      const bytes = readFileSync(BUNDLE);
+      expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    });
+
     it('runs a program without loading oclif, Docker or the repro; --help still loads oclif', async () => {
       const argv = buildProgram('argv');
       // NODE_DEBUG=module names every module Node's CommonJS loader loads; oclif is CommonJS.
