@@ -3,11 +3,12 @@ import { join } from 'node:path';
 
 /**
  * How many code caches the directory keeps. Every installation of the CLI (a global one, each
- * project's, each checkout of the repository) and every set of V8 flags has a cache of its own, of
- * about a megabyte; one whose installation is gone would otherwise stay forever. An evicted cache
- * that is still wanted costs its installation one slower start, which writes it again.
+ * project's, each checkout of the repository) and every set of Node flags has a cache of its own,
+ * of under a megabyte; one whose installation is gone would otherwise stay forever. An evicted
+ * cache that is still wanted costs its installation one slower start, which writes it again: the
+ * limit is generous so that a few installations in use at once do not evict each other in turn.
  */
-export const MAX_CACHE_FILES = 8;
+export const MAX_CACHE_FILES = 16;
 /** A `.partial` file older than this was left by a process that died while writing it. */
 const PARTIAL_MAX_AGE_MS = 60 * 60 * 1000;
 
