@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -5,6 +6,8 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -16,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Run from '../src/commands/run.js';
 import { requireWithCodeCache } from '../src/lean-run/code-cache.js';
 import { LEAN_RUN_FLAGS, parseLeanRun } from '../src/lean-run/parse.js';
+import { MAX_CACHE_FILES, pruneCacheDirectory } from '../src/lean-run/prune-cache.js';
 import { CLI_ROOT, runCli } from './repro-helpers.js';
 
 const BUNDLE = join(CLI_ROOT, 'dist/lean-run/bundle.cjs');
@@ -144,6 +148,89 @@ describe('the code cache of the lean run', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('keeps a cache per set of Node flags, and drops them all when the bundle is rebuilt', () => {
+    const root = mkdtempSync(join(tmpdir(), 'arm64kit-code-cache-'));
+    const saved = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, NODE_OPTIONS: process.env.NODE_OPTIONS };
+    process.env.XDG_CACHE_HOME = join(root, 'cache');
+    const dir = join(root, 'cache', 'arm64kit', 'code-cache');
+    const file = join(root, 'bundle.cjs');
+    const load = (options: string | undefined) => {
+      if (options === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = options;
+      const loaded = requireWithCodeCache(file);
+      loaded.saveCache();
+      return (loaded.exports as () => string)();
+    };
+    try {
+      writeFileSync(file, "module.exports = function answer() { return 'first'; };");
+      expect([load(undefined), load('--max-old-space-size=100')]).toEqual(['first', 'first']);
+      const caches = readdirSync(dir);
+      expect(caches).toHaveLength(2);
+      // Each start finds its own cache, so neither is written again (which would give it a new time).
+      const past = new Date('2001-01-01T00:00:00Z');
+      for (const name of caches) utimesSync(join(dir, name), past, past);
+      load(undefined);
+      load('--max-old-space-size=100');
+      expect(readdirSync(dir).map((name) => statSync(join(dir, name)).mtimeMs)).toEqual([
+        past.getTime(),
+        past.getTime(),
+      ]);
+      writeFileSync(file, "module.exports = function answer() { return 'second build'; };");
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      expect(load(undefined)).toBe('second build');
+      const [only, ...others] = readdirSync(dir);
+      expect(others).toEqual([]);
+      expect(caches).not.toContain(only);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the least recently written caches of other installations, and partial files nobody finished', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arm64kit-code-cache-'));
+    try {
+      const now = Date.now();
+      const file = (name: string, minutesAgo: number) => {
+        writeFileSync(join(dir, name), 'x');
+        const when = new Date(now - minutesAgo * 60_000);
+        utimesSync(join(dir, name), when, when);
+      };
+      // Installations that are gone (an old checkout, a removed project) and one in use.
+      const others = Array.from(
+        { length: MAX_CACHE_FILES + 3 },
+        (_, i) => `bundle.cjs-${i}0000000-1-2-v20-x64-0.v8`,
+      );
+      for (const [i, name] of others.entries()) file(name, 10 * (i + 1));
+      file('bundle.cjs-ours-1-2-v20-x64-0.v8', 0);
+      file('bundle.cjs-ours-1-2-v20-x64-1.v8', 5); // this build under other flags
+      file('bundle.cjs-ours-0-1-v20-x64-0.v8', 1); // an earlier build
+      file('bundle.cjs-ours-1-2-v20-x64-0.v8.123.partial', 120); // its writer died
+      file('bundle.cjs-x-1-2-v20-x64-0.v8.456.partial', 1); // being written now
+      file('notes.txt', 1000);
+      pruneCacheDirectory(dir, {
+        keep: 'bundle.cjs-ours-1-2-v20-x64-0.v8',
+        bundle: 'bundle.cjs-ours-',
+        build: 'bundle.cjs-ours-1-2-',
+        now,
+      });
+      expect(readdirSync(dir).sort()).toEqual(
+        [
+          'bundle.cjs-ours-1-2-v20-x64-0.v8',
+          'bundle.cjs-ours-1-2-v20-x64-1.v8',
+          ...others.slice(0, MAX_CACHE_FILES - 2),
+          'bundle.cjs-x-1-2-v20-x64-0.v8.456.partial',
+          'notes.txt',
+        ].sort(),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** The built CLI in a child process, as a user runs it, with more environment variables. */
@@ -170,6 +257,11 @@ describe.runIf(available('the lean arm64kit run', problem))(
       expect(required.filter((name) => !builtins.has(name.replace(/^node:/, '')))).toEqual([]);
     });
 
+    it('is ASCII, so Node reads it as a one-byte string instead of decoding UTF-8', () => {
+      const bytes = readFileSync(BUNDLE);
+      expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    });
+
     it('runs a program without loading oclif, Docker or the repro; --help still loads oclif', async () => {
       const argv = buildProgram('argv');
       // NODE_DEBUG=module names every module Node's CommonJS loader loads; oclif is CommonJS.
@@ -194,12 +286,36 @@ describe.runIf(available('the lean arm64kit run', problem))(
       const dir = join(cacheHome, 'arm64kit', 'code-cache');
       const [file, ...others] = readdirSync(dir);
       expect(others).toEqual([]);
-      expect(file).toMatch(/^bundle\.cjs-[0-9a-f]{8}-\d+-\d+-v[\d.]+-\w+\.v8$/);
+      expect(file).toMatch(/^bundle\.cjs-[0-9a-f]{8}-\d+-\d+-v[\d.]+-\w+-[0-9a-f]{8}\.v8$/);
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
       // V8 rejects data it did not make for this script; the run goes on and writes a good cache.
       writeFileSync(join(dir, file), 'not a code cache');
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
       expect(readFileSync(join(dir, file)).length).toBeGreaterThan(1000);
+    });
+
+    it("loads none of Node's terminal, network or child-process modules for a run without a terminal", () => {
+      const argv = buildProgram('argv');
+      // Printed at exit: every built-in module the process loaded.
+      const preload = join(cacheHome, 'modules.cjs');
+      writeFileSync(
+        preload,
+        "process.on('exit', () => require('node:fs').writeSync(2, process.moduleLoadList.join('\\n')));",
+      );
+      const run = spawnSync(
+        process.execPath,
+        ['--require', preload, join(CLI_ROOT, 'bin/run.js'), 'run', argv],
+        {
+          input: '', // a pipe, as a script or a build gives its commands
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        },
+      );
+      expect([run.status, run.stdout]).toEqual([0, `Total Number of args: 1\n0th argv: ${argv}\n`]);
+      const loaded = run.stderr.split('\n');
+      expect(loaded).toContain('NativeModule vm');
+      for (const name of ['tty', 'net', 'dgram', 'child_process'])
+        expect(loaded).not.toContain(`NativeModule ${name}`);
     });
 
     it('runs without a cache where none can be written (a missing or a /proc directory)', async () => {

@@ -28,6 +28,7 @@ export { threadBlock } from './exec/threaded.js';
 export { compileWasmBlock, compileWasmBlocks, type WasmBlockRunner } from './exec/wasm/runtime.js';
 export * from './ir/index.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';
+export { hostIsTerminal } from './linux/host-builtins.js';
 export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';
 export { SYS, syscallName } from './linux/numbers.js';
 export { guestJoin, PathResolver } from './linux/paths.js';

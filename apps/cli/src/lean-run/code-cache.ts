@@ -1,18 +1,23 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { pruneCacheDirectory } from './prune-cache.js';
 
 /**
  * Loads a CommonJS file through V8's code cache: the bytecode of every function the previous run
  * compiled is kept in the user's cache directory and handed back to V8, so a new process skips
  * parsing and compiling them. (Node 22 does this for every module with module.enableCompileCache;
- * Node 20 has only vm.Script's cachedData.) V8 itself rejects data made by another V8 or with
- * other flags; the file name carries the bundle's size and time, so a rebuilt bundle never meets
- * the code of the old one, and a hash of its path, so two installations (a global one and a
- * project's) keep a cache each instead of replacing each other's on every run. Without a
- * writable cache directory it is a plain require.
+ * Node 20 has only vm.Script's cachedData.) V8 itself rejects data made by another V8 or under
+ * other flags. The file name says what the cache is for:
+ * - a hash of the bundle's path, so two installations (a global one and a project's) keep a
+ *   cache each instead of replacing each other's on every run;
+ * - the bundle's size and time, so a rebuilt bundle never meets the code of the old one;
+ * - Node's version and a hash of the flags it was started with, so a run under other flags
+ *   (NODE_OPTIONS, --cpu-prof) keeps a cache of its own instead of rejecting and rewriting the
+ *   usual one on every switch.
+ * Without a writable cache directory it is a plain require.
  */
 export interface CachedModule {
   readonly exports: unknown;
@@ -20,40 +25,55 @@ export interface CachedModule {
   saveCache(): void;
 }
 
-/** FNV-1a of the file's path: what tells one installation's cache files from another's. */
-function pathHash(file: string): string {
+/** FNV-1a of a string, as 8 hex digits (of the bundle's path: what tells installations apart). */
+function hash32(text: string): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The start of the names of every cache file of `file` (this build's and earlier builds'). */
-function cachePrefix(file: string): string {
-  return `${basename(file)}-${pathHash(file)}-`;
+/**
+ * Node's version and architecture and the flags it was started with: V8 rejects a cache made
+ * under other V8 flags. (node:v8's cachedDataVersionTag says exactly that, but loading node:v8
+ * takes about 2 ms of every start.)
+ */
+function runtimeTag(): string {
+  const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  return `${process.version}-${process.arch}-${hash32(flags)}`;
 }
 
-function cachePathFor(file: string): string | undefined {
+interface CacheFile {
+  readonly path: string;
+  /** The start of the names of every cache of this installation of the file (any build). */
+  readonly bundle: string;
+  /** The start of the names of every cache of this build of it (any flags). */
+  readonly build: string;
+}
+
+function cacheFileFor(file: string): CacheFile | undefined {
   try {
     const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
     const { size, mtimeMs } = statSync(file);
-    const name = `${cachePrefix(file)}${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`;
-    return join(base, 'arm64kit', 'code-cache', name);
+    const bundle = `${basename(file)}-${hash32(file)}-`;
+    const build = `${bundle}${size}-${Math.trunc(mtimeMs)}-`;
+    return { path: join(base, 'arm64kit', 'code-cache', `${build}${runtimeTag()}.v8`), bundle, build };
   } catch {
     return undefined;
   }
 }
 
-function readOrUndefined(path: string | undefined): Buffer | undefined {
-  if (path === undefined) return undefined;
+function readOrUndefined(cache: CacheFile | undefined): Buffer | undefined {
+  if (cache === undefined) return undefined;
   try {
-    return readFileSync(path);
+    return readFileSync(cache.path);
   } catch {
     return undefined;
   }
 }
 
-/** Replaces the cache atomically and drops the caches of earlier builds of the same file. */
-function writeCache(path: string, data: Buffer, file: string): void {
+/** Replaces the cache atomically and drops caches no run will read again (see prune-cache.ts). */
+function writeCache(cache: CacheFile, data: Buffer): void {
+  const { path } = cache;
   try {
     const dir = dirname(path);
     // One level at a time: Node's recursive mkdir never returns under /proc (ENOENT, retried).
@@ -67,12 +87,7 @@ function writeCache(path: string, data: Buffer, file: string): void {
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, data);
     renameSync(partial, path);
-    const stale = cachePrefix(file);
-    for (const entry of readdirSync(dir)) {
-      if (entry.startsWith(stale) && entry !== basename(path) && !entry.endsWith('.partial')) {
-        rmSync(join(dir, entry), { force: true });
-      }
-    }
+    pruneCacheDirectory(dir, { keep: basename(path), bundle: cache.bundle, build: cache.build });
   } catch {
     // A read-only or full cache directory only costs the next start-up its speed.
   }
@@ -80,8 +95,8 @@ function writeCache(path: string, data: Buffer, file: string): void {
 
 export function requireWithCodeCache(file: string): CachedModule {
   const source = readFileSync(file, 'utf8');
-  const cachePath = cachePathFor(file);
-  const cachedData = readOrUndefined(cachePath);
+  const cache = cacheFileFor(file);
+  const cachedData = readOrUndefined(cache);
   // The wrapper CommonJS gives every module, on the first line so line numbers stay the file's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
@@ -93,7 +108,7 @@ export function requireWithCodeCache(file: string): CachedModule {
   return {
     exports: module.exports,
     saveCache() {
-      if (stale && cachePath !== undefined) writeCache(cachePath, script.createCachedData(), file);
+      if (stale && cache !== undefined) writeCache(cache, script.createCachedData());
     },
   };
 }

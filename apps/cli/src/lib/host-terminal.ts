@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { fstatSync, readlinkSync } from 'node:fs';
-import { isatty, type ReadStream } from 'node:tty';
-import { attachHostTerminal, type LinuxKernel } from '@arm64kit/core';
+import type { ReadStream } from 'node:tty';
+import { attachHostTerminal, hostIsTerminal, type LinuxKernel } from '@arm64kit/core';
+
+/** Loaded only for a run on a terminal, as node:tty is (see hostIsTerminal). */
+const childProcess = (): typeof import('node:child_process') =>
+  process.getBuiltinModule('node:child_process');
 
 /** Whether host descriptors `a` and `b` are the same terminal device. */
 function sameDevice(a: number, b: number): boolean {
@@ -17,7 +20,10 @@ function sameDevice(a: number, b: number): boolean {
  * kernel's 36-byte struct termios; null when stty cannot say.
  */
 function hostTermios(): Uint8Array | null {
-  const result = spawnSync('stty', ['-g'], { stdio: ['inherit', 'pipe', 'ignore'], encoding: 'utf8' });
+  const result = childProcess().spawnSync('stty', ['-g'], {
+    stdio: ['inherit', 'pipe', 'ignore'],
+    encoding: 'utf8',
+  });
   const fields = result.status === 0 ? result.stdout.trim().split(':') : [];
   if (fields.length < 4 + 17 || fields.some((f) => !/^[0-9a-f]+$/i.test(f))) return null;
   const values = fields.map((f) => Number.parseInt(f, 16));
@@ -37,9 +43,12 @@ function hostTermios(): Uint8Array | null {
  * shell continues it. Returns a function that gives the terminal back as it was.
  */
 export function connectHostTerminal(kernel: LinuxKernel): (() => void) | null {
+  // A terminal first: process.stdin builds a stream on first use (a file or pipe stream when stdin
+  // is not a terminal), which a run without a terminal never needs.
+  if (!hostIsTerminal(0)) return null;
   const stdin = process.stdin as ReadStream;
-  if (!isatty(0) || !stdin.isTTY) return null;
-  const fds = [0, 1, 2].filter((fd) => isatty(fd) && sameDevice(fd, 0));
+  if (!stdin.isTTY) return null;
+  const fds = [0, 1, 2].filter((fd) => hostIsTerminal(fd) && sameDevice(fd, 0));
   let path = '/dev/tty';
   try {
     path = readlinkSync('/proc/self/fd/0');
@@ -48,7 +57,7 @@ export function connectHostTerminal(kernel: LinuxKernel): (() => void) | null {
   const screen = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : null;
   const takeOver = () => {
     stdin.setRawMode(true);
-    spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+    childProcess().spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
   };
   // The run's own job stopped (Ctrl-Z at the program arm64kit started): arm64kit stops as
   // the program would, with the terminal as it found it, until the shell continues it.

@@ -1,6 +1,6 @@
-import { isIPv4 } from 'node:net';
 import type { GuestMemory } from '../memory/types.js';
 import { E, fail } from './errno.js';
+import { hostNet } from './host-builtins.js';
 
 export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
@@ -162,7 +162,7 @@ function ipv6Text(bytes: Uint8Array): string {
 /** The 16 bytes of an IPv6 address in any textual form Node gives (compressed, v4-mapped, or IPv4). */
 export function ipv6Bytes(text: string): Uint8Array {
   const out = new Uint8Array(16);
-  if (isIPv4(text)) {
+  if (hostNet().isIPv4(text)) {
     out[10] = 0xff;
     out[11] = 0xff;
     out.set(text.split('.').map(Number), 12);
@@ -171,7 +171,7 @@ export function ipv6Bytes(text: string): Uint8Array {
   let head = text.split('%')[0];
   let tail4: number[] = [];
   const lastColon = head.lastIndexOf(':');
-  if (isIPv4(head.slice(lastColon + 1))) {
+  if (hostNet().isIPv4(head.slice(lastColon + 1))) {
     tail4 = head
       .slice(lastColon + 1)
       .split('.')

@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { E, fail } from './errno.js';
 import type { OpenFile } from './fd-table.js';
+import { hostIsTerminal } from './host-builtins.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { isSocket } from './socket.js';
@@ -66,7 +66,7 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
     k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
     return 0;
   }
-  const tty = isatty(file.hostFd);
+  const tty = hostIsTerminal(file.hostFd);
   switch (request) {
     case 0x5401: {
       // TCGETS: only terminals answer; glibc's isatty() relies on ENOTTY for the rest.

@@ -1,5 +1,6 @@
-import { createServer, type Socket as NetSocket, connect as netConnect, type Server } from 'node:net';
+import type { Socket as NetSocket, Server } from 'node:net';
 import { E, errnoOf, fail } from './errno.js';
+import { hostNet } from './host-builtins.js';
 import type { HostIo } from './host-io.js';
 import type { LinuxKernel } from './kernel.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from './pipe.js';
@@ -135,7 +136,7 @@ export class TcpSocket extends SocketBase implements Socket {
 
   private startListening(): void {
     const bound = this.bound as { host: string; port: number };
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const server = hostNet().createServer({ allowHalfOpen: true, pauseOnConnect: true });
     this.server = server;
     this.binding = 'pending';
     this.hold();
@@ -208,7 +209,7 @@ export class TcpSocket extends SocketBase implements Socket {
     this.hold();
     this.state = 'connecting';
     this.unreported = true;
-    const socket = netConnect({
+    const socket = hostNet().connect({
       host: target.host,
       port: target.port,
       allowHalfOpen: true,

@@ -1,5 +1,6 @@
-import { createSocket, type Socket as DgramSocket, type RemoteInfo } from 'node:dgram';
+import type { Socket as DgramSocket, RemoteInfo } from 'node:dgram';
 import { E, errnoOf, fail } from './errno.js';
+import { hostDgram } from './host-builtins.js';
 import { interfaceIndex } from './host-interfaces.js';
 import type { HostIo } from './host-io.js';
 import { InetOptions, IP, IPV6, SOL_IP, SOL_IPV6 } from './inet-options.js';
@@ -86,7 +87,7 @@ export class UdpSocket extends SocketBase implements Socket {
   private hostSocket(): DgramSocket {
     if (this.socket) return this.socket;
     const family = this.domain === AF_INET ? 4 : 6;
-    const socket = createSocket({
+    const socket = hostDgram().createSocket({
       type: this.domain === AF_INET ? 'udp4' : 'udp6',
       reuseAddr: this.options.flag(SO.REUSEADDR) !== 0,
       // Node 22.12 and later apply it; earlier versions ignore the option.
