@@ -71,6 +71,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
   program('udp'), // UDP over 127.0.0.1 and ::1 through the host: datagrams, connect, ICMP errors, readiness, options
   program('pty'), // pseudo-terminals inside the guest: openpty, the line discipline, controlling terminals, hangup
+  program('tty-queue', [{}], ['O2']), // a pty's input queue: VEOF's NUL, ICANON pushes, VMIN/VTIME timer, 4095-byte limit, TIOCNOTTY (against the kernel too: packages/arm64/test/tty-queue.test.ts)
   program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('thread-signals'), // pthread_kill, per-thread pending signals and masks, sigwait in a thread, SIGSEGV on a thread's alternate stack
