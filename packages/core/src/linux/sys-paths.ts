@@ -233,9 +233,10 @@ export function registerPathSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.statfs, (k, a) => {
+    const host = k.hostPath(AT_FDCWD, a[0]).host;
     k.memory.writeBytes(
       ptr(a[1]),
-      encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })),
+      encodeStatfs(statfsSync(host, { bigint: true }), statSync(host, { bigint: true }).dev),
     );
     return 0;
   });
