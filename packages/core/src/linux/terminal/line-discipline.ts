@@ -81,9 +81,10 @@ export class LineDiscipline {
   /**
    * Takes bytes typed at the terminal, as many as the queue has room for (n_tty_receive_buf:
    * 4095 bytes; a canonical line with no whole line before it goes on overwriting its last
-   * byte, so that a newline can end it), and returns how many it took.
+   * byte, so that a newline can end it), and returns how many it took. Without `echo` nothing
+   * is shown: for bytes another line discipline has echoed already.
    */
-  receive(bytes: Uint8Array): number {
+  receive(bytes: Uint8Array, echo = true): number {
     let taken = 0;
     while (taken < bytes.length) {
       let room = N_TTY_BUF_SIZE - this.queue.length - 1;
@@ -98,7 +99,7 @@ export class LineDiscipline {
     }
     const echoes = this.echoes;
     this.echoes = [];
-    if (echoes.length > 0) this.show(echoes);
+    if (echoes.length > 0 && echo) this.show(echoes);
     return taken;
   }
 

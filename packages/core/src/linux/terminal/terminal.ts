@@ -68,6 +68,22 @@ export class Terminal {
     this.activity++;
   }
 
+  /**
+   * Bytes typed before this line discipline took over, which the one before it (the host's)
+   * has echoed already: queued as typed, not echoed again.
+   */
+  typeEchoed(bytes: Uint8Array): void {
+    this.feed();
+    let at = 0;
+    while (at < bytes.length && this.typed.length === 0) {
+      const taken = this.discipline.receive(bytes.subarray(at), false);
+      if (taken === 0) break;
+      at += taken;
+    }
+    if (at < bytes.length) this.type(bytes.subarray(at)); // no room: these will echo, late
+    this.activity++;
+  }
+
   /** How many more bytes `type` may be given before a pty's master stops taking writes. */
   get typingRoom(): number {
     return Math.max(0, TYPED_LIMIT - this.typedBytes);
