@@ -2,8 +2,8 @@
  * What sysinfo and /proc/meminfo say of free memory, and statfs' file system ids, compared with
  * qemu-aarch64-static (which passes sysinfo, statfs and the host's /proc/meminfo through):
  * sysinfo's freeram is MemFree (free pages, not MemAvailable), and f_fsid is set and the same
- * through a path and a descriptor. Memory moves between the calls and ids differ between
- * hosts, so only relations are printed.
+ * through a path and a descriptor; /proc and /sys are procfs and sysfs. Memory moves between
+ * the calls and ids differ between hosts, so only relations are printed.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,8 +45,12 @@ int main(void) {
   /* The page cache is reclaimable, not free: MemAvailable counts it, MemFree does not. */
   printf("MemFree is below MemAvailable: %s\n", mem_free < available ? "yes" : "no");
 
-  struct statfs root, by_fd;
+  struct statfs root, by_fd, proc, sys;
   statfs("/", &root);
+  printf("statfs /proc: %d, type %lx\n", statfs("/proc", &proc), (long)proc.f_type);
+  printf("statfs /sys: %d, type %lx\n", statfs("/sys/devices", &sys), (long)sys.f_type);
+  printf("/proc has an fsid of its own: %s\n",
+         fsid_of(&proc) != 0 && fsid_of(&proc) != fsid_of(&root) ? "yes" : "no");
   int fd = open("/", O_RDONLY | O_DIRECTORY);
   fstatfs(fd, &by_fd);
   close(fd);
