@@ -199,6 +199,47 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
     expect(actual).toEqual(expected);
   }, 300_000);
 
+  it('echoes what was typed before the program started once, as the host terminal did', async () => {
+    // The line is typed while the shell sleeps, so the host's line discipline echoes it
+    // before the emulator starts; cat then prints it once more, and nothing else may.
+    const screen = async (guest: string) => {
+      const command = `sleep 2; ${guest} "$0/bin/cat"; echo "done $?"; sleep 60`;
+      const session = new TmuxSession(['sh', '-c', command, root], 80, 24);
+      try {
+        session.line('typed ahead');
+        await session.waitFor('cat', (s) => s.filter((l) => l === 'typed ahead').length >= 2);
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // a third echo would show by now
+        session.send('C-d');
+        await session.waitFor('the end of cat', (s) => s.some((l) => l.startsWith('done')));
+        return session.screen();
+      } finally {
+        session.close();
+      }
+    };
+    const expected = await screen(`${QEMU} -L "$0"`);
+    const actual = await screen(`${process.execPath} ${CLI_BIN} run --sysroot "$0"`);
+    expect(expected.filter((line) => line === 'typed ahead')).toHaveLength(2);
+    expect(actual).toEqual(expected);
+  }, 300_000);
+
+  it('leaves the settings the program gave the terminal on it when it ends, as under qemu', async () => {
+    const screen = async (guest: string) => {
+      const settings = '-echo -icanon min 3 time 2 intr ^A -ixon';
+      const command = `${guest} "$0/bin/stty" ${settings}; stty -a; stty sane; echo done; sleep 60`;
+      const session = new TmuxSession(['sh', '-c', command, root], 80, 24);
+      try {
+        await session.waitFor('stty', (s) => s.at(-1) === 'done');
+        return session.screen();
+      } finally {
+        session.close();
+      }
+    };
+    const expected = await screen(`${QEMU} -L "$0"`);
+    const actual = await screen(`${process.execPath} ${CLI_BIN} run --sysroot "$0"`);
+    expect(expected.join('\n')).toContain('intr = ^A');
+    expect(actual).toEqual(expected);
+  }, 300_000);
+
   it('Ctrl-Z at the program stops the emulator for its shell, and fg continues it', async () => {
     const expected = await suspendedJob(`${QEMU} -L ${root}`, root, false);
     const actual = await suspendedJob(`${process.execPath} ${CLI_BIN} run --sysroot ${root}`, root, true);

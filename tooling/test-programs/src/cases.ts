@@ -73,6 +73,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('sockets'), // AF_UNIX between processes: socketpair, SCM_RIGHTS, named servers, readiness
   program('udp'), // UDP over 127.0.0.1 and ::1 through the host: datagrams, connect, ICMP errors, readiness, options
   program('pty'), // pseudo-terminals inside the guest: openpty, the line discipline, controlling terminals, hangup
+  program('tty-queue', [{}], ['O2']), // a pty's input queue: VEOF's NUL, ICANON pushes, VMIN/VTIME timer, 4095-byte limit, TIOCNOTTY (against the kernel too: packages/arm64/test/tty-queue.test.ts)
   program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
   program('thread-signals'), // pthread_kill, per-thread pending signals and masks, sigwait in a thread, SIGSEGV on a thread's alternate stack
@@ -86,6 +87,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
+  program('memory-and-fs-ids', [{}], ['O2']), // sysinfo's freeram is MemFree; statfs' f_fsid per file system
   // /proc/self, /dev (re-execution through /proc/self/exe: packages/arm64/test/exec.test.ts)
   program('procfs', [{}, { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } }]),
   program('mmap-churn', [{}], ['O2']), // 1,000,000 mmap/munmap rounds: unmapped ranges are reused

@@ -86,6 +86,11 @@ export class LinuxKernel {
   readonly children = new Set<LinuxKernel>();
   pgid: number;
   sid: number;
+  /**
+   * The session whose controlling terminal this process gave up with TIOCNOTTY while not its
+   * leader (the session keeps the terminal; this process and its later children have none).
+   */
+  leftTerminalOf: number | null = null;
   state: ProcessState = 'alive';
   /** wait(2)'s status word once the process is a zombie. */
   waitStatus = 0;
@@ -202,6 +207,7 @@ export class LinuxKernel {
     child.layout = this.layout;
     child.pgid = this.pgid;
     child.sid = this.sid;
+    child.leftTerminalOf = this.leftTerminalOf;
     return child;
   }
 

@@ -1,7 +1,12 @@
 import type { BigIntStats, BigIntStatsFs } from 'node:fs';
 
-/** `struct statfs` of asm-generic on 64-bit (120 bytes). */
-export function encodeStatfs(s: BigIntStatsFs): Uint8Array {
+/**
+ * `struct statfs` of asm-generic on 64-bit (120 bytes), of the host file system whose device is
+ * `dev` (st_dev). f_fsid is the device number as the kernel encodes it (u64_to_fsid of
+ * huge_encode_dev(s_dev)): what it gives for proc, overlayfs, xfs and most others, stable and
+ * distinct per file system; ext4 and tmpfs derive theirs from a UUID Node cannot read.
+ */
+export function encodeStatfs(s: BigIntStatsFs, dev: bigint): Uint8Array {
   const b = new Uint8Array(120);
   const v = new DataView(b.buffer);
   v.setBigInt64(0, s.type, true);
@@ -11,6 +16,8 @@ export function encodeStatfs(s: BigIntStatsFs): Uint8Array {
   v.setBigUint64(32, s.bavail, true);
   v.setBigUint64(40, s.files, true);
   v.setBigUint64(48, s.ffree, true);
+  v.setUint32(56, Number(dev & 0xffffffffn), true); // f_fsid.val[0]
+  v.setUint32(60, Number((dev >> 32n) & 0xffffffffn), true); // f_fsid.val[1]
   v.setBigInt64(64, 255n, true); // f_namelen
   v.setBigInt64(72, s.bsize, true); // f_frsize
   return b;

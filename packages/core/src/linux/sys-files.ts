@@ -526,9 +526,10 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     const file = k.fds.get(int(a[0]));
     if (file.hostPath === null) fail(E.ENOSYS);
     // The descriptor's own link, so a renamed file still answers for its file system.
+    const link = `/proc/self/fd/${file.hostFd}`;
     k.memory.writeBytes(
       ptr(a[1]),
-      encodeStatfs(statfsSync(`/proc/self/fd/${file.hostFd}`, { bigint: true })),
+      encodeStatfs(statfsSync(link, { bigint: true }), statSync(link, { bigint: true }).dev),
     );
     return 0;
   });

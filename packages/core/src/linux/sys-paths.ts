@@ -20,6 +20,7 @@ import { SYS } from './numbers.js';
 import { hostBytes, lastComponent } from './paths.js';
 import { encodeStatfs } from './stat.js';
 import { accessSynthetic, nodeAt, readlinkSynthetic } from './synthetic/files.js';
+import { syntheticStatfs } from './synthetic/statfs.js';
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_REMOVEDIR = 0x200;
@@ -233,9 +234,17 @@ export function registerPathSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.statfs, (k, a) => {
+    const raw = readPathArgument(k.memory, ptr(a[0]));
+    if (raw.length === 0) fail(E.ENOENT);
+    const at = k.paths.locate(k.guestPath(AT_FDCWD, raw));
+    if ('synthetic' in at) {
+      const { fs, dev } = syntheticStatfs(k, at.synthetic);
+      k.memory.writeBytes(ptr(a[1]), encodeStatfs(fs, dev));
+      return 0;
+    }
     k.memory.writeBytes(
       ptr(a[1]),
-      encodeStatfs(statfsSync(k.hostPath(AT_FDCWD, a[0]).host, { bigint: true })),
+      encodeStatfs(statfsSync(at.host, { bigint: true }), statSync(at.host, { bigint: true }).dev),
     );
     return 0;
   });

@@ -1,19 +1,10 @@
-import {
-  freemem,
-  getPriority,
-  hostname,
-  loadavg,
-  release,
-  setPriority,
-  totalmem,
-  uptime,
-  version,
-} from 'node:os';
+import { getPriority, hostname, loadavg, release, setPriority, uptime, version } from 'node:os';
 import { CAP } from './capabilities.js';
 import { GUEST_CPUS } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { hostMemory } from './synthetic/host-memory.js';
 import { registerCloneSyscalls } from './sys-clone.js';
 import { registerCredentialSyscalls } from './sys-credentials.js';
 import { registerExecSyscalls } from './sys-exec.js';
@@ -42,8 +33,9 @@ function sysinfo(k: LinuxKernel): Uint8Array {
   loadavg().forEach((load, i) => {
     v.setBigUint64(8 + i * 8, BigInt(Math.round(load * 65536)), true);
   });
-  v.setBigUint64(32, BigInt(totalmem()), true);
-  v.setBigUint64(40, BigInt(freemem()), true);
+  const memory = hostMemory();
+  v.setBigUint64(32, BigInt(memory.total), true);
+  v.setBigUint64(40, BigInt(memory.free), true); // freeram: MemFree, not MemAvailable
   let threads = 0;
   for (const p of k.system?.processes.values() ?? [k]) threads += p.threads.length;
   v.setUint16(80, Math.min(threads, 0xffff), true);

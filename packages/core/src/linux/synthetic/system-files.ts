@@ -1,6 +1,7 @@
-import { cpus, freemem, hostname, loadavg, release, totalmem, uptime, version } from 'node:os';
+import { cpus, hostname, loadavg, release, uptime, version } from 'node:os';
 import { GUEST_CPUS } from '../cpus.js';
 import type { LinuxKernel } from '../kernel.js';
+import { hostMemory } from './host-memory.js';
 import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { CLOCK_TICKS } from './process-text.js';
 
@@ -18,13 +19,17 @@ function cpuInfo(k: LinuxKernel): string {
   );
 }
 
-/** /proc/meminfo: the host's memory (the guest allocates from it), no swap. */
+/**
+ * /proc/meminfo: the host's memory (the guest allocates from it), no swap; MemFree is what
+ * sysinfo's freeram says, MemAvailable the host's (what could be had, caches included).
+ */
 function memInfo(): string {
   const kB = (bytes: number) => Math.floor(bytes / 1024);
+  const memory = hostMemory();
   const rows: [string, number][] = [
-    ['MemTotal', kB(totalmem())],
-    ['MemFree', kB(freemem())],
-    ['MemAvailable', kB(freemem())],
+    ['MemTotal', kB(memory.total)],
+    ['MemFree', kB(memory.free)],
+    ['MemAvailable', kB(memory.available)],
     ['Buffers', 0],
     ['Cached', 0],
     ['SwapCached', 0],
@@ -35,7 +40,7 @@ function memInfo(): string {
     ['SUnreclaim', 0],
     ['SwapTotal', 0],
     ['SwapFree', 0],
-    ['CommitLimit', kB(totalmem())],
+    ['CommitLimit', kB(memory.total)],
   ];
   return rows.map(([name, value]) => `${`${name}:`.padEnd(16)}${String(value).padStart(8)} kB\n`).join('');
 }
@@ -46,7 +51,7 @@ function memInfo(): string {
  */
 function vmStat(): string {
   const rows: [string, number][] = [
-    ['nr_free_pages', Math.floor(freemem() / 4096)],
+    ['nr_free_pages', Math.floor(hostMemory().free / 4096)],
     ['nr_inactive_anon', 0],
     ['nr_active_anon', 0],
     ['nr_inactive_file', 0],

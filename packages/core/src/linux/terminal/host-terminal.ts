@@ -33,6 +33,13 @@ export interface HostTerminalOptions {
 export interface HostTerminal {
   /** Bytes typed at the host terminal (read from it in raw mode). */
   type(bytes: Uint8Array): void;
+  /**
+   * Bytes that were typed before the host terminal went into raw mode: its own line discipline
+   * has echoed (and edited) them already, so they are queued for the guest without an echo.
+   */
+  typedAhead(bytes: Uint8Array): void;
+  /** The terminal's settings now, as the guest left them: the kernel's 36-byte struct termios. */
+  settings(): Uint8Array;
   /** The host terminal's window changed size: the foreground group gets SIGWINCH. */
   resize(rows: number, columns: number): void;
   /** The run ends: the terminal no longer keeps the run waiting for host input. */
@@ -91,6 +98,13 @@ export function attachHostTerminal(k: LinuxKernel, options: HostTerminalOptions)
     type(bytes) {
       terminal.type(bytes);
       host?.notify();
+    },
+    typedAhead(bytes) {
+      terminal.typeEchoed(bytes);
+      host?.notify();
+    },
+    settings() {
+      return terminal.termios.encode();
     },
     resize(rows, columns) {
       terminal.resize({ rows, columns, xpixel: 0, ypixel: 0 });

@@ -40,7 +40,7 @@ export function ptmxStat(): BigIntStats {
 
 /**
  * A pseudo-terminal's master (what opening /dev/ptmx gives): reads take what the slave side
- * showed, writes are typed at the slave. Reads fail with EIO once every slave descriptor that
+ * showed, writes are typed at the slave (until its input buffers are full). Reads fail with EIO once every slave descriptor that
  * was opened is closed and nothing is left; closing the master hangs the slave up and frees
  * its number.
  */
@@ -100,13 +100,21 @@ export class PtyMaster implements SpecialFile, PtyPair {
     return out;
   }
 
+  /**
+   * Typed at the slave, as much as the buffers before its line discipline have room for: a
+   * write when they are full waits (EAGAIN when non-blocking) until the slave side reads.
+   */
   write(_k: LinuxKernel, bytes: Uint8Array): number | null {
-    this.terminal.type(bytes);
-    return bytes.length;
+    const room = this.terminal.typingRoom;
+    if (room === 0) return null;
+    const n = Math.min(room, bytes.length);
+    this.terminal.type(bytes.subarray(0, n));
+    return n;
   }
 
   poll(_k: LinuxKernel, events: number): number {
-    const ready = (this.queued > 0 ? events & POLLIN : 0) | (events & POLLOUT);
+    const writable = this.terminal.typingRoom > 0 ? events & POLLOUT : 0;
+    const ready = (this.queued > 0 ? events & POLLIN : 0) | writable;
     return this.otherClosed ? ready | POLLHUP : ready;
   }
 

@@ -68,9 +68,11 @@ export function processesOf(k: LinuxKernel): () => Iterable<LinuxKernel> {
 
 /**
  * `k`'s controlling terminal: the one its session holds (a session gets one by TIOCSCTTY, or
- * from the run when the host's terminal is its stdio; setsid starts a session without one).
+ * from the run when the host's terminal is its stdio; setsid starts a session without one),
+ * unless `k` gave it up with TIOCNOTTY.
  */
 export function controllingTerminal(k: LinuxKernel): Terminal | null {
+  if (k.leftTerminalOf === k.sid) return null;
   return (
     terminalsOf(k)
       .all()

@@ -31,6 +31,8 @@ export class TerminalFile implements SpecialFile {
 
   /** When a VTIME read waiting now gives up (only while one waits: epoll asks too). */
   private readDeadline: bigint | null = null;
+  /** The timer between bytes of a VMIN/VTIME read: restarted when a byte arrives. */
+  private interByte: { arrivals: number; deadline: bigint } | null = null;
 
   wakeAt(): bigint | null {
     return this.readDeadline;
@@ -44,18 +46,40 @@ export class TerminalFile implements SpecialFile {
     const t = this.terminal;
     if (t.hungUp) return new Uint8Array(0);
     checkBackgroundRead(k, t);
-    const timeout = t.discipline.firstByteTimeout();
-    if (timeout !== null && !t.discipline.pending()) {
+    const d = t.discipline;
+    const timeout = d.firstByteTimeout();
+    if (timeout !== null && !d.pending()) {
       // VMIN 0, VTIME set: wait that long for a byte, then read nothing.
       const deadline = k.deadline(timeout) as bigint;
       this.readDeadline = now() >= deadline ? null : deadline;
       return this.readDeadline === null ? new Uint8Array(0) : null;
     }
     this.readDeadline = null;
-    if (!t.discipline.readable(want)) return null;
-    const bytes = t.discipline.read(want);
+    if (!d.readable(want)) {
+      const between = d.interByteTimeout();
+      if (between === null || d.queued === 0 || !this.timerRanOut(k, between)) return null;
+    }
+    this.interByte = null;
+    this.readDeadline = null;
+    const bytes = d.read(want);
+    t.feed();
     t.activity++;
     return bytes;
+  }
+
+  /**
+   * VMIN and VTIME both set, fewer than VMIN bytes there: whether VTIME has passed since the
+   * last byte came (or since the read began, for bytes already there), as n_tty_read's timer.
+   * The bytes stay queued meanwhile, where the kernel's read has taken them already.
+   */
+  private timerRanOut(k: LinuxKernel, between: bigint): boolean {
+    const arrivals = this.terminal.discipline.arrivals;
+    const fresh = k.thread.resumeDeadline === undefined; // not a read that blocked and runs again
+    if (fresh || this.interByte === null || this.interByte.arrivals !== arrivals)
+      this.interByte = { arrivals, deadline: now() + between };
+    if (now() >= this.interByte.deadline) return true;
+    this.readDeadline = this.interByte.deadline;
+    return false;
   }
 
   write(k: LinuxKernel, bytes: Uint8Array): number | null {

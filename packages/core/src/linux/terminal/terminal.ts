@@ -7,6 +7,12 @@ const SIGHUP = 1;
 const SIGCONT = 18;
 const SIGWINCH = 28;
 
+/**
+ * What the tty port's buffers between a pty's master and its line discipline hold at most:
+ * the kernel's TTYB_DEFAULT_MEM_LIMIT, after which writes to the master wait (or EAGAIN).
+ */
+export const TYPED_LIMIT = 65536;
+
 export interface WindowSize {
   rows: number;
   columns: number;
@@ -32,6 +38,12 @@ export class Terminal {
   hungUp = false;
   /** Counts changes, for edge-triggered epoll. */
   activity = 0;
+  /**
+   * Bytes typed that the line discipline had no room for yet, oldest first: the tty port's
+   * buffers between a pty's master and n_tty, which hold at most TYPED_LIMIT bytes.
+   */
+  private typed: Uint8Array[] = [];
+  private typedBytes = 0;
 
   constructor(
     /** Its name in the guest, e.g. "/dev/pts/0" (ttyname, /proc/PID/fd). */
@@ -47,9 +59,55 @@ export class Terminal {
     );
   }
 
-  /** Bytes typed at the terminal. */
+  /** Bytes typed at the terminal: they wait for room in the line discipline's queue. */
   type(bytes: Uint8Array): void {
-    this.discipline.receive(bytes);
+    if (bytes.length === 0) return;
+    this.typed.push(bytes.slice()); // the caller's buffer may be guest memory, which changes
+    this.typedBytes += bytes.length;
+    this.feed();
+    this.activity++;
+  }
+
+  /**
+   * Bytes typed before this line discipline took over, which the one before it (the host's)
+   * has echoed already: queued as typed, not echoed again.
+   */
+  typeEchoed(bytes: Uint8Array): void {
+    this.feed();
+    let at = 0;
+    while (at < bytes.length && this.typed.length === 0) {
+      const taken = this.discipline.receive(bytes.subarray(at), false);
+      if (taken === 0) break;
+      at += taken;
+    }
+    if (at < bytes.length) this.type(bytes.subarray(at)); // no room: these will echo, late
+    this.activity++;
+  }
+
+  /** How many more bytes `type` may be given before a pty's master stops taking writes. */
+  get typingRoom(): number {
+    return Math.max(0, TYPED_LIMIT - this.typedBytes);
+  }
+
+  /** Hands waiting typed bytes to the line discipline, as far as its queue has room. */
+  feed(): void {
+    while (this.typed.length > 0) {
+      const chunk = this.typed[0];
+      const taken = this.discipline.receive(chunk);
+      this.typedBytes -= taken;
+      if (taken < chunk.length) {
+        this.typed[0] = chunk.subarray(taken);
+        return;
+      }
+      this.typed.shift();
+    }
+  }
+
+  /** TCIFLUSH: what was typed and not read, in the line discipline and waiting before it. */
+  flushInput(): void {
+    this.discipline.flush();
+    this.typed = [];
+    this.typedBytes = 0;
     this.activity++;
   }
 
@@ -74,6 +132,7 @@ export class Terminal {
     const wasCanonical = (this.termios.lflag & ICANON) !== 0;
     this.termios.decode(bytes);
     this.discipline.modeChanged(wasCanonical);
+    this.feed();
     this.activity++;
   }
 

@@ -69,7 +69,7 @@ export function terminalIoctl(
     case TCSETSF: {
       const bytes = k.memory.readBytes(addr, TERMIOS_SIZE);
       checkBackgroundChange(k, t);
-      if (request === TCSETSF) t.discipline.flush();
+      if (request === TCSETSF) t.flushInput();
       t.setTermios(bytes);
       return 0;
     }
@@ -85,7 +85,7 @@ export function terminalIoctl(
     case TCFLSH:
       if (addr > 2) fail(E.EINVAL);
       checkBackgroundChange(k, t);
-      if (addr !== 1) t.discipline.flush();
+      if (addr !== 1) t.flushInput();
       return 0;
     case TIOCGWINSZ: {
       const w = t.winsize;
@@ -112,12 +112,14 @@ export function terminalIoctl(
     case TIOCSCTTY:
       return setControllingTerminal(k, t, file);
     case TIOCNOTTY:
+      // The leader's ends the session's hold (SIGHUP and SIGCONT to the foreground group, as
+      // disassociate_ctty); another process's leaves the terminal to the rest of the session.
       if (master || controllingTerminal(k) !== t) fail(E.ENOTTY);
       if (k.sid === k.pid) {
         t.signalForeground(SIGHUP);
         t.signalForeground(SIGCONT);
         t.session = null;
-      }
+      } else k.leftTerminalOf = k.sid;
       return 0;
     case TIOCGPGRP:
       if (!master && controllingTerminal(k) !== t) fail(E.ENOTTY);
