@@ -28,8 +28,8 @@ const SCRIPTS: Record<string, string> = {
   'here-document': 'cat <<EOF | tr a-z A-Z\nfirst line\nsecond $((40 + 2))\nEOF',
   'background jobs and wait':
     'sleep 0.2 & a=$!; (exit 7) & b=$!; wait $b; echo "b: $?"; wait $a; echo "a: $?"',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own expansion syntax
   'exit status of a pipeline':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's own expansion syntax
     'false | true; echo "$? ${PIPESTATUS[*]}"; set -o pipefail; false | true; echo $?',
   'fork and exec in a loop': 'for i in $(seq 1 40); do /bin/true || echo failed; done; echo done',
   'signal status': 'sh -c "kill -TERM \\$\\$"; echo "status $?"',
