@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -56,5 +58,19 @@ int main(void) {
   close(fd);
   printf("/ has an fsid: %s\n", fsid_of(&root) != 0 ? "yes" : "no");
   printf("statfs and fstatfs of / agree: %s\n", fsid_of(&root) == fsid_of(&by_fd) ? "yes" : "no");
+
+  /* Descriptors of the kernel's own: a /proc file, a pipe, a socket, an eventfd. */
+  struct statfs of;
+  fd = open("/proc/self/status", O_RDONLY);
+  printf("fstatfs of a /proc file: %d, type %lx\n", fstatfs(fd, &of), (long)of.f_type);
+  close(fd);
+  int ends[2];
+  pipe(ends);
+  printf("fstatfs of a pipe: %d, type %lx, block size %ld\n", fstatfs(ends[0], &of), (long)of.f_type,
+         (long)of.f_bsize);
+  int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+  printf("fstatfs of a socket: %d, type %lx\n", fstatfs(sock, &of), (long)of.f_type);
+  int event = eventfd(0, 0);
+  printf("fstatfs of an eventfd: %d, type %lx\n", fstatfs(event, &of), (long)of.f_type);
   return 0;
 }

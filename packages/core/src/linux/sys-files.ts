@@ -32,6 +32,7 @@ import {
   statSynthetic,
   withDevEntries,
 } from './synthetic/files.js';
+import { descriptorStatfs } from './synthetic/statfs.js';
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
@@ -524,7 +525,11 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
   k.register(SYS.fstatfs, (k, a) => {
     const file = k.fds.get(int(a[0]));
-    if (file.hostPath === null) fail(E.ENOSYS);
+    if (file.hostFd < 0) {
+      const { fs, dev } = descriptorStatfs(k, file);
+      k.memory.writeBytes(ptr(a[1]), encodeStatfs(fs, dev));
+      return 0;
+    }
     // The descriptor's own link, so a renamed file still answers for its file system.
     const link = `/proc/self/fd/${file.hostFd}`;
     k.memory.writeBytes(

@@ -1,4 +1,5 @@
 import type { BigIntStatsFs } from 'node:fs';
+import type { OpenFile } from '../fd-table.js';
 import type { LinuxKernel } from '../kernel.js';
 import { nodeAt, statNode } from './files.js';
 
@@ -7,6 +8,9 @@ const PROC_SUPER_MAGIC = 0x9fa0n;
 const SYSFS_MAGIC = 0x62656572n;
 const DEVPTS_SUPER_MAGIC = 0x1cd1n;
 const TMPFS_MAGIC = 0x01021994n;
+const PIPEFS_MAGIC = 0x50495045n;
+const SOCKFS_MAGIC = 0x534f434bn;
+const ANON_INODE_FS_MAGIC = 0x09041934n;
 
 /**
  * statfs of a path the synthetic trees answer for, as the kernel answers for procfs, sysfs,
@@ -24,4 +28,24 @@ export function syntheticStatfs(k: LinuxKernel, canonical: string): { fs: BigInt
         : TMPFS_MAGIC;
   const fs = { type, bsize: 4096n, blocks: 0n, bfree: 0n, bavail: 0n, files: 0n, ffree: 0n };
   return { fs: fs as BigIntStatsFs, dev };
+}
+
+/**
+ * fstatfs of a descriptor with no host file behind it: a synthetic file as statfs of its path
+ * answers; a pipe, a socket or another kernel object as the kernel's pseudo file systems answer
+ * (pipefs, sockfs, anon_inodefs: page-sized blocks, nothing counted, no fsid); a terminal as
+ * its device's path does.
+ */
+export function descriptorStatfs(k: LinuxKernel, file: OpenFile): { fs: BigIntStatsFs; dev: bigint } {
+  if (file.synthetic !== null) return syntheticStatfs(k, file.synthetic);
+  const path = file.special?.path;
+  if (path !== undefined) return syntheticStatfs(k, path);
+  const type =
+    file.pipe !== null
+      ? PIPEFS_MAGIC
+      : file.special?.name.startsWith('socket:')
+        ? SOCKFS_MAGIC
+        : ANON_INODE_FS_MAGIC;
+  const fs = { type, bsize: 4096n, blocks: 0n, bfree: 0n, bavail: 0n, files: 0n, ffree: 0n };
+  return { fs: fs as BigIntStatsFs, dev: 0n };
 }
