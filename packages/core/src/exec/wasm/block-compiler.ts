@@ -1,6 +1,7 @@
 /**
  * Translates IR blocks into WebAssembly functions. Every block becomes one exported function
- * `() → i32` that reads and writes register slots with i64.load/i64.store in the imported memory,
+ * `() → i32` that keeps the register slots it uses in wasm locals, loaded from and written back to
+ * the imported memory only where the register file must be current (see register-cache.ts),
  * keeps temporaries in wasm locals (constants become immediates), translates guest addresses
  * through the page table inline, and returns EXIT_JUMP, EXIT_SYSCALL or EXIT_TRAP after storing
  * the next PC. The slow memory paths and helpers are imported JS functions (see runtime.ts).
@@ -20,6 +21,7 @@ import {
   UNARY_I32,
   UNARY_I64,
 } from './opcodes.js';
+import { RegisterCache } from './register-cache.js';
 
 /** What a wasm block returns besides EXIT_JUMP (0) and EXIT_SYSCALL (1): the block's trap. */
 export const EXIT_TRAP = 2;
@@ -147,6 +149,7 @@ class BlockFunction {
   private readonly constants = new Map<number, bigint | number>();
   private readonly addrLo: number;
   private readonly entry: number;
+  private readonly regs: RegisterCache;
   private site = -1;
 
   constructor(
@@ -164,6 +167,7 @@ class BlockFunction {
     }
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
+    this.regs = new RegisterCache(this.e, this.locals, layout.registers);
     // Count the block's instructions on entry, as the machine does for the other executors.
     const counter = layout.instructionCounter;
     this.e.i32(0).i32(0).mem(OP.i32Load, counter, 2).i32(block.instructionCount).op(OP.i32Add);
@@ -206,13 +210,14 @@ class BlockFunction {
       case 'const':
         return;
       case 'getReg':
-        e.i32(0).mem(OP.i64Load, this.regOffset(inst.slot), 3);
+        this.guest(inst.slot);
+        this.regs.read(inst.slot);
         this.define(inst.dst);
         return;
       case 'setReg':
-        e.i32(0);
+        this.guest(inst.slot);
         this.push(inst.src);
-        e.mem(OP.i64Store, this.regOffset(inst.slot), 3);
+        this.regs.write(inst.slot);
         return;
       case 'binary':
         this.binary(inst);
@@ -250,11 +255,20 @@ class BlockFunction {
         this.store(inst.addr, inst.src, inst.size);
         return;
       case 'call':
+        // The helper sees and may change the register file: it must be current, and is reread.
+        this.regs.flush();
         for (const a of inst.args) this.push(a);
         e.call(this.callIndex.get(inst) as number);
+        this.regs.forget();
         if (inst.dst) this.define(inst.dst);
         return;
     }
+  }
+
+  /** The 64-bit slow load returns its value in the scratch slot: no IR may keep a value there. */
+  private guest(slot: number): void {
+    if (slot === this.layout.scratchSlot)
+      throw new Error(`register slot ${slot} is the executor's scratch slot`);
   }
 
   private binary(inst: Extract<IrInst, { op: 'binary' }>): void {
@@ -385,6 +399,8 @@ class BlockFunction {
     }[size];
     e.mem(fast, 0, 0);
     e.op(OP.else);
+    // The slow path may fault: the handler must see the registers as of this instruction.
+    this.regs.spill();
     this.slowAddress(addr);
     e.i32(this.site);
     if (size === 8) {
@@ -410,6 +426,7 @@ class BlockFunction {
     this.push(src);
     e.mem({ 1: OP.i64Store8, 2: OP.i64Store16, 4: OP.i64Store32, 8: OP.i64Store }[size], 0, 0);
     e.op(OP.else);
+    this.regs.spill();
     this.slowAddress(addr);
     this.push(src);
     e.op(OP.i32WrapI64);
@@ -426,6 +443,8 @@ class BlockFunction {
     const e = this.e;
     const x = block.exit;
     const pcAt = this.regOffset(this.layout.pcSlot);
+    // Whatever comes next (the dispatcher, the machine, the kernel) reads the register file.
+    this.regs.flush();
     e.i32(0);
     if (x.kind === 'trap') e.i64(x.pc);
     else this.push(x.kind === 'jump' ? x.target : x.next);
