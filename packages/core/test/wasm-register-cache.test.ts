@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SELF_LOOP_SPINS } from '../src/exec/wasm/block-compiler.js';
+import { INSTRUCTION_COUNTER_OFFSET } from '../src/exec/wasm/runtime.js';
 import {
   type Cpu,
   compileWasmBlock,
@@ -264,5 +266,90 @@ describe('wasm register cache: random blocks against the reference interpreter',
     }
     // The blocks did exercise every way out.
     expect([...kinds].sort()).toEqual(['SIGILL', 'SIGSEGV', 'SIGTRAP', 'exit 0', 'exit 1']);
+  });
+});
+
+/**
+ * A block that jumps back to itself: r0 += mem64[r1]; r1 += 8; mem64[r3] = r0; r2 -= 1; again
+ * while r2 != 0. It loops inside its wasm function, its registers in locals between iterations.
+ */
+function loopBlock(): IrBlock {
+  const b = new IrBuilder(0x7000n);
+  b.insn(0x7000n, 0);
+  b.setReg(0, b.add(b.getReg(0), b.load(b.getReg(1), 8)));
+  b.insn(0x7004n, 0);
+  b.setReg(1, b.add(b.getReg(1), 8n));
+  b.insn(0x7008n, 0);
+  b.store(b.getReg(3), b.getReg(0), 8);
+  b.insn(0x700cn, 0);
+  const n = b.sub(b.getReg(2), 1n);
+  b.setReg(2, n);
+  b.jump(b.select(b.ne(n, 0n), b.const64(0x7000n), b.const64(0x7010n)));
+  return b.finish();
+}
+
+/** Runs `step` while the PC stays at the loop (at most `limit` times); returns how many ran. */
+function spin(step: () => number, cpu: Cpu, limit: number): number {
+  let runs = 0;
+  do {
+    step();
+    runs++;
+  } while (cpu.regs[toyLayout.pc] === 0x7000n && runs < limit);
+  return runs;
+}
+
+describe('wasm register cache: a block looping to itself', () => {
+  const start = (m: { cpu: Cpu }, r1: number, r2: bigint, r3: number) => {
+    m.cpu.regs[1] = BigInt(r1);
+    m.cpu.regs[2] = r2;
+    m.cpu.regs[3] = BigInt(r3);
+  };
+
+  for (const [name, r1, r2] of [
+    ['runs to its end', DATA, 700n],
+    // 503 iterations, the last faulting: not at an entry's first iteration, where memory is current.
+    ['faults on the page after the data, mid-loop', DATA + 4096 + 80, 1000n],
+  ] as const) {
+    it(`${name}: the same registers, memory, signal and instruction count as the interpreter`, () => {
+      const ir = optimizeBlock(loopBlock());
+      const ref = machine();
+      start(ref, r1, r2, DATA + 16);
+      const expected = outcome(
+        () => spin(() => interpretBlock(ir, ref.cpu, ref.memory), ref.cpu, 2000),
+        ref.cpu,
+        ref.memory,
+      );
+      const w = machine();
+      start(w, r1, r2, DATA + 16);
+      const run = compileWasmBlock(ir, w.cpu, w.memory);
+      const counter = () => w.memory.i32[INSTRUCTION_COUNTER_OFFSET >>> 2];
+      const before = counter();
+      const actual = outcome(() => spin(run, w.cpu, 2000), w.cpu, w.memory);
+      if (typeof expected.exit === 'number') {
+        // Both ran to the end: the interpreter once per iteration, wasm SELF_LOOP_SPINS at a time.
+        expect(expected.exit).toBe(Number(r2));
+        expect(actual.exit).toBe(Math.ceil(Number(r2) / SELF_LOOP_SPINS));
+        expect(counter() - before).toBe(4 * Number(r2));
+        actual.exit = expected.exit;
+      } else {
+        expect(expected.exit).toMatchObject({ signal: 'SIGSEGV', pc: 0x7000n, address: BigInt(DATA + 8192) });
+        expect(counter() - before).toBe(4 * 503);
+      }
+      expect(actual).toEqual(expected);
+    });
+  }
+
+  it('leaves after the iteration whose store hit a page holding lifted code', () => {
+    const w = machine();
+    start(w, DATA, 100n, DATA + 4096 + 8);
+    w.memory.protect(DATA + 4096, 4096, 7);
+    w.memory.fetch32(BigInt(DATA + 4096)); // a lifter read code on the second data page
+    const run = compileWasmBlock(optimizeBlock(loopBlock()), w.cpu, w.memory);
+    expect(run()).toBe(0);
+    expect(w.cpu.regs[2]).toBe(99n);
+    expect(w.cpu.regs[toyLayout.pc]).toBe(0x7000n);
+    // The store cleared the code bit: the next entry loops its full count.
+    run();
+    expect(w.cpu.regs[2]).toBe(99n - BigInt(SELF_LOOP_SPINS));
   });
 });

@@ -2,6 +2,7 @@
  * Translates IR blocks into WebAssembly functions. Every block becomes one exported function
  * `() → i32` that keeps the register slots it uses in wasm locals, loaded from and written back to
  * the imported memory only where the register file must be current (see register-cache.ts),
+ * loops inside the function when the block jumps back to itself (registers staying in locals),
  * keeps temporaries in wasm locals (constants become immediates), translates guest addresses
  * through the page table inline, and returns EXIT_JUMP, EXIT_SYSCALL or EXIT_TRAP after storing
  * the next PC. The slow memory paths and helpers are imported JS functions (see runtime.ts).
@@ -142,6 +143,39 @@ function defineMulh(m: ModuleBuilder): { u: number; s: number } {
   return { u, s: m.func([I64, I64], [I64], [], s.code) };
 }
 
+/**
+ * Iterations a block that jumps back to itself runs inside its own wasm function before it
+ * returns to the dispatcher, which then counts it as one block (so the machine still comes back
+ * to JS for its clock and signals soon enough).
+ */
+export const SELF_LOOP_SPINS = 64;
+
+/**
+ * Whether `block` may jump back to its own start (its target is its PC, or a select with its PC
+ * as one arm) and can loop inside wasm: no helper calls, which could change anything. Returns
+ * the register slots it touches and those it writes.
+ */
+function loopsToItself(block: IrBlock): { touched: number[]; written: number[] } | null {
+  const exit = block.exit;
+  if (exit.kind !== 'jump') return null;
+  const isPc = (v: Value) =>
+    block.insts.some((i) => i.op === 'const' && i.dst.id === v.id && BigInt(i.value) === block.pc);
+  const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
+  const mayLoop =
+    def !== undefined && (isPc(exit.target) || (def.op === 'select' && (isPc(def.a) || isPc(def.b))));
+  if (!mayLoop || block.insts.some((i) => i.op === 'call')) return null;
+  const touched = new Set<number>();
+  const written = new Set<number>();
+  for (const i of block.insts) {
+    if (i.op === 'getReg') touched.add(i.slot);
+    if (i.op === 'setReg') {
+      touched.add(i.slot);
+      written.add(i.slot);
+    }
+  }
+  return { touched: [...touched], written: [...written] };
+}
+
 class BlockFunction {
   readonly e = new Emitter();
   readonly locals: ValType[] = [];
@@ -150,6 +184,8 @@ class BlockFunction {
   private readonly addrLo: number;
   private readonly entry: number;
   private readonly regs: RegisterCache;
+  /** For a block that jumps back to itself: iterations left before it returns to the dispatcher. */
+  private readonly spins: number = -1;
   private site = -1;
 
   constructor(
@@ -168,6 +204,15 @@ class BlockFunction {
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
     this.regs = new RegisterCache(this.e, this.locals, layout.registers);
+    const loop = loopsToItself(block);
+    if (loop) {
+      // The registers stay in locals from one iteration to the next: load them all once.
+      this.spins = this.locals.push(I32) - 1;
+      this.e.i32(SELF_LOOP_SPINS).set(this.spins);
+      this.regs.preload(loop.touched);
+      this.e.op(OP.loop, 0x40);
+      this.regs.assumeDirty(loop.written);
+    }
     // Count the block's instructions on entry, as the machine does for the other executors.
     const counter = layout.instructionCounter;
     this.e.i32(0).i32(0).mem(OP.i32Load, counter, 2).i32(block.instructionCount).op(OP.i32Add);
@@ -436,6 +481,8 @@ class BlockFunction {
     }
     e.i32(this.site);
     e.call(this.slow[`st${size * 8}` as SlowPath]);
+    // The store may have rewritten this block's own code: a self-loop goes back to the dispatcher.
+    if (this.spins >= 0) e.i32(0).set(this.spins);
     e.op(OP.end);
   }
 
@@ -443,6 +490,18 @@ class BlockFunction {
     const e = this.e;
     const x = block.exit;
     const pcAt = this.regOffset(this.layout.pcSlot);
+    if (this.spins >= 0 && x.kind === 'jump') {
+      // Back to the top while the target is this block and the spins last; the registers are
+      // already where the loop header expects them (in locals, none forgotten: no helpers).
+      const target = this.locals.push(I64) - 1;
+      this.push(x.target);
+      e.tee(target).i64(block.pc).op(OP.i64Eq);
+      e.get(this.spins).i32(1).op(OP.i32Sub).tee(this.spins).i32(0).op(COMPARE_I32.gt_s, OP.i32And);
+      e.op(OP.brIf, 0, OP.end);
+      this.regs.flush();
+      e.i32(0).get(target).mem(OP.i64Store, pcAt, 3).i32(0);
+      return;
+    }
     // Whatever comes next (the dispatcher, the machine, the kernel) reads the register file.
     this.regs.flush();
     e.i32(0);

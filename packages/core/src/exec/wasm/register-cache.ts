@@ -53,6 +53,25 @@ export class RegisterCache {
     this.dirty.add(slot);
   }
 
+  /** Loads `slots` into their locals now (before a loop that keeps them there). */
+  preload(slots: readonly number[]): void {
+    for (const slot of slots) {
+      this.read(slot);
+      this.e.op(OP.drop);
+    }
+  }
+
+  /**
+   * Treats `slots` as dirty: at a loop header, where the back edge arrives with whatever the body
+   * wrote. Storing a slot that was not in fact written stores the value memory already has.
+   */
+  assumeDirty(slots: readonly number[]): void {
+    for (const slot of slots) {
+      if (!this.cached.has(slot)) throw new Error(`register slot ${slot} is not loaded`);
+      this.dirty.add(slot);
+    }
+  }
+
   /** Stores every dirty slot; the register file is then current and nothing is dirty. */
   flush(): void {
     this.storeDirty();
