@@ -1,6 +1,8 @@
 /**
  * Translates IR blocks into WebAssembly functions. Every block becomes one exported function
- * `() → i32` that reads and writes register slots with i64.load/i64.store in the imported memory,
+ * `() → i32` that keeps the register slots it uses in wasm locals, loaded from and written back to
+ * the imported memory only where the register file must be current (see register-cache.ts),
+ * loops inside the function when the block jumps back to itself (registers staying in locals),
  * keeps temporaries in wasm locals (constants become immediates), translates guest addresses
  * through the page table inline, and returns EXIT_JUMP, EXIT_SYSCALL or EXIT_TRAP after storing
  * the next PC. The slow memory paths and helpers are imported JS functions (see runtime.ts).
@@ -20,6 +22,7 @@ import {
   UNARY_I32,
   UNARY_I64,
 } from './opcodes.js';
+import { RegisterCache } from './register-cache.js';
 
 /** What a wasm block returns besides EXIT_JUMP (0) and EXIT_SYSCALL (1): the block's trap. */
 export const EXIT_TRAP = 2;
@@ -140,6 +143,39 @@ function defineMulh(m: ModuleBuilder): { u: number; s: number } {
   return { u, s: m.func([I64, I64], [I64], [], s.code) };
 }
 
+/**
+ * Iterations a block that jumps back to itself runs inside its own wasm function before it
+ * returns to the dispatcher, which then counts it as one block (so the machine still comes back
+ * to JS for its clock and signals soon enough).
+ */
+export const SELF_LOOP_SPINS = 64;
+
+/**
+ * Whether `block` may jump back to its own start (its target is its PC, or a select with its PC
+ * as one arm) and can loop inside wasm: no helper calls, which could change anything. Returns
+ * the register slots it touches and those it writes.
+ */
+function loopsToItself(block: IrBlock): { touched: number[]; written: number[] } | null {
+  const exit = block.exit;
+  if (exit.kind !== 'jump') return null;
+  const isPc = (v: Value) =>
+    block.insts.some((i) => i.op === 'const' && i.dst.id === v.id && BigInt(i.value) === block.pc);
+  const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
+  const mayLoop =
+    def !== undefined && (isPc(exit.target) || (def.op === 'select' && (isPc(def.a) || isPc(def.b))));
+  if (!mayLoop || block.insts.some((i) => i.op === 'call')) return null;
+  const touched = new Set<number>();
+  const written = new Set<number>();
+  for (const i of block.insts) {
+    if (i.op === 'getReg') touched.add(i.slot);
+    if (i.op === 'setReg') {
+      touched.add(i.slot);
+      written.add(i.slot);
+    }
+  }
+  return { touched: [...touched], written: [...written] };
+}
+
 class BlockFunction {
   readonly e = new Emitter();
   readonly locals: ValType[] = [];
@@ -147,6 +183,9 @@ class BlockFunction {
   private readonly constants = new Map<number, bigint | number>();
   private readonly addrLo: number;
   private readonly entry: number;
+  private readonly regs: RegisterCache;
+  /** For a block that jumps back to itself: iterations left before it returns to the dispatcher. */
+  private readonly spins: number = -1;
   private site = -1;
 
   constructor(
@@ -164,6 +203,16 @@ class BlockFunction {
     }
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
+    this.regs = new RegisterCache(this.e, this.locals, layout.registers);
+    const loop = loopsToItself(block);
+    if (loop) {
+      // The registers stay in locals from one iteration to the next: load them all once.
+      this.spins = this.locals.push(I32) - 1;
+      this.e.i32(SELF_LOOP_SPINS).set(this.spins);
+      this.regs.preload(loop.touched);
+      this.e.op(OP.loop, 0x40);
+      this.regs.assumeDirty(loop.written);
+    }
     // Count the block's instructions on entry, as the machine does for the other executors.
     const counter = layout.instructionCounter;
     this.e.i32(0).i32(0).mem(OP.i32Load, counter, 2).i32(block.instructionCount).op(OP.i32Add);
@@ -206,13 +255,14 @@ class BlockFunction {
       case 'const':
         return;
       case 'getReg':
-        e.i32(0).mem(OP.i64Load, this.regOffset(inst.slot), 3);
+        this.guest(inst.slot);
+        this.regs.read(inst.slot);
         this.define(inst.dst);
         return;
       case 'setReg':
-        e.i32(0);
+        this.guest(inst.slot);
         this.push(inst.src);
-        e.mem(OP.i64Store, this.regOffset(inst.slot), 3);
+        this.regs.write(inst.slot);
         return;
       case 'binary':
         this.binary(inst);
@@ -250,11 +300,20 @@ class BlockFunction {
         this.store(inst.addr, inst.src, inst.size);
         return;
       case 'call':
+        // The helper sees and may change the register file: it must be current, and is reread.
+        this.regs.flush();
         for (const a of inst.args) this.push(a);
         e.call(this.callIndex.get(inst) as number);
+        this.regs.forget();
         if (inst.dst) this.define(inst.dst);
         return;
     }
+  }
+
+  /** The 64-bit slow load returns its value in the scratch slot: no IR may keep a value there. */
+  private guest(slot: number): void {
+    if (slot === this.layout.scratchSlot)
+      throw new Error(`register slot ${slot} is the executor's scratch slot`);
   }
 
   private binary(inst: Extract<IrInst, { op: 'binary' }>): void {
@@ -385,6 +444,8 @@ class BlockFunction {
     }[size];
     e.mem(fast, 0, 0);
     e.op(OP.else);
+    // The slow path may fault: the handler must see the registers as of this instruction.
+    this.regs.spill();
     this.slowAddress(addr);
     e.i32(this.site);
     if (size === 8) {
@@ -410,6 +471,7 @@ class BlockFunction {
     this.push(src);
     e.mem({ 1: OP.i64Store8, 2: OP.i64Store16, 4: OP.i64Store32, 8: OP.i64Store }[size], 0, 0);
     e.op(OP.else);
+    this.regs.spill();
     this.slowAddress(addr);
     this.push(src);
     e.op(OP.i32WrapI64);
@@ -419,6 +481,8 @@ class BlockFunction {
     }
     e.i32(this.site);
     e.call(this.slow[`st${size * 8}` as SlowPath]);
+    // The store may have rewritten this block's own code: a self-loop goes back to the dispatcher.
+    if (this.spins >= 0) e.i32(0).set(this.spins);
     e.op(OP.end);
   }
 
@@ -426,6 +490,20 @@ class BlockFunction {
     const e = this.e;
     const x = block.exit;
     const pcAt = this.regOffset(this.layout.pcSlot);
+    if (this.spins >= 0 && x.kind === 'jump') {
+      // Back to the top while the target is this block and the spins last; the registers are
+      // already where the loop header expects them (in locals, none forgotten: no helpers).
+      const target = this.locals.push(I64) - 1;
+      this.push(x.target);
+      e.tee(target).i64(block.pc).op(OP.i64Eq);
+      e.get(this.spins).i32(1).op(OP.i32Sub).tee(this.spins).i32(0).op(COMPARE_I32.gt_s, OP.i32And);
+      e.op(OP.brIf, 0, OP.end);
+      this.regs.flush();
+      e.i32(0).get(target).mem(OP.i64Store, pcAt, 3).i32(0);
+      return;
+    }
+    // Whatever comes next (the dispatcher, the machine, the kernel) reads the register file.
+    this.regs.flush();
     e.i32(0);
     if (x.kind === 'trap') e.i64(x.pc);
     else this.push(x.kind === 'jump' ? x.target : x.next);
