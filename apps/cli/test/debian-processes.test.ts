@@ -33,6 +33,8 @@ const SCRIPTS: Record<string, string> = {
     'false | true; echo "$? ${PIPESTATUS[*]}"; set -o pipefail; false | true; echo $?',
   'fork and exec in a loop': 'for i in $(seq 1 40); do /bin/true || echo failed; done; echo done',
   'signal status': 'sh -c "kill -TERM \\$\\$"; echo "status $?"',
+  'named pipe':
+    'cd /tmp && mkfifo ff && { echo "through a fifo" > ff & } && cat ff && wait && ls -l ff | cut -c1-10 && rm ff',
   // Without a terminal bash has no job control: `jobs` still says Running (it does not wait
   // with WUNTRACED), and the pid `jobs -l` would print differs between runs.
   'stop and continue a background job':

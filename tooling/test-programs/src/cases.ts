@@ -86,6 +86,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('rlimits', [{}], ['O2']), // getrlimit, setrlimit, prlimit64 per process; RLIMIT_NOFILE bounds the descriptors
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
+  program('fifo'), // mkfifo and mknod; FIFO opens that wait for the other side, between processes
   program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('memory-and-fs-ids', [{}], ['O2']), // sysinfo's freeram is MemFree; statfs' f_fsid per file system
   // /proc/self, /dev (re-execution through /proc/self/exe: packages/arm64/test/exec.test.ts)

@@ -6,6 +6,7 @@ export const CAP = {
   SETGID: 6,
   SETUID: 7,
   SYS_RESOURCE: 24,
+  MKNOD: 27,
 } as const;
 
 /** Every capability of the kernels this emulates (0 to CAP_CHECKPOINT_RESTORE, 40). */

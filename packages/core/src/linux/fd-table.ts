@@ -44,10 +44,15 @@ export class OpenFile {
   /** A new open file description for one end of an in-process pipe. */
   static forPipe(end: PipeEnd, statusFlags: number): OpenFile {
     const file = new OpenFile(-1, null, null, statusFlags, 'pipe', false);
-    file.pipe = end;
-    if (end.end === 'read') end.buffer.readers++;
-    else end.buffer.writers++;
+    file.attachPipe(end);
     return file;
+  }
+
+  /** Makes this description `end` of a pipe (a FIFO opened read-write is both ends). */
+  attachPipe(end: PipeEnd): void {
+    this.pipe = end;
+    if (end.end !== 'write') end.buffer.readers++;
+    if (end.end !== 'read') end.buffer.writers++;
   }
 
   /** A new open file description for a kernel object. */
@@ -62,8 +67,8 @@ export class OpenFile {
     this.lockTable?.releaseDescription(this);
     this.lockTable = null;
     if (this.pipe) {
-      if (this.pipe.end === 'read') this.pipe.buffer.readers--;
-      else this.pipe.buffer.writers--;
+      if (this.pipe.end !== 'write') this.pipe.buffer.readers--;
+      if (this.pipe.end !== 'read') this.pipe.buffer.writers--;
       this.pipe = null;
     } else if (this.special) {
       this.special.release?.();

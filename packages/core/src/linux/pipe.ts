@@ -97,7 +97,8 @@ export class PipeBuffer {
 /** One end of a pipe as an open file description holds it. */
 export interface PipeEnd {
   readonly buffer: PipeBuffer;
-  readonly end: 'read' | 'write';
+  /** A FIFO opened for reading and writing holds both. */
+  readonly end: 'read' | 'write' | 'both';
 }
 
 /**
@@ -140,13 +141,16 @@ export function writePipe(
 /** poll(2) readiness of one pipe end for the requested `events`. */
 export function pollPipe(end: PipeEnd, events: number): number {
   const pipe = end.buffer;
-  if (end.end === 'read') {
-    let ready = pipe.size > 0 ? events & POLLIN : 0;
+  let ready = 0;
+  if (end.end !== 'write') {
+    if (pipe.size > 0) ready |= events & POLLIN;
     if (pipe.writers === 0) ready |= POLLHUP;
-    return ready;
   }
-  const ready = pipe.space > 0 ? events & POLLOUT : 0;
-  return pipe.readers === 0 ? ready | POLLERR : ready;
+  if (end.end !== 'read') {
+    if (pipe.space > 0) ready |= events & POLLOUT;
+    if (pipe.readers === 0) ready |= POLLERR;
+  }
+  return ready;
 }
 
 /** What fstat reports for a pipe: a FIFO owned by the caller on the pipe file system. */

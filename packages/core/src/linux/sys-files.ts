@@ -15,6 +15,7 @@ import {
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
+import { isFifo, openFifo } from './fifo.js';
 import { readPathArgument } from './guest-paths.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -38,6 +39,7 @@ import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
+import { registerMknodSyscall } from './sys-mknod.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
@@ -258,7 +260,9 @@ function fstatOf(k: LinuxKernel, file: OpenFile) {
   if (file.synthetic !== null) return statNode(k, file.synthetic, nodeAt(k, file.synthetic));
   if (isSocket(file.special)) return socketStat(file.special.inode);
   if (file.special) return file.special.stat?.() ?? anonymousStat();
-  return file.pipe ? pipeStat(file.pipe.buffer) : fstatSync(file.hostFd, { bigint: true });
+  if (file.pipe)
+    return file.hostPath !== null ? statSync(file.hostPath, { bigint: true }) : pipeStat(file.pipe.buffer);
+  return fstatSync(file.hostFd, { bigint: true });
 }
 
 /** The host descriptor behind `file`, for calls that only make sense on host files. */
@@ -333,6 +337,7 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
 }
 
 const O_CREAT = 0o100;
+const O_EXCL = 0o200;
 
 function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
   const guestFlags = guestOpenFlags(k.arch);
@@ -344,6 +349,9 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   if ('synthetic' in at)
     return k.fds.install(openSynthetic(k, at.synthetic, flags, follow), (flags & O_CLOEXEC) !== 0);
   const host = at.host;
+  // A FIFO's other end is another guest: the run's own pipe joins them (see fifo.ts).
+  if (!(flags & O_CREAT && flags & O_EXCL) && isFifo(host))
+    return k.fds.install(openFifo(k, guest, host, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
   const hostFd = openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
   refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
@@ -447,6 +455,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerEventSyscalls(k);
   registerSocketSyscalls(k);
   registerPathSyscalls(k);
+  registerMknodSyscall(k);
   registerLockSyscalls(k);
   registerAttributeSyscalls(k);
   registerIoctlSyscalls(k);

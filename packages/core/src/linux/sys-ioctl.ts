@@ -63,7 +63,7 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
   if (file.pipe) {
     if (request !== FIONREAD) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
-    k.memory.write32(ptr(arg), file.pipe.end === 'read' ? file.pipe.buffer.size : 0);
+    k.memory.write32(ptr(arg), file.pipe.end !== 'write' ? file.pipe.buffer.size : 0);
     return 0;
   }
   const tty = hostIsTerminal(file.hostFd);

@@ -1,5 +1,6 @@
 import type { AltStack } from '../arch.js';
 import { CpuUsage } from './cpu-usage.js';
+import type { PendingFifoOpen } from './fifo.js';
 import type { LinuxKernel } from './kernel.js';
 import type { PipeBuffer } from './pipe.js';
 import type { Blocked } from './scheduling.js';
@@ -31,6 +32,8 @@ export class GuestThread implements ThreadSignals {
   afterReturn: Blocked | 'yield' | null = null;
   /** How far a blocking write to a pipe that is waiting for room got (see writeToPipe). */
   pipeWrite: { pipe: PipeBuffer; addr: number; count: number; done: number } | null = null;
+  /** The open of a FIFO this thread waits in, waiting for the other side (see fifo.ts). */
+  fifoOpen: PendingFifoOpen | null = null;
   /** The name prctl(PR_SET_NAME) gave it; null: its program's base name (see `threadName`). */
   name: string | null = null;
 

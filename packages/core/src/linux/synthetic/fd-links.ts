@@ -24,7 +24,7 @@ function hostLink(hostFd: number): string | null {
  * outside the root (its stdio) — the name the kernel shows for a file outside a process's root.
  */
 function fdTarget(k: LinuxKernel, file: OpenFile): string {
-  if (file.pipe) return `pipe:[${file.pipe.buffer.inode}]`;
+  if (file.pipe) return file.guestPath ?? `pipe:[${file.pipe.buffer.inode}]`; // a FIFO shows its path
   if (isSocket(file.special)) return file.special.name;
   if (file.special?.path !== undefined) return file.special.path;
   if (file.special) return `anon_inode:${file.special.name}`;
@@ -37,7 +37,8 @@ function fdTarget(k: LinuxKernel, file: OpenFile): string {
 /** A new description of what `file` is, as opening its /proc link does. */
 function reopen(k: LinuxKernel, file: OpenFile, flags: number): OpenFile {
   if (file.pipe) {
-    const end = (flags & O_ACCMODE) === 0 ? 'read' : 'write';
+    const mode = flags & O_ACCMODE;
+    const end = mode === 0 ? 'read' : mode === 1 ? 'write' : 'both';
     return OpenFile.forPipe({ buffer: file.pipe.buffer, end }, flags & (O_ACCMODE | 0o4000));
   }
   if (file.special || file.hostFd < 0) fail(E.ENXIO);
