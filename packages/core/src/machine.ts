@@ -4,7 +4,7 @@ import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
 import { threadBlock } from './exec/threaded.js';
-import { TierUpQueue } from './exec/tier-up.js';
+import { TierUpQueue, type TierUpStats } from './exec/tier-up.js';
 import { type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
 import { type ModuleCompiler, processCompiler } from './exec/wasm/module-compiler.js';
 import { optimizeBlock } from './ir/optimize.js';
@@ -152,6 +152,8 @@ export class Machine {
   private readonly dispatcher: WasmDispatcher | null;
   /** Hot blocks on their way to wasm (the tiered executor). */
   private readonly tierUp: TierUpQueue<CachedBlock> | null;
+  /** Blocks to run before the next look at the compiles (kept across slices: signals end them). */
+  private pollIn = COMPILE_POLL_EVERY;
 
   constructor(
     readonly arch: Architecture,
@@ -260,9 +262,9 @@ export class Machine {
     return this.blocks.size;
   }
 
-  /** Hot blocks the tiered executor has yet to install as wasm (queued or compiling). */
-  get blocksCompiling(): number {
-    return this.tierUp?.size ?? 0;
+  /** How the tiered executor's compiles went (null on the other executors). */
+  get tierUpStats(): Readonly<TierUpStats> | null {
+    return this.tierUp?.stats ?? null;
   }
 
   /**
@@ -309,7 +311,6 @@ export class Machine {
     const fastBlock = this.fastBlock;
     const tierUp = this.tierUp;
     let budget = 0;
-    let pollIn = COMPILE_POLL_EVERY;
     try {
       kernel.beforeSlice?.(cpu); // signals that arrived while this thread waited for the CPU
       for (;;) {
@@ -338,8 +339,8 @@ export class Machine {
             tierUp.add(block);
           }
         }
-        if (tierUp?.busy && --pollIn <= 0) {
-          pollIn = COMPILE_POLL_EVERY;
+        if (tierUp?.busy && --this.pollIn <= 0) {
+          this.pollIn = COMPILE_POLL_EVERY;
           tierUp.pump();
         }
         if (block.wasm !== undefined && this.dispatcher) {

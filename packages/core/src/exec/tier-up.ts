@@ -27,7 +27,18 @@ export const MAX_BATCH = 512;
 export const MIN_BATCH = 24;
 export const MAX_WAIT_PUMPS = 8;
 
+/** What the queue has done so far (for tests and `--stats`). */
+export interface TierUpStats {
+  /** Modules sent to the compiler. */
+  modules: number;
+  /** Blocks that came back compiled and now run as wasm. */
+  installed: number;
+  /** Blocks that came back compiled after their code had changed, and were thrown away. */
+  discarded: number;
+}
+
 export class TierUpQueue<B extends HotBlock> {
+  readonly stats: TierUpStats = { modules: 0, installed: 0, discarded: 0 };
   private waiting: B[] = [];
   private inFlight = 0;
   /** Pumps since the oldest waiting block was queued. */
@@ -47,11 +58,6 @@ export class TierUpQueue<B extends HotBlock> {
   /** Whether blocks wait to be sent or compiles are outstanding (`pump` has work). */
   get busy(): boolean {
     return this.waiting.length > 0 || this.inFlight > 0;
-  }
-
-  /** Hot blocks in flight or waiting. */
-  get size(): number {
-    return this.waiting.length + this.inFlight;
   }
 
   /** Queues a block that got hot (with its IR). */
@@ -81,17 +87,21 @@ export class TierUpQueue<B extends HotBlock> {
     if (blocks.length === 0) return;
     const pending = this.dispatcher.batch(irs);
     this.inFlight++;
+    this.stats.modules++;
     this.compiler.submit(pending.bytes, (result) => {
       this.inFlight--;
       if (result instanceof Error) {
         throw new Error(
-          `compiling ${blocks.length} hot blocks (the first at 0x${irs[0].pc.toString(16)}) to WebAssembly failed: ${result.message}`,
+          `compiling a batch of ${blocks.length} hot blocks (the first at 0x${irs[0].pc.toString(16)}) to WebAssembly failed: ${result.message}`,
           { cause: result },
         );
       }
       const wasm = pending.finish(result);
       blocks.forEach((block, i) => {
-        if (this.isLive(block)) this.install(block, wasm[i]);
+        if (this.isLive(block)) {
+          this.install(block, wasm[i]);
+          this.stats.installed++;
+        } else this.stats.discarded++;
       });
     });
   }
