@@ -26,10 +26,12 @@ export type Executor = 'reference' | 'threaded' | 'compiled' | 'tiered' | 'wasm'
 export const EXECUTORS: readonly Executor[] = ['reference', 'threaded', 'compiled', 'tiered', 'wasm'];
 
 /**
- * Executions after which the tiered executor compiles a threaded block to WebAssembly: cold code
- * (start-up, error paths) is not worth a module; hot loops get there within a millisecond.
+ * Executions after which the tiered executor queues a threaded block for WebAssembly: cold code
+ * (start-up, error paths) is not worth compiling. Compiles happen in batches off the run loop
+ * (see exec/tier-up.ts), so this can be low: measured on `python3 -c pass` (33k blocks), 50
+ * takes a fifth less main-thread time than 200; 25 gains nothing more.
  */
-export const TIER_UP_AFTER = 200;
+export const TIER_UP_AFTER = 50;
 
 /**
  * Executions the tiered executor leaves to the reference interpreter before threading a block:
