@@ -126,22 +126,32 @@ export class WorkerCompiler implements ModuleCompiler {
   }
 }
 
-let shared: ModuleCompiler | undefined;
+/** The worker, or inline compiling where it cannot start or ARM64KIT_COMPILE_WORKER=0 says so. */
+function startCompiler(): ModuleCompiler {
+  if (globalThis.process?.env?.ARM64KIT_COMPILE_WORKER === '0') return new InlineCompiler();
+  try {
+    return new WorkerCompiler();
+  } catch {
+    return new InlineCompiler();
+  }
+}
+
+let started: ModuleCompiler | undefined;
 
 /**
- * The process's compiler: the worker, started on first use, unless ARM64KIT_COMPILE_WORKER=0
- * asks for compiling inline (or no worker thread can be started).
+ * The process's compiler, shared by all its machines. The worker starts with the first module
+ * (a short program whose blocks never get hot pays nothing for it).
  */
+const shared: ModuleCompiler = {
+  submit(bytes, done) {
+    started ??= startCompiler();
+    started.submit(bytes, done);
+  },
+  poll() {
+    started?.poll();
+  },
+};
+
 export function processCompiler(): ModuleCompiler {
-  if (shared === undefined) {
-    if (globalThis.process?.env?.ARM64KIT_COMPILE_WORKER === '0') shared = new InlineCompiler();
-    else {
-      try {
-        shared = new WorkerCompiler();
-      } catch {
-        shared = new InlineCompiler();
-      }
-    }
-  }
   return shared;
 }
