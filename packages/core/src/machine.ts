@@ -107,8 +107,8 @@ interface CachedBlock {
   /** Executions left before the tiered executor compiles it to wasm (-1: never). */
   untilTierUp: number;
   /**
-   * The block's IR. The tiered executor interprets a block's first runs straight from the lifter
-   * and optimizes it only when it tiers up (most start-up code never runs that often). Dropped
+   * The block's IR. The tiered executor interprets and threads a block straight from the lifter
+   * and optimizes it only when it goes to wasm (most start-up code never runs that often). Dropped
    * (null) once the block runs as wasm.
    */
   ir: IrBlock | null;
@@ -201,7 +201,7 @@ export class Machine {
 
   private translate(pc: bigint): CachedBlock {
     let block: IrBlock;
-    // Tiered: the optimizer waits for the block's first tier-up (see `tierUp`).
+    // Tiered: the optimizer waits until the block gets hot enough for wasm (see `runSlice`).
     const deferOptimize = this.optimize && this.executor === 'tiered';
     try {
       block = this.arch.lift(this.code, pc);
@@ -335,7 +335,8 @@ export class Machine {
         if (block.untilTierUp > 0) {
           const left = --block.untilTierUp;
           if (left === TIER_UP_AFTER - INTERPRETED_RUNS)
-            block.run = threadBlock(optimized(block), cpu, memory);
+            // As lifted: a block that gets hot is optimized once, for wasm; most never get there.
+            block.run = threadBlock(block.ir as IrBlock, cpu, memory);
           else if (left === 0 && tierUp) {
             optimized(block);
             tierUp.add(block);
