@@ -136,19 +136,33 @@ function startCompiler(): ModuleCompiler {
   }
 }
 
-let started: ModuleCompiler | undefined;
+/**
+ * Module bytes the process compiles on its own thread before it starts the worker: a worker
+ * costs 10–15 MiB of memory, more than a short or loop-bound program's few modules are worth
+ * (one such module compiles in well under a millisecond).
+ */
+export const INLINE_BYTES_BEFORE_WORKER = 64 * 1024;
+
+const inline = new InlineCompiler();
+let worker: ModuleCompiler | undefined;
+let compiledInline = 0;
 
 /**
- * The process's compiler, shared by all its machines. The worker starts with the first module
- * (a short program whose blocks never get hot pays nothing for it).
+ * The process's compiler, shared by all its machines: inline for the first modules, then the
+ * worker (a program whose blocks never get hot pays nothing for it).
  */
 const shared: ModuleCompiler = {
   submit(bytes, done) {
-    started ??= startCompiler();
-    started.submit(bytes, done);
+    if (worker === undefined && compiledInline < INLINE_BYTES_BEFORE_WORKER) {
+      compiledInline += bytes.length;
+      inline.submit(bytes, done);
+      return;
+    }
+    worker ??= startCompiler();
+    worker.submit(bytes, done);
   },
   poll() {
-    started?.poll();
+    worker?.poll();
   },
 };
 
