@@ -25,6 +25,14 @@ export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';
 export { threadBlock } from './exec/threaded.js';
+export type { TierUpStats } from './exec/tier-up.js';
+export {
+  type CompileDone,
+  type CompiledWasm,
+  InlineCompiler,
+  type ModuleCompiler,
+  WorkerCompiler,
+} from './exec/wasm/module-compiler.js';
 export { compileWasmBlock, compileWasmBlocks, type WasmBlockRunner } from './exec/wasm/runtime.js';
 export * from './ir/index.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';

@@ -697,7 +697,13 @@ export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): Thre
   const readsOfT = new Map<number, number>();
   const note = (v: Value) => readsOfT.set(v.id, (readsOfT.get(v.id) ?? 0) + 1);
   block.insts.forEach((inst, i) => {
-    if (chosen[i] !== null || inst.op === 'insn' || inst.op === 'const') return;
+    if (inst.op === 'insn' || inst.op === 'const') return;
+    // An immediate form folds only `b`: `a` is still read through T, even when it is a constant
+    // too (which unoptimized IR has: the optimizer folds binary ops of two constants away).
+    if (chosen[i] !== null) {
+      if (inst.op === 'binary') note(inst.a);
+      return;
+    }
     for (const v of operandsOf(inst)) note(v);
   });
   const exit = block.exit;

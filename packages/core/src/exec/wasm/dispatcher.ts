@@ -13,12 +13,20 @@ import { Emitter } from './emitter.js';
 import { ModuleBuilder } from './module-builder.js';
 import { I32, I64, OP } from './opcodes.js';
 import {
+  buildWasmBatch,
   compileWasmBlocks,
   DISPATCH_SLOTS,
   DISPATCH_TAGS_OFFSET,
   INSTRUCTION_COUNTER_OFFSET,
   type WasmBlockRunner,
 } from './runtime.js';
+
+/** Hot blocks put together as one module, to be compiled anywhere and then made WasmBlocks here. */
+export interface PendingWasmBlocks {
+  readonly bytes: Uint8Array;
+  /** The blocks, in the order given, from the compiled `bytes`. */
+  finish(module: object): WasmBlock[];
+}
 
 interface WasmTable {
   set(index: number, value: unknown): void;
@@ -68,6 +76,15 @@ export interface WasmBlock {
   readonly chainable: boolean;
 }
 
+const noRunner: WasmBlockRunner = () => {
+  throw new Error('a wasm block ran before its module was compiled');
+};
+
+function wasmBlock(ir: IrBlock, run: WasmBlockRunner): WasmBlock {
+  const slot = Number(ir.pc >> 2n) & MASK;
+  return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
+}
+
 export class WasmDispatcher {
   private readonly table = new W.Table({ element: 'anyfunc', initial: DISPATCH_SLOTS });
   private readonly run: (budget: number) => number;
@@ -91,10 +108,19 @@ export class WasmDispatcher {
     this.take();
   }
 
+  /** Compiles one block on this thread, now (the wasm executor). */
   compile(ir: IrBlock): WasmBlock {
-    const run = compileWasmBlocks([ir], this.cpu, this.memory)[0];
-    const slot = Number(ir.pc >> 2n) & MASK;
-    return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
+    return wasmBlock(ir, compileWasmBlocks([ir], this.cpu, this.memory)[0]);
+  }
+
+  /** Puts blocks together as one module for a compiler elsewhere (the tiered executor). */
+  batch(irs: readonly IrBlock[]): PendingWasmBlocks {
+    const built = buildWasmBatch(irs, this.cpu, this.memory);
+    const shapes = irs.map((ir) => wasmBlock(ir, noRunner));
+    return {
+      bytes: built.bytes,
+      finish: (module) => built.instantiate(module).map((run, i) => ({ ...shapes[i], run })),
+    };
   }
 
   private tagView(): BigInt64Array {

@@ -149,38 +149,60 @@ function helperImport(cpu: Cpu, site: CallSite): AnyFn {
   };
 }
 
-function trapRunner(block: IrBlock, run: AnyFn): WasmBlockRunner {
+type TrapExit = Extract<IrBlock['exit'], { kind: 'trap' }>;
+
+function trapRunner(exit: TrapExit, run: AnyFn): WasmBlockRunner {
   return () => {
-    const exit = block.exit;
-    if (run() !== EXIT_TRAP || exit.kind !== 'trap') throw new Error('not a trap block');
+    if (run() !== EXIT_TRAP) throw new Error('not a trap block');
     const signal = new GuestSignal(exit.signal, exit.detail);
     signal.pc = exit.pc;
     throw signal;
   };
 }
 
+/** Blocks put together as one module: its bytes, and how to turn the compiled module into runners. */
+export interface WasmBatch {
+  readonly bytes: Uint8Array;
+  /** Instantiates the compiled `bytes` over the machine's memory: a runner per block, in order. */
+  instantiate(module: object): WasmBlockRunner[];
+}
+
 /**
- * Compiles `blocks` into one WebAssembly module over the machine's memory and returns a runner
- * per block, in order. `cpu` must live in `memory` (the register file at `cpu.byteOffset`).
+ * Puts `blocks` together as one WebAssembly module over the machine's memory, to be compiled
+ * here or elsewhere (see module-compiler.ts). `cpu` must live in `memory` (the register file at
+ * `cpu.byteOffset`). Holds the blocks' helpers and exits, not their IR.
+ */
+export function buildWasmBatch(blocks: readonly IrBlock[], cpu: Cpu, memory: PagedMemory): WasmBatch {
+  const compiled = compileModule(blocks, wasmLayout(cpu, memory.shared));
+  const h: Record<string, AnyFn> = {};
+  compiled.calls.forEach((site, i) => {
+    h[`h${i}`] = helperImport(cpu, site);
+  });
+  const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
+  const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
+  return {
+    bytes: compiled.bytes,
+    instantiate(module) {
+      const instance = new W.Instance(module, { env: slowPaths(cpu, memory, sitePcs), h });
+      return traps.map((trap, i) => {
+        const run = instance.exports[exports[i]];
+        return trap ? trapRunner(trap, run) : (run as WasmBlockRunner);
+      });
+    },
+  };
+}
+
+/**
+ * Compiles `blocks` into one WebAssembly module on this thread and returns a runner per block,
+ * in order.
  */
 export function compileWasmBlocks(
   blocks: readonly IrBlock[],
   cpu: Cpu,
   memory: PagedMemory,
 ): WasmBlockRunner[] {
-  const compiled = compileModule(blocks, wasmLayout(cpu, memory.shared));
-  const h: Record<string, AnyFn> = {};
-  compiled.calls.forEach((site, i) => {
-    h[`h${i}`] = helperImport(cpu, site);
-  });
-  const instance = new W.Instance(new W.Module(compiled.bytes), {
-    env: slowPaths(cpu, memory, compiled.sitePcs),
-    h,
-  });
-  return blocks.map((block, i) => {
-    const run = instance.exports[compiled.exports[i]];
-    return block.exit.kind === 'trap' ? trapRunner(block, run) : (run as WasmBlockRunner);
-  });
+  const batch = buildWasmBatch(blocks, cpu, memory);
+  return batch.instantiate(new W.Module(batch.bytes));
 }
 
 /** One block as its own module (the machine's `wasm` executor and the tests). */
