@@ -180,6 +180,26 @@ describe.runIf(ready)('Debian programs read /proc, /sys and /dev under arm64kit 
     expect(Math.abs(Number(python.stdout) - total * 1024)).toBeLessThan(4096);
   }, 300_000);
 
+  it('lists mounts whose devices match their files, so df and findmnt find them', async () => {
+    const mountinfo = (await run(['/usr/bin/cat', '/proc/self/mountinfo'])).stdout.trim().split('\n');
+    const points = mountinfo.map((line) => line.split(' ')[4]);
+    expect(points).toEqual(['/', '/proc', '/sys', '/dev']);
+    // The kernel's rule: a mount's major:minor is the st_dev of the files on it (%Hd:%Ld).
+    const devices = (await run(['/usr/bin/stat', '-c', '%Hd:%Ld', ...points])).stdout.trim().split('\n');
+    expect(mountinfo.map((line) => line.split(' ')[2])).toEqual(devices);
+    const df = await run(['/usr/bin/df', '-P', '/', '/proc']);
+    expect(df.stderr).toBe('');
+    expect(
+      df.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/).pop()),
+    ).toEqual(['on', '/', '/proc']);
+    expect(
+      (await run(['/usr/bin/findmnt', '-n', '-o', 'TARGET,FSTYPE', '/proc'])).stdout.trim().split(/\s+/),
+    ).toEqual(['/proc', 'proc']);
+  }, 300_000);
+
   it('shows in ps the processes of the run, with the pids and parents the shell knows', async () => {
     const script = [
       'sleep 60 & s=$!',

@@ -5,6 +5,7 @@ import type { LinuxKernel } from '../kernel.js';
 import { hostOpenFlags, O_ACCMODE } from '../open-flags.js';
 import type { GuestThread } from '../thread.js';
 import { fdInfo, fdLink } from './fd-links.js';
+import { mountinfoText, mountsText } from './mounts.js';
 import { bytesFile, fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { commOf, mapsText, statmText, statText, statusText } from './process-text.js';
 
@@ -98,19 +99,9 @@ function processEntries(
     statm: () => textFile(() => statmText(p)),
     status: () => textFile(() => statusText(k, p, t)),
     mounts: () => textFile(mountsText),
+    mountinfo: () => textFile(() => mountinfoText(k)),
     limits: () => textFile(() => p.limits.text()),
   };
-}
-
-/** The file systems the guest sees mounted: its root, and the kernel's own trees. */
-export function mountsText(): string {
-  return [
-    '/dev/root / ext4 rw,relatime 0 0',
-    'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
-    'sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0',
-    'devtmpfs /dev devtmpfs rw,nosuid,relatime 0 0',
-    '',
-  ].join('\n');
 }
 
 /** /proc/PID: the process's entries, and task/ with one directory per thread. */
