@@ -246,16 +246,27 @@ export class Machine {
   }
 
   private invalidate(firstPage: number, count: number): void {
-    for (let p = firstPage; p < firstPage + count; p++) {
-      const keys = this.blocksByPage.get(p);
-      if (!keys) continue;
-      this.blocksByPage.delete(p);
-      for (const key of keys) {
-        this.blocks.delete(key);
-        const slot = (key >>> 2) & FAST_MASK;
-        if (this.fastPc[slot] === key) this.fastBlock[slot] = undefined;
-        this.dispatcher?.forget(BigInt(key));
+    if (count > this.blocksByPage.size) {
+      // A range wider than the pages holding code (an image torn down, a big unmap): walk
+      // those pages rather than every page of the range.
+      for (const p of [...this.blocksByPage.keys()]) {
+        if (p >= firstPage && p < firstPage + count) this.dropPage(p);
       }
+      return;
+    }
+    for (let p = firstPage; p < firstPage + count; p++) this.dropPage(p);
+  }
+
+  /** Drops the cached blocks that start on, or reach into, page `p`. */
+  private dropPage(p: number): void {
+    const keys = this.blocksByPage.get(p);
+    if (!keys) return;
+    this.blocksByPage.delete(p);
+    for (const key of keys) {
+      this.blocks.delete(key);
+      const slot = (key >>> 2) & FAST_MASK;
+      if (this.fastPc[slot] === key) this.fastBlock[slot] = undefined;
+      this.dispatcher?.forget(BigInt(key));
     }
   }
 
