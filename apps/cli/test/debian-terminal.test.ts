@@ -182,17 +182,19 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
     expect(actual).toEqual(expected);
   }, 300_000);
 
+  /** The 80x24 screen once `commands` (run by sh with the root as $0) have finished. */
+  async function screenOnceDone(commands: string): Promise<string[]> {
+    const session = new TmuxSession(['sh', '-c', `${commands}; echo done; sleep 60`, root], 80, 24);
+    try {
+      await session.waitFor('stty', (s) => s.at(-1) === 'done');
+      return session.screen();
+    } finally {
+      session.close();
+    }
+  }
+
   it("shows a program the host terminal's settings and size, as qemu passes them on", async () => {
-    const screen = async (guest: string) => {
-      const command = `${guest} "$0/bin/stty" -a; echo done; sleep 60`;
-      const session = new TmuxSession(['sh', '-c', command, root], 80, 24);
-      try {
-        await session.waitFor('stty', (s) => s.at(-1) === 'done');
-        return session.screen();
-      } finally {
-        session.close();
-      }
-    };
+    const screen = (guest: string) => screenOnceDone(`${guest} "$0/bin/stty" -a`);
     const expected = await screen(`${QEMU} -L "$0"`);
     const actual = await screen(`${process.execPath} ${CLI_BIN} run --sysroot "$0"`);
     expect(expected[0]).toContain('rows 24; columns 80');
@@ -223,17 +225,9 @@ describe.runIf(ready)('terminals under arm64kit as under qemu', () => {
   }, 300_000);
 
   it('leaves the settings the program gave the terminal on it when it ends, as under qemu', async () => {
-    const screen = async (guest: string) => {
-      const settings = '-echo -icanon min 3 time 2 intr ^A -ixon';
-      const command = `${guest} "$0/bin/stty" ${settings}; stty -a; stty sane; echo done; sleep 60`;
-      const session = new TmuxSession(['sh', '-c', command, root], 80, 24);
-      try {
-        await session.waitFor('stty', (s) => s.at(-1) === 'done');
-        return session.screen();
-      } finally {
-        session.close();
-      }
-    };
+    const settings = '-echo -icanon min 3 time 2 intr ^A -ixon';
+    const screen = (guest: string) =>
+      screenOnceDone(`${guest} "$0/bin/stty" ${settings}; stty -a; stty sane`);
     const expected = await screen(`${QEMU} -L "$0"`);
     const actual = await screen(`${process.execPath} ${CLI_BIN} run --sysroot "$0"`);
     expect(expected.join('\n')).toContain('intr = ^A');
