@@ -342,14 +342,14 @@ static void notty(void) {
       _exit(0);
     }
     usleep(100000);
-    printf("leader: TIOCNOTTY: %d\n", ioctl(slave, TIOCNOTTY));
-    usleep(100000);
+    int dropped = ioctl(slave, TIOCNOTTY);
+    waitpid(sibling, NULL, 0); /* the child's report comes first, whoever runs first */
+    printf("leader: TIOCNOTTY: %d\n", dropped);
     printf("leader: SIGHUP %d SIGCONT %d\n", hups, conts);
     errno = 0;
     tty = open("/dev/tty", O_RDWR);
     printf("leader: /dev/tty after its own TIOCNOTTY: %s\n", tty < 0 ? strerror(errno) : "opens");
     fflush(stdout);
-    waitpid(sibling, NULL, 0);
     printf("leader: TIOCSCTTY again: %d\n", ioctl(slave, TIOCSCTTY, 0));
     fflush(stdout);
     _exit(0);
