@@ -84,23 +84,30 @@ describe.runIf(ready)('bash from Debian bookworm forks and execs under arm64kit 
 
   it('leaves no descriptor open after a loop of forks, execs and pipes', async () => {
     const hostFds = () => readdirSync('/proc/self/fd').length;
+    const loop = async () => {
+      const devNull = openSync('/dev/null', 'w');
+      const result = await runProgramAsync({
+        arch: aarch64,
+        path: join(root, 'usr/bin/bash'),
+        argv: [
+          'bash',
+          '-c',
+          'for i in $(seq 1 20); do echo $i | cat > /dev/null; done; exec 3</etc/passwd; echo ok',
+        ],
+        sysroot: root,
+        cwd: '/',
+        stdout: devNull,
+        timeoutMs: 200_000,
+      });
+      closeSync(devNull);
+      expect(result.exitCode).toBe(0);
+    };
+    // The first run may start what lives as long as the process (the tiered executor's compile
+    // worker and its message port); a leak is what each run leaves on top of that.
+    await loop();
     const before = hostFds();
-    const devNull = openSync('/dev/null', 'w');
-    const result = await runProgramAsync({
-      arch: aarch64,
-      path: join(root, 'usr/bin/bash'),
-      argv: [
-        'bash',
-        '-c',
-        'for i in $(seq 1 20); do echo $i | cat > /dev/null; done; exec 3</etc/passwd; echo ok',
-      ],
-      sysroot: root,
-      cwd: '/',
-      stdout: devNull,
-      timeoutMs: 200_000,
-    });
-    closeSync(devNull);
-    expect(result.exitCode).toBe(0);
+    await loop();
+    await loop();
     expect(hostFds()).toBe(before);
   }, 240_000);
 });
