@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Run from '../src/commands/run.js';
 import { requireWithCodeCache } from '../src/lean-run/code-cache.js';
 import { LEAN_RUN_FLAGS, parseLeanRun } from '../src/lean-run/parse.js';
@@ -247,8 +247,11 @@ describe.runIf(available('the lean arm64kit run', problem))(
   'the lean arm64kit run',
   { timeout: 180_000 },
   () => {
-    const cacheHome = mkdtempSync(join(tmpdir(), 'arm64kit-lean-run-'));
-    afterAll(() => rmSync(cacheHome, { recursive: true, force: true }));
+    let cacheHome: string;
+    beforeAll(() => {
+      cacheHome = mkdtempSync(join(tmpdir(), 'arm64kit-lean-run-'));
+    });
+    afterAll(() => cacheHome && rmSync(cacheHome, { recursive: true, force: true }));
 
     it('requires nothing but Node built-ins: the emulator packages are inside the bundle', () => {
       const required = [...readFileSync(BUNDLE, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);

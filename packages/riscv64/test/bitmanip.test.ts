@@ -30,10 +30,12 @@ function split(stdout: string): { compared: string; ctzw: string[] } {
 }
 
 describe.runIf(available('riscv64 Zba/Zbb against qemu', prerequisites))('Zba and Zbb', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-rv-bitmanip-'));
-  const binary = join(dir, 'bitmanip');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir: string;
+  let binary: string;
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'arm64kit-rv-bitmanip-'));
+    binary = join(dir, 'bitmanip');
     const source = fileURLToPath(new URL('./fixtures/bitmanip.c', import.meta.url));
     execFileSync(RISCV64_TARGET.cc, ['-static', '-O2', '-march=rv64gc_zba_zbb', '-o', binary, source]);
   });

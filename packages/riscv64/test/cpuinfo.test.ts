@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RISCV64_TARGET, runUnderEmulator } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 /**
@@ -20,8 +20,11 @@ const KEYS = ['processor', 'hart', 'isa', 'mmu', 'mvendorid', 'marchid', 'mimpid
 describe.runIf(
   available('riscv64 /proc/cpuinfo', commandProblem(RISCV64_TARGET.cc, 'gcc-riscv64-linux-gnu')),
 )('riscv64 /proc/cpuinfo', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-rv-cpuinfo-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'arm64kit-rv-cpuinfo-'));
+  });
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('is the kernel format, one block per CPU, naming the extensions AT_HWCAP advertises', async () => {
     const binary = join(dir, 'cpuinfo');
