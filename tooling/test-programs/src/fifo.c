@@ -85,6 +85,11 @@ int main(void) {
     if (dev == 0) describe("c");
 
     /* Opens that do not wait. */
+    int path_only = open("f", O_PATH);
+    result("O_PATH (names it, opens neither end)", path_only);
+    struct stat through_path;
+    printf("fstat through it is the fifo: %s\n", fstat(path_only, &through_path) == 0 && S_ISFIFO(through_path.st_mode) ? "yes" : "no");
+    close(path_only);
     result("write-only, non-blocking, no reader", open("f", O_WRONLY | O_NONBLOCK));
     int reader = open("f", O_RDONLY | O_NONBLOCK);
     result("read-only, non-blocking", reader);

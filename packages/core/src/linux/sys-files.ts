@@ -338,6 +338,7 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
 
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
+const O_PATH = 0o10000000;
 
 function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
   const guestFlags = guestOpenFlags(k.arch);
@@ -350,7 +351,8 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
     return k.fds.install(openSynthetic(k, at.synthetic, flags, follow), (flags & O_CLOEXEC) !== 0);
   const host = at.host;
   // A FIFO's other end is another guest: the run's own pipe joins them (see fifo.ts).
-  if (!(flags & O_CREAT && flags & O_EXCL) && isFifo(host))
+  // (An O_PATH descriptor only names the FIFO: the host's open of it does not wait.)
+  if (!(flags & O_CREAT && flags & O_EXCL) && !(flags & O_PATH) && isFifo(host))
     return k.fds.install(openFifo(k, guest, host, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
   const hostFd = openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
   refuseEscapes(k, hostFd, flags);
