@@ -68,6 +68,18 @@ int main(void) {
     struct stat st;
     stat("masked", &st);
     printf("umask 027 applied: mode %o\n", st.st_mode & 0777);
+    /* umask 0: the modes asked for, whatever the umask of the process running the guest. */
+    umask(0);
+    int open_mode = open("unmasked", O_CREAT | O_WRONLY, 0666);
+    close(open_mode);
+    mkdir("unmasked-dir", 0777);
+    mknod("unmasked-node", S_IFREG | 0666, 0);
+    const char *unmasked[] = {"unmasked", "unmasked-dir", "unmasked-node"};
+    for (int i = 0; i < 3; i++) {
+        stat(unmasked[i], &st);
+        printf("umask 0: %s mode %o\n", unmasked[i], st.st_mode & 0777);
+    }
+    rmdir("unmasked-dir");
     umask(022);
 
     /* statx: basic stats of a file and a directory, with and without AT_SYMLINK_NOFOLLOW. */

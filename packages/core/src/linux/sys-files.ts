@@ -17,6 +17,7 @@ import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
 import { isFifo, openFifo } from './fifo.js';
 import { readPathArgument } from './guest-paths.js';
+import { withGuestUmask } from './guest-umask.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
@@ -354,7 +355,7 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   // (An O_PATH descriptor only names the FIFO: the host's open of it does not wait.)
   if (!(flags & O_CREAT && flags & O_EXCL) && !(flags & O_PATH) && isFifo(host))
     return k.fds.install(openFifo(k, guest, host, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
-  const hostFd = openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
+  const hostFd = withGuestUmask(() => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask));
   refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
   try {

@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { CAP } from './capabilities.js';
 import { E, fail } from './errno.js';
+import { withGuestUmask } from './guest-umask.js';
 import { int, type LinuxKernel } from './kernel.js';
 import { SYS } from './numbers.js';
 
@@ -39,7 +40,7 @@ function mknodat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, 
   const { host } = k.hostPath(dirfd, pathAddr, false);
   if (lstatSync(host, { throwIfNoEntry: false }) !== undefined) fail(E.EEXIST);
   if (type === 0 || type === S_IFREG) {
-    closeSync(openSync(host, 'wx', permissions)); // the parent's errors (ENOENT, EACCES…) as they are
+    closeSync(withGuestUmask(() => openSync(host, 'wx', permissions))); // the parent's errors as they are
     return 0;
   }
   // The parent's errors, before a helper program runs: an empty file made and removed again.

@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { E, fail } from './errno.js';
 import { directoryPath, readPathArgument } from './guest-paths.js';
+import { withGuestUmask } from './guest-umask.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { hostBytes, lastComponent } from './paths.js';
@@ -196,7 +197,8 @@ export function registerPathSyscalls(k: LinuxKernel): void {
   k.register(SYS.faccessat, (k, a) => faccessat(k, int(a[0]), a[1], int(a[2]), 0));
   k.register(SYS.faccessat2, (k, a) => faccessat(k, int(a[0]), a[1], int(a[2]), int(a[3])));
   k.register(SYS.mkdirat, (k, a) => {
-    mkdirSync(k.hostPath(int(a[0]), a[1], false).host, int(a[2]) & ~k.umask & 0o7777);
+    const { host } = k.hostPath(int(a[0]), a[1], false);
+    withGuestUmask(() => mkdirSync(host, int(a[2]) & ~k.umask & 0o7777));
     return 0;
   });
   k.register(SYS.unlinkat, (k, a) => unlinkat(k, int(a[0]), a[1], int(a[2])));

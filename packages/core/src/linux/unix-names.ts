@@ -1,5 +1,6 @@
 import { closeSync, lstatSync, openSync, statSync } from 'node:fs';
 import { E, errnoOf, fail } from './errno.js';
+import { withGuestUmask } from './guest-umask.js';
 import type { LinuxKernel } from './kernel.js';
 import type { UnixName } from './socket-address.js';
 import type { UnixSocket } from './unix-socket.js';
@@ -37,7 +38,7 @@ export class UnixNames {
     const host = hostPath(k, name.path, false);
     let fd: number;
     try {
-      fd = openSync(host, 'wx', 0o777 & ~k.umask);
+      fd = withGuestUmask(() => openSync(host, 'wx', 0o777 & ~k.umask));
     } catch (error) {
       if (errnoOf(error) === E.EEXIST) fail(E.EADDRINUSE);
       throw error;
