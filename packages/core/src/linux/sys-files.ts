@@ -355,7 +355,8 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   // (An O_PATH descriptor only names the FIFO: the host's open of it does not wait.)
   if (!(flags & O_CREAT && flags & O_EXCL) && !(flags & O_PATH) && isFifo(host))
     return k.fds.install(openFifo(k, guest, host, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
-  const hostFd = withGuestUmask(() => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask));
+  const open = () => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
+  const hostFd = flags & O_CREAT ? withGuestUmask(open) : open();
   refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
   try {
