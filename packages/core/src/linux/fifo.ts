@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, type BigIntStats, constants, statSync } from 'node:fs';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import type { LinuxKernel } from './kernel.js';
@@ -80,9 +80,10 @@ function namedPipe(k: LinuxKernel, dev: bigint, ino: bigint): NamedPipe {
   return pipe;
 }
 
-/** Whether `host` names a FIFO (following symlinks, as the walk already did). */
-export function isFifo(host: string | Buffer): boolean {
-  return statSync(host, { throwIfNoEntry: false })?.isFIFO() ?? false;
+/** The node `host` names, if it is a FIFO (following symlinks, as the walk already did). */
+export function fifoAt(host: string | Buffer): BigIntStats | null {
+  const st = statSync(host, { bigint: true, throwIfNoEntry: false });
+  return st?.isFIFO() ? st : null;
 }
 
 /**
@@ -90,14 +91,19 @@ export function isFifo(host: string | Buffer): boolean {
  * write-only open until a reader does (with O_NONBLOCK and no reader: ENXIO), a read-write open
  * never waits. An open that waits can be interrupted by a signal like a pipe read.
  */
-export function openFifo(k: LinuxKernel, guest: string, host: string | Buffer, flags: number): OpenFile {
+export function openFifo(
+  k: LinuxKernel,
+  guest: string,
+  host: string | Buffer,
+  node: BigIntStats,
+  flags: number,
+): OpenFile {
   const mode = flags & O_ACCMODE;
   accessSync(
     host,
     mode === O_RDONLY ? constants.R_OK : mode === O_WRONLY ? constants.W_OK : constants.R_OK | constants.W_OK,
   );
-  const st = statSync(host, { bigint: true });
-  const pipe = namedPipe(k, st.dev, st.ino);
+  const pipe = namedPipe(k, node.dev, node.ino);
   const nonblocking = (flags & O_NONBLOCK) !== 0;
   const end: PipeEnd['end'] = mode === O_RDONLY ? 'read' : mode === O_WRONLY ? 'write' : 'both';
   if (end === 'write' && nonblocking && pipe.buffer.readers === 0) fail(E.ENXIO);

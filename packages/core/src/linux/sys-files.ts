@@ -15,7 +15,7 @@ import {
 import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
-import { isFifo, openFifo } from './fifo.js';
+import { fifoAt, openFifo } from './fifo.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
@@ -353,8 +353,9 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   const host = at.host;
   // A FIFO's other end is another guest: the run's own pipe joins them (see fifo.ts).
   // (An O_PATH descriptor only names the FIFO: the host's open of it does not wait.)
-  if (!(flags & O_CREAT && flags & O_EXCL) && !(flags & O_PATH) && isFifo(host))
-    return k.fds.install(openFifo(k, guest, host, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
+  const fifo = flags & O_CREAT && flags & O_EXCL ? null : flags & O_PATH ? null : fifoAt(host);
+  if (fifo !== null)
+    return k.fds.install(openFifo(k, guest, host, fifo, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
   const open = () => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
   const hostFd = flags & O_CREAT ? withGuestUmask(open) : open();
   refuseEscapes(k, hostFd, flags);
