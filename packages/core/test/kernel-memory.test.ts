@@ -88,6 +88,32 @@ describe('mmap, munmap, mprotect', () => {
     ]);
   });
 
+  it('a PROT_NONE anonymous reservation holds no host memory until mprotect makes part of it usable, which reads as zero', () => {
+    const reserved = 256 * 1024 * 1024;
+    const program = (reserve: boolean): ToyProgram => {
+      const p = new ToyProgram();
+      for (let i = 0; i < 4; i++) {
+        // Reserve and release, as Go's allocator does while it looks for its arenas.
+        p.sys(SYS.mmap, 0, reserved, PROT.NONE, MAP.PRIVATE | MAP.ANONYMOUS, -1, 0).emit('mov', R9, 0);
+        p.sys(SYS.munmap, reg(R9), reserved);
+      }
+      const length = reserve ? reserved : 2 * PAGE;
+      p.sys(SYS.mmap, 0, length, PROT.NONE, MAP.PRIVATE | MAP.ANONYMOUS, -1, 0).emit('mov', R9, 0);
+      p.sys(SYS.mprotect, reg(R9), 2 * PAGE, PROT.READ | PROT.WRITE).record('mprotect');
+      p.emit('ld', R8, R9, PAGE).record('fresh page', R8);
+      p.load(R7, 42).emit('st', R7, R9, 8).emit('ld', R8, R9, 8).record('readback', R8);
+      p.sys(SYS.exit_group, 0);
+      return p;
+    };
+    const r = runToy(program(true));
+    expect(r.exitCode).toBe(0);
+    expect(r.n('mprotect')).toBe(0);
+    expect(r.n('fresh page')).toBe(0);
+    expect(r.n('readback')).toBe(42);
+    // As many host pages as the same program reserving only the two pages it uses.
+    expect(r.memory.hostPagesInUse).toBe(runToy(program(false)).memory.hostPagesInUse);
+  });
+
   it('argument errors: length 0, neither MAP_PRIVATE nor MAP_SHARED, unaligned munmap/mprotect are EINVAL; a file mapping of fd -1 is EBADF', () => {
     const p = new ToyProgram();
     p.sys(SYS.mmap, 0, 0, PROT.READ, MAP.PRIVATE | MAP.ANONYMOUS, -1, 0).record('length 0');

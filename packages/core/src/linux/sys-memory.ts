@@ -70,7 +70,11 @@ function mmap(
     if (sharing && prot & PROT_WRITE && (mode !== O_RDWR || file.statusFlags & O_APPEND)) fail(E.EACCES);
   }
   const shared = sharing ? sharedObjectFor(k, file) : null;
-  const at = withMemory(() => k.memory.map(addr, size, prot | PROT_WRITE, fixed));
+  // File contents and shared objects are copied in, so those pages are mapped writable first; an
+  // anonymous private mapping takes its protection at once, and a PROT_NONE one stays a bare
+  // reservation without host pages (Go reserves and releases hundreds of megabytes this way).
+  const fillable = file !== null || shared !== null;
+  const at = withMemory(() => k.memory.map(addr, size, fillable ? prot | PROT_WRITE : prot, fixed));
   if (shared) {
     k.memory.sharedRanges.add(k.memory, at, at + size, shared, offset / PAGE);
     if (file) nameMapping(k, file, at, size, offset);
