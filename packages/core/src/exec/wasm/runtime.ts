@@ -8,7 +8,13 @@ import type { Helper, IrBlock, Ty } from '../../ir/types.js';
 import { CODE_BIT, HOST_SHIFT, PAGE_TABLE_OFFSET, type PagedMemory } from '../../memory/paged-memory.js';
 import { PROT_READ, PROT_WRITE } from '../../memory/types.js';
 import { GuestSignal } from '../../signals.js';
-import { type CallSite, compileModule, EXIT_TRAP, type WasmLayout } from './block-compiler.js';
+import {
+  type CallSite,
+  type CompiledModule,
+  compileModule,
+  EXIT_TRAP,
+  type WasmLayout,
+} from './block-compiler.js';
 
 /** A block ready to run: stores the next PC, returns EXIT_JUMP or EXIT_SYSCALL, or throws GuestSignal. */
 export type WasmBlockRunner = (cpu?: Cpu, memory?: PagedMemory) => number;
@@ -187,26 +193,38 @@ export interface WasmBatch {
 }
 
 /**
+ * Instantiates a compiled module of `blocks` over any machine's CPU and memory. Made apart from
+ * the machine that built it, so that a module kept for other processes does not keep that
+ * machine's memory alive.
+ */
+function instantiator(
+  compiled: CompiledModule,
+  blocks: readonly IrBlock[],
+): (module: object, cpu: Cpu, memory: PagedMemory) => WasmBlockRunner[] {
+  const sites = compiled.calls.map(helperSite);
+  const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
+  const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
+  return (module, cpu, memory) => {
+    const h: Record<string, AnyFn> = {};
+    sites.forEach((site, i) => {
+      h[`h${i}`] = helperImport(cpu, site);
+    });
+    const instance = new W.Instance(module, { env: slowPaths(cpu, memory, sitePcs), h });
+    return traps.map((trap, i) => {
+      const run = instance.exports[exports[i]];
+      return trap ? trapRunner(trap, run) : (run as WasmBlockRunner);
+    });
+  };
+}
+
+/**
  * Puts `blocks` together as one WebAssembly module over the machine's memory, to be compiled
  * here or elsewhere (see module-compiler.ts). `cpu` must live in `memory` (the register file at
  * `cpu.byteOffset`). Holds the blocks' helpers and exits, not their IR.
  */
 export function buildWasmBatch(blocks: readonly IrBlock[], cpu: Cpu, memory: PagedMemory): WasmBatch {
   const compiled = compileModule(blocks, wasmLayout(cpu, memory.shared));
-  const sites = compiled.calls.map(helperSite);
-  const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
-  const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
-  const instantiateOver = (module: object, over: Cpu, overMemory: PagedMemory): WasmBlockRunner[] => {
-    const h: Record<string, AnyFn> = {};
-    sites.forEach((site, i) => {
-      h[`h${i}`] = helperImport(over, site);
-    });
-    const instance = new W.Instance(module, { env: slowPaths(over, overMemory, sitePcs), h });
-    return traps.map((trap, i) => {
-      const run = instance.exports[exports[i]];
-      return trap ? trapRunner(trap, run) : (run as WasmBlockRunner);
-    });
-  };
+  const instantiateOver = instantiator(compiled, blocks);
   return {
     bytes: compiled.bytes,
     instantiate: (module) => instantiateOver(module, cpu, memory),
