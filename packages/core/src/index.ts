@@ -27,6 +27,12 @@ export { interpretBlock } from './exec/reference-interpreter.js';
 export { threadBlock } from './exec/threaded.js';
 export type { TierUpStats } from './exec/tier-up.js';
 export {
+  DEFAULT_CACHE_MB,
+  TranslationCache,
+  type TranslationCacheStats,
+  VERSIONS_PER_PC,
+} from './exec/translation-cache.js';
+export {
   type CompileDone,
   type CompiledWasm,
   InlineCompiler,

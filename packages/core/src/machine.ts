@@ -5,7 +5,13 @@ import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
 import { threadBlock } from './exec/threaded.js';
 import { TierUpQueue, type TierUpStats } from './exec/tier-up.js';
-import { type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
+import {
+  RecordingReader,
+  type ReplayReader,
+  type Translation,
+  type TranslationCache,
+} from './exec/translation-cache.js';
+import { type SharedWasmBatch, type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
 import { type ModuleCompiler, processCompiler } from './exec/wasm/module-compiler.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
@@ -89,6 +95,18 @@ export interface MachineOptions extends PagedMemoryOptions {
   readonly optimize?: boolean;
   /** Where the tiered executor compiles its modules (default: the process's compile worker). */
   readonly compiler?: ModuleCompiler;
+  /** Translations shared with the other machines of the run (see exec/translation-cache.ts). */
+  readonly translations?: TranslationCache | null;
+}
+
+/** Where this machine's blocks came from (`Machine.translationStats`). */
+export interface MachineTranslationStats {
+  /** Blocks lifted here. */
+  lifted: number;
+  /** Blocks taken from the run's translation cache (made by another machine, or earlier here). */
+  reused: number;
+  /** Of those, blocks that ran as wasm from the start. */
+  reusedWasm: number;
 }
 
 export interface MachineExit {
@@ -119,6 +137,36 @@ interface CachedBlock {
   readonly instructionCount: number;
   readonly firstPage: number;
   readonly lastPage: number;
+  /** Its entry in the run's translation cache, told how far the block got here. */
+  translation: Translation | null;
+  /** Whether `run` is the reference interpreter (tiered: not threaded yet). */
+  interpreted: boolean;
+}
+
+/** A block cache entry (one shape for every way a block is made). */
+function cachedBlock(
+  pc: bigint,
+  end: bigint,
+  run: CachedBlock['run'],
+  untilTierUp: number,
+  ir: IrBlock | null,
+  unoptimized: boolean,
+  wasm: WasmBlock | undefined,
+  instructionCount: number,
+): CachedBlock {
+  return {
+    key: Number(pc),
+    run,
+    untilTierUp,
+    ir,
+    unoptimized,
+    wasm,
+    instructionCount,
+    firstPage: Number(pc >> BigInt(PAGE_SHIFT)),
+    lastPage: Number((end > pc ? end - 1n : pc) >> BigInt(PAGE_SHIFT)),
+    translation: null,
+    interpreted: ir !== null && wasm === undefined && untilTierUp > 0,
+  };
 }
 
 const PAGE_SHIFT = 12;
@@ -156,6 +204,13 @@ export class Machine {
   private readonly tierUp: TierUpQueue<CachedBlock> | null;
   /** Blocks to run before the next look at the compiles (kept across slices: signals end them). */
   private pollIn = COMPILE_POLL_EVERY;
+  readonly translationStats: MachineTranslationStats = { lifted: 0, reused: 0, reusedWasm: 0 };
+  private readonly translations: TranslationCache | null;
+  /** This machine's shelf of the cache: its architecture, memory sharing, optimizing and executor. */
+  private readonly shelf;
+  private readonly replay: ReplayReader;
+  /** Modules compiled elsewhere, instantiated over this machine's memory (once each). */
+  private readonly adopted = new WeakMap<SharedWasmBatch, WasmBlock[]>();
 
   constructor(
     readonly arch: Architecture,
@@ -178,6 +233,8 @@ export class Machine {
             options.compiler ?? processCompiler(),
             (block) => this.blocks.get(block.key) === block,
             (block, wasm) => {
+              if (block.translation && wasm.batch && wasm.index !== undefined)
+                this.translations?.compiled(block.translation, wasm.batch, wasm.index);
               block.wasm = wasm;
               // The IR and the threaded closures are garbage from now on.
               block.ir = null;
@@ -192,6 +249,10 @@ export class Machine {
       fetch16: (pc) => fetchParcel(this.memory, pc),
       canFetch16: (pc) => (pc & 1n) === 0n && this.memory.canFetch(pc & ~3n),
     };
+    this.translations = options.translations ?? null;
+    this.replay = { code: this.code, fetch32Low: (address) => this.memory.fetch32Low(address) };
+    this.shelf =
+      this.translations?.shelf(arch, `${this.memory.shared}/${this.optimize}/${this.executor}`) ?? null;
   }
 
   /** Lifts the block at `pc` without running it (for tests and tools). */
@@ -200,11 +261,19 @@ export class Machine {
   }
 
   private translate(pc: bigint): CachedBlock {
+    if (this.translations && this.shelf) {
+      const found = this.translations.find(this.shelf, pc, this.replay);
+      if (found) {
+        const block = this.reuse(pc, found);
+        if (block) return block;
+      }
+    }
     let block: IrBlock;
     // Tiered: the optimizer waits until the block gets hot enough for wasm (see `runSlice`).
     const deferOptimize = this.optimize && this.executor === 'tiered';
+    const recorder = this.translations ? new RecordingReader(this.code) : null;
     try {
-      block = this.arch.lift(this.code, pc);
+      block = this.arch.lift(recorder ?? this.code, pc);
       if (this.optimize && !deferOptimize) block = optimizeBlock(block);
     } catch (error) {
       if (error instanceof GuestSignal) {
@@ -213,29 +282,76 @@ export class Machine {
       }
       throw liftingFailed(pc, error);
     }
+    this.translationStats.lifted++;
+    const untilTierUp = this.executor === 'tiered' ? TIER_UP_AFTER : -1;
+    const translation =
+      recorder && this.shelf
+        ? this.translations?.add(this.shelf, block, deferOptimize, recorder.reads, untilTierUp)
+        : null;
     const wasm = this.executor === 'wasm' ? this.dispatcher?.compile(block) : undefined;
-    const run =
-      wasm !== undefined
-        ? wasm.run
-        : this.executor === 'reference' || this.executor === 'tiered'
-          ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
-          : this.executor === 'compiled'
-            ? compileBlock(block, this.arch.registers, this.cpu.scratch)
-            : threadBlock(block, this.cpu, this.memory);
-    const firstPage = Number(pc >> BigInt(PAGE_SHIFT));
-    const lastPage = Number((block.end > pc ? block.end - 1n : pc) >> BigInt(PAGE_SHIFT));
-    const key = Number(pc);
-    const cached: CachedBlock = {
-      key,
-      run,
-      untilTierUp: this.executor === 'tiered' ? TIER_UP_AFTER : -1,
-      ir: block,
-      unoptimized: deferOptimize,
-      wasm,
-      instructionCount: block.instructionCount,
-      firstPage,
-      lastPage,
-    };
+    if (translation && wasm?.batch && wasm.index !== undefined)
+      this.translations?.compiled(translation, wasm.batch, wasm.index);
+    const run = wasm !== undefined ? wasm.run : this.runnerFor(block);
+    return this.cache(
+      cachedBlock(pc, block.end, run, untilTierUp, block, deferOptimize, wasm, block.instructionCount),
+      translation ?? null,
+    );
+  }
+
+  /** How this machine's executor runs `block` before (or without) wasm. */
+  private runnerFor(block: IrBlock): CachedBlock['run'] {
+    return this.executor === 'reference' || this.executor === 'tiered'
+      ? (cpu: Cpu, memory: PagedMemory) => interpretBlock(block, cpu, memory)
+      : this.executor === 'compiled'
+        ? compileBlock(block, this.arch.registers, this.cpu.scratch)
+        : threadBlock(block, this.cpu, this.memory);
+  }
+
+  /**
+   * A block from the run's translation cache, on the tier it reached there: as wasm (its module
+   * instantiated over this memory) or threaded once it ran often enough. Null when this machine
+   * cannot run it as kept (it has only wasm, and this executor has none).
+   */
+  private reuse(pc: bigint, t: Translation): CachedBlock | null {
+    let wasm: WasmBlock | undefined;
+    if (t.wasm !== null && this.dispatcher) {
+      let blocks = this.adopted.get(t.wasm.batch);
+      if (blocks === undefined) {
+        blocks = this.dispatcher.adopt(t.wasm.batch);
+        this.adopted.set(t.wasm.batch, blocks);
+      }
+      wasm = blocks[t.wasm.index];
+    } else if (t.ir === null) return null;
+    let ir = t.ir;
+    let unoptimized = t.unoptimized;
+    let untilTierUp = -1;
+    let run: CachedBlock['run'];
+    if (wasm !== undefined) {
+      run = wasm.run;
+      ir = null;
+      if (this.executor === 'tiered') untilTierUp = 0;
+    } else {
+      let block = ir as IrBlock;
+      if (unoptimized && this.optimize && this.executor !== 'tiered') {
+        block = optimizeBlock(block);
+        ir = block;
+        unoptimized = false;
+      }
+      run = this.runnerFor(block);
+      // Tiered: the runs of earlier processes count towards wasm (code each process runs a few
+      // times gets compiled once for all), but not towards threading, which every process would
+      // pay for again: a block past that point is interpreted until it goes to wasm.
+      if (this.executor === 'tiered') untilTierUp = Math.max(t.untilTierUp, 1);
+    }
+    this.translationStats.reused++;
+    if (wasm !== undefined) this.translationStats.reusedWasm++;
+    return this.cache(cachedBlock(pc, t.end, run, untilTierUp, ir, unoptimized, wasm, t.instructionCount), t);
+  }
+
+  /** Enters `cached` in the block cache and the pages it spans. */
+  private cache(cached: CachedBlock, translation: Translation | null): CachedBlock {
+    cached.translation = translation;
+    const { key, firstPage, lastPage } = cached;
     this.blocks.set(key, cached);
     for (let p = firstPage; p <= lastPage; p++) {
       const list = this.blocksByPage.get(p);
@@ -267,6 +383,35 @@ export class Machine {
       const slot = (key >>> 2) & FAST_MASK;
       if (this.fastPc[slot] === key) this.fastBlock[slot] = undefined;
       this.dispatcher?.forget(BigInt(key));
+    }
+  }
+
+  /** Optimizes a block that got hot; its cache entry keeps the result for the machines after. */
+  private wentHot(block: CachedBlock): void {
+    const t = block.translation;
+    const wasOptimized = !block.unoptimized;
+    const ir = optimized(block);
+    // Still interpreted (it got hot in earlier processes): threaded while its module compiles.
+    if (block.interpreted) {
+      block.run = threadBlock(ir, this.cpu, this.memory);
+      block.interpreted = false;
+    }
+    if (t === null || this.translations === null) return;
+    t.untilTierUp = 0;
+    if (!wasOptimized && t.ir !== null && t.unoptimized) this.translations.optimized(t, ir);
+  }
+
+  /**
+   * Tells the translation cache how close each block came to being compiled, so that code every
+   * process runs a few times (a shell's start-up, the dynamic loader) gets hot across processes.
+   * For a machine no process runs any more.
+   */
+  retire(): void {
+    if (this.translations === null) return;
+    for (const block of this.blocks.values()) {
+      const t = block.translation;
+      if (t !== null && block.untilTierUp >= 0 && block.untilTierUp < t.untilTierUp)
+        t.untilTierUp = block.untilTierUp;
     }
   }
 
@@ -345,11 +490,12 @@ export class Machine {
         // Tiered: interpreted first, then threaded, then hot blocks become wasm with native i64.
         if (block.untilTierUp > 0) {
           const left = --block.untilTierUp;
-          if (left === TIER_UP_AFTER - INTERPRETED_RUNS)
+          if (left === TIER_UP_AFTER - INTERPRETED_RUNS) {
             // As lifted: a block that gets hot is optimized once, for wasm; most never get there.
             block.run = threadBlock(block.ir as IrBlock, cpu, memory);
-          else if (left === 0 && tierUp) {
-            optimized(block);
+            block.interpreted = false;
+          } else if (left === 0 && tierUp) {
+            this.wentHot(block);
             tierUp.add(block);
           }
         }

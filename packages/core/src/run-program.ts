@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
+import type { TranslationCacheStats } from './exec/translation-cache.js';
 import { E, errnoOf } from './linux/errno.js';
 import { LinuxKernel } from './linux/kernel.js';
 import { PrivateDirectory } from './linux/private-directory.js';
@@ -59,6 +60,8 @@ export interface RunProgramOptions {
 export interface RunResult extends MachineExit {
   /** Guest instructions executed. */
   readonly instructions: number;
+  /** How the run's processes shared translated code (absent with the cache off). */
+  readonly translations?: TranslationCacheStats;
 }
 
 function openFile(path: string | Buffer, name: string): ElfFile {
@@ -145,7 +148,7 @@ export function runProgram(options: RunProgramOptions): RunResult {
   const { system } = prepareProgram(options);
   try {
     const exit = system.run({ timeoutMs: options.timeoutMs });
-    return { ...exit, instructions: system.instructions };
+    return { ...exit, instructions: system.instructions, translations: system.translationStats };
   } finally {
     system.shutdown();
   }
@@ -156,7 +159,7 @@ export async function runProgramAsync(options: RunProgramOptions): Promise<RunRe
   const { system } = prepareProgram(options);
   try {
     const exit = await system.runAsync({ timeoutMs: options.timeoutMs });
-    return { ...exit, instructions: system.instructions };
+    return { ...exit, instructions: system.instructions, translations: system.translationStats };
   } finally {
     system.shutdown();
   }

@@ -40,7 +40,8 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
         'binfmt_misc P-flag convention: PROGRAM is followed by the original argv[0], then the arguments',
     }),
     stats: Flags.boolean({
-      description: 'print the number of guest instructions executed and the rate to stderr at exit',
+      description:
+        'print to stderr at exit the number of guest instructions executed, the rate, and how many translated blocks were lifted and how many reused across processes',
     }),
     executor: Flags.string({
       description:

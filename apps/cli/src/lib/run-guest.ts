@@ -147,6 +147,12 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     process.stderr.write(
       `arm64kit: ${result.instructions} instructions in ${seconds.toFixed(3)} s (${rate.toFixed(2)} M/s)\n`,
     );
+    const t = system.translationStats;
+    if (t) {
+      process.stderr.write(
+        `arm64kit: translations: ${t.lifted} lifted, ${t.reused} reused (${t.reusedWasm} as wasm), ${t.mismatched} mismatched, ${t.evicted} evicted; ${t.entries} cached in ${(t.bytes / 1048576).toFixed(1)} MiB\n`,
+      );
+    }
   }
   return result.exitCode;
 }

@@ -1,4 +1,5 @@
 import type { Architecture } from '../arch.js';
+import { TranslationCache, type TranslationCacheStats } from '../exec/translation-cache.js';
 import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import type { SharedObject } from '../memory/shared-mappings.js';
@@ -65,6 +66,11 @@ export class GuestSystem {
   /** Instructions of machines no process runs any more. */
   private retired = 0;
   private readonly machines = new Set<Machine>();
+  /**
+   * Translations every machine of the run shares: a forked or exec'd process reuses those of the
+   * code it has in common with the processes before it (null when ARM64KIT_TRANSLATION_CACHE_MB=0).
+   */
+  readonly translations: TranslationCache | null = TranslationCache.fromEnvironment();
 
   constructor(
     readonly arch: Architecture,
@@ -77,7 +83,12 @@ export class GuestSystem {
 
   /** A machine for a new process image, with `memory` (a fork's copy) or new memory. */
   newMachine(memory?: PagedMemory): Machine {
-    return new Machine(this.arch, { executor: this.executor, memory, shared: this.options.sharedMemory });
+    return new Machine(this.arch, {
+      executor: this.executor,
+      memory,
+      shared: this.options.sharedMemory,
+      translations: this.translations,
+    });
   }
 
   /** A pid (or tid) no live process or thread has. */
@@ -135,7 +146,13 @@ export class GuestSystem {
     for (const p of this.processes.values()) if (p.state === 'alive' && p.machine === machine) return;
     if (!this.machines.delete(machine)) return;
     this.retired += machine.instructions;
+    machine.retire();
     machine.memory.sharedRanges.forget(machine.memory, 0, 2 ** 48); // the shared objects lose a user
+  }
+
+  /** What the translation cache did so far (a copy), or undefined with the cache off. */
+  get translationStats(): TranslationCacheStats | undefined {
+    return this.translations ? { ...this.translations.stats } : undefined;
   }
 
   /** Guest instructions executed by every machine of the run. */

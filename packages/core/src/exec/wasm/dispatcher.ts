@@ -14,7 +14,6 @@ import { ModuleBuilder } from './module-builder.js';
 import { I32, I64, OP } from './opcodes.js';
 import {
   buildWasmBatch,
-  compileWasmBlocks,
   DISPATCH_SLOTS,
   DISPATCH_TAGS_OFFSET,
   INSTRUCTION_COUNTER_OFFSET,
@@ -67,6 +66,32 @@ function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
   return m.bytes();
 }
 
+/** Compiled dispatcher modules by layout: compiled once per host process, instantiated per machine. */
+const dispatcherModules = new Map<string, object>();
+
+function compiledDispatcher(pcOffset: number, sharedMemory: boolean): object {
+  const key = `${pcOffset}/${sharedMemory}`;
+  let module = dispatcherModules.get(key);
+  if (module === undefined) {
+    module = new W.Module(dispatcherModule(pcOffset, sharedMemory));
+    dispatcherModules.set(key, module);
+  }
+  return module;
+}
+
+/**
+ * A compiled module of blocks that any machine of the same layout can instantiate over its own
+ * memory: a process that runs the same code as another reuses it without compiling again.
+ */
+export interface SharedWasmBatch {
+  readonly module: object;
+  /** Size of the module's bytes (what the translation cache counts it as). */
+  readonly byteLength: number;
+  /** The blocks' PCs, slots and chainability, in module order (their runners are placeholders). */
+  readonly shapes: readonly WasmBlock[];
+  readonly instantiateOver: (module: object, cpu: Cpu, memory: PagedMemory) => WasmBlockRunner[];
+}
+
 /** A block compiled to wasm: its runner, and whether it may be chained (jump and syscall exits). */
 export interface WasmBlock {
   readonly pc: bigint;
@@ -74,6 +99,9 @@ export interface WasmBlock {
   readonly slot: number;
   readonly run: WasmBlockRunner;
   readonly chainable: boolean;
+  /** The shared module it came from and its place there (absent on placeholders). */
+  readonly batch?: SharedWasmBatch;
+  readonly index?: number;
 }
 
 const noRunner: WasmBlockRunner = () => {
@@ -96,12 +124,9 @@ export class WasmDispatcher {
     private readonly cpu: Cpu,
     private readonly memory: PagedMemory,
   ) {
-    const instance = new W.Instance(
-      new W.Module(dispatcherModule(cpu.byteOffset + cpu.layout.pc * 8, memory.shared)),
-      {
-        env: { memory: memory.wasm, blocks: this.table },
-      },
-    );
+    const instance = new W.Instance(compiledDispatcher(cpu.byteOffset + cpu.layout.pc * 8, memory.shared), {
+      env: { memory: memory.wasm, blocks: this.table },
+    });
     this.run = instance.exports.run;
     this.tags = new BigInt64Array(memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
     this.tags.fill(EMPTY);
@@ -110,17 +135,25 @@ export class WasmDispatcher {
 
   /** Compiles one block on this thread, now (the wasm executor). */
   compile(ir: IrBlock): WasmBlock {
-    return wasmBlock(ir, compileWasmBlocks([ir], this.cpu, this.memory)[0]);
+    const pending = this.batch([ir]);
+    return pending.finish(new W.Module(pending.bytes))[0];
   }
 
   /** Puts blocks together as one module for a compiler elsewhere (the tiered executor). */
   batch(irs: readonly IrBlock[]): PendingWasmBlocks {
     const built = buildWasmBatch(irs, this.cpu, this.memory);
     const shapes = irs.map((ir) => wasmBlock(ir, noRunner));
+    const byteLength = built.bytes.length; // the compiler may take the bytes over
     return {
       bytes: built.bytes,
-      finish: (module) => built.instantiate(module).map((run, i) => ({ ...shapes[i], run })),
+      finish: (module) => this.adopt({ module, byteLength, shapes, instantiateOver: built.instantiateOver }),
     };
+  }
+
+  /** The blocks of a compiled module, instantiated over this dispatcher's machine. */
+  adopt(batch: SharedWasmBatch): WasmBlock[] {
+    const runners = batch.instantiateOver(batch.module, this.cpu, this.memory);
+    return batch.shapes.map((shape, index) => ({ ...shape, run: runners[index], batch, index }));
   }
 
   private tagView(): BigInt64Array {

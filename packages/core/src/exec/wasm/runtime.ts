@@ -4,11 +4,17 @@
  * block's export into the runner the machine calls.
  */
 import type { Cpu } from '../../cpu/cpu.js';
-import type { Helper, IrBlock } from '../../ir/types.js';
+import type { Helper, IrBlock, Ty } from '../../ir/types.js';
 import { CODE_BIT, HOST_SHIFT, PAGE_TABLE_OFFSET, type PagedMemory } from '../../memory/paged-memory.js';
 import { PROT_READ, PROT_WRITE } from '../../memory/types.js';
 import { GuestSignal } from '../../signals.js';
-import { type CallSite, compileModule, EXIT_TRAP, type WasmLayout } from './block-compiler.js';
+import {
+  type CallSite,
+  type CompiledModule,
+  compileModule,
+  EXIT_TRAP,
+  type WasmLayout,
+} from './block-compiler.js';
 
 /** A block ready to run: stores the next PC, returns EXIT_JUMP or EXIT_SYSCALL, or throws GuestSignal. */
 export type WasmBlockRunner = (cpu?: Cpu, memory?: PagedMemory) => number;
@@ -106,16 +112,30 @@ function slowPaths(cpu: Cpu, memory: PagedMemory, sitePcs: readonly bigint[]): R
 const unsigned = (x: bigint | number): bigint | number =>
   typeof x === 'bigint' && x < 0n ? BigInt.asUintN(64, x) : x;
 
+/** What instantiating needs of a call site: not its IR, which a shared batch outlives. */
+interface HelperSite {
+  readonly helper: Helper;
+  readonly wide: readonly boolean[];
+  readonly result: Ty | undefined;
+  readonly pc: bigint;
+}
+
+function helperSite(site: CallSite): HelperSite {
+  return {
+    helper: site.inst.helper,
+    wide: site.inst.args.map((a) => a.ty === 'i64'),
+    result: site.inst.dst?.ty,
+    pc: site.pc,
+  };
+}
+
 /**
  * The import for one call site: the helper with the CPU first, its result in wasm's form, and
  * the calling instruction's PC on a signal it throws. Specialised by shape, because most helpers
  * take no arguments and return nothing, and this runs for every FP and SIMD instruction.
  */
-function helperImport(cpu: Cpu, site: CallSite): AnyFn {
-  const helper: Helper = site.inst.helper;
-  const wide = site.inst.args.map((a) => a.ty === 'i64');
-  const result = site.inst.dst?.ty;
-  const pc = site.pc;
+function helperImport(cpu: Cpu, site: HelperSite): AnyFn {
+  const { helper, wide, result, pc } = site;
   if (wide.length === 0 && result === undefined) {
     return () => {
       try {
@@ -165,6 +185,36 @@ export interface WasmBatch {
   readonly bytes: Uint8Array;
   /** Instantiates the compiled `bytes` over the machine's memory: a runner per block, in order. */
   instantiate(module: object): WasmBlockRunner[];
+  /**
+   * The same over another machine's CPU and memory (of the same layout): another process reuses
+   * a module compiled once.
+   */
+  instantiateOver(module: object, cpu: Cpu, memory: PagedMemory): WasmBlockRunner[];
+}
+
+/**
+ * Instantiates a compiled module of `blocks` over any machine's CPU and memory. Made apart from
+ * the machine that built it, so that a module kept for other processes does not keep that
+ * machine's memory alive.
+ */
+function instantiator(
+  compiled: CompiledModule,
+  blocks: readonly IrBlock[],
+): (module: object, cpu: Cpu, memory: PagedMemory) => WasmBlockRunner[] {
+  const sites = compiled.calls.map(helperSite);
+  const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
+  const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
+  return (module, cpu, memory) => {
+    const h: Record<string, AnyFn> = {};
+    sites.forEach((site, i) => {
+      h[`h${i}`] = helperImport(cpu, site);
+    });
+    const instance = new W.Instance(module, { env: slowPaths(cpu, memory, sitePcs), h });
+    return traps.map((trap, i) => {
+      const run = instance.exports[exports[i]];
+      return trap ? trapRunner(trap, run) : (run as WasmBlockRunner);
+    });
+  };
 }
 
 /**
@@ -174,21 +224,11 @@ export interface WasmBatch {
  */
 export function buildWasmBatch(blocks: readonly IrBlock[], cpu: Cpu, memory: PagedMemory): WasmBatch {
   const compiled = compileModule(blocks, wasmLayout(cpu, memory.shared));
-  const h: Record<string, AnyFn> = {};
-  compiled.calls.forEach((site, i) => {
-    h[`h${i}`] = helperImport(cpu, site);
-  });
-  const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
-  const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
+  const instantiateOver = instantiator(compiled, blocks);
   return {
     bytes: compiled.bytes,
-    instantiate(module) {
-      const instance = new W.Instance(module, { env: slowPaths(cpu, memory, sitePcs), h });
-      return traps.map((trap, i) => {
-        const run = instance.exports[exports[i]];
-        return trap ? trapRunner(trap, run) : (run as WasmBlockRunner);
-      });
-    },
+    instantiate: (module) => instantiateOver(module, cpu, memory),
+    instantiateOver,
   };
 }
 
