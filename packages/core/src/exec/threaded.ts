@@ -1,4 +1,5 @@
 import type { Cpu } from '../cpu/cpu.js';
+import { type FpStatus, runExact } from '../ir/fp.js';
 import { operandsOf } from '../ir/operands.js';
 import type { BinaryOp, CompareOp, IrBlock, IrInst, Value } from '../ir/types.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
@@ -662,6 +663,24 @@ function compileInst(inst: Exclude<IrInst, { op: 'insn' }>, cpu: Cpu, memory: Pa
           return (_R, T) => m.store8(T[a], T[a + 1], T[s] & 0xff);
       }
       break;
+    }
+    case 'fp': {
+      const fn = inst.fn;
+      const c = at(inst.control);
+      const args = inst.args.map(at);
+      const d = at(inst.dst);
+      const f = at(inst.flags);
+      const status: FpStatus = { flags: 0 };
+      return (_R, T) => {
+        const r = runExact(
+          fn,
+          status,
+          T[c],
+          args.map((i) => toBig(T[i], T[i + 1])),
+        );
+        fromBig(r, T, d);
+        T[f] = status.flags | 0;
+      };
     }
     case 'call': {
       const helper = inst.helper;
