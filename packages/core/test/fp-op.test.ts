@@ -57,6 +57,32 @@ function same(u: bigint, ue: number, v: bigint, ve: number): boolean {
 const finite = (x: number) => Number.isFinite(x);
 const normalOrZero = (r: number) => r === 0 || (Math.abs(r) >= 2 ** -1022 && finite(r));
 
+/** Round m * 2^e to the nearest double (ties to even), or undefined unless it is normal. */
+function roundNormal(m: bigint, e: number): { value: number; exact: boolean } | undefined {
+  if (m === 0n) return undefined;
+  const negative = m < 0n;
+  let q = negative ? -m : m;
+  let exp = e;
+  let exact = true;
+  const shift = q.toString(2).length - 53;
+  if (shift > 0) {
+    const rest = q & ((1n << BigInt(shift)) - 1n);
+    const half = 1n << BigInt(shift - 1);
+    q >>= BigInt(shift);
+    exp += shift;
+    exact = rest === 0n;
+    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+    if (q === 1n << 53n) {
+      q >>= 1n;
+      exp += 1;
+    }
+  }
+  const top = q.toString(2).length + exp; // the value is in [2^(top-1), 2^top)
+  if (top - 1 < -1022 || top > 1024) return undefined;
+  const value = Number(q) * 2 ** exp;
+  return { value: negative ? -value : value, exact };
+}
+
 function poison(status: FpStatus): bigint {
   status.flags |= POISON_FLAGS;
   return POISON;
@@ -103,8 +129,19 @@ function oracle(kind: FpKind): FpFunction['exact'] {
         const rr = rational(r);
         return result(status, r, same(rr.m * rr.m, 2 * rr.e, rx.m, rx.e));
       }
-      case 'fma64':
-        return BigInt.asUintN(64, a ^ (b * 3n) ^ (c << 1n));
+      case 'fma64': {
+        const z = toF(c);
+        if (!finite(x) || !finite(y) || !finite(z)) return poison(status);
+        if (y === 0 || z === 0) return result(status, x + y * z, true);
+        const rx = rational(x);
+        const ry = rational(y);
+        const rz = rational(z);
+        const e = Math.min(rx.e, ry.e + rz.e);
+        const v = (rx.m << BigInt(rx.e - e)) + ((ry.m * rz.m) << BigInt(ry.e + rz.e - e));
+        const rounded = roundNormal(v, e);
+        if (!rounded) return poison(status);
+        return result(status, rounded.value, rounded.exact);
+      }
       case 'cmp64':
         if (Number.isNaN(x) || Number.isNaN(y)) return poison(status);
         return x < y ? ORDER[0] : x === y ? ORDER[1] : ORDER[2];
@@ -271,7 +308,7 @@ describe('the fp IR operation', () => {
             expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
           }
         }),
-        { numRuns: 3000 },
+        { numRuns: kind === 'fma64' ? 20000 : 3000 },
       );
     });
   }
@@ -292,6 +329,50 @@ describe('the fp IR operation', () => {
     wasm();
     expect(counter.calls).toBe(1);
     expect(cpu.regs[4]).toBe(POISON);
+  });
+
+  it('fma64 agrees where the addend nearly cancels the product', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('fma64', counter);
+    const run = runners(fpBlock(fn));
+    const { cpu } = shared;
+    const near = fc
+      .tuple(
+        fc.double({ min: -1e200, max: 1e200 }),
+        fc.double({ min: -1e100, max: 1e100 }),
+        fc.integer({ min: -4, max: 4 }),
+      )
+      .map(([x, y, k]) => [BigInt.asUintN(64, toBits(-(x * y)) + BigInt(k)), toBits(x), toBits(y)] as const);
+    fc.assert(
+      fc.property(near, (ops) => {
+        const status: FpStatus = { flags: 0 };
+        const want = fn.exact(status, 0, ...ops);
+        for (const r of run) {
+          cpu.regs.fill(0n);
+          ops.forEach((v, i) => {
+            cpu.regs[i] = v;
+          });
+          r();
+          expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
+        }
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('runs fma64 natively in wasm for ordinary operands', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('fma64', counter);
+    const wasm = runners(fpBlock(fn))[3];
+    const { cpu } = shared;
+    cpu.regs.fill(0n);
+    cpu.regs[0] = toBits(1.5);
+    cpu.regs[1] = toBits(3);
+    cpu.regs[2] = toBits(0.1);
+    wasm();
+    expect(Number(cpu.regs[5])).toBe(INEXACT);
+    expect(counter.calls).toBe(0);
+    expect(toF(cpu.regs[4])).toBe(1.8);
   });
 
   it('keeps a block that loops on itself with an fp operation correct', () => {

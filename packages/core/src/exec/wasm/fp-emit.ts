@@ -7,7 +7,8 @@
  * The native path needs control word 0 and operands and result where no flag other than Inexact
  * can arise: finite operands, a normal result (or an exact zero). Inexact itself is computed
  * exactly: TwoSum for sums, Dekker's product for products, and for quotients and square roots by
- * multiplying the result back. Dekker's splitting is exact only away from overflow and underflow,
+ * multiplying the result back; fused multiply-add (which wasm lacks) is rebuilt from the same
+ * error-free transformations. Dekker's splitting is exact only away from overflow and underflow,
  * hence the windows below: operands below 2^995, products above 2^-968.
  */
 import type { FpFunction } from '../../ir/fp.js';
@@ -34,7 +35,12 @@ const X = 4;
 const Y = 5;
 const R = 6;
 const T = [7, 8, 9, 10, 11, 12];
-const LOCALS: readonly ValType[] = [F64, F64, F64, F64, F64, F64, F64, F64, F64];
+// fma64 only: the addend, the rounded product, the rounded sum, the sum of the residuals.
+const ADDEND = 13;
+const P = 14;
+const S = 15;
+const U = 16;
+const LOCALS: readonly ValType[] = Array.from({ length: 13 }, () => F64);
 
 /** The function body for `fn` (without the final `end`) and its locals. */
 export function fpFunctionBody(
@@ -43,12 +49,10 @@ export function fpFunctionBody(
   flagsAddress: number,
 ): { locals: readonly ValType[]; code: number[] } {
   const e = new Emitter();
-  if (fn.kind !== 'fma64') {
-    e.op(OP.block, VOID);
-    e.get(CONTROL).op(OP.brIf, 0);
-    fastPath(e, fn);
-    e.op(OP.end);
-  }
+  e.op(OP.block, VOID);
+  e.get(CONTROL).op(OP.brIf, 0);
+  fastPath(e, fn);
+  e.op(OP.end);
   e.get(0).get(1).get(2).get(3).call(exactImport);
   e.i32(0).mem(OP.i32Load, flagsAddress, 2);
   return { locals: LOCALS, code: e.code };
@@ -201,8 +205,83 @@ function fastPath(e: Emitter, fn: FpFunction): void {
       return;
     }
     case 'fma64':
+      fusedMultiplyAdd(e, fn.inexact);
       return;
   }
+}
+
+/** The exact rounding error of s = RN(u + v) into `out` (TwoSum; exact barring overflow). */
+function twoSum(e: Emitter, u: number, v: number, s: number, out: number): void {
+  e.get(s).get(u).op(OP.f64Sub).set(out);
+  e.get(u).get(s).get(out).op(OP.f64Sub, OP.f64Sub);
+  e.get(v).get(out).op(OP.f64Sub, OP.f64Add).set(out);
+}
+
+/**
+ * addend + x*y with one rounding. x*y = p + e exactly (Dekker), addend + p = s + t (TwoSum),
+ * t + e = u + err (TwoSum), s + u = r + w (TwoSum): the exact value is r + w + err. When err is 0,
+ * r is the rounded value and w tells whether it was exact. Otherwise r still is, and inexact, as
+ * long as err is too small to move w across a rounding boundary: |err| < 2^-54 |w| (so err never
+ * changes w's sign or reaches the next double), and r + w is not a midpoint (a midpoint is where
+ * r + 2w is a double, which RN(r + 2w) - r = 2w detects). Anything else takes the exact path.
+ */
+function fusedMultiplyAdd(e: Emitter, inexact: number): void {
+  const flagIf = (cond: () => void) => {
+    e.i32(inexact).i32(0);
+    cond();
+    e.op(OP.select);
+  };
+  e.get(1).op(OP.f64ReinterpretI64).set(ADDEND);
+  e.get(2).op(OP.f64ReinterpretI64).set(X);
+  e.get(3).op(OP.f64ReinterpretI64).set(Y);
+  e.get(X).get(Y).op(OP.f64Mul).set(P);
+  // A zero product of finite operands: addend + ±0, exactly, for a finite addend.
+  e.get(P).f64(0).op(OP.f64Eq, OP.if, VOID);
+  e.get(X).f64(0).op(OP.f64Eq);
+  e.get(Y).f64(0).op(OP.f64Eq, OP.i32Or);
+  e.get(ADDEND).op(OP.f64Abs).f64(Number.POSITIVE_INFINITY).op(OP.f64Lt, OP.i32And);
+  e.op(OP.i32Eqz, OP.brIf, 1);
+  e.get(ADDEND).get(P).op(OP.f64Add).op(OP.i64ReinterpretF64).i32(0).op(OP.return);
+  e.op(OP.end);
+  productWindow(e, X, Y, P);
+  e.get(P)
+    .op(OP.f64Abs)
+    .f64(SUM_MAX / 2)
+    .op(OP.f64Lt, OP.i32And);
+  e.get(ADDEND)
+    .op(OP.f64Abs)
+    .f64(SUM_MAX / 2)
+    .op(OP.f64Lt, OP.i32And);
+  e.op(OP.i32Eqz, OP.brIf, 0);
+  dekkerError(e, X, Y, P); // e in T[5]
+  e.get(ADDEND).get(P).op(OP.f64Add).set(S);
+  twoSum(e, ADDEND, P, S, T[4]); // t
+  e.get(T[4]).get(T[5]).op(OP.f64Add).set(U);
+  twoSum(e, T[4], T[5], U, T[0]); // err
+  e.get(S).get(U).op(OP.f64Add).set(R);
+  twoSum(e, S, U, R, T[1]); // w
+  // r normal
+  e.get(R).op(OP.f64Abs).f64(MIN_NORMAL).op(OP.f64Ge);
+  e.get(R)
+    .op(OP.f64Abs)
+    .f64(SUM_MAX / 2)
+    .op(OP.f64Lt, OP.i32And);
+  e.op(OP.i32Eqz, OP.brIf, 0);
+  e.get(T[0]).f64(0).op(OP.f64Eq, OP.if, VOID);
+  e.get(R).op(OP.i64ReinterpretF64);
+  flagIf(() => e.get(T[1]).f64(0).op(OP.f64Ne));
+  e.op(OP.return, OP.end);
+  // |err| * 2^54 < |w|
+  e.get(T[0])
+    .op(OP.f64Abs)
+    .f64(2 ** 54)
+    .op(OP.f64Mul);
+  e.get(T[1]).op(OP.f64Abs).op(OP.f64Lt);
+  // RN(r + 2w) - r != 2w
+  e.get(R).get(T[1]).get(T[1]).op(OP.f64Add, OP.f64Add).get(R).op(OP.f64Sub);
+  e.get(T[1]).get(T[1]).op(OP.f64Add, OP.f64Ne, OP.i32And);
+  e.op(OP.i32Eqz, OP.brIf, 0);
+  e.get(R).op(OP.i64ReinterpretF64).i32(inexact).op(OP.return);
 }
 
 /** Pushes whether u*v ≈ p can be split exactly: |u|, |v| < 2^995 and 2^-968 < |p| < 2^1023. */
