@@ -373,6 +373,18 @@ describe('the fp IR operation', () => {
     expect(Number(cpu.regs[5])).toBe(INEXACT);
     expect(counter.calls).toBe(0);
     expect(toF(cpu.regs[4])).toBe(1.8);
+    // Ordinary random operands stay native (all but the rare near-ties).
+    const values = fc.sample(
+      fc.integer({ min: -1e9, max: 1e9 }).map((i) => i / 977.3),
+      3000,
+    );
+    for (let i = 0; i + 2 < values.length; i += 3) {
+      values.slice(i, i + 3).forEach((v, k) => {
+        cpu.regs[k] = toBits(v);
+      });
+      wasm();
+    }
+    expect(counter.calls).toBeLessThan(20);
   });
 
   it('keeps a block that loops on itself with an fp operation correct', () => {

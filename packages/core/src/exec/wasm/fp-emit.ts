@@ -220,10 +220,10 @@ function twoSum(e: Emitter, u: number, v: number, s: number, out: number): void 
 /**
  * addend + x*y with one rounding. x*y = p + e exactly (Dekker), addend + p = s + t (TwoSum),
  * t + e = u + err (TwoSum), s + u = r + w (TwoSum): the exact value is r + w + err. When err is 0,
- * r is the rounded value and w tells whether it was exact. Otherwise r still is, and inexact, as
- * long as err is too small to move w across a rounding boundary: |err| < 2^-54 |w| (so err never
- * changes w's sign or reaches the next double), and r + w is not a midpoint (a midpoint is where
- * r + 2w is a double, which RN(r + 2w) - r = 2w detects). Anything else takes the exact path.
+ * r = RN(s + u) is the rounded value and w tells whether it was exact. Otherwise r still is when
+ * w + err stays below half the gap h around r: with w' = RN(w + err), |w'| < h(1 - 2^-52) bounds
+ * |w + err| below h (the error of w' is at most h 2^-53), on both sides when r is not a power of
+ * two; then the result is exact only if w' = 0. Anything else takes the exact path.
  */
 function fusedMultiplyAdd(e: Emitter, inexact: number): void {
   const flagIf = (cond: () => void) => {
@@ -271,17 +271,26 @@ function fusedMultiplyAdd(e: Emitter, inexact: number): void {
   e.get(R).op(OP.i64ReinterpretF64);
   flagIf(() => e.get(T[1]).f64(0).op(OP.f64Ne));
   e.op(OP.return, OP.end);
-  // |err| * 2^54 < |w|
-  e.get(T[0])
+  // r not a power of two, and far enough from the subnormals that h is a normal double
+  e.get(R).op(OP.i64ReinterpretF64).i64(0xfffffffffffffn).op(OP.i64And, OP.i64Eqz);
+  e.get(R)
     .op(OP.f64Abs)
-    .f64(2 ** 54)
-    .op(OP.f64Mul);
-  e.get(T[1]).op(OP.f64Abs).op(OP.f64Lt);
-  // RN(r + 2w) - r != 2w
-  e.get(R).get(T[1]).get(T[1]).op(OP.f64Add, OP.f64Add).get(R).op(OP.f64Sub);
-  e.get(T[1]).get(T[1]).op(OP.f64Add, OP.f64Ne, OP.i32And);
+    .f64(2 ** -1000)
+    .op(OP.f64Lt, OP.i32Or, OP.brIf, 0);
+  e.get(T[1]).get(T[0]).op(OP.f64Add).set(T[2]); // w'
+  // h = 2^exponent(r) * 2^-53
+  e.get(R).op(OP.i64ReinterpretF64).i64(0x7ff0000000000000n).op(OP.i64And, OP.f64ReinterpretI64);
+  e.f64(2 ** -53)
+    .op(OP.f64Mul)
+    .set(T[3]);
+  e.get(T[2]).op(OP.f64Abs);
+  e.get(T[3])
+    .f64(1 - 2 ** -52)
+    .op(OP.f64Mul, OP.f64Lt);
   e.op(OP.i32Eqz, OP.brIf, 0);
-  e.get(R).op(OP.i64ReinterpretF64).i32(inexact).op(OP.return);
+  e.get(R).op(OP.i64ReinterpretF64);
+  flagIf(() => e.get(T[2]).f64(0).op(OP.f64Ne));
+  e.op(OP.return);
 }
 
 /** Pushes whether u*v ≈ p can be split exactly: |u|, |v| < 2^995 and 2^-968 < |p| < 2^1023. */
