@@ -15,7 +15,7 @@ import {
 import { freshCpu, toyLayout } from './helpers.js';
 
 /**
- * The `fp` operation on every executor against its exact function. The exact functions here are
+ * The `float` operation on every executor against its exact function. The exact functions here are
  * an oracle for IEEE 754 default arithmetic (results from JS doubles, Inexact decided with exact
  * rational arithmetic) that answers a poison value with an odd flag for everything the native
  * path must leave to it: a non-zero control word, NaN or infinite operands, overflow, subnormal
@@ -286,7 +286,7 @@ const control = fc.oneof(
   fc.integer({ min: 1, max: 3 << 22 }),
 );
 
-describe('the fp IR operation', () => {
+describe('the float IR operation', () => {
   for (const kind of KINDS) {
     it(`${kind}: every executor gives the exact function's bits and flags`, () => {
       const counter = { calls: 0 };
@@ -387,7 +387,7 @@ describe('the fp IR operation', () => {
     expect(counter.calls).toBeLessThan(20);
   });
 
-  it('keeps a block that loops on itself with an fp operation correct', () => {
+  it('keeps a block that loops on itself with a float operation correct', () => {
     const counter = { calls: 0 };
     const fn = fnOf('mul64', counter);
     const block = fpBlock(fn, true);

@@ -12,7 +12,7 @@ import { emitFp64, FP64 } from './scalar64.js';
  * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
  * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB), in half (FEAT_FP16),
  * single and double precision. Double-precision FADD FSUB FMUL FNMUL FDIV FSQRT and the FMADD
- * family lift to core's `fp` operation (see scalar64.ts); the rest to one helper call with the
+ * family lift to core's `float` operation (see scalar64.ts); the rest to one helper call with the
  * register numbers bound in a closure.
  */
 

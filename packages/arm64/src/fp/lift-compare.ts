@@ -9,7 +9,7 @@ import { emitFp64, FP64 } from './scalar64.js';
 
 /**
  * FCMP/FCMPE (register and #0.0), FCCMP/FCCMPE and FCSEL, in half, single and double precision.
- * Double-precision FCMP/FCMPE are core's `fp` operation; the other comparisons run in a helper (they
+ * Double-precision FCMP/FCMPE are core's `float` operation; the other comparisons run in a helper (they
  * may raise Invalid Operation) that returns NZCV in bits 31:28; selection is plain IR.
  */
 

@@ -9,7 +9,7 @@ import { PlainFPEnv } from './env.js';
 import { scratchRegisterFile } from './regfile.js';
 
 /**
- * Scalar double-precision operations as core's `fp` IR operation: the Arm semantics on bit
+ * Scalar double-precision operations as core's `float` IR operation: the Arm semantics on bit
  * patterns, for the JS executors to call and the WebAssembly one to fall back on. Each runs the
  * lane operations of this package (their double-arithmetic fast paths, then the exact BigInt
  * definitions) on a private scratch register file.

@@ -197,7 +197,7 @@ export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
         }
         break;
       }
-      case 'fp': {
+      case 'float': {
         const args = inst.args.map((a) => `, ${t(a)}`).join('');
         const pad = ', 0n'.repeat(3 - inst.args.length);
         lines.push(

@@ -149,7 +149,7 @@ function step(inst: IrInst, t: Val[], v: (x: Value) => Val, cpu: Cpu, memory: Pa
       }
       return;
     }
-    case 'fp': {
+    case 'float': {
       t[inst.dst.id] = runExact(inst.fn, status, v(inst.control) as number, inst.args.map(v) as bigint[]);
       t[inst.flags.id] = status.flags | 0;
       return;

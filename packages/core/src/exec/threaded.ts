@@ -664,7 +664,7 @@ function compileInst(inst: Exclude<IrInst, { op: 'insn' }>, cpu: Cpu, memory: Pa
       }
       break;
     }
-    case 'fp': {
+    case 'float': {
       const fn = inst.fn;
       const c = at(inst.control);
       const args = inst.args.map(at);

@@ -309,7 +309,7 @@ export class IrBuilder {
     const xs = args.map((a) => this.operand(a, 'i64', fn.kind));
     const value: Value = { id: this.nextId++, ty: 'i64' };
     const flags: Value = { id: this.nextId++, ty: 'i32' };
-    this.emit({ op: 'fp', fn, dst: value, flags, control: c, args: xs });
+    this.emit({ op: 'float', fn, dst: value, flags, control: c, args: xs });
     return { value, flags };
   }
 

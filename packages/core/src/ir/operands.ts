@@ -19,7 +19,7 @@ export function operandsOf(inst: IrInst): Value[] {
       return [inst.addr, inst.src];
     case 'call':
       return [...inst.args];
-    case 'fp':
+    case 'float':
       return [inst.control, ...inst.args];
     default:
       return [];

@@ -126,7 +126,7 @@ function forward(block: IrBlock): { insts: IrInst[]; exit: BlockExit } {
         out.push({ ...inst, args: inst.args.map(v) });
         regs.clear();
         continue;
-      case 'fp':
+      case 'float':
         out.push({ ...inst, control: v(inst.control), args: inst.args.map(v) });
         continue;
       case 'insn':
@@ -171,7 +171,7 @@ function dropUnused(insts: IrInst[], exit: BlockExit): IrInst[] {
       keep[i] = false;
       continue;
     }
-    if (inst.op === 'fp' && !used.has(inst.dst.id) && !used.has(inst.flags.id)) {
+    if (inst.op === 'float' && !used.has(inst.dst.id) && !used.has(inst.flags.id)) {
       keep[i] = false;
       continue;
     }
@@ -214,7 +214,7 @@ function renumber(block: IrBlock): IrBlock {
         return { ...inst, addr: map(inst.addr), src: map(inst.src) };
       case 'call':
         return { ...inst, args: inst.args.map(map), dst: inst.dst ? map(inst.dst) : undefined };
-      case 'fp':
+      case 'float':
         return {
           ...inst,
           control: map(inst.control),

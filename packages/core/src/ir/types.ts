@@ -113,7 +113,7 @@ export type IrInst =
    * and writes no register or memory.
    */
   | {
-      readonly op: 'fp';
+      readonly op: 'float';
       readonly fn: FpFunction;
       readonly dst: Value;
       readonly flags: Value;

@@ -108,7 +108,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
         );
         callIndex.set(inst, index);
         calls.push({ inst, pc });
-      } else if (inst.op === 'fp' && !fps.includes(inst.fn)) {
+      } else if (inst.op === 'float' && !fps.includes(inst.fn)) {
         fpImports.push(m.importFunction('h', `f${fps.length}`, FP_PARAMS, FP_IMPORT_RESULTS));
         fps.push(inst.fn);
       } else if (inst.op === 'binary' && (inst.kind === 'mulh_u' || inst.kind === 'mulh_s')) usesMulh = true;
@@ -215,7 +215,7 @@ class BlockFunction {
       if (inst.op === 'const') this.constants.set(inst.dst.id, inst.value);
       else if ('dst' in inst && inst.dst)
         this.local.set(inst.dst.id, this.locals.push(valType(inst.dst)) - 1);
-      if (inst.op === 'fp') this.local.set(inst.flags.id, this.locals.push(I32) - 1);
+      if (inst.op === 'float') this.local.set(inst.flags.id, this.locals.push(I32) - 1);
     }
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
@@ -323,7 +323,7 @@ class BlockFunction {
         this.regs.forget();
         if (inst.dst) this.define(inst.dst);
         return;
-      case 'fp':
+      case 'float':
         // A module function: native f64 where it is exact, else the exact import (which touches
         // only the scratch slot, so registers stay in locals).
         this.push(inst.control);

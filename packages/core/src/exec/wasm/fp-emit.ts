@@ -1,5 +1,5 @@
 /**
- * Module functions for the IR's `fp` operations (see ir/fp.ts): (control i32, a i64, b i64, c i64)
+ * Module functions for the IR's `float` operations (see ir/fp.ts): (control i32, a i64, b i64, c i64)
  * → (bits i64, flags i32). Each runs native f64 code where IEEE 754 default arithmetic gives
  * exactly the frontend's bits and flags, and otherwise calls the frontend's exact function (an
  * import that leaves its flags in the scratch slot).
