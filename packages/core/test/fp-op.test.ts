@@ -138,6 +138,7 @@ function oracle(kind: FpKind): FpFunction['exact'] {
         const rz = rational(z);
         const e = Math.min(rx.e, ry.e + rz.e);
         const v = (rx.m << BigInt(rx.e - e)) + ((ry.m * rz.m) << BigInt(ry.e + rz.e - e));
+        if (v === 0n) return result(status, 0, true);
         const rounded = roundNormal(v, e);
         if (!rounded) return poison(status);
         return result(status, rounded.value, rounded.exact);
@@ -373,6 +374,13 @@ describe('the float IR operation', () => {
     expect(Number(cpu.regs[5])).toBe(INEXACT);
     expect(counter.calls).toBe(0);
     expect(toF(cpu.regs[4])).toBe(1.8);
+    // An exact cancellation: +0.
+    cpu.regs[0] = toBits(-0.75);
+    cpu.regs[1] = toBits(1.5);
+    cpu.regs[2] = toBits(0.5);
+    wasm();
+    expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([0n, 0]);
+    expect(counter.calls).toBe(0);
     // Ordinary random operands stay native (all but the rare near-ties).
     const values = fc.sample(
       fc.integer({ min: -1e9, max: 1e9 }).map((i) => i / 977.3),

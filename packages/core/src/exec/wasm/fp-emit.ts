@@ -260,6 +260,11 @@ function fusedMultiplyAdd(e: Emitter, inexact: number): void {
   twoSum(e, T[4], T[5], U, T[0]); // err
   e.get(S).get(U).op(OP.f64Add).set(R);
   twoSum(e, S, U, R, T[1]); // w
+  // An exact zero from non-zero terms of opposite signs: +0 when rounding to nearest.
+  e.get(R).f64(0).op(OP.f64Eq);
+  e.get(T[0]).f64(0).op(OP.f64Eq, OP.i32And, OP.if, VOID);
+  e.i64(0n).i32(0).op(OP.return);
+  e.op(OP.end);
   // r normal
   e.get(R).op(OP.f64Abs).f64(MIN_NORMAL).op(OP.f64Ge);
   e.get(R)
