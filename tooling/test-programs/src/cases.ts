@@ -28,6 +28,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('reserved', [{}, ...Array.from({ length: 16 }, (_, i) => ({ args: [String(i)] }))], ['O2']), // SIGILL/SIGTRAP where qemu says
   program('control', [{}, { args: ['12'] }]),
   program('fp', [{}, { args: ['7'] }]),
+  program('fp-double', [{}, { args: ['7'] }], ['O2']), // each double-precision instruction, every FPCR mode
   // _Float16 arithmetic with FEAT_FP16 instructions, on a CPU that advertises FPHP/ASIMDHP
   program(
     'fp16',

@@ -6,12 +6,14 @@ import { fpcrRounding, Rounding } from './control.js';
 import { fcvt, frint } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
 import { type LaneSize, laneOps } from './lane-ops.js';
+import { emitFp64, FP64 } from './scalar64.js';
 
 /**
  * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
  * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB), in half (FEAT_FP16),
- * single and double precision. Each lifts to one helper call with the register numbers bound in
- * a closure.
+ * single and double precision. Double-precision FADD FSUB FMUL FNMUL FDIV FSQRT and the FMADD
+ * family lift to core's `float` operation (see scalar64.ts); the rest to one helper call with the
+ * register numbers bound in a closure.
  */
 
 /** ftype: 00 single, 01 double, 11 half; 10 is unallocated. */
@@ -47,9 +49,24 @@ function op2(size: LaneSize, opcode: number): Op2 | undefined {
   }
 }
 
+const SIGN64 = 1n << 63n;
+
+/** Double-precision FMUL FDIV FADD FSUB FNMUL as IR operations. */
+const DP2_64 = [FP64.mul, FP64.div, FP64.add, FP64.sub];
+
+function liftDp2Double(f: Fields, c: LiftContext): boolean {
+  const fn = f.o === 8 ? FP64.mul : DP2_64[f.o];
+  if (!fn) return false;
+  let r = emitFp64(c.b, fn, [c.vlo(f.n), c.vlo(f.m)]);
+  if (f.o === 8) r = c.b.xor(r, SIGN64); // FNMUL = FPNeg(FPMul(n, m)); FPNeg flips NaNs too
+  c.setV(f.d, r, 0n);
+  return true;
+}
+
 function liftDp2(f: Fields, c: LiftContext): boolean {
   const size = sizeOfType(f.t);
   if (size === undefined) return false;
+  if (size === 64 && liftDp2Double(f, c)) return true;
   const fn = op2(size, f.o);
   if (!fn) return false;
   const d = laneIndex(size, f.d);
@@ -75,6 +92,14 @@ function liftDp3(f: Fields, c: LiftContext): boolean {
   const negA = f.p === 1;
   const negN = f.p !== f.q;
   const rd = f.d;
+  if (size === 64) {
+    // The negations apply to the operands, NaNs included, as in the Arm ARM.
+    const b = c.b;
+    const addend = negA ? b.xor(c.vlo(f.a), SIGN64) : c.vlo(f.a);
+    const x = negN ? b.xor(c.vlo(f.n), SIGN64) : c.vlo(f.n);
+    c.setV(rd, emitFp64(b, FP64.fma, [addend, x, c.vlo(f.m)]), 0n);
+    return true;
+  }
   const { mulAdd } = laneOps(size);
   const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {
@@ -127,6 +152,10 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
   }
   const d = laneIndex(size, rd);
   const n = laneIndex(size, rn);
+  if (op === 3 && size === 64) {
+    c.setV(rd, emitFp64(c.b, FP64.sqrt, [c.vlo(rn)]), 0n);
+    return true;
+  }
   if (op === 3) {
     const { sqrt } = laneOps(size);
     const clear = clearing(size, rd);

@@ -7,6 +7,7 @@ import { fpToInt, intToFP } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
 import type { LaneSize } from './lane-ops.js';
 import { sizeOfType } from './lift-arith.js';
+import { emitFp64, FP64 } from './scalar64.js';
 
 /**
  * Conversions between FP and integer registers: FCVT[NPMZA][SU] to W/X, SCVTF/UCVTF from W/X,
@@ -26,6 +27,13 @@ function liftToInt(
   fbits: number,
 ): void {
   const width = sf ? 64 : 32;
+  if (size === 64 && rounding === Rounding.Zero && fbits === 0) {
+    // FCVTZS/FCVTZU Xd|Wd, Dn: the result is zero-extended, as a W write needs. A result for
+    // XZR is still computed: it may raise flags.
+    const fn = unsigned ? (sf ? FP64.toU64 : FP64.toU32) : sf ? FP64.toS64 : FP64.toS32;
+    c.setX(rd, emitFp64(c.b, fn, [c.vlo(rn)]));
+    return;
+  }
   const n = laneIndex(size, rn);
   c.b.callHelper((cpu: Cpu) => {
     // A result for XZR is computed (it may raise flags) into core's scratch slot and dropped.
@@ -43,6 +51,13 @@ function liftFromInt(
   fbits: number,
 ): void {
   const width = sf ? 64 : 32;
+  if (size === 64 && fbits === 0) {
+    // SCVTF/UCVTF Dd, Xn|Wn: a W source is widened first (exactly), then converted as 64 bits.
+    const b = c.b;
+    const src = sf ? c.x(rn) : unsigned ? b.extendU(c.w(rn)) : b.extendS(c.w(rn));
+    c.setV(rd, emitFp64(b, unsigned ? FP64.fromU64 : FP64.fromS64, [src]), 0n);
+    return;
+  }
   const d = laneIndex(size, rd);
   const clear = clearing(size, rd);
   c.b.callHelper((cpu: Cpu) => {

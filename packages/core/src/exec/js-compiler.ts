@@ -197,6 +197,15 @@ export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
         }
         break;
       }
+      case 'float': {
+        const args = inst.args.map((a) => `, ${t(a)}`).join('');
+        const pad = ', 0n'.repeat(3 - inst.args.length);
+        lines.push(
+          `ST.flags = 0; const ${t(inst.dst)} = H[${helperIndex(inst.fn)}].exact(ST, ${t(inst.control)}${args}${pad});`,
+        );
+        lines.push(`const ${t(inst.flags)} = ST.flags | 0;`);
+        break;
+      }
       case 'call':
         if (!inst.dst) {
           lines.push(`${expression(inst, helperIndex)};`);
@@ -240,6 +249,7 @@ export function compileBlock(block: IrBlock, layout: { pc: number }, scratch: nu
     'pcs',
     'trap',
     'GuestSignal',
+    'ST',
     `const PC = ${layout.pc}, S = ${scratch}, S2 = ${scratch * 2};
 return function block_${block.pc.toString(16)}(cpu, M) {
   const R = cpu.regs, R32 = cpu.regs32;
@@ -252,5 +262,5 @@ ${body}
   }
 };`,
   );
-  return factory(numeric, helpers, pcs, trap, GuestSignal) as CompiledBlock;
+  return factory(numeric, helpers, pcs, trap, GuestSignal, { flags: 0 }) as CompiledBlock;
 }

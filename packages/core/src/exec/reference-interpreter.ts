@@ -1,4 +1,5 @@
 import type { Cpu } from '../cpu/cpu.js';
+import { type FpStatus, runExact } from '../ir/fp.js';
 import type { IrBlock, IrInst, Value } from '../ir/types.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { GuestSignal } from '../signals.js';
@@ -6,6 +7,9 @@ import { EXIT_JUMP, EXIT_SYSCALL } from './exit-kind.js';
 import * as n from './numeric.js';
 
 type Val = bigint | number;
+
+/** Flags of the last FP operation (operations run one at a time). */
+const status: FpStatus = { flags: 0 };
 
 /**
  * The reference IR interpreter: walks a block's instructions one by one with a switch, keeping
@@ -143,6 +147,11 @@ function step(inst: IrInst, t: Val[], v: (x: Value) => Val, cpu: Cpu, memory: Pa
         else if (inst.size === 2) memory.store16(lo, hi, low & 0xffff);
         else memory.store8(lo, hi, low & 0xff);
       }
+      return;
+    }
+    case 'float': {
+      t[inst.dst.id] = runExact(inst.fn, status, v(inst.control) as number, inst.args.map(v) as bigint[]);
+      t[inst.flags.id] = status.flags | 0;
       return;
     }
     case 'call': {

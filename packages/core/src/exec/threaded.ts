@@ -1,4 +1,5 @@
 import type { Cpu } from '../cpu/cpu.js';
+import type { FpStatus } from '../ir/fp.js';
 import { operandsOf } from '../ir/operands.js';
 import type { BinaryOp, CompareOp, IrBlock, IrInst, Value } from '../ir/types.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
@@ -662,6 +663,21 @@ function compileInst(inst: Exclude<IrInst, { op: 'insn' }>, cpu: Cpu, memory: Pa
           return (_R, T) => m.store8(T[a], T[a + 1], T[s] & 0xff);
       }
       break;
+    }
+    case 'float': {
+      const exact = inst.fn.exact;
+      const c = at(inst.control);
+      // Operands past the operation's arity are 0n (-1 here).
+      const [a, b, m] = [0, 1, 2].map((i) => (inst.args[i] ? at(inst.args[i]) : -1));
+      const d = at(inst.dst);
+      const f = at(inst.flags);
+      const status: FpStatus = { flags: 0 };
+      const arg = (T: Int32Array, i: number): bigint => (i < 0 ? 0n : toBig(T[i], T[i + 1]));
+      return (_R, T) => {
+        status.flags = 0;
+        fromBig(exact(status, T[c], arg(T, a), arg(T, b), arg(T, m)), T, d);
+        T[f] = status.flags | 0;
+      };
     }
     case 'call': {
       const helper = inst.helper;

@@ -1,3 +1,4 @@
+import { FP_ARITY, type FpFunction } from './fp.js';
 import type {
   AccessSize,
   BinaryOp,
@@ -294,6 +295,22 @@ export class IrBuilder {
       return undefined;
     }
     return this.def(returns, (dst) => ({ op: 'call', dst, helper, args }));
+  }
+
+  /**
+   * Scalar binary64 operation `fn` on bit patterns under the i32 control word `control`:
+   * the result bits (i64) and the status flags it raised (i32).
+   */
+  fp(fn: FpFunction, control: Operand, args: readonly Operand[]): { value: Value; flags: Value } {
+    if (args.length !== FP_ARITY[fn.kind]) {
+      throw new IrBuildError(`${fn.kind} takes ${FP_ARITY[fn.kind]} operands, got ${args.length}`);
+    }
+    const c = this.operand(control, 'i32', fn.kind);
+    const xs = args.map((a) => this.operand(a, 'i64', fn.kind));
+    const value: Value = { id: this.nextId++, ty: 'i64' };
+    const flags: Value = { id: this.nextId++, ty: 'i32' };
+    this.emit({ op: 'float', fn, dst: value, flags, control: c, args: xs });
+    return { value, flags };
   }
 
   // ---- exits --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 export * from './builder.js';
+export * from './fp.js';
 export * from './operands.js';
 export * from './optimize.js';
 export * from './types.js';

@@ -19,6 +19,8 @@ export function operandsOf(inst: IrInst): Value[] {
       return [inst.addr, inst.src];
     case 'call':
       return [...inst.args];
+    case 'float':
+      return [inst.control, ...inst.args];
     default:
       return [];
   }

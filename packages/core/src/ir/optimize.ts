@@ -126,6 +126,9 @@ function forward(block: IrBlock): { insts: IrInst[]; exit: BlockExit } {
         out.push({ ...inst, args: inst.args.map(v) });
         regs.clear();
         continue;
+      case 'float':
+        out.push({ ...inst, control: v(inst.control), args: inst.args.map(v) });
+        continue;
       case 'insn':
         out.push(inst);
         continue;
@@ -168,6 +171,10 @@ function dropUnused(insts: IrInst[], exit: BlockExit): IrInst[] {
       keep[i] = false;
       continue;
     }
+    if (inst.op === 'float' && !used.has(inst.dst.id) && !used.has(inst.flags.id)) {
+      keep[i] = false;
+      continue;
+    }
     for (const x of operandsOf(inst)) used.add(x.id);
   }
   return insts.filter((_, i) => keep[i]);
@@ -207,6 +214,14 @@ function renumber(block: IrBlock): IrBlock {
         return { ...inst, addr: map(inst.addr), src: map(inst.src) };
       case 'call':
         return { ...inst, args: inst.args.map(map), dst: inst.dst ? map(inst.dst) : undefined };
+      case 'float':
+        return {
+          ...inst,
+          control: map(inst.control),
+          args: inst.args.map(map),
+          dst: map(inst.dst),
+          flags: map(inst.flags),
+        };
       default:
         throw new Error(`unknown IR instruction ${(inst as IrInst).op}`);
     }

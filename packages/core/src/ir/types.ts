@@ -6,6 +6,7 @@
  */
 import type { Cpu } from '../cpu/cpu.js';
 import type { AccessSize } from '../memory/types.js';
+import type { FpFunction } from './fp.js';
 
 export type { AccessSize };
 
@@ -105,7 +106,20 @@ export type IrInst =
   /** Little-endian store of the low `size` bytes of i64 `src` at i64 `addr`. */
   | { readonly op: 'store'; readonly addr: Value; readonly src: Value; readonly size: AccessSize }
   /** Calls a helper; `dst` is absent for helpers that return nothing. */
-  | { readonly op: 'call'; readonly dst?: Value; readonly helper: Helper; readonly args: readonly Value[] };
+  | { readonly op: 'call'; readonly dst?: Value; readonly helper: Helper; readonly args: readonly Value[] }
+  /**
+   * Scalar binary64 operation `fn` on i64 bit patterns (see fp.ts): `dst` (i64) the result bits,
+   * `flags` (i32) the status flags raised, under the i32 control word `control`. Pure: it reads
+   * and writes no register or memory.
+   */
+  | {
+      readonly op: 'float';
+      readonly fn: FpFunction;
+      readonly dst: Value;
+      readonly flags: Value;
+      readonly control: Value;
+      readonly args: readonly Value[];
+    };
 
 /** Signals a block can end the guest with (numbers are Linux's, the same on every architecture). */
 export type TrapSignal = 'SIGILL' | 'SIGTRAP' | 'SIGSEGV' | 'SIGBUS' | 'SIGFPE';

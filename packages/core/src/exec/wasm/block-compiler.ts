@@ -7,8 +7,11 @@
  * through the page table inline, and returns EXIT_JUMP, EXIT_SYSCALL or EXIT_TRAP after storing
  * the next PC. The slow memory paths and helpers are imported JS functions (see runtime.ts).
  */
+
+import type { FpFunction } from '../../ir/fp.js';
 import type { AccessSize, IrBlock, IrInst, Value } from '../../ir/types.js';
 import { Emitter } from './emitter.js';
+import { FP_IMPORT_RESULTS, FP_PARAMS, FP_RESULTS, fpFunctionBody } from './fp-emit.js';
 import { ModuleBuilder, type ValType } from './module-builder.js';
 import {
   BINARY_I32,
@@ -66,6 +69,8 @@ export interface CompiledModule {
   /** Guest PC for each site number passed to a slow path. */
   readonly sitePcs: readonly bigint[];
   readonly calls: readonly CallSite[];
+  /** The FP operations used, in order: operation i's exact function is imported as `f${i}`. */
+  readonly fps: readonly FpFunction[];
 }
 
 const valType = (v: Value): ValType => (v.ty === 'i64' ? I64 : I32);
@@ -87,6 +92,8 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
   }
   const calls: CallSite[] = [];
   const callIndex = new Map<object, number>();
+  const fps: FpFunction[] = [];
+  const fpImports: number[] = [];
   let usesMulh = false;
   for (const block of blocks) {
     let pc = block.pc;
@@ -101,10 +108,18 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
         );
         callIndex.set(inst, index);
         calls.push({ inst, pc });
+      } else if (inst.op === 'float' && !fps.includes(inst.fn)) {
+        fpImports.push(m.importFunction('h', `f${fps.length}`, FP_PARAMS, FP_IMPORT_RESULTS));
+        fps.push(inst.fn);
       } else if (inst.op === 'binary' && (inst.kind === 'mulh_u' || inst.kind === 'mulh_s')) usesMulh = true;
     }
   }
   const mulh = usesMulh ? defineMulh(m) : { u: -1, s: -1 };
+  const flagsAddress = layout.registers + layout.scratchSlot * 8;
+  fps.forEach((fn, i) => {
+    const body = fpFunctionBody(fn, fpImports[i], flagsAddress);
+    callIndex.set(fn, m.func(FP_PARAMS, FP_RESULTS, body.locals, body.code));
+  });
   const sitePcs: bigint[] = [];
   const exports: string[] = [];
   blocks.forEach((block, i) => {
@@ -114,7 +129,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
     m.exportFunction(exportName, index);
     exports.push(exportName);
   });
-  return { bytes: m.bytes(), exports, sitePcs, calls };
+  return { bytes: m.bytes(), exports, sitePcs, calls, fps };
 }
 
 /** mulh_u and mulh_s as module functions (i64, i64) → i64: the high halves of 128-bit products. */
@@ -200,6 +215,7 @@ class BlockFunction {
       if (inst.op === 'const') this.constants.set(inst.dst.id, inst.value);
       else if ('dst' in inst && inst.dst)
         this.local.set(inst.dst.id, this.locals.push(valType(inst.dst)) - 1);
+      if (inst.op === 'float') this.local.set(inst.flags.id, this.locals.push(I32) - 1);
     }
     this.addrLo = this.locals.push(I32) - 1;
     this.entry = this.locals.push(I32) - 1;
@@ -306,6 +322,19 @@ class BlockFunction {
         e.call(this.callIndex.get(inst) as number);
         this.regs.forget();
         if (inst.dst) this.define(inst.dst);
+        return;
+      case 'float':
+        // A module function: native f64 where it is exact, else the exact import (which touches
+        // only the scratch slot, so registers stay in locals).
+        this.push(inst.control);
+        for (let i = 0; i < 3; i++) {
+          const a = inst.args[i];
+          if (a) this.push(a);
+          else e.i64(0n);
+        }
+        e.call(this.callIndex.get(inst.fn) as number);
+        this.define(inst.flags);
+        this.define(inst.dst);
         return;
     }
   }

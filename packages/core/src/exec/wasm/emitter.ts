@@ -40,6 +40,13 @@ export class Emitter {
     return this;
   }
 
+  f64(value: number): this {
+    this.code.push(OP.f64Const);
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+
   /** A load or store with its memarg (alignment exponent, constant offset). */
   mem(opcode: number, offset: number, align = 0): this {
     this.code.push(opcode);

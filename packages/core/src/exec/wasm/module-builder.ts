@@ -6,7 +6,8 @@
 import { name, sized, u32 } from './encoding.js';
 import { FUNCREF } from './opcodes.js';
 
-export type ValType = 0x7f | 0x7e;
+/** i32, i64, f64. */
+export type ValType = 0x7f | 0x7e | 0x7c;
 
 interface FuncType {
   readonly params: readonly ValType[];

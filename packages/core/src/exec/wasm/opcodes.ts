@@ -2,6 +2,7 @@
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const F64 = 0x7c;
 export const FUNCREF = 0x70;
 /** Block type of a block/if without results. */
 export const VOID = 0x40;
@@ -65,6 +66,30 @@ export const OP = {
   i64ExtendI32U: 0xad,
   i32Extend8S: 0xc0,
   i32Extend16S: 0xc1,
+  i32Mul: 0x6c,
+  f64Const: 0x44,
+  f64Eq: 0x61,
+  f64Ne: 0x62,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
+  f64Le: 0x65,
+  f64Ge: 0x66,
+  f64Abs: 0x99,
+  f64Neg: 0x9a,
+  f64Trunc: 0x9d,
+  f64Sqrt: 0x9f,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
+  i32TruncF64S: 0xaa,
+  i32TruncF64U: 0xab,
+  i64TruncF64S: 0xb0,
+  i64TruncF64U: 0xb1,
+  f64ConvertI64S: 0xb9,
+  f64ConvertI64U: 0xba,
+  i64ReinterpretF64: 0xbd,
+  f64ReinterpretI64: 0xbf,
 } as const;
 
 /** IR binary ops that are one wasm instruction (division and mulh need sequences). */

@@ -4,6 +4,7 @@
  * block's export into the runner the machine calls.
  */
 import type { Cpu } from '../../cpu/cpu.js';
+import type { FpFunction, FpStatus } from '../../ir/fp.js';
 import type { Helper, IrBlock, Ty } from '../../ir/types.js';
 import { CODE_BIT, HOST_SHIFT, PAGE_TABLE_OFFSET, type PagedMemory } from '../../memory/paged-memory.js';
 import { PROT_READ, PROT_WRITE } from '../../memory/types.js';
@@ -169,6 +170,21 @@ function helperImport(cpu: Cpu, site: HelperSite): AnyFn {
   };
 }
 
+/**
+ * The exact path of an FP operation: i64 operands arrive signed; the flags go to the scratch
+ * slot, where the module function reads them.
+ */
+function fpImport(cpu: Cpu, fn: FpFunction): AnyFn {
+  const status: FpStatus = { flags: 0 };
+  const exact = fn.exact;
+  return (control: number, a: bigint, b: bigint, c: bigint): bigint => {
+    status.flags = 0;
+    const r = exact(status, control, BigInt.asUintN(64, a), BigInt.asUintN(64, b), BigInt.asUintN(64, c));
+    cpu.regs32[cpu.scratch * 2] = status.flags;
+    return r;
+  };
+}
+
 type TrapExit = Extract<IrBlock['exit'], { kind: 'trap' }>;
 
 function trapRunner(exit: TrapExit, run: AnyFn): WasmBlockRunner {
@@ -202,12 +218,16 @@ function instantiator(
   blocks: readonly IrBlock[],
 ): (module: object, cpu: Cpu, memory: PagedMemory) => WasmBlockRunner[] {
   const sites = compiled.calls.map(helperSite);
+  const fps = compiled.fps; // the exact functions of the float operations (no IR)
   const traps = blocks.map((block) => (block.exit.kind === 'trap' ? block.exit : undefined));
   const { exports, sitePcs } = compiled; // not `calls`, which holds the IR
   return (module, cpu, memory) => {
     const h: Record<string, AnyFn> = {};
     sites.forEach((site, i) => {
       h[`h${i}`] = helperImport(cpu, site);
+    });
+    fps.forEach((fn, i) => {
+      h[`f${i}`] = fpImport(cpu, fn);
     });
     const instance = new W.Instance(module, { env: slowPaths(cpu, memory, sitePcs), h });
     return traps.map((trap, i) => {

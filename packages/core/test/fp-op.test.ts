@@ -1,0 +1,411 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compileBlock,
+  compileWasmBlock,
+  type FpFunction,
+  type FpKind,
+  type FpStatus,
+  type IrBlock,
+  IrBuilder,
+  interpretBlock,
+  optimizeBlock,
+  threadBlock,
+} from '../src/index.js';
+import { freshCpu, toyLayout } from './helpers.js';
+
+/**
+ * The `float` operation on every executor against its exact function. The exact functions here are
+ * an oracle for IEEE 754 default arithmetic (results from JS doubles, Inexact decided with exact
+ * rational arithmetic) that answers a poison value with an odd flag for everything the native
+ * path must leave to it: a non-zero control word, NaN or infinite operands, overflow, subnormal
+ * or underflowed results. So any native result that differs from the exact one, or any case the
+ * native path takes that it should not, shows as a mismatch.
+ */
+
+const INEXACT = 1 << 4;
+const POISON = 0x7ff0_dead_beef_0001n;
+const POISON_FLAGS = 0x100;
+const ORDER: [bigint, bigint, bigint] = [0x8n, 0x6n, 0x2n];
+
+const view = new DataView(new ArrayBuffer(8));
+const toF = (bits: bigint): number => {
+  view.setBigUint64(0, bits);
+  return view.getFloat64(0);
+};
+const toBits = (x: number): bigint => {
+  view.setFloat64(0, x);
+  return view.getBigUint64(0);
+};
+
+/** x = m * 2^e exactly (x finite). */
+function rational(x: number): { m: bigint; e: number } {
+  const bits = toBits(x);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & ((1n << 52n) - 1n);
+  if (biased !== 0) m |= 1n << 52n;
+  if (bits >> 63n) m = -m;
+  return { m, e: (biased === 0 ? 1 : biased) - 1075 };
+}
+
+/** Compares u * 2^ue with v * 2^ve. */
+function same(u: bigint, ue: number, v: bigint, ve: number): boolean {
+  const e = Math.min(ue, ve);
+  return u << BigInt(ue - e) === v << BigInt(ve - e);
+}
+
+const finite = (x: number) => Number.isFinite(x);
+const normalOrZero = (r: number) => r === 0 || (Math.abs(r) >= 2 ** -1022 && finite(r));
+
+/** Round m * 2^e to the nearest double (ties to even), or undefined unless it is normal. */
+function roundNormal(m: bigint, e: number): { value: number; exact: boolean } | undefined {
+  if (m === 0n) return undefined;
+  const negative = m < 0n;
+  let q = negative ? -m : m;
+  let exp = e;
+  let exact = true;
+  const shift = q.toString(2).length - 53;
+  if (shift > 0) {
+    const rest = q & ((1n << BigInt(shift)) - 1n);
+    const half = 1n << BigInt(shift - 1);
+    q >>= BigInt(shift);
+    exp += shift;
+    exact = rest === 0n;
+    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+    if (q === 1n << 53n) {
+      q >>= 1n;
+      exp += 1;
+    }
+  }
+  const top = q.toString(2).length + exp; // the value is in [2^(top-1), 2^top)
+  if (top - 1 < -1022 || top > 1024) return undefined;
+  const value = Number(q) * 2 ** exp;
+  return { value: negative ? -value : value, exact };
+}
+
+function poison(status: FpStatus): bigint {
+  status.flags |= POISON_FLAGS;
+  return POISON;
+}
+
+function result(status: FpStatus, r: number, exact: boolean): bigint {
+  if (!exact) status.flags |= INEXACT;
+  return toBits(r);
+}
+
+function oracle(kind: FpKind): FpFunction['exact'] {
+  return (status, control, a, b, c) => {
+    if (control !== 0) return poison(status);
+    const x = toF(a);
+    const y = toF(b);
+    switch (kind) {
+      case 'add64':
+      case 'sub64':
+      case 'mul64':
+      case 'div64': {
+        const yy = kind === 'sub64' ? -y : y;
+        const r = kind === 'mul64' ? x * y : kind === 'div64' ? x / y : x + yy;
+        if (!finite(x) || !finite(y) || !normalOrZero(r)) return poison(status);
+        const rx = rational(x);
+        const ry = rational(yy);
+        const rr = rational(r);
+        if (kind === 'mul64') {
+          if (r === 0 && x !== 0 && y !== 0) return poison(status);
+          return result(status, r, same(rx.m * ry.m, rx.e + ry.e, rr.m, rr.e));
+        }
+        if (kind === 'div64') {
+          if (y === 0) return poison(status);
+          if (r === 0 && x !== 0) return poison(status);
+          return result(status, r, same(rr.m * ry.m, rr.e + ry.e, rx.m, rx.e));
+        }
+        const e = Math.min(rx.e, ry.e);
+        const sum = (rx.m << BigInt(rx.e - e)) + (ry.m << BigInt(ry.e - e));
+        return result(status, r, same(sum, e, rr.m, rr.e));
+      }
+      case 'sqrt64': {
+        const r = Math.sqrt(x);
+        if (!finite(x) || !normalOrZero(r) || (x !== 0 && x < 0)) return poison(status);
+        const rx = rational(x);
+        const rr = rational(r);
+        return result(status, r, same(rr.m * rr.m, 2 * rr.e, rx.m, rx.e));
+      }
+      case 'fma64': {
+        const z = toF(c);
+        if (!finite(x) || !finite(y) || !finite(z)) return poison(status);
+        if (y === 0 || z === 0) return result(status, x + y * z, true);
+        const rx = rational(x);
+        const ry = rational(y);
+        const rz = rational(z);
+        const e = Math.min(rx.e, ry.e + rz.e);
+        const v = (rx.m << BigInt(rx.e - e)) + ((ry.m * rz.m) << BigInt(ry.e + rz.e - e));
+        if (v === 0n) return result(status, 0, true);
+        const rounded = roundNormal(v, e);
+        if (!rounded) return poison(status);
+        return result(status, rounded.value, rounded.exact);
+      }
+      case 'cmp64':
+        if (Number.isNaN(x) || Number.isNaN(y)) return poison(status);
+        return x < y ? ORDER[0] : x === y ? ORDER[1] : ORDER[2];
+      case 'fromS64':
+      case 'fromU64': {
+        const i = kind === 'fromS64' ? BigInt.asIntN(64, a) : a;
+        const r = Number(i);
+        return result(status, r, BigInt(r) === i);
+      }
+      default: {
+        const signed = kind === 'toS64' || kind === 'toS32';
+        const width = kind === 'toS64' || kind === 'toU64' ? 64 : 32;
+        if (!finite(x)) return poison(status);
+        const t = BigInt(Math.trunc(x));
+        const lo = signed ? -(1n << BigInt(width - 1)) : 0n;
+        const hi = signed ? (1n << BigInt(width - 1)) - 1n : (1n << BigInt(width)) - 1n;
+        if (t < lo || t > hi) return poison(status);
+        if (!(Math.trunc(x) === x)) status.flags |= INEXACT;
+        return BigInt.asUintN(width, t);
+      }
+    }
+  };
+}
+
+const KINDS: FpKind[] = [
+  'add64',
+  'sub64',
+  'mul64',
+  'div64',
+  'sqrt64',
+  'fma64',
+  'cmp64',
+  'fromS64',
+  'fromU64',
+  'toS64',
+  'toS32',
+  'toU64',
+  'toU32',
+];
+const ARITY: Record<FpKind, number> = {
+  add64: 2,
+  sub64: 2,
+  mul64: 2,
+  div64: 2,
+  sqrt64: 1,
+  fma64: 3,
+  cmp64: 2,
+  fromS64: 1,
+  fromU64: 1,
+  toS64: 1,
+  toS32: 1,
+  toU64: 1,
+  toU32: 1,
+};
+
+/** Slots 0-2 operands, 3 the control word; 4 gets the result, 5 the flags. */
+function fpBlock(fn: FpFunction, loop = false): IrBlock {
+  const b = new IrBuilder(0x1000n);
+  b.insn(0x1000n, 0);
+  const args = [0, 1, 2].slice(0, ARITY[fn.kind]).map((s) => b.getReg(s));
+  const { value, flags } = b.fp(fn, b.wrap(b.getReg(3)), args);
+  b.setReg(4, value);
+  b.setReg(5, b.extendU(flags));
+  if (loop) b.jump(0x1000n);
+  else b.jump(0x2000n);
+  return optimizeBlock(b.finish());
+}
+
+const shared = freshCpu();
+
+function runners(block: IrBlock): (() => unknown)[] {
+  const { cpu, memory } = shared;
+  const compiled = compileBlock(block, toyLayout, cpu.scratch);
+  const threaded = threadBlock(block, cpu, memory);
+  const wasm = compileWasmBlock(block, cpu, memory);
+  return [
+    () => interpretBlock(block, cpu, memory),
+    () => compiled(cpu, memory),
+    () => threaded(cpu, memory),
+    () => wasm(),
+  ];
+}
+
+function fnOf(kind: FpKind, counter: { calls: number }): FpFunction {
+  const exact = oracle(kind);
+  return {
+    kind,
+    inexact: INEXACT,
+    order: kind === 'cmp64' ? ORDER : undefined,
+    exact: (status, control, a, b, c) => {
+      counter.calls++;
+      return exact(status, control, a, b, c);
+    },
+  };
+}
+
+const interesting = fc.constantFrom(
+  0,
+  -0,
+  1,
+  -1,
+  0.1,
+  3,
+  2 ** 52,
+  2 ** 53 + 2,
+  2 ** 63,
+  -(2 ** 63),
+  2 ** 64,
+  2 ** 31,
+  -(2 ** 31) - 0.5,
+  2 ** 32 - 0.5,
+  -0.75,
+  1.5,
+  2 ** -1022,
+  2 ** -1074,
+  2 ** -1022 * 1.5,
+  2 ** 1023,
+  1.7976931348623157e308,
+  2 ** -968,
+  2 ** 995,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  Number.NaN,
+);
+const double = fc.oneof(
+  interesting.map(toBits),
+  fc.double().map(toBits),
+  fc.double({ min: -1e6, max: 1e6 }).map(toBits),
+  fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((i) => toBits(i / 64)),
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.constant(toBits(Number.NaN) | 1n),
+);
+const integer = fc.oneof(
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.bigInt({ min: -(1n << 54n), max: 1n << 54n }).map((i) => BigInt.asUintN(64, i)),
+  fc.constantFrom(0n, 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, 1n << 63n, (1n << 64n) - 1n),
+);
+const control = fc.oneof(
+  fc.constant(0),
+  fc.constant(0),
+  fc.constant(0),
+  fc.integer({ min: 1, max: 3 << 22 }),
+);
+
+describe('the float IR operation', () => {
+  for (const kind of KINDS) {
+    it(`${kind}: every executor gives the exact function's bits and flags`, () => {
+      const counter = { calls: 0 };
+      const fn = fnOf(kind, counter);
+      const run = runners(fpBlock(fn));
+      const { cpu } = shared;
+      const operand = kind === 'fromS64' || kind === 'fromU64' ? integer : double;
+      fc.assert(
+        fc.property(fc.tuple(operand, operand, operand), control, (ops, ctl) => {
+          const status: FpStatus = { flags: 0 };
+          const want = fn.exact(status, ctl, ...ops);
+          for (const r of run) {
+            cpu.regs.fill(0n);
+            ops.forEach((v, i) => {
+              cpu.regs[i] = v;
+            });
+            cpu.regs[3] = BigInt(ctl);
+            r();
+            expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
+          }
+        }),
+        { numRuns: kind === 'fma64' ? 20000 : 3000 },
+      );
+    });
+  }
+
+  it('runs native code in wasm for ordinary operands under the default control word', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('add64', counter);
+    const wasm = runners(fpBlock(fn))[3];
+    const { cpu } = shared;
+    cpu.regs.fill(0n);
+    cpu.regs[0] = toBits(0.1);
+    cpu.regs[1] = toBits(0.2);
+    wasm();
+    expect(toF(cpu.regs[4])).toBe(0.1 + 0.2);
+    expect(Number(cpu.regs[5])).toBe(INEXACT);
+    expect(counter.calls).toBe(0);
+    cpu.regs[3] = 1n; // any other control word: the exact function decides
+    wasm();
+    expect(counter.calls).toBe(1);
+    expect(cpu.regs[4]).toBe(POISON);
+  });
+
+  it('fma64 agrees where the addend nearly cancels the product', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('fma64', counter);
+    const run = runners(fpBlock(fn));
+    const { cpu } = shared;
+    const near = fc
+      .tuple(
+        fc.double({ min: -1e200, max: 1e200 }),
+        fc.double({ min: -1e100, max: 1e100 }),
+        fc.integer({ min: -4, max: 4 }),
+      )
+      .map(([x, y, k]) => [BigInt.asUintN(64, toBits(-(x * y)) + BigInt(k)), toBits(x), toBits(y)] as const);
+    fc.assert(
+      fc.property(near, (ops) => {
+        const status: FpStatus = { flags: 0 };
+        const want = fn.exact(status, 0, ...ops);
+        for (const r of run) {
+          cpu.regs.fill(0n);
+          ops.forEach((v, i) => {
+            cpu.regs[i] = v;
+          });
+          r();
+          expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
+        }
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('runs fma64 natively in wasm for ordinary operands', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('fma64', counter);
+    const wasm = runners(fpBlock(fn))[3];
+    const { cpu } = shared;
+    cpu.regs.fill(0n);
+    cpu.regs[0] = toBits(1.5);
+    cpu.regs[1] = toBits(3);
+    cpu.regs[2] = toBits(0.1);
+    wasm();
+    expect(Number(cpu.regs[5])).toBe(INEXACT);
+    expect(counter.calls).toBe(0);
+    expect(toF(cpu.regs[4])).toBe(1.8);
+    // An exact cancellation: +0.
+    cpu.regs[0] = toBits(-0.75);
+    cpu.regs[1] = toBits(1.5);
+    cpu.regs[2] = toBits(0.5);
+    wasm();
+    expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([0n, 0]);
+    expect(counter.calls).toBe(0);
+    // Ordinary random operands stay native (all but the rare near-ties).
+    const values = fc.sample(
+      fc.integer({ min: -1e9, max: 1e9 }).map((i) => i / 977.3),
+      3000,
+    );
+    for (let i = 0; i + 2 < values.length; i += 3) {
+      values.slice(i, i + 3).forEach((v, k) => {
+        cpu.regs[k] = toBits(v);
+      });
+      wasm();
+    }
+    expect(counter.calls).toBeLessThan(20);
+  });
+
+  it('keeps a block that loops on itself with a float operation correct', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('mul64', counter);
+    const block = fpBlock(fn, true);
+    const { cpu, memory } = shared;
+    const wasm = compileWasmBlock(block, cpu, memory);
+    cpu.regs.fill(0n);
+    cpu.regs[0] = toBits(3);
+    cpu.regs[1] = toBits(0.5);
+    wasm();
+    expect(toF(cpu.regs[4])).toBe(1.5);
+    expect(cpu.regs[toyLayout.pc]).toBe(0x1000n);
+  });
+});
