@@ -292,7 +292,12 @@ describe.runIf(available('the lean arm64kit run', problem))(
       const [file, ...others] = readdirSync(dir);
       expect(others).toEqual([]);
       expect(file).toMatch(/^bundle\.cjs-[0-9a-f]{8}-\d+-\d+-v[\d.]+-\w+-[0-9a-f]{8}\.v8$/);
+      // A run that V8 took the cache from leaves it as it was: only a missing or rejected cache
+      // is written (a new file, renamed over the old one).
+      const written = statSync(join(dir, file));
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
+      const after = statSync(join(dir, file));
+      expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
       // V8 rejects data it did not make for this script; the run goes on and writes a good cache.
       writeFileSync(join(dir, file), 'not a code cache');
       expect(await cli(['run', argv, 'a'], env)).toEqual(expected);
