@@ -20,4 +20,17 @@ describe('hostIsTerminal', () => {
     expect(hostIsTerminal(file)).toBe(false);
     expect(hostIsTerminal(-1)).toBe(false);
   });
+
+  it('tells a terminal from the memory devices (/dev/null, /dev/zero) that share its file type', () => {
+    // The master side of a new pseudo-terminal is a terminal, as isatty(3) says of it.
+    const terminal = openSync('/dev/ptmx', 'r+');
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      expect(hostIsTerminal(terminal)).toBe(true);
+      expect(hostIsTerminal(zero)).toBe(false);
+    } finally {
+      closeSync(terminal);
+      closeSync(zero);
+    }
+  });
 });

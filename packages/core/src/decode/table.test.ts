@@ -120,6 +120,42 @@ describe('DecodeTable', () => {
   });
 });
 
+describe('DecodeTable lookup', () => {
+  /** A 32-character pattern from a word of fixed bits and a word saying which bits are fixed. */
+  const pattern = (mask: number, value: number): string =>
+    Array.from({ length: 32 }, (_, i) => {
+      const bit = 31 - i;
+      return (mask >>> bit) & 1 ? String((value >>> bit) & 1) : '-';
+    }).join('');
+
+  it('finds the first form in preference order that matches, whatever the bucket bits', () => {
+    // The oracle is a scan of every form; the buckets (and the groups of the top byte that fill
+    // them) must only ever be a faster way to the same answer, for words with the top bit set too.
+    const masks = [0xfe00707f, 0xffe0fc00, 0x0000ffff, 0xff000000, 0];
+    const forms = fc.array(fc.tuple(fc.integer(), fc.integer()), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(
+        forms,
+        fc.array(fc.integer(), { maxLength: 200 }),
+        fc.constantFrom(...masks),
+        (raw, words, bucketMask) => {
+          const table = new DecodeTable(
+            raw.map(([mask, value], i) => ({ name: `f${i}`, pattern: pattern(mask, value), handler: i })),
+            { verifyOverlaps: false, bucketMask },
+          );
+          // Words that some form claims, as well as arbitrary ones.
+          const claimed = raw.map(([mask, value], i) => ((words[i] ?? 0) & ~mask) | (value & mask));
+          for (const word of [...words, ...claimed]) {
+            const expected = table.forms.find((c) => (word & c.mask) >>> 0 === c.value);
+            expect(table.lookup(word)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('DecodeTable of 16-bit forms', () => {
   const h = () => 0;
   it('decodes 16-bit parcels and reads their fields', () => {

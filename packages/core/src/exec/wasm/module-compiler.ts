@@ -6,7 +6,15 @@
  * `poll` (`receiveMessageOnPort`, no event-loop turn). Compiled modules cross threads without
  * being compiled again: a `WebAssembly.Module` posted to another thread shares its code.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+
+/**
+ * node:worker_threads, loaded when the first worker starts: loading it costs a process about
+ * 2.5 ms, and a short program (most runs of a command-line tool) never starts one.
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
+}
 
 /** A compiled module, opaque here: `WebAssembly.Instance` takes it. */
 export type CompiledWasm = object;
@@ -82,12 +90,15 @@ interface Reply {
 export class WorkerCompiler implements ModuleCompiler {
   private readonly port: MessagePort;
   private readonly worker: Worker;
+  private readonly receive: typeof import('node:worker_threads').receiveMessageOnPort;
   private readonly pending = new Map<number, Request>();
   private nextId = 0;
 
   constructor() {
+    const { MessageChannel, Worker, receiveMessageOnPort } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
+    this.receive = receiveMessageOnPort;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { port: port2 },
@@ -110,7 +121,7 @@ export class WorkerCompiler implements ModuleCompiler {
 
   poll(): void {
     if (this.pending.size === 0) return;
-    for (let reply = receiveMessageOnPort(this.port); reply; reply = receiveMessageOnPort(this.port)) {
+    for (let reply = this.receive(this.port); reply; reply = this.receive(this.port)) {
       const { id, module, error } = reply.message as Reply;
       const request = this.pending.get(id);
       if (!request) continue; // already compiled here after the worker took too long
