@@ -19,6 +19,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
+import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
@@ -37,13 +38,17 @@ import {
 import { descriptorStatfs } from './synthetic/statfs.js';
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
+import { registerCloseRangeSyscall } from './sys-close-range.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { registerFallocateSyscall } from './sys-fallocate.js';
 import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
+import { registerMemfdSyscalls } from './sys-memfd.js';
 import { registerMknodSyscall } from './sys-mknod.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
+import { registerXattrSyscalls } from './sys-xattr.js';
 
 const O_APPEND = 0o2000;
 const O_NONBLOCK = 0o4000;
@@ -190,6 +195,7 @@ function writeFrom(
   }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) return writeToPipe(k, file.pipe.buffer, addr, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
+  checkSealedWrite(file, position, n0);
   try {
     flushSharedMappings(k);
     const n = retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
@@ -232,7 +238,7 @@ function iovecs(k: LinuxKernel, addr: bigint, count: number): [number, number][]
   return out;
 }
 
-function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
+export function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
   const raw = pathAddr === 0n ? '' : readPathArgument(k.memory, ptr(pathAddr));
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
@@ -442,6 +448,10 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
     case 1032: // F_GETPIPE_SZ
       if (!file.pipe) fail(E.EBADF);
       return file.pipe.buffer.capacity;
+    case 1033: // F_ADD_SEALS
+      return addSeals(file, int(arg));
+    case 1034: // F_GET_SEALS
+      return getSeals(file);
     case F_LOCK_COMMANDS.F_GETLK:
     case F_LOCK_COMMANDS.F_SETLK:
     case F_LOCK_COMMANDS.F_SETLKW:
@@ -464,6 +474,10 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerLockSyscalls(k);
   registerAttributeSyscalls(k);
   registerIoctlSyscalls(k);
+  registerXattrSyscalls(k);
+  registerFallocateSyscall(k);
+  registerCloseRangeSyscall(k);
+  registerMemfdSyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -515,7 +529,9 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.ftruncate, (k, a) => {
-    ftruncateSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL), long(a[1]));
+    const file = k.fds.get(int(a[0]));
+    checkSealedResize(file, long(a[1]));
+    ftruncateSync(hostFdOf(file, E.EINVAL), long(a[1]));
     return 0;
   });
   k.register(SYS.fsync, (k, a) => {
@@ -534,9 +550,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });
   k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
-  // No extended attributes are visible: every name is absent, every list empty.
-  for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
-  for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
   k.register(SYS.fstatfs, (k, a) => {
     const file = k.fds.get(int(a[0]));
     if (file.hostFd < 0) {
