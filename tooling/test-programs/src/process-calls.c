@@ -57,6 +57,8 @@ static int uuid_shaped(const char *s) {
     return s[36] == '\n' && s[37] == 0;
 }
 
+static void keepcaps(int keep);
+
 static void pidfds(void) {
     int self = syscall(SYS_pidfd_open, getpid(), 0);
     printf("pidfd_open self >= 3: %d\n", self >= 3);
@@ -119,6 +121,32 @@ static void prctls(void) {
     pid_t child = fork();
     if (child == 0) {
         printf("child PR_GET_KEEPCAPS after fork: %d\n", prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    keepcaps(0);
+    keepcaps(1);
+}
+
+/* The CapPrm and CapEff lines of /proc/self/status. */
+static void show_caps(const char *what) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    printf("%s:", what);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "CapPrm:", 7) || !strncmp(line, "CapEff:", 7)) printf(" %.*s", (int)strcspn(line, "\n"), line);
+    if (f) fclose(f);
+    printf("\n");
+}
+
+/* Leaving uid 0 with and without PR_SET_KEEPCAPS (as root; otherwise setresuid fails alike). */
+static void keepcaps(int keep) {
+    pid_t child = fork();
+    if (child == 0) {
+        prctl(PR_SET_KEEPCAPS, keep, 0, 0, 0);
+        int r = setresuid(1000, 1000, 1000);
+        printf("keepcaps %d: setresuid %d, PR_GET_KEEPCAPS %d\n", keep, r, prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
+        show_caps(keep ? "kept" : "dropped");
         _exit(0);
     }
     waitpid(child, NULL, 0);
