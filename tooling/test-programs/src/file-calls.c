@@ -3,6 +3,7 @@
  *   fallocate    modes 0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE and the checks before them
  *   close_range  a range, CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, bad arguments
  *   memfd_create write/read/lseek/ftruncate/fstat, MAP_SHARED, /proc/self/fd, seals, bad arguments
+ *   copy_file_range and sendfile between files, to a pipe, with and without offsets
  * With the arguments "xattr FILE": the extended attribute calls on FILE (which exists), by path and
  * by descriptor, and their checks.
  */
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -179,6 +181,56 @@ static void memfd(void) {
     close(fd);
 }
 
+static void copies(void) {
+    int src = open("src", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    for (int i = 0; i < 1000; i++) write(src, "0123456789", 10);
+    int dst = open("dst", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    lseek(src, 100, SEEK_SET);
+    report("copy_file_range by positions", copy_file_range(src, NULL, dst, NULL, 25, 0));
+    printf("positions %ld %ld\n", (long)lseek(src, 0, SEEK_CUR), (long)lseek(dst, 0, SEEK_CUR));
+    loff_t in = 5, out = 1000;
+    report("copy_file_range by offsets", copy_file_range(src, &in, dst, &out, 7, 0));
+    printf("offsets %ld %ld, positions %ld %ld, size %ld\n", (long)in, (long)out, (long)lseek(src, 0, SEEK_CUR),
+           (long)lseek(dst, 0, SEEK_CUR), size_of(dst));
+    show_bytes("dst", dst, 995, 12);
+    in = 9990;
+    report("copy_file_range past the end", copy_file_range(src, &in, dst, NULL, 100, 0));
+    in = 20000;
+    report("copy_file_range at the end", copy_file_range(src, &in, dst, NULL, 100, 0));
+    in = 0, out = 10;
+    report("copy_file_range overlapping", copy_file_range(src, &in, src, &out, 100, 0));
+    report("copy_file_range flags", copy_file_range(src, NULL, dst, NULL, 10, 1));
+    int ro = open("dst", O_RDONLY), ap = open("dst", O_WRONLY | O_APPEND);
+    report("copy_file_range to read-only", copy_file_range(src, NULL, ro, NULL, 10, 0));
+    report("copy_file_range to O_APPEND", copy_file_range(src, NULL, ap, NULL, 10, 0));
+    int p[2];
+    pipe(p);
+    report("copy_file_range to a pipe", copy_file_range(src, NULL, p[1], NULL, 10, 0));
+    report("copy_file_range from a pipe", copy_file_range(p[0], NULL, dst, NULL, 10, 0));
+
+    lseek(src, 0, SEEK_SET);
+    lseek(dst, 0, SEEK_SET);
+    report("sendfile file to file", sendfile(dst, src, NULL, 30));
+    printf("positions %ld %ld\n", (long)lseek(src, 0, SEEK_CUR), (long)lseek(dst, 0, SEEK_CUR));
+    off_t off = 42;
+    report("sendfile to a pipe at an offset", sendfile(p[1], src, &off, 8));
+    char buf[16] = "";
+    read(p[0], buf, 8);
+    printf("pipe got %s, offset %ld, position %ld\n", buf, (long)off, (long)lseek(src, 0, SEEK_CUR));
+    report("sendfile count 0", sendfile(dst, src, NULL, 0));
+    report("sendfile from a pipe", sendfile(dst, p[0], NULL, 10));
+    report("sendfile to O_APPEND", sendfile(ap, src, NULL, 10));
+    report("sendfile bad fd", sendfile(999, src, NULL, 10));
+    close(p[0]);
+    close(p[1]);
+    close(ro);
+    close(ap);
+    close(src);
+    close(dst);
+    unlink("src");
+    unlink("dst");
+}
+
 static void xattrs(const char *file) {
     int fd = open(file, O_RDONLY);
     char buf[64];
@@ -217,5 +269,6 @@ int main(int argc, char **argv) {
     falloc();
     closerange();
     memfd();
+    copies();
     return 0;
 }

@@ -165,6 +165,7 @@ export const SYS = {
   getrandom: 278,
   memfd_create: 279,
   execveat: 281,
+  copy_file_range: 285,
   membarrier: 283,
   statx: 291,
   rseq: 293,

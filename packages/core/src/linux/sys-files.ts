@@ -39,6 +39,7 @@ import { descriptorStatfs } from './synthetic/statfs.js';
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
 import { registerCloseRangeSyscall } from './sys-close-range.js';
+import { registerCopySyscalls } from './sys-copy.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { registerFallocateSyscall } from './sys-fallocate.js';
 import { registerIoctlSyscalls } from './sys-ioctl.js';
@@ -478,6 +479,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerFallocateSyscall(k);
   registerCloseRangeSyscall(k);
   registerMemfdSyscalls(k);
+  registerCopySyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
