@@ -4,6 +4,8 @@
  *   prctl PR_SET_KEEPCAPS/PR_GET_KEEPCAPS and the other plain get/set options
  *   /proc/sys/kernel/random/{uuid,boot_id,entropy_avail,poolsize}, /proc/sys/fs/{file-max,nr_open}
  *   the CPUs: sched_getaffinity, sysconf, /sys/devices/system/cpu/online, /proc/cpuinfo, /proc/stat
+ *   advice and scheduler queries: fadvise, readahead, sync_file_range, syncfs, mlockall, getcpu,
+ *   sched_setaffinity, sched_getparam/getscheduler/get_priority_*, personality, ioprio_get
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -11,6 +13,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +195,55 @@ static void cpus(void) {
     printf("/proc/stat cpuN lines: %d\n", lines);
 }
 
+static void hints(void) {
+    int fd = open("hints", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    write(fd, "abc", 3);
+    int p[2];
+    pipe(p);
+    int e = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    printf("posix_fadvise: %s\n", e ? strerrorname_np(e) : "0");
+    report("fadvise64 bad advice", syscall(SYS_fadvise64, fd, 0, 0, 99));
+    report("fadvise64 pipe", syscall(SYS_fadvise64, p[0], 0, 0, 0));
+    report("fadvise64 bad fd", syscall(SYS_fadvise64, 999, 0, 0, 0));
+    report("readahead", readahead(fd, 0, 4096));
+    report("readahead pipe", readahead(p[0], 0, 4096));
+    report("sync_file_range", sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+    report("sync_file_range bad flags", sync_file_range(fd, 0, 0, 99));
+    report("syncfs", syncfs(fd));
+    report("mlockall", mlockall(MCL_CURRENT));
+    report("munlockall", munlockall());
+    report("mlockall 0", mlockall(0));
+    unsigned cpu = 99, node = 99;
+    report("getcpu", syscall(SYS_getcpu, &cpu, &node, NULL));
+    printf("getcpu: allowed %d node %u\n", cpu < (unsigned)sysconf(_SC_NPROCESSORS_CONF), node);
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    CPU_SET(0, &s);
+    report("sched_setaffinity CPU 0", sched_setaffinity(0, sizeof s, &s));
+    CPU_ZERO(&s);
+    sched_getaffinity(0, sizeof s, &s);
+    printf("affinity now: %d CPUs, CPU 0 %d\n", CPU_COUNT(&s), CPU_ISSET(0, &s));
+    CPU_ZERO(&s);
+    CPU_SET(1000, &s);
+    report("sched_setaffinity no such CPU", sched_setaffinity(0, sizeof s, &s));
+    struct sched_param sp = {99};
+    report("sched_getparam", sched_getparam(0, &sp));
+    printf("priority %d\n", sp.sched_priority);
+    report("sched_getscheduler", sched_getscheduler(0));
+    report("sched_getscheduler no such pid", sched_getscheduler(99999999));
+    report("sched_get_priority_max FIFO", sched_get_priority_max(SCHED_FIFO));
+    report("sched_get_priority_min FIFO", sched_get_priority_min(SCHED_FIFO));
+    report("sched_get_priority_max OTHER", sched_get_priority_max(SCHED_OTHER));
+    report("sched_get_priority_max 42", sched_get_priority_max(42));
+    report("personality query", personality(0xffffffff));
+    report("ioprio_get", syscall(SYS_ioprio_get, 1, 0));
+    report("ioprio_get bad which", syscall(SYS_ioprio_get, 9, 0));
+    close(p[0]);
+    close(p[1]);
+    close(fd);
+    unlink("hints");
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *only = argc > 1 ? argv[1] : "";
@@ -198,5 +251,6 @@ int main(int argc, char **argv) {
     if (!*only || !strcmp(only, "prctl")) prctls();
     if (!*only || !strcmp(only, "proc")) proc_sys();
     if (!*only || !strcmp(only, "cpus")) cpus();
+    if (!*only || !strcmp(only, "hints")) hints();
     return 0;
 }

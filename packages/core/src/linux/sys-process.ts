@@ -9,8 +9,10 @@ import { registerCloneSyscalls } from './sys-clone.js';
 import { registerCredentialSyscalls } from './sys-credentials.js';
 import { registerExecSyscalls } from './sys-exec.js';
 import { registerFutexSyscalls } from './sys-futex.js';
+import { registerHintSyscalls } from './sys-hints.js';
 import { registerPidfdSyscalls } from './sys-pidfd.js';
 import { registerPrctlSyscalls } from './sys-prctl.js';
+import { registerSchedulerSyscalls } from './sys-scheduler.js';
 import { registerSignalSyscalls } from './sys-signals.js';
 
 function utsname(k: LinuxKernel): Uint8Array {
@@ -89,11 +91,13 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
     if (len * 8 < bits || len % 8 !== 0) fail(E.EINVAL);
     const size = Math.min(len, Math.ceil(bits / 64) * 8);
     const mask = new Uint8Array(size);
-    for (const cpu of cpus.allowed) mask[cpu >> 3] |= 1 << (cpu & 7);
+    for (const cpu of k.thread.affinity ?? cpus.allowed) mask[cpu >> 3] |= 1 << (cpu & 7);
     k.memory.writeBytes(ptr(a[2]), mask);
     return size;
   });
   registerPrctlSyscalls(k);
+  registerSchedulerSyscalls(k);
+  registerHintSyscalls(k);
 }
 
 /**
