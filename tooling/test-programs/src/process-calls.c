@@ -223,6 +223,14 @@ static void hints(void) {
     CPU_ZERO(&s);
     sched_getaffinity(0, sizeof s, &s);
     printf("affinity now: %d CPUs, CPU 0 %d\n", CPU_COUNT(&s), CPU_ISSET(0, &s));
+    pid_t child = fork();
+    if (child == 0) {
+        CPU_ZERO(&s);
+        sched_getaffinity(0, sizeof s, &s);
+        printf("a child's affinity: %d CPUs\n", CPU_COUNT(&s));
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
     CPU_ZERO(&s);
     CPU_SET(1000, &s);
     report("sched_setaffinity no such CPU", sched_setaffinity(0, sizeof s, &s));

@@ -206,6 +206,8 @@ export class LinuxKernel {
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
+    child.thread.affinity = this.thread.affinity;
+    child.thread.timerSlack = this.thread.timerSlack;
     child.layout = this.layout;
     child.pgid = this.pgid;
     child.sid = this.sid;
