@@ -4,6 +4,8 @@
  *   close_range  a range, CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, bad arguments
  *   memfd_create write/read/lseek/ftruncate/fstat, MAP_SHARED, /proc/self/fd, seals, bad arguments
  *   copy_file_range and sendfile between files, to a pipe, with and without offsets
+ * With the argument "seek" (stdin a regular file): lseek and pread on stdin, on /dev/null and
+ * /dev/zero, SEEK_DATA and SEEK_HOLE, and on a pipe.
  * With the arguments "xattr FILE": the extended attribute calls on FILE (which exists), by path and
  * by descriptor, and their checks.
  */
@@ -231,6 +233,37 @@ static void copies(void) {
     unlink("dst");
 }
 
+static void seeks(void) {
+    report("lseek stdin SEEK_END", lseek(0, 0, SEEK_END));
+    report("lseek stdin 2", lseek(0, 2, SEEK_SET));
+    char buf[16] = "";
+    report("read stdin", read(0, buf, 3));
+    printf("read: %.3s\n", buf);
+    report("lseek stdin SEEK_CUR", lseek(0, 0, SEEK_CUR));
+    report("pread stdin", pread(0, buf, 4, 0));
+    printf("pread: %.4s\n", buf);
+    report("lseek stdin SEEK_DATA 1", lseek(0, 1, SEEK_DATA));
+    report("lseek stdin SEEK_HOLE 1", lseek(0, 1, SEEK_HOLE));
+    report("lseek stdin SEEK_DATA past the end", lseek(0, 1000, SEEK_DATA));
+    report("lseek stdin whence 9", lseek(0, 0, 9));
+    int null = open("/dev/null", O_RDWR), zero = open("/dev/zero", O_RDONLY);
+    report("lseek /dev/null 10", lseek(null, 10, SEEK_SET));
+    report("lseek /dev/null SEEK_END", lseek(null, 5, SEEK_END));
+    report("lseek /dev/zero 7", lseek(zero, 7, SEEK_SET));
+    memset(buf, 'x', sizeof buf);
+    report("pread /dev/zero", pread(zero, buf, 3, 100));
+    printf("zeros: %d %d %d\n", buf[0], buf[1], buf[2]);
+    report("pread /dev/null", pread(null, buf, 3, 0));
+    int p[2];
+    pipe(p);
+    report("lseek pipe", lseek(p[0], 0, SEEK_SET));
+    report("pread pipe", pread(p[0], buf, 1, 0));
+    close(p[0]);
+    close(p[1]);
+    close(null);
+    close(zero);
+}
+
 static void xattrs(const char *file) {
     int fd = open(file, O_RDONLY);
     char buf[64];
@@ -262,6 +295,10 @@ static void xattrs(const char *file) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "seek") == 0) {
+        seeks();
+        return 0;
+    }
     if (argc > 2 && strcmp(argv[1], "xattr") == 0) {
         xattrs(argv[2]);
         return 0;

@@ -6,6 +6,7 @@ import {
   lstatSync,
   opendirSync,
   openSync,
+  readFileSync,
   readlinkSync,
   readSync,
   statfsSync,
@@ -393,6 +394,46 @@ function refuseEscapes(k: LinuxKernel, hostFd: number, flags: number): void {
   fail(flags & O_CREAT ? E.EACCES : E.ENOENT);
 }
 
+/** Memory devices (/dev/null, zero, full, random, urandom: major 1) seek nowhere and say 0. */
+const MEM_MAJOR = 1;
+
+/** The host's offset of host descriptor `fd` (/proc/self/fdinfo), or null if it does not say. */
+function hostOffset(fd: number): number | null {
+  try {
+    const pos = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return pos === null ? null : Number(pos[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A description whose offset the host keeps (stdio, devices), as lseek finds it: a memory device
+ * answers 0, as the kernel's; a regular file given as stdio takes its offset from the host and
+ * keeps it here from then on; anything else (pipe, socket, terminal) cannot seek.
+ */
+function seekHostTracked(file: OpenFile): 'device' | 'file' {
+  if (file.pipe || file.special || file.hostFd < 0) fail(E.ESPIPE);
+  const st = fstatSync(file.hostFd);
+  if (st.isCharacterDevice() && Math.floor(st.rdev / 256) % 4096 === MEM_MAJOR) return 'device';
+  if (!st.isFile()) fail(E.ESPIPE);
+  const at = hostOffset(file.hostFd);
+  if (at === null) fail(E.ESPIPE);
+  file.position = at;
+  return 'file';
+}
+
+/** pread and pwrite on a description the host keeps the offset of: files and devices, not streams. */
+function positionedIoAllowed(file: OpenFile): void {
+  if (file.pipe || file.special || file.hostFd < 0) fail(E.ESPIPE);
+  const st = fstatSync(file.hostFd);
+  if (!st.isFile() && !(st.isCharacterDevice() && Math.floor(st.rdev / 256) % 4096 === MEM_MAJOR))
+    fail(E.ESPIPE);
+}
+
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
 function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): number {
   const file = k.fds.get(fd);
   if (file.kind === 'directory') {
@@ -400,13 +441,19 @@ function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): numb
     file.dirCursor = offset;
     return offset;
   }
-  if (file.position === null) fail(E.ESPIPE);
-  let base: number;
-  if (whence === 0) base = 0;
-  else if (whence === 1) base = file.position;
-  else if (whence === 2) base = file.content ? file.content.length : Number(fstatSync(file.hostFd).size);
-  else fail(E.EINVAL);
-  const target = base + offset;
+  if (file.position === null && seekHostTracked(file) === 'device') return 0;
+  const position = file.position as number;
+  const size = () => (file.content ? file.content.length : Number(fstatSync(file.hostFd).size));
+  let target: number;
+  if (whence === 0) target = offset;
+  else if (whence === 1) target = position + offset;
+  else if (whence === 2) target = size() + offset;
+  else if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+    // As a file system that keeps no holes: all data up to the end, one hole from there.
+    const end = size();
+    if (offset < 0 || offset >= end) fail(E.ENXIO);
+    target = whence === SEEK_DATA ? offset : end;
+  } else fail(E.EINVAL);
   if (target < 0) fail(E.EINVAL);
   file.position = target;
   return target;
@@ -502,12 +549,12 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.pread64, (k, a) => {
     const file = k.fds.get(int(a[0]));
-    if (file.position === null) fail(E.ESPIPE);
+    if (file.position === null) positionedIoAllowed(file);
     return readInto(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
   });
   k.register(SYS.pwrite64, (k, a) => {
     const file = k.fds.get(int(a[0]));
-    if (file.position === null) fail(E.ESPIPE);
+    if (file.position === null) positionedIoAllowed(file);
     return writeFrom(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
   });
   k.register(SYS.openat, (k, a) => openat(k, int(a[0]), a[1], int(a[2]), int(a[3])));
