@@ -3,7 +3,7 @@
  *   fallocate    modes 0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE and the checks before them
  *   close_range  a range, CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, bad arguments
  *   memfd_create write/read/lseek/ftruncate/fstat, MAP_SHARED, /proc/self/fd, seals, bad arguments
- *   copy_file_range and sendfile between files, to a pipe, with and without offsets
+ *   copy_file_range and sendfile between files, to a pipe, with and without offsets; splice
  * With the argument "seek" (stdin a regular file): lseek and pread on stdin, on /dev/null and
  * /dev/zero, SEEK_DATA and SEEK_HOLE, and on a pipe.
  * With the arguments "xattr FILE": the extended attribute calls on FILE (which exists), by path and
@@ -223,6 +223,25 @@ static void copies(void) {
     report("sendfile from a pipe", sendfile(dst, p[0], NULL, 10));
     report("sendfile to O_APPEND", sendfile(ap, src, NULL, 10));
     report("sendfile bad fd", sendfile(999, src, NULL, 10));
+
+    loff_t at = 10;
+    report("splice file to pipe at an offset", splice(src, &at, p[1], NULL, 6, 0));
+    printf("offset %ld, position %ld\n", (long)at, (long)lseek(src, 0, SEEK_CUR));
+    int q[2];
+    pipe(q);
+    report("splice pipe to pipe", splice(p[0], NULL, q[1], NULL, 4, 0));
+    lseek(dst, 0, SEEK_SET);
+    report("splice pipe to file", splice(q[0], NULL, dst, NULL, 100, 0));
+    printf("dst position %ld\n", (long)lseek(dst, 0, SEEK_CUR));
+    show_bytes("dst starts", dst, 0, 6);
+    report("splice the rest by position", splice(p[0], NULL, dst, NULL, 100, 0));
+    report("splice empty pipe NONBLOCK", splice(p[0], NULL, dst, NULL, 10, SPLICE_F_NONBLOCK));
+    report("splice no pipe", splice(src, NULL, dst, NULL, 10, 0));
+    report("splice offset on a pipe", splice(p[0], &at, dst, NULL, 10, 0));
+    report("splice bad flags", splice(src, NULL, p[1], NULL, 10, 0x100));
+    report("splice len 0", splice(src, NULL, p[1], NULL, 0, 0));
+    close(q[0]);
+    close(q[1]);
     close(p[0]);
     close(p[1]);
     close(ro);

@@ -59,6 +59,7 @@ export const SYS = {
   pselect6: 72,
   ppoll: 73,
   signalfd4: 74,
+  splice: 76,
   readlinkat: 78,
   newfstatat: 79,
   fstat: 80,

@@ -4,7 +4,7 @@ import type { OpenFile } from './fd-table.js';
 import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import { checkSealedWrite } from './memfd.js';
 import { SYS } from './numbers.js';
-import { writePipe } from './pipe.js';
+import { readPipe, writePipe } from './pipe.js';
 import { flushSharedMappings, refreshSharedMappings } from './shared-objects.js';
 import { isSocket } from './socket.js';
 import { sendTo } from './sys-sockets.js';
@@ -160,7 +160,94 @@ function sendfile(k: LinuxKernel, outFd: number, inFd: number, offAddr: number, 
   return n;
 }
 
+/** splice's flags: SPLICE_F_MOVE, _NONBLOCK, _MORE, _GIFT. */
+const SPLICE_FLAGS = 0xf;
+const SPLICE_F_NONBLOCK = 0x2;
+
+/**
+ * splice between a pipe of the run's and a regular file, a socket, a host stream or another
+ * such pipe: up to `len` bytes, as many as the pipe has (or has room for), waiting for them
+ * unless SPLICE_F_NONBLOCK or the pipe's O_NONBLOCK says not to. A file's offset is *off (then
+ * updated) or its position; a pipe takes no offset (ESPIPE). Neither side a pipe is EINVAL.
+ */
+function splice(
+  k: LinuxKernel,
+  inFd: number,
+  inOffAddr: number,
+  outFd: number,
+  outOffAddr: number,
+  len: number,
+  flags: number,
+): number {
+  if (flags & ~SPLICE_FLAGS) fail(E.EINVAL);
+  const source = k.fds.get(inFd);
+  const target = k.fds.get(outFd);
+  if ((source.statusFlags & 3) === 1 || (target.statusFlags & 3) === 0) fail(E.EBADF);
+  if (!source.pipe && !target.pipe) fail(E.EINVAL);
+  if ((source.pipe && inOffAddr !== 0) || (target.pipe && outOffAddr !== 0)) fail(E.ESPIPE);
+  if (target.statusFlags & O_APPEND) fail(E.EINVAL);
+  if (len === 0) return 0;
+  const nonblocking = (flags & SPLICE_F_NONBLOCK) !== 0;
+  const wait = (what: string, ready: () => boolean): never => {
+    k.block(null, what, k.signals.mask, ready);
+    fail(E.EINTR);
+  };
+  if (source.pipe) {
+    const from = source.pipe.buffer;
+    if (from.size === 0) {
+      if (from.writers === 0) return 0;
+      if (nonblocking || source.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
+      wait('splice from an empty pipe that nothing writes', () => from.size > 0 || from.writers === 0);
+    }
+    let want = Math.min(len, from.size, CHUNK);
+    if (target.pipe) {
+      const to = target.pipe.buffer;
+      if (to.readers === 0) {
+        k.raise(13); // SIGPIPE
+        fail(E.EPIPE);
+      }
+      if (to.space === 0) {
+        if (nonblocking || target.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
+        wait('splice to a full pipe that nothing reads', () => to.space > 0 || to.readers === 0);
+      }
+      want = Math.min(want, to.space);
+    }
+    const bytes = readPipe(from, want, true) ?? new Uint8Array(0);
+    if (target.pipe || !isHostFile(target)) return writeStream(k, target, bytes);
+    const at = outOffAddr !== 0 ? readOffset(k, outOffAddr) : target.position;
+    const n = writeHostFile(k, target, bytes, at);
+    if (at !== null) {
+      if (outOffAddr !== 0) k.memory.write64(outOffAddr, BigInt(at + n));
+      else target.position = at + n;
+    }
+    return n;
+  }
+  // From a file into a pipe of the run's.
+  if (!isHostFile(source)) fail(E.EINVAL);
+  const to = target.pipe?.buffer;
+  if (!to) fail(E.EINVAL);
+  if (to.readers === 0) {
+    k.raise(13);
+    fail(E.EPIPE);
+  }
+  if (to.space === 0) {
+    if (nonblocking || target.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
+    wait('splice to a full pipe that nothing reads', () => to.space > 0 || to.readers === 0);
+  }
+  const at = inOffAddr !== 0 ? readOffset(k, inOffAddr) : source.position;
+  const bytes = readHostFile(source, at, Math.min(len, to.space));
+  const n = bytes.length === 0 ? 0 : writeStream(k, target, bytes);
+  if (at !== null) {
+    if (inOffAddr !== 0) k.memory.write64(inOffAddr, BigInt(at + n));
+    else source.position = at + n;
+  }
+  return n;
+}
+
 export function registerCopySyscalls(k: LinuxKernel): void {
+  k.register(SYS.splice, (k, a) =>
+    splice(k, int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3]), long(a[4]), int(a[5])),
+  );
   k.register(SYS.copy_file_range, (k, a) =>
     copyFileRange(k, int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3]), long(a[4]), int(a[5])),
   );
