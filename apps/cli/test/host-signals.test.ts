@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { buildProgram, QEMU } from '@arm64kit/test-programs';
 import { available } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
@@ -35,19 +36,21 @@ function signalled(command: string, args: string[], signal: NodeJS.Signals): Pro
   });
 }
 
-/** Runs `command` with descriptor 0 closed (not /dev/null: closed) by a shell hop. */
-function withStdinClosed(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', 'exec <&-; exec "$@"', 'sh', command, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+/**
+ * Runs `command` with descriptor 0 /dev/null opened for reading and writing, as Python's
+ * subprocess.DEVNULL and a shell's `<>/dev/null` give it.
+ */
+function withStdinDevNull(command: string, args: string[]): Promise<string> {
+  const devNull = openSync('/dev/null', 'r+');
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: [devNull, 'pipe', 'inherit'] });
     let stdout = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
     child.on('error', reject);
     child.on('close', () => resolve(stdout));
-  });
+  }).finally(() => closeSync(devNull));
 }
 
 describe.runIf(available('arm64kit run and host signals', runPrerequisites()))(
@@ -70,12 +73,14 @@ describe.runIf(available('arm64kit run and host signals', runPrerequisites()))(
       },
     );
 
-    it('keeps a descriptor the host closed closed: read(0) is EBADF, as under qemu', async () => {
+    it('gives the guest an open /dev/null on descriptor 0 when the host has one, as qemu does', async () => {
       const program = buildProgram('host-signals');
-      const ours = await withStdinClosed(process.execPath, [BIN, 'run', program, 'stdio']);
-      const theirs = await withStdinClosed(QEMU, [program, 'stdio']);
+      const ours = await withStdinDevNull(process.execPath, [BIN, 'run', program, 'stdio']);
+      const theirs = await withStdinDevNull(QEMU, [program, 'stdio']);
       expect(ours).toBe(theirs);
-      expect(ours).toBe('read(0): -1 EBADF\nwrite(2): 0 \n');
+      expect(ours).toBe(
+        'read(0): 0 \nwrite(2): 0 \nfstat(0): char 1:3\nF_GETFL(0): O_RDWR\n/proc/self/fd/0: /dev/null\n',
+      );
     });
   },
 );

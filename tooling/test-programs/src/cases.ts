@@ -88,7 +88,9 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('usage', [{}], ['O2']), // times, getrusage (self, thread, children), wait4's rusage
   program('atomics-stress', [{}, { args: ['100000'] }, { args: ['exit'] }], ['O2']), // exclusives, LSE, CAS, mutexes, barrier storms, exit_group while spinning
   program('fifo'), // mkfifo and mknod; FIFO opens that wait for the other side, between processes
-  program('fsops'), // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
+  program('fsops'),
+  program('file-calls', [{}, { args: ['seek'], stdin: 'one two three\n' }], ['O2']), // fallocate, close_range, memfd_create and seals, copy_file_range, sendfile, splice; lseek/pread on a file as stdin and on devices (xattrs: packages/arm64/test/xattr.test.ts)
+  program('process-calls', [{}], ['O2']), // pidfd_open, pidfd_send_signal, prctl, /proc/sys, the host's CPUs // statx, statfs, fsync, umask, fchdir, rmdir, renameat2, faccessat2
   program('memory-and-fs-ids', [{}], ['O2']), // sysinfo's freeram is MemFree; statfs' f_fsid per file system
   // /proc/self, /dev (re-execution through /proc/self/exe: packages/arm64/test/exec.test.ts)
   program('procfs', [{}, { args: ['one', 'two words'], env: { PATH: '/bin', GREETING: 'hi' } }]),

@@ -1,4 +1,3 @@
-import { readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 
 /** Host signals `arm64kit run` hands to the guest instead of dying of them itself. */
@@ -19,20 +18,4 @@ export function forwardSignals(send: (signo: number) => void): () => void {
   return () => {
     for (const [name, listener] of listeners) process.off(name, listener);
   };
-}
-
-/**
- * Whether host descriptor `fd` (0–2) was closed when this process started. Node reopens a
- * closed 0, 1 or 2 on /dev/null for reading and writing before any JavaScript runs, so that is
- * what a closed one looks like here (`<>/dev/null` looks the same and is treated alike). The
- * guest must not see a descriptor the host did not give it: read(0) is then EBADF, not EOF.
- */
-export function closedAtStart(fd: number): boolean {
-  try {
-    if (readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
-    const flags = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-    return flags !== null && (Number.parseInt(flags[1], 8) & 3) === 2; // O_RDWR
-  } catch {
-    return false;
-  }
 }

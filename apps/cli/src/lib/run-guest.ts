@@ -3,7 +3,7 @@ import { posix, resolve } from 'node:path';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
 import { type GuestArch, guestArchitecture } from './guest-arch.js';
-import { closedAtStart, forwardSignals } from './host-process.js';
+import { forwardSignals } from './host-process.js';
 import { connectHostTerminal } from './host-terminal.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
@@ -122,10 +122,14 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     cwd: guestCwd(flags),
     executor: flags.executor as Executor | undefined,
     strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
-    // A descriptor the host closed stays closed for the guest (-1 is never open).
-    stdin: closedAtStart(0) ? -1 : 0,
-    stdout: closedAtStart(1) ? -1 : 1,
-    stderr: closedAtStart(2) ? -1 : 2,
+    // The guest has descriptors 0-2 as this process has them: an open one (/dev/null opened for
+    // reading and writing, as subprocess.DEVNULL gives, included) is open, a closed one closed.
+    // Node itself opens /dev/null on a 0-2 that was closed when it started, before any script
+    // runs, and leaves nothing to tell that apart from a /dev/null the parent opened; so those
+    // are open here too.
+    stdin: 0,
+    stdout: 1,
+    stderr: 2,
   });
   // The event loop runs between slices of the guest, so host signals reach it there; they go
   // to the first process, as a terminal's Ctrl-C goes to the program arm64kit started.

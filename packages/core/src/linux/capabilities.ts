@@ -25,6 +25,8 @@ export interface CapabilitySets {
   effective: bigint;
   bounding: bigint;
   ambient: bigint;
+  /** PR_SET_KEEPCAPS: leaving uid 0 keeps the permitted set (cleared by execve). */
+  keepCaps: boolean;
 }
 
 /**
@@ -45,10 +47,11 @@ export function hostCapabilities(euid: number): CapabilitySets {
       effective: set('CapEff'),
       bounding: set('CapBnd'),
       ambient: set('CapAmb'),
+      keepCaps: false,
     };
   } catch {
     const root = euid === 0 ? ALL : 0n;
-    return { inheritable: 0n, permitted: root, effective: root, bounding: ALL, ambient: 0n };
+    return { inheritable: 0n, permitted: root, effective: root, bounding: ALL, ambient: 0n, keepCaps: false };
   }
 }
 
@@ -65,14 +68,17 @@ interface UserIds {
 
 /**
  * What a change of user ids does to the sets (the kernel's cap_emulate_setxuid): leaving uid 0
- * in all of real, effective and saved drops every capability for good; an effective uid leaving
- * 0 clears the effective set, and one coming back to 0 restores it from the permitted set.
+ * in all of real, effective and saved drops every capability for good (the permitted set stays
+ * under PR_SET_KEEPCAPS); an effective uid leaving 0 clears the effective set, and one coming back
+ * to 0 restores it from the permitted set.
  */
 export function afterUidChange(sets: CapabilitySets, old: UserIds, now: UserIds): void {
   const anyRoot = (ids: UserIds) => ids.real === 0 || ids.effective === 0 || ids.saved === 0;
   if (anyRoot(old) && !anyRoot(now)) {
-    sets.permitted = 0n;
-    sets.effective = 0n;
+    if (!sets.keepCaps) {
+      sets.permitted = 0n;
+      sets.effective = 0n;
+    }
     sets.ambient = 0n;
   }
   if (old.effective === 0 && now.effective !== 0) sets.effective = 0n;
@@ -109,6 +115,7 @@ export function capabilitiesAtExec(
   noNewPrivs: boolean,
 ): boolean {
   const oldPermitted = sets.permitted;
+  sets.keepCaps = false;
   let permitted = user.real === 0 || user.effective === 0 ? sets.bounding | sets.inheritable : 0n;
   const effective = user.effective === 0;
   if (noNewPrivs && (ids.changed || (permitted & ~oldPermitted) !== 0n)) {

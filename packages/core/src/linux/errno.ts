@@ -26,6 +26,7 @@ export const E = {
   EMFILE: 24,
   ENOTTY: 25,
   ETXTBSY: 26,
+  EFBIG: 27,
   ESPIPE: 29,
   EROFS: 30,
   EPIPE: 32,

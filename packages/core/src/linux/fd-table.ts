@@ -1,5 +1,6 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
+import type { MemfdInode } from './memfd.js';
 import type { PipeEnd } from './pipe.js';
 import type { SpecialFile } from './special-file.js';
 
@@ -25,6 +26,8 @@ export class OpenFile {
   content: Uint8Array | null = null;
   /** The synthetic file or directory this description is, by canonical guest path. */
   synthetic: string | null = null;
+  /** The memfd this description is (its name and seals; its pages are `hostFd`). */
+  memfd: MemfdInode | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -164,6 +167,20 @@ export class FdTable {
       copy.slots[fd] = { file: slot.file, cloexec: slot.cloexec };
     });
     return copy;
+  }
+
+  /**
+   * close_range: closes the descriptors from `first` to `last` that are open, or with
+   * `cloexecOnly` marks them close-on-exec instead.
+   */
+  closeRange(first: number, last: number, cloexecOnly: boolean): void {
+    const end = Math.min(last, this.slots.length - 1);
+    for (let fd = first; fd <= end; fd++) {
+      const slot = this.slots[fd];
+      if (!slot) continue;
+      if (cloexecOnly) slot.cloexec = true;
+      else this.close(fd);
+    }
   }
 
   /** Closes the descriptors marked close-on-exec (execve). */

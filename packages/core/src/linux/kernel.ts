@@ -10,6 +10,7 @@ import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
 import { guestPathAt, hostPathAt } from './guest-paths.js';
+import { inheritedStatusFlags } from './inherited-flags.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -172,7 +173,8 @@ export class LinuxKernel {
       } catch {
         return; // not open in the host: not open in the guest either
       }
-      this.fds.installAt(guestFd, new OpenFile(hostFd, null, null, guestFd === 0 ? 0 : 1, kind, false));
+      const flags = inheritedStatusFlags(hostFd, guestFd === 0 ? 0 : 1);
+      this.fds.installAt(guestFd, new OpenFile(hostFd, null, null, flags, kind, false));
     });
   }
 
@@ -204,6 +206,8 @@ export class LinuxKernel {
     child.dumpable = this.dumpable;
     child.noNewPrivs = this.noNewPrivs;
     child.thread.name = this.thread.name;
+    child.thread.affinity = this.thread.affinity;
+    child.thread.timerSlack = this.thread.timerSlack;
     child.layout = this.layout;
     child.pgid = this.pgid;
     child.sid = this.sid;

@@ -87,6 +87,8 @@ function clone(k: LinuxKernel, cpu: Cpu, request: CloneRequest): number {
     t.regs = regs;
     t.mask = k.signals.mask;
     t.name = k.thread.name;
+    t.affinity = k.thread.affinity; // a new thread runs where its creator may
+    t.timerSlack = k.thread.timerSlack;
     if (low & CLONE.CHILD_CLEARTID) t.clearChildTid = request.childTid;
     if (low & CLONE.PARENT_SETTID) k.memory.write32(request.parentTid, tid);
     if (low & CLONE.CHILD_SETTID) k.memory.write32(request.childTid, tid);

@@ -6,6 +6,7 @@ import {
   lstatSync,
   opendirSync,
   openSync,
+  readFileSync,
   readlinkSync,
   readSync,
   statfsSync,
@@ -19,6 +20,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
+import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
@@ -37,13 +39,18 @@ import {
 import { descriptorStatfs } from './synthetic/statfs.js';
 import { DEV_NAMES } from './synthetic/tree.js';
 import { registerAttributeSyscalls } from './sys-attributes.js';
+import { registerCloseRangeSyscall } from './sys-close-range.js';
+import { registerCopySyscalls } from './sys-copy.js';
 import { registerEventSyscalls } from './sys-events.js';
+import { registerFallocateSyscall } from './sys-fallocate.js';
 import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
+import { registerMemfdSyscalls } from './sys-memfd.js';
 import { registerMknodSyscall } from './sys-mknod.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
+import { registerXattrSyscalls } from './sys-xattr.js';
 
 const O_APPEND = 0o2000;
 const O_NONBLOCK = 0o4000;
@@ -190,6 +197,7 @@ function writeFrom(
   }
   if (file.special) return specialIo(k, file, () => file.special?.write(k, bytes) ?? null, POLLOUT);
   if (file.pipe) return writeToPipe(k, file.pipe.buffer, addr, bytes, (file.statusFlags & O_NONBLOCK) !== 0);
+  checkSealedWrite(file, position, n0);
   try {
     flushSharedMappings(k);
     const n = retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
@@ -232,7 +240,7 @@ function iovecs(k: LinuxKernel, addr: bigint, count: number): [number, number][]
   return out;
 }
 
-function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
+export function statOf(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number) {
   const raw = pathAddr === 0n ? '' : readPathArgument(k.memory, ptr(pathAddr));
   if (raw === '') {
     if (!(flags & AT_EMPTY_PATH)) fail(E.ENOENT);
@@ -386,6 +394,46 @@ function refuseEscapes(k: LinuxKernel, hostFd: number, flags: number): void {
   fail(flags & O_CREAT ? E.EACCES : E.ENOENT);
 }
 
+/** Memory devices (/dev/null, zero, full, random, urandom: major 1) seek nowhere and say 0. */
+const MEM_MAJOR = 1;
+
+/** The host's offset of host descriptor `fd` (/proc/self/fdinfo), or null if it does not say. */
+function hostOffset(fd: number): number | null {
+  try {
+    const pos = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return pos === null ? null : Number(pos[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A description whose offset the host keeps (stdio, devices), as lseek finds it: a memory device
+ * answers 0, as the kernel's; a regular file given as stdio takes its offset from the host and
+ * keeps it here from then on; anything else (pipe, socket, terminal) cannot seek.
+ */
+function seekHostTracked(file: OpenFile): 'device' | 'file' {
+  if (file.pipe || file.special || file.hostFd < 0) fail(E.ESPIPE);
+  const st = fstatSync(file.hostFd);
+  if (st.isCharacterDevice() && Math.floor(st.rdev / 256) % 4096 === MEM_MAJOR) return 'device';
+  if (!st.isFile()) fail(E.ESPIPE);
+  const at = hostOffset(file.hostFd);
+  if (at === null) fail(E.ESPIPE);
+  file.position = at;
+  return 'file';
+}
+
+/** pread and pwrite on a description the host keeps the offset of: files and devices, not streams. */
+function positionedIoAllowed(file: OpenFile): void {
+  if (file.pipe || file.special || file.hostFd < 0) fail(E.ESPIPE);
+  const st = fstatSync(file.hostFd);
+  if (!st.isFile() && !(st.isCharacterDevice() && Math.floor(st.rdev / 256) % 4096 === MEM_MAJOR))
+    fail(E.ESPIPE);
+}
+
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
 function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): number {
   const file = k.fds.get(fd);
   if (file.kind === 'directory') {
@@ -393,13 +441,19 @@ function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): numb
     file.dirCursor = offset;
     return offset;
   }
-  if (file.position === null) fail(E.ESPIPE);
-  let base: number;
-  if (whence === 0) base = 0;
-  else if (whence === 1) base = file.position;
-  else if (whence === 2) base = file.content ? file.content.length : Number(fstatSync(file.hostFd).size);
-  else fail(E.EINVAL);
-  const target = base + offset;
+  if (file.position === null && seekHostTracked(file) === 'device') return 0;
+  const position = file.position as number;
+  const size = () => (file.content ? file.content.length : Number(fstatSync(file.hostFd).size));
+  let target: number;
+  if (whence === 0) target = offset;
+  else if (whence === 1) target = position + offset;
+  else if (whence === 2) target = size() + offset;
+  else if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+    // As a file system that keeps no holes: all data up to the end, one hole from there.
+    const end = size();
+    if (offset < 0 || offset >= end) fail(E.ENXIO);
+    target = whence === SEEK_DATA ? offset : end;
+  } else fail(E.EINVAL);
   if (target < 0) fail(E.EINVAL);
   file.position = target;
   return target;
@@ -442,6 +496,10 @@ function fcntl(k: LinuxKernel, fd: number, cmd: number, arg: bigint): number {
     case 1032: // F_GETPIPE_SZ
       if (!file.pipe) fail(E.EBADF);
       return file.pipe.buffer.capacity;
+    case 1033: // F_ADD_SEALS
+      return addSeals(file, int(arg));
+    case 1034: // F_GET_SEALS
+      return getSeals(file);
     case F_LOCK_COMMANDS.F_GETLK:
     case F_LOCK_COMMANDS.F_SETLK:
     case F_LOCK_COMMANDS.F_SETLKW:
@@ -464,6 +522,11 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerLockSyscalls(k);
   registerAttributeSyscalls(k);
   registerIoctlSyscalls(k);
+  registerXattrSyscalls(k);
+  registerFallocateSyscall(k);
+  registerCloseRangeSyscall(k);
+  registerMemfdSyscalls(k);
+  registerCopySyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -486,12 +549,12 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   });
   k.register(SYS.pread64, (k, a) => {
     const file = k.fds.get(int(a[0]));
-    if (file.position === null) fail(E.ESPIPE);
+    if (file.position === null) positionedIoAllowed(file);
     return readInto(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
   });
   k.register(SYS.pwrite64, (k, a) => {
     const file = k.fds.get(int(a[0]));
-    if (file.position === null) fail(E.ESPIPE);
+    if (file.position === null) positionedIoAllowed(file);
     return writeFrom(k, file, ptr(a[1]), ptr(a[2]), long(a[3]));
   });
   k.register(SYS.openat, (k, a) => openat(k, int(a[0]), a[1], int(a[2]), int(a[3])));
@@ -515,7 +578,9 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return 0;
   });
   k.register(SYS.ftruncate, (k, a) => {
-    ftruncateSync(hostFdOf(k.fds.get(int(a[0])), E.EINVAL), long(a[1]));
+    const file = k.fds.get(int(a[0]));
+    checkSealedResize(file, long(a[1]));
+    ftruncateSync(hostFdOf(file, E.EINVAL), long(a[1]));
     return 0;
   });
   k.register(SYS.fsync, (k, a) => {
@@ -534,9 +599,6 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     return dup(k, int(a[0]), int(a[1]), (int(a[2]) & O_CLOEXEC) !== 0);
   });
   k.register(SYS.fcntl, (k, a) => fcntl(k, int(a[0]), int(a[1]), a[2]));
-  // No extended attributes are visible: every name is absent, every list empty.
-  for (const n of [SYS.getxattr, SYS.lgetxattr, SYS.fgetxattr]) k.register(n, () => fail(E.ENODATA));
-  for (const n of [SYS.listxattr, SYS.llistxattr, SYS.flistxattr]) k.register(n, () => 0);
   k.register(SYS.fstatfs, (k, a) => {
     const file = k.fds.get(int(a[0]));
     if (file.hostFd < 0) {

@@ -9,14 +9,34 @@ const PR = {
   GET_PDEATHSIG: 2,
   GET_DUMPABLE: 3,
   SET_DUMPABLE: 4,
+  GET_KEEPCAPS: 7,
+  SET_KEEPCAPS: 8,
+  GET_TIMING: 13,
   SET_NAME: 15,
   GET_NAME: 16,
   GET_SECCOMP: 21,
+  CAPBSET_READ: 23,
+  GET_SECUREBITS: 27,
+  SET_TIMERSLACK: 29,
+  GET_TIMERSLACK: 30,
+  MCE_KILL_GET: 34,
   SET_CHILD_SUBREAPER: 36,
   GET_CHILD_SUBREAPER: 37,
   SET_NO_NEW_PRIVS: 38,
   GET_NO_NEW_PRIVS: 39,
+  CAP_AMBIENT: 47,
+  GET_TAGGED_ADDR_CTRL: 56,
 } as const;
+
+/** The timer slack a thread starts with (50 µs), which PR_SET_TIMERSLACK 0 restores. */
+const DEFAULT_TIMER_SLACK = 50_000;
+/** CAP_LAST_CAP of the kernels the guest is told about (CAP_CHECKPOINT_RESTORE). */
+const LAST_CAP = 40;
+/** SECURE_KEEP_CAPS's bit in PR_GET_SECUREBITS. */
+const SECBIT_KEEP_CAPS = 1 << 4;
+/** PR_MCE_KILL_DEFAULT: the system's policy for memory errors. */
+const MCE_KILL_DEFAULT = 2;
+const PR_CAP_AMBIENT_IS_SET = 1;
 
 /** TASK_COMM_LEN: a thread's name is at most 15 bytes and a NUL. */
 const COMM_LEN = 16;
@@ -66,6 +86,34 @@ function prctl(k: LinuxKernel, a: readonly bigint[]): number {
       return 0;
     case PR.GET_SECCOMP:
       return 0;
+    case PR.GET_KEEPCAPS:
+      return k.credentials.caps.keepCaps ? 1 : 0;
+    case PR.SET_KEEPCAPS:
+      if (a[1] > 1n) fail(E.EINVAL);
+      k.credentials.caps.keepCaps = a[1] === 1n;
+      return 0;
+    case PR.GET_SECUREBITS:
+      return k.credentials.caps.keepCaps ? SECBIT_KEEP_CAPS : 0;
+    case PR.GET_TIMING:
+      return 0; // PR_TIMING_STATISTICAL, the only one there is
+    case PR.GET_TIMERSLACK:
+      return k.thread.timerSlack;
+    case PR.SET_TIMERSLACK:
+      k.thread.timerSlack = a[1] === 0n ? DEFAULT_TIMER_SLACK : Number(a[1]);
+      return 0;
+    case PR.CAPBSET_READ:
+      if (a[1] > BigInt(LAST_CAP)) fail(E.EINVAL);
+      return Number((k.credentials.caps.bounding >> a[1]) & 1n);
+    case PR.CAP_AMBIENT:
+      if (a[1] !== BigInt(PR_CAP_AMBIENT_IS_SET)) fail(E.EINVAL);
+      if (rest(3) || a[2] > BigInt(LAST_CAP)) fail(E.EINVAL);
+      return Number((k.credentials.caps.ambient >> a[2]) & 1n);
+    case PR.MCE_KILL_GET:
+      if (rest(1)) fail(E.EINVAL);
+      return MCE_KILL_DEFAULT;
+    case PR.GET_TAGGED_ADDR_CTRL:
+      if (rest(1)) fail(E.EINVAL);
+      return 0; // the tagged address ABI is off, as it starts
     case PR.SET_CHILD_SUBREAPER:
       k.childSubreaper = a[1] !== 0n;
       return 0;

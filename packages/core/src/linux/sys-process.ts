@@ -1,6 +1,6 @@
 import { getPriority, hostname, loadavg, release, setPriority, uptime, version } from 'node:os';
 import { CAP } from './capabilities.js';
-import { GUEST_CPUS } from './cpus.js';
+import { guestCpus } from './cpus.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
@@ -9,7 +9,10 @@ import { registerCloneSyscalls } from './sys-clone.js';
 import { registerCredentialSyscalls } from './sys-credentials.js';
 import { registerExecSyscalls } from './sys-exec.js';
 import { registerFutexSyscalls } from './sys-futex.js';
+import { registerHintSyscalls } from './sys-hints.js';
+import { registerPidfdSyscalls } from './sys-pidfd.js';
 import { registerPrctlSyscalls } from './sys-prctl.js';
+import { registerSchedulerSyscalls } from './sys-scheduler.js';
 import { registerSignalSyscalls } from './sys-signals.js';
 
 function utsname(k: LinuxKernel): Uint8Array {
@@ -46,6 +49,7 @@ function sysinfo(k: LinuxKernel): Uint8Array {
 /** Registers process identity, exit, signals and limits. */
 export function registerProcessSyscalls(k: LinuxKernel): void {
   registerSignalSyscalls(k);
+  registerPidfdSyscalls(k);
   registerExecSyscalls(k);
   registerCloneSyscalls(k);
   registerFutexSyscalls(k);
@@ -79,14 +83,21 @@ export function registerProcessSyscalls(k: LinuxKernel): void {
   k.register(SYS.getrlimit, (k, a) => prlimit(k, 0, int(a[0]), 0, ptr(a[1]) || fail(E.EFAULT)));
   k.register(SYS.setrlimit, (k, a) => prlimit(k, 0, int(a[0]), ptr(a[1]) || fail(E.EFAULT), 0));
   k.register(SYS.sched_getaffinity, (k, a) => {
-    const size = Math.min(ptr(a[1]), 128);
-    if (size < 8) fail(E.EINVAL);
+    // The kernel's mask is nr_cpu_ids bits, in longs: a buffer with fewer bits, or not a whole
+    // number of longs, is EINVAL; the call returns the bytes it wrote.
+    const cpus = guestCpus();
+    const bits = Math.max(0, ...cpus.possible, ...cpus.allowed) + 1;
+    const len = ptr(a[1]);
+    if (len * 8 < bits || len % 8 !== 0) fail(E.EINVAL);
+    const size = Math.min(len, Math.ceil(bits / 64) * 8);
     const mask = new Uint8Array(size);
-    for (let cpu = 0; cpu < GUEST_CPUS; cpu++) mask[cpu >> 3] |= 1 << (cpu & 7);
+    for (const cpu of k.thread.affinity ?? cpus.allowed) mask[cpu >> 3] |= 1 << (cpu & 7);
     k.memory.writeBytes(ptr(a[2]), mask);
     return size;
   });
   registerPrctlSyscalls(k);
+  registerSchedulerSyscalls(k);
+  registerHintSyscalls(k);
 }
 
 /**

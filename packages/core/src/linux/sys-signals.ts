@@ -163,6 +163,30 @@ function maySignal(k: LinuxKernel, target: LinuxKernel, signo: number): boolean 
   return [from.user.real, from.user.effective].some((id) => id === to.real || id === to.saved);
 }
 
+/**
+ * pidfd_send_signal's delivery to process `target`: as kill(2), or with the caller's own siginfo
+ * (`infoAddr` ≠ 0) as rt_sigqueueinfo, whose si_signo must be `signo` and which may claim to come
+ * from the kernel, kill or tkill only when the caller signals itself.
+ */
+export function signalThroughPidfd(
+  k: LinuxKernel,
+  target: LinuxKernel,
+  signo: number,
+  infoAddr: number,
+): void {
+  if (signo < 0 || signo > NSIG) fail(E.EINVAL);
+  if (infoAddr === 0) {
+    send(k, target, signo, SI.USER);
+    return;
+  }
+  const info = k.memory.readBytes(infoAddr, SIGINFO_SIZE);
+  const view = new DataView(info.buffer, info.byteOffset);
+  if (view.getInt32(0, true) !== signo) fail(E.EINVAL);
+  if (impersonates(view.getInt32(8, true)) && target !== k) fail(E.EPERM);
+  if (!maySignal(k, target, signo)) fail(E.EPERM);
+  if (signo !== 0) target.postSignal(signo, info);
+}
+
 /** Thread `tid` (in thread group `tgid`, unless that is -1), or ESRCH. */
 function threadTarget(k: LinuxKernel, tgid: number, tid: number): GuestThread {
   const thread = k.system?.thread(tid) ?? (tid === k.thread.tid ? k.thread : undefined);

@@ -36,6 +36,10 @@ export class GuestThread implements ThreadSignals {
   fifoOpen: PendingFifoOpen | null = null;
   /** The name prctl(PR_SET_NAME) gave it; null: its program's base name (see `threadName`). */
   name: string | null = null;
+  /** sched_setaffinity's CPUs; null: every CPU the host process may use. */
+  affinity: number[] | null = null;
+  /** PR_SET_TIMERSLACK's value in ns (the kernel's default, 50 µs, until set). */
+  timerSlack = 50_000;
 
   /** Host CPU time spent running this thread (getrusage RUSAGE_THREAD). */
   readonly usage = new CpuUsage();

@@ -29,6 +29,7 @@ function fdTarget(k: LinuxKernel, file: OpenFile): string {
   if (file.special?.path !== undefined) return file.special.path;
   if (file.special) return `anon_inode:${file.special.name}`;
   if (file.synthetic !== null) return file.synthetic;
+  if (file.memfd !== null) return file.memfd.link;
   const host = hostLink(file.hostFd);
   if (host === null) return file.guestPath ?? '/';
   return host.startsWith('/') ? k.paths.toGuest(Buffer.from(host, 'latin1')) : host;
@@ -45,7 +46,9 @@ function reopen(k: LinuxKernel, file: OpenFile, flags: number): OpenFile {
   // The host's own link reopens the same file, wherever it is (the kernel's magic link).
   const hostFd = openSync(`/proc/self/fd/${file.hostFd}`, hostOpenFlags(k.arch, flags));
   const kind = fstatSync(hostFd).isFile() ? 'file' : 'stream';
-  return new OpenFile(hostFd, null, null, flags, kind, true);
+  const reopened = new OpenFile(hostFd, null, null, flags, kind, true);
+  reopened.memfd = file.memfd; // the same memfd, its seals included
+  return reopened;
 }
 
 /**

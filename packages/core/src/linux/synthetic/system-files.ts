@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, uptime, version } from 'node:os';
-import { GUEST_CPUS } from '../cpus.js';
+import { guestCpus } from '../cpus.js';
 import type { LinuxKernel } from '../kernel.js';
 import { hostMemory } from './host-memory.js';
 import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { CLOCK_TICKS } from './process-text.js';
 
-/** The host's idle time per CPU, in seconds (what the guest's one CPU is said to have idled). */
+/** The host's idle time per CPU, in seconds. */
 function idleSeconds(): number {
   const all = cpus();
   if (all.length === 0) return 0;
@@ -14,8 +16,10 @@ function idleSeconds(): number {
 
 function cpuInfo(k: LinuxKernel): string {
   return (
-    k.arch.cpuInfo?.(GUEST_CPUS) ??
-    Array.from({ length: GUEST_CPUS }, (_, n) => `processor\t: ${n}\n\n`).join('')
+    k.arch.cpuInfo?.(guestCpus().online.length) ??
+    guestCpus()
+      .online.map((n) => `processor\t: ${n}\n\n`)
+      .join('')
   );
 }
 
@@ -79,7 +83,7 @@ function statText(k: LinuxKernel): string {
   const running = k.system ? k.system.processes.size : 1;
   return [
     line('cpu '),
-    ...Array.from({ length: GUEST_CPUS }, (_, n) => line(`cpu${n}`)),
+    ...guestCpus().online.map((n) => line(`cpu${n}`)),
     'intr 0',
     'ctxt 0',
     `btime ${Math.floor(Date.now() / 1000 - uptime())}`,
@@ -106,6 +110,21 @@ const FILESYSTEMS = [
   '\text4',
 ];
 
+/** A boot id for a host without /proc: one per host process, as stable as a boot's. */
+const BOOT_ID = `${randomUUID()}\n`;
+
+/**
+ * The host's /proc/sys/`name`: the system-wide values (boot id, entropy, descriptor limits) the
+ * guest shares with the host, as it does under qemu; `fallback` without a host /proc.
+ */
+function hostSysctl(name: string, fallback: string): string {
+  try {
+    return readFileSync(`/proc/sys/${name}`, 'latin1');
+  } catch {
+    return fallback;
+  }
+}
+
 /** The entries of /proc besides the processes, and /proc/sys as glibc and Python read it. */
 export function procSystemEntries(k: LinuxKernel): Record<string, () => SyntheticNode> {
   const text = (s: () => string) => () => textFile(s);
@@ -131,23 +150,42 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
             version: text(() => `${version()}\n`),
             pid_max: text(() => '4194304\n'),
             ngroups_max: text(() => '65536\n'),
+            random: () =>
+              fixedDir({
+                uuid: text(() => `${randomUUID()}\n`),
+                boot_id: text(() => hostSysctl('kernel/random/boot_id', BOOT_ID)),
+                entropy_avail: text(() => hostSysctl('kernel/random/entropy_avail', '256\n')),
+                poolsize: text(() => hostSysctl('kernel/random/poolsize', '256\n')),
+              }),
+          }),
+        fs: () =>
+          fixedDir({
+            'file-max': text(() => hostSysctl('fs/file-max', '9223372036854775807\n')),
+            nr_open: text(() => hostSysctl('fs/nr_open', '1048576\n')),
           }),
         vm: () => fixedDir({ overcommit_memory: text(() => '0\n') }),
       }),
   };
 }
 
-/** /sys as far as programs count CPUs through it: online, possible and present say the same. */
+/** /sys as far as programs count CPUs through it: the host's online, possible and present CPUs. */
 export function sysRoot(): SyntheticNode {
-  const range = () => textFile(() => (GUEST_CPUS === 1 ? '0\n' : `0-${GUEST_CPUS - 1}\n`));
-  const cpuDirs = Object.fromEntries(
-    Array.from({ length: GUEST_CPUS }, (_, n) => [`cpu${n}`, () => fixedDir({})] as const),
-  );
+  const cpus = guestCpus();
+  const range = (text: string) => () => textFile(() => text);
+  const cpuDirs = Object.fromEntries(cpus.possible.map((n) => [`cpu${n}`, () => fixedDir({})] as const));
   return fixedDir({
     devices: () =>
       fixedDir({
         system: () =>
-          fixedDir({ cpu: () => fixedDir({ online: range, possible: range, present: range, ...cpuDirs }) }),
+          fixedDir({
+            cpu: () =>
+              fixedDir({
+                online: range(cpus.onlineText),
+                possible: range(cpus.possibleText),
+                present: range(cpus.presentText),
+                ...cpuDirs,
+              }),
+          }),
       }),
   });
 }
