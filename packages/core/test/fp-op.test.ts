@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compileBlock,
   compileWasmBlock,
+  FP_ARITY,
   type FpFunction,
   type FpKind,
   type FpStatus,
@@ -12,6 +13,7 @@ import {
   optimizeBlock,
   threadBlock,
 } from '../src/index.js';
+import { oracle32, toBits32 } from './fp32-oracle.js';
 import { freshCpu, toyLayout } from './helpers.js';
 
 /**
@@ -182,27 +184,29 @@ const KINDS: FpKind[] = [
   'toU64',
   'toU32',
 ];
-const ARITY: Record<FpKind, number> = {
-  add64: 2,
-  sub64: 2,
-  mul64: 2,
-  div64: 2,
-  sqrt64: 1,
-  fma64: 3,
-  cmp64: 2,
-  fromS64: 1,
-  fromU64: 1,
-  toS64: 1,
-  toS32: 1,
-  toU64: 1,
-  toU32: 1,
-};
+const SINGLE_KINDS: FpKind[] = [
+  'add32',
+  'sub32',
+  'mul32',
+  'div32',
+  'sqrt32',
+  'fma32',
+  'cmp32',
+  'fromS64To32',
+  'fromU64To32',
+  'toS64From32',
+  'toS32From32',
+  'toU64From32',
+  'toU32From32',
+  'cvt32To64',
+  'cvt64To32',
+];
 
 /** Slots 0-2 operands, 3 the control word; 4 gets the result, 5 the flags. */
 function fpBlock(fn: FpFunction, loop = false): IrBlock {
   const b = new IrBuilder(0x1000n);
   b.insn(0x1000n, 0);
-  const args = [0, 1, 2].slice(0, ARITY[fn.kind]).map((s) => b.getReg(s));
+  const args = [0, 1, 2].slice(0, FP_ARITY[fn.kind]).map((s) => b.getReg(s));
   const { value, flags } = b.fp(fn, b.wrap(b.getReg(3)), args);
   b.setReg(4, value);
   b.setReg(5, b.extendU(flags));
@@ -227,11 +231,11 @@ function runners(block: IrBlock): (() => unknown)[] {
 }
 
 function fnOf(kind: FpKind, counter: { calls: number }): FpFunction {
-  const exact = oracle(kind);
+  const exact = SINGLE_KINDS.includes(kind) ? oracle32(kind, INEXACT, poison, ORDER) : oracle(kind);
   return {
     kind,
     inexact: INEXACT,
-    order: kind === 'cmp64' ? ORDER : undefined,
+    order: kind === 'cmp64' || kind === 'cmp32' ? ORDER : undefined,
     exact: (status, control, a, b, c) => {
       counter.calls++;
       return exact(status, control, a, b, c);
@@ -280,6 +284,57 @@ const integer = fc.oneof(
   fc.bigInt({ min: -(1n << 54n), max: 1n << 54n }).map((i) => BigInt.asUintN(64, i)),
   fc.constantFrom(0n, 1n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, 1n << 63n, (1n << 64n) - 1n),
 );
+const interestingSingle = fc.constantFrom(
+  0,
+  -0,
+  1,
+  -1,
+  0.1,
+  3,
+  1.5,
+  -0.75,
+  2 ** 23,
+  2 ** 24 + 2,
+  2 ** 31,
+  -(2 ** 31),
+  2 ** 32 - 256,
+  2 ** 63,
+  2 ** 64,
+  2 ** -126,
+  2 ** -149,
+  2 ** -126 * 1.5,
+  2 ** -63,
+  2 ** 127,
+  (2 - 2 ** -23) * 2 ** 127,
+  2 ** 64 * 1.5,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  Number.NaN,
+);
+/** A single in the low 32 bits; sometimes other bits above it, which must be ignored. */
+const single = fc
+  .tuple(
+    fc.oneof(
+      interestingSingle.map(toBits32),
+      fc.float().map(toBits32),
+      fc.float({ min: -1e4, max: 1e4 }).map(toBits32),
+      fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((i) => toBits32(i / 64)),
+      fc.bigInt({ min: 0n, max: 0xffffffffn }),
+      fc.constant(0x7fc00001n),
+    ),
+    fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 0xffffffffn })),
+  )
+  .map(([lo, hi]) => (hi << 32n) | lo);
+/** Doubles near and beyond the range of singles, for cvt64To32. */
+const doubleForSingle = fc.oneof(
+  single.map((b) => toBits(Math.fround(toF32Bits(b)))),
+  fc.double({ min: -1e39, max: 1e39 }).map(toBits),
+  fc.double({ min: -1e-36, max: 1e-36 }).map(toBits),
+  fc.constantFrom(2 ** -126, 2 ** -126 * (1 - 2 ** -30), 2 ** 128, (2 - 2 ** -24) * 2 ** 127).map(toBits),
+);
+function toF32Bits(b: bigint): number {
+  return new Float32Array(new Uint32Array([Number(b & 0xffffffffn)]).buffer)[0];
+}
 const control = fc.oneof(
   fc.constant(0),
   fc.constant(0),
@@ -288,13 +343,19 @@ const control = fc.oneof(
 );
 
 describe('the float IR operation', () => {
-  for (const kind of KINDS) {
+  for (const kind of [...KINDS, ...SINGLE_KINDS]) {
     it(`${kind}: every executor gives the exact function's bits and flags`, () => {
       const counter = { calls: 0 };
       const fn = fnOf(kind, counter);
       const run = runners(fpBlock(fn));
       const { cpu } = shared;
-      const operand = kind === 'fromS64' || kind === 'fromU64' ? integer : double;
+      const operand = ['fromS64', 'fromU64', 'fromS64To32', 'fromU64To32'].includes(kind)
+        ? integer
+        : kind === 'cvt64To32'
+          ? doubleForSingle
+          : SINGLE_KINDS.includes(kind)
+            ? single
+            : double;
       fc.assert(
         fc.property(fc.tuple(operand, operand, operand), control, (ops, ctl) => {
           const status: FpStatus = { flags: 0 };
@@ -309,7 +370,7 @@ describe('the float IR operation', () => {
             expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
           }
         }),
-        { numRuns: kind === 'fma64' ? 20000 : 3000 },
+        { numRuns: kind === 'fma64' || kind === 'fma32' ? 20000 : 3000 },
       );
     });
   }
@@ -393,6 +454,65 @@ describe('the float IR operation', () => {
       wasm();
     }
     expect(counter.calls).toBeLessThan(20);
+  });
+
+  it('runs binary32 arithmetic natively in wasm for ordinary operands', () => {
+    const { cpu } = shared;
+    const values = fc.sample(
+      fc.integer({ min: -1e7, max: 1e7 }).map((i) => toBits32(Math.fround(i / 97.3))),
+      3000,
+    );
+    for (const kind of ['add32', 'sub32', 'mul32', 'div32', 'sqrt32', 'fma32', 'cvt32To64'] as const) {
+      const counter = { calls: 0 };
+      const fn = fnOf(kind, counter);
+      const wasm = runners(fpBlock(fn))[3];
+      for (let i = 0; i + 2 < values.length; i += 3) {
+        values.slice(i, i + 3).forEach((v, k) => {
+          // sqrt32 of a negative number is Invalid Operation: exact path
+          cpu.regs[k] = kind === 'sqrt32' ? v & 0x7fffffffn : v;
+        });
+        cpu.regs[3] = 0n;
+        wasm();
+      }
+      // All but the rare midpoints (and zero divisors) stay native.
+      expect(counter.calls, kind).toBeLessThan(20);
+    }
+  });
+
+  it('fma32 agrees where the addend nearly cancels the product', () => {
+    const counter = { calls: 0 };
+    const fn = fnOf('fma32', counter);
+    const run = runners(fpBlock(fn));
+    const { cpu } = shared;
+    const near = fc
+      .tuple(
+        fc.float({ min: Math.fround(-1e18), max: Math.fround(1e18), noNaN: true }),
+        fc.float({ min: Math.fround(-1e18), max: Math.fround(1e18), noNaN: true }),
+        fc.integer({ min: -4, max: 4 }),
+      )
+      .map(
+        ([x, y, k]) =>
+          [
+            BigInt.asUintN(32, toBits32(Math.fround(-(x * y))) + BigInt(k)),
+            toBits32(x),
+            toBits32(y),
+          ] as const,
+      );
+    fc.assert(
+      fc.property(near, (ops) => {
+        const status: FpStatus = { flags: 0 };
+        const want = fn.exact(status, 0, ...ops);
+        for (const r of run) {
+          cpu.regs.fill(0n);
+          ops.forEach((v, i) => {
+            cpu.regs[i] = v;
+          });
+          r();
+          expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([want, status.flags]);
+        }
+      }),
+      { numRuns: 20000 },
+    );
   });
 
   it('keeps a block that loops on itself with a float operation correct', () => {

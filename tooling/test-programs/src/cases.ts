@@ -29,6 +29,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('control', [{}, { args: ['12'] }]),
   program('fp', [{}, { args: ['7'] }]),
   program('fp-double', [{}, { args: ['7'] }], ['O2']), // each double-precision instruction, every FPCR mode
+  program('fp-single', [{}, { args: ['7'] }], ['O2']), // each single-precision instruction and FCVT, every FPCR mode
   // _Float16 arithmetic with FEAT_FP16 instructions, on a CPU that advertises FPHP/ASIMDHP
   program(
     'fp16',

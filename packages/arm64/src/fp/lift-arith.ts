@@ -6,14 +6,15 @@ import { fpcrRounding, Rounding } from './control.js';
 import { fcvt, frint } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
 import { type LaneSize, laneOps } from './lane-ops.js';
+import { FP32 } from './scalar32.js';
 import { emitFp64, FP64 } from './scalar64.js';
 
 /**
  * Scalar FP data processing: 1-source (FSQRT, FCVT, FRINT*), 2-source (FMUL FDIV FADD FSUB FMAX
  * FMIN FMAXNM FMINNM FNMUL) and 3-source (FMADD FMSUB FNMADD FNMSUB), in half (FEAT_FP16),
- * single and double precision. Double-precision FADD FSUB FMUL FNMUL FDIV FSQRT and the FMADD
- * family lift to core's `float` operation (see scalar64.ts); the rest to one helper call with the
- * register numbers bound in a closure.
+ * single and double precision. Single- and double-precision FADD FSUB FMUL FNMUL FDIV FSQRT, the
+ * FMADD family and FCVT between them lift to core's `float` operation (see scalar64.ts and
+ * scalar32.ts); the rest to one helper call with the register numbers bound in a closure.
  */
 
 /** ftype: 00 single, 01 double, 11 half; 10 is unallocated. */
@@ -50,15 +51,22 @@ function op2(size: LaneSize, opcode: number): Op2 | undefined {
 }
 
 const SIGN64 = 1n << 63n;
+const SIGN32 = 1n << 31n;
 
-/** Double-precision FMUL FDIV FADD FSUB FNMUL as IR operations. */
-const DP2_64 = [FP64.mul, FP64.div, FP64.add, FP64.sub];
+/** Single- and double-precision FMUL FDIV FADD FSUB as IR operations, by opcode. */
+const DP2 = {
+  32: [FP32.mul, FP32.div, FP32.add, FP32.sub],
+  64: [FP64.mul, FP64.div, FP64.add, FP64.sub],
+};
+const SCALAR = { 32: FP32, 64: FP64 };
+const SIGN = { 32: SIGN32, 64: SIGN64 };
 
-function liftDp2Double(f: Fields, c: LiftContext): boolean {
-  const fn = f.o === 8 ? FP64.mul : DP2_64[f.o];
+/** FMUL FDIV FADD FSUB FNMUL in single or double precision; a single result is zero-extended. */
+function liftDp2Float(f: Fields, c: LiftContext, size: 32 | 64): boolean {
+  const fn = f.o === 8 ? SCALAR[size].mul : DP2[size][f.o];
   if (!fn) return false;
   let r = emitFp64(c.b, fn, [c.vlo(f.n), c.vlo(f.m)]);
-  if (f.o === 8) r = c.b.xor(r, SIGN64); // FNMUL = FPNeg(FPMul(n, m)); FPNeg flips NaNs too
+  if (f.o === 8) r = c.b.xor(r, SIGN[size]); // FNMUL = FPNeg(FPMul(n, m)); FPNeg flips NaNs too
   c.setV(f.d, r, 0n);
   return true;
 }
@@ -66,7 +74,7 @@ function liftDp2Double(f: Fields, c: LiftContext): boolean {
 function liftDp2(f: Fields, c: LiftContext): boolean {
   const size = sizeOfType(f.t);
   if (size === undefined) return false;
-  if (size === 64 && liftDp2Double(f, c)) return true;
+  if (size !== 16 && liftDp2Float(f, c, size)) return true;
   const fn = op2(size, f.o);
   if (!fn) return false;
   const d = laneIndex(size, f.d);
@@ -92,12 +100,12 @@ function liftDp3(f: Fields, c: LiftContext): boolean {
   const negA = f.p === 1;
   const negN = f.p !== f.q;
   const rd = f.d;
-  if (size === 64) {
+  if (size !== 16) {
     // The negations apply to the operands, NaNs included, as in the Arm ARM.
     const b = c.b;
-    const addend = negA ? b.xor(c.vlo(f.a), SIGN64) : c.vlo(f.a);
-    const x = negN ? b.xor(c.vlo(f.n), SIGN64) : c.vlo(f.n);
-    c.setV(rd, emitFp64(b, FP64.fma, [addend, x, c.vlo(f.m)]), 0n);
+    const addend = negA ? b.xor(c.vlo(f.a), SIGN[size]) : c.vlo(f.a);
+    const x = negN ? b.xor(c.vlo(f.n), SIGN[size]) : c.vlo(f.n);
+    c.setV(rd, emitFp64(b, SCALAR[size].fma, [addend, x, c.vlo(f.m)]), 0n);
     return true;
   }
   const { mulAdd } = laneOps(size);
@@ -130,6 +138,11 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
     // FCVT to another precision: opc (bits 1:0 of opcode) = 00 single, 01 double, 11 half
     const to = op === 4 ? 32 : op === 5 ? 64 : op === 7 ? 16 : undefined;
     if (to === undefined || to === size) return false;
+    if (size !== 16 && to !== 16) {
+      const fn = to === 64 ? FP32.toDouble : FP32.fromDouble;
+      c.setV(rd, emitFp64(c.b, fn, [c.vlo(rn)]), 0n);
+      return true;
+    }
     const d = laneIndex(to, rd);
     const n = laneIndex(size, rn);
     const clear = clearing(to, rd);
@@ -152,8 +165,8 @@ function liftDp1(f: Fields, c: LiftContext): boolean {
   }
   const d = laneIndex(size, rd);
   const n = laneIndex(size, rn);
-  if (op === 3 && size === 64) {
-    c.setV(rd, emitFp64(c.b, FP64.sqrt, [c.vlo(rn)]), 0n);
+  if (op === 3 && size !== 16) {
+    c.setV(rd, emitFp64(c.b, SCALAR[size].sqrt, [c.vlo(rn)]), 0n);
     return true;
   }
   if (op === 3) {

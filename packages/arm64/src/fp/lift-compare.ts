@@ -5,11 +5,12 @@ import { type A64Form, form } from '../lift/form.js';
 import { envOf, laneIndex } from './cpu-env.js';
 import { laneOps } from './lane-ops.js';
 import { sizeOfType } from './lift-arith.js';
+import { FP32 } from './scalar32.js';
 import { emitFp64, FP64 } from './scalar64.js';
 
 /**
  * FCMP/FCMPE (register and #0.0), FCCMP/FCCMPE and FCSEL, in half, single and double precision.
- * Double-precision FCMP/FCMPE are core's `float` operation; the other comparisons run in a helper (they
+ * Single- and double-precision FCMP/FCMPE are core's `float` operation; the other comparisons run in a helper (they
  * may raise Invalid Operation) that returns NZCV in bits 31:28; selection is plain IR.
  */
 
@@ -17,9 +18,10 @@ function liftFcmp(f: Fields, c: LiftContext): boolean {
   const size = sizeOfType(f.t);
   if (size === undefined) return false;
   const signal = f.e === 1;
-  if (size === 64) {
+  if (size !== 16) {
+    const ops = size === 64 ? FP64 : FP32;
     const m = f.z ? c.b.const64(0n) : c.vlo(f.m);
-    c.unpackNZCV(emitFp64(c.b, signal ? FP64.cmpe : FP64.cmp, [c.vlo(f.n), m]));
+    c.unpackNZCV(emitFp64(c.b, signal ? ops.cmpe : ops.cmp, [c.vlo(f.n), m]));
     return true;
   }
   const n = laneIndex(size, f.n);

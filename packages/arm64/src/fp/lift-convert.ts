@@ -7,6 +7,7 @@ import { fpToInt, intToFP } from './convert.js';
 import { clearing, envOf, laneIndex } from './cpu-env.js';
 import type { LaneSize } from './lane-ops.js';
 import { sizeOfType } from './lift-arith.js';
+import { FP32 } from './scalar32.js';
 import { emitFp64, FP64 } from './scalar64.js';
 
 /**
@@ -27,10 +28,11 @@ function liftToInt(
   fbits: number,
 ): void {
   const width = sf ? 64 : 32;
-  if (size === 64 && rounding === Rounding.Zero && fbits === 0) {
-    // FCVTZS/FCVTZU Xd|Wd, Dn: the result is zero-extended, as a W write needs. A result for
+  if (size !== 16 && rounding === Rounding.Zero && fbits === 0) {
+    // FCVTZS/FCVTZU Xd|Wd, Dn|Sn: the result is zero-extended, as a W write needs. A result for
     // XZR is still computed: it may raise flags.
-    const fn = unsigned ? (sf ? FP64.toU64 : FP64.toU32) : sf ? FP64.toS64 : FP64.toS32;
+    const ops = size === 64 ? FP64 : FP32;
+    const fn = unsigned ? (sf ? ops.toU64 : ops.toU32) : sf ? ops.toS64 : ops.toS32;
     c.setX(rd, emitFp64(c.b, fn, [c.vlo(rn)]));
     return;
   }
@@ -51,11 +53,13 @@ function liftFromInt(
   fbits: number,
 ): void {
   const width = sf ? 64 : 32;
-  if (size === 64 && fbits === 0) {
-    // SCVTF/UCVTF Dd, Xn|Wn: a W source is widened first (exactly), then converted as 64 bits.
+  if (size !== 16 && fbits === 0) {
+    // SCVTF/UCVTF Dd|Sd, Xn|Wn: a W source is widened first (exactly), then converted as 64
+    // bits; a single result is zero-extended, as an S write needs.
     const b = c.b;
+    const ops = size === 64 ? FP64 : FP32;
     const src = sf ? c.x(rn) : unsigned ? b.extendU(c.w(rn)) : b.extendS(c.w(rn));
-    c.setV(rd, emitFp64(b, unsigned ? FP64.fromU64 : FP64.fromS64, [src]), 0n);
+    c.setV(rd, emitFp64(b, unsigned ? ops.fromU64 : ops.fromS64, [src]), 0n);
     return;
   }
   const d = laneIndex(size, rd);

@@ -21,10 +21,14 @@ import { scratchRegisterFile } from './regfile.js';
  */
 export const FPCR_DOUBLE_MASK = FPCR_DN | FPCR_FZ | (3 << FPCR_RMODE_SHIFT);
 
-const rf = scratchRegisterFile(4);
-const env = new PlainFPEnv();
+/** The scratch register file and environment the exact operations run on (see `defineFp`). */
+export const scratchFile = scratchRegisterFile(4);
+export const scratchEnv = new PlainFPEnv();
+const rf = scratchFile;
+const env = scratchEnv;
 
 function run(status: FpStatus, control: number, a: bigint, b: bigint, c: bigint, op: () => void): bigint {
+  rf.regs[0] = 0n; // a 32-bit result is zero-extended
   rf.regs[1] = a;
   rf.regs[2] = b;
   rf.regs[3] = c;
@@ -35,7 +39,11 @@ function run(status: FpStatus, control: number, a: bigint, b: bigint, c: bigint,
   return rf.regs[0];
 }
 
-function define(kind: FpKind, op: () => void, order?: FpFunction['order']): FpFunction {
+/**
+ * An operation on the scratch register file: operands in slots 1-3 (a single in the low half,
+ * lane 2, 4 or 6), the result in slot 0 (lane 0 for a single).
+ */
+export function defineFp(kind: FpKind, op: () => void, order?: FpFunction['order']): FpFunction {
   return {
     kind,
     inexact: FPSR_IXC,
@@ -44,7 +52,8 @@ function define(kind: FpKind, op: () => void, order?: FpFunction['order']): FpFu
   };
 }
 
-const ORDER: FpFunction['order'] = [
+/** FCMP's NZCV (bits 31:28) for less, equal and greater. */
+export const NZCV_ORDER: FpFunction['order'] = [
   BigInt(NZCV_LESS >>> 0),
   BigInt(NZCV_EQUAL >>> 0),
   BigInt(NZCV_GREATER >>> 0),
@@ -52,38 +61,38 @@ const ORDER: FpFunction['order'] = [
 
 /** fma64 operands are (addend, n, m): addend + n*m; FMSUB and friends negate the bits first. */
 export const FP64 = {
-  add: define('add64', () => faddsub64(rf, env, 0, 1, 2, false)),
-  sub: define('sub64', () => faddsub64(rf, env, 0, 1, 2, true)),
-  mul: define('mul64', () => fmul64(rf, env, 0, 1, 2)),
-  div: define('div64', () => fdiv64(rf, env, 0, 1, 2)),
-  sqrt: define('sqrt64', () => fsqrt64(rf, env, 0, 1)),
-  fma: define('fma64', () => fmuladd64(rf, env, 0, 1, 2, 3, false, false)),
+  add: defineFp('add64', () => faddsub64(rf, env, 0, 1, 2, false)),
+  sub: defineFp('sub64', () => faddsub64(rf, env, 0, 1, 2, true)),
+  mul: defineFp('mul64', () => fmul64(rf, env, 0, 1, 2)),
+  div: defineFp('div64', () => fdiv64(rf, env, 0, 1, 2)),
+  sqrt: defineFp('sqrt64', () => fsqrt64(rf, env, 0, 1)),
+  fma: defineFp('fma64', () => fmuladd64(rf, env, 0, 1, 2, 3, false, false)),
   /** FCMP: NZCV in bits 31:28. */
-  cmp: define(
+  cmp: defineFp(
     'cmp64',
     () => {
       rf.regs[0] = BigInt(fcmp64(rf, env, 1, 2, false) >>> 0);
     },
-    ORDER,
+    NZCV_ORDER,
   ),
   /** FCMPE: Invalid Operation for quiet NaNs too. */
-  cmpe: define(
+  cmpe: defineFp(
     'cmp64',
     () => {
       rf.regs[0] = BigInt(fcmp64(rf, env, 1, 2, true) >>> 0);
     },
-    ORDER,
+    NZCV_ORDER,
   ),
-  fromS64: define('fromS64', () => intToFP(rf, env, 64, 0, 1, 64, false, 0)),
-  fromU64: define('fromU64', () => intToFP(rf, env, 64, 0, 1, 64, true, 0)),
-  toS64: define('toS64', () => fpToInt(rf, env, 0, 64, 64, 1, false, Rounding.Zero, 0)),
-  toS32: define('toS32', () => fpToInt(rf, env, 0, 32, 64, 1, false, Rounding.Zero, 0)),
-  toU64: define('toU64', () => fpToInt(rf, env, 0, 64, 64, 1, true, Rounding.Zero, 0)),
-  toU32: define('toU32', () => fpToInt(rf, env, 0, 32, 64, 1, true, Rounding.Zero, 0)),
+  fromS64: defineFp('fromS64', () => intToFP(rf, env, 64, 0, 1, 64, false, 0)),
+  fromU64: defineFp('fromU64', () => intToFP(rf, env, 64, 0, 1, 64, true, 0)),
+  toS64: defineFp('toS64', () => fpToInt(rf, env, 0, 64, 64, 1, false, Rounding.Zero, 0)),
+  toS32: defineFp('toS32', () => fpToInt(rf, env, 0, 32, 64, 1, false, Rounding.Zero, 0)),
+  toU64: defineFp('toU64', () => fpToInt(rf, env, 0, 64, 64, 1, true, Rounding.Zero, 0)),
+  toU32: defineFp('toU32', () => fpToInt(rf, env, 0, 32, 64, 1, true, Rounding.Zero, 0)),
 } as const;
 
 /**
- * Emits `fn` on `args` under the guest's FPCR and ORs the flags it raises into FPSR; returns the
+ * Emits `fn` (of either precision) on `args` under the guest's FPCR and ORs the flags it raises into FPSR; returns the
  * result bits.
  */
 export function emitFp64(b: IrBuilder, fn: FpFunction, args: readonly Value[]): Value {

@@ -1,5 +1,5 @@
 /**
- * Scalar binary64 floating point as IR operations. Values are bit patterns (i64), so every
+ * Scalar binary64 and binary32 floating point as IR operations. Values are bit patterns (i64), so every
  * backend keeps them in ordinary registers and temporaries; an operation also yields the status
  * flags it raised, which the frontend merges into its own status register.
  *
@@ -14,6 +14,11 @@
  * conversions (a); `fma64` (addend, x, y) = addend + x*y. `fromS64`/`fromU64` take an integer and
  * round it to the nearest double; `toS64 toS32 toU64 toU32` truncate toward zero and give the
  * integer zero-extended to 64 bits. `cmp64` gives `order` for less, equal or greater.
+ *
+ * The `32` kinds are the same operations on binary32: a single operand is the low 32 bits of its
+ * i64 (the rest ignored) and a single result is zero-extended. `fromS64To32`/`fromU64To32` round an
+ * integer to the nearest single, `toS64From32` and friends truncate a single, `cvt32To64` widens a
+ * single to a double and `cvt64To32` rounds a double to a single.
  */
 export type FpKind =
   | 'add64'
@@ -28,7 +33,22 @@ export type FpKind =
   | 'toS64'
   | 'toS32'
   | 'toU64'
-  | 'toU32';
+  | 'toU32'
+  | 'add32'
+  | 'sub32'
+  | 'mul32'
+  | 'div32'
+  | 'sqrt32'
+  | 'fma32'
+  | 'cmp32'
+  | 'fromS64To32'
+  | 'fromU64To32'
+  | 'toS64From32'
+  | 'toS32From32'
+  | 'toU64From32'
+  | 'toU32From32'
+  | 'cvt32To64'
+  | 'cvt64To32';
 
 /** Number of operands each kind takes. */
 export const FP_ARITY: Readonly<Record<FpKind, number>> = {
@@ -45,6 +65,21 @@ export const FP_ARITY: Readonly<Record<FpKind, number>> = {
   toS32: 1,
   toU64: 1,
   toU32: 1,
+  add32: 2,
+  sub32: 2,
+  mul32: 2,
+  div32: 2,
+  sqrt32: 1,
+  fma32: 3,
+  cmp32: 2,
+  fromS64To32: 1,
+  fromU64To32: 1,
+  toS64From32: 1,
+  toS32From32: 1,
+  toU64From32: 1,
+  toU32From32: 1,
+  cvt32To64: 1,
+  cvt64To32: 1,
 };
 
 /** Where an exact implementation reports the flags it raised (set from 0 by the caller). */
@@ -65,7 +100,7 @@ export interface FpFunction {
   readonly exact: FpExact;
   /** The flag bit for an inexact result: the only flag native code ever raises itself. */
   readonly inexact: number;
-  /** cmp64 only: the results for less, equal and greater (unordered operands run `exact`). */
+  /** cmp64 and cmp32 only: the results for less, equal and greater (unordered operands run `exact`). */
   readonly order?: readonly [less: bigint, equal: bigint, greater: bigint];
 }
 

@@ -13,6 +13,7 @@
  */
 import type { FpFunction } from '../../ir/fp.js';
 import { Emitter } from './emitter.js';
+import { fastPath32, isSingleKind } from './fp32-emit.js';
 import type { ValType } from './module-builder.js';
 import { F64, I32, I64, OP, VOID } from './opcodes.js';
 
@@ -51,7 +52,8 @@ export function fpFunctionBody(
   const e = new Emitter();
   e.op(OP.block, VOID);
   e.get(CONTROL).op(OP.brIf, 0);
-  fastPath(e, fn);
+  if (isSingleKind(fn)) fastPath32(e, fn);
+  else fastPath(e, fn);
   e.op(OP.end);
   e.get(0).get(1).get(2).get(3).call(exactImport);
   e.i32(0).mem(OP.i32Load, flagsAddress, 2);
@@ -181,10 +183,17 @@ function fastPath(e: Emitter, fn: FpFunction): void {
     case 'toS64':
     case 'toS32':
     case 'toU64':
-    case 'toU32': {
-      x().set(X);
-      const signed = fn.kind === 'toS64' || fn.kind === 'toS32';
-      const wide = fn.kind === 'toS64' || fn.kind === 'toU64';
+    case 'toU32':
+    case 'toS64From32':
+    case 'toS32From32':
+    case 'toU64From32':
+    case 'toU32From32': {
+      // A single is widened first (exactly): the truncation is the same.
+      if (fn.kind.endsWith('From32'))
+        e.get(A).op(OP.i32WrapI64, OP.f32ReinterpretI32, OP.f64PromoteF32).set(X);
+      else x().set(X);
+      const signed = fn.kind.startsWith('toS');
+      const wide = fn.kind.startsWith('toS64') || fn.kind.startsWith('toU64');
       // In range after truncation (NaN fails every comparison).
       if (signed)
         abs(X)
@@ -207,6 +216,8 @@ function fastPath(e: Emitter, fn: FpFunction): void {
     case 'fma64':
       fusedMultiplyAdd(e, fn.inexact);
       return;
+    default:
+      throw new Error(`no native path for ${fn.kind}`);
   }
 }
 

@@ -85,10 +85,18 @@ export const OP = {
   i32TruncF64S: 0xaa,
   i32TruncF64U: 0xab,
   i64TruncF64S: 0xb0,
+  i64TruncF32S: 0xae,
+  i64TruncF32U: 0xaf,
   i64TruncF64U: 0xb1,
+  f32ConvertI64S: 0xb4,
+  f32ConvertI64U: 0xb5,
+  f32DemoteF64: 0xb6,
   f64ConvertI64S: 0xb9,
   f64ConvertI64U: 0xba,
+  f64PromoteF32: 0xbb,
+  i32ReinterpretF32: 0xbc,
   i64ReinterpretF64: 0xbd,
+  f32ReinterpretI32: 0xbe,
   f64ReinterpretI64: 0xbf,
 } as const;
 
