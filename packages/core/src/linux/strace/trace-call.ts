@@ -1,0 +1,123 @@
+import type { Architecture } from '../../arch.js';
+import type { PagedMemory } from '../../memory/paged-memory.js';
+import { guestOpenFlags } from '../open-flags.js';
+import { openFlagNames, SOCKET_FLAGS, SOCKET_TYPES } from './flag-names.js';
+import {
+  type ArgKind,
+  asLong,
+  type CallView,
+  errnoIn,
+  errorResult,
+  flagSet,
+  hex,
+  pointer,
+} from './format.js';
+import { SIGNATURES, type Signature } from './signatures.js';
+import { cloneFlags, fcntlArg, fcntlResult, openFlags } from './special-kinds.js';
+
+/**
+ * One system call's trace line, strace style: the arguments are formatted when the call starts
+ * (what it reads, such as a path, before the call can change or unmap it), and the ones the
+ * call writes once it has returned. Reading guest memory here never faults the guest: what
+ * cannot be read is shown as its address.
+ */
+export class TracedCall {
+  private readonly entry: (string | null)[];
+  private readonly kinds: ArgKind[];
+
+  constructor(
+    private readonly memory: PagedMemory,
+    private readonly arch: Architecture,
+    private readonly name: string,
+    private readonly args: readonly bigint[],
+    /** How many arguments to show when the call has no signature. */
+    private readonly arity: number,
+  ) {
+    const signature: Signature | undefined = SIGNATURES[name];
+    this.signature = signature ?? null;
+    this.kinds = signature ? this.resolve(signature) : [];
+    const view: CallView = { memory, args, result: null };
+    this.entry = this.kinds.map((kind, i) => (kind.exit ? null : kind.show(args[i] ?? 0n, view)));
+  }
+
+  private readonly signature: Signature | null;
+
+  /** `name(args) = result`; a null result for a call that has not returned (or never does). */
+  line(result: bigint | null): string {
+    if (!this.signature) {
+      const shown = this.args.slice(0, this.arity).map(rawArg);
+      return `${this.name}(${shown.join(', ')}) = ${result === null ? '?' : this.rawResult(result)}`;
+    }
+    const view: CallView = { memory: this.memory, args: this.args, result };
+    const shown = this.kinds.map(
+      (kind, i) =>
+        this.entry[i] ??
+        (result === null ? pointer(this.args[i] ?? 0n) : kind.show(this.args[i] ?? 0n, view)),
+    );
+    return `${this.name}(${shown.join(', ')}) = ${result === null ? '?' : this.result(result)}`;
+  }
+
+  private result(result: bigint): string {
+    const errno = errnoIn(result);
+    if (errno !== null) return errorResult(errno);
+    const kind = this.signature?.result ?? 'int';
+    if (kind === 'hex') return hex(result);
+    if (kind === 'fcntl') return fcntlResult((v) => openFlags(this.openNames(), v))(result, this.args);
+    return String(asLong(result));
+  }
+
+  private rawResult(result: bigint): string {
+    const errno = errnoIn(result);
+    return errno !== null ? errorResult(errno) : hex(result);
+  }
+
+  private openNames() {
+    return openFlagNames(guestOpenFlags(this.arch));
+  }
+
+  /** The argument kinds actually shown (resolving the placeholders and the count). */
+  private resolve(signature: Signature): ArgKind[] {
+    if (signature.args.includes('clone')) return cloneKinds(this.args);
+    const open: ArgKind = { show: (v) => openFlags(this.openNames(), v) };
+    const kinds: ArgKind[] = [];
+    for (const kind of signature.args) {
+      if (kind === 'open') kinds.push(open);
+      else if (kind === 'socketType') kinds.push(SOCKET_TYPE);
+      else if (kind === 'fcntlArg') kinds.push(fcntlArg((v) => openFlags(this.openNames(), v)));
+      else if (kind !== 'clone') kinds.push(kind);
+    }
+    const count = signature.count?.(this.args) ?? kinds.length;
+    return kinds.slice(0, count);
+  }
+}
+
+function rawArg(v: bigint): string {
+  const s = BigInt.asIntN(64, v);
+  return s < 0n && s > -4096n ? s.toString() : hex(v);
+}
+
+const SOCKET_TYPE: ArgKind = {
+  show: (v) => {
+    const n = Number(BigInt.asUintN(32, v));
+    const type = n & 0xf;
+    const name = SOCKET_TYPES.find(([value]) => value === type)?.[1] ?? String(type);
+    return flagSet(SOCKET_FLAGS, n & ~0xf, name, [name]);
+  },
+};
+
+/**
+ * clone as strace shows it: `clone(child_stack=NULL, flags=...|SIGCHLD, child_tidptr=0x...)`,
+ * naming the generic argument order (flags, stack, parent_tid, tls, child_tid) and showing the
+ * pointers the flags make the kernel use.
+ */
+function cloneKinds(args: readonly bigint[]): ArgKind[] {
+  const flags = Number(BigInt.asUintN(32, args[0] ?? 0n));
+  const named = (label: string, index: number, show: (v: bigint) => string): ArgKind => ({
+    show: (_v, c) => `${label}=${show(c.args[index] ?? 0n)}`,
+  });
+  const kinds = [named('child_stack', 1, pointer), named('flags', 0, cloneFlags)];
+  if (flags & 0x100000) kinds.push(named('parent_tid', 2, pointer));
+  if (flags & 0x80000) kinds.push(named('tls', 3, pointer));
+  if (flags & 0x1200000) kinds.push(named('child_tidptr', 4, pointer));
+  return kinds;
+}
