@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { Architecture } from '../src/arch.js';
+import { PagedMemory, PROT_READ, PROT_WRITE } from '../src/index.js';
+import type { SYS } from '../src/linux/numbers.js';
+import { GENERIC_OPEN_FLAGS } from '../src/linux/open-flags.js';
+import { PROT_FLAGS } from '../src/linux/strace/flag-names.js';
+import { errorResult, flagSet, sigset } from '../src/linux/strace/format.js';
+import { quote } from '../src/linux/strace/quote.js';
+import { cloneFlags, futexOp } from '../src/linux/strace/special-kinds.js';
+import { TracedCall } from '../src/linux/strace/trace-call.js';
+
+const BASE = 0x10000;
+const UNMAPPED = 0x900000n;
+const ARM64_OPEN_FLAGS = { directory: 0o40000, nofollow: 0o100000, direct: 0o200000, largefile: 0o400000 };
+const arm64 = { syscalls: { openFlags: ARM64_OPEN_FLAGS } } as unknown as Architecture;
+const generic = { syscalls: {} } as unknown as Architecture;
+
+function memoryWith(bytes: Record<number, string | Uint8Array>): PagedMemory {
+  const m = new PagedMemory();
+  m.map(BASE, 0x4000, PROT_READ | PROT_WRITE, true);
+  for (const [at, data] of Object.entries(bytes))
+    m.writeBytes(BASE + Number(at), typeof data === 'string' ? Buffer.from(`${data}\0`) : data);
+  return m;
+}
+
+/** The trace line of `name` with `args` (addresses are offsets from BASE unless bigint). */
+function line(
+  m: PagedMemory,
+  name: keyof typeof SYS,
+  args: bigint[],
+  result: bigint | null,
+  arch = arm64,
+): string {
+  return new TracedCall(m, arch, name, args, 6).line(result);
+}
+
+const at = (offset: number): bigint => BigInt(BASE + offset);
+
+describe('strace-style quoting', () => {
+  it('escapes as strace: C escapes, octal (three digits before a digit), printable as is', () => {
+    expect(quote(Buffer.from('a"b\\c\n\t\r\v\f'))).toBe('"a\\"b\\\\c\\n\\t\\r\\v\\f"');
+    expect(quote(Uint8Array.of(0x7f, 0x45, 0, 0x31, 0xff, 2))).toBe('"\\177E\\0001\\377\\2"');
+    expect(quote(Buffer.from('abc'), true)).toBe('"abc"...');
+  });
+});
+
+describe('argument kinds', () => {
+  const m = memoryWith({ 0: '/etc/hostname', 256: 'hello\n', 512: 'x'.repeat(40) });
+
+  it('paths, AT_FDCWD and open flags (with the mode only when O_CREAT asks for one)', () => {
+    expect(line(m, 'openat', [-100n, at(0), 0o2000000n, 0n], 3n)).toBe(
+      'openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3',
+    );
+    expect(line(m, 'openat', [5n, at(0), 0o1101n, 0o644n], 4n)).toBe(
+      'openat(5, "/etc/hostname", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 4',
+    );
+  });
+
+  it('names the open flags an architecture numbers its own way by that numbering', () => {
+    expect(line(m, 'openat', [-100n, at(0), 0o40000n], 3n)).toContain('O_RDONLY|O_DIRECTORY)');
+    expect(line(m, 'openat', [-100n, at(0), BigInt(GENERIC_OPEN_FLAGS.directory)], 3n, generic)).toContain(
+      'O_RDONLY|O_DIRECTORY)',
+    );
+    expect(line(m, 'openat', [-100n, at(0), 0o40000n], 3n, generic)).toContain('O_RDONLY|O_DIRECT)');
+  });
+
+  it('input buffers are shown as passed, output buffers as many bytes as the call returned, at most 32', () => {
+    expect(line(m, 'write', [1n, at(0x100), 6n], 6n)).toBe('write(1, "hello\\n", 6) = 6');
+    expect(line(m, 'read', [3n, at(0x100), 4096n], 3n)).toBe('read(3, "hel", 4096) = 3');
+    expect(line(m, 'write', [1n, at(0x200), 40n], 40n)).toBe(`write(1, "${'x'.repeat(32)}"..., 40) = 40`);
+  });
+
+  it('a failed call shows its output buffer as an address, and the errno by name and message', () => {
+    expect(line(m, 'read', [3n, at(0x100), 10n], -9n)).toBe(
+      `read(3, 0x${(BASE + 0x100).toString(16)}, 10) = -1 EBADF (Bad file descriptor)`,
+    );
+    expect(errorResult(2)).toBe('-1 ENOENT (No such file or directory)');
+    expect(errorResult(512)).toBe('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+    expect(errorResult(4000)).toBe('-1 errno 4000');
+  });
+
+  it('never faults on an unreadable pointer: it is shown as an address', () => {
+    expect(line(m, 'openat', [-100n, UNMAPPED, 0n], -14n)).toBe(
+      'openat(AT_FDCWD, 0x900000, O_RDONLY) = -1 EFAULT (Bad address)',
+    );
+    expect(line(m, 'write', [1n, UNMAPPED, 5n], -14n)).toBe(
+      'write(1, 0x900000, 5) = -1 EFAULT (Bad address)',
+    );
+    // A string that runs off the end of the mapping has no NUL to end it.
+    const edge = memoryWith({});
+    edge.writeBytes(BASE + 0x4000 - 3, Buffer.from('abc'));
+    expect(line(edge, 'chdir', [at(0x4000 - 3)], -14n)).toBe(
+      `chdir(0x${(BASE + 0x3ffd).toString(16)}) = -1 EFAULT (Bad address)`,
+    );
+  });
+
+  it('memory flags and addresses: PROT_*, MAP_*, NULL, hex results', () => {
+    expect(line(m, 'mmap', [0n, 8192n, 3n, 0x22n, BigInt.asUintN(64, -1n), 0n], 0xf6ff7000n)).toBe(
+      'mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0xf6ff7000',
+    );
+    expect(line(m, 'mmap', [0xf6f70000n, 4096n, 5n, 0x812n, 3n, 0x2c000n], 0xf6f70000n)).toBe(
+      'mmap(0xf6f70000, 4096, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x2c000) = 0xf6f70000',
+    );
+    expect(line(m, 'mprotect', [0x1000n, 4096n, 0n], 0n)).toBe('mprotect(0x1000, 4096, PROT_NONE) = 0');
+    expect(line(m, 'madvise', [0x1000n, 4096n, 4n], 0n)).toBe('madvise(0x1000, 4096, MADV_DONTNEED) = 0');
+    expect(flagSet(PROT_FLAGS, 0x41, 'PROT_NONE')).toBe('PROT_READ|0x40');
+  });
+
+  it('signals, signal sets, sigprocmask how', () => {
+    const sets = memoryWith({
+      768: Uint8Array.of(2, 0, 1, 0, 0, 0, 0, 0),
+      784: Uint8Array.of(0xff, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+    });
+    expect(line(sets, 'rt_sigprocmask', [0n, at(0x300), at(0x310), 8n], 0n)).toBe(
+      'rt_sigprocmask(SIG_BLOCK, [INT CHLD], ~[KILL], 8) = 0',
+    );
+    expect(sigset(sets, 0n)).toBe('NULL');
+    expect(line(m, 'kill', [42n, 15n], 0n)).toBe('kill(42, SIGTERM) = 0');
+    expect(line(m, 'tgkill', [1n, 2n, 34n], 0n)).toBe('tgkill(1, 2, SIGRT_2) = 0');
+  });
+
+  it('clone flags with the exit signal, futex operations, fcntl commands, ioctl requests', () => {
+    expect(cloneFlags(0x1200011n)).toBe('CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD');
+    expect(line(m, 'clone', [0x1200011n, 0n, 0n, 0n, 0xf6ff50f0n], 77n)).toBe(
+      'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0xf6ff50f0) = 77',
+    );
+    expect(futexOp(129n)).toBe('FUTEX_WAKE_PRIVATE');
+    expect(futexOp(393n)).toBe('FUTEX_CLOCK_REALTIME|FUTEX_WAIT_BITSET_PRIVATE');
+    expect(line(m, 'futex', [0x1000n, 129n, 1n, 0n, 0n, 0n], 0n)).toBe(
+      'futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 0',
+    );
+    expect(line(m, 'fcntl', [3n, 2n, 1n], 0n)).toBe('fcntl(3, F_SETFD, FD_CLOEXEC) = 0');
+    expect(line(m, 'fcntl', [3n, 3n, 0n], 0o2002n)).toBe('fcntl(3, F_GETFL) = 0x402 (flags O_RDWR|O_APPEND)');
+    expect(line(m, 'ioctl', [1n, 0x5413n, 0x1000n], 0n)).toBe('ioctl(1, TIOCGWINSZ, 0x1000) = 0');
+  });
+
+  it('sockets, whence, clocks, wait status and options, access modes', () => {
+    expect(line(m, 'socket', [1n, 0o2004001n, 0n], 3n)).toBe(
+      'socket(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0) = 3',
+    );
+    expect(line(m, 'lseek', [3n, 0n, 2n], 100n)).toBe('lseek(3, 0, SEEK_END) = 100');
+    expect(line(m, 'clock_gettime', [1n, 0x1000n], 0n)).toBe('clock_gettime(CLOCK_MONOTONIC, 0x1000) = 0');
+    const status = memoryWith({ 1024: Uint8Array.of(0, 3, 0, 0), 1040: Uint8Array.of(0x89, 0, 0, 0) });
+    expect(line(status, 'wait4', [BigInt.asUintN(64, -1n), at(0x400), 1n, 0n], 99n)).toBe(
+      'wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], WNOHANG, NULL) = 99',
+    );
+    expect(line(status, 'wait4', [99n, at(0x410), 0n, 0n], 99n)).toBe(
+      'wait4(99, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL && WCOREDUMP(s)}], 0, NULL) = 99',
+    );
+    expect(line(m, 'faccessat', [-100n, at(0), 6n], 0n)).toBe(
+      'faccessat(AT_FDCWD, "/etc/hostname", R_OK|W_OK) = 0',
+    );
+    expect(line(m, 'faccessat', [-100n, at(0), 0n], 0n)).toBe(
+      'faccessat(AT_FDCWD, "/etc/hostname", F_OK) = 0',
+    );
+    expect(line(m, 'newfstatat', [3n, at(0x3000), 0x1000n, 0x1000n], 0n)).toBe(
+      `newfstatat(3, "", 0x1000, AT_EMPTY_PATH) = 0`,
+    );
+  });
+
+  it('a call that does not return shows = ?, and one without a signature its raw arguments', () => {
+    expect(line(m, 'exit_group', [0n], null)).toBe('exit_group(0) = ?');
+    expect(new TracedCall(m, arm64, 'mincore', [0x1000n, 4096n, 0x2000n], 3).line(0n)).toBe(
+      'mincore(0x1000, 0x1000, 0x2000) = 0x0',
+    );
+    expect(new TracedCall(m, arm64, 'mincore', [0x1000n, 4096n, 0x2000n], 3).line(-12n)).toBe(
+      'mincore(0x1000, 0x1000, 0x2000) = -1 ENOMEM (Cannot allocate memory)',
+    );
+  });
+});
