@@ -12,7 +12,7 @@ import { TracedCall } from '../src/linux/strace/trace-call.js';
 const BASE = 0x10000;
 const UNMAPPED = 0x900000n;
 const ARM64_OPEN_FLAGS = { directory: 0o40000, nofollow: 0o100000, direct: 0o200000, largefile: 0o400000 };
-const arm64 = { syscalls: { openFlags: ARM64_OPEN_FLAGS } } as unknown as Architecture;
+const arm64 = { syscalls: { openFlags: ARM64_OPEN_FLAGS, sigactionSize: 32 } } as unknown as Architecture;
 const generic = { syscalls: {} } as unknown as Architecture;
 
 function memoryWith(bytes: Record<number, string | Uint8Array>): PagedMemory {
@@ -115,6 +115,24 @@ describe('argument kinds', () => {
       'rt_sigprocmask(SIG_BLOCK, [INT CHLD], ~[KILL], 8) = 0',
     );
     expect(sigset(sets, 0n)).toBe('NULL');
+    // aarch64's struct sigaction: handler, flags, restorer, mask; riscv64's has no restorer.
+    const act = new Uint8Array(32);
+    const view = new DataView(act.buffer);
+    view.setBigUint64(0, 0x400123n, true);
+    view.setBigUint64(8, 0x14000000n, true); // SA_RESTART|SA_RESTORER
+    view.setBigUint64(16, 0x400999n, true);
+    view.setBigUint64(24, 1n << 14n, true); // TERM
+    const actions = memoryWith({
+      1280: act,
+      1536: Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2),
+    });
+    expect(line(actions, 'rt_sigaction', [2n, at(0x500), at(0x600), 8n], 0n)).toBe(
+      'rt_sigaction(SIGINT, {sa_handler=0x400123, sa_mask=[TERM], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x400999}, {sa_handler=SIG_IGN, sa_mask=[], sa_flags=0}, 8) = 0',
+    );
+    const riscv = { syscalls: { sigactionSize: 24 } } as unknown as Architecture;
+    expect(line(actions, 'rt_sigaction', [2n, at(0x600), 0n, 8n], -22n, riscv)).toBe(
+      'rt_sigaction(SIGINT, {sa_handler=SIG_IGN, sa_mask=[INT], sa_flags=0}, NULL, 8) = -1 EINVAL (Invalid argument)',
+    );
     expect(line(m, 'kill', [42n, 15n], 0n)).toBe('kill(42, SIGTERM) = 0');
     expect(line(m, 'tgkill', [1n, 2n, 34n], 0n)).toBe('tgkill(1, 2, SIGRT_2) = 0');
   });

@@ -95,13 +95,15 @@ export function signal(v: bigint): string {
   return signalName(n) ?? String(n);
 }
 
-/** A sigset_t (64 bits) as `[INT CHLD]`, or `~[...]` listing the missing ones when most are set. */
+/** A sigset_t (64 bits) at `addr` as `[INT CHLD]` (see `sigsetText`), or its address when unreadable. */
 export function sigset(memory: PagedMemory, addr: bigint): string {
   if (addr === 0n) return 'NULL';
-  const bytes = peekBytes(memory, Number(BigInt.asUintN(64, addr)), 8);
-  if (bytes === null || bytes.length < 8) return hex(addr);
-  let set = 0n;
-  for (let i = 7; i >= 0; i--) set = (set << 8n) | BigInt(bytes[i] as number);
+  const set = peekU64(memory, addr);
+  return set === null ? hex(addr) : sigsetText(set);
+}
+
+/** A signal set as `[INT CHLD]`, or `~[...]` listing the missing ones when most are set. */
+export function sigsetText(set: bigint): string {
   const count = set.toString(2).replaceAll('0', '').length;
   const inverted = count > 32;
   const shown = inverted ? ~set & ((1n << 64n) - 1n) : set;
@@ -109,6 +111,13 @@ export function sigset(memory: PagedMemory, addr: bigint): string {
   for (let signo = 1; signo <= 64; signo++)
     if (shown & (1n << BigInt(signo - 1))) names.push((signalName(signo) as string).slice(3));
   return `${inverted ? '~' : ''}[${names.join(' ')}]`;
+}
+
+/** The little-endian 64-bit value at `addr`, or null when unreadable. */
+export function peekU64(memory: PagedMemory, addr: bigint): bigint | null {
+  const b = peekBytes(memory, Number(BigInt.asUintN(64, addr)), 8);
+  if (b === null || b.length < 8) return null;
+  return new DataView(b.buffer, b.byteOffset).getBigUint64(0, true);
 }
 
 // The argument kinds the signature table is made of.

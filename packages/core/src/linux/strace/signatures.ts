@@ -54,6 +54,9 @@ import {
   WAIT_STATUS,
 } from './special-kinds.js';
 
+/** Kinds that depend on the architecture or on the call as a whole, resolved by `TracedCall`. */
+export type Placeholder = 'open' | 'socketType' | 'clone' | 'fcntlArg' | 'sigaction' | 'oldSigaction';
+
 /** How a result is shown: decimal (ints, fds, sizes) or hex (addresses). */
 export type ResultKind = 'int' | 'hex';
 
@@ -63,7 +66,7 @@ export type ResultKind = 'int' | 'hex';
  * how many arguments the call uses when that depends on them (openat's mode only with O_CREAT).
  */
 export interface Signature {
-  readonly args: readonly (ArgKind | 'open' | 'socketType' | 'clone' | 'fcntlArg')[];
+  readonly args: readonly (ArgKind | Placeholder)[];
   readonly result?: ResultKind | 'fcntl';
   readonly count?: (args: readonly bigint[]) => number;
 }
@@ -174,7 +177,7 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   prctl: { args: [INT, HEX, HEX, HEX, HEX] },
   getrandom: { args: [OUT_BUFFER, SIZE, flags(GETRANDOM_FLAGS)] },
   // Signals
-  rt_sigaction: { args: [SIGNAL, PTR, PTR, SIZE] },
+  rt_sigaction: { args: [SIGNAL, 'sigaction', 'oldSigaction', SIZE] },
   rt_sigprocmask: { args: [oneOf(SIGPROCMASK_HOW), SIGSET, OUT_SIGSET, SIZE] },
   rt_sigreturn: { args: [] },
   rt_sigsuspend: { args: [SIGSET, SIZE] },

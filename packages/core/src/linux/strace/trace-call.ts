@@ -12,6 +12,7 @@ import {
   hex,
   pointer,
 } from './format.js';
+import { sigactionKind } from './sigaction-kind.js';
 import { SIGNATURES, type Signature } from './signatures.js';
 import { cloneFlags, fcntlArg, fcntlResult, openFlags } from './special-kinds.js';
 
@@ -83,6 +84,8 @@ export class TracedCall {
     for (const kind of signature.args) {
       if (kind === 'open') kinds.push(open);
       else if (kind === 'socketType') kinds.push(SOCKET_TYPE);
+      else if (kind === 'sigaction' || kind === 'oldSigaction')
+        kinds.push(sigactionKind((this.arch.syscalls.sigactionSize ?? 24) === 32, kind === 'oldSigaction'));
       else if (kind === 'fcntlArg') kinds.push(fcntlArg((v) => openFlags(this.openNames(), v)));
       else if (kind !== 'clone') kinds.push(kind);
     }
