@@ -70,6 +70,21 @@ describe('argument kinds', () => {
     expect(line(m, 'write', [1n, at(0x200), 40n], 40n)).toBe(`write(1, "${'x'.repeat(32)}"..., 40) = 40`);
   });
 
+  it('readv and writev show their vectors (readv only the bytes it read)', () => {
+    const vec = new DataView(new ArrayBuffer(32));
+    vec.setBigUint64(0, at(0x100), true);
+    vec.setBigUint64(8, 3n, true);
+    vec.setBigUint64(16, at(0x103), true);
+    vec.setBigUint64(24, 10n, true);
+    const v = memoryWith({ 256: 'hello\n', 1792: new Uint8Array(vec.buffer) });
+    expect(line(v, 'writev', [1n, at(0x700), 2n], 13n)).toBe(
+      'writev(1, [{iov_base="hel", iov_len=3}, {iov_base="lo\\n\\0\\0\\0\\0\\0\\0\\0", iov_len=10}], 2) = 13',
+    );
+    expect(line(v, 'readv', [3n, at(0x700), 2n], 5n)).toBe(
+      'readv(3, [{iov_base="hel", iov_len=3}, {iov_base="lo", iov_len=10}], 2) = 5',
+    );
+  });
+
   it('a failed call shows its output buffer as an address, and the errno by name and message', () => {
     expect(line(m, 'read', [3n, at(0x100), 10n], -9n)).toBe(
       `read(3, 0x${(BASE + 0x100).toString(16)}, 10) = -1 EBADF (Bad file descriptor)`,

@@ -43,6 +43,7 @@ import {
   STRING,
   UNSIGNED,
 } from './format.js';
+import { iovecKind } from './iovec-kind.js';
 import {
   ARGV,
   ENVP,
@@ -89,8 +90,8 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   write: { args: [FD, inBuffer(2), SIZE] },
   pread64: { args: [FD, OUT_BUFFER, SIZE, LONG] },
   pwrite64: { args: [FD, inBuffer(2), SIZE, LONG] },
-  readv: { args: [FD, PTR, INT] },
-  writev: { args: [FD, PTR, INT] },
+  readv: { args: [FD, iovecKind(2, true), INT] },
+  writev: { args: [FD, iovecKind(2, false), INT] },
   lseek: { args: [FD, LONG, oneOf(WHENCE)] },
   dup: { args: [FD] },
   dup3: { args: [FD, FD, flags(PIPE_FLAGS)] },
