@@ -85,6 +85,36 @@ describe('argument kinds', () => {
     );
   });
 
+  it('struct stat abbreviated as strace does, and timespecs', () => {
+    const st = new DataView(new ArrayBuffer(128));
+    st.setUint32(16, 0o100644, true);
+    st.setBigInt64(48, 6n, true);
+    const dev = new DataView(new ArrayBuffer(128));
+    dev.setUint32(16, 0o020666, true);
+    dev.setBigUint64(32, 0x103n, true);
+    const ts = new DataView(new ArrayBuffer(16));
+    ts.setBigInt64(0, 5n, true);
+    ts.setBigInt64(8, 250n, true);
+    const s = memoryWith({
+      2048: new Uint8Array(st.buffer),
+      2304: new Uint8Array(dev.buffer),
+      2560: new Uint8Array(ts.buffer),
+    });
+    expect(line(s, 'fstat', [3n, at(0x800)], 0n)).toBe(
+      'fstat(3, {st_mode=S_IFREG|0644, st_size=6, ...}) = 0',
+    );
+    expect(line(s, 'newfstatat', [-100n, at(0), at(0x900), 0n], 0n)).toBe(
+      'newfstatat(AT_FDCWD, "", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}, 0) = 0',
+    );
+    expect(line(s, 'fstat', [3n, at(0x800)], -9n)).toBe(
+      `fstat(3, 0x${(BASE + 0x800).toString(16)}) = -1 EBADF (Bad file descriptor)`,
+    );
+    expect(line(s, 'clock_gettime', [0n, at(0xa00)], 0n)).toBe(
+      'clock_gettime(CLOCK_REALTIME, {tv_sec=5, tv_nsec=250}) = 0',
+    );
+    expect(line(s, 'nanosleep', [at(0xa00), 0n], 0n)).toBe('nanosleep({tv_sec=5, tv_nsec=250}, NULL) = 0');
+  });
+
   it('a failed call shows its output buffer as an address, and the errno by name and message', () => {
     expect(line(m, 'read', [3n, at(0x100), 10n], -9n)).toBe(
       `read(3, 0x${(BASE + 0x100).toString(16)}, 10) = -1 EBADF (Bad file descriptor)`,
@@ -172,7 +202,9 @@ describe('argument kinds', () => {
       'socket(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0) = 3',
     );
     expect(line(m, 'lseek', [3n, 0n, 2n], 100n)).toBe('lseek(3, 0, SEEK_END) = 100');
-    expect(line(m, 'clock_gettime', [1n, 0x1000n], 0n)).toBe('clock_gettime(CLOCK_MONOTONIC, 0x1000) = 0');
+    expect(line(m, 'clock_gettime', [1n, 0x1000n], -14n)).toBe(
+      'clock_gettime(CLOCK_MONOTONIC, 0x1000) = -1 EFAULT (Bad address)',
+    );
     const status = memoryWith({ 1024: Uint8Array.of(0, 3, 0, 0), 1040: Uint8Array.of(0x89, 0, 0, 0) });
     expect(line(status, 'wait4', [BigInt.asUintN(64, -1n), at(0x400), 1n, 0n], 99n)).toBe(
       'wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], WNOHANG, NULL) = 99',

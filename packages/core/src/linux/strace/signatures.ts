@@ -54,6 +54,7 @@ import {
   MMAP_FLAGS,
   WAIT_STATUS,
 } from './special-kinds.js';
+import { OUT_STAT, timespecKind } from './struct-kinds.js';
 
 /** Kinds that depend on the architecture or on the call as a whole, resolved by `TracedCall`. */
 export type Placeholder = 'open' | 'socketType' | 'clone' | 'fcntlArg' | 'sigaction' | 'oldSigaction';
@@ -98,8 +99,8 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   fcntl: { args: [FD, FCNTL_COMMAND, 'fcntlArg'], result: 'fcntl', count: fcntlArgs },
   ioctl: { args: [FD, oneOf(IOCTL_REQUESTS), PTR] },
   pipe2: { args: [OUT_INT_PAIR, flags(PIPE_FLAGS)] },
-  newfstatat: { args: [DIRFD, PATH, PTR, flags(AT_FLAGS)] },
-  fstat: { args: [FD, PTR] },
+  newfstatat: { args: [DIRFD, PATH, OUT_STAT, flags(AT_FLAGS)] },
+  fstat: { args: [FD, OUT_STAT] },
   statx: { args: [DIRFD, PATH, flags(AT_FLAGS, 'AT_STATX_SYNC_AS_STAT'), flags(STATX_MASK), PTR] },
   statfs: { args: [PATH, PTR] },
   fstatfs: { args: [FD, PTR] },
@@ -187,10 +188,10 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   tkill: { args: [INT, SIGNAL] },
   tgkill: { args: [INT, INT, SIGNAL] },
   // Time
-  clock_gettime: { args: [oneOf(CLOCK_IDS), PTR] },
-  clock_getres: { args: [oneOf(CLOCK_IDS), PTR] },
-  clock_nanosleep: { args: [oneOf(CLOCK_IDS), flags(TIMER_FLAGS), PTR, PTR] },
-  nanosleep: { args: [PTR, PTR] },
+  clock_gettime: { args: [oneOf(CLOCK_IDS), timespecKind(true)] },
+  clock_getres: { args: [oneOf(CLOCK_IDS), timespecKind(true)] },
+  clock_nanosleep: { args: [oneOf(CLOCK_IDS), flags(TIMER_FLAGS), timespecKind(false), PTR] },
+  nanosleep: { args: [timespecKind(false), PTR] },
   gettimeofday: { args: [PTR, PTR] },
   // Sockets
   socket: { args: [oneOf(SOCKET_DOMAINS), 'socketType', INT] },
