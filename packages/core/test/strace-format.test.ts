@@ -115,6 +115,28 @@ describe('argument kinds', () => {
     expect(line(s, 'nanosleep', [at(0xa00), 0n], 0n)).toBe('nanosleep({tv_sec=5, tv_nsec=250}, NULL) = 0');
   });
 
+  it('socket addresses: AF_UNIX paths (and abstract names), AF_INET and AF_INET6', () => {
+    const unix = Buffer.concat([Uint8Array.of(1, 0), Buffer.from('/var/run/nscd/socket\0')]);
+    const abstract = Buffer.concat([Uint8Array.of(1, 0, 0), Buffer.from('x11')]);
+    const inet = Uint8Array.of(2, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    const inet6 = new Uint8Array(28);
+    inet6.set([10, 0, 0x1f, 0x90], 0);
+    inet6[23] = 1;
+    const a = memoryWith({ 2816: unix, 3072: abstract, 3328: inet, 3584: inet6 });
+    expect(line(a, 'connect', [3n, at(0xb00), 110n], -2n)).toBe(
+      'connect(3, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)',
+    );
+    expect(line(a, 'connect', [3n, at(0xc00), 6n], 0n)).toBe(
+      'connect(3, {sa_family=AF_UNIX, sun_path=@"x11"}, 6) = 0',
+    );
+    expect(line(a, 'bind', [3n, at(0xd00), 16n], 0n)).toBe(
+      'bind(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+    );
+    expect(line(a, 'connect', [3n, at(0xe00), 28n], 0n)).toBe(
+      'connect(3, {sa_family=AF_INET6, sin6_port=htons(8080), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+    );
+  });
+
   it('a failed call shows its output buffer as an address, and the errno by name and message', () => {
     expect(line(m, 'read', [3n, at(0x100), 10n], -9n)).toBe(
       `read(3, 0x${(BASE + 0x100).toString(16)}, 10) = -1 EBADF (Bad file descriptor)`,

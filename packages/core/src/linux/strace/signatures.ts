@@ -44,6 +44,7 @@ import {
   UNSIGNED,
 } from './format.js';
 import { iovecKind } from './iovec-kind.js';
+import { inSockaddr, outSockaddr } from './sockaddr-kind.js';
 import {
   ARGV,
   ENVP,
@@ -196,14 +197,14 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   // Sockets
   socket: { args: [oneOf(SOCKET_DOMAINS), 'socketType', INT] },
   socketpair: { args: [oneOf(SOCKET_DOMAINS), 'socketType', INT, OUT_INT_PAIR] },
-  connect: { args: [FD, PTR, UNSIGNED] },
-  bind: { args: [FD, PTR, UNSIGNED] },
+  connect: { args: [FD, inSockaddr(2), UNSIGNED] },
+  bind: { args: [FD, inSockaddr(2), UNSIGNED] },
   listen: { args: [FD, INT] },
-  accept: { args: [FD, PTR, PTR] },
-  accept4: { args: [FD, PTR, PTR, flags(PIPE_FLAGS)] },
-  getsockname: { args: [FD, PTR, OUT_INT] },
-  getpeername: { args: [FD, PTR, OUT_INT] },
-  sendto: { args: [FD, inBuffer(2), SIZE, HEX, PTR, UNSIGNED] },
+  accept: { args: [FD, outSockaddr(2), OUT_INT] },
+  accept4: { args: [FD, outSockaddr(2), OUT_INT, flags(PIPE_FLAGS)] },
+  getsockname: { args: [FD, outSockaddr(2), OUT_INT] },
+  getpeername: { args: [FD, outSockaddr(2), OUT_INT] },
+  sendto: { args: [FD, inBuffer(2), SIZE, HEX, inSockaddr(5), UNSIGNED] },
   recvfrom: { args: [FD, OUT_BUFFER, SIZE, HEX, PTR, PTR] },
   setsockopt: { args: [FD, INT, INT, PTR, UNSIGNED] },
   getsockopt: { args: [FD, INT, INT, PTR, PTR] },
