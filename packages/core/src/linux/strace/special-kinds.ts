@@ -9,20 +9,11 @@ import {
   MAP_FLAGS,
   MAP_TYPES,
   type Names,
+  SOCKET_FLAGS,
+  SOCKET_TYPES,
   signalName,
 } from './flag-names.js';
-import {
-  type ArgKind,
-  asInt,
-  cString,
-  errnoIn,
-  flagSet,
-  hex,
-  nameOf,
-  pointer,
-  STRING,
-  signal,
-} from './format.js';
+import { type ArgKind, asInt, cString, errnoIn, flagSet, hex, nameOf, pointer, signal } from './format.js';
 import { peekBytes } from './guest-peek.js';
 import { STRING_LIMIT } from './quote.js';
 
@@ -154,4 +145,29 @@ export const ENVP: ArgKind = {
   },
 };
 
-export { STRING };
+/** A socket type and its flags: `SOCK_STREAM|SOCK_CLOEXEC`. */
+export const SOCKET_TYPE: ArgKind = {
+  show: (v) => {
+    const n = Number(BigInt.asUintN(32, v));
+    const type = n & 0xf;
+    const name = SOCKET_TYPES.find(([value]) => value === type)?.[1] ?? String(type);
+    return flagSet(SOCKET_FLAGS, n & ~0xf, name, [name]);
+  },
+};
+
+/**
+ * clone as strace shows it: `clone(child_stack=NULL, flags=...|SIGCHLD, child_tidptr=0x...)`,
+ * naming the generic argument order (flags, stack, parent_tid, tls, child_tid) and showing the
+ * pointers the flags make the kernel use.
+ */
+export function cloneKinds(args: readonly bigint[]): ArgKind[] {
+  const flags = Number(BigInt.asUintN(32, args[0] ?? 0n));
+  const named = (label: string, index: number, show: (v: bigint) => string): ArgKind => ({
+    show: (_v, c) => `${label}=${show(c.args[index] ?? 0n)}`,
+  });
+  const kinds = [named('child_stack', 1, pointer), named('flags', 0, cloneFlags)];
+  if (flags & 0x100000) kinds.push(named('parent_tid', 2, pointer));
+  if (flags & 0x80000) kinds.push(named('tls', 3, pointer));
+  if (flags & 0x1200000) kinds.push(named('child_tidptr', 4, pointer));
+  return kinds;
+}

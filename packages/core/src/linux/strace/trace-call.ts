@@ -1,20 +1,11 @@
 import type { Architecture } from '../../arch.js';
 import type { PagedMemory } from '../../memory/paged-memory.js';
 import { guestOpenFlags } from '../open-flags.js';
-import { openFlagNames, SOCKET_FLAGS, SOCKET_TYPES } from './flag-names.js';
-import {
-  type ArgKind,
-  asLong,
-  type CallView,
-  errnoIn,
-  errorResult,
-  flagSet,
-  hex,
-  pointer,
-} from './format.js';
+import { openFlagNames } from './flag-names.js';
+import { type ArgKind, asLong, type CallView, errnoIn, errorResult, hex, pointer } from './format.js';
 import { sigactionKind } from './sigaction-kind.js';
 import { SIGNATURES, type Signature } from './signatures.js';
-import { cloneFlags, fcntlArg, fcntlResult, openFlags } from './special-kinds.js';
+import { cloneKinds, fcntlArg, fcntlResult, openFlags, SOCKET_TYPE } from './special-kinds.js';
 
 /**
  * One system call's trace line, strace style: the arguments are formatted when the call starts
@@ -23,8 +14,10 @@ import { cloneFlags, fcntlArg, fcntlResult, openFlags } from './special-kinds.js
  * cannot be read is shown as its address.
  */
 export class TracedCall {
-  private readonly entry: (string | null)[];
+  private readonly signature: Signature | null;
   private readonly kinds: ArgKind[];
+  /** The arguments formatted on entry (null for the ones the call writes). */
+  private readonly entry: (string | null)[];
 
   constructor(
     private readonly memory: PagedMemory,
@@ -40,8 +33,6 @@ export class TracedCall {
     const view: CallView = { memory, args, result: null };
     this.entry = this.kinds.map((kind, i) => (kind.exit ? null : kind.show(args[i] ?? 0n, view)));
   }
-
-  private readonly signature: Signature | null;
 
   /** `name(args) = result`; a null result for a call that has not returned (or never does). */
   line(result: bigint | null): string {
@@ -97,30 +88,4 @@ export class TracedCall {
 function rawArg(v: bigint): string {
   const s = BigInt.asIntN(64, v);
   return s < 0n && s > -4096n ? s.toString() : hex(v);
-}
-
-const SOCKET_TYPE: ArgKind = {
-  show: (v) => {
-    const n = Number(BigInt.asUintN(32, v));
-    const type = n & 0xf;
-    const name = SOCKET_TYPES.find(([value]) => value === type)?.[1] ?? String(type);
-    return flagSet(SOCKET_FLAGS, n & ~0xf, name, [name]);
-  },
-};
-
-/**
- * clone as strace shows it: `clone(child_stack=NULL, flags=...|SIGCHLD, child_tidptr=0x...)`,
- * naming the generic argument order (flags, stack, parent_tid, tls, child_tid) and showing the
- * pointers the flags make the kernel use.
- */
-function cloneKinds(args: readonly bigint[]): ArgKind[] {
-  const flags = Number(BigInt.asUintN(32, args[0] ?? 0n));
-  const named = (label: string, index: number, show: (v: bigint) => string): ArgKind => ({
-    show: (_v, c) => `${label}=${show(c.args[index] ?? 0n)}`,
-  });
-  const kinds = [named('child_stack', 1, pointer), named('flags', 0, cloneFlags)];
-  if (flags & 0x100000) kinds.push(named('parent_tid', 2, pointer));
-  if (flags & 0x80000) kinds.push(named('tls', 3, pointer));
-  if (flags & 0x1200000) kinds.push(named('child_tidptr', 4, pointer));
-  return kinds;
 }
