@@ -62,6 +62,10 @@ describe('argument kinds', () => {
       'O_RDONLY|O_DIRECTORY)',
     );
     expect(line(m, 'openat', [-100n, at(0), 0o40000n], 3n, generic)).toContain('O_RDONLY|O_DIRECT)');
+    // In strace's order, whatever the values: what `ls` opens a directory with.
+    expect(line(m, 'openat', [-100n, at(0), 0o2204000n], 3n, generic)).toContain(
+      'O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY)',
+    );
   });
 
   it('input buffers are shown as passed, output buffers as many bytes as the call returned, at most 32', () => {

@@ -43,21 +43,22 @@ export const MAP_TYPES: Names = [
   [3, 'MAP_SHARED_VALIDATE'],
 ];
 
+/** In strace's order (the order the names are printed in). */
 export const MAP_FLAGS: Names = [
   [0x10, 'MAP_FIXED'],
   [0x20, 'MAP_ANONYMOUS'],
+  [0x4000, 'MAP_NORESERVE'],
+  [0x8000, 'MAP_POPULATE'],
+  [0x10000, 'MAP_NONBLOCK'],
   [0x100, 'MAP_GROWSDOWN'],
   [0x800, 'MAP_DENYWRITE'],
   [0x1000, 'MAP_EXECUTABLE'],
   [0x2000, 'MAP_LOCKED'],
-  [0x4000, 'MAP_NORESERVE'],
-  [0x8000, 'MAP_POPULATE'],
-  [0x10000, 'MAP_NONBLOCK'],
   [0x20000, 'MAP_STACK'],
   [0x40000, 'MAP_HUGETLB'],
   [0x80000, 'MAP_SYNC'],
-  [0x100000, 'MAP_FIXED_NOREPLACE'],
   [0x4000000, 'MAP_UNINITIALIZED'],
+  [0x100000, 'MAP_FIXED_NOREPLACE'],
 ];
 
 export const MREMAP_FLAGS: Names = [
@@ -377,7 +378,7 @@ export const STATX_MASK: Names = [
   [0x2000, 'STATX_DIOALIGN'],
 ];
 
-/** open(2) flags with the architecture's values of the four that differ. */
+/** open(2) flags (in strace's order) with the architecture's values of the four that differ. */
 export function openFlagNames(arch: {
   directory: number;
   nofollow: number;
@@ -393,14 +394,14 @@ export function openFlagNames(arch: {
     [0o4000, 'O_NONBLOCK'],
     [0o4010000, 'O_SYNC'],
     [0o10000, 'O_DSYNC'],
-    [0o20000, 'O_ASYNC'],
     [arch.direct, 'O_DIRECT'],
     [arch.largefile, 'O_LARGEFILE'],
-    [0o20000000 | arch.directory, 'O_TMPFILE'],
-    [arch.directory, 'O_DIRECTORY'],
     [arch.nofollow, 'O_NOFOLLOW'],
     [0o1000000, 'O_NOATIME'],
     [0o2000000, 'O_CLOEXEC'],
     [0o10000000, 'O_PATH'],
+    [0o20000000 | arch.directory, 'O_TMPFILE'],
+    [arch.directory, 'O_DIRECTORY'],
+    [0o20000, 'FASYNC'],
   ];
 }
