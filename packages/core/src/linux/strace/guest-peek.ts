@@ -9,17 +9,18 @@ const PAGE_SIZE = 4096;
  * [addr, addr+length) up to the first unreadable page, or null when `addr` itself is unreadable.
  */
 export function peekBytes(memory: PagedMemory, addr: number, length: number): Uint8Array | null {
-  const out: number[] = [];
-  let a = addr;
-  while (out.length < length) {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const a = addr + done;
     if (!Number.isSafeInteger(a) || a < 0 || !memory.isMapped(a, 1, PROT_READ)) break;
-    const page = memory.pageBytes(a, PROT_READ);
     const offset = a % PAGE_SIZE;
-    const chunk = Math.min(length - out.length, PAGE_SIZE - offset);
-    for (let i = 0; i < chunk; i++) out.push(page ? (page[offset + i] as number) : 0);
-    a += chunk;
+    const chunk = Math.min(length - done, PAGE_SIZE - offset);
+    const page = memory.pageBytes(a, PROT_READ);
+    if (page) out.set(page.subarray(offset, offset + chunk), done); // else never touched: zeros
+    done += chunk;
   }
-  return out.length === 0 && length > 0 ? null : Uint8Array.from(out);
+  return done === 0 && length > 0 ? null : out.subarray(0, done);
 }
 
 /**
@@ -31,10 +32,29 @@ export function peekCString(
   addr: number,
   max: number,
 ): { bytes: Uint8Array; complete: boolean } | null {
-  const bytes = peekBytes(memory, addr, max + 1);
-  if (bytes === null) return null;
-  const end = bytes.indexOf(0);
-  if (end >= 0 && end <= max) return { bytes: bytes.subarray(0, end), complete: true };
-  if (bytes.length <= max) return null; // ran into an unreadable page before the NUL
-  return { bytes: bytes.subarray(0, max), complete: false };
+  // Read in small pieces: most strings are short, and the trace reads one for every path.
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  while (length <= max) {
+    const piece = peekBytes(memory, addr + length, Math.min(256, max + 1 - length));
+    if (piece === null) return null; // ran into an unreadable page before the NUL
+    const end = piece.indexOf(0);
+    if (end >= 0) {
+      pieces.push(piece.subarray(0, end));
+      return { bytes: concat(pieces), complete: true };
+    }
+    pieces.push(piece);
+    length += piece.length;
+  }
+  return { bytes: concat(pieces).subarray(0, max), complete: false };
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
