@@ -126,9 +126,9 @@ describe('blocking calls', () => {
     const r = runToy(p, { strace: true });
     expect(r.n('read')).toBe(4);
     expect(Buffer.from(r.memory.readBytes(buf, 4)).toString()).toBe('ping');
-    const blocked = r.trace.findIndex((l) => /^read\(0x3, .*= \? <blocked/.test(l));
-    const wrote = r.trace.findIndex((l) => /^write\(0x4, .* = 0x4$/.test(l));
-    const read = r.trace.findIndex((l) => /^read\(0x3, .* = 0x4$/.test(l));
+    const blocked = r.trace.findIndex((l) => /^read\(3, 0x[0-9a-f]+, \d+\) = \? <blocked/.test(l));
+    const wrote = r.trace.findIndex((l) => l === 'write(4, "ping", 4) = 4');
+    const read = r.trace.findIndex((l) => /^read\(3, "ping", \d+\) = 4$/.test(l));
     expect(blocked).toBeGreaterThanOrEqual(0);
     expect(wrote).toBeGreaterThan(blocked);
     expect(read).toBeGreaterThan(wrote);

@@ -22,6 +22,7 @@ import { SI, senderInfo } from './siginfo.js';
 import { deliverFault, deliverPending } from './signal-delivery.js';
 import { leftToMain, postToProcess, postToThread } from './signal-routing.js';
 import { SignalState } from './signal-state.js';
+import { TracedCall } from './strace/trace-call.js';
 import { overlayEntry } from './synthetic/tree.js';
 import { releasePosixLocksOnClose } from './sys-locks.js';
 import type { GuestSystem } from './system.js';
@@ -237,6 +238,8 @@ export class LinuxKernel {
     const number = Number(cpu.regs[convention.number]);
     const args = convention.args.map((slot) => cpu.regs[slot]);
     const handler = this.handlers.get(number);
+    // Formatted on entry: what the call reads is shown as it was before the call.
+    const traced = this.trace && handler ? traceCall(this, number, args, arity(handler)) : null;
     let result: bigint;
     if (this.thread.interruptedByStop) {
       // A stop interrupted this call for good (StopRule 'eintr'): the kernel returned EINTR
@@ -258,17 +261,17 @@ export class LinuxKernel {
           // the system call instruction, and the argument registers are still as they were.
           this.thread.wait = error;
           cpu.pc -= BigInt(convention.instructionBytes ?? 4);
-          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ? <blocked: ${error.what}>`);
+          if (traced) this.trace?.(`${traced.line(null)} <blocked: ${error.what}>`);
           throw new Reschedule();
         }
         this.thread.resumeDeadline = undefined;
         if (error instanceof Reschedule) {
           // exit, exit_group, an execve into a new machine: the call does not return.
-          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
+          if (traced) this.trace?.(traced.line(null));
           throw error;
         }
         if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
-          this.trace?.(`${syscallName(number)}(${args.map(hex).join(', ')}) = ?`);
+          if (traced) this.trace?.(traced.line(null));
           throw error;
         }
         const errno = error instanceof GuestFault ? E.EFAULT : errnoOf(error);
@@ -278,10 +281,7 @@ export class LinuxKernel {
     }
     this.thread.resumeDeadline = undefined;
     cpu.regs[convention.result] = BigInt.asUintN(64, result);
-    if (this.trace && handler) {
-      const shown = result < 0n && result > -4096n ? `-1 errno ${-result}` : hex(BigInt.asUintN(64, result));
-      this.trace(`${syscallName(number)}(${args.slice(0, arity(handler)).map(hex).join(', ')}) = ${shown}`);
-    }
+    if (traced) this.trace?.(traced.line(result));
     // vfork's parent waits for its child, sched_yield lets others run: both after the result,
     // and the signals pending then are delivered when the thread runs again (`beforeSlice`).
     const after = this.thread.afterReturn;
@@ -438,9 +438,8 @@ function timerInfo(signo: number): Uint8Array {
   return senderInfo(signo, SI.KERNEL, 0, 0);
 }
 
-function hex(v: bigint): string {
-  const s = BigInt.asIntN(64, v);
-  return s < 0n && s > -4096n ? s.toString() : `0x${v.toString(16)}`;
+function traceCall(k: LinuxKernel, number: number, args: readonly bigint[], shown: number): TracedCall {
+  return new TracedCall(k.memory, k.arch, syscallName(number), args, shown);
 }
 
 function arity(handler: SyscallHandler): number {
