@@ -529,11 +529,8 @@ export class PagedMemory implements GuestMemory {
    */
   fetch32Low(address: number): number {
     const p = address >>> PAGE_SHIFT;
-    let e = this.pageTable[p];
-    if ((e & PROT_EXEC) === 0) {
-      if (!isUnbacked(e) || (protectionOf(e) & PROT_EXEC) === 0) return -1;
-      e = this.backPage(p, e);
-    }
+    const e = this.pageTable[p];
+    if ((e & PROT_EXEC) === 0) return -1;
     this.pageTable[p] = e | CODE;
     return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((address & PAGE_MASK) >>> 2)];
   }
