@@ -157,11 +157,13 @@ describe('argument kinds', () => {
     expect(line(m, 'write', [1n, UNMAPPED, 5n], -14n)).toBe(
       'write(1, 0x900000, 5) = -1 EFAULT (Bad address)',
     );
-    // Reading a page the guest never touched gives it no host page (it reads as zeros).
+    // Reading a page the guest never touched gives it no host page (it reads as zeros): pages
+    // above 4 GiB are backed on first touch.
     const fresh = new PagedMemory();
-    fresh.map(BASE, 0x1000, PROT_READ | PROT_WRITE, false);
-    expect(line(fresh, 'write', [1n, at(0), 2n], 2n)).toBe('write(1, "\\0\\0", 2) = 2');
-    expect(fresh.isBacked(BASE)).toBe(false);
+    const high = 0x2_0000_0000;
+    fresh.map(high, 0x1000, PROT_READ | PROT_WRITE, true);
+    expect(line(fresh, 'write', [1n, BigInt(high), 2n], 2n)).toBe('write(1, "\\0\\0", 2) = 2');
+    expect(fresh.isBacked(high)).toBe(false);
     // A string that runs off the end of the mapping has no NUL to end it.
     const edge = memoryWith({});
     edge.writeBytes(BASE + 0x4000 - 3, Buffer.from('abc'));
