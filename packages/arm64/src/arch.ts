@@ -61,6 +61,7 @@ const base: Architecture = {
     openFlags: { directory: 0o40000, nofollow: 0o100000, direct: 0o200000, largefile: 0o400000 },
     // struct sigaction has sa_restorer on arm64.
     sigactionSize: 32,
+    taggedAddressAbi: true,
   },
   lift(code: CodeReader, pc: bigint): IrBlock {
     return liftBlock(a64Table(), code, pc);

@@ -42,6 +42,11 @@ export interface SyscallConvention {
   /** Size of the kernel's `struct sigaction` (32 with sa_restorer, as on aarch64; 24 without). */
   readonly sigactionSize?: number;
   /**
+   * Whether the kernel has the tagged address ABI's prctl (PR_{GET,SET}_TAGGED_ADDR_CTRL), as
+   * arm64 does; elsewhere those calls are EINVAL.
+   */
+  readonly taggedAddressAbi?: boolean;
+  /**
    * Length in bytes of the system call instruction (`svc #0`, `ecall`): an interrupted call is
    * restarted by stepping the PC back over it. Default 4.
    */

@@ -14,6 +14,8 @@ export const AARCH64_ONLY: Readonly<Record<string, string>> = {
   'high-memory': 'writes AArch64 machine code above 4 GiB and runs it',
   alignment: 'inline asm makes misaligned AArch64 ordered, exclusive and atomic accesses',
   fp16: 'AArch64 half-precision arithmetic (__fp16 with +fp16) and its instructions',
+  'fp-double': 'inline asm runs each AArch64 double-precision instruction under every FPCR mode',
+  'fp-single': 'inline asm runs each AArch64 single-precision instruction under every FPCR mode',
 };
 
 /** Programs the riscv64 frontend cannot run yet, and what they are missing. */

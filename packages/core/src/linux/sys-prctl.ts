@@ -112,7 +112,7 @@ function prctl(k: LinuxKernel, a: readonly bigint[]): number {
       if (rest(1)) fail(E.EINVAL);
       return MCE_KILL_DEFAULT;
     case PR.GET_TAGGED_ADDR_CTRL:
-      if (rest(1)) fail(E.EINVAL);
+      if (!k.arch.syscalls.taggedAddressAbi || rest(1)) fail(E.EINVAL);
       return 0; // the tagged address ABI is off, as it starts
     case PR.SET_CHILD_SUBREAPER:
       k.childSubreaper = a[1] !== 0n;
