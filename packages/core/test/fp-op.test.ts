@@ -13,7 +13,7 @@ import {
   optimizeBlock,
   threadBlock,
 } from '../src/index.js';
-import { oracle32, toBits32 } from './fp32-oracle.js';
+import { oracle32, rational, toBits32, toBits64, toF64 } from './fp32-oracle.js';
 import { freshCpu, toyLayout } from './helpers.js';
 
 /**
@@ -29,26 +29,6 @@ const INEXACT = 1 << 4;
 const POISON = 0x7ff0_dead_beef_0001n;
 const POISON_FLAGS = 0x100;
 const ORDER: [bigint, bigint, bigint] = [0x8n, 0x6n, 0x2n];
-
-const view = new DataView(new ArrayBuffer(8));
-const toF = (bits: bigint): number => {
-  view.setBigUint64(0, bits);
-  return view.getFloat64(0);
-};
-const toBits = (x: number): bigint => {
-  view.setFloat64(0, x);
-  return view.getBigUint64(0);
-};
-
-/** x = m * 2^e exactly (x finite). */
-function rational(x: number): { m: bigint; e: number } {
-  const bits = toBits(x);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  let m = bits & ((1n << 52n) - 1n);
-  if (biased !== 0) m |= 1n << 52n;
-  if (bits >> 63n) m = -m;
-  return { m, e: (biased === 0 ? 1 : biased) - 1075 };
-}
 
 /** Compares u * 2^ue with v * 2^ve. */
 function same(u: bigint, ue: number, v: bigint, ve: number): boolean {
@@ -92,14 +72,14 @@ function poison(status: FpStatus): bigint {
 
 function result(status: FpStatus, r: number, exact: boolean): bigint {
   if (!exact) status.flags |= INEXACT;
-  return toBits(r);
+  return toBits64(r);
 }
 
 function oracle(kind: FpKind): FpFunction['exact'] {
   return (status, control, a, b, c) => {
     if (control !== 0) return poison(status);
-    const x = toF(a);
-    const y = toF(b);
+    const x = toF64(a);
+    const y = toF64(b);
     switch (kind) {
       case 'add64':
       case 'sub64':
@@ -132,7 +112,7 @@ function oracle(kind: FpKind): FpFunction['exact'] {
         return result(status, r, same(rr.m * rr.m, 2 * rr.e, rx.m, rx.e));
       }
       case 'fma64': {
-        const z = toF(c);
+        const z = toF64(c);
         if (!finite(x) || !finite(y) || !finite(z)) return poison(status);
         if (y === 0 || z === 0) return result(status, x + y * z, true);
         const rx = rational(x);
@@ -272,12 +252,12 @@ const interesting = fc.constantFrom(
   Number.NaN,
 );
 const double = fc.oneof(
-  interesting.map(toBits),
-  fc.double().map(toBits),
-  fc.double({ min: -1e6, max: 1e6 }).map(toBits),
-  fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((i) => toBits(i / 64)),
+  interesting.map(toBits64),
+  fc.double().map(toBits64),
+  fc.double({ min: -1e6, max: 1e6 }).map(toBits64),
+  fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((i) => toBits64(i / 64)),
   fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  fc.constant(toBits(Number.NaN) | 1n),
+  fc.constant(toBits64(Number.NaN) | 1n),
 );
 const integer = fc.oneof(
   fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
@@ -327,10 +307,10 @@ const single = fc
   .map(([lo, hi]) => (hi << 32n) | lo);
 /** Doubles near and beyond the range of singles, for cvt64To32. */
 const doubleForSingle = fc.oneof(
-  single.map((b) => toBits(Math.fround(toF32Bits(b)))),
-  fc.double({ min: -1e39, max: 1e39 }).map(toBits),
-  fc.double({ min: -1e-36, max: 1e-36 }).map(toBits),
-  fc.constantFrom(2 ** -126, 2 ** -126 * (1 - 2 ** -30), 2 ** 128, (2 - 2 ** -24) * 2 ** 127).map(toBits),
+  single.map((b) => toBits64(Math.fround(toF32Bits(b)))),
+  fc.double({ min: -1e39, max: 1e39 }).map(toBits64),
+  fc.double({ min: -1e-36, max: 1e-36 }).map(toBits64),
+  fc.constantFrom(2 ** -126, 2 ** -126 * (1 - 2 ** -30), 2 ** 128, (2 - 2 ** -24) * 2 ** 127).map(toBits64),
 );
 function toF32Bits(b: bigint): number {
   return new Float32Array(new Uint32Array([Number(b & 0xffffffffn)]).buffer)[0];
@@ -381,10 +361,10 @@ describe('the float IR operation', () => {
     const wasm = runners(fpBlock(fn))[3];
     const { cpu } = shared;
     cpu.regs.fill(0n);
-    cpu.regs[0] = toBits(0.1);
-    cpu.regs[1] = toBits(0.2);
+    cpu.regs[0] = toBits64(0.1);
+    cpu.regs[1] = toBits64(0.2);
     wasm();
-    expect(toF(cpu.regs[4])).toBe(0.1 + 0.2);
+    expect(toF64(cpu.regs[4])).toBe(0.1 + 0.2);
     expect(Number(cpu.regs[5])).toBe(INEXACT);
     expect(counter.calls).toBe(0);
     cpu.regs[3] = 1n; // any other control word: the exact function decides
@@ -404,7 +384,10 @@ describe('the float IR operation', () => {
         fc.double({ min: -1e100, max: 1e100 }),
         fc.integer({ min: -4, max: 4 }),
       )
-      .map(([x, y, k]) => [BigInt.asUintN(64, toBits(-(x * y)) + BigInt(k)), toBits(x), toBits(y)] as const);
+      .map(
+        ([x, y, k]) =>
+          [BigInt.asUintN(64, toBits64(-(x * y)) + BigInt(k)), toBits64(x), toBits64(y)] as const,
+      );
     fc.assert(
       fc.property(near, (ops) => {
         const status: FpStatus = { flags: 0 };
@@ -428,17 +411,17 @@ describe('the float IR operation', () => {
     const wasm = runners(fpBlock(fn))[3];
     const { cpu } = shared;
     cpu.regs.fill(0n);
-    cpu.regs[0] = toBits(1.5);
-    cpu.regs[1] = toBits(3);
-    cpu.regs[2] = toBits(0.1);
+    cpu.regs[0] = toBits64(1.5);
+    cpu.regs[1] = toBits64(3);
+    cpu.regs[2] = toBits64(0.1);
     wasm();
     expect(Number(cpu.regs[5])).toBe(INEXACT);
     expect(counter.calls).toBe(0);
-    expect(toF(cpu.regs[4])).toBe(1.8);
+    expect(toF64(cpu.regs[4])).toBe(1.8);
     // An exact cancellation: +0.
-    cpu.regs[0] = toBits(-0.75);
-    cpu.regs[1] = toBits(1.5);
-    cpu.regs[2] = toBits(0.5);
+    cpu.regs[0] = toBits64(-0.75);
+    cpu.regs[1] = toBits64(1.5);
+    cpu.regs[2] = toBits64(0.5);
     wasm();
     expect([cpu.regs[4], Number(cpu.regs[5])]).toEqual([0n, 0]);
     expect(counter.calls).toBe(0);
@@ -449,7 +432,7 @@ describe('the float IR operation', () => {
     );
     for (let i = 0; i + 2 < values.length; i += 3) {
       values.slice(i, i + 3).forEach((v, k) => {
-        cpu.regs[k] = toBits(v);
+        cpu.regs[k] = toBits64(v);
       });
       wasm();
     }
@@ -522,10 +505,10 @@ describe('the float IR operation', () => {
     const { cpu, memory } = shared;
     const wasm = compileWasmBlock(block, cpu, memory);
     cpu.regs.fill(0n);
-    cpu.regs[0] = toBits(3);
-    cpu.regs[1] = toBits(0.5);
+    cpu.regs[0] = toBits64(3);
+    cpu.regs[1] = toBits64(0.5);
     wasm();
-    expect(toF(cpu.regs[4])).toBe(1.5);
+    expect(toF64(cpu.regs[4])).toBe(1.5);
     expect(cpu.regs[toyLayout.pc]).toBe(0x1000n);
   });
 });

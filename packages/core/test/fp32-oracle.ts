@@ -19,17 +19,17 @@ export const toBits32 = (x: number): bigint => {
   view.setFloat32(0, x);
   return BigInt(view.getUint32(0));
 };
-const toF64 = (bits: bigint): number => {
+export const toF64 = (bits: bigint): number => {
   view.setBigUint64(0, bits);
   return view.getFloat64(0);
 };
-const toBits64 = (x: number): bigint => {
+export const toBits64 = (x: number): bigint => {
   view.setFloat64(0, x);
   return view.getBigUint64(0);
 };
 
 /** x = m * 2^e exactly (x a finite double). */
-function rational(x: number): { m: bigint; e: number } {
+export function rational(x: number): { m: bigint; e: number } {
   const bits = toBits64(x);
   const biased = Number((bits >> 52n) & 0x7ffn);
   let m = bits & ((1n << 52n) - 1n);

@@ -13,6 +13,7 @@
  */
 import type { FpFunction } from '../../ir/fp.js';
 import { Emitter } from './emitter.js';
+import { orderedCompare, twoSum } from './fp-common.js';
 import { fastPath32, isSingleKind } from './fp32-emit.js';
 import type { ValType } from './module-builder.js';
 import { F64, I32, I64, OP, VOID } from './opcodes.js';
@@ -156,15 +157,7 @@ function fastPath(e: Emitter, fn: FpFunction): void {
       if (!order) throw new Error('cmp64 needs its order results');
       x().set(X);
       y().set(Y);
-      e.get(X).get(X).op(OP.f64Eq);
-      e.get(Y).get(Y).op(OP.f64Eq, OP.i32And);
-      slowUnless();
-      e.i64(BigInt.asIntN(64, order[0]));
-      e.i64(BigInt.asIntN(64, order[1]));
-      e.i64(BigInt.asIntN(64, order[2]));
-      e.get(X).get(Y).op(OP.f64Eq, OP.select);
-      e.get(X).get(Y).op(OP.f64Lt, OP.select);
-      e.i32(0).op(OP.return);
+      orderedCompare(e, X, Y, order, slowUnless);
       return;
     }
     case 'fromS64':
@@ -219,13 +212,6 @@ function fastPath(e: Emitter, fn: FpFunction): void {
     default:
       throw new Error(`no native path for ${fn.kind}`);
   }
-}
-
-/** The exact rounding error of s = RN(u + v) into `out` (TwoSum; exact barring overflow). */
-function twoSum(e: Emitter, u: number, v: number, s: number, out: number): void {
-  e.get(s).get(u).op(OP.f64Sub).set(out);
-  e.get(u).get(s).get(out).op(OP.f64Sub, OP.f64Sub);
-  e.get(v).get(out).op(OP.f64Sub, OP.f64Add).set(out);
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { FpFunction, FpKind } from '../../ir/fp.js';
 import type { Emitter } from './emitter.js';
+import { orderedCompare, twoSum } from './fp-common.js';
 import { OP, VOID } from './opcodes.js';
 
 const MIN_NORMAL32 = 2 ** -126;
@@ -142,15 +143,7 @@ export function fastPath32(e: Emitter, fn: FpFunction): void {
       if (!order) throw new Error('cmp32 needs its order results');
       single(A, X);
       single(B, Y);
-      e.get(X).get(X).op(OP.f64Eq);
-      e.get(Y).get(Y).op(OP.f64Eq, OP.i32And);
-      slowUnless();
-      e.i64(BigInt.asIntN(64, order[0]));
-      e.i64(BigInt.asIntN(64, order[1]));
-      e.i64(BigInt.asIntN(64, order[2]));
-      e.get(X).get(Y).op(OP.f64Eq, OP.select);
-      e.get(X).get(Y).op(OP.f64Lt, OP.select);
-      e.i32(0).op(OP.return);
+      orderedCompare(e, X, Y, order, slowUnless);
       return;
     }
     case 'fromS64To32':
@@ -195,13 +188,6 @@ export function fastPath32(e: Emitter, fn: FpFunction): void {
     default:
       throw new Error(`no native binary32 path for ${fn.kind}`);
   }
-}
-
-/** The exact rounding error of s = RN(u + v) into `out` (TwoSum; exact barring overflow). */
-function twoSum(e: Emitter, u: number, v: number, s: number, out: number): void {
-  e.get(s).get(u).op(OP.f64Sub).set(out);
-  e.get(u).get(s).get(out).op(OP.f64Sub, OP.f64Sub);
-  e.get(v).get(out).op(OP.f64Sub, OP.f64Add).set(out);
 }
 
 /** Returns the single nearest S + T (exactly, see the file comment) or takes the exact path. */
