@@ -1,3 +1,4 @@
+import { EXECUTORS } from '@arm64kit/core';
 import {
   buildProgram,
   CROSS_CC,
@@ -70,6 +71,22 @@ describe.runIf(available('aarch64 differential tests (shared memory)', prerequis
           });
         });
       }
+    }
+  },
+);
+
+// Memory grows while a block runs (a first touch of a high page backs it): every executor must
+// keep the block's register writes across the growth, which replaces the register file's views.
+describe.runIf(available('aarch64 differential tests (every executor)', prerequisites))(
+  'memory growing in the middle of a block matches qemu-aarch64-static on every executor',
+  () => {
+    for (const executor of EXECUTORS) {
+      it(`high-memory -O2 on ${executor}`, { timeout: 300_000 }, async () => {
+        const binary = buildProgram('high-memory', { opt: 'O2' });
+        const expected = await runUnderQemu(binary, {});
+        const actual = await runUnderEmulator(binary, inProcess(executor), {});
+        expect(actual).toEqual(expected);
+      });
     }
   },
 );

@@ -174,6 +174,24 @@ static void across_4gib(void) {
     munmap(p, 0x10000);
 }
 
+/*
+ * Touches 160 MiB of fresh high pages, a store per page in a tight loop: backing them grows the
+ * host memory in the middle of a translated block, and the loop's registers must survive that.
+ */
+static void growth_in_a_block(void) {
+    const size_t size = 160UL << 20;
+    unsigned char *p = fixed(0x3000000000UL, size, RW, MAP_FIXED);
+    if (p == NULL) return;
+    unsigned long touched = 0, sum = 0;
+    for (size_t i = 0; i < size; i += PAGE) {
+        p[i] = (unsigned char)(i / PAGE);
+        touched++;
+    }
+    for (size_t i = 0; i < size; i += PAGE) sum += p[i];
+    printf("growth: %lu pages touched, sum %lu, last %d\n", touched, sum, p[size - PAGE]);
+    munmap(p, size);
+}
+
 int main(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -186,5 +204,6 @@ int main(void) {
     code_high();
     fork_high();
     across_4gib();
+    growth_in_a_block();
     return 0;
 }

@@ -139,8 +139,10 @@ function casPair64Helper(s: number, t: number) {
       old2 = memory.compareExchange(addr + 8n, e2, x(t + 1), 8);
       if (old2 !== e2) memory.compareExchange(addr, x(t), old1, 8);
     }
-    r[s] = old1;
-    if (s + 1 !== 31) r[s + 1] = old2;
+    // The exchanges may have grown the memory (a first touch), which replaces the register view.
+    const after = cpu.regs;
+    after[s] = old1;
+    if (s + 1 !== 31) after[s + 1] = old2;
   };
 }
 

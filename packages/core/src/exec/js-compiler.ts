@@ -163,6 +163,12 @@ function expression(inst: IrInst, helperIndex: (fn: unknown) => number): string 
   throw new Error(`no expression for ${inst.op}`);
 }
 
+/**
+ * Re-reads the register views after anything that may grow guest memory (a first touch backs a
+ * page, a helper may map): growth replaces the views, and one kept across it writes nowhere.
+ */
+const REREAD_VIEWS = 'R = cpu.regs; R32 = cpu.regs32;';
+
 /** JS source for a block (exported for debugging and tests). */
 export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
   const helperIndex = (fn: unknown): number => {
@@ -195,6 +201,7 @@ export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
             `R[S + 1] = ${t(inst.src)}; ${addr} M.store${inst.size * 8}(R32[S2], R32[S2 + 1], R32[S2 + 2]);`,
           );
         }
+        lines.push(REREAD_VIEWS);
         break;
       }
       case 'float': {
@@ -204,14 +211,16 @@ export function blockSource(block: IrBlock, helpers: unknown[] = []): string {
           `ST.flags = 0; const ${t(inst.dst)} = H[${helperIndex(inst.fn)}].exact(ST, ${t(inst.control)}${args}${pad});`,
         );
         lines.push(`const ${t(inst.flags)} = ST.flags | 0;`);
+        lines.push(REREAD_VIEWS);
         break;
       }
       case 'call':
-        if (!inst.dst) {
-          lines.push(`${expression(inst, helperIndex)};`);
-          break;
-        }
-        lines.push(`const ${t(inst.dst)} = ${expression(inst, helperIndex)};`);
+        if (!inst.dst) lines.push(`${expression(inst, helperIndex)};`);
+        else lines.push(`const ${t(inst.dst)} = ${expression(inst, helperIndex)};`);
+        lines.push(REREAD_VIEWS);
+        break;
+      case 'load':
+        lines.push(`const ${t(inst.dst)} = ${expression(inst, helperIndex)};`, REREAD_VIEWS);
         break;
       default:
         if ('dst' in inst && inst.dst) lines.push(`const ${t(inst.dst)} = ${expression(inst, helperIndex)};`);
@@ -252,7 +261,7 @@ export function compileBlock(block: IrBlock, layout: { pc: number }, scratch: nu
     'ST',
     `const PC = ${layout.pc}, S = ${scratch}, S2 = ${scratch * 2};
 return function block_${block.pc.toString(16)}(cpu, M) {
-  const R = cpu.regs, R32 = cpu.regs32;
+  let R = cpu.regs, R32 = cpu.regs32;
   let ip = 0;
   try {
 ${body}

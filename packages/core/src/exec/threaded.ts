@@ -750,10 +750,11 @@ export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): Thre
   return (c) => {
     if (temps.length < needed) temps = new Int32Array(needed * 2);
     const T = temps;
-    const R = c.regs32;
     let i = 0;
     try {
-      for (; i < count; i++) ops[i](R, T);
+      // The register view is read for every op: a memory access may grow the memory, which
+      // replaces the views (a view kept across it would write to a detached buffer).
+      for (; i < count; i++) ops[i](c.regs32, T);
     } catch (error) {
       if (error instanceof GuestSignal && error.pc === null) error.pc = pcOf[i];
       throw error;
@@ -764,6 +765,7 @@ export function threadBlock(block: IrBlock, cpu: Cpu, memory: PagedMemory): Thre
       signal.pc = exit.pc;
       throw signal;
     }
+    const R = c.regs32;
     if (constantTarget) {
       R[pcSlot] = targetLo;
       R[pcSlot + 1] = targetHi;

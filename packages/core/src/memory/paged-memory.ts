@@ -580,7 +580,9 @@ export class PagedMemory implements GuestMemory {
   }
 
   load8(lo: number, hi: number): number {
-    return this.u8[this.hostRead(lo, hi, 1)];
+    // Translate first: backing a page on first touch may grow the memory and replace `u8`.
+    const h = this.hostRead(lo, hi, 1);
+    return this.u8[h];
   }
 
   load16(lo: number, hi: number): number {
@@ -630,7 +632,8 @@ export class PagedMemory implements GuestMemory {
   }
 
   store8(lo: number, hi: number, value: number): void {
-    this.u8[this.hostWrite(lo, hi, 1)] = value;
+    const h = this.hostWrite(lo, hi, 1); // before reading `u8`, which a first touch may replace
+    this.u8[h] = value;
   }
 
   store16(lo: number, hi: number, value: number): void {
