@@ -107,8 +107,28 @@ describe('PagedMemory', () => {
     let grew = 0;
     m.onGrow(() => grew++);
     const big = m.map(0, 8 << 20, RW, false);
+    // Pages get host memory on first touch: touching every page grows the memory many times.
+    for (let page = 0; page < 2048; page++) m.write32(big + page * 4096, page);
     m.write64(big + (8 << 20) - 8, 42n);
     expect(m.read64(big + (8 << 20) - 8)).toBe(42n);
+    for (let page = 0; page < 2048; page++) expect(m.read32(big + page * 4096)).toBe(page);
     expect(grew).toBeGreaterThan(0);
+  });
+
+  it('backs a mapped page with host memory on its first permitted access only', () => {
+    const m = new PagedMemory();
+    const before = m.hostPagesInUse;
+    const at = m.map(0, 1 << 20, RW, false);
+    expect(m.hostPagesInUse).toBe(before);
+    expect(m.read8(at + 4096)).toBe(0); // a read backs the page too (zeroed)
+    m.write8(at + 3 * 4096, 7);
+    expect(m.hostPagesInUse).toBe(before + 2);
+    expect(m.protectionAt(at)).toBe(RW);
+    m.protect(at, 4096, PROT_READ);
+    expect(fault(() => m.write8(at, 1))).not.toBeNull(); // a write the protection refuses backs nothing
+    expect(m.hostPagesInUse).toBe(before + 2);
+    m.discard(at, 1 << 20); // MADV_DONTNEED gives the host pages back; they read as zero again
+    expect(m.hostPagesInUse).toBe(before);
+    expect(m.read8(at + 3 * 4096)).toBe(0);
   });
 });

@@ -118,7 +118,16 @@ describe('wasm executor: helpers and exits', () => {
     const before = memory.buffer.byteLength;
     const b = new IrBuilder(0n);
     b.insn(0n, 0);
-    const at = b.callHelper((c) => BigInt(c.memory.map(0, 64 << 20, 3, false)), [], 'i64');
+    const at = b.callHelper(
+      (c) => {
+        const mapped = c.memory.map(0, 64 << 20, 3, false);
+        // Pages get host memory on first touch: touching them all grows the memory.
+        for (let page = 0; page < 64 << 20; page += 4096) c.memory.write8(mapped + page, 1);
+        return BigInt(mapped);
+      },
+      [],
+      'i64',
+    );
     b.store(b.add(at, 100n), b.getReg(0), 8);
     b.setReg(2, b.load(b.add(at, 100n), 8));
     b.setReg(3, at);

@@ -38,11 +38,26 @@ const HOST_SHIFT = 4;
 const MMAP_BASE_PAGE = 0xf7000000 / PAGE_SIZE;
 
 /**
- * The entry of a page mapped PROT_NONE: a reservation holds no host page until it is given a
- * protection (Go reserves hundreds of megabytes this way and uses a little). Host page 1 lies
- * in the register file, never behind a guest page, and protection 0 makes every access fault.
+ * The entry of a page mapped with protection `prot` that has no host page yet: host page
+ * 1 + prot (the register file's, never behind a guest page) and protection bits 0, so every
+ * executor's inline check misses and the slow path here backs the page with a zeroed host page
+ * on its first permitted access, as the kernel's demand paging does. A stack, a heap or a Go
+ * arena costs host memory (and a fork's copy) only for the pages the program touches.
  */
-const RESERVED = 1 << HOST_SHIFT;
+function unbacked(prot: number): number {
+  return (1 + (prot & 7)) << HOST_SHIFT;
+}
+/** (PROT_NONE reservations are the prot-0 case: Go reserves hundreds of megabytes, uses a little.) */
+const LAST_UNBACKED = unbacked(7);
+
+function isUnbacked(entry: number): boolean {
+  return entry !== 0 && entry <= LAST_UNBACKED;
+}
+
+/** The protection a (non-zero) page-table entry grants, backed or not. */
+function protectionOf(entry: number): number {
+  return entry <= LAST_UNBACKED ? (entry >>> HOST_SHIFT) - 1 : entry & 7;
+}
 
 export { CODE as CODE_BIT, HOST_SHIFT };
 /**
@@ -262,6 +277,14 @@ export class PagedMemory implements GuestMemory {
     return page;
   }
 
+  /** Gives the unbacked page `p` (entry `entry`) a zeroed host page; returns its new entry. */
+  private backPage(p: number, entry: number): number {
+    // Allocating may grow the memory and replace `pageTable`: write the field after it.
+    const backed = (this.allocHostPage() << HOST_SHIFT) | protectionOf(entry);
+    this.pageTable[p] = backed;
+    return backed;
+  }
+
   // ---- mapping ------------------------------------------------------------------------------
 
   map(addr: number, length: number, prot: number, fixed: boolean): number {
@@ -278,15 +301,7 @@ export class PagedMemory implements GuestMemory {
       first = this.findFree(addr / PAGE_SIZE, pages);
     }
     if (first + pages > GUEST_PAGES) this.high.map(Math.max(first, GUEST_PAGES), first + pages, prot);
-    for (let p = first; p < Math.min(first + pages, GUEST_PAGES); p++) {
-      if ((prot & 7) === 0) {
-        this.pageTable[p] = RESERVED;
-        continue;
-      }
-      // Allocating may grow the memory and replace `pageTable`: read the field after it.
-      const host = this.allocHostPage();
-      this.pageTable[p] = (host << HOST_SHIFT) | (prot & 7);
-    }
+    this.pageTable.fill(unbacked(prot), first, Math.min(first + pages, GUEST_PAGES));
     return first * PAGE_SIZE;
   }
 
@@ -360,7 +375,7 @@ export class PagedMemory implements GuestMemory {
       const e = this.pageTable[p];
       if (e === 0) continue;
       if (e & CODE && codeFrom < 0) codeFrom = p;
-      if (e !== RESERVED) this.freeHostPages.push(e >>> HOST_SHIFT);
+      if (!isUnbacked(e)) this.freeHostPages.push(e >>> HOST_SHIFT);
       this.pageTable[p] = 0;
       // A freed range below the mmap base is where the next top-down search starts.
       if (p < MMAP_BASE_PAGE && p >= this.mmapTopPage) this.mmapTopPage = p + 1;
@@ -374,12 +389,8 @@ export class PagedMemory implements GuestMemory {
     if (!this.isMapped(addr, length, 0)) return false;
     if (end > GUEST_PAGES) this.high.protect(Math.max(first, GUEST_PAGES), end, prot);
     for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
-      if (this.pageTable[p] === RESERVED) {
-        if ((prot & 7) === 0) continue;
-        const host = this.allocHostPage(); // a reservation gets its page when it becomes usable
-        this.pageTable[p] = host << HOST_SHIFT;
-      }
-      this.pageTable[p] = (this.pageTable[p] & ~7) | (prot & 7);
+      const e = this.pageTable[p];
+      this.pageTable[p] = isUnbacked(e) ? unbacked(prot) : (e & ~7) | (prot & 7);
     }
     return true;
   }
@@ -391,7 +402,7 @@ export class PagedMemory implements GuestMemory {
     if (end > GUEST_PAGES && !this.high.isMapped(Math.max(first, GUEST_PAGES), end, prot)) return false;
     for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
       const e = this.pageTable[p];
-      if (e === 0 || (e & prot) !== prot) return false;
+      if (e === 0 || (protectionOf(e) & prot) !== prot) return false;
     }
     return true;
   }
@@ -407,21 +418,21 @@ export class PagedMemory implements GuestMemory {
     const p = Math.floor(addr / PAGE_SIZE);
     if (p >= GUEST_PAGES) return this.high.protectionAt(p);
     if (p < 0 || this.pageTable[p] === 0) return -1;
-    return this.pageTable[p] & 7;
+    return protectionOf(this.pageTable[p]);
   }
 
   /** True when the page holding `addr` has a host page (a high page the guest has touched). */
   isBacked(addr: number): boolean {
     const p = Math.floor(addr / PAGE_SIZE);
     if (p >= GUEST_PAGES) return this.high.touchedEntry(p) !== undefined;
-    return p >= 0 && this.pageTable[p] !== 0 && this.pageTable[p] !== RESERVED;
+    return p >= 0 && this.pageTable[p] !== 0 && !isUnbacked(this.pageTable[p]);
   }
 
   /** The host bytes of the page holding `addr` when it has a host page with protection `prot`, else null. */
   pageBytes(addr: number, prot: number): Uint8Array | null {
     const p = Math.floor(addr / PAGE_SIZE);
     const e = p >= GUEST_PAGES ? (this.high.touchedEntry(p) ?? 0) : p >= 0 ? this.pageTable[p] : 0;
-    if (e === 0 || e === RESERVED || (e & prot) !== prot) return null;
+    if (e === 0 || isUnbacked(e) || (e & prot) !== prot) return null;
     const host = (e >>> HOST_SHIFT) * PAGE_SIZE;
     return this.u8.subarray(host, host + PAGE_SIZE);
   }
@@ -433,7 +444,7 @@ export class PagedMemory implements GuestMemory {
 
   /**
    * MADV_DONTNEED on private anonymous memory: [addr, addr+length) reads as zero afterwards.
-   * High pages give their host pages back (the next touch takes a fresh zeroed one).
+   * The pages give their host pages back (the next touch takes a fresh zeroed one).
    */
   discard(addr: number, length: number): void {
     const first = Math.floor(addr / PAGE_SIZE);
@@ -441,13 +452,10 @@ export class PagedMemory implements GuestMemory {
     this.dropHigh(first, end, false);
     for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
       const e = this.pageTable[p];
-      if (e === 0 || e === RESERVED) continue;
-      const host = (e >>> HOST_SHIFT) << PAGE_SHIFT;
-      this.u8.fill(0, host, host + PAGE_SIZE);
-      if (e & CODE) {
-        this.pageTable[p] = e & ~CODE;
-        this.onCodeChange?.(p, 1);
-      }
+      if (e === 0 || isUnbacked(e)) continue;
+      this.freeHostPages.push(e >>> HOST_SHIFT);
+      this.pageTable[p] = unbacked(e & 7);
+      if (e & CODE) this.onCodeChange?.(p, 1);
     }
   }
 
@@ -461,7 +469,7 @@ export class PagedMemory implements GuestMemory {
     for (let p = 1; p < GUEST_PAGES; p++) {
       const e = table[p];
       if (e === 0) continue;
-      const prot = e & 7;
+      const prot = protectionOf(e);
       const last = out[out.length - 1];
       if (last && last.end === p * PAGE_SIZE && last.prot === prot) last.end += PAGE_SIZE;
       else out.push({ start: p * PAGE_SIZE, end: (p + 1) * PAGE_SIZE, prot });
@@ -506,8 +514,11 @@ export class PagedMemory implements GuestMemory {
     if ((pc & 3n) !== 0n) throw new GuestFault(pc, 'execute');
     const a = Number(pc);
     const p = a >>> PAGE_SHIFT;
-    const e = this.pageTable[p];
-    if ((e & PROT_EXEC) === 0) throw new GuestFault(pc, 'execute');
+    let e = this.pageTable[p];
+    if ((e & PROT_EXEC) === 0) {
+      if (!isUnbacked(e) || (protectionOf(e) & PROT_EXEC) === 0) throw new GuestFault(pc, 'execute');
+      e = this.backPage(p, e);
+    }
     this.pageTable[p] = e | CODE;
     return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((a & PAGE_MASK) >>> 2)];
   }
@@ -518,8 +529,11 @@ export class PagedMemory implements GuestMemory {
    */
   fetch32Low(address: number): number {
     const p = address >>> PAGE_SHIFT;
-    const e = this.pageTable[p];
-    if ((e & PROT_EXEC) === 0) return -1;
+    let e = this.pageTable[p];
+    if ((e & PROT_EXEC) === 0) {
+      if (!isUnbacked(e) || (protectionOf(e) & PROT_EXEC) === 0) return -1;
+      e = this.backPage(p, e);
+    }
     this.pageTable[p] = e | CODE;
     return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((address & PAGE_MASK) >>> 2)];
   }
@@ -527,7 +541,8 @@ export class PagedMemory implements GuestMemory {
   canFetch(pc: bigint): boolean {
     if ((pc & 3n) !== 0n || pc >= 1n << 48n) return false;
     if (pc >= 0x100000000n) return this.high.isMapped(Number(pc >> 12n), Number(pc >> 12n) + 1, PROT_EXEC);
-    return (this.pageTable[Number(pc) >>> PAGE_SHIFT] & PROT_EXEC) !== 0;
+    const e = this.pageTable[Number(pc) >>> PAGE_SHIFT];
+    return e !== 0 && (protectionOf(e) & PROT_EXEC) !== 0;
   }
 
   private fetchHigh(pc: bigint): number {
@@ -547,8 +562,12 @@ export class PagedMemory implements GuestMemory {
    * one page, or -1 when it crosses a page (callers then go byte by byte). Faults otherwise.
    */
   private hostRead(lo: number, hi: number, size: number): number {
-    const e = hi === 0 ? this.pageTable[lo >>> PAGE_SHIFT] : this.highEntry(lo, hi, PROT_READ);
-    if ((e & PROT_READ) === 0) throw new GuestFault(faultAddress(lo, hi), 'read');
+    let e = hi === 0 ? this.pageTable[lo >>> PAGE_SHIFT] : this.highEntry(lo, hi, PROT_READ);
+    if ((e & PROT_READ) === 0) {
+      if (hi !== 0 || !isUnbacked(e) || (protectionOf(e) & PROT_READ) === 0)
+        throw new GuestFault(faultAddress(lo, hi), 'read');
+      e = this.backPage(lo >>> PAGE_SHIFT, e);
+    }
     const off = lo & PAGE_MASK;
     if (off + size > PAGE_SIZE) return -1;
     return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
@@ -556,7 +575,8 @@ export class PagedMemory implements GuestMemory {
 
   private hostWrite(lo: number, hi: number, size: number): number {
     const page = lo >>> PAGE_SHIFT;
-    const e = hi === 0 ? this.pageTable[page] : this.highEntry(lo, hi, PROT_WRITE);
+    let e = hi === 0 ? this.pageTable[page] : this.highEntry(lo, hi, PROT_WRITE);
+    if (hi === 0 && isUnbacked(e) && protectionOf(e) & PROT_WRITE) e = this.backPage(page, e);
     if ((e & (PROT_WRITE | CODE)) !== PROT_WRITE) {
       if ((e & PROT_WRITE) === 0) throw new GuestFault(faultAddress(lo, hi), 'write');
       // A page with lifted code is being written: drop its blocks, then write normally.
@@ -831,8 +851,7 @@ export class PagedMemory implements GuestMemory {
     while (done < bytes.length) {
       const a = addr + done;
       const page = Math.floor(a / PAGE_SIZE);
-      if (page < GUEST_PAGES && this.pageTable[page] === RESERVED)
-        this.pageTable[page] = this.allocHostPage() << HOST_SHIFT;
+      if (page < GUEST_PAGES && isUnbacked(this.pageTable[page])) this.backPage(page, this.pageTable[page]);
       let e = page < GUEST_PAGES ? this.pageTable[page] : this.high.entry(page, 0, this.allocHost);
       if (e === 0) throw new GuestFault(BigInt(a), 'write');
       if (e & CODE) {
