@@ -41,5 +41,20 @@ describe.runIf(available('AdvSIMD forms against qemu-aarch64-static', prerequisi
         expect(run.differing).toEqual([]);
       },
     );
+
+    // The wasm executor runs the integer forms it can as native vector code (every block is
+    // compiled there, so each instruction meets that code on every operand).
+    it('simd-oracle.c on the wasm executor: the same results for every instruction', {
+      timeout: 300_000,
+    }, () => {
+      const source = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'simd-oracle.c');
+      const run = runOracle(source, 'armv8.5-a+crypto+sha3', 'wasm');
+      expect({ exit: run.exitCode, report: run.report, lines: run.actual.length }).toEqual({
+        exit: 0,
+        report: null,
+        lines: run.expected.length,
+      });
+      expect(run.differing).toEqual([]);
+    });
   },
 );

@@ -6,6 +6,7 @@ import { type A64Form, form } from '../lift/form.js';
 import { FPSR } from '../state.js';
 import { type ElemOp, elementwise, OPS, pairwise, saturation } from './elementwise.js';
 import { arrangement } from './lanes.js';
+import { binaryVectorHelper } from './native-vector.js';
 
 /**
  * AdvSIMD "three same" integer forms (vector and scalar), except the bitwise group (logical.ts)
@@ -79,7 +80,8 @@ function liftThreeSame(f: Fields, c: LiftContext): boolean {
   }
   const op = entry.op;
   if (entry.pairwise) {
-    c.b.callHelper((cpu: Cpu) => pairwise(cpu, op, d, n, m, esize, elements, q));
+    const helper = (cpu: Cpu) => pairwise(cpu, op, d, n, m, esize, elements, q);
+    binaryVectorHelper(c, helper, op, { lane: esize, full: q, pairwise: true }, { d, n, m });
   } else {
     const readsD = entry.readsD === true;
     if (SATURATING.has(op)) {
@@ -90,7 +92,9 @@ function liftThreeSame(f: Fields, c: LiftContext): boolean {
       });
       return true;
     }
-    c.b.callHelper((cpu: Cpu) => elementwise(cpu, op, d, n, m, esize, elements, q, readsD));
+    const helper = (cpu: Cpu) => elementwise(cpu, op, d, n, m, esize, elements, q, readsD);
+    if (readsD) c.b.callHelper(helper);
+    else binaryVectorHelper(c, helper, op, { lane: esize, full: q }, { d, n, m });
   }
   return true;
 }
@@ -122,11 +126,14 @@ function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
     c.setV(d, op === OPS.add ? b.add(c.vlo(n), c.vlo(m)) : b.sub(c.vlo(n), c.vlo(m)), 0n);
     return true;
   }
-  c.b.callHelper((cpu: Cpu) => {
+  // The comparisons and shifts by register on Dn (the saturating ones are handled above).
+  const helper = (cpu: Cpu) => {
     saturation.hit = false;
     elementwise(cpu, op, d, n, m, 64, 1, false, false);
     if (saturation.hit) cpu.regs32[2 * FPSR] |= FPSR_QC;
-  });
+  };
+  if (SATURATING.has(op)) c.b.callHelper(helper);
+  else binaryVectorHelper(c, helper, op, { lane: 64, full: false }, { d, n, m });
   return true;
 }
 

@@ -6,6 +6,7 @@ import { type A64Form, form } from '../lift/form.js';
 import { FPSR } from '../state.js';
 import { sx, sxBig } from './elementwise.js';
 import { A, arrangement, clearBlock, get, getBig, loadV, R, set, setBig, storeV, U8 } from './lanes.js';
+import { unaryVectorHelper } from './native-vector.js';
 
 /**
  * AdvSIMD two-register miscellaneous integer forms (vector and scalar): REV16/32/64, CNT, CLZ/CLS,
@@ -114,7 +115,7 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
   if (key === 0b0_00101) {
     // CNT: population count of each byte
     if (f.z !== 0) return false;
-    c.b.callHelper((cpu: Cpu) => {
+    const helper = (cpu: Cpu) => {
       loadV(cpu, n, A);
       for (let i = 0; i < 16; i++) {
         let v = U8[A * 16 + i];
@@ -123,7 +124,8 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
         U8[R * 16 + i] = (v + (v >> 4)) & 0x0f;
       }
       storeV(cpu, d, R, q);
-    });
+    };
+    unaryVectorHelper(c, helper, 'cnt', { lane: 8, full: q }, { d, n });
     return true;
   }
   if (key === 0b1_00101 && f.z === 1) {
@@ -209,7 +211,8 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
   const arr = arrangement(f.z, f.q);
   if (!name || !arr) return false;
   if ((name === 'clz' || name === 'cls') && arr.esize === 64) return false;
-  c.b.callHelper(unaryHelper(UNARY[name], d, n, arr.esize, arr.elements, arr.q));
+  const helper = unaryHelper(UNARY[name], d, n, arr.esize, arr.elements, arr.q);
+  unaryVectorHelper(c, helper, name, { lane: arr.esize, full: arr.q }, { d, n });
   return true;
 }
 
@@ -217,7 +220,8 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
 function liftScalarTwoMisc(f: Fields, c: LiftContext): boolean {
   const name = MISC.get((f.u << 5) | f.o);
   if (!name || f.z !== 3 || name === 'clz' || name === 'cls') return false;
-  c.b.callHelper(unaryHelper(UNARY[name], f.d, f.n, 64, 1, false));
+  const helper = unaryHelper(UNARY[name], f.d, f.n, 64, 1, false);
+  unaryVectorHelper(c, helper, name, { lane: 64, full: false }, { d: f.d, n: f.n });
   return true;
 }
 

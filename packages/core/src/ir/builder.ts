@@ -13,6 +13,7 @@ import type {
   UnaryOp,
   Value,
 } from './types.js';
+import type { VectorOp } from './vector.js';
 
 /** A lifter bug: an IR operation was built with operands of the wrong type or after the exit. */
 export class IrBuildError extends Error {
@@ -295,6 +296,14 @@ export class IrBuilder {
       return undefined;
     }
     return this.def(returns, (dst) => ({ op: 'call', dst, helper, args }));
+  }
+
+  /**
+   * Calls `helper(cpu)`, which does exactly the vector operation `vector` to the register file:
+   * backends with vector instructions run `vector` natively instead (see vector.ts).
+   */
+  vectorHelper(helper: Helper, vector: VectorOp): void {
+    this.emit({ op: 'call', helper, args: [], vector });
   }
 
   /**

@@ -4,9 +4,11 @@
  * Every operation maps onto one (or a few) WebAssembly i64/i32 instructions so that a wasm
  * backend can compile blocks directly; see README.md in this folder for the full contract.
  */
+
 import type { Cpu } from '../cpu/cpu.js';
 import type { AccessSize } from '../memory/types.js';
 import type { FpFunction } from './fp.js';
+import type { VectorOp } from './vector.js';
 
 export type { AccessSize };
 
@@ -105,8 +107,17 @@ export type IrInst =
     }
   /** Little-endian store of the low `size` bytes of i64 `src` at i64 `addr`. */
   | { readonly op: 'store'; readonly addr: Value; readonly src: Value; readonly size: AccessSize }
-  /** Calls a helper; `dst` is absent for helpers that return nothing. */
-  | { readonly op: 'call'; readonly dst?: Value; readonly helper: Helper; readonly args: readonly Value[] }
+  /**
+   * Calls a helper; `dst` is absent for helpers that return nothing. With `vector`, the helper
+   * does exactly that vector operation (and nothing else), which a backend may run natively.
+   */
+  | {
+      readonly op: 'call';
+      readonly dst?: Value;
+      readonly helper: Helper;
+      readonly args: readonly Value[];
+      readonly vector?: VectorOp;
+    }
   /**
    * Scalar binary64 operation `fn` on i64 bit patterns (see fp.ts): `dst` (i64) the result bits,
    * `flags` (i32) the status flags raised, under the i32 control word `control`. Pure: it reads

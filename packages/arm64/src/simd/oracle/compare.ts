@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProgram } from '@arm64kit/core';
+import { type Executor, runProgram } from '@arm64kit/core';
 import { aarch64 } from '../../arch.js';
 
 /** What an oracle program printed under qemu-aarch64-static and under arm64kit. */
@@ -17,9 +17,10 @@ export interface OracleRun {
 
 /**
  * Builds an oracle C program (one "HASH instruction" line per instruction) with the cross compiler,
- * runs it under qemu-aarch64-static and under arm64kit, and pairs the lines up.
+ * runs it under qemu-aarch64-static and under arm64kit (on `executor`, else the default), and pairs
+ * the lines up.
  */
-export function runOracle(source: string, march: string): OracleRun {
+export function runOracle(source: string, march: string, executor?: Executor): OracleRun {
   const dir = mkdtempSync(join(tmpdir(), 'arm64kit-oracle-'));
   try {
     const binary = join(dir, 'oracle');
@@ -31,7 +32,14 @@ export function runOracle(source: string, march: string): OracleRun {
     const fd = openSync(outPath, 'w');
     let result: ReturnType<typeof runProgram>;
     try {
-      result = runProgram({ arch: aarch64, path: binary, argv: [binary], stdout: fd, timeoutMs: 100_000 });
+      result = runProgram({
+        arch: aarch64,
+        path: binary,
+        argv: [binary],
+        stdout: fd,
+        timeoutMs: 100_000,
+        ...(executor ? { executor } : {}),
+      });
     } finally {
       closeSync(fd);
     }

@@ -10,6 +10,7 @@
 
 import type { FpFunction } from '../../ir/fp.js';
 import type { AccessSize, IrBlock, IrInst, Value } from '../../ir/types.js';
+import { type VectorOp, vectorDestinations, vectorSources } from '../../ir/vector.js';
 import { Emitter } from './emitter.js';
 import { FP_IMPORT_RESULTS, FP_PARAMS, FP_RESULTS, fpFunctionBody } from './fp-emit.js';
 import { ModuleBuilder, type ValType } from './module-builder.js';
@@ -26,6 +27,7 @@ import {
   UNARY_I64,
 } from './opcodes.js';
 import { RegisterCache } from './register-cache.js';
+import { canEmitVector, emitVector } from './vector-emit.js';
 
 /** What a wasm block returns besides EXIT_JUMP (0) and EXIT_SYSCALL (1): the block's trap. */
 export const EXIT_TRAP = 2;
@@ -75,6 +77,13 @@ export interface CompiledModule {
 
 const valType = (v: Value): ValType => (v.ty === 'i64' ? I64 : I32);
 
+type Call = Extract<IrInst, { op: 'call' }>;
+
+/** A helper call that is a vector operation with a native form: emitted inline, never imported. */
+function nativeVector(inst: Call): inst is Call & { vector: VectorOp } {
+  return inst.vector !== undefined && canEmitVector(inst.vector);
+}
+
 /** Compiles blocks into one module (one exported function each). */
 export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): CompiledModule {
   const m = new ModuleBuilder();
@@ -99,7 +108,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
     let pc = block.pc;
     for (const inst of block.insts) {
       if (inst.op === 'insn') pc = inst.pc;
-      else if (inst.op === 'call') {
+      else if (inst.op === 'call' && !nativeVector(inst)) {
         const index = m.importFunction(
           'h',
           `h${calls.length}`,
@@ -178,7 +187,7 @@ function loopsToItself(block: IrBlock): { touched: number[]; written: number[] }
   const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
   const mayLoop =
     def !== undefined && (isPc(exit.target) || (def.op === 'select' && (isPc(def.a) || isPc(def.b))));
-  if (!mayLoop || block.insts.some((i) => i.op === 'call')) return null;
+  if (!mayLoop || block.insts.some((i) => i.op === 'call' && !nativeVector(i))) return null;
   const touched = new Set<number>();
   const written = new Set<number>();
   for (const i of block.insts) {
@@ -316,6 +325,10 @@ class BlockFunction {
         this.store(inst.addr, inst.src, inst.size);
         return;
       case 'call':
+        if (nativeVector(inst)) {
+          this.vector(inst.vector);
+          return;
+        }
         // The helper sees and may change the register file: it must be current, and is reread.
         this.regs.flush();
         for (const a of inst.args) this.push(a);
@@ -337,6 +350,16 @@ class BlockFunction {
         this.define(inst.dst);
         return;
     }
+  }
+
+  /**
+   * A vector operation in place on the register file: the registers it reads are stored first if
+   * only their locals are current, and the locals of those it writes are reloaded after it.
+   */
+  private vector(op: VectorOp): void {
+    for (const slot of vectorSources(op)) this.regs.storeIfDirty(slot);
+    emitVector(this.e, op, this.layout.registers);
+    for (const slot of vectorDestinations(op)) this.regs.reload(slot);
   }
 
   /** The 64-bit slow load returns its value in the scratch slot: no IR may keep a value there. */

@@ -63,6 +63,29 @@ export class Emitter {
     return this;
   }
 
+  /** A SIMD (0xfd-prefixed) instruction without immediates. */
+  simd(opcode: number): this {
+    this.code.push(OP.simdPrefix);
+    u32(this.code, opcode);
+    return this;
+  }
+
+  /** A SIMD load or store (v128.load, v128.store) with its memarg. */
+  simdMem(opcode: number, offset: number, align = 4): this {
+    this.simd(opcode);
+    u32(this.code, align);
+    u32(this.code, offset);
+    return this;
+  }
+
+  /** A SIMD instruction followed by 16 immediate bytes (v128.const, i8x16.shuffle). */
+  simdBytes(opcode: number, bytes: readonly number[]): this {
+    if (bytes.length !== 16) throw new RangeError('a v128 immediate has 16 bytes');
+    this.simd(opcode);
+    for (const b of bytes) this.code.push(b & 0xff);
+    return this;
+  }
+
   call(index: number): this {
     this.code.push(OP.call);
     u32(this.code, index);

@@ -98,6 +98,8 @@ export const OP = {
   i64ReinterpretF64: 0xbd,
   f32ReinterpretI32: 0xbe,
   f64ReinterpretI64: 0xbf,
+  /** Prefix of the SIMD instructions (see vector-opcodes.ts). */
+  simdPrefix: 0xfd,
 } as const;
 
 /** IR binary ops that are one wasm instruction (division and mulh need sequences). */

@@ -86,6 +86,23 @@ export class RegisterCache {
     this.storeDirty();
   }
 
+  /** Stores `slot` if it is dirty (something is about to read it from the register file). */
+  storeIfDirty(slot: number): void {
+    if (!this.dirty.has(slot)) return;
+    this.e.i32(0).get(this.local(slot)).mem(OP.i64Store, this.offset(slot), 3);
+    this.dirty.delete(slot);
+  }
+
+  /**
+   * After something wrote `slot` in the register file directly: a cached value is reloaded (so
+   * the set of cached slots stays what it was, as a loop header assumes), and it is clean.
+   */
+  reload(slot: number): void {
+    this.dirty.delete(slot);
+    if (!this.cached.has(slot)) return;
+    this.e.i32(0).mem(OP.i64Load, this.offset(slot), 3).set(this.local(slot));
+  }
+
   /** Forgets every cached value (after a helper, which may have written any slot). Flush first. */
   forget(): void {
     if (this.dirty.size > 0) throw new Error('forgetting dirty register slots');
