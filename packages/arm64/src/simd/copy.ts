@@ -1,9 +1,8 @@
-import type { Cpu } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vLo } from '../state.js';
-import { A, loadV, R, storeV, U8 } from './lanes.js';
+import { elementTable, liftByteMove } from './byte-moves.js';
 
 /**
  * AdvSIMD copy: DUP (element), DUP (general), INS (general), INS (element), UMOV, SMOV.
@@ -31,25 +30,21 @@ function liftCopy(f: Fields, c: LiftContext): boolean {
     // INS (element): Vd[index] = Vn[imm4 >> s]
     if (!q) return false;
     const from = f.j >> s;
-    c.b.callHelper((cpu: Cpu) => {
-      loadV(cpu, n, A);
-      loadV(cpu, d, R);
-      for (let k = 0; k < bytes; k++) U8[R * 16 + index * bytes + k] = U8[A * 16 + from * bytes + k];
-      storeV(cpu, d, R, true);
-    });
+    // Vd's own bytes (the first source) except element `index`, which is Vn's element `from`.
+    const table = elementTable(16 / bytes, bytes, (i) => (i === index ? 16 / bytes + from : i));
+    liftByteMove(c, table, { d, n: d, m: n }, true);
     return true;
   }
   switch (f.j) {
     case 0b0000: {
       // DUP (element)
       if (s === 3 && !q) return false;
-      c.b.callHelper((cpu: Cpu) => {
-        loadV(cpu, n, A);
-        const total = q ? 16 : 8;
-        for (let o = 0; o < total; o += bytes)
-          for (let k = 0; k < bytes; k++) U8[R * 16 + o + k] = U8[A * 16 + index * bytes + k];
-        storeV(cpu, d, R, q);
-      });
+      liftByteMove(
+        c,
+        elementTable((q ? 16 : 8) / bytes, bytes, () => index),
+        { d, n, m: n },
+        q,
+      );
       return true;
     }
     case 0b0001: {

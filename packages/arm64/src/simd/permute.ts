@@ -3,26 +3,22 @@ import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vLo } from '../state.js';
-import { A, arrangement, B, clearBlock, loadV, R, storeV, U8 } from './lanes.js';
+import { elementTable, liftByteMove } from './byte-moves.js';
+import { A, arrangement, clearBlock, loadV, R, storeV, U8 } from './lanes.js';
 
-/** EXT, UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2 and TBL/TBX, all as byte moves between scratch blocks. */
+/** EXT, UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2 (fixed byte moves, see byte-moves.ts) and TBL/TBX. */
 
 function liftExt(f: Fields, c: LiftContext): boolean {
   const q = f.q === 1;
   if (!q && f.i & 8) return false;
-  const { d, n, m } = f;
-  const pos = f.i;
   const total = q ? 16 : 8;
-  c.b.callHelper((cpu: Cpu) => {
-    loadV(cpu, n, A);
-    loadV(cpu, m, B);
-    // Result byte k is byte pos+k of the concatenation Vm:Vn (Vn low), over `total` bytes each.
-    for (let k = 0; k < total; k++) {
-      const j = pos + k;
-      U8[R * 16 + k] = j < total ? U8[A * 16 + j] : U8[B * 16 + j - total];
-    }
-    storeV(cpu, d, R, q);
-  });
+  // Result byte k is byte pos+k of the concatenation Vm:Vn (Vn low), over `total` bytes each.
+  const table: number[] = [];
+  for (let k = 0; k < total; k++) {
+    const j = f.i + k;
+    table.push(j < total ? j : 16 + j - total);
+  }
+  liftByteMove(c, table, { d: f.d, n: f.n, m: f.m }, q);
   return true;
 }
 
@@ -34,31 +30,25 @@ function liftPermute(f: Fields, c: LiftContext): boolean {
   const elements = arr.elements;
   const part = f.o >> 2; // 0: UZP1/TRN1/ZIP1, 1: the "2" forms
   const kind = f.o & 3; // 1 UZP, 2 TRN, 3 ZIP
-  const q = arr.q;
-  c.b.callHelper((cpu: Cpu) => {
-    loadV(cpu, n, A);
-    loadV(cpu, m, B);
-    const copy = (to: number, fromBlock: number, from: number) => {
-      for (let k = 0; k < bytes; k++) U8[R * 16 + to * bytes + k] = U8[fromBlock * 16 + from * bytes + k];
-    };
-    const half = elements / 2;
-    for (let i = 0; i < elements; i++) {
-      if (kind === 1) {
-        // UZP: even (or odd) elements of the concatenation Vm:Vn
-        const j = 2 * i + part;
-        copy(i, j < elements ? A : B, j < elements ? j : j - elements);
-      } else if (kind === 2) {
-        // TRN: Vn's and Vm's even (odd) elements interleaved
-        const p = i & ~1;
-        copy(i, i & 1 ? B : A, p + part);
-      } else {
-        // ZIP: interleave the low (high) halves
-        const j = (i >> 1) + part * half;
-        copy(i, i & 1 ? B : A, j);
-      }
+  const half = elements / 2;
+  // Element numbers over Vn:Vm as 16-byte registers: Vn's element j is j, Vm's is 16/bytes + j.
+  const fromM = (j: number) => 16 / bytes + j;
+  const from = (i: number): number => {
+    if (kind === 1) {
+      // UZP: even (or odd) elements of the concatenation Vm:Vn
+      const j = 2 * i + part;
+      return j < elements ? j : fromM(j - elements);
     }
-    storeV(cpu, d, R, q);
-  });
+    if (kind === 2) {
+      // TRN: Vn's and Vm's even (odd) elements interleaved
+      const p = (i & ~1) + part;
+      return i & 1 ? fromM(p) : p;
+    }
+    // ZIP: interleave the low (high) halves
+    const j = (i >> 1) + part * half;
+    return i & 1 ? fromM(j) : j;
+  };
+  liftByteMove(c, elementTable(elements, bytes, from), { d, n, m }, arr.q);
   return true;
 }
 

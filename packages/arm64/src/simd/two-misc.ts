@@ -4,6 +4,7 @@ import { FPSR_QC } from '../fp/control.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { FPSR } from '../state.js';
+import { elementTable, liftByteMove } from './byte-moves.js';
 import { sx, sxBig } from './elementwise.js';
 import { A, arrangement, clearBlock, get, getBig, loadV, R, set, setBig, storeV, U8 } from './lanes.js';
 import { unaryVectorHelper } from './native-vector.js';
@@ -81,23 +82,14 @@ function unaryHelper(op: Unary, d: number, n: number, esize: number, elements: n
   };
 }
 
-function reverse(d: number, n: number, esize: number, container: number, q: boolean) {
-  // Reverse the order of esize-bit elements inside each container-bit group (REV16/32/64).
+/** REV16/32/64: the order of esize-bit elements reversed inside each container-bit group. */
+function reverseTable(esize: number, container: number, q: boolean): number[] {
   const perGroup = container / esize;
   const bytes = esize / 8;
-  return (cpu: Cpu) => {
-    loadV(cpu, n, A);
-    const total = q ? 16 : 8;
-    for (let g = 0; g < total; g += container / 8) {
-      for (let i = 0; i < perGroup; i++) {
-        const from = g + i * bytes;
-        const to = g + (perGroup - 1 - i) * bytes;
-        for (let k = 0; k < bytes; k++) U8[R * 16 + to + k] = U8[A * 16 + from + k];
-      }
-    }
-    if (!q) for (let k = 8; k < 16; k++) U8[R * 16 + k] = 0;
-    storeV(cpu, d, R, q);
-  };
+  return elementTable((q ? 128 : 64) / esize, bytes, (i) => {
+    const first = i - (i % perGroup);
+    return first + perGroup - 1 - (i - first);
+  });
 }
 
 function liftTwoMisc(f: Fields, c: LiftContext): boolean {
@@ -109,7 +101,7 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
     const container = key === 0b0_00001 ? 16 : f.u ? 32 : 64;
     const esize = 8 << f.z;
     if (esize >= container) return false;
-    c.b.callHelper(reverse(d, n, esize, container, q));
+    liftByteMove(c, reverseTable(esize, container, q), { d, n, m: n }, q);
     return true;
   }
   if (key === 0b0_00101) {

@@ -30,8 +30,14 @@ export type VectorUnaryKind = 'eqz' | 'gtz' | 'gez' | 'lez' | 'ltz' | 'abs' | 'n
 
 export type VectorLane = 8 | 16 | 32 | 64;
 
+/**
+ * dst byte k = byte `bytes[k]` of n and m put end to end (0–15 are n's bytes, 16–31 m's): every
+ * fixed byte permutation (extracts, zips, duplicates, reversals, inserts) is one of these.
+ */
+export type VectorShuffleKind = 'shuffle';
+
 export interface VectorOp {
-  readonly kind: VectorBinaryKind | VectorUnaryKind;
+  readonly kind: VectorBinaryKind | VectorUnaryKind | VectorShuffleKind;
   readonly lane: VectorLane;
   /**
    * 128 bits; else only the low 64 bits of each operand take part and the destination's high
@@ -43,7 +49,9 @@ export interface VectorOp {
    * give the low half of the result, m's the high half), as AArch64's ADDP/UMAXP do.
    */
   readonly pairwise?: boolean;
-  /** Register slots (the low slot of each register). `m` only for the binary kinds. */
+  /** For 'shuffle': where each of the 16 result bytes comes from (of a 64-bit one, the first 8 count). */
+  readonly bytes?: readonly number[];
+  /** Register slots (the low slot of each register). `m` for the binary kinds and 'shuffle'. */
   readonly d: number;
   readonly n: number;
   readonly m?: number;

@@ -26,6 +26,7 @@ export function canEmitVector(op: VectorOp): boolean {
     return opcode(table, op.lane) !== undefined;
   }
   if (op.m === undefined) return false;
+  if (kind === 'shuffle') return op.bytes?.length === 16 && op.bytes.every((b) => b >= 0 && b < 32);
   if (kind === 'test') return true;
   if (op.lane === 64 && (kind === 'gt_u' || kind === 'ge_u')) return true;
   return opcode(BINARY[kind], op.lane) !== undefined;
@@ -59,6 +60,10 @@ export function emitVector(e: Emitter, op: VectorOp, registers: number): void {
     load(op.n)();
     if (kind === 'abs' || kind === 'neg' || kind === 'popcnt') e.simd(opcode(UNARY[kind], op.lane) as number);
     else e.simdBytes(V128.const, ZERO).simd(opcode(COMPARE_ZERO[kind], op.lane) as number);
+  } else if (kind === 'shuffle') {
+    load(op.n)();
+    load(op.m as number)();
+    e.simdBytes(V128.shuffle, op.bytes as number[]);
   } else {
     const m = op.m as number;
     if (op.pairwise) {
