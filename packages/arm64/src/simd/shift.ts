@@ -1,7 +1,8 @@
-import type { Cpu } from '@arm64kit/core';
+import type { Cpu, VectorLane } from '@arm64kit/core';
 import type { Fields } from '../decode/table.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
+import { vLo } from '../state.js';
 import { sx, sxBig } from './elementwise.js';
 import { laneLoop } from './lane-loop.js';
 import { A, clearBlock, D, get, getBig, loadV, R, set, setBig, storeV } from './lanes.js';
@@ -131,7 +132,22 @@ function liftShift(f: Fields, c: LiftContext, scalar: boolean): boolean {
   // Left shifts encode esize + shift, right shifts 2 * esize - shift (esize: the narrow element).
   const shift = left ? immhb - esize : 2 * esize - immhb;
   const elements = scalar ? 1 : (f.q ? 128 : 64) / esize;
-  c.b.callHelper(makeHelper(kind, f.u === 0, esize, elements, shift, !scalar && f.q === 1, f.d, f.n));
+  const q = !scalar && f.q === 1;
+  const helper = makeHelper(kind, f.u === 0, esize, elements, shift, q, f.d, f.n);
+  const vectorKind = kind === 'shl' ? 'shl' : kind === 'shr' ? (f.u === 0 ? 'shr_s' : 'shr_u') : kind;
+  if (vectorKind === 'shl' || vectorKind === 'shr_s' || vectorKind === 'shr_u' || vectorKind === 'shrn') {
+    // SHRN2 (q) keeps Vd's low half: Vd is the second source.
+    const m = vectorKind === 'shrn' && q ? { m: vLo(f.d) } : {};
+    c.b.vectorHelper(helper, {
+      kind: vectorKind,
+      lane: esize as VectorLane,
+      full: q,
+      shift,
+      d: vLo(f.d),
+      n: vLo(f.n),
+      ...m,
+    });
+  } else c.b.callHelper(helper);
   return true;
 }
 

@@ -36,8 +36,16 @@ export type VectorLane = 8 | 16 | 32 | 64;
  */
 export type VectorShuffleKind = 'shuffle';
 
+/**
+ * Shifts by the constant `shift`: 'shl' (shift < lane), 'shr_u' and 'shr_s' (shift ≤ lane: a
+ * shift by the lane width gives 0, or copies of the sign bit). 'shrn' narrows: n's lanes of
+ * 2 × lane bits, shifted right (1 ≤ shift ≤ lane) and cut to `lane` bits, make 8 bytes, the
+ * result's low half; with `full`, they make its high half and the low half is m's low half.
+ */
+export type VectorShiftKind = 'shl' | 'shr_u' | 'shr_s' | 'shrn';
+
 export interface VectorOp {
-  readonly kind: VectorBinaryKind | VectorUnaryKind | VectorShuffleKind;
+  readonly kind: VectorBinaryKind | VectorUnaryKind | VectorShuffleKind | VectorShiftKind;
   readonly lane: VectorLane;
   /**
    * 128 bits; else only the low 64 bits of each operand take part and the destination's high
@@ -49,6 +57,8 @@ export interface VectorOp {
    * give the low half of the result, m's the high half), as AArch64's ADDP/UMAXP do.
    */
   readonly pairwise?: boolean;
+  /** For the shift kinds: the shift count. */
+  readonly shift?: number;
   /** For 'shuffle': where each of the 16 result bytes comes from (of a 64-bit one, the first 8 count). */
   readonly bytes?: readonly number[];
   /** Register slots (the low slot of each register). `m` for the binary kinds and 'shuffle'. */
@@ -70,6 +80,12 @@ const UNARY: ReadonlySet<string> = new Set<VectorUnaryKind>([
 
 export function isUnaryVectorKind(kind: VectorOp['kind']): kind is VectorUnaryKind {
   return UNARY.has(kind);
+}
+
+const SHIFTS: ReadonlySet<string> = new Set<VectorShiftKind>(['shl', 'shr_u', 'shr_s', 'shrn']);
+
+export function isShiftVectorKind(kind: VectorOp['kind']): kind is VectorShiftKind {
+  return SHIFTS.has(kind);
 }
 
 /** The register slots the operation reads (both halves of each source register). */

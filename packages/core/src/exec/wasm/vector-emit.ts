@@ -4,10 +4,17 @@
  * a few wasm instructions instead of a call out to its JavaScript helper. Integer lane operations
  * are exact in wasm, so the native form needs no fallback once `canEmitVector` says yes.
  */
-import { isUnaryVectorKind, type VectorBinaryKind, type VectorLane, type VectorOp } from '../../ir/vector.js';
+import {
+  isShiftVectorKind,
+  isUnaryVectorKind,
+  type VectorBinaryKind,
+  type VectorLane,
+  type VectorOp,
+  type VectorShiftKind,
+} from '../../ir/vector.js';
 import type { Emitter } from './emitter.js';
 import { OP } from './opcodes.js';
-import { BINARY, COMPARE_ZERO, LANE_INDEX, NE, UNARY, V128 } from './vector-opcodes.js';
+import { BINARY, COMPARE_ZERO, LANE_INDEX, NE, SHIFT, UNARY, V128 } from './vector-opcodes.js';
 
 const ZERO = new Array<number>(16).fill(0);
 /** The sign bit of both 64-bit lanes: flipping it makes an unsigned comparison a signed one. */
@@ -20,6 +27,7 @@ function opcode(table: readonly (number | undefined)[], lane: VectorLane): numbe
 /** Whether `op` has a native form here (else the backend calls its helper). */
 export function canEmitVector(op: VectorOp): boolean {
   const kind = op.kind;
+  if (isShiftVectorKind(kind)) return canShift(kind, op);
   if (isUnaryVectorKind(kind)) {
     if (op.pairwise) return false;
     const table = kind === 'abs' || kind === 'neg' || kind === 'popcnt' ? UNARY[kind] : COMPARE_ZERO[kind];
@@ -56,7 +64,8 @@ export function emitVector(e: Emitter, op: VectorOp, registers: number): void {
   };
   e.i32(0); // the store's address, under the value
   const kind = op.kind;
-  if (isUnaryVectorKind(kind)) {
+  if (isShiftVectorKind(kind)) shift(e, kind, op, load);
+  else if (isUnaryVectorKind(kind)) {
     load(op.n)();
     if (kind === 'abs' || kind === 'neg' || kind === 'popcnt') e.simd(opcode(UNARY[kind], op.lane) as number);
     else e.simdBytes(V128.const, ZERO).simd(opcode(COMPARE_ZERO[kind], op.lane) as number);
@@ -103,4 +112,50 @@ function binary(e: Emitter, kind: VectorBinaryKind, lane: VectorLane, a: () => v
   a();
   b();
   e.simd(opcode(BINARY[kind], lane) as number);
+}
+
+function canShift(kind: VectorShiftKind, op: VectorOp): boolean {
+  const count = op.shift;
+  if (count === undefined || !Number.isInteger(count) || count < 0) return false;
+  if (kind === 'shl') return count < op.lane;
+  if (kind === 'shrn')
+    return op.lane < 64 && count >= 1 && count <= op.lane && (!op.full || op.m !== undefined);
+  return count <= op.lane;
+}
+
+/** The bytes of each lane-bit part at the bottom of a 2 × lane-bit lane, in order (8 bytes). */
+function narrowedBytes(lane: VectorLane): number[] {
+  const narrow = lane / 8;
+  const out: number[] = [];
+  for (let i = 0; i < 8 / narrow; i++) for (let k = 0; k < narrow; k++) out.push(i * 2 * narrow + k);
+  return out;
+}
+
+function shift(e: Emitter, kind: VectorShiftKind, op: VectorOp, load: (slot: number) => () => void): void {
+  const count = op.shift as number;
+  if (kind === 'shrn') {
+    const wide = (op.lane * 2) as VectorLane;
+    const picks = narrowedBytes(op.lane);
+    if (op.full) {
+      // Low half: m's low bytes (0–7); high half: the narrowed lanes (16 + …).
+      load(op.m as number)();
+      load(op.n)();
+      e.i32(count).simd(opcode(SHIFT.shr_u, wide) as number);
+      e.simdBytes(V128.shuffle, [0, 1, 2, 3, 4, 5, 6, 7, ...picks.map((b) => 16 + b)]);
+    } else {
+      // Low half: the narrowed lanes; high half: bytes of a zero vector.
+      load(op.n)();
+      e.i32(count).simd(opcode(SHIFT.shr_u, wide) as number);
+      e.simdBytes(V128.const, ZERO);
+      e.simdBytes(V128.shuffle, [...picks, ...new Array<number>(8).fill(16)]);
+    }
+    return;
+  }
+  if (kind === 'shr_u' && count >= op.lane) {
+    e.simdBytes(V128.const, ZERO);
+    return;
+  }
+  load(op.n)();
+  // wasm takes the count modulo the lane width: a signed shift by the width is one by width - 1.
+  e.i32(Math.min(count, op.lane - 1)).simd(opcode(SHIFT[kind], op.lane) as number);
 }

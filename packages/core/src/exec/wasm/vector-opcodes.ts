@@ -54,4 +54,11 @@ export const UNARY: Readonly<Record<'abs' | 'neg' | 'popcnt', ByWidth>> = {
   popcnt: [0x62, undefined, undefined, undefined],
 };
 
+/** Shifts of every lane by an i32 count (taken modulo the lane width). */
+export const SHIFT: Readonly<Record<'shl' | 'shr_s' | 'shr_u', ByWidth>> = {
+  shl: [0x6b, 0x8b, 0xab, 0xcb],
+  shr_s: [0x6c, 0x8c, 0xac, 0xcc],
+  shr_u: [0x6d, 0x8d, 0xad, 0xcd],
+};
+
 export type { VectorUnaryKind };
