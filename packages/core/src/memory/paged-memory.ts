@@ -64,7 +64,7 @@ export { CODE as CODE_BIT, HOST_SHIFT };
  * Bytes at the start of the wasm memory never guest-mapped: the register file (first 64 KiB) and
  * the executors' own tables (the wasm executor's block dispatch cache).
  */
-export const RESERVED_BYTES = 3 * WASM_PAGE;
+export const RESERVED_BYTES = 6 * WASM_PAGE;
 /**
  * The page table lives in the wasm memory right after the register file, so compiled blocks can
  * translate guest addresses without leaving wasm: one int32 entry per guest page.

@@ -1,9 +1,9 @@
 /**
  * Runs chains of wasm blocks without coming back to JS between them. Compiled blocks that end in
- * a jump or a syscall are installed in a direct-mapped cache: a table of function references
+ * a jump or a syscall are installed in a two-way set-associative cache (sets by a hash of the PC): a table of function references
  * plus a tag per slot (the block's guest PC, an i64 in the reserved part of the memory). The
- * dispatcher module loops: read the PC slot, find its slot, call the block through the table if
- * the tag matches, and stop on a miss, a syscall or when the budget of blocks is spent.
+ * dispatcher module loops: read the PC slot, find its set, call the block through the table if
+ * a way's tag matches, and stop on a miss, a syscall or when the budget of blocks is spent.
  */
 import type { Cpu } from '../../cpu/cpu.js';
 import type { IrBlock } from '../../ir/types.js';
@@ -14,8 +14,11 @@ import { ModuleBuilder } from './module-builder.js';
 import { I32, I64, OP } from './opcodes.js';
 import {
   buildWasmBatch,
+  DISPATCH_HASH,
+  DISPATCH_SLOT_BITS,
   DISPATCH_SLOTS,
   DISPATCH_TAGS_OFFSET,
+  dispatchSlot,
   INSTRUCTION_COUNTER_OFFSET,
   type WasmBlockRunner,
 } from './runtime.js';
@@ -37,7 +40,6 @@ interface WasmApi {
 }
 const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const MASK = DISPATCH_SLOTS - 1;
 /** A tag no PC matches: the cache only holds blocks below 4 GiB. */
 const EMPTY = -1n;
 
@@ -53,9 +55,25 @@ function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
   // params: 0 budget; locals: 1 pc (i64), 2 slot (i32)
   e.op(OP.loop, 0x40);
   e.i32(0).mem(OP.i64Load, pcOffset, 3).tee(1);
-  e.op(OP.i32WrapI64).i32(2).op(OP.i32ShrU).i32(MASK).op(OP.i32And).set(2);
-  e.get(2).i32(3).op(OP.i32Shl).mem(OP.i64Load, DISPATCH_TAGS_OFFSET, 3).get(1).op(OP.i64Ne);
+  e.op(OP.i32WrapI64)
+    .i32(2)
+    .op(OP.i32ShrU)
+    .i32(DISPATCH_HASH | 0)
+    .op(OP.i32Mul);
+  e.i32(32 - DISPATCH_SLOT_BITS)
+    .op(OP.i32ShrU)
+    .i32(-2)
+    .op(OP.i32And)
+    .set(2);
+  // Two ways per set: the even slot, then the odd one; a miss in both goes back to JS.
+  const tagMisses = () =>
+    e.get(2).i32(3).op(OP.i32Shl).mem(OP.i64Load, DISPATCH_TAGS_OFFSET, 3).get(1).op(OP.i64Ne);
+  tagMisses();
+  e.op(OP.if, 0x40);
+  e.get(2).i32(1).op(OP.i32Or).set(2);
+  tagMisses();
   e.op(OP.if, 0x40).i32(0).op(OP.return, OP.end);
+  e.op(OP.end);
   e.get(2).callIndirect(blockType);
   e.op(OP.if, 0x40).i32(EXIT_SYSCALL).op(OP.return, OP.end);
   e.get(0).i32(1).op(OP.i32Sub).tee(0);
@@ -95,7 +113,7 @@ export interface SharedWasmBatch {
 /** A block compiled to wasm: its runner, and whether it may be chained (jump and syscall exits). */
 export interface WasmBlock {
   readonly pc: bigint;
-  /** Its slot in the dispatch cache. */
+  /** The first of its set's two slots in the dispatch cache (an even number). */
   readonly slot: number;
   readonly run: WasmBlockRunner;
   readonly chainable: boolean;
@@ -109,7 +127,7 @@ const noRunner: WasmBlockRunner = () => {
 };
 
 function wasmBlock(ir: IrBlock, run: WasmBlockRunner): WasmBlock {
-  const slot = Number(ir.pc >> 2n) & MASK;
+  const slot = dispatchSlot(Number(ir.pc & 0xffffffffn));
   return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
 }
 
@@ -169,21 +187,40 @@ export class WasmDispatcher {
    */
   enter(block: WasmBlock, budget: number): number {
     if (!block.chainable) return block.run();
-    const slot = block.slot;
-    if (this.installed[slot] !== block) {
-      this.table.set(slot, block.run);
-      this.tagView()[slot] = block.pc;
-      this.installed[slot] = block;
-    }
+    const way0 = block.slot;
+    if (this.installed[way0] !== block && this.installed[way0 + 1] !== block) this.install(block);
     return this.run(budget);
+  }
+
+  /**
+   * Puts `block` in its set: in a free way, else in way 0 with way 0's block moved to way 1 (and
+   * way 1's dropped), so the two blocks used last share the set.
+   */
+  private install(block: WasmBlock): void {
+    const way0 = block.slot;
+    let way = way0;
+    const resident = this.installed[way0];
+    if (resident !== undefined) {
+      if (this.installed[way0 + 1] === undefined) way = way0 + 1;
+      else this.put(way0 + 1, resident);
+    }
+    this.put(way, block);
+  }
+
+  private put(slot: number, block: WasmBlock): void {
+    this.table.set(slot, block.run);
+    this.tagView()[slot] = block.pc;
+    this.installed[slot] = block;
   }
 
   /** Drops the cached block at `pc`, if it is there (its code changed). */
   forget(pc: bigint): void {
-    const slot = Number(pc >> 2n) & MASK;
-    if (this.installed[slot]?.pc === pc) {
-      this.tagView()[slot] = EMPTY;
-      this.installed[slot] = undefined;
+    const way0 = dispatchSlot(Number(pc & 0xffffffffn));
+    for (const slot of [way0, way0 + 1]) {
+      if (this.installed[slot]?.pc === pc) {
+        this.tagView()[slot] = EMPTY;
+        this.installed[slot] = undefined;
+      }
     }
   }
 

@@ -34,7 +34,25 @@ const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
  * file's 64 KiB, the dispatch cache's tags (see dispatcher.ts), then the instruction counter.
  */
 export const REGISTER_FILE_BYTES = 0x10000;
-export const DISPATCH_SLOTS = 8192;
+/** Bits of a dispatch slot number: 32768 slots, whose tags take 256 KiB. */
+export const DISPATCH_SLOT_BITS = 15;
+export const DISPATCH_SLOTS = 1 << DISPATCH_SLOT_BITS;
+/**
+ * The multiplier of the dispatch cache's hash (Fibonacci hashing: 2^32 over the golden ratio).
+ * Slots taken straight from the PC's low bits made blocks 32 KiB apart share a slot, and an
+ * interpreter's hot blocks lie that far apart often enough to evict each other millions of times;
+ * even hashed, a thousand hot blocks in a direct-mapped table meet in some thirty slots (the
+ * birthday bound), hence two ways per set.
+ */
+export const DISPATCH_HASH = 0x9e3779b1;
+
+/**
+ * The first slot of the dispatch set of a block at a PC whose low 32 bits are `pcLow` (as the
+ * dispatcher module computes it): sets are pairs of slots, so it is even.
+ */
+export function dispatchSlot(pcLow: number): number {
+  return (Math.imul(pcLow >>> 2, DISPATCH_HASH) >>> (32 - DISPATCH_SLOT_BITS)) & ~1;
+}
 export const DISPATCH_TAGS_OFFSET = REGISTER_FILE_BYTES;
 export const INSTRUCTION_COUNTER_OFFSET = DISPATCH_TAGS_OFFSET + DISPATCH_SLOTS * 8;
 
