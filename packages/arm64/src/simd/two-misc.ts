@@ -163,20 +163,13 @@ function liftTwoMisc(f: Fields, c: LiftContext): boolean {
     return true;
   }
   if (f.o === 0b10010 && f.u === 0) {
-    // XTN/XTN2: narrow each 2*esize element of Vn into the lower (or, with Q, upper) half of Vd.
+    // XTN/XTN2: the low half of each 2*esize element of Vn into the lower half of Vd, or (XTN2)
+    // into the upper half, Vd's lower half kept.
     if (f.z === 3) return false;
-    const esize = 8 << f.z;
-    const count = 64 / esize;
-    c.b.callHelper((cpu: Cpu) => {
-      loadV(cpu, n, A);
-      loadV(cpu, d, R);
-      if (!q) clearBlock(R);
-      for (let i = 0; i < count; i++) {
-        const v = esize === 32 ? Number(getBig(A, 64, i) & 0xffffffffn) : get(A, 2 * esize, i);
-        set(R, esize, (q ? count : 0) + i, v);
-      }
-      storeV(cpu, d, R, true);
-    });
+    const bytes = (8 << f.z) / 8;
+    const narrowed = elementTable(8 / bytes, bytes, (i) => 16 / bytes + 2 * i); // Vn is the second source
+    const table = q ? [0, 1, 2, 3, 4, 5, 6, 7, ...narrowed] : narrowed;
+    liftByteMove(c, table, { d, n: d, m: n }, q);
     return true;
   }
   if (f.o === 0b00010 || f.o === 0b00110) {

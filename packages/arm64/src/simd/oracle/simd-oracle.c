@@ -1023,5 +1023,8 @@ int main(void) {
   T("sshr d0, d1, #64");
   T("shrn2 v0.16b, v0.8h, #3");
   T("ushr v0.4s, v0.4s, #31");
+  T("xtn v0.4h, v1.4s");
+  T("xtn2 v0.8h, v1.4s");
+  T("xtn2 v0.16b, v0.8h");
   return 0;
 }
