@@ -4,7 +4,7 @@ import { vLo } from '../state.js';
 import { A, B, loadV, R, storeV, U8 } from './lanes.js';
 
 /**
- * AdvSIMD instructions that only move bytes (EXT, UZP/TRN/ZIP, DUP and INS (element), REV16/32/64)
+ * AdvSIMD instructions that only move bytes (EXT, UZP/TRN/ZIP, DUP and INS (element), REV16/32/64, XTN)
  * as one table per instruction, built when it is lifted: result byte k is byte `table[k]` of Vn and
  * Vm put end to end (0–15 from Vn, 16–31 from Vm). The helper applies the table; a backend with
  * vector shuffles runs it as one (core's 'shuffle' vector operation).

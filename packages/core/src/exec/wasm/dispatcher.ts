@@ -1,9 +1,10 @@
 /**
  * Runs chains of wasm blocks without coming back to JS between them. Compiled blocks that end in
- * a jump or a syscall are installed in a two-way set-associative cache (sets by a hash of the PC): a table of function references
- * plus a tag per slot (the block's guest PC, an i64 in the reserved part of the memory). The
- * dispatcher module loops: read the PC slot, find its set, call the block through the table if
- * a way's tag matches, and stop on a miss, a syscall or when the budget of blocks is spent.
+ * a jump or a syscall are installed in a two-way set-associative cache, sets chosen by a hash of
+ * the PC: a table of function references plus a tag per slot (the block's guest PC, an i64 in the
+ * reserved part of the memory). The dispatcher module loops: read the PC slot, find its set, call
+ * the block through the table if a way's tag matches, and stop on a miss, a syscall or when the
+ * budget of blocks is spent.
  */
 import type { Cpu } from '../../cpu/cpu.js';
 import type { IrBlock } from '../../ir/types.js';
