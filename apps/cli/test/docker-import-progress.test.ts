@@ -4,15 +4,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { available, dockerProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** `docker import` says on stderr what it is doing (archiving, sending, the build steps); stdout stays data. */
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js');
 const TAG = `arm64kit-test/import-progress:${process.pid}`;
-const scratch = mkdtempSync(join(tmpdir(), 'arm64kit-import-progress-'));
 
 describe.runIf(available('a Docker engine', dockerProblem()))('arm64kit docker import', () => {
+  // Made in beforeAll: a skipped suite runs no afterAll, so one made while collecting would stay.
+  let scratch = '';
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'arm64kit-import-progress-'));
+  });
   afterAll(() => {
     spawnSync('docker', ['rmi', '--force', TAG], { stdio: 'ignore' });
     rmSync(scratch, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { interpreterArgv, makeFlags } from '@arm64kit/binfmt';
 import { buildProgram, CROSS_CC } from '@arm64kit/test-programs';
 import { available, BINFMT_DIR, binfmtProblem, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
  * arm64kit as the kernel's binfmt_misc interpreter for aarch64 ELF. The kernel runs a `#!`
@@ -81,7 +82,9 @@ function guestArgv(stdout: string): string[] {
 describe.runIf(available('binfmt_misc integration (root, aarch64 cross compiler, built CLI)', problem))(
   'arm64kit registered in the real binfmt_misc',
   () => {
-    const work = mkdtempSync(join(tmpdir(), 'arm64kit-binfmt-'));
+    // Made in beforeAll, not while the suite is collected: a skipped suite collects too, but
+    // runs no afterAll to remove it.
+    let work = '';
     const registered: string[] = [];
     const unregister = () => {
       for (const name of registered.splice(0)) {
@@ -95,23 +98,26 @@ describe.runIf(available('binfmt_misc integration (root, aarch64 cross compiler,
     });
 
     // The argv program, marked, as ./a.out and as a command found through PATH.
-    const binary = readFileSync(buildProgram('argv'));
-    MARKER.copy(binary, 9);
-    const bin = join(work, 'bin');
-    const program = join(work, 'a.out');
     const command = `arm64kit-argv-${process.pid}`;
-    spawnSync('mkdir', ['-p', bin]);
-    writeFileSync(program, binary);
-    chmodSync(program, 0o755);
-    copyFileSync(program, join(bin, command));
-    chmodSync(join(bin, command), 0o755);
+    const bin = () => join(work, 'bin');
+    beforeAll(() => {
+      work = mkdtempSync(join(tmpdir(), 'arm64kit-binfmt-'));
+      const binary = readFileSync(buildProgram('argv'));
+      MARKER.copy(binary, 9);
+      const program = join(work, 'a.out');
+      mkdirSync(bin());
+      writeFileSync(program, binary);
+      chmodSync(program, 0o755);
+      copyFileSync(program, join(bin(), command));
+      chmodSync(join(bin(), command), 0o755);
+    });
 
     for (const preserve of [false, true]) {
       const flags = makeFlags({ preserveArgv0: preserve });
       const name = `arm64kit-test-argv${preserve ? 'P' : ''}-${process.pid}`;
-      const wrapper = join(work, `interpreter${preserve ? '-P' : ''}`);
 
       it(`${preserve ? 'with' : 'without'} P: ./a.out and a PATH lookup get the argv interpreterArgv predicts`, () => {
+        const wrapper = join(work, `interpreter${preserve ? '-P' : ''}`);
         writeFileSync(
           wrapper,
           `#!/bin/sh\nexec '${process.execPath}' '${CLI}' run${preserve ? ' --binfmt-preserve-argv0' : ''} "$@"\n`,
@@ -128,16 +134,19 @@ describe.runIf(available('binfmt_misc integration (root, aarch64 cross compiler,
 
           const runs = [
             { shell: './a.out 1 2 3', exec: { path: './a.out', argv: ['./a.out', '1', '2', '3'] } },
-            { shell: `${command} 1 2 3`, exec: { path: join(bin, command), argv: [command, '1', '2', '3'] } },
+            {
+              shell: `${command} 1 2 3`,
+              exec: { path: join(bin(), command), argv: [command, '1', '2', '3'] },
+            },
             {
               shell: `exec -a custom-name ${command} x`,
-              exec: { path: join(bin, command), argv: ['custom-name', 'x'] },
+              exec: { path: join(bin(), command), argv: ['custom-name', 'x'] },
             },
           ];
           for (const run of runs) {
             const result = spawnSync('/bin/bash', ['--norc', '--noprofile', '-c', run.shell], {
               cwd: work,
-              env: { PATH: `${bin}:/usr/bin:/bin` },
+              env: { PATH: `${bin()}:/usr/bin:/bin` },
               encoding: 'utf8',
               timeout: 120_000,
             });
