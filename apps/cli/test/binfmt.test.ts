@@ -266,7 +266,8 @@ describe('arm64kit binfmt parse / check / simulate --line / install --dry-run (n
 describe.runIf(
   available(
     'arm64kit binfmt as a non-root user',
-    rootProblem() ?? (findCommand('setpriv') ? null : 'setpriv not found'),
+    // The commands must leave the host's binfmt_misc as it was: it has to be there to look at.
+    rootProblem() ?? binfmtProblem() ?? (findCommand('setpriv') ? null : 'setpriv not found'),
   ),
 )('commands that change binfmt_misc say in one line that they need root', () => {
   for (const args of [
@@ -431,7 +432,9 @@ describe.runIf(available('arm64kit binfmt on a private binfmt_misc', privateBinf
         [['binfmt', 'export', 'nope', '--format', 'systemd'], 'no binfmt_misc entry named "nope"'],
       ];
       for (const [args, message] of cases) {
-        const result = await run([...args, '--dir', dir]);
+        // Flags go before a `--`: what follows it is the simulated program's argv.
+        const end = args.includes('--') ? args.indexOf('--') : args.length;
+        const result = await run([...args.slice(0, end), '--dir', dir, ...args.slice(end)]);
         expect(result.exit, args.join(' ')).toBe(1);
         expect(result.stderr, args.join(' ')).toContain(message);
         expect(result.stdout, args.join(' ')).toBe('');
