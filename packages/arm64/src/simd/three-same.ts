@@ -126,7 +126,8 @@ function liftScalarThreeSame(f: Fields, c: LiftContext): boolean {
     c.setV(d, op === OPS.add ? b.add(c.vlo(n), c.vlo(m)) : b.sub(c.vlo(n), c.vlo(m)), 0n);
     return true;
   }
-  // The comparisons and shifts by register on Dn (the saturating ones are handled above).
+  // Dn forms: the comparisons are vector operations; the 64-bit saturating ones, which set
+  // FPSR.QC, and the shifts by register stay plain helpers.
   const helper = (cpu: Cpu) => {
     saturation.hit = false;
     elementwise(cpu, op, d, n, m, 64, 1, false, false);
