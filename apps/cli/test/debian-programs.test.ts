@@ -1,8 +1,11 @@
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureArm64Rootfs } from '@arm64kit/fixtures';
 import { QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN } from './repro-helpers.js';
 import { underArm64kit, underQemu, unpackRootfs } from './sysroot-oracle.js';
 
 /**
@@ -61,4 +64,20 @@ describe.runIf(ready)('Debian bookworm programs under arm64kit run and qemu', ()
     },
     120_000,
   );
+
+  // perl asks lseek(1, 0, SEEK_CUR) at start-up: the shell's own writes before and after its
+  // output go to the same open file, and must neither overwrite it nor be overwritten by it.
+  it('a program that asks its stdout offset shares a redirected file with the shell', () => {
+    const perl = ['/usr/bin/perl', '-e', 'print "middle\\n"'];
+    const inShell = (emulator: readonly string[], out: string) => {
+      const quoted = [...emulator, join(root, perl[0]), ...perl.slice(1)].map((w) => `'${w}'`).join(' ');
+      const shell = spawnSync('sh', ['-c', `(echo first; ${quoted}; echo last) > '${out}'`], { encoding: 'utf8' });
+      expect(shell.status, shell.stderr).toBe(0);
+      return readFileSync(out, 'latin1');
+    };
+    const expected = inShell([QEMU, '-L', root], join(root, 'tmp/qemu.out'));
+    expect(expected).toBe('first\nmiddle\nlast\n');
+    const actual = inShell([process.execPath, CLI_BIN, 'run', '--sysroot', root], join(root, 'tmp/arm64kit.out'));
+    expect(actual).toBe(expected);
+  }, 120_000);
 });

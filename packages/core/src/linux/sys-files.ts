@@ -409,18 +409,17 @@ function hostOffset(fd: number): number | null {
 
 /**
  * A description whose offset the host keeps (stdio, devices), as lseek finds it: a memory device
- * answers 0, as the kernel's; a regular file given as stdio takes its offset from the host and
- * keeps it here from then on; anything else (pipe, socket, terminal) cannot seek.
+ * answers 0, as the kernel's; a regular file given as stdio answers the host's offset; anything
+ * else (pipe, socket, terminal) cannot seek.
  */
-function seekHostTracked(file: OpenFile): 'device' | 'file' {
+function hostTrackedOffset(file: OpenFile): 'device' | number {
   if (file.pipe || file.special || file.hostFd < 0) fail(E.ESPIPE);
   const st = fstatSync(file.hostFd);
   if (st.isCharacterDevice() && Math.floor(st.rdev / 256) % 4096 === MEM_MAJOR) return 'device';
   if (!st.isFile()) fail(E.ESPIPE);
   const at = hostOffset(file.hostFd);
   if (at === null) fail(E.ESPIPE);
-  file.position = at;
-  return 'file';
+  return at;
 }
 
 /** pread and pwrite on a description the host keeps the offset of: files and devices, not streams. */
@@ -441,8 +440,9 @@ function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): numb
     file.dirCursor = offset;
     return offset;
   }
-  if (file.position === null && seekHostTracked(file) === 'device') return 0;
-  const position = file.position as number;
+  const hostTracked = file.position === null;
+  const position = hostTracked ? hostTrackedOffset(file) : (file.position as number);
+  if (position === 'device') return 0;
   const size = () => (file.content ? file.content.length : Number(fstatSync(file.hostFd).size));
   let target: number;
   if (whence === 0) target = offset;
@@ -455,7 +455,11 @@ function lseek(k: LinuxKernel, fd: number, offset: number, whence: number): numb
     target = whence === SEEK_DATA ? offset : end;
   } else fail(E.EINVAL);
   if (target < 0) fail(E.EINVAL);
-  file.position = target;
+  // Node cannot move a host offset. A seek that leaves it where it is (perl and others ask
+  // `lseek(1, 0, SEEK_CUR)` at start-up) keeps the host's offset in charge, so the writes that
+  // follow move it, as the shell and the other holders of the description expect; only a real
+  // seek makes this description keep its offset here, and use positioned I/O, from then on.
+  if (!(hostTracked && target === position)) file.position = target;
   return target;
 }
 
