@@ -72,4 +72,35 @@ describe('the wasm dispatch cache', () => {
     expect(cpu.regs[0]).toBe(1n);
     expect(cpu.regs[PC]).toBe(c);
   });
+
+  it('a chain never reaches a block whose code the block before it rewrote', () => {
+    const { cpu, memory } = freshCpu();
+    const dispatcher = new WasmDispatcher(cpu, memory);
+    const [a, b] = [0x10000n, 0x20000n];
+    memory.map(Number(b), 4096, 7, true);
+    // A stores to B's page, then jumps to B; B counts and jumps back to A.
+    const build = new IrBuilder(a);
+    build.insn(a, 0);
+    build.store(build.const64(b), build.const64(0n), 4);
+    build.jump(b);
+    const blockA = dispatcher.compile(build.finish());
+    const blockB = dispatcher.compile(counting(b, a));
+    const runFromA = () => {
+      memory.fetch32(b); // B's page holds lifted code again: a store to it is a code change
+      cpu.regs[PC] = b;
+      dispatcher.enter(blockB, 1);
+      cpu.regs[PC] = a;
+      cpu.regs[0] = 0n;
+      dispatcher.enter(blockA, 100);
+    };
+    // Unchanged, B stays in the cache and the chain runs A, B, A, B... on its whole budget.
+    memory.onCodeChange = null;
+    runFromA();
+    expect(cpu.regs[0]).toBe(50n);
+    // As the machine does: a write to B's page drops B from the cache, so A stops before it.
+    memory.onCodeChange = () => dispatcher.forget(b);
+    runFromA();
+    expect(cpu.regs[0]).toBe(0n);
+    expect(cpu.regs[PC]).toBe(b);
+  });
 });
