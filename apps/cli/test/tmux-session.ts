@@ -1,22 +1,33 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * An interactive program on a pseudo-terminal of its own: a detached tmux session of a fixed
- * size on a private server (`tmux -L`), driven with send-keys and read with capture-pane.
- * `close` kills the server; call it in `finally`.
+ * size on a private server, driven with send-keys and read with capture-pane. The server's
+ * socket lives in a temporary directory of its own (`tmux -S`): `tmux -L` would leave its socket
+ * file in /tmp/tmux-UID, which kill-server does not remove. `close` kills the server and removes
+ * the directory; call it in `finally`.
  */
 export class TmuxSession {
-  private readonly socket = `arm64kit-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly directory = mkdtempSync(join(tmpdir(), 'arm64kit-tmux-'));
+  private readonly socket = join(this.directory, 'server');
 
   constructor(command: readonly string[], columns: number, rows: number) {
     const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
-    // remain-on-exit keeps the pane (and what it shows) if the program ends early.
-    this.tmux('-f', '/dev/null', 'new-session', '-d', '-x', String(columns), '-y', String(rows), quoted);
-    this.tmux('set-option', '-g', 'remain-on-exit', 'on');
+    try {
+      // remain-on-exit keeps the pane (and what it shows) if the program ends early.
+      this.tmux('-f', '/dev/null', 'new-session', '-d', '-x', String(columns), '-y', String(rows), quoted);
+      this.tmux('set-option', '-g', 'remain-on-exit', 'on');
+    } catch (error) {
+      this.close(); // no caller holds this session to close it
+      throw error;
+    }
   }
 
   private tmux(...args: string[]): string {
-    const result = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    const result = spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr.trim()}`);
     return result.stdout;
   }
@@ -63,6 +74,7 @@ export class TmuxSession {
   }
 
   close(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    spawnSync('tmux', ['-S', this.socket, 'kill-server']);
+    rmSync(this.directory, { recursive: true, force: true });
   }
 }
