@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, QEMU, TINY_EXIT_STATUS, tinyElf } from '@arm64kit/test-programs';
 import { available } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ROOT, runPrerequisites } from './cli-run-helpers.js';
 
 const RUNNER = join(CLI_ROOT, 'test/peak-memory-runner.mjs');
@@ -50,8 +50,15 @@ describe.runIf(available('loader hardening', runPrerequisites()))(
   'the loader on hostile files',
   { timeout: 120_000 },
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arm64kit-loader-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // Made before the tests, not while collecting: a suite whose tests are all filtered out
+    // runs no hooks, and would leave the directory behind.
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'arm64kit-loader-'));
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
     const file = (name: string, bytes: Uint8Array) => {
       const path = join(dir, name);
       writeFileSync(path, bytes, { mode: 0o755 });

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { runProgramAsync } from '@arm64kit/core';
 import { buildProgram, CROSS_CC, QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, findCommand, rootProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aarch64 } from '../src/index.js';
 
 const prerequisites =
@@ -128,8 +128,15 @@ function underChroot(root: string, args: string[]): string {
 describe.runIf(available('sysroot confinement suite', prerequisites))(
   '--sysroot confines the guest as a chroot does',
   () => {
-    const base = mkdtempSync(join(tmpdir(), 'arm64kit-confine-'));
-    afterAll(() => rmSync(base, { recursive: true, force: true }));
+    // Made before the tests, not while collecting: a suite whose tests are all filtered out
+    // runs no hooks, and would leave the directory behind.
+    let base = '';
+    beforeAll(() => {
+      base = mkdtempSync(join(tmpdir(), 'arm64kit-confine-'));
+    });
+    afterAll(() => {
+      if (base) rmSync(base, { recursive: true, force: true });
+    });
 
     it('answers every escape attempt as qemu in a chroot does, and nothing outside changes', async () => {
       const probe = buildProgram('confine');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, CROSS_CC, runNatively, runUnderEmulator } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 /**
@@ -35,8 +35,15 @@ const NOBODY = 65534;
 describe.runIf(available('set-user-ID execve tests', prerequisites ?? rootProblem()))(
   'set-user-ID and set-group-ID programs, as the host kernel runs them',
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arm64kit-setid-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // Made before the tests, not while collecting: a suite whose tests are all filtered out
+    // runs no hooks, and would leave the directory behind.
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'arm64kit-setid-'));
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
     /** A copy of `binary` owned by nobody, with the set-user-ID and set-group-ID bits. */
     function setIdCopy(binary: string, name: string): string {

@@ -1,28 +1,35 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestJoin, PathResolver } from '../src/index.js';
 
 describe('the sysroot', () => {
-  const outside = mkdtempSync(join(tmpdir(), 'arm64kit-outside-'));
-  const root = mkdtempSync(join(tmpdir(), 'arm64kit-sysroot-'));
-  afterAll(() => {
-    rmSync(root, { recursive: true, force: true });
-    rmSync(outside, { recursive: true, force: true });
+  // Made before the tests, not while collecting: a suite whose tests are all filtered out runs
+  // no hooks, and would leave the directories behind.
+  let outside = '';
+  let root = '';
+  let paths: PathResolver;
+  beforeAll(() => {
+    outside = mkdtempSync(join(tmpdir(), 'arm64kit-outside-'));
+    root = mkdtempSync(join(tmpdir(), 'arm64kit-sysroot-'));
+    writeFileSync(join(outside, 'secret'), 'host');
+    mkdirSync(join(root, 'etc'));
+    mkdirSync(join(root, 'lib'));
+    writeFileSync(join(root, 'etc/secret'), 'guest');
+    symlinkSync(join(outside, 'secret'), join(root, 'etc/absolute-link')); // absolute: re-rooted
+    symlinkSync('../../../../../../../../..', join(root, 'lib/up')); // relative: clamped at "/"
+    symlinkSync('/etc', join(root, 'etc-link'));
+    symlinkSync('loop-b', join(root, 'loop-a'));
+    mkdirSync(join(root, 'lib/inner'));
+    symlinkSync('/lib/inner', join(root, 'inner-link'));
+    symlinkSync('loop-a', join(root, 'loop-b'));
+    paths = new PathResolver(root);
   });
-  writeFileSync(join(outside, 'secret'), 'host');
-  mkdirSync(join(root, 'etc'));
-  mkdirSync(join(root, 'lib'));
-  writeFileSync(join(root, 'etc/secret'), 'guest');
-  symlinkSync(join(outside, 'secret'), join(root, 'etc/absolute-link')); // absolute: re-rooted
-  symlinkSync('../../../../../../../../..', join(root, 'lib/up')); // relative: clamped at "/"
-  symlinkSync('/etc', join(root, 'etc-link'));
-  symlinkSync('loop-b', join(root, 'loop-a'));
-  mkdirSync(join(root, 'lib/inner'));
-  symlinkSync('/lib/inner', join(root, 'inner-link'));
-  symlinkSync('loop-a', join(root, 'loop-b'));
-  const paths = new PathResolver(root);
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+    if (outside) rmSync(outside, { recursive: true, force: true });
+  });
 
   it('maps guest paths into the sysroot and clamps ".." at its root', () => {
     expect(paths.toHost('/etc/secret').toString()).toBe(join(root, 'etc/secret'));

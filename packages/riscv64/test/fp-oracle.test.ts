@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RISCV64_TARGET, runUnderEmulator, runUnderQemu } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 const prerequisites =
@@ -127,8 +127,15 @@ function cases(count: number): string {
 describe.runIf(available('riscv64 FP oracle', prerequisites))(
   'riscv64 F/D against qemu-riscv64-static',
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rv-fp-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // Made before the tests, not while collecting: a suite whose tests are all filtered out
+    // runs no hooks, and would leave the directory behind.
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rv-fp-'));
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
     const source = fileURLToPath(new URL('./fixtures/fp-oracle.c', import.meta.url));
 
     it('gives the same bits and fflags for every operation, operand class and rounding mode', {
