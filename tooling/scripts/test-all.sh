@@ -7,11 +7,14 @@ cd "$(dirname "$0")/../.."
 binfmt=/proc/sys/fs/binfmt_misc
 mounted_here=0
 dockerd_pid=""
+dockerd_log=""
 cleanup() {
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null || true
     wait "$dockerd_pid" 2>/dev/null || true
   fi
+  # The engine's log is kept only when it failed to start (the message names it).
+  if [ -n "$dockerd_log" ]; then rm -f "$dockerd_log"; fi
   if [ "$mounted_here" = 1 ]; then umount "$binfmt" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
@@ -22,10 +25,15 @@ if [ "$(id -u)" = 0 ]; then
   fi
   if ! docker version >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; then
     echo "test-all: starting dockerd" >&2
-    dockerd --bridge=none --iptables=false --ip6tables=false >/tmp/arm64kit-dockerd.log 2>&1 &
+    dockerd_log=$(mktemp "${TMPDIR:-/tmp}/arm64kit-dockerd.XXXXXX.log")
+    dockerd --bridge=none --iptables=false --ip6tables=false >"$dockerd_log" 2>&1 &
     dockerd_pid=$!
     for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
-    docker version >/dev/null 2>&1 || { echo "test-all: dockerd did not start (see /tmp/arm64kit-dockerd.log)" >&2; exit 1; }
+    if ! docker version >/dev/null 2>&1; then
+      echo "test-all: dockerd did not start (see $dockerd_log)" >&2
+      dockerd_log=""
+      exit 1
+    fi
   fi
 fi
 
