@@ -71,13 +71,18 @@ describe.runIf(ready)('Debian bookworm programs under arm64kit run and qemu', ()
     const perl = ['/usr/bin/perl', '-e', 'print "middle\\n"'];
     const inShell = (emulator: readonly string[], out: string) => {
       const quoted = [...emulator, join(root, perl[0]), ...perl.slice(1)].map((w) => `'${w}'`).join(' ');
-      const shell = spawnSync('sh', ['-c', `(echo first; ${quoted}; echo last) > '${out}'`], { encoding: 'utf8' });
+      const shell = spawnSync('sh', ['-c', `(echo first; ${quoted}; echo last) > '${out}'`], {
+        encoding: 'utf8',
+      });
       expect(shell.status, shell.stderr).toBe(0);
       return readFileSync(out, 'latin1');
     };
     const expected = inShell([QEMU, '-L', root], join(root, 'tmp/qemu.out'));
     expect(expected).toBe('first\nmiddle\nlast\n');
-    const actual = inShell([process.execPath, CLI_BIN, 'run', '--sysroot', root], join(root, 'tmp/arm64kit.out'));
+    const actual = inShell(
+      [process.execPath, CLI_BIN, 'run', '--sysroot', root],
+      join(root, 'tmp/arm64kit.out'),
+    );
     expect(actual).toBe(expected);
   }, 120_000);
 });
