@@ -93,12 +93,16 @@ export class ModuleBuilder {
     this.exports.push({ name: exportName, index });
   }
 
-  /** The module's bytes. */
+  /**
+   * The module's bytes. Function bodies are most of them: each is copied once, straight into the
+   * result (a module of hundreds of blocks is megabytes, and this runs for every module the
+   * tiered executor compiles).
+   */
   bytes(): Uint8Array {
-    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    const head: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     const section = (id: number, body: number[]) => {
-      out.push(id);
-      sized(out, body);
+      head.push(id);
+      sized(head, body);
     };
 
     const types: number[] = [];
@@ -147,27 +151,47 @@ export class ModuleBuilder {
     }
     section(SECTION.export, exports);
 
-    const code: number[] = [];
-    u32(code, this.functions.length);
-    for (const f of this.functions) {
-      const fn: number[] = [];
-      // Locals as runs of one type: (count, type) pairs.
+    // The code section: per function its size, its locals (as runs of one type: (count, type)
+    // pairs), its body and the closing `end`.
+    const count: number[] = [];
+    u32(count, this.functions.length);
+    let codeSize = count.length;
+    const prefixes = this.functions.map((f) => {
+      const locals: number[] = [];
       const runs: [number, ValType][] = [];
       for (const t of f.locals) {
         const last = runs[runs.length - 1];
         if (last && last[1] === t) last[0]++;
         else runs.push([1, t]);
       }
-      u32(fn, runs.length);
-      for (const [count, t] of runs) {
-        u32(fn, count);
-        fn.push(t);
+      u32(locals, runs.length);
+      for (const [n, t] of runs) {
+        u32(locals, n);
+        locals.push(t);
       }
-      for (const b of f.body) fn.push(b);
-      fn.push(0x0b);
-      sized(code, fn);
-    }
-    section(SECTION.code, code);
-    return Uint8Array.from(out);
+      const size: number[] = [];
+      u32(size, locals.length + f.body.length + 1);
+      codeSize += size.length + locals.length + f.body.length + 1;
+      return { size, locals };
+    });
+    head.push(SECTION.code);
+    u32(head, codeSize);
+
+    const out = new Uint8Array(head.length + codeSize);
+    let at = 0;
+    const put = (part: readonly number[]) => {
+      out.set(part, at);
+      at += part.length;
+    };
+    put(head);
+    put(count);
+    this.functions.forEach((f, i) => {
+      put(prefixes[i].size);
+      put(prefixes[i].locals);
+      put(f.body);
+      out[at++] = 0x0b;
+    });
+    if (at !== out.length) throw new Error('module size miscounted');
+    return out;
   }
 }
