@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { available, dockerProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { afterAll, describe, expect, it } from 'vitest';
 
 /** `docker import` says on stderr what it is doing (archiving, sending, the build steps); stdout stays data. */
 
@@ -12,18 +12,13 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js')
 const TAG = `arm64kit-test/import-progress:${process.pid}`;
 
 describe.runIf(available('a Docker engine', dockerProblem()))('arm64kit docker import', () => {
-  // Made in beforeAll: a skipped suite runs no afterAll, so one made while collecting would stay.
-  let scratch = '';
-  beforeAll(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'arm64kit-import-progress-'));
-  });
+  const scratch = suiteTempDir('arm64kit-import-progress-');
   afterAll(() => {
     spawnSync('docker', ['rmi', '--force', TAG], { stdio: 'ignore' });
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('shows its progress on stderr and prints only the image ID on stdout', () => {
-    const rootfs = join(scratch, 'rootfs');
+    const rootfs = join(scratch(), 'rootfs');
     mkdirSync(join(rootfs, 'etc'), { recursive: true });
     writeFileSync(join(rootfs, 'etc', 'hostname'), 'arm64kit\n');
     const result = spawnSync(process.execPath, [BIN, 'docker', 'import', rootfs, '-t', TAG], {

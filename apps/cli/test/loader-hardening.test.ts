@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgram, QEMU, TINY_EXIT_STATUS, tinyElf } from '@arm64kit/test-programs';
 import { available } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { describe, expect, it } from 'vitest';
 import { CLI_ROOT, runPrerequisites } from './cli-run-helpers.js';
 
 const RUNNER = join(CLI_ROOT, 'test/peak-memory-runner.mjs');
@@ -50,17 +50,9 @@ describe.runIf(available('loader hardening', runPrerequisites()))(
   'the loader on hostile files',
   { timeout: 120_000 },
   () => {
-    // Made before the tests, not while collecting: a suite whose tests are all filtered out
-    // runs no hooks, and would leave the directory behind.
-    let dir = '';
-    beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'arm64kit-loader-'));
-    });
-    afterAll(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const scratch = suiteTempDir('arm64kit-loader-');
     const file = (name: string, bytes: Uint8Array) => {
-      const path = join(dir, name);
+      const path = join(scratch(), name);
       writeFileSync(path, bytes, { mode: 0o755 });
       return path;
     };
@@ -99,7 +91,7 @@ describe.runIf(available('loader hardening', runPrerequisites()))(
     ])(
       'runs a program padded to a sparse %s file, reading only its headers and segments',
       async (_, size) => {
-        const program = join(dir, `sparse-${size}`);
+        const program = join(scratch(), `sparse-${size}`);
         copyFileSync(buildProgram('argv'), program);
         chmodSync(program, 0o755);
         truncateSync(program, size);

@@ -5,7 +5,6 @@ import {
   copyFileSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -13,12 +12,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgramAsync } from '@arm64kit/core';
 import { buildProgram, CROSS_CC, QEMU } from '@arm64kit/test-programs';
 import { available, commandProblem, findCommand, rootProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { describe, expect, it } from 'vitest';
 import { aarch64 } from '../src/index.js';
 
 const prerequisites =
@@ -128,20 +127,12 @@ function underChroot(root: string, args: string[]): string {
 describe.runIf(available('sysroot confinement suite', prerequisites))(
   '--sysroot confines the guest as a chroot does',
   () => {
-    // Made before the tests, not while collecting: a suite whose tests are all filtered out
-    // runs no hooks, and would leave the directory behind.
-    let base = '';
-    beforeAll(() => {
-      base = mkdtempSync(join(tmpdir(), 'arm64kit-confine-'));
-    });
-    afterAll(() => {
-      if (base) rmSync(base, { recursive: true, force: true });
-    });
+    const scratch = suiteTempDir('arm64kit-confine-');
 
     it('answers every escape attempt as qemu in a chroot does, and nothing outside changes', async () => {
       const probe = buildProgram('confine');
-      const ours = fixture(join(base, 'ours'), probe);
-      const theirs = fixture(join(base, 'theirs'), probe);
+      const ours = fixture(join(scratch(), 'ours'), probe);
+      const theirs = fixture(join(scratch(), 'theirs'), probe);
       const before = snapshot(ours.outside);
       const got = await underArm64kit(join(ours.root, 'probe'), ours.root, [ours.outside]);
       // Both fixtures name their own outside directory; the probe prints none of it.
@@ -181,7 +172,7 @@ describe.runIf(available('sysroot confinement suite', prerequisites))(
 
     it('shows /proc/self/exe inside the root, and never lets it be written', async () => {
       const probe = buildProgram('confine');
-      const inside = fixture(join(base, 'exe-inside'), probe);
+      const inside = fixture(join(scratch(), 'exe-inside'), probe);
       const insideBefore = readFileSync(join(inside.root, 'probe'));
       const got = await underArm64kit(join(inside.root, 'probe'), inside.root, [inside.outside, 'exe']);
       // A running program cannot be opened for writing (ETXTBSY on the kernel; qemu, whose
@@ -201,7 +192,7 @@ describe.runIf(available('sysroot confinement suite', prerequisites))(
 
     it('keeps a program started from outside the root read-only through /proc/self/exe', async () => {
       const probe = buildProgram('confine');
-      const { root, outside } = fixture(join(base, 'exe-outside'), probe);
+      const { root, outside } = fixture(join(scratch(), 'exe-outside'), probe);
       const program = join(outside, 'program');
       const before = snapshot(outside);
       const got = await underArm64kit(program, root, [outside, 'exe']);

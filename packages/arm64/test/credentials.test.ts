@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgram, CROSS_CC, runNatively, runUnderEmulator } from '@arm64kit/test-programs';
 import { available, commandProblem, rootProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 /**
@@ -35,20 +35,12 @@ const NOBODY = 65534;
 describe.runIf(available('set-user-ID execve tests', prerequisites ?? rootProblem()))(
   'set-user-ID and set-group-ID programs, as the host kernel runs them',
   () => {
-    // Made before the tests, not while collecting: a suite whose tests are all filtered out
-    // runs no hooks, and would leave the directory behind.
-    let dir = '';
-    beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'arm64kit-setid-'));
-    });
-    afterAll(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const scratch = suiteTempDir('arm64kit-setid-');
 
     /** A copy of `binary` owned by nobody, with the set-user-ID and set-group-ID bits. */
     function setIdCopy(binary: string, name: string): string {
-      chmodSync(dir, 0o755); // an unprivileged caller must reach it
-      const copy = join(dir, name);
+      chmodSync(scratch(), 0o755); // an unprivileged caller must reach it
+      const copy = join(scratch(), name);
       copyFileSync(binary, copy);
       chownSync(copy, NOBODY, NOBODY);
       chmodSync(copy, 0o6755);

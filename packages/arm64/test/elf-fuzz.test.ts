@@ -1,8 +1,8 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorError, GuestTimeoutError, runProgramAsync } from '@arm64kit/core';
 import { tinyElf } from '@arm64kit/test-programs';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aarch64 } from '../src/index.js';
 
@@ -59,17 +59,15 @@ function mutant(next: () => number): Buffer {
 type Outcome = 'refused' | 'exited' | 'signalled' | 'still running';
 
 describe('the loader and emulator on mutated ELF files', () => {
-  // Made before the tests, not while collecting: a suite whose tests are all filtered out runs
-  // no hooks, and would leave them behind.
-  let dir = '';
+  const scratch = suiteTempDir('arm64kit-elf-fuzz-');
+  // Opened before the tests, not while collecting: a suite whose tests are all filtered out runs
+  // no hooks, and would leave it open.
   let devNull = -1;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'arm64kit-elf-fuzz-'));
     devNull = openSync('/dev/null', 'r+');
   });
   afterAll(() => {
     if (devNull >= 0) closeSync(devNull);
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs one file; every way it may end is named, anything else fails the test. */
@@ -107,7 +105,7 @@ describe('the loader and emulator on mutated ELF files', () => {
     }, async () => {
       const next = random(SEED * 1_000_003 + batch);
       const counts: Record<Outcome, number> = { refused: 0, exited: 0, signalled: 0, 'still running': 0 };
-      const path = join(dir, `mutant-${batch}`);
+      const path = join(scratch(), `mutant-${batch}`);
       for (let i = 0; i < PER_BATCH; i++) {
         writeFileSync(path, mutant(next), { mode: 0o755 });
         counts[await outcome(path, `seed ${SEED} batch ${batch} file ${i}`)]++;

@@ -1,18 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { guestJoin, PathResolver } from '../src/index.js';
 
 describe('the sysroot', () => {
-  // Made before the tests, not while collecting: a suite whose tests are all filtered out runs
-  // no hooks, and would leave the directories behind.
+  const outsideDir = suiteTempDir('arm64kit-outside-');
+  const rootDir = suiteTempDir('arm64kit-sysroot-');
   let outside = '';
   let root = '';
   let paths: PathResolver;
   beforeAll(() => {
-    outside = mkdtempSync(join(tmpdir(), 'arm64kit-outside-'));
-    root = mkdtempSync(join(tmpdir(), 'arm64kit-sysroot-'));
+    outside = outsideDir();
+    root = rootDir();
     writeFileSync(join(outside, 'secret'), 'host');
     mkdirSync(join(root, 'etc'));
     mkdirSync(join(root, 'lib'));
@@ -25,10 +25,6 @@ describe('the sysroot', () => {
     symlinkSync('/lib/inner', join(root, 'inner-link'));
     symlinkSync('loop-a', join(root, 'loop-b'));
     paths = new PathResolver(root);
-  });
-  afterAll(() => {
-    if (root) rmSync(root, { recursive: true, force: true });
-    if (outside) rmSync(outside, { recursive: true, force: true });
   });
 
   it('maps guest paths into the sysroot and clamps ".." at its root', () => {

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RISCV64_TARGET, runUnderEmulator, runUnderQemu } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { describe, expect, it } from 'vitest';
 import { inProcess } from './support/in-process.js';
 
 const prerequisites =
@@ -127,21 +126,13 @@ function cases(count: number): string {
 describe.runIf(available('riscv64 FP oracle', prerequisites))(
   'riscv64 F/D against qemu-riscv64-static',
   () => {
-    // Made before the tests, not while collecting: a suite whose tests are all filtered out
-    // runs no hooks, and would leave the directory behind.
-    let dir = '';
-    beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'rv-fp-'));
-    });
-    afterAll(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const scratch = suiteTempDir('rv-fp-');
     const source = fileURLToPath(new URL('./fixtures/fp-oracle.c', import.meta.url));
 
     it('gives the same bits and fflags for every operation, operand class and rounding mode', {
       timeout: 300_000,
     }, async () => {
-      const binary = join(dir, 'fp-oracle');
+      const binary = join(scratch(), 'fp-oracle');
       execFileSync(RISCV64_TARGET.cc, ['-static', '-O2', '-o', binary, source]);
       const c = { stdin: cases(6000) };
       const expected = await runUnderQemu(binary, c, RISCV64_TARGET.qemu);
