@@ -8,6 +8,7 @@ import { openProgram, startProcessImage } from './linux/process-image.js';
 import { registerFileSyscalls } from './linux/sys-files.js';
 import { registerMemorySyscalls } from './linux/sys-memory.js';
 import { registerProcessSyscalls } from './linux/sys-process.js';
+import { registerPosixTimerSyscalls } from './linux/sys-posix-timers.js';
 import { registerTimeSyscalls } from './linux/sys-time.js';
 import { GuestSystem } from './linux/system.js';
 import { ElfFile, NotRegularFileError, shownPath } from './loader/elf-file.js';
@@ -120,6 +121,7 @@ export function prepareProgram(options: RunProgramOptions): {
   registerMemorySyscalls(kernel);
   registerProcessSyscalls(kernel);
   registerTimeSyscalls(kernel);
+  registerPosixTimerSyscalls(kernel);
   try {
     kernel.layout = startProcessImage(memory, machine.cpu, arch, {
       guestPath: kernel.programPath,

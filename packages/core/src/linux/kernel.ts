@@ -14,6 +14,8 @@ import { inheritedStatusFlags } from './inherited-flags.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
+import { expirePosixTimers } from './posix-timer-signals.js';
+import { PosixTimers } from './posix-timers.js';
 import type { PrivateDirectory } from './private-directory.js';
 import type { ImageLayout } from './process-image.js';
 import { ResourceLimits } from './resource-limits.js';
@@ -124,6 +126,8 @@ export class LinuxKernel {
   signals = new SignalState(this.threads);
   /** setitimer's timers; they send their signals between blocks and to blocked calls. */
   readonly timers = new IntervalTimers();
+  /** timer_create's timers, sent like setitimer's. */
+  readonly posixTimers = new PosixTimers();
   umask = 0o022;
   /** User and group ids: the host process's at the start, inherited by children. */
   credentials = Credentials.ofHost();
@@ -339,10 +343,20 @@ export class LinuxKernel {
     this.postSignal(signo, senderInfo(signo, SI.USER, 0, 0));
   }
 
-  /** Posts the signals of interval timers that have expired. */
+  /** Posts the signals of interval and POSIX timers that have expired. */
   expireTimers(): void {
-    if (this.timers.next === null || now() < this.timers.next) return;
-    for (const signo of this.timers.expire(now())) this.postSignal(signo, timerInfo(signo));
+    const next = this.nextTimer;
+    if (next === null || now() < next) return;
+    const time = now();
+    for (const signo of this.timers.expire(time)) this.postSignal(signo, timerInfo(signo));
+    expirePosixTimers(this, time);
+  }
+
+  /** When the next timer of this process expires (monotonic ns), or null when none is armed. */
+  get nextTimer(): bigint | null {
+    const a = this.timers.next;
+    const b = this.posixTimers.next;
+    return a === null ? b : b === null || a < b ? a : b;
   }
 
   /**
@@ -378,7 +392,7 @@ export class LinuxKernel {
     if (deadline !== null && now() >= deadline) return 'timeout';
     if (this.system === null) {
       // No scheduler: nothing but a timer can end the wait, so sleep here.
-      const timer = this.timers.next;
+      const timer = this.nextTimer;
       if (timer === null && deadline === null) throw new GuestDeadlockError(what);
       sleepUntil(timer === null || (deadline !== null && deadline < timer) ? (deadline as bigint) : timer);
       return this.block(deadline, what, mask, ready, takes, stop);

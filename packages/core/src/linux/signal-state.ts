@@ -90,6 +90,24 @@ export class SignalQueue {
     return 0;
   }
 
+  /** Whether this very siginfo is still pending (not yet taken or discarded). */
+  holds(signo: number, info: Uint8Array): boolean {
+    return this.queues.get(signo)?.includes(info) ?? false;
+  }
+
+  /** Removes this very siginfo if it is still pending; returns whether it was. */
+  remove(signo: number, info: Uint8Array): boolean {
+    const queue = this.queues.get(signo);
+    const i = queue?.indexOf(info) ?? -1;
+    if (queue === undefined || i < 0) return false;
+    queue.splice(i, 1);
+    if (queue.length === 0) {
+      this.queues.delete(signo);
+      this.pendingBits &= ~sigbit(signo);
+    }
+    return true;
+  }
+
   /** Removes the oldest pending instance of `signo` and returns its siginfo. */
   take(signo: number): Uint8Array {
     const queue = this.queues.get(signo);
@@ -234,6 +252,17 @@ export class SignalState {
   take(signo: number, thread = this.thread): Uint8Array {
     const own = thread.pending;
     return (own.bits & sigbit(signo) ? own : this.shared).take(signo);
+  }
+
+  /** Whether `info` is still pending, for the process or for one of its threads. */
+  isQueued(signo: number, info: Uint8Array): boolean {
+    return this.shared.holds(signo, info) || this.threads.some((t) => t.pending.holds(signo, info));
+  }
+
+  /** Withdraws `info` if it is still pending (a timer's signal when the timer is re-armed or deleted). */
+  unqueue(signo: number, info: Uint8Array): void {
+    if (this.shared.remove(signo, info)) return;
+    for (const t of this.threads) if (t.pending.remove(signo, info)) return;
   }
 
   /** Drops the pending signals of `set` from the process and from each of its threads. */

@@ -136,6 +136,7 @@ function execve(
   k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
   k.fds.closeOnExec();
   k.signals.resetForExec();
+  k.posixTimers.clear(); // POSIX timers end with the image; setitimer's live on
   // Run through /proc/PID/exe, the program keeps its own name there.
   const running = executable(k, guest);
   k.programPath = running.guest;

@@ -282,7 +282,7 @@ export class GuestSystem {
       if (at !== null && (wake === null || at < wake)) wake = at;
     }
     for (const k of this.processes.values()) {
-      const at = k.state === 'alive' && !k.stopped ? k.timers.next : null;
+      const at = k.state === 'alive' && !k.stopped ? k.nextTimer : null;
       if (at !== null && (wake === null || at < wake)) wake = at;
     }
     const stopped = [...this.processes.values()].filter((k) => k.state === 'alive' && k.stopped);

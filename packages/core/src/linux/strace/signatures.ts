@@ -193,6 +193,11 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   clock_getres: { args: [oneOf(CLOCK_IDS), timespecKind(true)] },
   clock_nanosleep: { args: [oneOf(CLOCK_IDS), flags(TIMER_FLAGS), timespecKind(false), PTR] },
   nanosleep: { args: [timespecKind(false), PTR] },
+  timer_create: { args: [oneOf(CLOCK_IDS), PTR, PTR] },
+  timer_settime: { args: [INT, flags(TIMER_FLAGS), PTR, PTR] },
+  timer_gettime: { args: [INT, PTR] },
+  timer_getoverrun: { args: [INT] },
+  timer_delete: { args: [INT] },
   gettimeofday: { args: [PTR, PTR] },
   // Sockets
   socket: { args: [oneOf(SOCKET_DOMAINS), 'socketType', INT] },
