@@ -28,6 +28,8 @@ export class OpenFile {
   synthetic: string | null = null;
   /** The memfd this description is (its name and seals; its pages are `hostFd`). */
   memfd: MemfdInode | null = null;
+  /** Told when the last descriptor closes (the close events inotify reports). */
+  onRelease: ((file: OpenFile) => void) | null = null;
 
   constructor(
     readonly hostFd: number,
@@ -76,6 +78,7 @@ export class OpenFile {
     } else if (this.special) {
       this.special.release?.();
     } else if (this.owned) {
+      this.onRelease?.(this);
       try {
         closeSync(this.hostFd);
       } catch {}

@@ -11,6 +11,7 @@ import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
 import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { inheritedStatusFlags } from './inherited-flags.js';
+import { FsWatchers } from './inotify.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -152,6 +153,7 @@ export class LinuxKernel {
   private handlers = new Map<number, SyscallHandler>();
   /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
   private ownLocks: FileLocks | null = null;
+  private ownWatchers: FsWatchers | null = null;
   private readonly reportedUnknown = new Set<number>();
 
   constructor(options: KernelOptions) {
@@ -225,6 +227,13 @@ export class LinuxKernel {
     if (this.system) return this.system.locks;
     this.ownLocks ??= new FileLocks();
     return this.ownLocks;
+  }
+
+  /** The inotify watches of this run. */
+  get fsWatchers(): FsWatchers {
+    if (this.system) return this.system.watchers;
+    this.ownWatchers ??= new FsWatchers();
+    return this.ownWatchers;
   }
 
   /** A close by this process ends its POSIX record locks on that file, as on Linux. */

@@ -11,7 +11,9 @@ import {
   utimesSync,
 } from 'node:fs';
 import { E, fail } from './errno.js';
+import { fileEvent, pathEvent } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
+import { IN } from './inotify.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 
@@ -100,22 +102,36 @@ function utimensat(
   if ('fd' in target) futimesSync(target.fd, atime, mtime);
   else if (target.follow) utimesSync(target.path, atime, mtime);
   else lutimesSync(target.path, atime, mtime);
+  attributesChanged(k, target, dirfd);
   return 0;
+}
+
+/** IN_ATTRIB for what a call changed: the path, or the open file guest descriptor `fd` is. */
+function attributesChanged(k: LinuxKernel, target: Target, fd: number): void {
+  if (!k.fsWatchers.active) return;
+  if ('path' in target) pathEvent(k, target.path, IN.ATTRIB);
+  else fileEvent(k, k.fds.get(fd), IN.ATTRIB);
 }
 
 /** Registers the calls that change a file's owner, mode and times through a descriptor or a path. */
 export function registerAttributeSyscalls(k: LinuxKernel): void {
   k.register(SYS.fchmod, (k, a) => {
     fchmodSync(hostFd(k, int(a[0])), int(a[1]) & 0o7777);
+    attributesChanged(k, { fd: -1 }, int(a[0]));
     return 0;
   });
-  k.register(SYS.fchown, (k, a) =>
-    chown({ fd: hostFd(k, int(a[0])) }, Number(a[1] & 0xffffffffn), Number(a[2] & 0xffffffffn)),
-  );
+  k.register(SYS.fchown, (k, a) => {
+    chown({ fd: hostFd(k, int(a[0])) }, Number(a[1] & 0xffffffffn), Number(a[2] & 0xffffffffn));
+    attributesChanged(k, { fd: -1 }, int(a[0]));
+    return 0;
+  });
   k.register(SYS.fchownat, (k, a) => {
     const flags = int(a[4]);
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) fail(E.EINVAL);
-    return chown(targetAt(k, int(a[0]), a[1], flags), Number(a[2] & 0xffffffffn), Number(a[3] & 0xffffffffn));
+    const target = targetAt(k, int(a[0]), a[1], flags);
+    chown(target, Number(a[2] & 0xffffffffn), Number(a[3] & 0xffffffffn));
+    attributesChanged(k, target, int(a[0]));
+    return 0;
   });
   k.register(SYS.utimensat, (k, a) => utimensat(k, int(a[0]), a[1], a[2], int(a[3])));
 }

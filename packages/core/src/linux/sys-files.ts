@@ -17,8 +17,10 @@ import { PROT_WRITE } from '../memory/types.js';
 import { E, errnoOf, fail } from './errno.js';
 import { type DirEntry, OpenFile } from './fd-table.js';
 import { fifoAt, openFifo } from './fifo.js';
+import { closeEvent, fileEvent, pathEvent, subjectAt } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
+import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
 import { SYS } from './numbers.js';
@@ -43,6 +45,7 @@ import { registerCloseRangeSyscall } from './sys-close-range.js';
 import { registerCopySyscalls } from './sys-copy.js';
 import { registerEventSyscalls } from './sys-events.js';
 import { registerFallocateSyscall } from './sys-fallocate.js';
+import { registerInotifySyscalls } from './sys-inotify.js';
 import { registerIoctlSyscalls } from './sys-ioctl.js';
 import { F_LOCK_COMMANDS, fcntlLock, registerLockSyscalls } from './sys-locks.js';
 import { registerMemfdSyscalls } from './sys-memfd.js';
@@ -138,6 +141,7 @@ function readInto(
   const buffer = Buffer.alloc(n0);
   const n = retryingAgain(() => readSync(file.hostFd, buffer, 0, n0, position));
   k.memory.writeBytes(addr, buffer.subarray(0, n));
+  if (n > 0) fileEvent(k, file, IN.ACCESS);
   return n;
 }
 
@@ -202,6 +206,7 @@ function writeFrom(
     flushSharedMappings(k);
     const n = retryingAgain(() => writeSync(file.hostFd, bytes, 0, n0, position));
     refreshSharedMappings(k, file, position, n); // shared mappings of the file show what was written
+    if (n > 0) fileEvent(k, file, IN.MODIFY);
     return n;
   } catch (error) {
     if (errnoOf(error) === E.EPIPE) k.raise(13); // SIGPIPE, acted on when the write returns
@@ -316,6 +321,7 @@ function listDirectory(file: OpenFile): DirEntry[] {
 function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): number {
   const file = k.fds.get(fd);
   if (file.kind !== 'directory') fail(E.ENOTDIR);
+  fileEvent(k, file, IN.ACCESS);
   if (file.dirEntries === null) {
     file.dirEntries = file.synthetic !== null ? listSynthetic(k, file.synthetic) : listDirectory(file);
     // A root's own /dev lists the devices the guest always has, too.
@@ -348,6 +354,7 @@ function getdents64(k: LinuxKernel, fd: number, addr: number, count: number): nu
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
 const O_PATH = 0o10000000;
+const O_TRUNC = 0o1000;
 
 function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, mode: number): number {
   const guestFlags = guestOpenFlags(k.arch);
@@ -365,6 +372,7 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   if (fifo !== null)
     return k.fds.install(openFifo(k, guest, host, fifo, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
   const open = () => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
+  const existed = flags & O_CREAT ? subjectAt(k, host) !== null || !k.fsWatchers.active : true;
   const hostFd = flags & O_CREAT ? withGuestUmask(open) : open();
   refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
@@ -373,7 +381,20 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
     kind = st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'stream';
   } catch {}
   const file = new OpenFile(hostFd, guest, host, flags & ~O_CLOEXEC & ~guestFlags.directory, kind, true);
+  if (!(flags & O_PATH)) openedEvents(k, file, !existed, (flags & O_TRUNC) !== 0 && kind === 'file');
   return k.fds.install(file, (flags & O_CLOEXEC) !== 0);
+}
+
+/**
+ * What inotify sees of an open: IN_CREATE in the directory when it made the file, IN_OPEN, and
+ * IN_MODIFY when O_TRUNC cut an existing file; its close is reported when its last descriptor goes.
+ */
+function openedEvents(k: LinuxKernel, file: OpenFile, created: boolean, truncated: boolean): void {
+  file.onRelease = (f) => closeEvent(k, f);
+  if (!k.fsWatchers.active) return;
+  if (created && file.hostPath !== null) pathEvent(k, file.hostPath, IN.CREATE);
+  fileEvent(k, file, IN.OPEN);
+  if (truncated && !created && (file.statusFlags & O_ACCMODE) !== 0) fileEvent(k, file, IN.MODIFY);
 }
 
 /**
@@ -531,6 +552,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerCloseRangeSyscall(k);
   registerMemfdSyscalls(k);
   registerCopySyscalls(k);
+  registerInotifySyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.write, (k, a) => write(k, int(a[0]), ptr(a[1]), ptr(a[2])));
   k.register(SYS.readv, (k, a) => {
@@ -585,6 +607,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
     const file = k.fds.get(int(a[0]));
     checkSealedResize(file, long(a[1]));
     ftruncateSync(hostFdOf(file, E.EINVAL), long(a[1]));
+    fileEvent(k, file, IN.MODIFY);
     return 0;
   });
   k.register(SYS.fsync, (k, a) => {

@@ -2,6 +2,7 @@ import { fstatSync } from 'node:fs';
 import { E, fail } from './errno.js';
 import type { OpenFile } from './fd-table.js';
 import { hostIsTerminal } from './host-builtins.js';
+import { Inotify } from './inotify.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { isSocket } from './socket.js';
@@ -61,6 +62,11 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   if (common !== null) return common;
   if (isTerminalSpecial(file.special)) return terminalIoctl(k, file, file.special, request, arg);
   if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
+  if (file.special instanceof Inotify) {
+    if (request !== FIONREAD) fail(E.ENOTTY);
+    k.memory.write32(ptr(arg), file.special.pendingBytes);
+    return 0;
+  }
   if (file.pipe) {
     if (request !== FIONREAD) fail(E.ENOTTY); // FIONREAD: bytes waiting to be read
     k.memory.write32(ptr(arg), file.pipe.end !== 'write' ? file.pipe.buffer.size : 0);

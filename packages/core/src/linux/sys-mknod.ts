@@ -1,7 +1,9 @@
 import { closeSync, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { CAP } from './capabilities.js';
 import { E, fail } from './errno.js';
+import { pathEvent } from './fs-events.js';
 import { withGuestUmask } from './guest-umask.js';
+import { IN } from './inotify.js';
 import { int, type LinuxKernel } from './kernel.js';
 import { SYS } from './numbers.js';
 
@@ -41,6 +43,7 @@ function mknodat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, 
   if (lstatSync(host, { throwIfNoEntry: false }) !== undefined) fail(E.EEXIST);
   if (type === 0 || type === S_IFREG) {
     closeSync(withGuestUmask(() => openSync(host, 'wx', permissions))); // the parent's errors as they are
+    pathEvent(k, host, IN.CREATE);
     return 0;
   }
   // The parent's errors, before a helper program runs: an empty file made and removed again.
@@ -55,6 +58,7 @@ function mknodat(k: LinuxKernel, dirfd: number, pathAddr: bigint, mode: number, 
     const minor = Number((dev & 0xffn) | ((dev >> 12n) & 0xfff00n));
     makeNode('mknod', ['-m', octal], host, [type === S_IFCHR ? 'c' : 'b', String(major), String(minor)]);
   }
+  pathEvent(k, host, IN.CREATE);
   return 0;
 }
 

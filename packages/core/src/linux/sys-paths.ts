@@ -14,8 +14,10 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { E, fail } from './errno.js';
+import { linkedEvent, movedEvent, pathEvent, removedEvent, subjectAt } from './fs-events.js';
 import { directoryPath, readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
+import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { hostBytes, lastComponent } from './paths.js';
@@ -85,8 +87,10 @@ function unlinkat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number
   } else if (kind !== 'normal') fail(E.EISDIR);
   const { guest, host } = k.hostPath(dirfd, pathAddr, false);
   if (k.paths.resolve(guest, false) === '/') fail(E.EBUSY);
+  const removed = subjectAt(k, host);
   if (flags & AT_REMOVEDIR) rmdirSync(host);
   else unlinkSync(host);
+  removedEvent(k, removed);
   return 0;
 }
 
@@ -122,7 +126,10 @@ function renameat(k: LinuxKernel, a: readonly bigint[], flags: number): number {
       if ((error as { code?: string }).code !== 'ENOENT') throw error;
     }
   }
+  const moved = subjectAt(k, from);
+  const replaced = subjectAt(k, to);
   renameSync(from, to);
+  movedEvent(k, moved, to, replaced);
   return 0;
 }
 
@@ -162,6 +169,7 @@ function linkat(k: LinuxKernel, a: readonly bigint[]): number {
   const { host: from } = k.hostPath(int(a[0]), a[1], (flags & AT_SYMLINK_FOLLOW) !== 0);
   const { host: to } = k.hostPath(int(a[2]), a[3], false);
   linkSync(from, to);
+  linkedEvent(k, to);
   return 0;
 }
 
@@ -174,6 +182,7 @@ function symlinkat(k: LinuxKernel, targetAddr: bigint, dirfd: number, pathAddr: 
   if (target.length === 0) fail(E.ENOENT);
   const { host } = k.hostPath(dirfd, pathAddr, false);
   symlinkSync(hostBytes(target), host);
+  pathEvent(k, host, IN.CREATE);
   return 0;
 }
 
@@ -199,6 +208,7 @@ export function registerPathSyscalls(k: LinuxKernel): void {
   k.register(SYS.mkdirat, (k, a) => {
     const { host } = k.hostPath(int(a[0]), a[1], false);
     withGuestUmask(() => mkdirSync(host, int(a[2]) & ~k.umask & 0o7777));
+    pathEvent(k, host, IN.CREATE);
     return 0;
   });
   k.register(SYS.unlinkat, (k, a) => unlinkat(k, int(a[0]), a[1], int(a[2])));
@@ -207,11 +217,15 @@ export function registerPathSyscalls(k: LinuxKernel): void {
   k.register(SYS.linkat, (k, a) => linkat(k, a));
   k.register(SYS.symlinkat, (k, a) => symlinkat(k, a[0], int(a[1]), a[2]));
   k.register(SYS.fchmodat, (k, a) => {
-    chmodSync(k.hostPath(int(a[0]), a[1]).host, int(a[2]) & 0o7777);
+    const { host } = k.hostPath(int(a[0]), a[1]);
+    chmodSync(host, int(a[2]) & 0o7777);
+    pathEvent(k, host, IN.ATTRIB);
     return 0;
   });
   k.register(SYS.truncate, (k, a) => {
-    truncateSync(k.hostPath(AT_FDCWD, a[0]).host, long(a[1]));
+    const { host } = k.hostPath(AT_FDCWD, a[0]);
+    truncateSync(host, long(a[1]));
+    pathEvent(k, host, IN.MODIFY);
     return 0;
   });
   k.register(SYS.getcwd, (k, a) => {

@@ -8,6 +8,7 @@ import { hostMaxRssKb } from './cpu-usage.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import { HostIo } from './host-io.js';
+import { FsWatchers } from './inotify.js';
 import { hangUpOrphanedGroups } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -48,6 +49,8 @@ export class GuestSystem {
   readonly futexes = new FutexTable();
   /** fcntl record locks and flock locks between the guest processes. */
   readonly locks = new FileLocks();
+  /** inotify watches, which every guest process's file operations report to. */
+  readonly watchers = new FsWatchers();
   /** The files guest processes map with MAP_SHARED, by device and inode: one object each. */
   readonly sharedFiles = new Map<string, SharedObject>();
   /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */
