@@ -9,6 +9,7 @@
  */
 import type { Architecture, CodeReader } from '../arch.js';
 import type { IrBlock } from '../ir/types.js';
+import { RecencyList } from './recency-list.js';
 import type { SharedWasmBatch } from './wasm/dispatcher.js';
 
 /** How the lifter read a word, as recorded for replay. */
@@ -45,6 +46,9 @@ export interface Translation {
   bytes: number;
   /** Its shelf (gone when evicted). */
   shelf: Shelf | null;
+  /** Its neighbours in the cache's order of use. */
+  older: Translation | null;
+  newer: Translation | null;
 }
 
 /** What the cache did in a run (`RunResult.translations`, `arm64kit run --stats`). */
@@ -94,8 +98,8 @@ export class TranslationCache {
     bytes: 0,
   };
   private readonly shelves = new Map<Architecture, Map<string, Shelf>>();
-  /** Every translation held, least recently used first (a Map keeps insertion order). */
-  private readonly lru = new Map<Translation, true>();
+  /** Every translation held, least recently used first. */
+  private readonly lru = new RecencyList<Translation>();
 
   constructor(readonly capBytes: number) {}
 
@@ -141,8 +145,7 @@ export class TranslationCache {
         versions.splice(i, 1);
         versions.push(t);
       }
-      this.lru.delete(t);
-      this.lru.set(t, true);
+      this.lru.touch(t);
       this.stats.reused++;
       if (t.wasm !== null) this.stats.reusedWasm++;
       return t;
@@ -165,6 +168,8 @@ export class TranslationCache {
       untilTierUp,
       bytes: ENTRY_BYTES + reads.length * (READ_BYTES / 3) + ir.insts.length * IR_INST_BYTES,
       shelf,
+      older: null,
+      newer: null,
     };
     // The least recently used version at this PC makes room (each PC's list is in use order).
     const key = Number(t.pc);
@@ -173,7 +178,7 @@ export class TranslationCache {
     const versions = shelf.byPc.get(key);
     if (versions === undefined) shelf.byPc.set(key, [t]);
     else versions.push(t);
-    this.lru.set(t, true);
+    this.lru.touch(t);
     this.stats.entries++;
     this.grow(t.bytes);
     return t;
@@ -204,17 +209,19 @@ export class TranslationCache {
 
   private grow(delta: number): void {
     this.stats.bytes += delta;
-    for (const oldest of this.lru.keys()) {
-      if (this.stats.bytes <= this.capBytes) break;
+    for (
+      let oldest = this.lru.oldest;
+      oldest !== null && this.stats.bytes > this.capBytes;
+      oldest = this.lru.oldest
+    )
       this.evict(oldest);
-    }
   }
 
   private evict(t: Translation): void {
     const shelf = t.shelf;
     if (shelf === null) return;
     t.shelf = null;
-    this.lru.delete(t);
+    this.lru.remove(t);
     const versions = shelf.byPc.get(Number(t.pc));
     if (versions !== undefined) {
       const i = versions.indexOf(t);
