@@ -256,6 +256,21 @@ describe('argument kinds', () => {
     );
   });
 
+  it('inotify and POSIX timer calls with their flag and clock names', () => {
+    expect(line(m, 'inotify_init1', [0o2004000n], 3n)).toBe('inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 3');
+    expect(line(m, 'inotify_add_watch', [3n, at(0), 0x80000102n], 1n)).toBe(
+      'inotify_add_watch(3, "/etc/hostname", IN_MODIFY|IN_CREATE|IN_ONESHOT) = 1',
+    );
+    expect(line(m, 'inotify_rm_watch', [3n, 1n], 0n)).toBe('inotify_rm_watch(3, 1) = 0');
+    expect(line(m, 'timer_create', [1n, 0n, 0x2000n], 0n)).toBe(
+      'timer_create(CLOCK_MONOTONIC, NULL, 0x2000) = 0',
+    );
+    expect(line(m, 'timer_settime', [0n, 1n, 0x2000n, 0n], 0n)).toBe(
+      'timer_settime(0, TIMER_ABSTIME, 0x2000, NULL) = 0',
+    );
+    expect(line(m, 'timer_delete', [7n], -22n)).toBe('timer_delete(7) = -1 EINVAL (Invalid argument)');
+  });
+
   it('a call that does not return shows = ?, and one without a signature its raw arguments', () => {
     expect(line(m, 'exit_group', [0n], null)).toBe('exit_group(0) = ?');
     expect(new TracedCall(m, arm64, 'mincore', [0x1000n, 4096n, 0x2000n], 3).line(0n)).toBe(

@@ -314,6 +314,32 @@ export const CLOCK_IDS: Names = [
 
 export const TIMER_FLAGS: Names = [[1, 'TIMER_ABSTIME']];
 
+export const INOTIFY_INIT_FLAGS: Names = [
+  [0o4000, 'IN_NONBLOCK'],
+  [0o2000000, 'IN_CLOEXEC'],
+];
+
+export const INOTIFY_MASK: Names = [
+  [0x1, 'IN_ACCESS'],
+  [0x2, 'IN_MODIFY'],
+  [0x4, 'IN_ATTRIB'],
+  [0x8, 'IN_CLOSE_WRITE'],
+  [0x10, 'IN_CLOSE_NOWRITE'],
+  [0x20, 'IN_OPEN'],
+  [0x40, 'IN_MOVED_FROM'],
+  [0x80, 'IN_MOVED_TO'],
+  [0x100, 'IN_CREATE'],
+  [0x200, 'IN_DELETE'],
+  [0x400, 'IN_DELETE_SELF'],
+  [0x800, 'IN_MOVE_SELF'],
+  [0x01000000, 'IN_ONLYDIR'],
+  [0x02000000, 'IN_DONT_FOLLOW'],
+  [0x04000000, 'IN_EXCL_UNLINK'],
+  [0x10000000, 'IN_MASK_CREATE'],
+  [0x20000000, 'IN_MASK_ADD'],
+  [0x80000000, 'IN_ONESHOT'],
+];
+
 export const WAIT_OPTIONS: Names = [
   [1, 'WNOHANG'],
   [2, 'WSTOPPED'],
