@@ -141,7 +141,8 @@ export function movedEvent(
   const overwritten = replaced !== null && replaced.inode !== from.inode ? replaced : null;
   if (overwritten !== null) linkCountChanged(watchers, overwritten);
   watchers.notify(from.inode, IN.MOVE_SELF, null);
-  if (overwritten !== null && (overwritten.isDir || overwritten.nlink <= 1n)) deletedSelf(watchers, overwritten);
+  if (overwritten !== null && (overwritten.isDir || overwritten.nlink <= 1n))
+    deletedSelf(watchers, overwritten);
 }
 
 /** A hard link `host` was made: the inode's link count changed, and its new directory has a new name. */

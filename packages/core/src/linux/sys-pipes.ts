@@ -1,6 +1,7 @@
 import { PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
+import { hostReadAhead } from './host-read-ahead.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { PipeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, pollPipe } from './pipe.js';
@@ -52,8 +53,16 @@ function readiness(k: LinuxKernel, fd: number, events: number): number {
 export function fileReadiness(k: LinuxKernel, file: OpenFile, events: number): number {
   if (file.special) return file.special.poll(k, events);
   if (file.pipe) return pollPipe(file.pipe, events);
-  // Host files and streams: regular files are always ready; for host streams the blocking
-  // read or write that follows waits on the host, as it would after a real poll.
+  // A host pipe or socket is readable once a read ahead has brought something (a poll starts
+  // one); regular files and devices are always ready, and writes wait on the host.
+  const system = k.system;
+  if (events & POLLIN && system?.servesHostEvents && file.kind === 'stream' && file.hostFd >= 0) {
+    const ahead = hostReadAhead(file, system.host);
+    if (ahead !== null && !ahead.ready) {
+      ahead.prefetch();
+      return events & POLLOUT;
+    }
+  }
   return events & (POLLIN | POLLOUT);
 }
 

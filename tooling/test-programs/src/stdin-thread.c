@@ -1,0 +1,47 @@
+/*
+ * A thread reads standard input while the main thread keeps working and printing: the read of a
+ * pipe that has nothing yet must block only its own thread. The test feeding the pipe writes
+ * only once it has seen the last tick, so a read that stopped the whole process never ends.
+ * Usage: stdin-thread [fork]   (fork: a child process reads instead of a thread)
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *reader(void *arg) {
+    (void)arg;
+    char buf[64];
+    ssize_t n = read(0, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    printf("reader got %zd bytes: %s", n, buf);
+    n = read(0, buf, sizeof buf - 1);
+    printf("then %zd (end of file)\n", n);
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int by_fork = argc > 1 && strcmp(argv[1], "fork") == 0;
+    pthread_t thread;
+    pid_t child = -1;
+    if (by_fork) {
+        child = fork();
+        if (child == 0) {
+            reader(NULL);
+            _exit(0);
+        }
+    } else {
+        pthread_create(&thread, NULL, reader, NULL);
+    }
+    for (int i = 0; i < 5; i++) {
+        printf("tick %d\n", i);
+        usleep(20000);
+    }
+    if (by_fork) waitpid(child, NULL, 0);
+    else pthread_join(thread, NULL);
+    printf("done\n");
+    return 0;
+}
