@@ -1,5 +1,5 @@
 /*
- * Pipes inside one process: pipe/pipe2, read/write/readv/writev, EOF when the last writer
+ * Pipes inside one process (and one child writing): pipe/pipe2, read/write/readv/writev, EOF when the last writer
  * closes, EAGAIN on O_NONBLOCK, EPIPE (and SIGPIPE), capacity, poll, fcntl, fstat, dup.
  * Usage: pipes [sigpipe|deadlock]   (sigpipe: write to a pipe without readers, SIGPIPE at its
  * default; deadlock: block on a read nothing can satisfy — not for qemu, which waits forever)
@@ -16,6 +16,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void check(const char *what, long got) {
@@ -143,6 +144,29 @@ static void vectors(void) {
     close(fds[1]);
 }
 
+/* readv returns what the first vector got once the pipe has nothing more: it does not wait. */
+static void vectors_from_a_writer(void) {
+    int fds[2];
+    pipe(fds);
+    pid_t child = fork();
+    if (child == 0) {
+        write(fds[1], "0123456789", 10);
+        usleep(100000);
+        write(fds[1], "second", 6);
+        _exit(0);
+    }
+    close(fds[1]);
+    char a[10], b[10];
+    struct iovec in[2] = {{a, sizeof a}, {b, sizeof b}};
+    long n = readv(fds[0], in, 2);
+    printf("readv with a vector to spare: %ld: %.10s\n", n, a);
+    char rest[16] = {0};
+    check("read after it", read(fds[0], rest, sizeof rest - 1));
+    printf("then: %s\n", rest);
+    waitpid(child, NULL, 0);
+    close(fds[0]);
+}
+
 static void polling(void) {
     int fds[2];
     pipe(fds);
@@ -263,6 +287,7 @@ int main(int argc, char **argv) {
     nonblocking();
     duplicates();
     vectors();
+    vectors_from_a_writer();
     polling();
     selecting();
     broken();

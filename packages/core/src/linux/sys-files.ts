@@ -27,6 +27,7 @@ import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd
 import { SYS } from './numbers.js';
 import { guestOpenFlags, hostOpenFlags, O_ACCMODE, O_CLOEXEC } from './open-flags.js';
 import { PIPE_BUF, type PipeBuffer, POLLIN, POLLOUT, pipeStat, readPipe, writePipe } from './pipe.js';
+import { Blocked } from './scheduling.js';
 import { flushSharedMappings, refreshSharedMappings } from './shared-objects.js';
 import { isSocket, socketStat } from './socket.js';
 import { anonymousStat, type SpecialFile } from './special-file.js';
@@ -267,6 +268,13 @@ function write(k: LinuxKernel, fd: number, addr: number, count: number): number 
   const n = writeFrom(k, file, addr, count, file.position);
   if (file.position !== null) file.position += n;
   return n;
+}
+
+/** A read that had to wait (or, non-blocking, would have): blocked, EAGAIN, or interrupted. */
+function wouldWait(error: unknown): boolean {
+  if (error instanceof Blocked) return true;
+  const errno = errnoOf(error);
+  return errno === E.EAGAIN || errno === E.ERESTARTSYS || errno === E.EINTR;
 }
 
 function iovecs(k: LinuxKernel, addr: bigint, count: number): [number, number][] {
@@ -592,7 +600,15 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   k.register(SYS.readv, (k, a) => {
     let total = 0;
     for (const [base, len] of iovecs(k, a[1], int(a[2]))) {
-      const n = read(k, int(a[0]), base, len);
+      let n: number;
+      try {
+        n = read(k, int(a[0]), base, len);
+      } catch (error) {
+        // Once bytes are in, readv returns them rather than wait for more: a wait would run
+        // the whole call again, and the bytes already taken from a pipe would be lost.
+        if (total > 0 && wouldWait(error)) break;
+        throw error;
+      }
       total += n;
       if (n < len) break;
     }
