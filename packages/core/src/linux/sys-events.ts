@@ -10,11 +10,11 @@ import { SignalFd } from './signalfd.js';
 import type { SpecialFile } from './special-file.js';
 import { fileReadiness } from './sys-pipes.js';
 import { TimerFd } from './timerfd.js';
-import { readTimespec } from './timespec.js';
+import { readTimespec, writeItimerspec } from './timespec.js';
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
-const NS = 1_000_000_000n;
+const _NS = 1_000_000_000n;
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
 const EPOLL_CTL_MOD = 3;
@@ -107,14 +107,6 @@ function epollWait(
     }
     fail(E.EINTR);
   }
-}
-
-function writeItimerspec(k: LinuxKernel, addr: number, spec: { value: bigint; interval: bigint }): void {
-  if (addr === 0) return;
-  k.memory.write64(addr, spec.interval / NS);
-  k.memory.write64(addr + 8, spec.interval % NS);
-  k.memory.write64(addr + 16, spec.value / NS);
-  k.memory.write64(addr + 24, spec.value % NS);
 }
 
 const CLOCK_REALTIME = 0;

@@ -2,17 +2,11 @@ import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { forgetQueued, lastOverrun } from './posix-timer-signals.js';
-import {
-  SIGEV_NONE,
-  SIGEV_SIGNAL,
-  SIGEV_THREAD,
-  SIGEV_THREAD_ID,
-  type TimerSetting,
-} from './posix-timers.js';
+import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID } from './posix-timers.js';
 import { clockNs } from './sys-time.js';
-import { readTimespec } from './timespec.js';
+import { readTimespec, writeItimerspec } from './timespec.js';
 
-const NS = 1_000_000_000n;
+const _NS = 1_000_000_000n;
 const SIGALRM = 14;
 const SIGRTMAX = 64;
 const TIMER_ABSTIME = 1;
@@ -55,13 +49,6 @@ function readSigevent(
   }
 }
 
-function writeItimerspec(k: LinuxKernel, addr: number, spec: TimerSetting): void {
-  k.memory.write64(addr, spec.interval / NS);
-  k.memory.write64(addr + 8, spec.interval % NS);
-  k.memory.write64(addr + 16, spec.value / NS);
-  k.memory.write64(addr + 24, spec.value % NS);
-}
-
 /** Registers timer_create, timer_settime, timer_gettime, timer_getoverrun and timer_delete. */
 export function registerPosixTimerSyscalls(k: LinuxKernel): void {
   k.register(SYS.timer_create, (k, a) => {
@@ -88,7 +75,7 @@ export function registerPosixTimerSyscalls(k: LinuxKernel): void {
     const absolute = (int(a[1]) & TIMER_ABSTIME) !== 0;
     forgetQueued(k, timer);
     const old = k.posixTimers.arm(timer, value, interval, absolute ? clockNs(timer.clock) : null);
-    if (a[3] !== 0n) writeItimerspec(k, ptr(a[3]), old);
+    writeItimerspec(k, ptr(a[3]), old);
     return 0;
   });
   k.register(SYS.timer_gettime, (k, a) => {
