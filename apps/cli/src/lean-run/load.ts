@@ -21,8 +21,7 @@ export async function runLeanFromBin(raw: readonly string[]): Promise<boolean> {
   const exitCode = await (bundle.exports as LeanBundle).runLean(raw);
   if (exitCode === undefined) return false;
   bundle.saveCache();
-  // The guest's output went out with synchronous writes, so nothing is lost by exiting now; and
-  // a read of a host pipe the guest left waiting (in libuv's thread pool, which nothing can
-  // cancel) would otherwise keep this process alive until the pipe's writer ends it.
-  process.exit(exitCode);
+  // As oclif ends a command: a non-zero status through process.exit, 0 by running out of work.
+  if (exitCode !== 0) process.exit(exitCode);
+  return true;
 }

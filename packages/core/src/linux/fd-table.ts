@@ -1,5 +1,6 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
+import type { HostPipeReader } from './host-read-ahead.js';
 import type { MemfdInode } from './memfd.js';
 import type { PipeEnd } from './pipe.js';
 import type { SpecialFile } from './special-file.js';
@@ -30,6 +31,8 @@ export class OpenFile {
   memfd: MemfdInode | null = null;
   /** Told when the last descriptor closes (the close events inotify reports). */
   onRelease: ((file: OpenFile) => void) | null = null;
+  /** Its non-blocking reader when it is a host pipe (undefined until a read or poll looked). */
+  hostPipe: HostPipeReader | null | undefined = undefined;
 
   constructor(
     readonly hostFd: number,
@@ -71,6 +74,8 @@ export class OpenFile {
   release(): void {
     this.lockTable?.releaseDescription(this);
     this.lockTable = null;
+    this.hostPipe?.close();
+    this.hostPipe = null;
     if (this.pipe) {
       if (this.pipe.end !== 'write') this.pipe.buffer.readers--;
       if (this.pipe.end !== 'read') this.pipe.buffer.writers--;

@@ -1,112 +1,97 @@
-import { fstatSync, read as readLater } from 'node:fs';
-import { E, errnoOf, fail } from './errno.js';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { E, errnoOf } from './errno.js';
 import type { OpenFile } from './fd-table.js';
-import type { HostIo } from './host-io.js';
 
-/** The most one host read takes ahead for a guest that polls (a read takes what it asks for). */
-const POLL_READ_BYTES = 64 * 1024;
-/** A host descriptor someone made non-blocking is tried again this often while a guest waits. */
-const RETRY_MS = 2;
+/** How long a guest thread waiting on an empty host pipe sleeps between looks, at first and at most. */
+const FIRST_LOOK_NS = 1_000_000n;
+const LAST_LOOK_NS = 20_000_000n;
 
 /**
- * A read of a host pipe or socket that must not stop the run while it waits. Node can neither
- * poll a host descriptor nor read it without blocking the thread, so the read goes to libuv's
- * thread pool (`fs.read`) and the guest thread that asked waits, as in a blocked system call,
- * until the bytes come: other guest threads and processes run meanwhile, and signals and timers
- * interrupt the wait as they interrupt the kernel's. A read asks the host for at most what the
- * guest asked for, so a process that reads a byte at a time leaves the rest in the pipe for the
- * next reader, as under the kernel; what a poll read ahead waits here for the next guest read
- * of the same open file description.
+ * A host pipe (a shell pipeline feeding `arm64kit run`, a FIFO) read without stopping the run.
+ * Node can neither poll a host descriptor nor make one non-blocking, and a blocking read would
+ * stop every guest thread. But a pipe can be opened again through /proc/self/fd, as a second
+ * open file description of the same pipe with its own O_NONBLOCK: reads through it take from
+ * the same bytes and answer at once. So a guest thread whose read finds the pipe empty waits as
+ * in any blocked call, looking again after a short while (1 ms, backing off to 20 ms), while the
+ * other threads and processes run and signals interrupt it; the host's description is left as
+ * it was.
+ *
+ * Reads take no more than the guest asked for, so a shell reading a byte at a time leaves the
+ * rest in the pipe for the next reader, as under the kernel. To say whether the pipe is readable
+ * (poll, select, epoll) one byte is taken ahead and handed to the next read of this description.
  */
-export class HostReadAhead {
-  private data: Uint8Array | null = null;
-  private ended = false;
-  private failed: number | null = null;
-  private reading = false;
+export class HostPipeReader {
+  /** A byte a poll took ahead, for the next read. */
+  private ahead: number | null = null;
+  /** The wait before the next look while the pipe stays empty. */
+  private lookNs = FIRST_LOOK_NS;
 
-  constructor(
-    private readonly fd: number,
-    private readonly host: HostIo,
-  ) {}
+  constructor(private readonly fd: number) {}
 
-  /** Whether a guest read would get an answer now (bytes, end of file or an error). */
-  get ready(): boolean {
-    return this.data !== null || this.ended || this.failed !== null;
-  }
-
-  /** Whether a host read is in flight (the run must not end the process's event loop waiting for it). */
-  get busy(): boolean {
-    return this.reading;
-  }
-
-  /**
-   * What a guest read of up to `max` bytes gets now: the bytes, 0 at end of file, or null when
-   * nothing has come yet (a host read is then under way; wait for `ready`). A host error is thrown.
-   */
-  take(max: number): Uint8Array | 0 | null {
-    const data = this.data;
-    if (data !== null) {
-      this.data = max < data.length ? data.subarray(max) : null;
-      return data.subarray(0, max);
+  /** What a read of up to `max` bytes gets now: bytes, 0 at end of file, or null when the pipe is empty. */
+  read(max: number): Uint8Array | 0 | null {
+    if (max === 0) return new Uint8Array(0);
+    const buffer = Buffer.alloc(max);
+    let have = 0;
+    if (this.ahead !== null) {
+      buffer[0] = this.ahead;
+      this.ahead = null;
+      have = 1;
     }
-    if (this.ended) {
-      this.ended = false; // a terminal or a socket may have more after an end of file
-      return 0;
-    }
-    if (this.failed !== null) {
-      const errno = this.failed;
-      this.failed = null;
-      fail(errno);
-    }
-    this.start(max);
-    return null;
+    const n = have < max ? this.readNow(buffer, have, max - have) : null;
+    if (n === null && have === 0) return null;
+    if (n === 0 && have === 0) return 0;
+    this.lookNs = FIRST_LOOK_NS;
+    return buffer.subarray(0, have + (n ?? 0));
   }
 
-  /** Starts reading ahead for a poll (nothing if bytes or a read are there already). */
-  prefetch(): void {
-    if (!this.ready) this.start(POLL_READ_BYTES);
+  /** Whether a read would answer at once: bytes wait, or every writer is gone (end of file). */
+  readable(): boolean {
+    if (this.ahead !== null) return true;
+    const one = Buffer.alloc(1);
+    const n = this.readNow(one, 0, 1);
+    if (n === 1) this.ahead = one[0];
+    return n !== null;
   }
 
-  private start(max: number): void {
-    if (this.reading) return;
-    this.reading = true;
-    this.host.open++;
-    const attempt = () => {
-      const buffer = Buffer.alloc(max);
-      readLater(this.fd, buffer, 0, max, null, (error, n) => {
-        if (error && errnoOf(error) === E.EAGAIN) {
-          setTimeout(attempt, RETRY_MS); // the host made it non-blocking: look again soon
-          return;
-        }
-        this.reading = false;
-        this.host.open--;
-        if (error) this.failed = errnoOf(error);
-        else if (n === 0) this.ended = true;
-        else this.data = buffer.subarray(0, n);
-        this.host.notify();
-      });
-    };
-    attempt();
+  /** When a thread that found the pipe empty looks again (monotonic ns from `now`); backs off. */
+  nextLook(now: bigint): bigint {
+    const at = now + this.lookNs;
+    this.lookNs = this.lookNs * 2n > LAST_LOOK_NS ? LAST_LOOK_NS : this.lookNs * 2n;
+    return at;
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {}
+  }
+
+  /** A non-blocking read: bytes read, 0 at end of file, null when the pipe is empty. Host errors throw. */
+  private readNow(buffer: Buffer, offset: number, length: number): number | null {
+    try {
+      return readSync(this.fd, buffer, offset, length, null);
+    } catch (error) {
+      if (errnoOf(error) === E.EAGAIN) return null;
+      throw error;
+    }
   }
 }
 
-const readers = new WeakMap<OpenFile, HostReadAhead | null>();
-
 /**
- * The read-ahead of `file` when it is a host pipe, FIFO or socket (the host descriptors whose
- * reads may wait for another process), else null: regular files, directories and devices such
- * as /dev/null and /dev/urandom answer at once and are read directly.
+ * The non-blocking reader of `file` when it is a host pipe or FIFO the guest may read, made at
+ * the first read or poll (null for anything else: regular files and devices answer at once,
+ * and sockets and terminals cannot be opened again, so they are read as before).
  */
-export function hostReadAhead(file: OpenFile, host: HostIo): HostReadAhead | null {
-  let reader = readers.get(file);
-  if (reader === undefined) {
-    let waits = false;
-    try {
-      const st = fstatSync(file.hostFd);
-      waits = st.isFIFO() || st.isSocket();
-    } catch {}
-    reader = waits ? new HostReadAhead(file.hostFd, host) : null;
-    readers.set(file, reader);
-  }
+export function hostPipeReader(file: OpenFile): HostPipeReader | null {
+  if (file.hostPipe !== undefined) return file.hostPipe;
+  let reader: HostPipeReader | null = null;
+  try {
+    if (file.kind === 'stream' && file.hostFd >= 0 && fstatSync(file.hostFd).isFIFO()) {
+      const fd = openSync(`/proc/self/fd/${file.hostFd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+      reader = new HostPipeReader(fd);
+    }
+  } catch {} // no /proc, or a pipe that cannot be opened again: read as before
+  file.hostPipe = reader;
   return reader;
 }

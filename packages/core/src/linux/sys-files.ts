@@ -20,7 +20,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { closeEvent, fileEvent, pathEvent, subjectAt } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
-import { type HostReadAhead, hostReadAhead } from './host-read-ahead.js';
+import { type HostPipeReader, hostPipeReader } from './host-read-ahead.js';
 import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
@@ -56,6 +56,7 @@ import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
 import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
 import { registerXattrSyscalls } from './sys-xattr.js';
+import { now } from './timers.js';
 
 const O_APPEND = 0o2000;
 const O_NONBLOCK = 0o4000;
@@ -66,7 +67,7 @@ const AT_NO_AUTOMOUNT = 0x800;
 const AT_STATX_SYNC_TYPE = 0x6000;
 const STATX__RESERVED = 0x80000000 | 0;
 const MAX_IO = 16 * 1024 * 1024;
-/** The most one host read of a pipe or socket asks for (its buffer is allocated whole). */
+/** The most one read of a host pipe asks for (its buffer is allocated whole). */
 const HOST_READ_MAX = 1024 * 1024;
 
 /** Blocking host I/O that tolerates descriptors the host made non-blocking. */
@@ -141,8 +142,8 @@ function readInto(
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
-  const ahead = position === null ? readAheadOf(k, file) : null;
-  if (ahead !== null) return readFromHost(k, file, ahead, addr, n0);
+  const pipe = position === null ? hostPipeReader(file) : null;
+  if (pipe !== null) return readFromHostPipe(k, file, pipe, addr, n0);
   flushSharedMappings(k); // the file has what the process stored through its shared mappings
   const buffer = Buffer.alloc(n0);
   const n = retryingAgain(() => readSync(file.hostFd, buffer, 0, n0, position));
@@ -151,33 +152,33 @@ function readInto(
   return n;
 }
 
-/** The read-ahead of a host pipe or socket, when the run can wait for one without stopping. */
-function readAheadOf(k: LinuxKernel, file: OpenFile): HostReadAhead | null {
-  const system = k.system;
-  if (system === null || !system.servesHostEvents || file.kind !== 'stream' || file.hostFd < 0) return null;
-  return hostReadAhead(file, system.host);
-}
-
 /**
- * read(2) of a host pipe or socket: what has come, or a wait that blocks only this guest thread
- * (EAGAIN when the guest made the description non-blocking).
+ * read(2) of a host pipe: what it has now, or a wait that blocks only this guest thread (EAGAIN
+ * when the guest made the description non-blocking). The thread looks again after a while, or
+ * as soon as the scheduler finds the pipe readable.
  */
-function readFromHost(
+function readFromHostPipe(
   k: LinuxKernel,
   file: OpenFile,
-  ahead: HostReadAhead,
+  pipe: HostPipeReader,
   addr: number,
   count: number,
 ): number {
-  const got = ahead.take(Math.min(count, HOST_READ_MAX));
-  if (got === 0) return 0;
-  if (got !== null) {
-    k.memory.writeBytes(addr, got);
-    return got.length;
+  for (;;) {
+    const got = pipe.read(Math.min(count, HOST_READ_MAX));
+    if (got === 0) return 0;
+    if (got !== null) {
+      k.memory.writeBytes(addr, got);
+      return got.length;
+    }
+    if (file.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
+    // With a scheduler this throws, and the call runs again when the thread is woken; without
+    // one it sleeps here until the look-again time.
+    const outcome = k.block(pipe.nextLook(now()), 'a read from a host pipe', k.signals.mask, () =>
+      pipe.readable(),
+    );
+    if (outcome === 'interrupted') fail(E.ERESTARTSYS);
   }
-  if (file.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
-  k.block(null, 'a read from a host pipe', k.signals.mask, () => ahead.ready);
-  fail(E.ERESTARTSYS);
 }
 
 /**

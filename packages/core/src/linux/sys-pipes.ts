@@ -1,9 +1,10 @@
 import { PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
-import { hostReadAhead } from './host-read-ahead.js';
+import { hostPipeReader } from './host-read-ahead.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
+import { O_ACCMODE } from './open-flags.js';
 import { PipeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, pollPipe } from './pipe.js';
 import { RESUME_AFTER_STOP, type StopRule } from './scheduling.js';
 import { UNBLOCKABLE } from './signal-state.js';
@@ -53,15 +54,12 @@ function readiness(k: LinuxKernel, fd: number, events: number): number {
 export function fileReadiness(k: LinuxKernel, file: OpenFile, events: number): number {
   if (file.special) return file.special.poll(k, events);
   if (file.pipe) return pollPipe(file.pipe, events);
-  // A host pipe or socket is readable once a read ahead has brought something (a poll starts
-  // one); regular files and devices are always ready, and writes wait on the host.
-  const system = k.system;
-  if (events & POLLIN && system?.servesHostEvents && file.kind === 'stream' && file.hostFd >= 0) {
-    const ahead = hostReadAhead(file, system.host);
-    if (ahead !== null && !ahead.ready) {
-      ahead.prefetch();
-      return events & POLLOUT;
-    }
+  // A host pipe the guest may read is readable when it has bytes or no writer; other host
+  // files and streams are said to be ready (regular files and devices are; for sockets and
+  // terminals the read that follows waits on the host), and writes wait on the host.
+  if (events & POLLIN && (file.statusFlags & O_ACCMODE) !== 1 /* O_WRONLY */) {
+    const pipe = hostPipeReader(file);
+    if (pipe !== null && !pipe.readable()) return events & POLLOUT;
   }
   return events & (POLLIN | POLLOUT);
 }

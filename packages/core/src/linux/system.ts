@@ -55,11 +55,6 @@ export class GuestSystem {
   readonly sharedFiles = new Map<string, SharedObject>();
   /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */
   readonly host = new HostIo();
-  /**
-   * Whether the run gives Node's event loop turns (runAsync): then reads of host pipes and
-   * sockets wait there, blocking only their guest thread (see host-read-ahead.ts).
-   */
-  servesHostEvents = false;
   /** Set by `idle` when every thread waits and host I/O may end a wait: ms to give the event loop. */
   private hostWait: number | null = null;
   /** Every live thread, in the order they were created (the round-robin order). */
@@ -183,7 +178,6 @@ export class GuestSystem {
 
   /** `run`, giving the event loop a turn every `sliceMs` (host signals, a server's requests). */
   async runAsync(options: { timeoutMs?: number; sliceMs?: number } = {}): Promise<MachineExit> {
-    this.servesHostEvents = true;
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
     const slice = options.sliceMs ?? 50;
     for (;;) {
