@@ -11,7 +11,12 @@ import {
   type Translation,
   type TranslationCache,
 } from './exec/translation-cache.js';
-import { type SharedWasmBatch, type WasmBlock, WasmDispatcher } from './exec/wasm/dispatcher.js';
+import {
+  type AdoptedBatch,
+  type SharedWasmBatch,
+  type WasmBlock,
+  WasmDispatcher,
+} from './exec/wasm/dispatcher.js';
 import { type ModuleCompiler, processCompiler } from './exec/wasm/module-compiler.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
@@ -210,7 +215,7 @@ export class Machine {
   private readonly shelf;
   private readonly replay: ReplayReader;
   /** Modules compiled elsewhere, instantiated over this machine's memory (once each). */
-  private readonly adopted = new WeakMap<SharedWasmBatch, WasmBlock[]>();
+  private readonly adopted = new WeakMap<SharedWasmBatch, AdoptedBatch>();
 
   constructor(
     readonly arch: Architecture,
@@ -315,12 +320,12 @@ export class Machine {
   private reuse(pc: bigint, t: Translation): CachedBlock | null {
     let wasm: WasmBlock | undefined;
     if (t.wasm !== null && this.dispatcher) {
-      let blocks = this.adopted.get(t.wasm.batch);
-      if (blocks === undefined) {
-        blocks = this.dispatcher.adopt(t.wasm.batch);
-        this.adopted.set(t.wasm.batch, blocks);
+      let adopted = this.adopted.get(t.wasm.batch);
+      if (adopted === undefined) {
+        adopted = this.dispatcher.adopt(t.wasm.batch);
+        this.adopted.set(t.wasm.batch, adopted);
       }
-      wasm = blocks[t.wasm.index];
+      wasm = adopted.block(t.wasm.index);
     } else if (t.ir === null) return null;
     let ir = t.ir;
     let unoptimized = t.unoptimized;

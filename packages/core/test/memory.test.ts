@@ -20,6 +20,28 @@ describe('PagedMemory', () => {
     expect(m.readBytes(base + 4095, 2)).toEqual(Uint8Array.from([7, 7]));
   });
 
+  it('a fork copies every mapping, backed or not, and its contents, and nothing else', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const low = m.map(0x10000, 4096, RW, true);
+    const high = m.map(0xf0000000, 3 * 4096, PROT_READ, true); // a chunk of the page table far from `low`
+    const lazy = m.map(0x80000000, 4096, RW, false); // mapped, never touched: no host page yet
+    m.write64(low + 8, 0x1122334455667788n);
+    m.poke(high + 4096, Uint8Array.of(9, 8, 7));
+    const child = m.fork();
+    expect(child.read64(low + 8)).toBe(0x1122334455667788n);
+    expect(child.readBytes(high + 4096, 3)).toEqual(Uint8Array.of(9, 8, 7));
+    expect(fault(() => child.write8(high, 1))).toEqual({ address: BigInt(high), access: 'write' });
+    expect(child.read32(lazy)).toBe(0);
+    child.write32(lazy, 5);
+    expect(m.read32(lazy)).toBe(0); // the copies are apart from here on
+    expect(fault(() => child.read8(0x40000000))).toEqual({ address: 0x40000000n, access: 'read' });
+    // A mapping the child makes next to nothing of the parent's is its own.
+    const later = child.map(0x50000000, 4096, RW, true);
+    child.write8(later, 3);
+    expect(fault(() => m.read8(later))).toEqual({ address: BigInt(later), access: 'read' });
+    expect(child.fork().read8(later)).toBe(3);
+  });
+
   it('faults with the exact address on unmapped, protected and out-of-range accesses', () => {
     const m = new PagedMemory({ initialBytes: 1 << 20 });
     const base = m.map(0x20000, 4096, PROT_READ, true);

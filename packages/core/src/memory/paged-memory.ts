@@ -73,6 +73,9 @@ export const PAGE_TABLE_OFFSET = RESERVED_BYTES;
 const PAGE_TABLE_BYTES = GUEST_PAGES * 4;
 /** First host page handed out for guest pages. */
 const FIRST_HOST_PAGE = (PAGE_TABLE_OFFSET + PAGE_TABLE_BYTES) >>> PAGE_SHIFT;
+/** Page-table entries per chunk that `fork` copies or skips: one host page of the table. */
+const TABLE_CHUNK_SHIFT = PAGE_SHIFT - 2;
+const TABLE_CHUNK = 1 << TABLE_CHUNK_SHIFT;
 
 const TWO32 = 4294967296;
 
@@ -172,6 +175,11 @@ export class PagedMemory implements GuestMemory {
   onCodeChange: ((firstPage: number, pageCount: number) => void) | null = null;
   private readonly growListeners: (() => void)[] = [];
 
+  /**
+   * Which chunks of the page table a mapping ever reached; the others are zero, as in a new
+   * memory, and a fork copies only these (the table is 4 MiB, mostly unmapped).
+   */
+  private readonly tableChunksUsed = new Uint8Array(GUEST_PAGES >>> TABLE_CHUNK_SHIFT);
   private readonly freeHostPages: number[] = [];
   private nextHostPage = FIRST_HOST_PAGE;
   private readonly maxWasmPages: number;
@@ -240,7 +248,16 @@ export class PagedMemory implements GuestMemory {
       maximumBytes: this.maxWasmPages * WASM_PAGE,
       shared: this.shared,
     });
-    copy.u8.set(this.u8.subarray(0, used));
+    // The register file and the executors' tables, then the host pages handed out so far; of
+    // the page table only the chunks in use, so the copy's untouched parts cost no host memory.
+    copy.u8.set(this.u8.subarray(0, PAGE_TABLE_OFFSET));
+    copy.u8.set(this.u8.subarray(FIRST_HOST_PAGE * PAGE_SIZE, used), FIRST_HOST_PAGE * PAGE_SIZE);
+    for (let chunk = 0; chunk < this.tableChunksUsed.length; chunk++) {
+      if (this.tableChunksUsed[chunk] === 0) continue;
+      const from = chunk << TABLE_CHUNK_SHIFT;
+      copy.pageTable.set(this.pageTable.subarray(from, from + TABLE_CHUNK), from);
+      copy.tableChunksUsed[chunk] = 1;
+    }
     for (const page of this.freeHostPages) copy.freeHostPages.push(page);
     copy.nextHostPage = this.nextHostPage;
     copy.mmapTopPage = this.mmapTopPage;
@@ -301,7 +318,11 @@ export class PagedMemory implements GuestMemory {
       first = this.findFree(addr / PAGE_SIZE, pages);
     }
     if (first + pages > GUEST_PAGES) this.high.map(Math.max(first, GUEST_PAGES), first + pages, prot);
-    this.pageTable.fill(unbacked(prot), first, Math.min(first + pages, GUEST_PAGES));
+    const end = Math.min(first + pages, GUEST_PAGES);
+    this.pageTable.fill(unbacked(prot), first, end);
+    if (first < end)
+      for (let chunk = first >>> TABLE_CHUNK_SHIFT; chunk <= (end - 1) >>> TABLE_CHUNK_SHIFT; chunk++)
+        this.tableChunksUsed[chunk] = 1;
     return first * PAGE_SIZE;
   }
 

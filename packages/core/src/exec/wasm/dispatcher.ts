@@ -132,6 +132,34 @@ function wasmBlock(ir: IrBlock, run: WasmBlockRunner): WasmBlock {
   return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
 }
 
+/**
+ * A compiled module instantiated over one machine. Its blocks are made as they are asked for: a
+ * process that takes a module made by another (a shell's child running the shell's code) often
+ * needs a few of its blocks, and making them all cost each fork and exec a measurable share.
+ */
+export class AdoptedBatch {
+  private readonly made: (WasmBlock | undefined)[] = [];
+
+  constructor(
+    private readonly batch: SharedWasmBatch,
+    private readonly runners: readonly WasmBlockRunner[],
+  ) {}
+
+  block(index: number): WasmBlock {
+    let made = this.made[index];
+    if (made === undefined) {
+      const batch = this.batch;
+      made = { ...batch.shapes[index], run: this.runners[index], batch, index };
+      this.made[index] = made;
+    }
+    return made;
+  }
+
+  all(): WasmBlock[] {
+    return this.batch.shapes.map((_, index) => this.block(index));
+  }
+}
+
 export class WasmDispatcher {
   private readonly table = new W.Table({ element: 'anyfunc', initial: DISPATCH_SLOTS });
   private readonly run: (budget: number) => number;
@@ -165,14 +193,14 @@ export class WasmDispatcher {
     const byteLength = built.bytes.length; // the compiler may take the bytes over
     return {
       bytes: built.bytes,
-      finish: (module) => this.adopt({ module, byteLength, shapes, instantiateOver: built.instantiateOver }),
+      finish: (module) =>
+        this.adopt({ module, byteLength, shapes, instantiateOver: built.instantiateOver }).all(),
     };
   }
 
   /** The blocks of a compiled module, instantiated over this dispatcher's machine. */
-  adopt(batch: SharedWasmBatch): WasmBlock[] {
-    const runners = batch.instantiateOver(batch.module, this.cpu, this.memory);
-    return batch.shapes.map((shape, index) => ({ ...shape, run: runners[index], batch, index }));
+  adopt(batch: SharedWasmBatch): AdoptedBatch {
+    return new AdoptedBatch(batch, batch.instantiateOver(batch.module, this.cpu, this.memory));
   }
 
   private tagView(): BigInt64Array {
