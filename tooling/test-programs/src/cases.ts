@@ -48,6 +48,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   ]),
   program('time', [{}, { args: ['12345'] }]),
   program('pipes', [{}, { args: ['sigpipe'] }]),
+  program('inotify', [{ args: ['.'] }], ['O2']), // the events of a scratch directory's operations (qemu passes them on from the kernel)
   program('signals', [
     {},
     ...[
