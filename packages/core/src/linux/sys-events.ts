@@ -14,7 +14,6 @@ import { readTimespec, writeItimerspec } from './timespec.js';
 
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
-const _NS = 1_000_000_000n;
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
 const EPOLL_CTL_MOD = 3;

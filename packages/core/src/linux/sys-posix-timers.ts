@@ -6,7 +6,6 @@ import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID } from './posix
 import { clockNs } from './sys-time.js';
 import { readTimespec, writeItimerspec } from './timespec.js';
 
-const _NS = 1_000_000_000n;
 const SIGALRM = 14;
 const SIGRTMAX = 64;
 const TIMER_ABSTIME = 1;
