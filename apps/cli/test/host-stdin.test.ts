@@ -25,7 +25,7 @@ function feedAfterLastTick(
     const child = spawn(command, args, { stdio: [reader, 'pipe', 'inherit'] });
     let stdout = '';
     const giveUp = setTimeout(() => child.kill('SIGKILL'), patienceMs);
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
       if (writer >= 0 && stdout.includes('tick 4\n')) {
         writeSync(writer, 'hello\n');
