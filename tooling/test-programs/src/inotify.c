@@ -148,6 +148,19 @@ int main(int argc, char **argv) {
     unlink(sym);
     drain(in, "symlink, unlink it");
 
+    char target[PATH_MAX], via[PATH_MAX];
+    snprintf(target, sizeof target, "%s/target", sub);
+    snprintf(via, sizeof via, "%s/via", sub);
+    close(open(target, O_CREAT | O_WRONLY, 0644));
+    symlink("target", via);
+    drain(in, "a file and a symlink to it");
+    chmod(via, 0600);
+    truncate(via, 0);
+    drain(in, "chmod and truncate through the symlink");
+    unlink(via);
+    unlink(target);
+    drain(in, "both removed");
+
     int wd_away = inotify_add_watch(in, away, IN_ATTRIB | IN_ONESHOT);
     chmod(away, 0644);
     chmod(away, 0640);

@@ -5,7 +5,7 @@
  * with its name (open, access, modify, attributes, close, create, delete, moves). Every hook
  * returns at once while no watch exists, so file I/O pays one property read for it.
  */
-import { type BigIntStats, fstatSync, lstatSync } from 'node:fs';
+import { type BigIntStats, fstatSync, lstatSync, realpathSync } from 'node:fs';
 import type { OpenFile } from './fd-table.js';
 import { type FsWatchers, IN, inodeKey } from './inotify.js';
 import type { LinuxKernel } from './kernel.js';
@@ -55,11 +55,22 @@ function subjectOf(st: BigIntStats, host: string | Buffer | null): FsSubject {
   return { inode, isDir: st.isDirectory(), nlink: st.nlink, parent, name };
 }
 
-/** What `host` names now (not following a last symlink), or null when nothing, or no watch exists. */
-export function subjectAt(k: LinuxKernel, host: string | Buffer): FsSubject | null {
+/**
+ * What `host` names now, or null when nothing does or no watch exists; with `follow`, what a last
+ * symlink leads to, placed in its own directory (chmod through a link changes the target).
+ */
+export function subjectAt(k: LinuxKernel, host: string | Buffer, follow = false): FsSubject | null {
   if (!k.fsWatchers.active) return null;
-  const st = statOrNull(() => lstatSync(host, { bigint: true }));
-  return st === null ? null : subjectOf(st, host);
+  let path = host;
+  if (follow) {
+    try {
+      path = realpathSync(host, { encoding: 'buffer' });
+    } catch {
+      return null;
+    }
+  }
+  const st = statOrNull(() => lstatSync(path, { bigint: true }));
+  return st === null ? null : subjectOf(st, path);
 }
 
 /** The inode an open file is, placed by the path it was opened by while that path still leads to it. */
@@ -92,9 +103,9 @@ function deletedSelf(watchers: FsWatchers, s: FsSubject): void {
   watchers.forget(s.inode);
 }
 
-/** `mask` happened to what `host` names (created, changed attributes, truncated...). */
-export function pathEvent(k: LinuxKernel, host: string | Buffer, mask: number): void {
-  const s = subjectAt(k, host);
+/** `mask` happened to what `host` names (created, changed attributes, truncated...), or what it leads to with `follow`. */
+export function pathEvent(k: LinuxKernel, host: string | Buffer, mask: number, follow = false): void {
+  const s = subjectAt(k, host, follow);
   if (s !== null) report(k.fsWatchers, s, mask);
 }
 

@@ -109,7 +109,7 @@ function utimensat(
 /** IN_ATTRIB for what a call changed: the path, or the open file guest descriptor `fd` is. */
 function attributesChanged(k: LinuxKernel, target: Target, fd: number): void {
   if (!k.fsWatchers.active) return;
-  if ('path' in target) pathEvent(k, target.path, IN.ATTRIB);
+  if ('path' in target) pathEvent(k, target.path, IN.ATTRIB, target.follow);
   else fileEvent(k, k.fds.get(fd), IN.ATTRIB);
 }
 

@@ -219,13 +219,13 @@ export function registerPathSyscalls(k: LinuxKernel): void {
   k.register(SYS.fchmodat, (k, a) => {
     const { host } = k.hostPath(int(a[0]), a[1]);
     chmodSync(host, int(a[2]) & 0o7777);
-    pathEvent(k, host, IN.ATTRIB);
+    pathEvent(k, host, IN.ATTRIB, true);
     return 0;
   });
   k.register(SYS.truncate, (k, a) => {
     const { host } = k.hostPath(AT_FDCWD, a[0]);
     truncateSync(host, long(a[1]));
-    pathEvent(k, host, IN.MODIFY);
+    pathEvent(k, host, IN.MODIFY, true);
     return 0;
   });
   k.register(SYS.getcwd, (k, a) => {
