@@ -9,8 +9,9 @@ import { BIN, runPrerequisites } from './cli-run-helpers.js';
 
 /**
  * Runs `command` with stdin the read end of a pipe (a FIFO, as a shell pipeline gives one) that
- * gets "hello" only after the program printed its last tick: a program whose waiting read of the
- * pipe stopped its other threads or processes never prints it, and is killed after `patienceMs`.
+ * gets "hello" only after the program printed its last tick, once every guest thread waits: a
+ * program whose waiting read of the pipe stopped its other threads or processes never prints it
+ * (it is killed after `patienceMs`), and a poll that no data wakes times out.
  */
 function feedAfterLastTick(
   fifo: string,
@@ -24,13 +25,19 @@ function feedAfterLastTick(
   return new Promise<string>((resolve, reject) => {
     const child = spawn(command, args, { stdio: [reader, 'pipe', 'inherit'] });
     let stdout = '';
+    let fed = false;
     const giveUp = setTimeout(() => child.kill('SIGKILL'), patienceMs);
     child.stdout?.on('data', (d) => {
       stdout += d;
-      if (writer >= 0 && stdout.includes('tick 4\n')) {
-        writeSync(writer, 'hello\n');
-        closeSync(writer);
-        writer = -1;
+      if (!fed && stdout.includes('tick 4\n')) {
+        fed = true;
+        // Later than the last tick's sleep: every guest thread waits when the bytes come.
+        setTimeout(() => {
+          if (writer < 0) return; // the program has ended already
+          writeSync(writer, 'hello\n');
+          closeSync(writer);
+          writer = -1;
+        }, 300);
       }
     });
     child.on('error', reject);
@@ -41,6 +48,7 @@ function feedAfterLastTick(
   }).finally(() => {
     closeSync(reader);
     if (writer >= 0) closeSync(writer);
+    writer = -1;
   });
 }
 
@@ -50,10 +58,10 @@ describe.runIf(available('arm64kit run with a host pipe for stdin', runPrerequis
   () => {
     const scratch = suiteTempDir('arm64kit-host-stdin-');
 
-    it.each([[[]], [['fork']]])(
+    it.each([[[]], [['fork']], [['poll']], [['fork', 'poll']]])(
       'arguments %j: the other thread or process goes on, as under qemu',
       async (args) => {
-        const fifo = join(scratch(), `fifo-${args.length}`);
+        const fifo = join(scratch(), `fifo-${args.join('-') || 'plain'}`);
         expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
         const binary = buildProgram('stdin-thread');
         const qemu = await feedAfterLastTick(fifo, QEMU, [binary, ...args], 30_000);

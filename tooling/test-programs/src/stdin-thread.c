@@ -2,17 +2,26 @@
  * A thread reads standard input while the main thread keeps working and printing: the read of a
  * pipe that has nothing yet must block only its own thread. The test feeding the pipe writes
  * only once it has seen the last tick, so a read that stopped the whole process never ends.
- * Usage: stdin-thread [fork]   (fork: a child process reads instead of a thread)
+ * Usage: stdin-thread [fork] [poll]   (fork: a child process reads instead of a thread; poll:
+ * the reader first polls stdin for up to 10 s, which must end when the bytes come)
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int use_poll;
+
 static void *reader(void *arg) {
     (void)arg;
+    if (use_poll) {
+        struct pollfd p = {0, POLLIN, 0};
+        int ready = poll(&p, 1, 10000);
+        printf("poll: %s\n", ready > 0 && (p.revents & POLLIN) ? "readable" : "timed out");
+    }
     char buf[64];
     ssize_t n = read(0, buf, sizeof buf - 1);
     buf[n > 0 ? n : 0] = 0;
@@ -24,7 +33,11 @@ static void *reader(void *arg) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    int by_fork = argc > 1 && strcmp(argv[1], "fork") == 0;
+    int by_fork = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "fork") == 0) by_fork = 1;
+        if (strcmp(argv[i], "poll") == 0) use_poll = 1;
+    }
     pthread_t thread;
     pid_t child = -1;
     if (by_fork) {

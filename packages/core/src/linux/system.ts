@@ -55,6 +55,11 @@ export class GuestSystem {
   readonly sharedFiles = new Map<string, SharedObject>();
   /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */
   readonly host = new HostIo();
+  /**
+   * When a thread waiting for a host pipe to become readable (poll, select, epoll) should be
+   * looked at again: no host event says when a pipe gets bytes, so an idle run wakes to look.
+   */
+  hostPipeLookAt: bigint | null = null;
   /** Set by `idle` when every thread waits and host I/O may end a wait: ms to give the event loop. */
   private hostWait: number | null = null;
   /** Every live thread, in the order they were created (the round-robin order). */
@@ -288,6 +293,10 @@ export class GuestSystem {
       const at = k.state === 'alive' && !k.stopped ? k.nextTimer : null;
       if (at !== null && (wake === null || at < wake)) wake = at;
     }
+    // A wait that polls an empty host pipe looks again then (its check asks for the next time).
+    const look = this.hostPipeLookAt;
+    this.hostPipeLookAt = null;
+    if (look !== null && (wake === null || look < wake)) wake = look;
     const stopped = [...this.processes.values()].filter((k) => k.state === 'alive' && k.stopped);
     if (stopped.length > 0) {
       const which = stopped.map((k) => `process ${k.pid} (stopped by ${signalName(k.stopSignal)})`);
