@@ -1,5 +1,5 @@
 import { E, fail } from './errno.js';
-import { now } from './timers.js';
+import { expiriesBy, now } from './timers.js';
 
 /** sigevent.sigev_notify: how a timer tells its process it expired. */
 export const SIGEV_SIGNAL = 0;
@@ -99,9 +99,9 @@ export class PosixTimers {
   }
 
   /**
-   * timer_settime: arms `timer` to expire `value` from now (or at `value` on its clock, read now
-   * as `clockNow`, when absolute), then every `interval`; a zero value disarms it. Returns the
-   * old setting.
+   * timer_settime: arms `timer` to expire `value` from now (or, when `absoluteOn` gives its
+   * clock's reading now, at `value` on that clock), then every `interval`; a zero value disarms
+   * it. Returns the old setting.
    */
   arm(timer: PosixTimer, value: bigint, interval: bigint, absoluteOn: bigint | null): TimerSetting {
     const old = this.setting(timer);
@@ -125,14 +125,10 @@ export class PosixTimers {
 
   /** Moves `timer` past `time`: re-armed if periodic, else disarmed. Returns the expiries passed. */
   private expireOne(timer: PosixTimer, time: bigint): number {
-    if (timer.at === null || timer.at > time) return 0;
-    if (timer.interval === 0n) {
-      timer.at = null;
-      return 1;
-    }
-    const missed = (time - timer.at) / timer.interval + 1n;
-    timer.at += missed * timer.interval;
-    return missed > BigInt(DELAYTIMER_MAX) ? DELAYTIMER_MAX : Number(missed);
+    if (timer.at === null) return 0;
+    const { count, next } = expiriesBy(timer.at, timer.interval, time);
+    timer.at = next;
+    return count > BigInt(DELAYTIMER_MAX) ? DELAYTIMER_MAX : Number(count);
   }
 
   private recompute(): void {

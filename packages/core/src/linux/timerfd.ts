@@ -2,7 +2,7 @@ import { E, fail } from './errno.js';
 import type { LinuxKernel } from './kernel.js';
 import { POLLIN } from './pipe.js';
 import type { SpecialFile } from './special-file.js';
-import { now } from './timers.js';
+import { expiriesBy, now } from './timers.js';
 
 /**
  * timerfd(2): a timer read as a count of expirations. Times are kept on the monotonic clock;
@@ -26,16 +26,9 @@ export class TimerFd implements SpecialFile {
   /** Counts the expirations that have happened by now. */
   private update(): void {
     if (this.next === null) return;
-    const t = now();
-    if (t < this.next) return;
-    if (this.interval > 0n) {
-      const missed = (t - this.next) / this.interval + 1n;
-      this.expirations += missed;
-      this.next += missed * this.interval;
-    } else {
-      this.expirations += 1n;
-      this.next = null;
-    }
+    const { count, next } = expiriesBy(this.next, this.interval, now());
+    this.expirations += count;
+    this.next = next;
   }
 
   /** timerfd_settime: arms (value > 0, relative or absolute) or disarms; returns the old setting. */

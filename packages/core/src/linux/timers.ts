@@ -13,6 +13,21 @@ interface Armed {
 export const now = (): bigint => process.hrtime.bigint();
 
 /**
+ * The expiries by `time` of a timer due at `at` that repeats every `interval` (0: once), and when
+ * it is due next (null: disarmed by its one expiry). No expiry while `at` is still ahead.
+ */
+export function expiriesBy(
+  at: bigint,
+  interval: bigint,
+  time: bigint,
+): { count: bigint; next: bigint | null } {
+  if (at > time) return { count: 0n, next: at };
+  if (interval === 0n) return { count: 1n, next: null };
+  const count = (time - at) / interval + 1n;
+  return { count, next: at + count * interval };
+}
+
+/**
  * The three interval timers of setitimer(2). All three count elapsed time: the emulated process
  * runs whenever it is not blocked in a system call, so its user and CPU time are close to the
  * elapsed time (ITIMER_VIRTUAL and ITIMER_PROF are approximations in that sense).
@@ -42,15 +57,13 @@ export class IntervalTimers {
   expire(time: bigint): number[] {
     const signals: number[] = [];
     this.armed.forEach((t, which) => {
-      if (!t || t.at > time) return;
+      if (!t) return;
+      const { count, next } = expiriesBy(t.at, t.interval, time);
+      if (count === 0n) return;
+      // Overruns collapse into one signal, as a standard signal is pending at most once.
       signals.push(ITIMER_SIGNALS[which]);
-      if (t.interval > 0n) {
-        // Overruns collapse into one signal, as a standard signal is pending at most once.
-        const missed = (time - t.at) / t.interval + 1n;
-        t.at += missed * t.interval;
-      } else {
-        this.armed[which] = null;
-      }
+      if (next === null) this.armed[which] = null;
+      else t.at = next;
     });
     this.recompute();
     return signals;
