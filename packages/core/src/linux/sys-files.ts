@@ -415,7 +415,8 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
   if (fifo !== null)
     return k.fds.install(openFifo(k, guest, host, fifo, flags & ~O_CLOEXEC), (flags & O_CLOEXEC) !== 0);
   const open = () => openSync(host, hostOpenFlags(k.arch, flags), mode & ~k.umask);
-  const existed = flags & O_CREAT ? subjectAt(k, host) !== null || !k.fsWatchers.active : true;
+  // Whether this open makes the file (inotify's IN_CREATE), looked at only while a watch exists.
+  const creates = (flags & O_CREAT) !== 0 && k.fsWatchers.active && subjectAt(k, host) === null;
   const hostFd = flags & O_CREAT ? withGuestUmask(open) : open();
   refuseEscapes(k, hostFd, flags);
   let kind: 'file' | 'directory' | 'stream' = 'stream';
@@ -424,7 +425,7 @@ function openat(k: LinuxKernel, dirfd: number, pathAddr: bigint, flags: number, 
     kind = st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'stream';
   } catch {}
   const file = new OpenFile(hostFd, guest, host, flags & ~O_CLOEXEC & ~guestFlags.directory, kind, true);
-  if (!(flags & O_PATH)) openedEvents(k, file, !existed, (flags & O_TRUNC) !== 0 && kind === 'file');
+  if (!(flags & O_PATH)) openedEvents(k, file, creates, (flags & O_TRUNC) !== 0 && kind === 'file');
   return k.fds.install(file, (flags & O_CLOEXEC) !== 0);
 }
 
