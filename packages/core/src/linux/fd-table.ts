@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
-import type { HostPipeReader } from './host-read-ahead.js';
+import type { HostPipeReader } from './host-pipe-reader.js';
 import type { MemfdInode } from './memfd.js';
 import type { PipeEnd } from './pipe.js';
 import type { SpecialFile } from './special-file.js';

@@ -20,7 +20,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { closeEvent, fileEvent, pathEvent, subjectAt } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
-import { type HostPipeReader, hostPipeReader } from './host-read-ahead.js';
+import { type HostPipeReader, hostPipeReader } from './host-pipe-reader.js';
 import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';

@@ -1,7 +1,7 @@
 import { PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
-import { hostPipeReader } from './host-read-ahead.js';
+import { hostPipeReader } from './host-pipe-reader.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { O_ACCMODE } from './open-flags.js';
