@@ -238,8 +238,10 @@ export class Machine {
             options.compiler ?? processCompiler(),
             (block) => this.blocks.get(block.key) === block,
             (block, wasm) => {
-              if (block.translation && wasm.batch && wasm.index !== undefined)
-                this.translations?.compiled(block.translation, wasm.batch, wasm.index);
+              if (wasm.covers) this.coverPages(block.key, wasm.covers);
+              const coverReads = this.readsOf(wasm.covers ?? []);
+              if (block.translation && wasm.batch && wasm.index !== undefined && coverReads)
+                this.translations?.compiled(block.translation, wasm.batch, wasm.index, coverReads);
               block.wasm = wasm;
               // The IR and the threaded closures are garbage from now on.
               block.ir = null;
@@ -363,7 +365,37 @@ export class Machine {
       if (list) list.push(key);
       else this.blocksByPage.set(p, [key]);
     }
+    if (cached.wasm?.covers) this.coverPages(key, cached.wasm.covers);
     return cached;
+  }
+
+  /**
+   * Lists the block at `key` under the pages of `covers` too: its function runs their code (a
+   * region), so rewriting or unmapping them must drop it as well.
+   */
+  private coverPages(key: number, covers: readonly (readonly [bigint, bigint])[]): void {
+    for (const [pc, end] of covers) {
+      const last = Number((end > pc ? end - 1n : pc) >> BigInt(PAGE_SHIFT));
+      for (let p = Number(pc >> BigInt(PAGE_SHIFT)); p <= last; p++) {
+        const list = this.blocksByPage.get(p);
+        if (list === undefined) this.blocksByPage.set(p, [key]);
+        else if (!list.includes(key)) list.push(key);
+      }
+    }
+  }
+
+  /**
+   * What the lifter read for the blocks at these PCs, for the translation cache; null when one of
+   * them has no translation there (then a function running their code is not shared).
+   */
+  private readsOf(covers: readonly (readonly [bigint, bigint])[]): number[] | null {
+    const reads: number[] = [];
+    for (const [pc] of covers) {
+      const t = this.blocks.get(Number(pc))?.translation;
+      if (!t) return null;
+      for (const r of t.reads) reads.push(r);
+    }
+    return reads;
   }
 
   private invalidate(firstPage: number, count: number): void {

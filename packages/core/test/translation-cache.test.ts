@@ -94,6 +94,34 @@ describe('the run-wide translation cache', () => {
     expect(first.cpu.regs[0]).toBe(BigInt(loops + 1));
   });
 
+  it('hands on a function running two blocks only where both read the same', () => {
+    // P and Q branch to each other while r3 lasts: one wasm function runs both (a region).
+    const pq = (step: number, loops: number) => [
+      op(5, loops), // 0: r3 = loops
+      op(1, 1), // 4: P: r0 += 1
+      op(3, 2), // 8: to Q while r3--
+      op(4), // 12: syscall (exit)
+      op(1, step), // 16: Q: r0 += step
+      op(3, -4), // 20: to P while r3--
+      op(4), // 24
+    ];
+    const loops = 20_000;
+    const cache = new TranslationCache(96 * MB);
+    const first = machineWith(pq(2, loops), cache);
+    expect(run(first).r0).toBe(BigInt((loops / 2) * 3 + 1));
+    expect(first.tierUpStats?.installed).toBeGreaterThanOrEqual(2);
+    // The same P, another Q: the function compiled for P runs Q's code as it read in the first
+    // machine, so the second must not take it.
+    const second = machineWith(pq(7, loops), cache);
+    expect(run(second).r0).toBe(BigInt((loops / 2) * 8 + 1));
+    expect(second.translationStats).toMatchObject({ lifted: 2, reusedWasm: 0 });
+    // The first program again: it takes the function and compiles nothing.
+    const third = machineWith(pq(2, loops), cache);
+    expect(run(third).r0).toBe(BigInt((loops / 2) * 3 + 1));
+    expect(third.translationStats).toMatchObject({ lifted: 0, reusedWasm: 1 });
+    expect(third.tierUpStats?.modules).toBe(0);
+  });
+
   for (const executor of EXECUTORS) {
     it(`still drops and relifts code the program rewrites, and reuses a version that matches again (${executor})`, () => {
       const loops = 4000;

@@ -97,8 +97,10 @@ export class TierUpQueue<B extends HotBlock> {
         );
       }
       const wasm = pending.finish(result);
+      const live = blocks.map((block) => this.isLive(block));
       blocks.forEach((block, i) => {
-        if (this.isLive(block)) {
+        // A function that runs other blocks' code too is stale when any of them is.
+        if ((pending.regionOf[i] ?? [i]).every((j) => live[j])) {
           this.install(block, wasm[i]);
           this.stats.installed++;
         } else this.stats.discarded++;

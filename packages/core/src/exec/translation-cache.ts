@@ -32,6 +32,11 @@ export interface Translation {
   readonly pc: bigint;
   /** What the lifter read: [kind, address, value] triples, in order. */
   readonly reads: readonly number[];
+  /**
+   * Once it runs as wasm that runs other blocks' code too (a region), what their lifters read:
+   * the wasm is only for a machine where that reads the same as well.
+   */
+  coverReads: readonly number[];
   /** The block's IR (null once it runs as wasm: the machines that take it then need none). */
   ir: IrBlock | null;
   /** Whether `ir` has yet to go through `optimizeBlock`. */
@@ -137,7 +142,7 @@ export class TranslationCache {
     // Most recently used last: a PC whose code keeps changing finds its latest version first.
     for (let i = versions.length - 1; i >= 0; i--) {
       const t = versions[i];
-      if (!readsMatch(t.reads, code)) {
+      if (!readsMatch(t.reads, code) || !readsMatch(t.coverReads, code)) {
         this.stats.mismatched++;
         continue;
       }
@@ -160,6 +165,7 @@ export class TranslationCache {
     const t: Translation = {
       pc: ir.pc,
       reads,
+      coverReads: [],
       ir,
       unoptimized,
       instructionCount: ir.instructionCount,
@@ -194,16 +200,23 @@ export class TranslationCache {
     this.grow(t.bytes - before);
   }
 
-  /** Records that `t` runs as block `index` of `batch`; its IR is not needed any more. */
-  compiled(t: Translation, batch: SharedWasmBatch, index: number): void {
+  /**
+   * Records that `t` runs as block `index` of `batch`; its IR is not needed any more. `coverReads`
+   * are the reads of the other blocks whose code that function runs: a machine takes it only
+   * where all of that code reads the same.
+   */
+  compiled(t: Translation, batch: SharedWasmBatch, index: number, coverReads: readonly number[] = []): void {
     if (t.shelf === null || t.wasm !== null) return;
     const before = t.bytes;
+    t.coverReads = coverReads;
     t.wasm = { batch, index };
     t.ir = null;
     t.untilTierUp = 0;
     // Each block carries its share of the module (the module lives while any of them does).
     t.bytes =
-      ENTRY_BYTES + t.reads.length * (READ_BYTES / 3) + Math.ceil(batch.byteLength / batch.shapes.length);
+      ENTRY_BYTES +
+      (t.reads.length + coverReads.length) * (READ_BYTES / 3) +
+      Math.ceil(batch.byteLength / batch.shapes.length);
     this.grow(t.bytes - before);
   }
 

@@ -2,7 +2,8 @@
  * Translates IR blocks into WebAssembly functions. Every block becomes one exported function
  * `() → i32` that keeps the register slots it uses in wasm locals, loaded from and written back to
  * the imported memory only where the register file must be current (see register-cache.ts),
- * loops inside the function when the block jumps back to itself (registers staying in locals),
+ * loops inside the function when the block jumps back to itself, or when it is one of blocks of
+ * the module that loop among themselves (a region: see regions.ts), registers staying in locals,
  * keeps temporaries in wasm locals (constants become immediates), translates guest addresses
  * through the page table inline, and returns EXIT_JUMP, EXIT_SYSCALL or EXIT_TRAP after storing
  * the next PC. The slow memory paths and helpers are imported JS functions (see runtime.ts).
@@ -14,6 +15,7 @@ import { type VectorOp, vectorDestinations, vectorSources } from '../../ir/vecto
 import { Emitter } from './emitter.js';
 import { FP_IMPORT_RESULTS, FP_PARAMS, FP_RESULTS, fpFunctionBody } from './fp-emit.js';
 import { ModuleBuilder, type ValType } from './module-builder.js';
+import { isNativeCall } from './native-calls.js';
 import {
   BINARY_I32,
   BINARY_I64,
@@ -26,8 +28,9 @@ import {
   UNARY_I32,
   UNARY_I64,
 } from './opcodes.js';
+import { constantTargets, findRegions } from './regions.js';
 import { RegisterCache } from './register-cache.js';
-import { canEmitVector, emitVector } from './vector-emit.js';
+import { emitVector } from './vector-emit.js';
 
 /** What a wasm block returns besides EXIT_JUMP (0) and EXIT_SYSCALL (1): the block's trap. */
 export const EXIT_TRAP = 2;
@@ -73,16 +76,14 @@ export interface CompiledModule {
   readonly calls: readonly CallSite[];
   /** The FP operations used, in order: operation i's exact function is imported as `f${i}`. */
   readonly fps: readonly FpFunction[];
+  /**
+   * For each block, the blocks (indexes, its own among them) whose code its function runs: the
+   * members of its region (see regions.ts), or null when it runs only its own.
+   */
+  readonly regionOf: readonly (readonly number[] | null)[];
 }
 
 const valType = (v: Value): ValType => (v.ty === 'i64' ? I64 : I32);
-
-type Call = Extract<IrInst, { op: 'call' }>;
-
-/** A helper call that is a vector operation with a native form: emitted inline, never imported. */
-function nativeVector(inst: Call): inst is Call & { vector: VectorOp } {
-  return inst.vector !== undefined && canEmitVector(inst.vector);
-}
 
 /** Compiles blocks into one module (one exported function each). */
 export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): CompiledModule {
@@ -108,7 +109,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
     let pc = block.pc;
     for (const inst of block.insts) {
       if (inst.op === 'insn') pc = inst.pc;
-      else if (inst.op === 'call' && !nativeVector(inst)) {
+      else if (inst.op === 'call' && !isNativeCall(inst)) {
         const index = m.importFunction(
           'h',
           `h${calls.length}`,
@@ -130,15 +131,36 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
     callIndex.set(fn, m.func(FP_PARAMS, FP_RESULTS, body.locals, body.code));
   });
   const sitePcs: bigint[] = [];
+  const regionOf: (readonly number[] | null)[] = blocks.map(() => null);
+  const entries: number[] = [];
+  for (const members of findRegions(blocks)) {
+    const fn = new BlockFunction(
+      members.map((i) => blocks[i]),
+      layout,
+      slow,
+      callIndex,
+      mulh,
+      sitePcs,
+    );
+    const region = m.func([I32], [I32], fn.locals, fn.e.code);
+    members.forEach((i, position) => {
+      regionOf[i] = members;
+      // The block's own function enters the region at it.
+      entries[i] = m.func([], [I32], [], new Emitter().i32(position).call(region).code);
+    });
+  }
   const exports: string[] = [];
   blocks.forEach((block, i) => {
-    const fn = new BlockFunction(block, layout, slow, callIndex, mulh, sitePcs);
-    const index = m.func([], [I32], fn.locals, fn.e.code);
+    let index = entries[i];
+    if (index === undefined) {
+      const fn = new BlockFunction([block], layout, slow, callIndex, mulh, sitePcs);
+      index = m.func([], [I32], fn.locals, fn.e.code);
+    }
     const exportName = `b${i}`;
     m.exportFunction(exportName, index);
     exports.push(exportName);
   });
-  return { bytes: m.bytes(), exports, sitePcs, calls, fps };
+  return { bytes: m.bytes(), exports, sitePcs, calls, fps, regionOf };
 }
 
 /** mulh_u and mulh_s as module functions (i64, i64) → i64: the high halves of 128-bit products. */
@@ -187,7 +209,7 @@ function loopsToItself(block: IrBlock): { touched: number[]; written: number[] }
   const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
   const mayLoop =
     def !== undefined && (isPc(exit.target) || (def.op === 'select' && (isPc(def.a) || isPc(def.b))));
-  if (!mayLoop || block.insts.some((i) => i.op === 'call' && !nativeVector(i))) return null;
+  if (!mayLoop || block.insts.some((i) => i.op === 'call' && !isNativeCall(i))) return null;
   const touched = new Set<number>();
   const written = new Set<number>();
   for (const i of block.insts) {
@@ -200,46 +222,76 @@ function loopsToItself(block: IrBlock): { touched: number[]; written: number[] }
   return { touched: [...touched], written: [...written] };
 }
 
+/**
+ * Transfers between the members of a region before it returns to the dispatcher, which then
+ * counts it as one block (so the machine still comes back to JS for its clock and signals soon
+ * enough).
+ */
+export const REGION_SPINS = 64;
+
+/**
+ * One wasm function: a block (`() → i32`), or a region of blocks (`(member) → i32`, entered at
+ * the member given) that branch to one another inside the function (see regions.ts).
+ */
 class BlockFunction {
   readonly e = new Emitter();
+  /** The function's locals after its parameters. */
   readonly locals: ValType[] = [];
-  private readonly local = new Map<number, number>();
-  private readonly constants = new Map<number, bigint | number>();
+  /** Wasm locals and constants of the IR values of the block being emitted. */
+  private local = new Map<number, number>();
+  private constants = new Map<number, bigint | number>();
+  private readonly params: number;
   private readonly addrLo: number;
   private readonly entry: number;
   private readonly regs: RegisterCache;
-  /** For a block that jumps back to itself: iterations left before it returns to the dispatcher. */
-  private readonly spins: number = -1;
+  /** For a loop inside the function: transfers left before it returns to the dispatcher. */
+  private spins = -1;
   private site = -1;
 
   constructor(
-    block: IrBlock,
+    blocks: readonly IrBlock[],
     private readonly layout: WasmLayout,
     private readonly slow: Record<SlowPath, number>,
     private readonly callIndex: Map<object, number>,
     private readonly mulh: { u: number; s: number },
-    sitePcs: bigint[],
+    private readonly sitePcs: bigint[],
   ) {
-    for (const inst of block.insts) {
-      if (inst.op === 'const') this.constants.set(inst.dst.id, inst.value);
-      else if ('dst' in inst && inst.dst)
-        this.local.set(inst.dst.id, this.locals.push(valType(inst.dst)) - 1);
-      if (inst.op === 'float') this.local.set(inst.flags.id, this.locals.push(I32) - 1);
+    this.params = blocks.length > 1 ? 1 : 0;
+    this.addrLo = this.newLocal(I32);
+    this.entry = this.newLocal(I32);
+    this.regs = new RegisterCache(this.e, (t) => this.newLocal(t), layout.registers);
+    if (blocks.length > 1) {
+      this.region(blocks);
+      return;
     }
-    this.addrLo = this.locals.push(I32) - 1;
-    this.entry = this.locals.push(I32) - 1;
-    this.regs = new RegisterCache(this.e, this.locals, layout.registers);
+    const block = blocks[0];
     const loop = loopsToItself(block);
     if (loop) {
       // The registers stay in locals from one iteration to the next: load them all once.
-      this.spins = this.locals.push(I32) - 1;
+      this.spins = this.newLocal(I32);
       this.e.i32(SELF_LOOP_SPINS).set(this.spins);
       this.regs.preload(loop.touched);
       this.e.op(OP.loop, 0x40);
       this.regs.assumeDirty(loop.written);
     }
-    // Count the block's instructions on entry, as the machine does for the other executors.
-    const counter = layout.instructionCounter;
+    this.body(block);
+    this.exit(block);
+  }
+
+  private newLocal(type: ValType): number {
+    return this.params + this.locals.push(type) - 1;
+  }
+
+  /** The block's instructions, after counting them as the machine does for the other executors. */
+  private body(block: IrBlock): void {
+    this.local = new Map();
+    this.constants = new Map();
+    for (const inst of block.insts) {
+      if (inst.op === 'const') this.constants.set(inst.dst.id, inst.value);
+      else if ('dst' in inst && inst.dst) this.local.set(inst.dst.id, this.newLocal(valType(inst.dst)));
+      if (inst.op === 'float') this.local.set(inst.flags.id, this.newLocal(I32));
+    }
+    const counter = this.layout.instructionCounter;
     this.e.i32(0).i32(0).mem(OP.i32Load, counter, 2).i32(block.instructionCount).op(OP.i32Add);
     this.e.mem(OP.i32Store, counter, 2);
     let pc = block.pc;
@@ -250,11 +302,80 @@ class BlockFunction {
         siteOfPc = -1;
         continue;
       }
-      if ((inst.op === 'load' || inst.op === 'store') && siteOfPc < 0) siteOfPc = sitePcs.push(pc) - 1;
+      if ((inst.op === 'load' || inst.op === 'store') && siteOfPc < 0) siteOfPc = this.sitePcs.push(pc) - 1;
       this.site = siteOfPc;
       this.instruction(inst);
     }
-    this.exit(block);
+  }
+
+  /**
+   * A loop around one `block` per member, entered at the member in parameter 0 through a
+   * br_table; a member whose target is another member sets parameter 0 and branches back to the
+   * top. As in a block looping to itself, every register any member touches is loaded once and
+   * stays in its local, and the members call no helpers that could change them behind its back.
+   */
+  private region(members: readonly IrBlock[]): void {
+    const e = this.e;
+    const touched = new Set<number>();
+    const written = new Set<number>();
+    for (const block of members) {
+      for (const i of block.insts) {
+        if (i.op === 'getReg') touched.add(i.slot);
+        if (i.op === 'setReg') {
+          touched.add(i.slot);
+          written.add(i.slot);
+        }
+      }
+    }
+    this.spins = this.newLocal(I32);
+    e.i32(REGION_SPINS).set(this.spins);
+    this.regs.preload([...touched]);
+    e.op(OP.loop, 0x40);
+    // Member k's code follows the end of the k-th innermost of these blocks.
+    for (let k = 0; k < members.length; k++) e.op(OP.block, 0x40);
+    e.get(0).brTable(
+      members.map((_, k) => k),
+      members.length - 1,
+    );
+    e.op(OP.end);
+    const position = new Map(members.map((block, k) => [block.pc, k]));
+    members.forEach((block, k) => {
+      // The state at the top of the loop, whichever member branched there.
+      this.regs.atLoopTop([...touched], [...written]);
+      this.body(block);
+      this.regionExit(block, position, members.length - 1 - k);
+      e.op(OP.end);
+    });
+    // Every member ends in a return or a branch back.
+    e.op(OP.unreachable);
+  }
+
+  /** A member's exit: to another member inside the function, else to the dispatcher. */
+  private regionExit(block: IrBlock, position: Map<bigint, number>, loopDepth: number): void {
+    const e = this.e;
+    const x = block.exit;
+    if (x.kind !== 'jump') throw new Error('a region member must end in a jump');
+    const pcAt = this.regOffset(this.layout.pcSlot);
+    const target = this.newLocal(I64);
+    this.push(x.target);
+    e.set(target);
+    const inside = [...new Set(constantTargets(block) ?? [])].filter((pc) => position.has(pc));
+    if (inside.length > 0) {
+      e.get(this.spins).i32(1).op(OP.i32Sub).set(this.spins);
+      for (const pc of inside) {
+        e.get(target).i64(pc).op(OP.i64Eq);
+        e.get(this.spins).i32(0).op(COMPARE_I32.gt_s, OP.i32And);
+        e.op(OP.if, 0x40);
+        // The PC slot holds the running block's PC, as on entry from the dispatcher.
+        e.i32(0).i64(pc).mem(OP.i64Store, pcAt, 3);
+        e.i32(position.get(pc) as number).set(0);
+        e.br(loopDepth + 1);
+        e.op(OP.end);
+      }
+    }
+    this.regs.flush();
+    e.i32(0).get(target).mem(OP.i64Store, pcAt, 3);
+    e.i32(0).op(OP.return);
   }
 
   /** Pushes a value: its local, or the constant as an immediate. */
@@ -325,7 +446,7 @@ class BlockFunction {
         this.store(inst.addr, inst.src, inst.size);
         return;
       case 'call':
-        if (nativeVector(inst)) {
+        if (isNativeCall(inst)) {
           this.vector(inst.vector);
           return;
         }
@@ -545,7 +666,7 @@ class BlockFunction {
     if (this.spins >= 0 && x.kind === 'jump') {
       // Back to the top while the target is this block and the spins last; the registers are
       // already where the loop header expects them (in locals, none forgotten: no helpers).
-      const target = this.locals.push(I64) - 1;
+      const target = this.newLocal(I64);
       this.push(x.target);
       e.tee(target).i64(block.pc).op(OP.i64Eq);
       e.get(this.spins).i32(1).op(OP.i32Sub).tee(this.spins).i32(0).op(COMPARE_I32.gt_s, OP.i32And);

@@ -27,6 +27,8 @@ import {
 /** Hot blocks put together as one module, to be compiled anywhere and then made WasmBlocks here. */
 export interface PendingWasmBlocks {
   readonly bytes: Uint8Array;
+  /** For each block, the blocks whose code its function runs, or null (see CompiledModule). */
+  readonly regionOf: readonly (readonly number[] | null)[];
   /** The blocks, in the order given, from the compiled `bytes`. */
   finish(module: object): WasmBlock[];
 }
@@ -118,6 +120,11 @@ export interface WasmBlock {
   readonly slot: number;
   readonly run: WasmBlockRunner;
   readonly chainable: boolean;
+  /**
+   * The [start, end) of the other blocks' code its function runs (the members of its region):
+   * it must go when any of them is rewritten or unmapped, as when its own code is.
+   */
+  readonly covers?: readonly (readonly [bigint, bigint])[];
   /** The shared module it came from and its place there (absent on placeholders). */
   readonly batch?: SharedWasmBatch;
   readonly index?: number;
@@ -127,9 +134,12 @@ const noRunner: WasmBlockRunner = () => {
   throw new Error('a wasm block ran before its module was compiled');
 };
 
-function wasmBlock(ir: IrBlock, run: WasmBlockRunner): WasmBlock {
+function wasmBlock(ir: IrBlock, run: WasmBlockRunner, region: readonly IrBlock[] | null): WasmBlock {
   const slot = dispatchSlot(Number(ir.pc & 0xffffffffn));
-  return { pc: ir.pc, slot, run, chainable: ir.exit.kind !== 'trap' && ir.pc < 0x100000000n };
+  const chainable = ir.exit.kind !== 'trap' && ir.pc < 0x100000000n;
+  if (region === null) return { pc: ir.pc, slot, run, chainable };
+  const covers = region.filter((member) => member !== ir).map((member) => [member.pc, member.end] as const);
+  return { pc: ir.pc, slot, run, chainable, covers };
 }
 
 /**
@@ -189,10 +199,12 @@ export class WasmDispatcher {
   /** Puts blocks together as one module for a compiler elsewhere (the tiered executor). */
   batch(irs: readonly IrBlock[]): PendingWasmBlocks {
     const built = buildWasmBatch(irs, this.cpu, this.memory);
-    const shapes = irs.map((ir) => wasmBlock(ir, noRunner));
+    const { regionOf } = built;
+    const shapes = irs.map((ir, i) => wasmBlock(ir, noRunner, regionOf[i]?.map((j) => irs[j]) ?? null));
     const byteLength = built.bytes.length; // the compiler may take the bytes over
     return {
       bytes: built.bytes,
+      regionOf,
       finish: (module) =>
         this.adopt({ module, byteLength, shapes, instantiateOver: built.instantiateOver }).all(),
     };

@@ -86,6 +86,22 @@ export class Emitter {
     return this;
   }
 
+  /** Branches to the enclosing block, loop or if `depth` levels out. */
+  br(depth: number): this {
+    this.code.push(OP.br);
+    u32(this.code, depth);
+    return this;
+  }
+
+  /** Branches to the depth the i32 on the stack picks from `depths`, or `otherwise` beyond them. */
+  brTable(depths: readonly number[], otherwise: number): this {
+    this.code.push(OP.brTable);
+    u32(this.code, depths.length);
+    for (const d of depths) u32(this.code, d);
+    u32(this.code, otherwise);
+    return this;
+  }
+
   call(index: number): this {
     this.code.push(OP.call);
     u32(this.code, index);

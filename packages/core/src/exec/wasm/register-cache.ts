@@ -30,7 +30,8 @@ export class RegisterCache {
 
   constructor(
     private readonly e: Emitter,
-    private readonly locals: ValType[],
+    /** Makes a new local of the function and returns its index. */
+    private readonly newLocal: (type: ValType) => number,
     /** Byte offset of slot 0 in the memory. */
     private readonly registers: number,
   ) {}
@@ -70,6 +71,21 @@ export class RegisterCache {
       if (!this.cached.has(slot)) throw new Error(`register slot ${slot} is not loaded`);
       this.dirty.add(slot);
     }
+  }
+
+  /**
+   * The state at the top of a loop whose every path keeps `touched` in locals (loaded before the
+   * loop, never forgotten inside it) and may have written `written`: code after a branch back to
+   * the top starts from it, whatever the code before the branch left.
+   */
+  atLoopTop(touched: readonly number[], written: readonly number[]): void {
+    this.cached.clear();
+    this.dirty.clear();
+    for (const slot of touched) {
+      if (!this.localOf.has(slot)) throw new Error(`register slot ${slot} is not loaded`);
+      this.cached.add(slot);
+    }
+    this.assumeDirty(written);
   }
 
   /** Stores every dirty slot; the register file is then current and nothing is dirty. */
@@ -121,7 +137,7 @@ export class RegisterCache {
   private local(slot: number): number {
     let local = this.localOf.get(slot);
     if (local === undefined) {
-      local = this.locals.push(I64) - 1;
+      local = this.newLocal(I64);
       this.localOf.set(slot, local);
     }
     return local;

@@ -224,6 +224,8 @@ export interface WasmBatch {
    * a module compiled once.
    */
   instantiateOver(module: object, cpu: Cpu, memory: PagedMemory): WasmBlockRunner[];
+  /** For each block, the blocks whose code its function runs, or null (see CompiledModule). */
+  readonly regionOf: readonly (readonly number[] | null)[];
 }
 
 /**
@@ -267,6 +269,7 @@ export function buildWasmBatch(blocks: readonly IrBlock[], cpu: Cpu, memory: Pag
     bytes: compiled.bytes,
     instantiate: (module) => instantiateOver(module, cpu, memory),
     instantiateOver,
+    regionOf: compiled.regionOf,
   };
 }
 
