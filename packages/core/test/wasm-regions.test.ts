@@ -70,7 +70,33 @@ function branchingLoop(): IrBlock[] {
   ].map(optimizeBlock);
 }
 
-function machine(r1: number, r2: bigint, r3: number): { cpu: Cpu; memory: PagedMemory } {
+const CALL = 0x8800n;
+const CALL_END = 0x8808n;
+const F = 0x8c00n;
+
+/**
+ * A loop around a call: CALL sets the return address (r6 = its end) and jumps to F; F adds
+ * mem64[r1] to r0, steps r1 and returns through r6; at CALL_END, r2 counts down and goes back to
+ * CALL, or out.
+ */
+function callingLoop(): IrBlock[] {
+  return [
+    block(CALL, [(b) => b.setReg(5, b.add(b.getReg(5), 3n)), (b) => b.setReg(6, CALL_END)], (b) => b.jump(F)),
+    block(
+      F,
+      [
+        (b) => b.setReg(0, b.add(b.getReg(0), b.load(b.getReg(1), 8))),
+        (b) => b.setReg(1, b.add(b.getReg(1), 8n)),
+      ],
+      (b) => b.jump(b.getReg(6)),
+    ),
+    block(CALL_END, [(b) => b.setReg(2, b.sub(b.getReg(2), 1n))], (b) =>
+      b.jump(b.select(b.ne(b.getReg(2), 0n), b.const64(CALL), b.const64(OUT))),
+    ),
+  ].map(optimizeBlock);
+}
+
+function machine(r1: number, r2: bigint, r3: number, pc = A): { cpu: Cpu; memory: PagedMemory } {
   const m = freshCpu();
   m.memory.map(DATA, 2 * 4096, 3, true);
   for (let i = 0; i < 2 * 4096; i++) m.memory.write8(DATA + i, (i * 37 + 11) & 0xff);
@@ -78,7 +104,7 @@ function machine(r1: number, r2: bigint, r3: number): { cpu: Cpu; memory: PagedM
   m.cpu.regs[1] = BigInt(r1);
   m.cpu.regs[2] = r2;
   m.cpu.regs[3] = BigInt(r3);
-  m.cpu.regs[toyLayout.pc] = A;
+  m.cpu.regs[toyLayout.pc] = pc;
   return m;
 }
 
@@ -138,20 +164,31 @@ describe('wasm regions: finding them', () => {
     const e = block(0xa000n, [(b) => b.setReg(7, 1n)], (b) => b.jump(0xa100n));
     const f = block(0xa100n, [(b) => b.setReg(7, 2n)], (b) => b.jump(0xa000n));
     expect(findRegions([lead, ...loop, e, f])).toEqual([
-      [1, 2, 3, 4],
-      [5, 6],
+      { members: [1, 2, 3, 4], targets: [[B, C], [D], [D], [A]] },
+      { members: [5, 6], targets: [[0xa100n], [0xa000n]] },
     ]);
     // With OUT jumping back to the start, lead and OUT join the loop: one bigger region.
-    expect(findRegions([lead, ...loop, exit])).toEqual([[0, 1, 2, 3, 4, 5]]);
+    expect(findRegions([lead, ...loop, exit]).map((r) => r.members)).toEqual([[0, 1, 2, 3, 4, 5]]);
   });
 
   it('leaves out blocks that call a helper or end otherwise than in a jump', () => {
     const [a, b, c, d] = branchingLoop();
     const helperC = block(C, [(x) => x.callHelper(() => undefined, [])], (x) => x.jump(D));
     // A helper in C: A, B and D still loop through B.
-    expect(findRegions([a, b, helperC, d])).toEqual([[0, 1, 3]]);
+    expect(findRegions([a, b, helperC, d]).map((r) => r.members)).toEqual([[0, 1, 3]]);
     const syscallD = block(D, [(x) => x.setReg(2, 0n)], (x) => x.syscall());
     expect(findRegions([a, b, c, syscallD])).toEqual([]);
+  });
+
+  it('follows a call into its callee and back from its return', () => {
+    const [caller, callee, after] = callingLoop();
+    // The callee's return may go to the caller's return address: that closes the loop.
+    expect(findRegions([caller, callee, after])).toEqual([
+      { members: [0, 1, 2], targets: [[F], [CALL_END], [CALL]] },
+    ]);
+    // A computed jump that is no callee's return leads nowhere known.
+    const stray = block(0xb000n, [(b) => b.setReg(0, 1n)], (b) => b.jump(b.getReg(6)));
+    expect(findRegions([stray, callee])).toEqual([]);
   });
 });
 
@@ -180,6 +217,34 @@ describe('wasm regions: against the reference interpreter', () => {
       expect({ ...actual, entries: 0 }).toEqual({ ...expected, entries: 0 });
     });
   }
+
+  it('a call and its return inside the region: the same as the interpreter, and out when the return goes elsewhere', () => {
+    for (const loops of [700n, 5000n]) {
+      const blocks = callingLoop();
+      const ref = machine(DATA, loops, 0, CALL);
+      const expected = run(interpreted(blocks, ref), ref);
+      const w = machine(DATA, loops, 0, CALL);
+      const actual = run(compiled(blocks, w), w);
+      if (loops === 700n) {
+        expect(expected.end).toBe(OUT);
+        expect(actual.entries).toBeLessThan(expected.entries / (REGION_SPINS / 2));
+      } else {
+        expect(expected.end).toMatchObject({ signal: 'SIGSEGV', pc: F, address: BigInt(DATA + 8192) });
+      }
+      expect({ ...actual, entries: 0 }).toEqual({ ...expected, entries: 0 });
+    }
+    // F returning somewhere else (it moved its return address by r7): the function leaves there.
+    const [caller, , after] = callingLoop();
+    const elsewhere = block(F, [(b) => b.setReg(6, b.add(b.getReg(6), b.getReg(7)))], (b) =>
+      b.jump(b.getReg(6)),
+    );
+    const w = machine(DATA, 10n, 0, CALL);
+    const blocks = [caller, optimizeBlock(elsewhere), after];
+    expect(findRegions(blocks).map((r) => r.members)).toEqual([[0, 1, 2]]);
+    expect(compileWasmBlocks(blocks, w.cpu, w.memory)[0]()).toBe(0);
+    expect(w.cpu.regs[toyLayout.pc]).toBe(CALL_END + w.cpu.regs[7]);
+    expect(w.cpu.regs[5]).toBe(0x0101_0101n * 6n + 3n);
+  });
 
   it('leaves at the next transfer after a store to a page holding lifted code', () => {
     const w = machine(DATA, 400n, DATA + 4096 + 8);

@@ -28,7 +28,7 @@ import {
   UNARY_I32,
   UNARY_I64,
 } from './opcodes.js';
-import { constantTargets, findRegions } from './regions.js';
+import { findRegions } from './regions.js';
 import { RegisterCache } from './register-cache.js';
 import { emitVector } from './vector-emit.js';
 
@@ -133,7 +133,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
   const sitePcs: bigint[] = [];
   const regionOf: (readonly number[] | null)[] = blocks.map(() => null);
   const entries: number[] = [];
-  for (const members of findRegions(blocks)) {
+  for (const { members, targets } of findRegions(blocks)) {
     const fn = new BlockFunction(
       members.map((i) => blocks[i]),
       layout,
@@ -141,6 +141,7 @@ export function compileModule(blocks: readonly IrBlock[], layout: WasmLayout): C
       callIndex,
       mulh,
       sitePcs,
+      targets,
     );
     const region = m.func([I32], [I32], fn.locals, fn.e.code);
     members.forEach((i, position) => {
@@ -255,13 +256,15 @@ class BlockFunction {
     private readonly callIndex: Map<object, number>,
     private readonly mulh: { u: number; s: number },
     private readonly sitePcs: bigint[],
+    /** For a region: each member's targets among the members. */
+    regionTargets: readonly (readonly bigint[])[] = [],
   ) {
     this.params = blocks.length > 1 ? 1 : 0;
     this.addrLo = this.newLocal(I32);
     this.entry = this.newLocal(I32);
     this.regs = new RegisterCache(this.e, (t) => this.newLocal(t), layout.registers);
     if (blocks.length > 1) {
-      this.region(blocks);
+      this.region(blocks, regionTargets);
       return;
     }
     const block = blocks[0];
@@ -314,7 +317,7 @@ class BlockFunction {
    * top. As in a block looping to itself, every register any member touches is loaded once and
    * stays in its local, and the members call no helpers that could change them behind its back.
    */
-  private region(members: readonly IrBlock[]): void {
+  private region(members: readonly IrBlock[], targets: readonly (readonly bigint[])[]): void {
     const e = this.e;
     const touched = new Set<number>();
     const written = new Set<number>();
@@ -343,7 +346,7 @@ class BlockFunction {
       // The state at the top of the loop, whichever member branched there.
       this.regs.atLoopTop([...touched], [...written]);
       this.body(block);
-      this.regionExit(block, position, members.length - 1 - k);
+      this.regionExit(block, targets[k], position, members.length - 1 - k);
       e.op(OP.end);
     });
     // Every member ends in a return or a branch back.
@@ -351,7 +354,12 @@ class BlockFunction {
   }
 
   /** A member's exit: to another member inside the function, else to the dispatcher. */
-  private regionExit(block: IrBlock, position: Map<bigint, number>, loopDepth: number): void {
+  private regionExit(
+    block: IrBlock,
+    inside: readonly bigint[],
+    position: Map<bigint, number>,
+    loopDepth: number,
+  ): void {
     const e = this.e;
     const x = block.exit;
     if (x.kind !== 'jump') throw new Error('a region member must end in a jump');
@@ -359,7 +367,6 @@ class BlockFunction {
     const target = this.newLocal(I64);
     this.push(x.target);
     e.set(target);
-    const inside = [...new Set(constantTargets(block) ?? [])].filter((pc) => position.has(pc));
     if (inside.length > 0) {
       e.get(this.spins).i32(1).op(OP.i32Sub).set(this.spins);
       for (const pc of inside) {

@@ -1,8 +1,14 @@
 /**
- * Regions: the hot blocks of one module that form a loop among themselves through direct jumps
- * (a loop whose body branches, so no one block jumps back to itself). A region becomes one wasm
- * function that goes from member to member with a branch inside the function, registers staying
- * in locals, instead of returning to the dispatcher between them (see block-compiler.ts).
+ * Regions: the hot blocks of one module that form a loop among themselves (a loop whose body
+ * branches or calls, so no one block jumps back to itself). A region becomes one wasm function
+ * that goes from member to member with a branch inside the function, registers staying in locals,
+ * instead of returning to the dispatcher between them (see block-compiler.ts).
+ *
+ * Edges are the jumps whose targets are known when the block is compiled (a constant, or a select
+ * between constants), and returns: a block that writes its own end address to a register and
+ * jumps elsewhere is a call, and the blocks reached from its target that end in a jump to a
+ * computed address (the callee's returns) may go back to that address. A computed target is
+ * compared with the members it may be at run time; anything else leaves the function.
  */
 import type { IrBlock, Value } from '../../ir/types.js';
 import { isNativeCall } from './native-calls.js';
@@ -11,48 +17,104 @@ import { isNativeCall } from './native-calls.js';
 export const MAX_REGION_MEMBERS = 24;
 /** IR instructions a region takes at most (one wasm function: V8 compiles it whole). */
 export const MAX_REGION_INSTS = 4000;
+/** Blocks searched from a call's target for the callee's returns. */
+const CALLEE_SEARCH = 64;
 
-/**
- * The PCs `block` may jump to that are known when it is compiled (its target is a constant, or a
- * select between constants), or null when it cannot be a region member: it ends otherwise than in
- * a jump, or calls a helper, which may change anything (the registers, the code, the memory map).
- */
-export function constantTargets(block: IrBlock): bigint[] | null {
-  const exit = block.exit;
-  if (exit.kind !== 'jump') return null;
-  const constants = new Map<number, bigint>();
-  for (const inst of block.insts) {
-    if (inst.op === 'call' && !isNativeCall(inst)) return null;
-    if (inst.op === 'const') constants.set(inst.dst.id, BigInt(inst.value));
-  }
-  const constant = (v: Value) => constants.get(v.id);
-  const direct = constant(exit.target);
-  if (direct !== undefined) return [direct];
-  const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
-  if (def?.op !== 'select') return [];
-  return [constant(def.a), constant(def.b)].filter((pc): pc is bigint => pc !== undefined);
+export interface Region {
+  /** Indexes of the member blocks, ascending. */
+  readonly members: readonly number[];
+  /** For each member, in `members` order: the members' PCs its exit may go to. */
+  readonly targets: readonly (readonly bigint[])[];
+}
+
+/** How a block may leave, as far as regions go. */
+interface Exits {
+  /** Targets known when it is compiled. */
+  readonly known: readonly bigint[];
+  /** Whether its target may also be computed at run time. */
+  readonly computed: boolean;
+  /** For a call: the address it returns to (its own end, written to a register). */
+  readonly returnsTo: bigint | null;
 }
 
 /**
- * The regions among `blocks`: each a strongly connected set of two or more blocks linked by
- * constant jumps, as indexes into `blocks`, in `blocks` order. A block is in one region at most.
+ * How `block` may leave, or null when it cannot be a region member: it ends otherwise than in a
+ * jump, or calls a helper, which may change anything (the registers, the code, the memory map).
  */
-export function findRegions(blocks: readonly IrBlock[]): number[][] {
+function exitsOf(block: IrBlock): Exits | null {
+  const exit = block.exit;
+  if (exit.kind !== 'jump') return null;
+  const constants = new Map<number, bigint>();
+  let returnsTo: bigint | null = null;
+  for (const inst of block.insts) {
+    if (inst.op === 'call' && !isNativeCall(inst)) return null;
+    if (inst.op === 'const') constants.set(inst.dst.id, BigInt(inst.value));
+    if (inst.op === 'setReg' && constants.get(inst.src.id) === block.end) returnsTo = block.end;
+  }
+  const constant = (v: Value) => constants.get(v.id);
+  const direct = constant(exit.target);
+  if (direct !== undefined) return { known: [direct], computed: false, returnsTo };
+  const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
+  if (def?.op === 'select') {
+    const arms = [constant(def.a), constant(def.b)];
+    const known = arms.filter((pc): pc is bigint => pc !== undefined);
+    return { known, computed: known.length < 2, returnsTo };
+  }
+  return { known: [], computed: true, returnsTo };
+}
+
+/**
+ * The regions among `blocks`: each a strongly connected set of two or more of them, a block in
+ * one region at most.
+ */
+export function findRegions(blocks: readonly IrBlock[]): Region[] {
   const indexOf = new Map<bigint, number>();
   blocks.forEach((block, i) => {
     if (block.pc < 0x1_0000_0000n) indexOf.set(block.pc, i);
   });
-  const successors = blocks.map((block) => {
-    if (!indexOf.has(block.pc)) return [];
-    const targets = constantTargets(block);
-    if (targets === null) return [];
-    return targets.map((pc) => indexOf.get(pc)).filter((i): i is number => i !== undefined);
-  });
-  return stronglyConnected(successors).filter((members) => {
-    if (members.length < 2 || members.length > MAX_REGION_MEMBERS) return false;
-    const insts = members.reduce((n, i) => n + blocks[i].insts.length, 0);
-    return insts <= MAX_REGION_INSTS;
-  });
+  const exits = blocks.map((block) => (indexOf.has(block.pc) ? exitsOf(block) : null));
+  const targets = exits.map((e) => new Set<bigint>(e?.known.filter((pc) => indexOf.has(pc)) ?? []));
+  for (const e of exits) {
+    if (e === null || e.returnsTo === null || e.computed || !indexOf.has(e.returnsTo)) continue;
+    for (const j of calleeReturns(e.known, indexOf, exits)) targets[j].add(e.returnsTo);
+  }
+  const successors = targets.map((pcs) => [...pcs].map((pc) => indexOf.get(pc) as number));
+  const regions: Region[] = [];
+  for (const members of stronglyConnected(successors)) {
+    if (members.length < 2 || members.length > MAX_REGION_MEMBERS) continue;
+    if (members.reduce((n, i) => n + blocks[i].insts.length, 0) > MAX_REGION_INSTS) continue;
+    const inside = new Set(members.map((i) => blocks[i].pc));
+    regions.push({ members, targets: members.map((i) => [...targets[i]].filter((pc) => inside.has(pc))) });
+  }
+  return regions;
+}
+
+/**
+ * The blocks reached from a call's targets that end in a computed jump: the callee's returns. A
+ * call inside the callee is followed to its return address, not into its own callee.
+ */
+function calleeReturns(
+  entries: readonly bigint[],
+  indexOf: ReadonlyMap<bigint, number>,
+  exits: readonly (Exits | null)[],
+): number[] {
+  const returns: number[] = [];
+  const seen = new Set<number>();
+  const work = entries.map((pc) => indexOf.get(pc)).filter((i): i is number => i !== undefined);
+  while (work.length > 0 && seen.size < CALLEE_SEARCH) {
+    const i = work.pop() as number;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    const e = exits[i];
+    if (e === null) continue;
+    if (e.returnsTo === null && e.computed) returns.push(i);
+    const next = e.returnsTo !== null ? [e.returnsTo] : e.known;
+    for (const pc of next) {
+      const j = indexOf.get(pc);
+      if (j !== undefined && !seen.has(j)) work.push(j);
+    }
+  }
+  return returns;
 }
 
 /** Tarjan's algorithm, iterative (a module has hundreds of blocks): components sorted by index. */
