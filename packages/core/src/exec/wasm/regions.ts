@@ -14,9 +14,9 @@ import type { IrBlock, Value } from '../../ir/types.js';
 import { isNativeCall } from './native-calls.js';
 
 /** Members a region takes at most: a bigger loop is left to the dispatcher, block by block. */
-export const MAX_REGION_MEMBERS = 24;
+export const MAX_REGION_MEMBERS = 96;
 /** IR instructions a region takes at most (one wasm function: V8 compiles it whole). */
-export const MAX_REGION_INSTS = 4000;
+export const MAX_REGION_INSTS = 16_000;
 /** Blocks searched from a call's target for the callee's returns. */
 const CALLEE_SEARCH = 64;
 
