@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, uptime, version } from 'node:os';
 import { guestCpus } from '../cpus.js';
@@ -110,8 +109,18 @@ const FILESYSTEMS = [
   '\text4',
 ];
 
+/**
+ * A random UUID from Web Crypto, which Node loads on first use: importing node:crypto up front
+ * cost every start of a guest program some milliseconds.
+ */
+const randomUUID = (): string => globalThis.crypto.randomUUID();
+
+let bootId: string | undefined;
 /** A boot id for a host without /proc: one per host process, as stable as a boot's. */
-const BOOT_ID = `${randomUUID()}\n`;
+const fallbackBootId = (): string => {
+  bootId ??= `${randomUUID()}\n`;
+  return bootId;
+};
 
 /**
  * The host's /proc/sys/`name`: the system-wide values (boot id, entropy, descriptor limits) the
@@ -153,7 +162,7 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
             random: () =>
               fixedDir({
                 uuid: text(() => `${randomUUID()}\n`),
-                boot_id: text(() => hostSysctl('kernel/random/boot_id', BOOT_ID)),
+                boot_id: text(() => hostSysctl('kernel/random/boot_id', fallbackBootId())),
                 entropy_avail: text(() => hostSysctl('kernel/random/entropy_avail', '256\n')),
                 poolsize: text(() => hostSysctl('kernel/random/poolsize', '256\n')),
               }),
