@@ -3,6 +3,7 @@ import { Cpu } from './cpu/cpu.js';
 import { EXIT_SYSCALL } from './exec/exit-kind.js';
 import { compileBlock } from './exec/js-compiler.js';
 import { interpretBlock } from './exec/reference-interpreter.js';
+import { regionCompanions } from './exec/region-companions.js';
 import { threadBlock } from './exec/threaded.js';
 import { TierUpQueue, type TierUpStats } from './exec/tier-up.js';
 import {
@@ -238,6 +239,8 @@ export class Machine {
             options.compiler ?? processCompiler(),
             (block) => this.blocks.get(block.key) === block,
             (block, wasm) => {
+              // A block that ran alone and now joins a region: the dispatcher must not keep the old.
+              if (block.wasm !== undefined) this.dispatcher?.forget(BigInt(block.key));
               if (wasm.covers) this.coverPages(block.key, wasm.covers);
               const coverReads = this.readsOf(wasm.covers ?? []);
               if (block.translation && wasm.batch && wasm.index !== undefined && coverReads)
@@ -247,6 +250,12 @@ export class Machine {
               block.ir = null;
               block.run = wasm.run;
             },
+            (hot) =>
+              regionCompanions(
+                hot,
+                (pc) => this.runsAlone(pc),
+                (pc) => this.liftAgain(pc),
+              ),
           )
         : null;
     this.code = {
@@ -367,6 +376,23 @@ export class Machine {
     }
     if (cached.wasm?.covers) this.coverPages(key, cached.wasm.covers);
     return cached;
+  }
+
+  /** The block at `pc` if it runs as wasm of its own, in no region. */
+  private runsAlone(pc: bigint): CachedBlock | undefined {
+    if (pc > 0xffff_ffffn) return undefined;
+    const block = this.blocks.get(Number(pc));
+    return block?.wasm !== undefined && block.wasm.covers === undefined ? block : undefined;
+  }
+
+  /** The block at `pc` lifted again from its code (unchanged: the block is live), or null. */
+  private liftAgain(pc: bigint): IrBlock | null {
+    try {
+      const ir = this.arch.lift(this.code, pc);
+      return this.optimize ? optimizeBlock(ir) : ir;
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { regionCompanions } from '../src/exec/region-companions.js';
 import { REGION_SPINS } from '../src/exec/wasm/block-compiler.js';
 import { findRegions } from '../src/exec/wasm/regions.js';
 import { INSTRUCTION_COUNTER_OFFSET } from '../src/exec/wasm/runtime.js';
@@ -332,5 +333,23 @@ describe('wasm regions: in the machine', () => {
       expect({ executor, snapshots }).toEqual({ executor, snapshots: [half * 3n + 1n, half * 9n + 2n] });
       if (executor === 'tiered') expect(machine.tierUpStats?.installed).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('wasm regions: blocks compiled before, alone', () => {
+  it('go with a later batch when they close a region with it, and not otherwise', () => {
+    const [a, b, c, d] = branchingLoop();
+    const lifted: bigint[] = [];
+    const relift = (pc: bigint) => {
+      lifted.push(pc);
+      return [a, b, c, d].find((x) => x.pc === pc) ?? null;
+    };
+    // A and D ran alone (compiled in an earlier batch); B and C got hot now.
+    const alone = new Set([A, D]);
+    const found = regionCompanions([b, c], (pc) => (alone.has(pc) ? `block ${pc}` : undefined), relift);
+    expect(found.map((x) => x.block).sort()).toEqual([`block ${A}`, `block ${D}`]);
+    expect(findRegions([b, c, ...found.map((x) => x.ir)]).map((r) => r.members.length)).toEqual([4]);
+    // Only D runs alone: B, C and D make no loop without A, so nothing goes along.
+    expect(regionCompanions([b, c], (pc) => (pc === D ? 'D' : undefined), relift)).toEqual([]);
   });
 });

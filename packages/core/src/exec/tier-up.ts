@@ -4,6 +4,7 @@
  * installed when their module comes back — unless their code changed in the meantime.
  */
 import type { IrBlock } from '../ir/types.js';
+import type { Companion } from './region-companions.js';
 import type { WasmBlock, WasmDispatcher } from './wasm/dispatcher.js';
 import type { ModuleCompiler } from './wasm/module-compiler.js';
 
@@ -53,6 +54,8 @@ export class TierUpQueue<B extends HotBlock> {
      */
     private readonly isLive: (block: B) => boolean,
     private readonly install: (block: B, wasm: WasmBlock) => void,
+    /** Blocks compiled before that go with a batch (see region-companions.ts). */
+    private readonly companions: (hot: readonly IrBlock[]) => Companion<B>[] = () => [],
   ) {}
 
   /** Whether blocks wait to be sent or compiles are outstanding (`pump` has work). */
@@ -85,6 +88,10 @@ export class TierUpQueue<B extends HotBlock> {
     }
     this.waiting = this.waiting.slice(taken);
     if (blocks.length === 0) return;
+    for (const { block, ir } of this.companions(irs)) {
+      blocks.push(block);
+      irs.push(ir);
+    }
     const pending = this.dispatcher.batch(irs);
     this.inFlight++;
     this.stats.modules++;

@@ -63,6 +63,13 @@ function exitsOf(block: IrBlock): Exits | null {
   return { known: [], computed: true, returnsTo };
 }
 
+/** Where `block` may go next as a region member would: its known targets and its return address. */
+export function regionSuccessors(block: IrBlock): bigint[] {
+  const e = exitsOf(block);
+  if (e === null) return [];
+  return e.returnsTo === null ? [...e.known] : [...e.known, e.returnsTo];
+}
+
 /**
  * The regions among `blocks`: each a strongly connected set of two or more of them, a block in
  * one region at most.
