@@ -126,12 +126,24 @@ describe('blocking calls', () => {
     const r = runToy(p, { strace: true });
     expect(r.n('read')).toBe(4);
     expect(Buffer.from(r.memory.readBytes(buf, 4)).toString()).toBe('ping');
-    const blocked = r.trace.findIndex((l) => /^read\(3, 0x[0-9a-f]+, \d+\) = \? <blocked/.test(l));
-    const wrote = r.trace.findIndex((l) => l === 'write(4, "ping", 4) = 4');
-    const read = r.trace.findIndex((l) => /^read\(3, "ping", \d+\) = 4$/.test(l));
+    // While two processes run, each line names its caller, as `strace -f` does.
+    const calls = r.trace.map((l) => {
+      const m = /^\[pid (\d+)\] (.*)$/.exec(l);
+      return m ? { pid: Number(m[1]), call: m[2] } : { pid: null, call: l };
+    });
+    const blocked = calls.findIndex((l) => /^read\(3, 0x[0-9a-f]+, \d+\) = \? <blocked/.test(l.call));
+    const wrote = calls.findIndex((l) => l.call === 'write(4, "ping", 4) = 4');
+    const read = calls.findIndex((l) => /^read\(3, "ping", \d+\) = 4$/.test(l.call));
     expect(blocked).toBeGreaterThanOrEqual(0);
     expect(wrote).toBeGreaterThan(blocked);
     expect(read).toBeGreaterThan(wrote);
+    const parent = calls[blocked].pid;
+    expect(parent).not.toBeNull();
+    expect([null, parent]).toContain(calls[read].pid); // the child may have exited by then
+    expect(calls[wrote].pid).not.toBeNull();
+    expect(calls[wrote].pid).not.toBe(parent);
+    // Before the fork there is one task, and no prefix.
+    expect(r.trace[0]).toMatch(/^pipe2\(/);
   });
 
   for (const restart of [false, true]) {

@@ -31,7 +31,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
   static override flags = {
     strace: Flags.boolean({
       description:
-        'print every system call to stderr as strace does (decoded arguments, errno names; unknown calls once)',
+        'print every system call to stderr as strace -f does (decoded arguments, errno names, [pid N] while several guest threads or processes run; unknown calls once)',
     }),
     argv0: Flags.string({ description: 'argv[0] the program sees (default: PROGRAM as given)' }),
     sysroot: Flags.string({

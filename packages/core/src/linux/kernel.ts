@@ -245,6 +245,19 @@ export class LinuxKernel {
     this.handlers.set(number, handler);
   }
 
+  /**
+   * Writes a trace line; while more than one guest thread runs, prefixed with the caller's id,
+   * as `strace -f` does once it follows more than one task.
+   */
+  traceLine(line: string, prefix = this.tracePrefix()): void {
+    this.trace?.(prefix + line);
+  }
+
+  /** `[pid TID] ` while more than one guest thread runs, else nothing. */
+  private tracePrefix(): string {
+    return (this.system?.taskCount ?? 1) > 1 ? `[pid ${this.thread.tid}] ` : '';
+  }
+
   /** Performs the system call the guest's registers describe and stores its result. */
   syscall(cpu: Cpu): void {
     const convention = this.arch.syscalls;
@@ -253,6 +266,8 @@ export class LinuxKernel {
     const handler = this.handlers.get(number);
     // Formatted on entry: what the call reads is shown as it was before the call.
     const traced = this.trace && handler ? traceCall(this, number, args, arity(handler)) : null;
+    // Decided on entry, as strace does: an exit's line keeps the prefix its call began with.
+    const prefix = this.trace ? this.tracePrefix() : '';
     let result: bigint;
     if (this.thread.interruptedByStop) {
       // A stop interrupted this call for good (StopRule 'eintr'): the kernel returned EINTR
@@ -263,7 +278,7 @@ export class LinuxKernel {
       result = BigInt(-E.ENOSYS);
       if (this.trace && !this.reportedUnknown.has(number)) {
         this.reportedUnknown.add(number);
-        this.trace(`unknown syscall ${number} (${syscallName(number)}): returning ENOSYS`);
+        this.traceLine(`unknown syscall ${number} (${syscallName(number)}): returning ENOSYS`, prefix);
       }
     } else {
       try {
@@ -274,17 +289,17 @@ export class LinuxKernel {
           // the system call instruction, and the argument registers are still as they were.
           this.thread.wait = error;
           cpu.pc -= BigInt(convention.instructionBytes ?? 4);
-          if (traced) this.trace?.(`${traced.line(null)} <blocked: ${error.what}>`);
+          if (traced) this.traceLine(`${traced.line(null)} <blocked: ${error.what}>`, prefix);
           throw new Reschedule();
         }
         this.thread.resumeDeadline = undefined;
         if (error instanceof Reschedule) {
           // exit, exit_group, an execve into a new machine: the call does not return.
-          if (traced) this.trace?.(traced.line(null));
+          if (traced) this.traceLine(traced.line(null), prefix);
           throw error;
         }
         if (error instanceof GuestExit || (error instanceof GuestSignal && !(error instanceof GuestFault))) {
-          if (traced) this.trace?.(traced.line(null));
+          if (traced) this.traceLine(traced.line(null), prefix);
           throw error;
         }
         const errno = error instanceof GuestFault ? E.EFAULT : errnoOf(error);
@@ -294,7 +309,7 @@ export class LinuxKernel {
     }
     this.thread.resumeDeadline = undefined;
     cpu.regs[convention.result] = BigInt.asUintN(64, result);
-    if (traced) this.trace?.(traced.line(result));
+    if (traced) this.traceLine(traced.line(result), prefix);
     // vfork's parent waits for its child, sched_yield lets others run: both after the result,
     // and the signals pending then are delivered when the thread runs again (`beforeSlice`).
     const after = this.thread.afterReturn;

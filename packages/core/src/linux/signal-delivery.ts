@@ -60,7 +60,7 @@ function enter(
     if (what === 'terminate' || what === 'core')
       throw GuestSignal.fatal(signo, `killed by ${signalName(signo)}`);
     if (what === 'stop' && stopProcess(k, signo)) {
-      k.trace?.(`--- stopped by ${signalName(signo)} ---`);
+      k.traceLine(`--- stopped by ${signalName(signo)} ---`);
       return 'stop';
     }
     return;
@@ -89,7 +89,7 @@ function enter(
     // The kernel's force_sigsegv: a frame that cannot be written kills with SIGSEGV.
     throw GuestSignal.fatal(SIGNALS.SIGSEGV, `cannot write the ${signalName(signo)} frame below ${hex(sp)}`);
   }
-  k.trace?.(
+  k.traceLine(
     `--- ${signalName(signo)} delivered to handler ${hex(action.handler)}, resuming at ${hex(resumePc)} ---`,
   );
   // SS_AUTODISARM: the frame saved the alternate stack; it is disarmed until sigreturn restores it.

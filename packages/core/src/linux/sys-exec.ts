@@ -133,7 +133,7 @@ function execve(
   const setIds = setIdsOf(executable(k, guest).host, k.noNewPrivs);
 
   // The point of no return: from here a failure can only kill the process.
-  k.trace?.(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
+  k.traceLine(`--- execve ${guest} [${argv.map((a) => JSON.stringify(a)).join(', ')}] ---`);
   k.fds.closeOnExec();
   k.signals.resetForExec();
   k.posixTimers.clear(); // POSIX timers end with the image; setitimer's live on

@@ -105,6 +105,11 @@ export class GuestSystem {
     return this.nextPid++;
   }
 
+  /** Guest threads alive, of every process of the run. */
+  get taskCount(): number {
+    return this.threads.length;
+  }
+
   /** Adds a process, running on `machine`, with its threads (the first process added is the run's). */
   addProcess(k: LinuxKernel, machine: Machine): void {
     k.system = this;
