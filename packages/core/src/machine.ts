@@ -19,6 +19,7 @@ import {
   WasmDispatcher,
 } from './exec/wasm/dispatcher.js';
 import { type ModuleCompiler, processCompiler } from './exec/wasm/module-compiler.js';
+import { hasComputedTarget } from './exec/wasm/regions.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
 import type { LinuxKernel } from './linux/kernel.js';
@@ -147,6 +148,11 @@ interface CachedBlock {
   translation: Translation | null;
   /** Whether `run` is the reference interpreter (tiered: not threaded yet). */
   interpreted: boolean;
+  /**
+   * For a block ending in a jump to a computed address, on the tiered executor: where it went
+   * while it ran before wasm (see IrBlock.targetsSeen), up to TARGETS_SEEN of them.
+   */
+  targetsSeen?: bigint[];
 }
 
 /** A block cache entry (one shape for every way a block is made). */
@@ -172,7 +178,15 @@ function cachedBlock(
     lastPage: Number((end > pc ? end - 1n : pc) >> BigInt(PAGE_SHIFT)),
     translation: null,
     interpreted: ir !== null && wasm === undefined && untilTierUp > 0,
+    targetsSeen: ir !== null && untilTierUp > 0 && hasComputedTarget(ir) ? [] : undefined,
   };
+}
+
+/** Computed jump targets a block remembers for the compiler. */
+const TARGETS_SEEN = 4;
+
+function noteTarget(seen: bigint[], pc: bigint): void {
+  if (seen.length < TARGETS_SEEN && !seen.includes(pc)) seen.push(pc);
 }
 
 const PAGE_SHIFT = 12;
@@ -388,8 +402,10 @@ export class Machine {
   /** The block at `pc` lifted again from its code (unchanged: the block is live), or null. */
   private liftAgain(pc: bigint): IrBlock | null {
     try {
-      const ir = this.arch.lift(this.code, pc);
-      return this.optimize ? optimizeBlock(ir) : ir;
+      const lifted = this.arch.lift(this.code, pc);
+      const ir = this.optimize ? optimizeBlock(lifted) : lifted;
+      const targetsSeen = this.blocks.get(Number(pc))?.targetsSeen;
+      return targetsSeen?.length ? { ...ir, targetsSeen } : ir;
     } catch {
       return null;
     }
@@ -454,6 +470,8 @@ export class Machine {
     const t = block.translation;
     const wasOptimized = !block.unoptimized;
     const ir = optimized(block);
+    // This machine's compile gets the hint; the translation cache keeps the IR without it.
+    if (block.targetsSeen?.length) block.ir = { ...ir, targetsSeen: block.targetsSeen };
     // Still interpreted (it got hot in earlier processes): threaded while its module compiles.
     if (block.interpreted) {
       block.run = threadBlock(ir, this.cpu, this.memory);
@@ -575,6 +593,7 @@ export class Machine {
         } else {
           this.instructions += block.instructionCount;
           if (block.run(cpu, memory) === EXIT_SYSCALL) kernel.syscall(cpu);
+          else if (block.targetsSeen !== undefined) noteTarget(block.targetsSeen, cpu.regs[pcSlot]);
         }
         if (++budget >= 4096) {
           budget = 0;

@@ -193,6 +193,36 @@ describe('wasm regions: finding them', () => {
   });
 });
 
+const DISPATCH = 0x9000n;
+const H1 = 0x9100n;
+const H2 = 0x9200n;
+const H3 = 0x9300n;
+
+/**
+ * An interpreter's loop: DISPATCH reads the next handler's address from the program at [r1] and
+ * jumps there (a computed target); H1 and H2 add to r0 and r4 and go back to DISPATCH; H3 ends
+ * it. `seen` are the targets the dispatch was seen to take before it was compiled.
+ */
+function interpreterLoop(seen: bigint[]): IrBlock[] {
+  const dispatch = block(
+    DISPATCH,
+    [(b) => b.setReg(5, b.load(b.getReg(1), 8)), (b) => b.setReg(1, b.add(b.getReg(1), 8n))],
+    (b) => b.jump(b.getReg(5)),
+  );
+  return [
+    { ...optimizeBlock(dispatch), targetsSeen: seen },
+    block(H1, [(b) => b.setReg(0, b.add(b.getReg(0), 1n))], (b) => b.jump(DISPATCH)),
+    block(H2, [(b) => b.setReg(4, b.add(b.getReg(4), b.getReg(0)))], (b) => b.jump(DISPATCH)),
+    block(H3, [(b) => b.setReg(6, 1n)], (b) => b.jump(OUT)),
+  ].map((b, i) => (i === 0 ? b : optimizeBlock(b)));
+}
+
+/** A program for interpreterLoop at DATA: `n` handlers H1/H2 in a fixed pattern, then H3. */
+function interpreterProgram(m: { memory: PagedMemory }, n: number): void {
+  for (let i = 0; i < n; i++) m.memory.write64(DATA + 8 * i, i % 3 === 2 ? H2 : H1);
+  m.memory.write64(DATA + 8 * n, H3);
+}
+
 describe('wasm regions: against the reference interpreter', () => {
   for (const [name, r1, r2] of [
     ['runs to its end', DATA, 900n],
@@ -245,6 +275,46 @@ describe('wasm regions: against the reference interpreter', () => {
     expect(compileWasmBlocks(blocks, w.cpu, w.memory)[0]()).toBe(0);
     expect(w.cpu.regs[toyLayout.pc]).toBe(CALL_END + w.cpu.regs[7]);
     expect(w.cpu.regs[5]).toBe(0x0101_0101n * 6n + 3n);
+  });
+
+  it('a computed jump goes to the members it was seen to take, and leaves for any other', () => {
+    const blocks = interpreterLoop([H1, H2]);
+    expect(findRegions(blocks)).toEqual([
+      { members: [0, 1, 2], targets: [[H1, H2], [DISPATCH], [DISPATCH]] },
+    ]);
+    // Without what was seen, a computed jump leads nowhere known: no region.
+    expect(findRegions(interpreterLoop([]))).toEqual([]);
+    const ref = machine(DATA, 0n, 0, DISPATCH);
+    interpreterProgram(ref, 900);
+    const expected = run(interpreted(blocks, ref), ref);
+    const w = machine(DATA, 0n, 0, DISPATCH);
+    interpreterProgram(w, 900);
+    const actual = run(compiled(blocks, w), w);
+    // H3 was never seen: the dispatch to it leaves the function, and the caller runs H3.
+    expect(expected.end).toBe(OUT);
+    expect(actual.entries).toBeLessThan(expected.entries / (REGION_SPINS / 2));
+    expect({ ...actual, entries: 0 }).toEqual({ ...expected, entries: 0 });
+  });
+
+  it('takes the loops of fixed edges when the seen targets make one too big', () => {
+    // 100 blocks in a chain, the last jumping back to the first through a seen computed target,
+    // and a two-block loop of fixed edges (50 and Q) inside it.
+    const q = 0xf000n;
+    const at = (i: number) => 0x10000n + BigInt(i) * 0x100n;
+    const chain = Array.from({ length: 100 }, (_, i) =>
+      i === 99
+        ? {
+            ...block(at(i), [(b) => b.setReg(1, b.getReg(2))], (b) => b.jump(b.getReg(1))),
+            targetsSeen: [at(0)],
+          }
+        : i === 50
+          ? block(at(i), [(b) => b.setReg(0, 1n)], (b) =>
+              b.jump(b.select(b.ne(b.getReg(3), 0n), b.const64(q), b.const64(at(51)))),
+            )
+          : block(at(i), [(b) => b.setReg(0, 1n)], (b) => b.jump(at(i + 1))),
+    );
+    const back = block(q, [(b) => b.setReg(3, b.sub(b.getReg(3), 1n))], (b) => b.jump(at(50)));
+    expect(findRegions([...chain, back]).map((r) => r.members)).toEqual([[50, 100]]);
   });
 
   it('leaves at the next transfer after a store to a page holding lifted code', () => {

@@ -156,4 +156,9 @@ export interface IrBlock {
   readonly tempCount: number;
   readonly insts: readonly IrInst[];
   readonly exit: BlockExit;
+  /**
+   * Where a jump to a computed target went while the block ran before compilation (at most a
+   * few): a hint for the compiler (see exec/wasm/regions.ts), never a promise.
+   */
+  readonly targetsSeen?: readonly bigint[];
 }

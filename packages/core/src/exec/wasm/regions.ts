@@ -5,10 +5,12 @@
  * instead of returning to the dispatcher between them (see block-compiler.ts).
  *
  * Edges are the jumps whose targets are known when the block is compiled (a constant, or a select
- * between constants), and returns: a block that writes its own end address to a register and
- * jumps elsewhere is a call, and the blocks reached from its target that end in a jump to a
- * computed address (the callee's returns) may go back to that address. A computed target is
- * compared with the members it may be at run time; anything else leaves the function.
+ * between constants); returns: a block that writes its own end address to a register and jumps
+ * elsewhere is a call, and the blocks reached from its target that end in a jump to a computed
+ * address (the callee's returns) may go back to that address; and the targets a computed jump
+ * was seen to take before the block was compiled (an interpreter's dispatch). A computed target
+ * is compared with the members it may be at run time; anything else leaves the function. Where
+ * the seen targets make a loop too big for one function, the loops of the other edges are taken.
  */
 import type { IrBlock, Value } from '../../ir/types.js';
 import { isNativeCall } from './native-calls.js';
@@ -31,6 +33,8 @@ export interface Region {
 interface Exits {
   /** Targets known when it is compiled. */
   readonly known: readonly bigint[];
+  /** Computed targets seen at run time (see IrBlock.targetsSeen). */
+  readonly seen?: readonly bigint[];
   /** Whether its target may also be computed at run time. */
   readonly computed: boolean;
   /** For a call: the address it returns to (its own end, written to a register). */
@@ -55,12 +59,18 @@ function exitsOf(block: IrBlock): Exits | null {
   const direct = constant(exit.target);
   if (direct !== undefined) return { known: [direct], computed: false, returnsTo };
   const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
+  let known: bigint[] = [];
   if (def?.op === 'select') {
     const arms = [constant(def.a), constant(def.b)];
-    const known = arms.filter((pc): pc is bigint => pc !== undefined);
-    return { known, computed: known.length < 2, returnsTo };
+    known = arms.filter((pc): pc is bigint => pc !== undefined);
+    if (known.length === 2) return { known, computed: false, returnsTo };
   }
-  return { known: [], computed: true, returnsTo };
+  return { known, seen: block.targetsSeen ?? [], computed: true, returnsTo };
+}
+
+/** Whether `block` ends in a jump to an address computed at run time (worth watching: see targetsSeen). */
+export function hasComputedTarget(block: IrBlock): boolean {
+  return exitsOf(block)?.computed === true;
 }
 
 /** Where `block` may go next as a region member would: its known targets and its return address. */
@@ -80,20 +90,38 @@ export function findRegions(blocks: readonly IrBlock[]): Region[] {
     if (block.pc < 0x1_0000_0000n) indexOf.set(block.pc, i);
   });
   const exits = blocks.map((block) => (indexOf.has(block.pc) ? exitsOf(block) : null));
-  const targets = exits.map((e) => new Set<bigint>(e?.known.filter((pc) => indexOf.has(pc)) ?? []));
+  const inBatch = (pcs: readonly bigint[] | undefined) => (pcs ?? []).filter((pc) => indexOf.has(pc));
+  const fixed = exits.map((e) => new Set<bigint>(inBatch(e?.known)));
   for (const e of exits) {
     if (e === null || e.returnsTo === null || e.computed || !indexOf.has(e.returnsTo)) continue;
-    for (const j of calleeReturns(e.known, indexOf, exits)) targets[j].add(e.returnsTo);
+    for (const j of calleeReturns(e.known, indexOf, exits)) fixed[j].add(e.returnsTo);
   }
-  const successors = targets.map((pcs) => [...pcs].map((pc) => indexOf.get(pc) as number));
+  const withSeen = exits.map((e, i) => new Set([...fixed[i], ...inBatch(e?.seen)]));
+  const fits = (members: readonly number[]) =>
+    members.length >= 2 &&
+    members.length <= MAX_REGION_MEMBERS &&
+    members.reduce((n, i) => n + blocks[i].insts.length, 0) <= MAX_REGION_INSTS;
   const regions: Region[] = [];
-  for (const members of stronglyConnected(successors)) {
-    if (members.length < 2 || members.length > MAX_REGION_MEMBERS) continue;
-    if (members.reduce((n, i) => n + blocks[i].insts.length, 0) > MAX_REGION_INSTS) continue;
+  const add = (members: number[], targets: readonly Set<bigint>[]) => {
     const inside = new Set(members.map((i) => blocks[i].pc));
     regions.push({ members, targets: members.map((i) => [...targets[i]].filter((pc) => inside.has(pc))) });
+  };
+  for (const members of stronglyConnected(successorsOf(withSeen, indexOf))) {
+    if (fits(members)) add(members, withSeen);
+    else if (members.length > 1) {
+      // Too big with the computed jumps seen at run time: the loops of its fixed edges alone.
+      const within = new Set(members);
+      const inner = successorsOf(fixed, indexOf).map((next, i) =>
+        within.has(i) ? next.filter((j) => within.has(j)) : [],
+      );
+      for (const loop of stronglyConnected(inner)) if (fits(loop)) add(loop, fixed);
+    }
   }
-  return regions;
+  return regions.sort((a, b) => a.members[0] - b.members[0]);
+}
+
+function successorsOf(targets: readonly Set<bigint>[], indexOf: ReadonlyMap<bigint, number>): number[][] {
+  return targets.map((pcs) => [...pcs].map((pc) => indexOf.get(pc) as number));
 }
 
 /**
