@@ -153,6 +153,8 @@ interface CachedBlock {
    * while it ran before wasm (see IrBlock.targetsSeen), up to TARGETS_SEEN of them.
    */
   targetsSeen?: bigint[];
+  /** Whether it was lifted again to go with a batch (see exec/region-companions.ts): once is enough. */
+  liftedAgain?: boolean;
 }
 
 /** A block cache entry (one shape for every way a block is made). */
@@ -396,7 +398,8 @@ export class Machine {
   private runsAlone(pc: bigint): CachedBlock | undefined {
     if (pc > 0xffff_ffffn) return undefined;
     const block = this.blocks.get(Number(pc));
-    return block?.wasm !== undefined && block.wasm.covers === undefined ? block : undefined;
+    if (block?.wasm === undefined || block.wasm.covers !== undefined || block.liftedAgain) return undefined;
+    return block;
   }
 
   /** The block at `pc` lifted again from its code (unchanged: the block is live), or null. */
@@ -404,7 +407,9 @@ export class Machine {
     try {
       const lifted = this.arch.lift(this.code, pc);
       const ir = this.optimize ? optimizeBlock(lifted) : lifted;
-      const targetsSeen = this.blocks.get(Number(pc))?.targetsSeen;
+      const block = this.blocks.get(Number(pc));
+      if (block) block.liftedAgain = true;
+      const targetsSeen = block?.targetsSeen;
       return targetsSeen?.length ? { ...ir, targetsSeen } : ir;
     } catch {
       return null;

@@ -7,8 +7,11 @@
 import type { IrBlock } from '../ir/types.js';
 import { findRegions, regionSuccessors } from './wasm/regions.js';
 
-/** Blocks lifted again per batch at most (each is a lift and, if it joins a region, a compile). */
-export const MAX_COMPANIONS = 64;
+/**
+ * Blocks lifted again per batch at most (each is a lift and, if it joins a region, a compile);
+ * the machine lifts each block again once at most.
+ */
+export const MAX_COMPANIONS = 32;
 
 export interface Companion<B> {
   readonly block: B;
