@@ -28,7 +28,7 @@ import {
   UNARY_I32,
   UNARY_I64,
 } from './opcodes.js';
-import { findRegions } from './regions.js';
+import { findRegions, knownTargets } from './regions.js';
 import { RegisterCache } from './register-cache.js';
 import { emitVector } from './vector-emit.js';
 
@@ -203,21 +203,20 @@ export const SELF_LOOP_SPINS = 64;
  * the register slots it touches and those it writes.
  */
 function loopsToItself(block: IrBlock): { touched: number[]; written: number[] } | null {
-  const exit = block.exit;
-  if (exit.kind !== 'jump') return null;
-  const isPc = (v: Value) =>
-    block.insts.some((i) => i.op === 'const' && i.dst.id === v.id && BigInt(i.value) === block.pc);
-  const def = block.insts.find((i) => 'dst' in i && i.dst?.id === exit.target.id);
-  const mayLoop =
-    def !== undefined && (isPc(exit.target) || (def.op === 'select' && (isPc(def.a) || isPc(def.b))));
-  if (!mayLoop || block.insts.some((i) => i.op === 'call' && !isNativeCall(i))) return null;
+  return knownTargets(block)?.includes(block.pc) ? registersOf([block]) : null;
+}
+
+/** The register slots `blocks` read or write, and those they write. */
+function registersOf(blocks: readonly IrBlock[]): { touched: number[]; written: number[] } {
   const touched = new Set<number>();
   const written = new Set<number>();
-  for (const i of block.insts) {
-    if (i.op === 'getReg') touched.add(i.slot);
-    if (i.op === 'setReg') {
-      touched.add(i.slot);
-      written.add(i.slot);
+  for (const block of blocks) {
+    for (const i of block.insts) {
+      if (i.op === 'getReg') touched.add(i.slot);
+      if (i.op === 'setReg') {
+        touched.add(i.slot);
+        written.add(i.slot);
+      }
     }
   }
   return { touched: [...touched], written: [...written] };
@@ -319,20 +318,10 @@ class BlockFunction {
    */
   private region(members: readonly IrBlock[], targets: readonly (readonly bigint[])[]): void {
     const e = this.e;
-    const touched = new Set<number>();
-    const written = new Set<number>();
-    for (const block of members) {
-      for (const i of block.insts) {
-        if (i.op === 'getReg') touched.add(i.slot);
-        if (i.op === 'setReg') {
-          touched.add(i.slot);
-          written.add(i.slot);
-        }
-      }
-    }
+    const { touched, written } = registersOf(members);
     this.spins = this.newLocal(I32);
     e.i32(REGION_SPINS).set(this.spins);
-    this.regs.preload([...touched]);
+    this.regs.preload(touched);
     e.op(OP.loop, 0x40);
     // Member k's code follows the end of the k-th innermost of these blocks.
     for (let k = 0; k < members.length; k++) e.op(OP.block, 0x40);
@@ -344,7 +333,7 @@ class BlockFunction {
     const position = new Map(members.map((block, k) => [block.pc, k]));
     members.forEach((block, k) => {
       // The state at the top of the loop, whichever member branched there.
-      this.regs.atLoopTop([...touched], [...written]);
+      this.regs.atLoopTop(touched, written);
       this.body(block);
       this.regionExit(block, targets[k], position, members.length - 1 - k);
       e.op(OP.end);

@@ -68,6 +68,14 @@ function exitsOf(block: IrBlock): Exits | null {
   return { known, seen: block.targetsSeen ?? [], computed: true, returnsTo };
 }
 
+/**
+ * The targets `block`'s jump has when it is compiled (a constant, or a select's constant arms),
+ * or null when it ends otherwise or calls a helper.
+ */
+export function knownTargets(block: IrBlock): readonly bigint[] | null {
+  return exitsOf(block)?.known ?? null;
+}
+
 /** Whether `block` ends in a jump to an address computed at run time (worth watching: see targetsSeen). */
 export function hasComputedTarget(block: IrBlock): boolean {
   return exitsOf(block)?.computed === true;
