@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *err(long r) {
@@ -198,6 +199,9 @@ int main(int argc, char **argv) {
     ssize_t n = read(blocking, buf, sizeof buf);
     struct inotify_event *e = (struct inotify_event *)buf;
     printf("blocking read: %zd bytes, %s \"%s\"\n", n, e->mask == IN_CREATE ? "CREATE" : "other", e->name);
+    /* The read wakes at the child's create: its close may still be to come, and must come before
+     * the unlink, or the order of CLOSE_WRITE and DELETE below depends on the scheduler. */
+    wait(NULL);
     unlink(file);
     rmdir(sub);
     rmdir(other);
