@@ -8,10 +8,14 @@ binfmt=/proc/sys/fs/binfmt_misc
 mounted_here=0
 dockerd_pid=""
 dockerd_log=""
+netns=/run/docker/netns/default
+netns_before=0
 cleanup() {
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null || true
     wait "$dockerd_pid" 2>/dev/null || true
+    # The engine leaves its default network namespace mounted; it was not there before.
+    if [ "$netns_before" = 0 ] && mountpoint -q "$netns"; then umount "$netns" 2>/dev/null || true; fi
   fi
   # The engine's log is kept only when it failed to start (the message names it).
   if [ -n "$dockerd_log" ]; then rm -f "$dockerd_log"; fi
@@ -25,6 +29,7 @@ if [ "$(id -u)" = 0 ]; then
   fi
   if ! docker version >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; then
     echo "test-all: starting dockerd" >&2
+    if mountpoint -q "$netns" 2>/dev/null; then netns_before=1; fi
     dockerd_log=$(mktemp "${TMPDIR:-/tmp}/arm64kit-dockerd.XXXXXX.log")
     dockerd --bridge=none --iptables=false --ip6tables=false >"$dockerd_log" 2>&1 &
     dockerd_pid=$!
