@@ -345,6 +345,19 @@ static void orphan(void) {
   close(fds[0]);
 }
 
+/*
+ * The first process leads its group and session only if whoever started it made it so (a test
+ * runner's child does not), and setsid() then succeeds; it runs last, as it leaves the session.
+ */
+static void first_process_session(void) {
+  pid_t pid = getpid();
+  int leads_group = getpgid(0) == pid, leads_session = getsid(0) == pid;
+  errno = 0;
+  pid_t sid = setsid();
+  printf("first process led its group: %d, its session: %d; setsid: %s, now leads both: %d\n", leads_group,
+         leads_session, sid == pid ? "ok" : strerror(errno), getpgid(0) == pid && getsid(0) == pid);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);
   fork_and_wait();
@@ -360,6 +373,7 @@ int main(void) {
   kill_group();
   vfork_child();
   orphan();
+  first_process_session();
   printf("done\n");
   return 0;
 }

@@ -10,6 +10,7 @@ import { E, errnoOf } from './errno.js';
 import { FdTable, OpenFile } from './fd-table.js';
 import { FileLocks } from './file-locks.js';
 import { guestPathAt, hostPathAt } from './guest-paths.js';
+import { hostJobIds } from './host-job-ids.js';
 import { inheritedStatusFlags } from './inherited-flags.js';
 import { FsWatchers } from './inotify.js';
 import { SYS, syscallName } from './numbers.js';
@@ -160,8 +161,11 @@ export class LinuxKernel {
     this.memory = options.memory;
     this.arch = options.arch;
     this.pid = options.pid ?? process.pid;
-    this.pgid = this.pid;
-    this.sid = this.pid;
+    // The host process's own ids for the process that is the host process; a fork's child
+    // takes its parent's (forkChild).
+    const host = options.pid === undefined ? hostJobIds() : null;
+    this.pgid = host?.pgid ?? this.pid;
+    this.sid = host?.sid ?? this.pid;
     this.thread = new GuestThread(this.pid, this);
     this.threads.push(this.thread);
     this.signals.thread = this.thread;

@@ -99,9 +99,20 @@ export class GuestSystem {
     });
   }
 
-  /** A pid (or tid) no live process or thread has. */
+  /**
+   * Whether `id` is a live process's group or session id: as in the kernel, it is not given to a
+   * new process (the first process's may be the host's, whose leader the run does not hold).
+   */
+  private namesGroup(id: number): boolean {
+    for (const p of this.processes.values())
+      if (p.state !== 'reaped' && (p.pgid === id || p.sid === id)) return true;
+    return false;
+  }
+
+  /** A pid (or tid) no live process or thread has, nor any group or session. */
   allocatePid(): number {
-    while (this.processes.has(this.nextPid) || this.tids.has(this.nextPid)) this.nextPid++;
+    while (this.processes.has(this.nextPid) || this.tids.has(this.nextPid) || this.namesGroup(this.nextPid))
+      this.nextPid++;
     return this.nextPid++;
   }
 
