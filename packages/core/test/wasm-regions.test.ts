@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regionCompanions } from '../src/exec/region-companions.js';
 import { REGION_SPINS } from '../src/exec/wasm/block-compiler.js';
-import { findRegions } from '../src/exec/wasm/regions.js';
+import { findRegions, hasComputedTarget } from '../src/exec/wasm/regions.js';
 import { INSTRUCTION_COUNTER_OFFSET } from '../src/exec/wasm/runtime.js';
 import {
   type Cpu,
@@ -170,6 +170,30 @@ describe('wasm regions: finding them', () => {
     ]);
     // With OUT jumping back to the start, lead and OUT join the loop: one bigger region.
     expect(findRegions([lead, ...loop, exit]).map((r) => r.members)).toEqual([[0, 1, 2, 3, 4, 5]]);
+  });
+
+  it('tells the blocks whose jump goes to an address computed at run time (before and after optimizing)', () => {
+    const cases: [string, IrBlock, boolean][] = [
+      ['a constant', block(A, [(b) => b.setReg(0, 1n)], (b) => b.jump(B)), false],
+      ['a select of constants', branchingLoop()[0], false],
+      [
+        'a select with a register arm',
+        block(A, [], (b) => b.jump(b.select(b.ne(b.getReg(1), 0n), b.getReg(2), b.const64(C)))),
+        true,
+      ],
+      ['a register', block(A, [], (b) => b.jump(b.getReg(6))), true],
+      ['an address loaded from memory', block(A, [], (b) => b.jump(b.load(b.getReg(1), 8))), true],
+      [
+        'a register, after a helper call',
+        block(A, [(b) => b.callHelper(() => undefined, [])], (b) => b.jump(b.getReg(6))),
+        false,
+      ],
+      ['no jump', block(A, [], (b) => b.syscall()), false],
+    ];
+    for (const [what, ir, computed] of cases) {
+      expect([what, hasComputedTarget(ir)]).toEqual([what, computed]);
+      expect([what, hasComputedTarget(optimizeBlock(ir))]).toEqual([what, computed]);
+    }
   });
 
   it('leaves out blocks that call a helper or end otherwise than in a jump', () => {
