@@ -89,7 +89,7 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     }
   });
 
-  it('refuses a --cwd that is no directory and an --env that is not NAME=VALUE', async () => {
+  it('refuses a --cwd or --sysroot that is no directory and an --env that is not NAME=VALUE', async () => {
     const program = buildProgram('environment');
     const missing = await run(['--cwd', '/no/such/dir', program]);
     expect([missing.status, missing.stdout, missing.stderr]).toEqual([
@@ -101,6 +101,17 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect([outside.status, outside.stderr]).toEqual([
       125,
       'arm64kit: --cwd /no-such-dir-here: no such directory in the sysroot\n',
+    ]);
+    const noRoot = await run(['--sysroot', '/no/such/root', program]);
+    expect([noRoot.status, noRoot.stdout, noRoot.stderr]).toEqual([
+      125,
+      '',
+      'arm64kit: --sysroot /no/such/root: no such directory\n',
+    ]);
+    const fileRoot = await run(['--sysroot', program, program]);
+    expect([fileRoot.status, fileRoot.stderr]).toEqual([
+      125,
+      `arm64kit: --sysroot ${program}: not a directory\n`,
     ]);
     const malformed = await run(['--env', 'NOVALUE', program]);
     expect(malformed.status).toBe(2);

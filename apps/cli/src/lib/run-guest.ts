@@ -47,6 +47,34 @@ export class RunCwdError extends Error {
   }
 }
 
+/** --sysroot names no directory. */
+export class RunSysrootError extends Error {
+  readonly code = 'RUN_SYSROOT_NOT_DIRECTORY';
+  readonly exitCode = 125;
+  constructor(
+    readonly sysroot: string,
+    why: string,
+  ) {
+    super(`--sysroot ${sysroot}: ${why}`);
+  }
+}
+
+/**
+ * Checks that --sysroot is a directory before anything is looked up in it: a misspelt one would
+ * otherwise surface as whatever the program's first missing file happens to be.
+ */
+function checkSysroot(flags: RunFlags): void {
+  const sysroot = flags.sysroot;
+  if (sysroot === undefined) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(sysroot).isDirectory();
+  } catch {
+    throw new RunSysrootError(sysroot, 'no such directory');
+  }
+  if (!isDirectory) throw new RunSysrootError(sysroot, 'not a directory');
+}
+
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
 export function splitRunArgv(raw: readonly string[]): { own: string[]; guest: string[] } {
   const end = ownFlagsEnd(raw, valueFlagsOf('run'));
@@ -112,6 +140,7 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
   const seen = programArgv(['arm64kit', program, ...rest], preserve ? AT_FLAGS_PRESERVE_ARGV0 : 0);
   const argv = flags.argv0 === undefined ? seen : [flags.argv0, ...seen.slice(1)];
 
+  checkSysroot(flags);
   const started = process.hrtime.bigint();
   const { system, kernel } = prepareProgram({
     arch: await guestArchitecture(program, flags.arch as GuestArch | undefined, flags.cpu),
