@@ -48,6 +48,14 @@ int main(int argc, char **argv) {
     long long elapsed = (long long)(m2.tv_sec - m1.tv_sec) * 1000000000ll + (m2.tv_nsec - m1.tv_nsec);
     printf("monotonic advanced by at least 2ms: %d\n", elapsed >= 2000000);
 
+    /* Short sleeps last about as long as asked, not a whole millisecond each: a polling loop's pace. */
+    struct timespec tick = {0, 200000};
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    for (int i = 0; i < 200; i++) nanosleep(&tick, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &m2);
+    elapsed = (long long)(m2.tv_sec - m1.tv_sec) * 1000000000ll + (m2.tv_nsec - m1.tv_nsec);
+    printf("200 sleeps of 200us: at least 40ms %d, under 150ms %d\n", elapsed >= 40000000, elapsed < 150000000);
+
     unsigned char rnd[64];
     ssize_t got = getrandom(rnd, sizeof rnd, 0);
     int nonzero = 0;

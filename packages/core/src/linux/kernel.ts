@@ -31,7 +31,7 @@ import { overlayEntry } from './synthetic/tree.js';
 import { releasePosixLocksOnClose } from './sys-locks.js';
 import type { GuestSystem } from './system.js';
 import { GuestThread } from './thread.js';
-import { IntervalTimers, now } from './timers.js';
+import { IntervalTimers, now, sleepUntil } from './timers.js';
 
 export { GuestExit };
 
@@ -469,11 +469,6 @@ export class LinuxKernel {
   raise(signo: number): void {
     postToThread(this.thread, signo, senderInfo(signo, SI.USER, this.pid, this.credentials.user.real));
   }
-}
-
-function sleepUntil(deadline: bigint): void {
-  const ms = Number((deadline - now() + 999_999n) / 1_000_000n);
-  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** What a timer's signal carries: the kernel sends it as SI_KERNEL, from no process. */

@@ -17,7 +17,7 @@ import { leftToMain, stopWhileBlocked } from './signal-routing.js';
 import { SIG_IGN } from './signal-state.js';
 import { sessionLeaderExited } from './terminal/session-exit.js';
 import type { GuestThread } from './thread.js';
-import { now } from './timers.js';
+import { now, sleepUntil } from './timers.js';
 
 /** How long one thread runs while others are runnable, before the next one gets its turn. */
 const QUANTUM_MS = 10;
@@ -324,9 +324,7 @@ export class GuestSystem {
       return;
     }
     if (wake === null) throw new GuestDeadlockError(what);
-    const untilWake = Number((wake - now() + 999_999n) / 1_000_000n);
-    const ms = Math.min(untilWake, sliceEnd - Date.now(), deadline - Date.now());
-    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    sleepUntil(wake, Math.min(sliceEnd, deadline) - Date.now());
     if (Date.now() > deadline) throw new GuestTimeoutError(timeoutMs);
   }
 
