@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type PathLike, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
@@ -35,27 +35,26 @@ export interface RunFlags {
   readonly 'clear-env'?: boolean;
 }
 
-/** --cwd names no directory the guest could start in. */
-export class RunCwdError extends Error {
-  readonly code = 'RUN_CWD_NOT_DIRECTORY';
+/** --cwd or --sysroot names no directory. */
+export class RunDirectoryError extends Error {
+  readonly code: string;
   readonly exitCode = 125;
   constructor(
-    readonly cwd: string,
+    readonly flag: '--cwd' | '--sysroot',
+    readonly path: string,
     why: string,
   ) {
-    super(`--cwd ${cwd}: ${why}`);
+    super(`${flag} ${path}: ${why}`);
+    this.code = `RUN_${flag.slice(2).toUpperCase()}_NOT_DIRECTORY`;
   }
 }
 
-/** --sysroot names no directory. */
-export class RunSysrootError extends Error {
-  readonly code = 'RUN_SYSROOT_NOT_DIRECTORY';
-  readonly exitCode = 125;
-  constructor(
-    readonly sysroot: string,
-    why: string,
-  ) {
-    super(`--sysroot ${sysroot}: ${why}`);
+/** Why host path `path` is no directory ('missing' or 'not a directory'), or undefined when it is one. */
+function notADirectory(path: PathLike): 'missing' | 'not a directory' | undefined {
+  try {
+    return statSync(path).isDirectory() ? undefined : 'not a directory';
+  } catch {
+    return 'missing';
   }
 }
 
@@ -66,13 +65,9 @@ export class RunSysrootError extends Error {
 function checkSysroot(flags: RunFlags): void {
   const sysroot = flags.sysroot;
   if (sysroot === undefined) return;
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(sysroot).isDirectory();
-  } catch {
-    throw new RunSysrootError(sysroot, 'no such directory');
-  }
-  if (!isDirectory) throw new RunSysrootError(sysroot, 'not a directory');
+  const problem = notADirectory(sysroot);
+  if (problem === 'missing') throw new RunDirectoryError('--sysroot', sysroot, 'no such directory');
+  if (problem !== undefined) throw new RunDirectoryError('--sysroot', sysroot, problem);
 }
 
 /** Splits raw argv into run's own flags and [PROGRAM, ...ARGS], stopping at the program (or `--`). */
@@ -114,16 +109,12 @@ export function guestCwd(flags: RunFlags): string | undefined {
   if (cwd === undefined) return undefined;
   const guest = flags.sysroot === undefined ? resolve(cwd) : posix.resolve('/', cwd);
   const host = flags.sysroot === undefined ? guest : new PathResolver(resolve(flags.sysroot)).toHost(guest);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(host).isDirectory();
-  } catch {
-    throw new RunCwdError(
-      cwd,
-      flags.sysroot === undefined ? 'no such directory' : 'no such directory in the sysroot',
-    );
+  const problem = notADirectory(host);
+  if (problem === 'missing') {
+    const why = flags.sysroot === undefined ? 'no such directory' : 'no such directory in the sysroot';
+    throw new RunDirectoryError('--cwd', cwd, why);
   }
-  if (!isDirectory) throw new RunCwdError(cwd, 'not a directory');
+  if (problem !== undefined) throw new RunDirectoryError('--cwd', cwd, problem);
   return guest;
 }
 
