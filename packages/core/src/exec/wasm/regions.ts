@@ -12,7 +12,7 @@
  * is compared with the members it may be at run time; anything else leaves the function. Where
  * the seen targets make a loop too big for one function, the loops of the other edges are taken.
  */
-import type { IrBlock, IrInst, Value } from '../../ir/types.js';
+import type { IrBlock, Value } from '../../ir/types.js';
 import { isNativeCall } from './native-calls.js';
 
 /** Members a region takes at most: a bigger loop is left to the dispatcher, block by block. */
@@ -76,31 +76,9 @@ export function knownTargets(block: IrBlock): readonly bigint[] | null {
   return exitsOf(block)?.known ?? null;
 }
 
-/**
- * Whether `block` ends in a jump to an address computed at run time (worth watching: see
- * targetsSeen): what `exitsOf` says, without its maps, as the machine asks it of every block it
- * lifts (a python start-up lifts some 33,000).
- */
+/** Whether `block` ends in a jump to an address computed at run time (worth watching: see targetsSeen). */
 export function hasComputedTarget(block: IrBlock): boolean {
-  const exit = block.exit;
-  if (exit.kind !== 'jump') return false;
-  const target = exit.target.id;
-  let def: IrInst | undefined;
-  for (const inst of block.insts) {
-    if (inst.op === 'call' && !isNativeCall(inst)) return false;
-    if (inst.op !== 'insn' && 'dst' in inst && inst.dst?.id === target) def = inst;
-  }
-  if (def?.op === 'const') return false;
-  if (def?.op !== 'select') return true;
-  // A select between two constants is two known targets.
-  let aConstant = false;
-  let bConstant = false;
-  for (const inst of block.insts) {
-    if (inst.op !== 'const') continue;
-    if (inst.dst.id === def.a.id) aConstant = true;
-    if (inst.dst.id === def.b.id) bConstant = true;
-  }
-  return !(aConstant && bConstant);
+  return exitsOf(block)?.computed === true;
 }
 
 /** Where `block` may go next as a region member would: its known targets and its return address. */
