@@ -8,15 +8,25 @@ import { readFileSync } from 'node:fs';
  */
 export function hostJobIds(): { pgid: number; sid: number } | null {
   try {
-    const stat = readFileSync('/proc/self/stat', 'latin1');
-    // After "pid (command) ": state, ppid, pgrp, session (the command may hold spaces and ")").
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgid = Number(fields[2]);
-    const sid = Number(fields[3]);
-    return Number.isSafeInteger(pgid) && pgid > 0 && Number.isSafeInteger(sid) && sid > 0
-      ? { pgid, sid }
-      : null;
+    return jobIdsOfStat(readFileSync('/proc/self/stat', 'latin1'));
   } catch {
     return null;
   }
+}
+
+/**
+ * The group and session ids a /proc/PID/stat line gives. An id is 0 where its leader lies outside
+ * the reader's pid namespace (a container entered from outside), as getpgid() and getsid() then
+ * answer too, so 0 is an id like any other here.
+ */
+export function jobIdsOfStat(stat: string): { pgid: number; sid: number } | null {
+  // After "pid (command) ": state, ppid, pgrp, session (the command may hold spaces and ")").
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const pgid = idOf(fields[2]);
+  const sid = idOf(fields[3]);
+  return pgid === null || sid === null ? null : { pgid, sid };
+}
+
+function idOf(field: string | undefined): number | null {
+  return field !== undefined && /^\d+$/.test(field) ? Number(field) : null;
 }
