@@ -1,7 +1,8 @@
 /*
  * What /proc/self and /dev say of the running program, printed only where every Linux (and
  * qemu-user, which answers /proc/self itself) must agree: the program's own path, its
- * descriptors, argv and environment bytes, its ids in stat and status, and the devices.
+ * descriptors, argv and environment bytes, its ids in stat and status, the devices, and what it
+ * shares with the host process (cgroup, namespace maps, login session).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Reads a whole file (up to 64 KiB); returns its length or -1. */
@@ -118,6 +120,38 @@ static void ids(void) {
     printf("status: Pid %d, PPid %d\n", p && atoi(p + 6) == getpid(), pp && atoi(pp + 7) == getppid());
 }
 
+/*
+ * Files every process of a run shares with the host process it lives in (its control group, user
+ * namespace maps, login session, out-of-memory standing), whole, and as a forked child reads them.
+ */
+static void host_shared(void) {
+    static const char *names[] = {"cgroup", "uid_map", "gid_map", "setgroups", "loginuid",
+                                  "sessionid", "oom_score_adj", "oom_adj", NULL};
+    static char buf[65536], again[65536];
+    char path[64];
+    for (const char **name = names; *name; name++) {
+        snprintf(path, sizeof path, "/proc/self/%s", *name);
+        ssize_t n = slurp(path, buf, sizeof buf);
+        show_bytes(*name, buf, n);
+        pid_t child = fork();
+        if (child == 0) _exit(slurp(path, again, sizeof again) == n && memcmp(buf, again, n < 0 ? 0 : n) == 0 ? 0 : 1);
+        int status = 0;
+        waitpid(child, &status, 0);
+        printf("  a child reads the same: %d\n", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    ssize_t n = slurp("/proc/self/oom_score", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    long score = strtol(buf, NULL, 10);
+    printf("oom_score a score: %d\n", n > 0 && score >= 0 && score <= 2000);
+    show_bytes("/proc/cmdline", buf, slurp("/proc/cmdline", buf, sizeof buf));
+    n = slurp("/proc/cgroups", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    /* The controllers by name; how many groups each has changes as the host runs. */
+    printf("/proc/cgroups controllers:");
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) printf(" %.*s", (int)strcspn(line, "\t"), line);
+    putchar('\n');
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     /* Runs itself again through /proc/self/exe, as programs that re-execute themselves do. */
@@ -134,5 +168,6 @@ int main(int argc, char **argv) {
     descriptors();
     devices();
     ids();
+    host_shared();
     return 0;
 }

@@ -5,6 +5,7 @@ import type { LinuxKernel } from '../kernel.js';
 import { hostOpenFlags, O_ACCMODE } from '../open-flags.js';
 import type { GuestThread } from '../thread.js';
 import { fdInfo, fdLink } from './fd-links.js';
+import { hostProcessEntries } from './host-shared.js';
 import { mountinfoText, mountsText } from './mounts.js';
 import { bytesFile, fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { commOf, mapsText, statmText, statText, statusText } from './process-text.js';
@@ -101,6 +102,7 @@ function processEntries(
     mounts: () => textFile(mountsText),
     mountinfo: () => textFile(() => mountinfoText(k)),
     limits: () => textFile(() => p.limits.text()),
+    ...hostProcessEntries(),
   };
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, uptime, version } from 'node:os';
 import { guestCpus } from '../cpus.js';
 import type { LinuxKernel } from '../kernel.js';
 import { hostMemory } from './host-memory.js';
+import { hostProcText, hostSystemEntries } from './host-shared.js';
 import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { CLOCK_TICKS } from './process-text.js';
 
@@ -127,11 +127,7 @@ const fallbackBootId = (): string => {
  * guest shares with the host, as it does under qemu; `fallback` without a host /proc.
  */
 function hostSysctl(name: string, fallback: string): string {
-  try {
-    return readFileSync(`/proc/sys/${name}`, 'latin1');
-  } catch {
-    return fallback;
-  }
+  return hostProcText(`sys/${name}`, fallback);
 }
 
 /** The entries of /proc besides the processes, and /proc/sys as glibc and Python read it. */
@@ -149,6 +145,7 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
     version: text(() => `Linux version ${release()} (arm64kit) ${version()}\n`),
     filesystems: text(() => `${FILESYSTEMS.join('\n')}\n`),
     mounts: () => pathLink(() => 'self/mounts'),
+    ...hostSystemEntries(),
     sys: () =>
       fixedDir({
         kernel: () =>
