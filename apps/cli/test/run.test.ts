@@ -165,6 +165,21 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect(abort.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  const qemu = available('qemu-aarch64-static', commandProblem(QEMU, 'qemu-user-static'));
+  it.runIf(qemu)(
+    'ends quietly, as qemu does, on signals that are no crash: SIGPIPE, SIGTERM, SIGINT, SIGKILL',
+    async () => {
+      const faults = buildProgram('faults', { opt: 'O0' });
+      for (const signo of [13, 15, 2, 9]) {
+        const ours = await run([faults, 'raise', String(signo)]);
+        expect([ours.status, ours.stderr]).toEqual([128 + signo, '']);
+        // qemu-aarch64-static dies of the signal itself, and prints nothing either.
+        const qemu = spawnSync(QEMU, [faults, 'raise', String(signo)], { encoding: 'utf8' });
+        expect([qemu.status, qemu.stderr, qemu.stdout]).toEqual([null, '', ours.stdout]);
+      }
+    },
+  );
+
   it('reports undefined instructions with PC and encoding (SIGILL, 132)', async () => {
     const reserved = buildProgram('reserved');
     const r = await run([reserved, '0']);

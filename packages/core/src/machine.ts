@@ -25,6 +25,7 @@ import type { IrBlock } from './ir/types.js';
 import type { LinuxKernel } from './linux/kernel.js';
 import { GuestDeadlockError } from './linux/pipe.js';
 import { GuestExit, Reschedule } from './linux/scheduling.js';
+import { defaultAction } from './linux/signal-state.js';
 import { PagedMemory, type PagedMemoryOptions } from './memory/paged-memory.js';
 import { fetchParcel } from './memory/parcel.js';
 import { GuestFault, GuestSignal } from './signals.js';
@@ -123,6 +124,12 @@ export interface MachineExit {
   readonly signal?: string;
   /** One line describing a fatal signal: what happened, the fault address or encoding, and the PC. */
   readonly report?: string;
+  /**
+   * The signal is one whose default action dumps core (SIGSEGV, SIGBUS, SIGILL, SIGABRT…): a
+   * crash worth a line on stderr, as qemu prints one. A SIGPIPE, SIGTERM or SIGKILL ends a
+   * program quietly, as under qemu and the kernel (`prog | head` is not an error).
+   */
+  readonly dumpsCore?: boolean;
 }
 
 interface CachedBlock {
@@ -657,5 +664,6 @@ function deathBy(signal: GuestSignal): MachineExit {
     exitCode: 128 + signal.signo,
     signal: signal.signal,
     report: `guest terminated by ${signal.signal}: ${what}${at}`,
+    dumpsCore: defaultAction(signal.signo) === 'core',
   };
 }

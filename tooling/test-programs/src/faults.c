@@ -1,7 +1,8 @@
 /*
  * Ways a program dies: a wild pointer, a NULL read, abort(), a stack overflow, an explicit
- * exit status. Usage: faults segv|null|abort|overflow|exit N
+ * exit status, a signal's default action. Usage: faults segv|null|abort|overflow|exit N|raise SIGNO
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
     if (strcmp(what, "abort") == 0) abort();
     if (strcmp(what, "overflow") == 0) sink = overflow(0);
     if (strcmp(what, "exit") == 0) exit(argc > 2 ? atoi(argv[2]) : 0);
+    if (strcmp(what, "raise") == 0) raise(argc > 2 ? atoi(argv[2]) : 0);
     printf("still alive\n");
     return 3;
 }

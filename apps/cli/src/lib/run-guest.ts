@@ -164,7 +164,8 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     stopForwarding();
     system.shutdown();
   }
-  if (result.report) process.stderr.write(`arm64kit: ${result.report}\n`);
+  // A crash gets one line; a program ended by SIGPIPE, SIGTERM or SIGKILL only its status.
+  if (result.report && result.dumpsCore) process.stderr.write(`arm64kit: ${result.report}\n`);
   if (flags.stats) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const rate = result.instructions / seconds / 1e6;
