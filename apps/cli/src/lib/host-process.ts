@@ -6,7 +6,7 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 /**
  * Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process to the guest, as the kernel
  * would deliver them to the program itself: its handler runs, or its default disposition ends it
- * (and `run` exits 128 + N). Returns a function that stops forwarding. The guest sees the signal
+ * (and `run` ends by the same signal: `endBySignal`). Returns a function that stops forwarding. The guest sees the signal
  * between blocks or when its current system call returns.
  */
 export function forwardSignals(send: (signo: number) => void): () => void {
@@ -18,4 +18,43 @@ export function forwardSignals(send: (signo: number) => void): () => void {
   return () => {
     for (const [name, listener] of listeners) process.off(name, listener);
   };
+}
+
+/**
+ * Signals whose default action ends a process without a core dump, and which this process can
+ * take at their default action: Node keeps SIGUSR1 (the inspector) and SIGPROF to itself.
+ */
+const QUIET_ENDINGS = new Set([
+  'SIGHUP',
+  'SIGINT',
+  'SIGKILL',
+  'SIGUSR2',
+  'SIGPIPE',
+  'SIGALRM',
+  'SIGTERM',
+  'SIGSTKFLT',
+  'SIGVTALRM',
+  'SIGIO',
+  'SIGPWR',
+]);
+
+/**
+ * Ends this process by `signal`, the one the guest died of, as qemu ends itself: the parent then
+ * sees a death by that signal, not an exit status, which is what makes a shell script stop at
+ * Ctrl-C (bash ends a script whose foreground child died of SIGINT, and goes on after one that
+ * exited 130) and what Python's subprocess reports as -N. Crashes (SIGSEGV, SIGABRT…) are left to
+ * the 128 + N exit: raising them here would dump the core of Node itself. Returns where the
+ * signal did not end the process (a pid namespace's first process ignores its own signals), and
+ * the caller exits with 128 + N.
+ */
+export function endBySignal(signal: string): void {
+  if (!QUIET_ENDINGS.has(signal)) return;
+  const name = signal as NodeJS.Signals;
+  if (name !== 'SIGKILL') {
+    // Node ignores SIGPIPE; a listener added and removed leaves the default disposition behind.
+    const none = () => {};
+    process.on(name, none);
+    process.off(name, none);
+  }
+  process.kill(process.pid, name);
 }

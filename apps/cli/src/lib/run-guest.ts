@@ -3,7 +3,7 @@ import { posix, resolve } from 'node:path';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
 import { type GuestArch, guestArchitecture } from './guest-arch.js';
-import { forwardSignals } from './host-process.js';
+import { endBySignal, forwardSignals } from './host-process.js';
 import { connectHostTerminal } from './host-terminal.js';
 import { ownFlagsEnd, valueFlagsOf } from './pass-through.js';
 
@@ -164,7 +164,8 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     stopForwarding();
     system.shutdown();
   }
-  // A crash gets one line; a program ended by SIGPIPE, SIGTERM or SIGKILL only its status.
+  // A crash gets one line; a program ended by SIGPIPE, SIGTERM or SIGKILL ends this process by
+  // that signal, quietly (endBySignal, after the statistics).
   if (result.report && result.dumpsCore) process.stderr.write(`arm64kit: ${result.report}\n`);
   if (flags.stats) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -179,5 +180,6 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
       );
     }
   }
+  if (result.signal !== undefined && !result.dumpsCore) endBySignal(result.signal);
   return result.exitCode;
 }
