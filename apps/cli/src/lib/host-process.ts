@@ -6,8 +6,8 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 /**
  * Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process to the guest, as the kernel
  * would deliver them to the program itself: its handler runs, or its default disposition ends it
- * (and `run` ends by the same signal: `endBySignal`). Returns a function that stops forwarding. The guest sees the signal
- * between blocks or when its current system call returns.
+ * (and `run` ends by the same signal: `endBySignal`). Returns a function that stops forwarding.
+ * The guest sees the signal between blocks or when its current system call returns.
  */
 export function forwardSignals(send: (signo: number) => void): () => void {
   const listeners = FORWARDED.map((name) => {
