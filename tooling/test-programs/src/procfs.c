@@ -122,7 +122,8 @@ static void ids(void) {
 
 /*
  * Files every process of a run shares with the host process it lives in (its control group, user
- * namespace maps, login session, out-of-memory standing), whole, and as a forked child reads them.
+ * namespace maps, login session, out-of-memory standing), whole, and as a forked child reads them;
+ * and the host's network, as /proc/net shows it.
  */
 static void host_shared(void) {
     static const char *names[] = {"cgroup", "uid_map", "gid_map", "setgroups", "loginuid",
@@ -150,6 +151,20 @@ static void host_shared(void) {
     printf("/proc/cgroups controllers:");
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) printf(" %.*s", (int)strcspn(line, "\t"), line);
     putchar('\n');
+    /* The host's network namespace: its interfaces by name (their counters move), the routes' header. */
+    n = readlink("/proc/net", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    printf("/proc/net -> %s\n", buf);
+    n = slurp("/proc/net/dev", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    printf("/proc/net/dev interfaces:");
+    int row = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+        if (row++ >= 2) printf(" %.*s", (int)strcspn(line + strspn(line, " "), ":"), line + strspn(line, " "));
+    putchar('\n');
+    n = slurp("/proc/self/net/route", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    printf("/proc/self/net/route: %.*s\n", (int)strcspn(buf, "\n"), buf);
 }
 
 int main(int argc, char **argv) {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { type SyntheticNode, textFile } from './node.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { pathLink, type SyntheticNode, textFile } from './node.js';
 
 /** The text of the host's /proc/`path`; `fallback` where the host has none. */
 export function hostProcText(path: string, fallback: string): string {
@@ -24,9 +24,9 @@ const IDENTITY_MAP = '         0          0 4294967295\n';
 
 /**
  * /proc/PID entries that are the host process's own: every guest process lives in it, so its
- * control group, user namespace maps, login session and standing with the out-of-memory killer
- * are the host process's (read-only: writing oom_score_adj or loginuid would change them for the
- * whole run).
+ * control group, user namespace maps, login session, network namespace and standing with the
+ * out-of-memory killer are the host process's (read-only: writing oom_score_adj or loginuid
+ * would change them for the whole run).
  */
 export function hostProcessEntries(): Record<string, () => SyntheticNode> {
   return {
@@ -39,13 +39,47 @@ export function hostProcessEntries(): Record<string, () => SyntheticNode> {
     oom_score: hostProc('self/oom_score', '0\n'),
     oom_score_adj: hostProc('self/oom_score_adj', '0\n'),
     oom_adj: hostProc('self/oom_adj', '0\n'),
+    // The guest's TCP and UDP sockets are the host process's (Node's net and dgram) in the host's
+    // network namespace: its interfaces, routes, counters and socket tables are what ifconfig,
+    // route, netstat -tln and ss should see, as under qemu. The run's own AF_UNIX sockets live
+    // in the emulator and are not in the host's unix table.
+    net: () => hostProcDir('self/net'),
   };
 }
 
-/** Entries of /proc itself that are the host's: the kernel's command line and its cgroup controllers. */
+/**
+ * A directory of the host's /proc as it stands when the guest looks: its files read when opened,
+ * its subdirectories the same way. Empty where the host has none.
+ */
+function hostProcDir(path: string): SyntheticNode {
+  const names = (): string[] => {
+    try {
+      return readdirSync(`/proc/${path}`);
+    } catch {
+      return [];
+    }
+  };
+  return {
+    kind: 'dir',
+    entries: names,
+    child: (name) => {
+      if (name.includes('/') || !names().includes(name)) return null;
+      const inner = `${path}/${name}`;
+      return statSync(`/proc/${inner}`, { throwIfNoEntry: false })?.isDirectory()
+        ? hostProcDir(inner)
+        : textFile(() => hostProcText(inner, ''));
+    },
+  };
+}
+
+/**
+ * Entries of /proc itself that are the host's: the kernel's command line, its cgroup controllers,
+ * and `net`, the link to self/net.
+ */
 export function hostSystemEntries(): Record<string, () => SyntheticNode> {
   return {
     cmdline: hostProc('cmdline', '\n'),
     cgroups: hostProc('cgroups', '#subsys_name\thierarchy\tnum_cgroups\tenabled\n'),
+    net: () => pathLink(() => 'self/net'),
   };
 }
