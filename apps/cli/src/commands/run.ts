@@ -12,7 +12,7 @@ export default class Run extends BaseCommand {
   static override summary = 'Run an aarch64 or riscv64 Linux program with the built-in emulator';
 
   static override description =
-    `Runs PROGRAM with ARGS like qemu-aarch64-static: stdin, stdout and stderr are the program's own, and arm64kit exits with the program's exit status (128 + N when signal N ends it, with one line on stderr saying why). Everything after PROGRAM is passed to it untouched.
+    `Runs PROGRAM with ARGS like qemu-aarch64-static: stdin, stdout and stderr are the program's own, and arm64kit exits with the program's exit status. A program that crashes (SIGSEGV, SIGBUS, SIGILL, SIGABRT…) makes it exit 128 + N with one line on stderr saying why; one ended by SIGPIPE, SIGTERM, SIGINT, SIGHUP or SIGKILL ends arm64kit by that signal, quietly, as qemu does. Everything after PROGRAM is passed to it untouched.
 
 As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-preserve-argv0 "$@"\` for a handler registered with the P flag (the kernel then passes the full path and the original argv[0]) and plain \`arm64kit run "$@"\` for one without.`;
 
