@@ -173,8 +173,8 @@ describe.runIf(available('arm64kit run', problem))('arm64kit run', { timeout: 18
     expect(abort.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  const qemu = available('qemu-aarch64-static', commandProblem(QEMU, 'qemu-user-static'));
-  it.runIf(qemu)(
+  const withQemu = available('qemu-aarch64-static', commandProblem(QEMU, 'qemu-user-static'));
+  it.runIf(withQemu)(
     'ends by the signal, quietly, as qemu does, when it is no crash: SIGPIPE, SIGTERM, SIGINT, SIGKILL',
     async () => {
       const faults = buildProgram('faults', { opt: 'O0' });
