@@ -20,35 +20,21 @@ export function forwardSignals(send: (signo: number) => void): () => void {
   };
 }
 
-/**
- * Signals whose default action ends a process without a core dump, and which this process can
- * take at their default action: Node keeps SIGUSR1 (the inspector) and SIGPROF to itself.
- */
-const QUIET_ENDINGS = new Set([
-  'SIGHUP',
-  'SIGINT',
-  'SIGKILL',
-  'SIGUSR2',
-  'SIGPIPE',
-  'SIGALRM',
-  'SIGTERM',
-  'SIGSTKFLT',
-  'SIGVTALRM',
-  'SIGIO',
-  'SIGPWR',
-]);
+/** Signals Node keeps to itself: SIGUSR1 starts its inspector, SIGPROF drives its profiler. */
+const NODE_OWNED = new Set(['SIGUSR1', 'SIGPROF']);
 
 /**
  * Ends this process by `signal`, the one the guest died of, as qemu ends itself: the parent then
  * sees a death by that signal, not an exit status, which is what makes a shell script stop at
  * Ctrl-C (bash ends a script whose foreground child died of SIGINT, and goes on after one that
- * exited 130) and what Python's subprocess reports as -N. Crashes (SIGSEGV, SIGABRT…) are left to
- * the 128 + N exit: raising them here would dump the core of Node itself. Returns where the
- * signal did not end the process (a pid namespace's first process ignores its own signals), and
- * the caller exits with 128 + N.
+ * exited 130) and what Python's subprocess reports as -N. Only for a signal that is no crash
+ * (`MachineExit.dumpsCore` false): raising SIGSEGV or SIGABRT here would dump the core of Node
+ * itself, so those keep the 128 + N exit. Returns where the signal did not end the process (a pid
+ * namespace's first process ignores its own signals), and the caller exits with 128 + N.
  */
 export function endBySignal(signal: string): void {
-  if (!QUIET_ENDINGS.has(signal)) return;
+  // Real-time signals have no name Node can raise; those it owns would not end it.
+  if (!Object.hasOwn(constants.signals, signal) || NODE_OWNED.has(signal)) return;
   const name = signal as NodeJS.Signals;
   if (name !== 'SIGKILL') {
     // Node ignores SIGPIPE; a listener added and removed leaves the default disposition behind.

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathLink, type SyntheticNode, textFile } from './node.js';
 
 /** The text of the host's /proc/`path`; `fallback` where the host has none. */
@@ -52,22 +52,22 @@ export function hostProcessEntries(): Record<string, () => SyntheticNode> {
  * its subdirectories the same way. Empty where the host has none.
  */
 function hostProcDir(path: string): SyntheticNode {
-  const names = (): string[] => {
+  const listing = () => {
     try {
-      return readdirSync(`/proc/${path}`);
+      return readdirSync(`/proc/${path}`, { withFileTypes: true });
     } catch {
       return [];
     }
   };
   return {
     kind: 'dir',
-    entries: names,
+    entries: () => listing().map((entry) => entry.name),
     child: (name) => {
-      if (name.includes('/') || !names().includes(name)) return null;
+      // Only names the directory lists: never ".." out of it.
+      const entry = listing().find((e) => e.name === name);
+      if (entry === undefined) return null;
       const inner = `${path}/${name}`;
-      return statSync(`/proc/${inner}`, { throwIfNoEntry: false })?.isDirectory()
-        ? hostProcDir(inner)
-        : textFile(() => hostProcText(inner, ''));
+      return entry.isDirectory() ? hostProcDir(inner) : textFile(() => hostProcText(inner, ''));
     },
   };
 }
