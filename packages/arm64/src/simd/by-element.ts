@@ -7,6 +7,7 @@ import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
 import { OPS } from './elementwise.js';
+import { hasIrLanes, laneValue, liftLanesThreeSame } from './fp-lanes.js';
 import { A, B, clearBlock, D, get, loadV, R, set, storeV } from './lanes.js';
 
 /**
@@ -86,6 +87,11 @@ function liftFpByElement(f: Fields, c: LiftContext, scalar: boolean): boolean {
         : undefined;
   if (!kind) return false;
   const { d, n } = f;
+  if (kind !== 'fmulx' && hasIrLanes(size)) {
+    const element = laneValue(c, el.rm, size, el.index);
+    liftLanesThreeSame(c, kind, size, lanes, { d, n, m: el.rm }, element);
+    return true;
+  }
   const ops = laneOps(size);
   const { lane } = ops;
   const element = lane(vLo(el.rm), el.index);

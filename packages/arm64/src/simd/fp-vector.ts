@@ -18,6 +18,14 @@ import { stepFusedExact } from '../fp/step-exact.js';
 import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
+import {
+  hasIrLanes,
+  liftLanesAddPairwise,
+  liftLanesThreeSame,
+  liftLanesTwoMisc,
+  THREE_SAME_IR,
+  TWO_MISC_IR,
+} from './fp-lanes.js';
 
 /**
  * AdvSIMD floating point on lanes, with the same exact scalar semantics as the scalar forms:
@@ -145,6 +153,10 @@ export function liftFpPairScalar(f: Fields, c: LiftContext, size: LaneSize): boo
   const pair = pairOp(f.h, op3, size);
   if (!pair) return false;
   const { d, n } = f;
+  if (op3 === 0b010 && hasIrLanes(size)) {
+    liftLanesAddPairwise(c, size, 2, { d, n });
+    return true;
+  }
   const { lane } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
@@ -164,6 +176,10 @@ export function liftFpThreeSame(f: Fields, c: LiftContext, size: LaneSize): bool
   const { lane } = laneOps(size);
   // Pairwise (U=1): FADDP (hi 0, 010), FMAXNMP/FMINNMP (000), FMAXP/FMINP (110) over Vm:Vn
   const pair = f.u === 1 ? pairOp(f.h, f.o & 7, size) : undefined;
+  if (pair && hasIrLanes(size) && f.h === 0 && (f.o & 7) === 0b010) {
+    liftLanesAddPairwise(c, size, lanes, { d, n, m });
+    return true;
+  }
   if (pair) {
     c.b.callHelper((cpu: Cpu) => {
       const env = envOf(cpu);
@@ -181,6 +197,11 @@ export function liftFpThreeSame(f: Fields, c: LiftContext, size: LaneSize): bool
   }
   const op = threeSameOp(f.u, f.h, f.o, size);
   if (!op) return false;
+  const irOp = THREE_SAME_IR.get((f.u << 4) | (f.h << 3) | (f.o & 7));
+  if (irOp && hasIrLanes(size)) {
+    liftLanesThreeSame(c, irOp, size, lanes, { d, n, m });
+    return true;
+  }
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);
@@ -302,8 +323,14 @@ export function liftFpTwoMisc(f: Fields, c: LiftContext, size: LaneSize, scalar:
   const lanes = scalar ? 1 : (q ? 128 : 64) / size;
   const { d, n } = f;
   const { lane } = laneOps(size);
-  const op = twoMiscOp((f.u << 6) | (f.h << 5) | f.o, size, scalar);
+  const key = (f.u << 6) | (f.h << 5) | f.o;
+  const op = twoMiscOp(key, size, scalar);
   if (!op) return false;
+  const irOp = TWO_MISC_IR.get(key);
+  if (irOp && hasIrLanes(size)) {
+    liftLanesTwoMisc(c, irOp, size, lanes, { d, n });
+    return true;
+  }
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
     copyIn(cpu, n, SA);

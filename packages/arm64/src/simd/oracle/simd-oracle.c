@@ -472,6 +472,57 @@ int main(void) {
   T("scvtf d0, x9, #20");
   T("ucvtf s0, w9, #31");
   T("fcvtzs x10, d1\n\tmrs x12, fpsr\n\tfcvtzu w9, s1\n\teor x10, x10, x9");
+  /* single and double lanes as one float operation per lane: every arrangement, Vd as a source,
+     and the FPCR modes (FZ, DN, rounding) each lane must honour */
+  T("fadd v0.4s, v1.4s, v2.4s");
+  T("fadd v0.2s, v1.2s, v2.2s");
+  T("fsub v0.2d, v1.2d, v2.2d");
+  T("fmul v0.4s, v1.4s, v2.4s");
+  T("fmul v0.2d, v1.2d, v2.2d");
+  T("fdiv v0.2d, v1.2d, v2.2d");
+  T("fdiv v0.2s, v1.2s, v2.2s");
+  T("fmla v0.4s, v1.4s, v2.4s");
+  T("fmla v0.2s, v1.2s, v2.2s");
+  T("fmls v0.2d, v1.2d, v2.2d");
+  T("fmla v0.4s, v1.4s, v0.4s");
+  T("fmls v0.4s, v0.4s, v2.4s");
+  T("fsqrt v0.2d, v1.2d");
+  T("fsqrt v0.2s, v1.2s");
+  T("fabs v0.2s, v1.2s");
+  T("fabs v0.2d, v1.2d");
+  T("fneg v0.4s, v1.4s");
+  T("fneg v0.2s, v1.2s");
+  T("scvtf v0.2d, v1.2d");
+  T("scvtf v0.2s, v1.2s");
+  T("ucvtf v0.4s, v1.4s");
+  T("fcvtzs v0.2d, v1.2d");
+  T("fcvtzs v0.2s, v1.2s");
+  T("fcvtzu v0.4s, v1.4s");
+  T("scvtf s0, s1");
+  T("ucvtf d0, d1");
+  T("fcvtzs s0, s1");
+  T("fcvtzu d0, d1");
+  T("faddp v0.2s, v1.2s, v2.2s");
+  T("faddp v0.4s, v0.4s, v2.4s");
+  T("fmla v0.4s, v1.4s, v2.s[1]");
+  T("fmla v0.4s, v1.4s, v0.s[3]");
+  T("fmls v0.2d, v1.2d, v2.d[0]");
+  T("fmul v0.2s, v1.2s, v2.s[3]");
+  T("fmul v0.2d, v1.2d, v2.d[0]");
+  T("fmls s0, s1, v2.s[3]");
+  T("fmla d0, d1, v2.d[1]");
+  T(RM("0x1000000", "fmla v0.4s, v1.4s, v2.4s"));
+  T(RM("0x1000000", "fadd v0.2d, v1.2d, v2.2d"));
+  T(RM("0x2000000", "fmul v0.4s, v1.4s, v2.4s"));
+  T(RM("0x2000000", "fsqrt v0.2d, v1.2d"));
+  T(RM("0xc00000", "fdiv v0.4s, v1.4s, v2.4s"));
+  T(RM("0x400000", "fsub v0.4s, v1.4s, v2.4s"));
+  T(RM("0x800000", "scvtf v0.4s, v1.4s"));
+  T(RM("0x400000", "ucvtf v0.2d, v1.2d"));
+  T(RM("0x3000000", "faddp v0.4s, v1.4s, v2.4s"));
+  T(RM("0x1000000", "fcvtzs v0.4s, v1.4s"));
+  T(RM("0xc00000", "fmul v0.2d, v1.2d, v2.d[1]"));
+  T(RM("0x3c00000", "fmls v0.2d, v1.2d, v2.2d"));
 
   /* saturating, rounding and doubling integer forms */
   T("sqshl v0.16b, v1.16b, v2.16b");
