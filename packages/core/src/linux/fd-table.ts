@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { E, fail } from './errno.js';
-import type { HostPipeReader } from './host-pipe-reader.js';
+import type { HostStreamReader } from './host-pipe-reader.js';
 import type { MemfdInode } from './memfd.js';
 import type { PipeEnd } from './pipe.js';
 import type { SpecialFile } from './special-file.js';
@@ -32,7 +32,7 @@ export class OpenFile {
   /** Told when the last descriptor closes (the close events inotify reports). */
   onRelease: ((file: OpenFile) => void) | null = null;
   /** Its non-blocking reader when it is a host pipe (undefined until a read or poll looked). */
-  hostPipe: HostPipeReader | null | undefined = undefined;
+  hostPipe: HostStreamReader | null | undefined = undefined;
 
   constructor(
     readonly hostFd: number,

@@ -1,6 +1,22 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { E, errnoOf } from './errno.js';
 import type { OpenFile } from './fd-table.js';
+import type { HostIo } from './host-io.js';
+import { HostSocketReader } from './host-socket-reader.js';
+import { POLLHUP, POLLIN } from './pipe.js';
+
+/** A host stream the guest reads without stopping the run (a pipe, or a socket: host-socket-reader.ts). */
+export interface HostStreamReader {
+  /** What a read of up to `max` bytes gets now: bytes, 0 at end of file, or null when there are none yet. */
+  read(max: number): Uint8Array | 0 | null;
+  /** Whether a read would answer at once. */
+  readable(): boolean;
+  /** What poll says for reading now: POLLIN with bytes, the kernel's bits at the end, else 0. */
+  pollEvents(): number;
+  /** When a thread that found nothing looks again (monotonic ns from `now`). */
+  nextLook(now: bigint): bigint;
+  close(): void;
+}
 
 /** How long a guest thread waiting on an empty host pipe sleeps between looks, at first and at most. */
 const FIRST_LOOK_NS = 1_000_000n;
@@ -20,7 +36,7 @@ const LAST_LOOK_NS = 20_000_000n;
  * rest in the pipe for the next reader, as under the kernel. To say whether the pipe is readable
  * (poll, select, epoll) one byte is taken ahead and handed to the next read of this description.
  */
-export class HostPipeReader {
+export class HostPipeReader implements HostStreamReader {
   /** A byte a poll took ahead, for the next read. */
   private ahead: number | null = null;
   /** The wait before the next look while the pipe stays empty. */
@@ -47,11 +63,16 @@ export class HostPipeReader {
 
   /** Whether a read would answer at once: bytes wait, or every writer is gone (end of file). */
   readable(): boolean {
-    if (this.ahead !== null) return true;
+    return this.pollEvents() !== 0;
+  }
+
+  /** POLLIN while bytes wait; POLLHUP alone once the pipe is empty and has no writer, as the kernel says. */
+  pollEvents(): number {
+    if (this.ahead !== null) return POLLIN;
     const one = Buffer.alloc(1);
     const n = this.readNow(one, 0, 1);
     if (n === 1) this.ahead = one[0];
-    return n !== null;
+    return n === null ? 0 : n === 1 ? POLLIN : POLLHUP;
   }
 
   /** When a thread that found the pipe empty looks again (monotonic ns from `now`); backs off. */
@@ -79,17 +100,21 @@ export class HostPipeReader {
 }
 
 /**
- * The non-blocking reader of `file` when it is a host pipe or FIFO the guest may read, made at
- * the first read or poll (null for anything else: regular files and devices answer at once,
- * and sockets and terminals cannot be opened again, so they are read as before).
+ * The reader of `file` when it is a host pipe, FIFO or socket the guest may read, made at the
+ * first read or poll (null for anything else: regular files and devices answer at once, and
+ * terminals go through the terminal emulation). A socket needs the run's event loop (`host`);
+ * without one it is read as before, blocking.
  */
-export function hostPipeReader(file: OpenFile): HostPipeReader | null {
+export function hostPipeReader(file: OpenFile, host: HostIo | null): HostStreamReader | null {
   if (file.hostPipe !== undefined) return file.hostPipe;
-  let reader: HostPipeReader | null = null;
+  let reader: HostStreamReader | null = null;
   try {
-    if (file.kind === 'stream' && file.hostFd >= 0 && fstatSync(file.hostFd).isFIFO()) {
+    const stat = file.kind === 'stream' && file.hostFd >= 0 ? fstatSync(file.hostFd) : null;
+    if (stat?.isFIFO()) {
       const fd = openSync(`/proc/self/fd/${file.hostFd}`, constants.O_RDONLY | constants.O_NONBLOCK);
       reader = new HostPipeReader(fd);
+    } else if (stat?.isSocket() && host !== null && !file.owned) {
+      reader = new HostSocketReader(file.hostFd, host);
     }
   } catch {} // no /proc, or a pipe that cannot be opened again: read as before
   file.hostPipe = reader;

@@ -20,7 +20,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { closeEvent, fileEvent, pathEvent, subjectAt } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
-import { type HostPipeReader, hostPipeReader } from './host-pipe-reader.js';
+import { type HostStreamReader, hostPipeReader } from './host-pipe-reader.js';
 import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
@@ -142,7 +142,7 @@ function readInto(
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
-  const pipe = position === null ? hostPipeReader(file) : null;
+  const pipe = position === null ? hostPipeReader(file, k.system?.host ?? null) : null;
   if (pipe !== null) return readFromHostPipe(k, file, pipe, addr, n0);
   flushSharedMappings(k); // the file has what the process stored through its shared mappings
   const buffer = Buffer.alloc(n0);
@@ -153,14 +153,14 @@ function readInto(
 }
 
 /**
- * read(2) of a host pipe: what it has now, or a wait that blocks only this guest thread (EAGAIN
- * when the guest made the description non-blocking). The thread looks again after a while, or
- * as soon as the scheduler finds the pipe readable.
+ * read(2) of a host pipe or socket: what it has now, or a wait that blocks only this guest thread
+ * (EAGAIN when the guest made the description non-blocking). The thread looks again after a
+ * while, or as soon as the scheduler finds the stream readable.
  */
 function readFromHostPipe(
   k: LinuxKernel,
   file: OpenFile,
-  pipe: HostPipeReader,
+  pipe: HostStreamReader,
   addr: number,
   count: number,
 ): number {
@@ -174,7 +174,7 @@ function readFromHostPipe(
     if (file.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
     // With a scheduler this throws, and the call runs again when the thread is woken; without
     // one it sleeps here until the look-again time.
-    const outcome = k.block(pipe.nextLook(now()), 'a read from a host pipe', k.signals.mask, () =>
+    const outcome = k.block(pipe.nextLook(now()), 'a read from a host pipe or socket', k.signals.mask, () =>
       pipe.readable(),
     );
     if (outcome === 'interrupted') fail(E.ERESTARTSYS);

@@ -54,17 +54,23 @@ function readiness(k: LinuxKernel, fd: number, events: number): number {
 export function fileReadiness(k: LinuxKernel, file: OpenFile, events: number): number {
   if (file.special) return file.special.poll(k, events);
   if (file.pipe) return pollPipe(file.pipe, events);
-  // A host pipe the guest may read is readable when it has bytes or no writer (a run without a
-  // scheduler, which could not look again, says ready); other host files and streams are said
-  // to be ready (regular files and devices are; for sockets and terminals the read that follows
+  // A host pipe or socket the guest may read is readable when it has bytes, and hangs up at its
+  // end (a run without a scheduler, which could not look again, says ready); other host files
+  // are said to be ready (regular files and devices are; for terminals the read that follows
   // waits on the host), and writes wait on the host.
   const system = k.system;
   if (events & POLLIN && system !== null && (file.statusFlags & O_ACCMODE) !== 1 /* O_WRONLY */) {
-    const pipe = hostPipeReader(file);
-    if (pipe !== null && !pipe.readable()) {
+    const pipe = hostPipeReader(file, system.host);
+    const reading = pipe?.pollEvents();
+    if (pipe && reading === 0) {
       const at = pipe.nextLook(now());
       if (system.hostPipeLookAt === null || at < system.hostPipeLookAt) system.hostPipeLookAt = at;
       return events & POLLOUT;
+    }
+    if (reading !== undefined) {
+      // POLLIN as the reader sees it; POLLHUP and POLLERR are reported whether asked for or not.
+      const input = reading & POLLIN ? events & POLLIN : 0;
+      return input | (events & POLLOUT) | (reading & (POLLHUP | POLLERR));
     }
   }
   return events & (POLLIN | POLLOUT);
