@@ -1,4 +1,4 @@
-import type { FpFunction, IrBuilder, Value } from '@arm64kit/core';
+import type { FpFunction, IrBuilder, Operand, Value } from '@arm64kit/core';
 import type { LaneSize } from '../fp/lane-ops.js';
 import { FP32 } from '../fp/scalar32.js';
 import { FP64, FPCR_DOUBLE_MASK } from '../fp/scalar64.js';
@@ -49,7 +49,7 @@ function setLanes(c: LiftContext, d: number, size: IrSize, lanes: readonly Value
 }
 
 /** Runs `fn` on each lane's operands under FPCR, ORs every lane's flags into FPSR, gives the results. */
-function floatLanes(b: IrBuilder, fn: FpFunction, operands: readonly (readonly Value[])[]): Value[] {
+function floatLanes(b: IrBuilder, fn: FpFunction, operands: readonly (readonly Operand[])[]): Value[] {
   const control = b.and(b.wrap(b.getReg(FPCR)), FPCR_DOUBLE_MASK);
   let flags: Value | undefined;
   const results = operands.map((args) => {
@@ -205,4 +205,54 @@ export function liftLanesTwoMisc(
       widened.map((v) => [v]),
     ),
   );
+}
+
+/** The FP compares with a mask result: Vd's lane all ones where the relation holds, else zero. */
+export type CompareKind = 'eq' | 'ge' | 'gt' | 'le' | 'lt';
+
+/** Three-same compare forms by U:S(hi):opcode key: the relation, and whether on absolute values. */
+export const COMPARE_IR = new Map<number, { kind: CompareKind; absolute: boolean }>([
+  [0b0_0_100, { kind: 'eq', absolute: false }], // FCMEQ
+  [0b1_0_100, { kind: 'ge', absolute: false }], // FCMGE
+  [0b1_1_100, { kind: 'gt', absolute: false }], // FCMGT
+  [0b1_0_101, { kind: 'ge', absolute: true }], // FACGE
+  [0b1_1_101, { kind: 'gt', absolute: true }], // FACGT
+]);
+
+/**
+ * FCMEQ, FCMGE, FCMGT, FACGE, FACGT lane by lane against Vm's lanes, or against +0.0 when `m` is
+ * undefined (the #0.0 forms, with LE and LT as GE and GT on swapped operands, as the pseudocode
+ * has them). Each lane is a scalar FCMP: EQ does not signal on quiet NaNs, the others do (FCMPE),
+ * and an unordered pair compares false.
+ */
+export function liftLanesCompare(
+  c: LiftContext,
+  kind: CompareKind,
+  absolute: boolean,
+  size: IrSize,
+  count: number,
+  regs: { d: number; n: number; m?: number },
+): void {
+  const b = c.b;
+  const fp = SIZES[size];
+  const magnitude = (v: Value): Value => (absolute ? b.and(v, ~signOf(size) & 0xffff_ffff_ffff_ffffn) : v);
+  const n = lanesOf(c, regs.n, size, count).map(magnitude);
+  const m = regs.m === undefined ? n.map(() => undefined) : lanesOf(c, regs.m, size, count).map(magnitude);
+  const swapped = kind === 'le' || kind === 'lt';
+  const operands = n.map((a, i) => {
+    const other = m[i] ?? 0n;
+    return swapped ? [other, a] : [a, other];
+  });
+  const [, equal, greater] = fp.cmp.order ?? [];
+  if (equal === undefined || greater === undefined) throw new Error('a compare without its order');
+  const orders = floatLanes(b, kind === 'eq' ? fp.cmp : fp.cmpe, operands);
+  const ones = size === 64 ? 0xffff_ffff_ffff_ffffn : LOW32;
+  const masks = orders.map((order) => {
+    const holds =
+      kind === 'eq' || kind === 'gt' || kind === 'lt'
+        ? b.eq(order, kind === 'eq' ? equal : greater)
+        : b.or(b.eq(order, equal), b.eq(order, greater));
+    return b.select(holds, ones, 0n);
+  });
+  setLanes(c, regs.d, size, masks);
 }

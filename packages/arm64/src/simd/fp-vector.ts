@@ -19,8 +19,10 @@ import type { LiftContext } from '../lift/context.js';
 import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
 import {
+  COMPARE_IR,
   hasIrLanes,
   liftLanesAddPairwise,
+  liftLanesCompare,
   liftLanesThreeSame,
   liftLanesTwoMisc,
   THREE_SAME_IR,
@@ -197,9 +199,15 @@ export function liftFpThreeSame(f: Fields, c: LiftContext, size: LaneSize): bool
   }
   const op = threeSameOp(f.u, f.h, f.o, size);
   if (!op) return false;
-  const irOp = THREE_SAME_IR.get((f.u << 4) | (f.h << 3) | (f.o & 7));
+  const key = (f.u << 4) | (f.h << 3) | (f.o & 7);
+  const irOp = THREE_SAME_IR.get(key);
+  const irCompare = COMPARE_IR.get(key);
   if (irOp && hasIrLanes(size)) {
     liftLanesThreeSame(c, irOp, size, lanes, { d, n, m });
+    return true;
+  }
+  if (irCompare && hasIrLanes(size)) {
+    liftLanesCompare(c, irCompare.kind, irCompare.absolute, size, lanes, { d, n, m });
     return true;
   }
   c.b.callHelper((cpu: Cpu) => {
@@ -415,6 +423,11 @@ export function liftScalarFpThreeSame(f: Fields, c: LiftContext, size: LaneSize)
   const op = threeSameOp(f.u, f.h, f.o, size);
   if (!op) return false;
   const { d, n, m } = f;
+  const irCompare = COMPARE_IR.get((f.u << 4) | (f.h << 3) | f.o);
+  if (irCompare && hasIrLanes(size)) {
+    liftLanesCompare(c, irCompare.kind, irCompare.absolute, size, 1, { d, n, m });
+    return true;
+  }
   const { lane } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);
@@ -444,6 +457,10 @@ export function liftFpCompareZero(
   const q = f.q === 1 && !scalar;
   const lanes = scalar ? 1 : (q ? 128 : 64) / size;
   const { d, n } = f;
+  if (hasIrLanes(size)) {
+    liftLanesCompare(c, kind, false, size, lanes, { d, n });
+    return true;
+  }
   const { lane, compare, mask } = laneOps(size);
   c.b.callHelper((cpu: Cpu) => {
     const env = envOf(cpu);

@@ -523,6 +523,24 @@ int main(void) {
   T(RM("0x1000000", "fcvtzs v0.4s, v1.4s"));
   T(RM("0xc00000", "fmul v0.2d, v1.2d, v2.d[1]"));
   T(RM("0x3c00000", "fmls v0.2d, v1.2d, v2.2d"));
+  T("fcmeq v0.4s, v1.4s, v2.4s");
+  T("fcmeq v0.2s, v1.2s, v2.2s");
+  T("fcmge v0.2d, v1.2d, v2.2d");
+  T("fcmgt v0.4s, v1.4s, v0.4s");
+  T("facge v0.2s, v1.2s, v2.2s");
+  T("facgt v0.4s, v1.4s, v2.4s");
+  T("fcmeq v0.2d, v1.2d, #0.0");
+  T("fcmge v0.4s, v1.4s, #0.0");
+  T("fcmgt v0.2s, v1.2s, #0.0");
+  T("fcmle v0.2d, v1.2d, #0.0");
+  T("fcmlt v0.4s, v1.4s, #0.0");
+  T("fcmeq d0, d1, #0.0");
+  T("fcmlt s0, s1, #0.0");
+  T("fcmge s0, s1, s2");
+  T("facgt d0, d1, d2");
+  T(RM("0x1000000", "fcmge v0.4s, v1.4s, v2.4s"));
+  T(RM("0x1000000", "fcmeq v0.2d, v1.2d, #0.0"));
+  T(RM("0x1000000", "facge v0.4s, v1.4s, v2.4s"));
 
   /* saturating, rounding and doubling integer forms */
   T("sqshl v0.16b, v1.16b, v2.16b");
