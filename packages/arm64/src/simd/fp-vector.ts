@@ -35,7 +35,9 @@ import {
  * FCMGT) and two-register misc (FABS FNEG FSQRT FRINT* FCVTZS/FCVTZU SCVTF/UCVTF, FCM** #0).
  * Operands are copied into a scratch register file first, so every lane reads the original
  * sources even when Vd is also a source. The lifters take the lane width as a parameter: the
- * single/double rows are here, the half-precision (FEAT_FP16) rows in fp16.ts.
+ * single/double rows are here, the half-precision (FEAT_FP16) rows in fp16.ts. The arithmetic,
+ * conversion and compare forms of single and double lanes lift to one float IR operation per lane
+ * instead (fp-lanes.ts); the helpers here stay for the rest and for half precision.
  */
 
 const scratch = scratchRegisterFile(8);

@@ -31,7 +31,7 @@ export class OpenFile {
   memfd: MemfdInode | null = null;
   /** Told when the last descriptor closes (the close events inotify reports). */
   onRelease: ((file: OpenFile) => void) | null = null;
-  /** Its non-blocking reader when it is a host pipe (undefined until a read or poll looked). */
+  /** Its reader when it is a host pipe or socket (undefined until a read or poll looked). */
   hostPipe: HostStreamReader | null | undefined = undefined;
 
   constructor(

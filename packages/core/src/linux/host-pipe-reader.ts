@@ -105,7 +105,7 @@ export class HostPipeReader implements HostStreamReader {
  * terminals go through the terminal emulation). A socket needs the run's event loop (`host`);
  * without one it is read as before, blocking.
  */
-export function hostPipeReader(file: OpenFile, host: HostIo | null): HostStreamReader | null {
+export function hostStreamReader(file: OpenFile, host: HostIo | null): HostStreamReader | null {
   if (file.hostPipe !== undefined) return file.hostPipe;
   let reader: HostStreamReader | null = null;
   try {

@@ -15,7 +15,7 @@ const LOOK_NS = 20_000_000n;
  * stdin: a `net.Socket` on the descriptor, which makes the description non-blocking (Node puts
  * descriptors 0-2 back as they were when it exits) and reads from the event loop, which the run
  * gives a turn while guest threads wait. Reading starts at the guest's first read or poll and
- * pauses while 64 KiB wait unread, so what the run takes ahead of the guest is at most that; the
+ * pauses once 64 KiB wait unread, so the run takes little more than that ahead of the guest; the
  * socket is unreferenced and never keeps arm64kit alive. Only reading goes through it: the
  * guest's writes to the same descriptor stay plain writes, and its end is not shut down.
  */

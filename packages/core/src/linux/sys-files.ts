@@ -20,7 +20,7 @@ import { fifoAt, openFifo } from './fifo.js';
 import { closeEvent, fileEvent, pathEvent, subjectAt } from './fs-events.js';
 import { readPathArgument } from './guest-paths.js';
 import { withGuestUmask } from './guest-umask.js';
-import { type HostStreamReader, hostPipeReader } from './host-pipe-reader.js';
+import { type HostStreamReader, hostStreamReader } from './host-pipe-reader.js';
 import { IN } from './inotify.js';
 import { AT_FDCWD, int, type LinuxKernel, long, ptr } from './kernel.js';
 import { addSeals, checkSealedResize, checkSealedWrite, getSeals } from './memfd.js';
@@ -142,7 +142,7 @@ function readInto(
     k.memory.writeBytes(addr, bytes);
     return bytes.length;
   }
-  const pipe = position === null ? hostPipeReader(file, k.system?.host ?? null) : null;
+  const pipe = position === null ? hostStreamReader(file, k.system?.host ?? null) : null;
   if (pipe !== null) return readFromHostPipe(k, file, pipe, addr, n0);
   flushSharedMappings(k); // the file has what the process stored through its shared mappings
   const buffer = Buffer.alloc(n0);

@@ -1,7 +1,7 @@
 import { PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
-import { hostPipeReader } from './host-pipe-reader.js';
+import { hostStreamReader } from './host-pipe-reader.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { O_ACCMODE } from './open-flags.js';
@@ -60,7 +60,7 @@ export function fileReadiness(k: LinuxKernel, file: OpenFile, events: number): n
   // waits on the host), and writes wait on the host.
   const system = k.system;
   if (events & POLLIN && system !== null && (file.statusFlags & O_ACCMODE) !== 1 /* O_WRONLY */) {
-    const pipe = hostPipeReader(file, system.host);
+    const pipe = hostStreamReader(file, system.host);
     const reading = pipe?.pollEvents();
     if (pipe && reading === 0) {
       const at = pipe.nextLook(now());
