@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +169,82 @@ static void host_shared(void) {
     printf("/proc/self/net/route: %.*s\n", (int)strcspn(buf, "\n"), buf);
 }
 
+/* The namespaces, shared with the host process: each link's name and the inode stat gives it. */
+static void namespaces(void) {
+    static const char *names[] = {"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", NULL};
+    char path[64], link[128];
+    for (const char **name = names; *name; name++) {
+        snprintf(path, sizeof path, "/proc/self/ns/%s", *name);
+        ssize_t n = readlink(path, link, sizeof link - 1);
+        link[n < 0 ? 0 : n] = 0;
+        struct stat st;
+        int stated = stat(path, &st);
+        char expected[128];
+        snprintf(expected, sizeof expected, "%s:[%lu]", *name, stated == 0 ? (unsigned long)st.st_ino : 0ul);
+        printf("ns/%s: %s, stat gives its inode: %d\n", *name, link, stated == 0 && strcmp(link, expected) == 0);
+    }
+}
+
+/*
+ * The locks this process holds, as /proc/locks lists them: a POSIX write lock and a read lock
+ * beside it, an OFD read lock to the end of the file, and a flock lock, each on a file of its
+ * own. Lines are picked by the files' inodes and printed without their number, sorted (the host
+ * lists every process's locks, in its own order).
+ */
+static void locks(void) {
+    char names[3][64];
+    int fds[3];
+    unsigned long inodes[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(names[i], sizeof names[i], "/tmp/procfs-locks-%d-%d", (int)getpid(), i);
+        fds[i] = open(names[i], O_RDWR | O_CREAT | O_TRUNC, 0600);
+        struct stat st;
+        fstat(fds[i], &st);
+        inodes[i] = (unsigned long)st.st_ino;
+    }
+    struct flock posix = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    fcntl(fds[0], F_SETLK, &posix);
+    struct flock beside = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 20, .l_len = 5};
+    fcntl(fds[0], F_SETLK, &beside);
+    struct flock ofd = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 0};
+    printf("ofd lock: %d\n", fcntl(fds[1], F_OFD_SETLK, &ofd));
+    printf("flock: %d\n", flock(fds[2], LOCK_SH));
+    static char buf[65536];
+    ssize_t n = slurp("/proc/locks", buf, sizeof buf - 1);
+    buf[n < 0 ? 0 : n] = 0;
+    char *mine[16];
+    int count = 0;
+    for (char *line = strtok(buf, "\n"); line && count < 16; line = strtok(NULL, "\n")) {
+        for (int i = 0; i < 3; i++) {
+            char inode[32];
+            snprintf(inode, sizeof inode, ":%lu ", inodes[i]);
+            if (strstr(line, inode)) mine[count++] = strchr(line, ' ') + 1;
+        }
+    }
+    for (int i = 0; i < count; i++)
+        for (int j = i + 1; j < count; j++)
+            if (strcmp(mine[j], mine[i]) < 0) {
+                char *t = mine[i];
+                mine[i] = mine[j];
+                mine[j] = t;
+            }
+    for (int i = 0; i < count; i++) {
+        /* The pid and the file are this run's: say whether the pid is its own, leave the file out. */
+        char kind[16], mode[16], type[16], file[64], start[32], end[32];
+        int holder = 0;
+        if (sscanf(mine[i], "%15s %15s %15s %d %63s %31s %31s", kind, mode, type, &holder, file, start, end) != 7) {
+            printf("lock: unparsed: %s\n", mine[i]);
+            continue;
+        }
+        printf("lock: %s %s %s %s %s %s\n", kind, mode, type,
+               holder == getpid() ? "own-pid" : holder == -1 ? "-1" : "other-pid", start, end);
+    }
+    for (int i = 0; i < 3; i++) {
+        close(fds[i]);
+        unlink(names[i]);
+    }
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     /* Runs itself again through /proc/self/exe, as programs that re-execute themselves do. */
@@ -184,5 +262,7 @@ int main(int argc, char **argv) {
     devices();
     ids();
     host_shared();
+    namespaces();
+    locks();
     return 0;
 }

@@ -31,6 +31,8 @@ export class OpenFile {
   memfd: MemfdInode | null = null;
   /** Told when the last descriptor closes (the close events inotify reports). */
   onRelease: ((file: OpenFile) => void) | null = null;
+  /** The host process's namespace it is (/proc/PID/ns/NAME opened), for the nsfs ioctls. */
+  namespace: string | null = null;
   /** Its reader when it is a host pipe or socket (undefined until a read or poll looked). */
   hostPipe: HostStreamReader | null | undefined = undefined;
 

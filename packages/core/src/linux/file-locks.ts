@@ -29,6 +29,19 @@ export type LockRequest = RangeLock;
 interface WholeFileLock {
   readonly owner: OpenFile;
   readonly type: LockType;
+  /** The process that took it (/proc/locks shows it). */
+  readonly pid: number;
+}
+
+/** A lock as /proc/locks lists it. */
+export interface ListedLock {
+  readonly kind: 'POSIX' | 'OFDLCK' | 'FLOCK';
+  readonly type: LockType;
+  readonly pid: number;
+  /** The file's host device and inode ("dev:ino"), or the kernel object it is. */
+  readonly key: unknown;
+  readonly start: bigint;
+  readonly end: bigint;
 }
 
 interface Waiter {
@@ -170,7 +183,7 @@ export class FileLocks {
    * conversion is not atomic, as on Linux). Returns false when another description's lock is
    * in the way (the caller blocks or fails with EWOULDBLOCK).
    */
-  flock(key: unknown, file: OpenFile, type: LockType | null): boolean {
+  flock(key: unknown, file: OpenFile, type: LockType | null, pid: number): boolean {
     const locks = this.wholeFile.get(key) ?? [];
     const own = locks.find((l) => l.owner === file);
     if (own && own.type === type) return true;
@@ -179,8 +192,23 @@ export class FileLocks {
       this.storeWholeFile(key, others);
       return false;
     }
-    this.storeWholeFile(key, type === null ? others : [...others, { owner: file, type }]);
+    this.storeWholeFile(key, type === null ? others : [...others, { owner: file, type, pid }]);
     return true;
+  }
+
+  /** Every lock held now, record locks first (the order /proc/locks numbers them in). */
+  list(): ListedLock[] {
+    const listed: ListedLock[] = [];
+    for (const [key, locks] of this.ranges) {
+      for (const { pid, type, start, end } of locks) {
+        listed.push({ kind: pid === -1 ? 'OFDLCK' : 'POSIX', type, pid, key, start, end });
+      }
+    }
+    for (const [key, locks] of this.wholeFile) {
+      for (const { pid, type } of locks)
+        listed.push({ kind: 'FLOCK', type, pid, key, start: 0n, end: OFFSET_MAX });
+    }
+    return listed;
   }
 
   /** Whether flock(`type`) by `file` would have to wait. */

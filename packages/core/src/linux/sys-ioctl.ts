@@ -4,6 +4,7 @@ import type { OpenFile } from './fd-table.js';
 import { hostIsTerminal } from './host-builtins.js';
 import { Inotify } from './inotify.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
+import { namespaceIoctl } from './ns-ioctl.js';
 import { SYS } from './numbers.js';
 import { isSocket } from './socket.js';
 import { socketIoctl } from './socket-ioctl.js';
@@ -62,6 +63,7 @@ function ioctl(k: LinuxKernel, fd: number, request: number, arg: bigint): number
   if (common !== null) return common;
   if (isTerminalSpecial(file.special)) return terminalIoctl(k, file, file.special, request, arg);
   if (isSocket(file.special)) return socketIoctl(k, file.special, request, Number(arg));
+  if (file.namespace !== null) return namespaceIoctl(k, file.namespace, request, arg);
   if (file.special instanceof Inotify) {
     if (request !== FIONREAD) fail(E.ENOTTY);
     k.memory.write32(ptr(arg), file.special.pendingBytes);

@@ -155,7 +155,7 @@ function flock(k: LinuxKernel, fd: number, operation: number): number {
   const locks = locksOf(k);
   const key = locks.keyOf(file);
   file.lockTable = locks;
-  if (locks.flock(key, file, type)) return 0;
+  if (locks.flock(key, file, type, k.pid)) return 0;
   if (operation & LOCK_NB) fail(E.EAGAIN); // EWOULDBLOCK
   const wanted = type as LockType;
   const outcome = k.block(null, 'flock on a lock nobody releases', k.signals.mask, () => {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { openNamespace } from '../ns-ioctl.js';
 import { pathLink, type SyntheticNode, textFile } from './node.js';
 
 /** The text of the host's /proc/`path`; `fallback` where the host has none. */
@@ -44,6 +45,44 @@ export function hostProcessEntries(): Record<string, () => SyntheticNode> {
     // route, netstat -tln and ss should see, as under qemu. The run's own AF_UNIX sockets live
     // in the emulator and are not in the host's unix table.
     net: () => hostProcDir('self/net'),
+    // Every guest process is in the host process's namespaces: lsns and container checks read
+    // these links, and stat them for the namespace's inode, as under qemu.
+    ns: () => hostNamespaces(),
+  };
+}
+
+/** /proc/PID/ns: the host process's namespace links ("pid:[4026531836]"…). */
+function hostNamespaces(): SyntheticNode {
+  const names = () => {
+    try {
+      return readdirSync('/proc/self/ns');
+    } catch {
+      return [];
+    }
+  };
+  return {
+    kind: 'dir',
+    mode: 0o511,
+    entries: names,
+    child: (name) => (names().includes(name) ? namespaceLink(name) : null),
+  };
+}
+
+/**
+ * One namespace link: readlink gives the host's name for the namespace; following it reaches the
+ * namespace itself (a file of the kernel's nsfs), which stat describes and open opens, not a path.
+ */
+function namespaceLink(name: string): SyntheticNode {
+  const host = `/proc/self/ns/${name}`;
+  return {
+    kind: 'link',
+    target: () => readlinkSync(host),
+    follow: () => ({
+      object: {
+        open: (flags) => openNamespace(name, flags),
+        stat: () => statSync(host, { bigint: true }),
+      },
+    }),
   };
 }
 

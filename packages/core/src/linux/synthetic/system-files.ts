@@ -4,6 +4,7 @@ import type { LinuxKernel } from '../kernel.js';
 import { hostMemory } from './host-memory.js';
 import { hostProcText, hostSystemEntries } from './host-shared.js';
 import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
+import { procLocksText } from './proc-locks.js';
 import { CLOCK_TICKS } from './process-text.js';
 
 /** The host's idle time per CPU, in seconds. */
@@ -145,6 +146,7 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
     version: text(() => `Linux version ${release()} (arm64kit) ${version()}\n`),
     filesystems: text(() => `${FILESYSTEMS.join('\n')}\n`),
     mounts: () => pathLink(() => 'self/mounts'),
+    locks: text(() => procLocksText(k.fileLocks.list())),
     ...hostSystemEntries(),
     sys: () =>
       fixedDir({
