@@ -196,7 +196,7 @@ export class FileLocks {
     return true;
   }
 
-  /** Every lock held now, record locks first (the order /proc/locks numbers them in). */
+  /** Every lock held now: record locks by file, then flock locks (the kernel lists newest first). */
   list(): ListedLock[] {
     const listed: ListedLock[] = [];
     for (const [key, locks] of this.ranges) {

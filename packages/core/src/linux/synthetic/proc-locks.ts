@@ -1,5 +1,4 @@
-import type { ListedLock } from '../file-locks.js';
-import { OFFSET_MAX } from '../file-locks.js';
+import { type ListedLock, OFFSET_MAX } from '../file-locks.js';
 
 /** MAJOR and MINOR of a stat device number (glibc's gnu_dev_major and gnu_dev_minor). */
 function majorMinor(dev: bigint): [bigint, bigint] {
