@@ -1,4 +1,5 @@
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { hostNet } from './host-builtins.js';
 import type { HostIo } from './host-io.js';
 import type { HostStreamReader } from './host-pipe-reader.js';
 import { POLLERR, POLLHUP, POLLIN } from './pipe.js';
@@ -35,7 +36,7 @@ export class HostSocketReader implements HostStreamReader {
     fd: number,
     private readonly host: HostIo,
   ) {
-    const socket = new Socket({ fd, readable: true, writable: false, allowHalfOpen: true });
+    const socket = new (hostNet().Socket)({ fd, readable: true, writable: false, allowHalfOpen: true });
     this.socket = socket;
     socket.unref();
     host.open++;
