@@ -2,6 +2,7 @@ import { constants, fstatSync, openSync } from 'node:fs';
 import { E, fail } from './errno.js';
 import { OpenFile } from './fd-table.js';
 import { type LinuxKernel, ptr } from './kernel.js';
+import { CLONE_NEW } from './namespace-flags.js';
 
 const NS_GET_USERNS = 0xb701;
 const NS_GET_PARENT = 0xb702;
@@ -10,16 +11,9 @@ const NS_GET_OWNER_UID = 0xb704;
 
 /** Each namespace link's CLONE_NEW* flag (what NS_GET_NSTYPE answers). */
 const NAMESPACE_TYPES: Readonly<Record<string, number>> = {
-  cgroup: 0x02000000,
-  ipc: 0x08000000,
-  mnt: 0x00020000,
-  net: 0x40000000,
-  pid: 0x20000000,
-  pid_for_children: 0x20000000,
-  time: 0x00000080,
-  time_for_children: 0x00000080,
-  user: 0x10000000,
-  uts: 0x04000000,
+  ...CLONE_NEW,
+  pid_for_children: CLONE_NEW.pid,
+  time_for_children: CLONE_NEW.time,
 };
 
 /** A description of the host process's namespace `name` (/proc/PID/ns/NAME opened). */

@@ -3,6 +3,7 @@ import { SIGNALS } from '../signals.js';
 import { CpuUsage, encodeRusage } from './cpu-usage.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, ptr } from './kernel.js';
+import { ALL_NAMESPACES } from './namespace-flags.js';
 import { SYS } from './numbers.js';
 import { Reschedule } from './scheduling.js';
 import { CLD_CONTINUED, CLD_STOPPED, childInfo, jobInfo } from './siginfo.js';
@@ -30,7 +31,7 @@ const CLONE = {
   UNTRACED: 0x800000,
   CHILD_SETTID: 0x1000000,
   /** Namespaces and cgroups: not offered (a new namespace needs privileges the guest lacks here). */
-  NAMESPACES: 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x80 | 0x20000,
+  NAMESPACES: ALL_NAMESPACES,
   CLEAR_SIGHAND: 0x100000000n,
   INTO_CGROUP: 0x200000000n,
 } as const;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { openNamespace } from '../ns-ioctl.js';
 import { pathLink, type SyntheticNode, textFile } from './node.js';
 
@@ -53,13 +53,7 @@ export function hostProcessEntries(): Record<string, () => SyntheticNode> {
 
 /** /proc/PID/ns: the host process's namespace links ("pid:[4026531836]"…). */
 function hostNamespaces(): SyntheticNode {
-  const names = () => {
-    try {
-      return readdirSync('/proc/self/ns');
-    } catch {
-      return [];
-    }
-  };
+  const names = () => hostListing('self/ns').map((entry) => entry.name);
   return {
     kind: 'dir',
     mode: 0o511,
@@ -86,18 +80,21 @@ function namespaceLink(name: string): SyntheticNode {
   };
 }
 
+/** The entries of the host's /proc/`path` with their types; none where the host has none. */
+function hostListing(path: string): Dirent[] {
+  try {
+    return readdirSync(`/proc/${path}`, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 /**
  * A directory of the host's /proc as it stands when the guest looks: its files read when opened,
  * its subdirectories the same way. Empty where the host has none.
  */
 function hostProcDir(path: string): SyntheticNode {
-  const listing = () => {
-    try {
-      return readdirSync(`/proc/${path}`, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-  };
+  const listing = () => hostListing(path);
   return {
     kind: 'dir',
     entries: () => listing().map((entry) => entry.name),
