@@ -49,8 +49,11 @@ export class HostSocketReader implements HostStreamReader {
       this.ended = true;
       this.stopListening();
     });
+    // The error goes to the next read, and the stream ends there: later reads get 0, as the
+    // kernel's after a reset, instead of waiting on a socket Node no longer reads.
     socket.on('error', (error) => {
       this.failure = error;
+      this.ended = true;
       this.stopListening();
     });
   }
@@ -81,8 +84,8 @@ export class HostSocketReader implements HostStreamReader {
    */
   pollEvents(): number {
     if (this.held.length > 0) return POLLIN;
-    if (this.ended) return POLLIN | POLLHUP;
     if (this.failure !== null) return POLLIN | POLLERR;
+    if (this.ended) return POLLIN | POLLHUP;
     return 0;
   }
 
