@@ -9,9 +9,7 @@ import { POLLHUP, POLLIN } from './pipe.js';
 export interface HostStreamReader {
   /** What a read of up to `max` bytes gets now: bytes, 0 at end of file, or null when there are none yet. */
   read(max: number): Uint8Array | 0 | null;
-  /** Whether a read would answer at once. */
-  readable(): boolean;
-  /** What poll says for reading now: POLLIN with bytes, the kernel's bits at the end, else 0. */
+  /** What poll says for reading now: POLLIN with bytes, the kernel's bits at the end, else 0 (a read would wait). */
   pollEvents(): number;
   /** When a thread that found nothing looks again (monotonic ns from `now`). */
   nextLook(now: bigint): bigint;
@@ -59,11 +57,6 @@ export class HostPipeReader implements HostStreamReader {
     if (n === 0 && have === 0) return 0;
     this.lookNs = FIRST_LOOK_NS;
     return buffer.subarray(0, have + (n ?? 0));
-  }
-
-  /** Whether a read would answer at once: bytes wait, or every writer is gone (end of file). */
-  readable(): boolean {
-    return this.pollEvents() !== 0;
   }
 
   /** POLLIN while bytes wait; POLLHUP alone once the pipe is empty and has no writer, as the kernel says. */

@@ -73,10 +73,6 @@ export class HostSocketReader implements HostStreamReader {
     return null;
   }
 
-  readable(): boolean {
-    return this.pollEvents() !== 0;
-  }
-
   /**
    * POLLIN while bytes wait; at the end POLLIN with POLLHUP, as the kernel says for a socket whose
    * peer has closed (a peer that only shut down its writing gets no POLLHUP there; the end of the

@@ -174,8 +174,11 @@ function readFromHostPipe(
     if (file.statusFlags & O_NONBLOCK) fail(E.EAGAIN);
     // With a scheduler this throws, and the call runs again when the thread is woken; without
     // one it sleeps here until the look-again time.
-    const outcome = k.block(pipe.nextLook(now()), 'a read from a host pipe or socket', k.signals.mask, () =>
-      pipe.readable(),
+    const outcome = k.block(
+      pipe.nextLook(now()),
+      'a read from a host pipe or socket',
+      k.signals.mask,
+      () => pipe.pollEvents() !== 0,
     );
     if (outcome === 'interrupted') fail(E.ERESTARTSYS);
   }
