@@ -6,12 +6,13 @@ import type { LiftContext } from '../lift/context.js';
 import { FPCR, FPSR } from '../state.js';
 
 /**
- * Single- and double-precision AdvSIMD arithmetic as core's `float` operation, one per lane, in
- * place of a helper that loops over the lanes in JavaScript: the WebAssembly backend then runs each
- * lane natively (with the exact definitions as its fallback, as for the scalar forms), and the
- * block's other code keeps its registers in locals. Each lane is the scalar operation of the same
- * precision, so results and FPSR flags are those of the helper's lane loop; the flags of all lanes
- * are ORed into FPSR once. Half precision and the forms not listed stay with their helpers.
+ * Single- and double-precision AdvSIMD arithmetic, integer conversions and compares as core's
+ * `float` operation, one per lane, in place of a helper that loops over the lanes in JavaScript:
+ * the WebAssembly backend then runs each lane natively (with the exact definitions as its
+ * fallback, as for the scalar forms), and the block's other code keeps its registers in locals.
+ * Each lane is the scalar operation of the same precision, so results and FPSR flags are those of
+ * the helper's lane loop; the flags of all lanes are ORed into FPSR once. Half precision and the
+ * forms not listed stay with their helpers.
  */
 
 type IrSize = 32 | 64;
@@ -62,6 +63,8 @@ function floatLanes(b: IrBuilder, fn: FpFunction, operands: readonly (readonly O
 }
 
 const signOf = (size: IrSize): bigint => 1n << BigInt(size - 1);
+/** Every bit of a lane value but its sign: FPAbs as a mask. */
+const magnitudeOf = (size: IrSize): bigint => ~signOf(size) & 0xffff_ffff_ffff_ffffn;
 
 type ThreeSame = 'fadd' | 'fsub' | 'fmul' | 'fdiv' | 'fmla' | 'fmls';
 
@@ -174,7 +177,7 @@ export function liftLanesTwoMisc(
       c,
       regs.d,
       size,
-      n.map((v) => (op === 'fabs' ? b.and(v, ~sign & 0xffff_ffff_ffff_ffffn) : b.xor(v, sign))),
+      n.map((v) => (op === 'fabs' ? b.and(v, magnitudeOf(size)) : b.xor(v, sign))),
     );
     return;
   }
@@ -235,7 +238,7 @@ export function liftLanesCompare(
 ): void {
   const b = c.b;
   const fp = SIZES[size];
-  const magnitude = (v: Value): Value => (absolute ? b.and(v, ~signOf(size) & 0xffff_ffff_ffff_ffffn) : v);
+  const magnitude = (v: Value): Value => (absolute ? b.and(v, magnitudeOf(size)) : v);
   const n = lanesOf(c, regs.n, size, count).map(magnitude);
   const m = regs.m === undefined ? n.map(() => undefined) : lanesOf(c, regs.m, size, count).map(magnitude);
   const swapped = kind === 'le' || kind === 'lt';

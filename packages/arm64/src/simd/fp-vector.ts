@@ -20,6 +20,7 @@ import { type A64Form, form } from '../lift/form.js';
 import { vHi, vLo } from '../state.js';
 import {
   COMPARE_IR,
+  type CompareKind,
   hasIrLanes,
   liftLanesAddPairwise,
   liftLanesCompare,
@@ -442,8 +443,6 @@ export function liftScalarFpThreeSame(f: Fields, c: LiftContext, size: LaneSize)
   return true;
 }
 
-export type CompareZeroKind = 'gt' | 'ge' | 'eq' | 'le' | 'lt';
-
 /**
  * FCMGT, FCMGE, FCMEQ, FCMLE, FCMLT against #0.0 (two-register misc, vector and scalar). LE and LT
  * are GE and GT with the operands swapped, as in the pseudocode; EQ does not signal on quiet NaNs.
@@ -451,7 +450,7 @@ export type CompareZeroKind = 'gt' | 'ge' | 'eq' | 'le' | 'lt';
 export function liftFpCompareZero(
   f: Fields,
   c: LiftContext,
-  kind: CompareZeroKind,
+  kind: CompareKind,
   scalar: boolean,
   size: LaneSize,
 ): boolean {
@@ -486,7 +485,7 @@ export function liftFpCompareZero(
   return true;
 }
 
-export const compareZeroKind = (u: number, o: number): CompareZeroKind =>
+export const compareZeroKind = (u: number, o: number): CompareKind =>
   o ? (u ? 'le' : 'eq') : u ? 'ge' : 'gt';
 
 const sizeOfSz = (s: number): LaneSize => (s ? 64 : 32);
