@@ -84,6 +84,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens
   program('prctl', [{}], ['O2']), // thread names, parent-death signal, dumpable, no_new_privs
   program('shm', [{}], ['O2']), // shm_open and sem_open in /dev/shm (under a sysroot: packages/arm64/test/shm.test.ts)
+  program('sysv-ipc', [{}], ['O2']), // System V shared memory: shmget, shmat, shmdt, shmctl, attachments across fork
   program('shared-mappings', [{}], ['O2']), // MAP_SHARED between processes and with the file: pshared mutexes, semaphores, msync
   program('credentials', [{}], ['O2']), // set*id, setgroups, setfs*id, capabilities and kill's permission, as root or not
   program('rlimits', [{}], ['O2']), // getrlimit, setrlimit, prlimit64 per process; RLIMIT_NOFILE bounds the descriptors

@@ -5,6 +5,8 @@ export const CAP = {
   KILL: 5,
   SETGID: 6,
   SETUID: 7,
+  IPC_OWNER: 15,
+  SYS_ADMIN: 21,
   SYS_RESOURCE: 24,
   MKNOD: 27,
 } as const;

@@ -13,6 +13,7 @@ import { guestPathAt, hostPathAt } from './guest-paths.js';
 import { hostJobIds } from './host-job-ids.js';
 import { inheritedStatusFlags } from './inherited-flags.js';
 import { FsWatchers } from './inotify.js';
+import { IpcNamespace } from './ipc-namespace.js';
 import { SYS, syscallName } from './numbers.js';
 import { byteStringOf, PathResolver } from './paths.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -155,6 +156,7 @@ export class LinuxKernel {
   /** Record and flock locks when this kernel runs without a system (which otherwise holds them). */
   private ownLocks: FileLocks | null = null;
   private ownWatchers: FsWatchers | null = null;
+  private ownIpc: IpcNamespace | null = null;
   private readonly reportedUnknown = new Set<number>();
 
   constructor(options: KernelOptions) {
@@ -238,6 +240,13 @@ export class LinuxKernel {
     if (this.system) return this.system.watchers;
     this.ownWatchers ??= new FsWatchers();
     return this.ownWatchers;
+  }
+
+  /** The System V IPC objects of this run (its IPC namespace). */
+  get ipc(): IpcNamespace {
+    if (this.system) return this.system.ipc;
+    this.ownIpc ??= new IpcNamespace();
+    return this.ownIpc;
   }
 
   /** A close by this process ends its POSIX record locks on that file, as on Linux. */

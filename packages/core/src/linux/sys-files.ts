@@ -54,6 +54,7 @@ import { registerMemfdSyscalls } from './sys-memfd.js';
 import { registerMknodSyscall } from './sys-mknod.js';
 import { registerPathSyscalls } from './sys-paths.js';
 import { registerPipeSyscalls } from './sys-pipes.js';
+import { registerShmSyscalls } from './sys-shm.js';
 import { receiveFrom, registerSocketSyscalls, sendTo } from './sys-sockets.js';
 import { registerXattrSyscalls } from './sys-xattr.js';
 import { now } from './timers.js';
@@ -598,6 +599,7 @@ export function registerFileSyscalls(k: LinuxKernel): void {
   registerFallocateSyscall(k);
   registerCloseRangeSyscall(k);
   registerMemfdSyscalls(k);
+  registerShmSyscalls(k);
   registerCopySyscalls(k);
   registerInotifySyscalls(k);
   k.register(SYS.read, (k, a) => read(k, int(a[0]), ptr(a[1]), ptr(a[2])));

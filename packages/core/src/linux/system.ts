@@ -9,6 +9,7 @@ import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import { HostIo } from './host-io.js';
 import { FsWatchers } from './inotify.js';
+import { IpcNamespace } from './ipc-namespace.js';
 import { hangUpOrphanedGroups } from './job-control.js';
 import type { LinuxKernel } from './kernel.js';
 import { GuestDeadlockError } from './pipe.js';
@@ -51,6 +52,8 @@ export class GuestSystem {
   readonly locks = new FileLocks();
   /** inotify watches, which every guest process's file operations report to. */
   readonly watchers = new FsWatchers();
+  /** System V shared memory and semaphores, which every guest process of the run shares. */
+  readonly ipc = new IpcNamespace();
   /** The files guest processes map with MAP_SHARED, by device and inode: one object each. */
   readonly sharedFiles = new Map<string, SharedObject>();
   /** Host sockets: their events wake threads from Node's event loop (see `runAsync`). */

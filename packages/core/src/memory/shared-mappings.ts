@@ -33,6 +33,8 @@ export class SharedObject {
   constructor(
     readonly backing: SharedBacking | null,
     private readonly onUnused: () => void = () => {},
+    /** Called whenever a mapped range of it goes (System V segments keep the time). */
+    private readonly onDetach: () => void = () => {},
   ) {}
 
   /**
@@ -82,6 +84,7 @@ export class SharedObject {
   }
 
   release(): void {
+    this.onDetach();
     if (--this.users > 0) return;
     this.backing?.close();
     this.onUnused();

@@ -179,6 +179,10 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   sched_getaffinity: { args: [INT, SIZE, PTR] },
   uname: { args: [PTR] },
   sysinfo: { args: [PTR] },
+  shmget: { args: [HEX, SIZE, OCTAL] },
+  shmat: { args: [INT, PTR, HEX], result: 'hex' },
+  shmdt: { args: [PTR] },
+  shmctl: { args: [INT, INT, PTR] },
   prctl: { args: [INT, HEX, HEX, HEX, HEX] },
   getrandom: { args: [OUT_BUFFER, SIZE, flags(GETRANDOM_FLAGS)] },
   // Signals
