@@ -342,6 +342,7 @@ export class GuestSystem {
     k.usage.maxRssKb = hostMaxRssKb();
     k.fds.closeAll();
     this.locks.releaseOwner(k); // POSIX record locks end with their process
+    this.ipc.processExited(k); // and SEM_UNDO adjustments are applied
     k.state = 'zombie';
     k.stopped = false;
     k.jobReport = null;

@@ -191,12 +191,15 @@ export class IpcIds<T extends { readonly perm: IpcPerm }> {
   }
 }
 
-/** A number from /proc/sys/kernel (the host's IPC limits, which qemu's guests see too). */
-export function hostLimit(name: string, fallback: bigint): bigint {
+/** The numbers of a /proc/sys/kernel file (the host's IPC limits, which qemu's guests see too). */
+export function hostLimits(name: string): bigint[] | null {
   try {
-    const text = readFileSync(`/proc/sys/kernel/${name}`, 'latin1').trim().split(/\s+/);
-    return BigInt(text[0]);
+    return readFileSync(`/proc/sys/kernel/${name}`, 'latin1').trim().split(/\s+/).map(BigInt);
   } catch {
-    return fallback;
+    return null;
   }
+}
+
+export function hostLimit(name: string, fallback: bigint): bigint {
+  return hostLimits(name)?.[0] ?? fallback;
 }
