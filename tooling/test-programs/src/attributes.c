@@ -84,6 +84,10 @@ int main(void) {
     struct timespec set[2] = {{1000000000, 123456000}, {1500000000, 999999000}};
     result("utimensat", utimensat(AT_FDCWD, "file", set, 0));
     times_of("file", "file", 0);
+    /* Whole microseconds at today's dates, where seconds as a double are not exact. */
+    struct timespec recent[2] = {{1796677674, 685891000}, {1796677674, 999999000}};
+    result("utimensat recent", utimensat(AT_FDCWD, "file", recent, 0));
+    times_of("file", "file", 0);
     struct timespec omit_atime[2] = {{0, UTIME_OMIT}, {1600000000, 5000}};
     result("utimensat UTIME_OMIT atime", utimensat(AT_FDCWD, "file", omit_atime, 0));
     times_of("file", "file", 0);

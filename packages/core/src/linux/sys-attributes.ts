@@ -56,16 +56,26 @@ function chown(target: Target, uid: number, gid: number): number {
 }
 
 /**
+ * Whole microseconds as the seconds Node's utimes takes. libuv truncates the double to a
+ * microsecond; the half microsecond added keeps the double's rounding error (a tenth of a
+ * microsecond at today's dates) from taking it one microsecond lower.
+ */
+function secondsOfMicros(micros: bigint): number {
+  const seconds = micros / 1_000_000n;
+  return Number(seconds) + (Number(micros - seconds * 1_000_000n) + 0.5) / 1e6;
+}
+
+/**
  * One of utimensat's two timespecs as Node's utimes takes it (seconds). Node (libuv) keeps
  * microseconds: the nanoseconds below a microsecond are dropped, the one difference from the kernel.
  */
 function secondsOf(k: LinuxKernel, addr: number, current: bigint): number | 'invalid' {
-  const sec = k.memory.read64(addr);
+  const sec = BigInt.asIntN(64, k.memory.read64(addr));
   const nsec = Number(BigInt.asIntN(64, k.memory.read64(addr + 8)));
   if (nsec === UTIME_NOW) return Date.now() / 1000;
-  if (nsec === UTIME_OMIT) return Number(current / 1000n) / 1e6;
+  if (nsec === UTIME_OMIT) return secondsOfMicros(current / 1000n);
   if (nsec < 0 || nsec >= 1e9) return 'invalid';
-  return Number(BigInt.asIntN(64, sec)) + Math.floor(nsec / 1000) / 1e6;
+  return secondsOfMicros(sec * 1_000_000n + BigInt(Math.floor(nsec / 1000)));
 }
 
 function utimensat(
