@@ -4,17 +4,17 @@ import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import type { Message, MessageQueue, MessageQueues } from './msg-queues.js';
 import { SYS } from './numbers.js';
 import {
+  accessible,
   checkOwner,
+  commonCtl,
   ctlCommand,
   IPC_INFO,
   IPC_NOWAIT,
   IPC_RMID,
   IPC_SET,
-  IPC_STAT,
   IPC64_PERM_BYTES,
+  type IpcKind,
   nowSeconds,
-  permitted,
-  readPermUpdate,
   writePerm,
 } from './sysv-ipc.js';
 
@@ -75,8 +75,7 @@ function msgsnd(k: LinuxKernel, id: number, addr: number, size: number, flags: n
   const type = BigInt.asIntN(64, k.memory.read64(addr));
   if (type < 1n) fail(E.EINVAL);
   if (size > msg.maxMessage || size < 0 || id < 0) fail(E.EINVAL);
-  const queue = msg.ids.byId(id);
-  if (!permitted(k.credentials, queue.perm, WRITE)) fail(E.EACCES);
+  const queue = accessible(k, msg.ids, id, WRITE);
   const fits = () => queue.bytes + size <= queue.maxBytes && queue.messages.length + 1 <= queue.maxBytes;
   if (!fits()) {
     if (flags & IPC_NOWAIT) fail(E.EAGAIN);
@@ -108,8 +107,7 @@ function msgrcv(k: LinuxKernel, id: number, addr: number, size: number, type: bi
   checkRemovedWhileWaiting(k);
   if (size < 0 || id < 0) fail(E.EINVAL);
   if (flags & MSG_COPY && (flags & MSG_EXCEPT || !(flags & IPC_NOWAIT))) fail(E.EINVAL);
-  const queue = queues(k).ids.byId(id);
-  if (!permitted(k.credentials, queue.perm, READ)) fail(E.EACCES);
+  const queue = accessible(k, queues(k).ids, id, READ);
   const index = pick(queue, type, flags);
   if (index < 0) {
     if (flags & IPC_NOWAIT) fail(E.ENOMSG);
@@ -161,45 +159,33 @@ function writeInfo(k: LinuxKernel, addr: number, msg: MessageQueues, usage: bool
   k.memory.write16(addr + 28, MSGSEG);
 }
 
+/** msgctl's view of the queues for the commands every kind shares. */
+function msgKind(k: LinuxKernel, msg: MessageQueues): IpcKind<MessageQueue> {
+  return {
+    ids: msg.ids,
+    commands: { info: MSG_INFO, stat: MSG_STAT, statAny: MSG_STAT_ANY },
+    writeInfo: (addr, usage) => writeInfo(k, addr, msg, usage),
+    writeObject: (addr, queue) => writeQueue(k, addr, queue),
+    remove: (queue) => msg.remove(queue),
+  };
+}
+
 function msgctl(k: LinuxKernel, id: number, command: number, buf: number): number {
   const msg = queues(k);
   const cmd = ctlCommand(command);
   if (id < 0) fail(E.EINVAL);
-  switch (cmd) {
-    case IPC_INFO:
-    case MSG_INFO:
-      writeInfo(k, buf, msg, cmd === MSG_INFO);
-      return Math.max(msg.ids.maxIndex, 0);
-    case MSG_STAT:
-    case MSG_STAT_ANY:
-    case IPC_STAT: {
-      const queue = cmd === IPC_STAT ? msg.ids.byId(id) : msg.ids.byIndex(id);
-      if (cmd !== MSG_STAT_ANY && !permitted(k.credentials, queue.perm, READ)) fail(E.EACCES);
-      writeQueue(k, buf, queue);
-      return cmd === IPC_STAT ? 0 : queue.perm.id;
-    }
-    case IPC_SET: {
-      const queue = msg.ids.byId(id);
-      const update = readPermUpdate(k, buf);
-      const maxBytes = Number(k.memory.read64(buf + IPC64_PERM_BYTES + 40));
-      checkOwner(k.credentials, queue.perm);
-      if (maxBytes > msg.defaultBytes && !has(k.credentials.caps, CAP.SYS_RESOURCE)) fail(E.EPERM);
-      queue.maxBytes = maxBytes;
-      queue.perm.uid = update.uid;
-      queue.perm.gid = update.gid;
-      queue.perm.mode = (queue.perm.mode & ~0o777) | update.mode;
-      queue.ctime = nowSeconds();
-      return 0;
-    }
-    case IPC_RMID: {
-      const queue = msg.ids.byId(id);
-      checkOwner(k.credentials, queue.perm);
-      msg.remove(queue);
-      return 0;
-    }
-    default:
-      fail(E.EINVAL);
+  if (cmd === IPC_SET) {
+    // A queue's IPC_SET also sets msg_qbytes: above msgmnb only with CAP_SYS_RESOURCE (EPERM,
+    // as for a caller that does not own it, so either check may come first).
+    const queue = msg.ids.byId(id);
+    const maxBytes = Number(k.memory.read64(buf + IPC64_PERM_BYTES + 40));
+    if (maxBytes > msg.defaultBytes && !has(k.credentials.caps, CAP.SYS_RESOURCE)) fail(E.EPERM);
+    checkOwner(k.credentials, queue.perm);
+    queue.maxBytes = maxBytes;
   }
+  const common = commonCtl(k, msgKind(k, msg), id, cmd, buf);
+  if (common === null) fail(E.EINVAL);
+  return common;
 }
 
 export function registerMsgSyscalls(k: LinuxKernel): void {

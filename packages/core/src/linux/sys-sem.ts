@@ -3,17 +3,15 @@ import { int, type LinuxKernel, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { SEMVMX, type SemaphoreSet, type SemaphoreSets, type SemOp } from './sem-sets.js';
 import {
-  checkOwner,
+  accessible,
+  commonCtl,
   ctlCommand,
   IPC_INFO,
   IPC_NOWAIT,
-  IPC_RMID,
-  IPC_SET,
-  IPC_STAT,
   IPC64_PERM_BYTES,
+  type IpcKind,
   nowSeconds,
   permitted,
-  readPermUpdate,
   writePerm,
 } from './sysv-ipc.js';
 import { readTimespec } from './timespec.js';
@@ -175,49 +173,34 @@ function writeInfo(k: LinuxKernel, addr: number, sem: SemaphoreSets, usage: bool
   });
 }
 
+/** semctl's view of the sets for the commands every kind shares. */
+function semKind(k: LinuxKernel, sem: SemaphoreSets): IpcKind<SemaphoreSet> {
+  return {
+    ids: sem.ids,
+    commands: { info: SEM_INFO, stat: SEM_STAT, statAny: SEM_STAT_ANY },
+    writeInfo: (addr, usage) => writeInfo(k, addr, sem, usage),
+    writeObject: (addr, set) => writeSet(k, addr, set),
+    remove: (set) => sem.remove(set),
+  };
+}
+
 function semctl(k: LinuxKernel, id: number, num: number, command: number, arg: bigint): number {
   const sem = sets(k);
   const cmd = ctlCommand(command);
   const buf = ptr(arg);
   if (id < 0) fail(E.EINVAL);
+  const common = commonCtl(k, semKind(k, sem), id, cmd, buf);
+  if (common !== null) return common;
   switch (cmd) {
-    case IPC_INFO:
-    case SEM_INFO:
-      writeInfo(k, buf, sem, cmd === SEM_INFO);
-      return Math.max(sem.ids.maxIndex, 0);
-    case SEM_STAT:
-    case SEM_STAT_ANY:
-    case IPC_STAT: {
-      const set = cmd === IPC_STAT ? sem.ids.byId(id) : sem.ids.byIndex(id);
-      if (cmd !== SEM_STAT_ANY && !permitted(k.credentials, set.perm, READ)) fail(E.EACCES);
-      writeSet(k, buf, set);
-      return cmd === IPC_STAT ? 0 : set.perm.id;
-    }
-    case IPC_SET: {
-      const set = sem.ids.byId(id);
-      const update = readPermUpdate(k, buf);
-      checkOwner(k.credentials, set.perm);
-      set.perm.uid = update.uid;
-      set.perm.gid = update.gid;
-      set.perm.mode = (set.perm.mode & ~0o777) | update.mode;
-      set.ctime = nowSeconds();
-      return 0;
-    }
-    case IPC_RMID: {
-      const set = sem.ids.byId(id);
-      checkOwner(k.credentials, set.perm);
-      sem.remove(set);
-      return 0;
-    }
     case GETALL: {
-      const set = readable(k, id);
+      const set = accessible(k, sem.ids, id, READ);
       set.sems.forEach((s, i) => {
         k.memory.write16(buf + i * 2, s.value);
       });
       return 0;
     }
     case SETALL: {
-      const set = alterable(k, id);
+      const set = accessible(k, sem.ids, id, ALTER);
       const values = set.sems.map((_, i) => k.memory.read16(buf + i * 2));
       if (values.some((v) => v > SEMVMX)) fail(E.ERANGE);
       values.forEach((v, i) => {
@@ -232,14 +215,14 @@ function semctl(k: LinuxKernel, id: number, num: number, command: number, arg: b
     case GETPID:
     case GETNCNT:
     case GETZCNT: {
-      const set = readable(k, id);
+      const set = accessible(k, sem.ids, id, READ);
       if (num < 0 || num >= set.sems.length) fail(E.EINVAL);
       if (cmd === GETVAL) return set.sems[num].value;
       if (cmd === GETPID) return set.sems[num].pid;
       return sem.waitingOn(set, num, cmd === GETZCNT);
     }
     case SETVAL: {
-      const set = alterable(k, id);
+      const set = accessible(k, sem.ids, id, ALTER);
       if (num < 0 || num >= set.sems.length) fail(E.EINVAL);
       const value = int(arg);
       if (value < 0 || value > SEMVMX) fail(E.ERANGE);
@@ -252,18 +235,6 @@ function semctl(k: LinuxKernel, id: number, num: number, command: number, arg: b
     default:
       fail(E.EINVAL);
   }
-}
-
-function readable(k: LinuxKernel, id: number): SemaphoreSet {
-  const set = sets(k).ids.byId(id);
-  if (!permitted(k.credentials, set.perm, READ)) fail(E.EACCES);
-  return set;
-}
-
-function alterable(k: LinuxKernel, id: number): SemaphoreSet {
-  const set = sets(k).ids.byId(id);
-  if (!permitted(k.credentials, set.perm, ALTER)) fail(E.EACCES);
-  return set;
 }
 
 export function registerSemSyscalls(k: LinuxKernel): void {

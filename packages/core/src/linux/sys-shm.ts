@@ -4,16 +4,14 @@ import { int, type LinuxKernel, long, ptr } from './kernel.js';
 import { SYS } from './numbers.js';
 import { SHM_PAGE as PAGE, SHM_DEST, type SharedMemorySegments, type ShmSegment } from './shm-segments.js';
 import {
+  accessible,
   checkOwner,
+  commonCtl,
   ctlCommand,
-  IPC_INFO,
   IPC_RMID,
-  IPC_SET,
-  IPC_STAT,
   IPC64_PERM_BYTES,
+  type IpcKind,
   nowSeconds,
-  permitted,
-  readPermUpdate,
   writeLongs,
   writePerm,
 } from './sysv-ipc.js';
@@ -83,8 +81,7 @@ function shmat(k: LinuxKernel, id: number, addr: number, flags: number): number 
     prot |= PROT_EXEC;
     access |= 0o111;
   }
-  const segment = shm.ids.byId(id);
-  if (!permitted(k.credentials, segment.perm, access)) fail(E.EACCES);
+  const segment = accessible(k, shm.ids, id, access);
   const size = Math.ceil(segment.size / PAGE) * PAGE;
   if (at !== 0) {
     if (at + size > MAX_ADDRESS) fail(E.EINVAL);
@@ -148,74 +145,47 @@ function writeSegment(k: LinuxKernel, addr: number, segment: ShmSegment): void {
   m.write64(at + 56, 0n);
 }
 
-function shmctl(k: LinuxKernel, id: number, command: number, buf: number): number {
-  const shm = segments(k);
-  const cmd = ctlCommand(command);
-  switch (cmd) {
-    case IPC_INFO: {
-      // struct shminfo64: shmmax, shmmin, shmmni, shmseg, shmall, four unused words.
-      const values = [
-        shm.maxSize,
-        1n,
-        BigInt(shm.ids.limit),
-        BigInt(shm.ids.limit),
-        shm.maxPages,
-        0n,
-        0n,
-        0n,
-        0n,
-      ];
-      writeLongs(k, buf, values);
-      return Math.max(shm.ids.maxIndex, 0);
-    }
-    case SHM_INFO: {
-      // struct shm_info: used_ids, then shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes.
-      k.memory.write32(buf, shm.ids.count);
-      k.memory.write32(buf + 4, 0);
-      const values = [BigInt(shm.pages), BigInt(shm.pages), 0n, 0n, 0n];
-      writeLongs(k, buf + 8, values);
-      return Math.max(shm.ids.maxIndex, 0);
-    }
-    case SHM_STAT:
-    case SHM_STAT_ANY:
-    case IPC_STAT: {
-      const segment = cmd === IPC_STAT ? shm.ids.byId(id) : shm.ids.byIndex(id);
-      if (cmd !== SHM_STAT_ANY && !permitted(k.credentials, segment.perm, 0o444)) fail(E.EACCES);
-      writeSegment(k, buf, segment);
-      return cmd === IPC_STAT ? 0 : segment.perm.id;
-    }
-    case IPC_SET: {
-      const segment = shm.ids.byId(id);
-      const update = readPermUpdate(k, buf);
-      checkOwner(k.credentials, segment.perm);
-      segment.perm.uid = update.uid;
-      segment.perm.gid = update.gid;
-      segment.perm.mode = (segment.perm.mode & ~0o777) | update.mode;
-      segment.ctime = nowSeconds();
-      return 0;
-    }
-    case IPC_RMID: {
-      const segment = shm.ids.byId(id);
-      checkOwner(k.credentials, segment.perm);
+/** shmctl's view of the segments for the commands every kind shares. */
+function shmKind(k: LinuxKernel, shm: SharedMemorySegments): IpcKind<ShmSegment> {
+  return {
+    ids: shm.ids,
+    commands: { info: SHM_INFO, stat: SHM_STAT, statAny: SHM_STAT_ANY },
+    writeInfo(addr, usage) {
+      if (usage) {
+        // struct shm_info: used_ids, then shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes.
+        k.memory.write32(addr, shm.ids.count);
+        k.memory.write32(addr + 4, 0);
+        writeLongs(k, addr + 8, [BigInt(shm.pages), BigInt(shm.pages), 0n, 0n, 0n]);
+      } else {
+        // struct shminfo64: shmmax, shmmin, shmmni, shmseg, shmall, four unused words.
+        const limit = BigInt(shm.ids.limit);
+        writeLongs(k, addr, [shm.maxSize, 1n, limit, limit, shm.maxPages, 0n, 0n, 0n, 0n]);
+      }
+    },
+    writeObject: (addr, segment) => writeSegment(k, addr, segment),
+    remove(segment) {
       // Gone at once when nothing has it attached; else its key is freed and it goes at the last detach.
       if (segment.object.users === 0) shm.destroy(segment);
       else {
         segment.perm.mode |= SHM_DEST;
         segment.perm.key = 0;
       }
-      return 0;
-    }
-    case SHM_LOCK:
-    case SHM_UNLOCK: {
-      const segment = shm.ids.byId(id);
-      checkOwner(k.credentials, segment.perm);
-      if (cmd === SHM_LOCK) segment.perm.mode |= SHM_LOCKED;
-      else segment.perm.mode &= ~SHM_LOCKED;
-      return 0;
-    }
-    default:
-      fail(E.EINVAL);
-  }
+    },
+  };
+}
+
+function shmctl(k: LinuxKernel, id: number, command: number, buf: number): number {
+  const shm = segments(k);
+  const cmd = ctlCommand(command);
+  if (id < 0) fail(E.EINVAL);
+  const common = commonCtl(k, shmKind(k, shm), id, cmd, buf);
+  if (common !== null) return common;
+  if (cmd !== SHM_LOCK && cmd !== SHM_UNLOCK) fail(E.EINVAL);
+  const segment = shm.ids.byId(id);
+  checkOwner(k.credentials, segment.perm);
+  if (cmd === SHM_LOCK) segment.perm.mode |= SHM_LOCKED;
+  else segment.perm.mode &= ~SHM_LOCKED;
+  return 0;
 }
 
 export function registerShmSyscalls(k: LinuxKernel): void {

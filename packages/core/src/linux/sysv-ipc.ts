@@ -61,13 +61,44 @@ export function writeLongs(k: LinuxKernel, addr: number, values: readonly bigint
   for (let i = 0; i < values.length; i++) k.memory.write64(addr + i * 8, values[i]);
 }
 
-/** IPC_SET: the owner and the permission bits from the caller's ipc64_perm. */
-export function readPermUpdate(k: LinuxKernel, addr: number): { uid: number; gid: number; mode: number } {
-  return {
-    uid: k.memory.read32(addr + 4) >>> 0,
-    gid: k.memory.read32(addr + 8) >>> 0,
-    mode: k.memory.read32(addr + 20) & 0o777,
-  };
+/**
+ * IPC_SET's common part: the caller must be the owner or the creator (EPERM); the owner ids and
+ * permission bits become those of the caller's ipc64_perm at `addr`.
+ */
+export function setPerm(k: LinuxKernel, perm: IpcPerm, addr: number): void {
+  checkOwner(k.credentials, perm);
+  perm.uid = k.memory.read32(addr + 4) >>> 0;
+  perm.gid = k.memory.read32(addr + 8) >>> 0;
+  perm.mode = (perm.mode & ~0o777) | (k.memory.read32(addr + 20) & 0o777);
+}
+
+/** The object `id` names, which the caller must be allowed `access` to (EACCES). */
+export function accessible<T extends { readonly perm: IpcPerm }>(
+  k: LinuxKernel,
+  ids: IpcIds<T>,
+  id: number,
+  access: number,
+): T {
+  const object = ids.byId(id);
+  if (!permitted(k.credentials, object.perm, access)) fail(E.EACCES);
+  return object;
+}
+
+/**
+ * The object a stat command reads: IPC_STAT names an id, the kind's own *_STAT and *_STAT_ANY a
+ * slot index; all but *_STAT_ANY need read permission.
+ */
+export function statTarget<T extends { readonly perm: IpcPerm }>(
+  k: LinuxKernel,
+  ids: IpcIds<T>,
+  id: number,
+  byIndex: boolean,
+  checkRead: boolean,
+): T {
+  if (!byIndex) return checkRead ? accessible(k, ids, id, 0o444) : ids.byId(id);
+  const object = ids.byIndex(id);
+  if (checkRead && !permitted(k.credentials, object.perm, 0o444)) fail(E.EACCES);
+  return object;
 }
 
 /** The command of a ctl call, without IPC_64. */
@@ -202,4 +233,58 @@ export function hostLimits(name: string): bigint[] | null {
 
 export function hostLimit(name: string, fallback: bigint): bigint {
   return hostLimits(name)?.[0] ?? fallback;
+}
+
+/** What the ctl commands every kind shares need from one kind (msgctl, semctl, shmctl). */
+export interface IpcKind<T extends { readonly perm: IpcPerm; ctime: bigint }> {
+  readonly ids: IpcIds<T>;
+  /** The kind's own numbers for the usage report (*_INFO) and the two stats by index. */
+  readonly commands: { readonly info: number; readonly stat: number; readonly statAny: number };
+  /** Writes IPC_INFO's limits, or with `usage` the *_INFO report. */
+  writeInfo(addr: number, usage: boolean): void;
+  /** Writes the object's *id64_ds. */
+  writeObject(addr: number, object: T): void;
+  /** IPC_RMID once the caller is known to own it. */
+  remove(object: T): void;
+}
+
+/**
+ * IPC_INFO, *_INFO, IPC_STAT, *_STAT, *_STAT_ANY, IPC_SET (owner and mode) and IPC_RMID, as
+ * ipc/util.c and each kind's ctl share them; null for a command that is the kind's own.
+ */
+export function commonCtl<T extends { readonly perm: IpcPerm; ctime: bigint }>(
+  k: LinuxKernel,
+  kind: IpcKind<T>,
+  id: number,
+  cmd: number,
+  buf: number,
+): number | null {
+  const { ids, commands } = kind;
+  switch (cmd) {
+    case IPC_INFO:
+    case commands.info:
+      kind.writeInfo(buf, cmd === commands.info);
+      return Math.max(ids.maxIndex, 0);
+    case IPC_STAT:
+    case commands.stat:
+    case commands.statAny: {
+      const object = statTarget(k, ids, id, cmd !== IPC_STAT, cmd !== commands.statAny);
+      kind.writeObject(buf, object);
+      return cmd === IPC_STAT ? 0 : object.perm.id;
+    }
+    case IPC_SET: {
+      const object = ids.byId(id);
+      setPerm(k, object.perm, buf);
+      object.ctime = nowSeconds();
+      return 0;
+    }
+    case IPC_RMID: {
+      const object = ids.byId(id);
+      checkOwner(k.credentials, object.perm);
+      kind.remove(object);
+      return 0;
+    }
+    default:
+      return null;
+  }
 }
