@@ -271,6 +271,24 @@ describe('argument kinds', () => {
     expect(line(m, 'timer_delete', [7n], -22n)).toBe('timer_delete(7) = -1 EINVAL (Invalid argument)');
   });
 
+  it('System V IPC keys, get flags with their mode, attach flags, message flags and ctl commands', () => {
+    expect(line(m, 'shmget', [0n, 10000n, 0o1600n], 0n)).toBe(
+      'shmget(IPC_PRIVATE, 10000, IPC_CREAT|0600) = 0',
+    );
+    expect(line(m, 'shmat', [0n, 0n, 0o10000n], 0xfffff000n)).toBe('shmat(0, NULL, SHM_RDONLY) = 0xfffff000');
+    expect(line(m, 'shmctl', [32768n, 0x102n, 0x2000n], 0n)).toBe(
+      'shmctl(32768, IPC_64|IPC_STAT, 0x2000) = 0',
+    );
+    expect(line(m, 'semget', [0x5b001234n, 2n, 0o3600n], 1n)).toBe(
+      'semget(0x5b001234, 2, IPC_CREAT|IPC_EXCL|0600) = 1',
+    );
+    expect(line(m, 'semctl', [1n, 0n, 16n, 5n], 0n)).toBe('semctl(1, 0, SETVAL, 0x5) = 0');
+    expect(line(m, 'msgget', [0n, 0o600n], 2n)).toBe('msgget(IPC_PRIVATE, 0600) = 2');
+    expect(line(m, 'msgrcv', [2n, 0x2000n, 64n, 0n, 0o14000n], -42n)).toBe(
+      'msgrcv(2, 0x2000, 64, 0, IPC_NOWAIT|MSG_NOERROR) = -1 ENOMSG (No message of desired type)',
+    );
+  });
+
   it('a call that does not return shows = ?, and one without a signature its raw arguments', () => {
     expect(line(m, 'exit_group', [0n], null)).toBe('exit_group(0) = ?');
     expect(new TracedCall(m, arm64, 'mincore', [0x1000n, 4096n, 0x2000n], 3).line(0n)).toBe(

@@ -46,6 +46,16 @@ import {
   UNSIGNED,
 } from './format.js';
 import { iovecKind } from './iovec-kind.js';
+import {
+  IPC_GET_FLAGS,
+  IPC_KEY,
+  MSG_COMMAND,
+  MSG_FLAGS,
+  SEM_COMMAND,
+  SHM_COMMAND,
+  SHMAT_FLAGS,
+  SHMGET_FLAGS,
+} from './ipc-kinds.js';
 import { inSockaddr, outSockaddr } from './sockaddr-kind.js';
 import {
   ARGV,
@@ -179,18 +189,18 @@ export const SIGNATURES: Readonly<Record<string, Signature>> = {
   sched_getaffinity: { args: [INT, SIZE, PTR] },
   uname: { args: [PTR] },
   sysinfo: { args: [PTR] },
-  msgget: { args: [HEX, OCTAL] },
-  msgctl: { args: [INT, INT, PTR] },
-  msgrcv: { args: [INT, PTR, SIZE, LONG, OCTAL] },
-  msgsnd: { args: [INT, PTR, SIZE, OCTAL] },
-  semget: { args: [HEX, INT, OCTAL] },
-  semctl: { args: [INT, INT, INT, HEX] },
+  msgget: { args: [IPC_KEY, IPC_GET_FLAGS] },
+  msgctl: { args: [INT, MSG_COMMAND, PTR] },
+  msgrcv: { args: [INT, PTR, SIZE, LONG, MSG_FLAGS] },
+  msgsnd: { args: [INT, PTR, SIZE, MSG_FLAGS] },
+  semget: { args: [IPC_KEY, INT, IPC_GET_FLAGS] },
+  semctl: { args: [INT, INT, SEM_COMMAND, HEX] },
   semtimedop: { args: [INT, PTR, UNSIGNED, PTR] },
   semop: { args: [INT, PTR, UNSIGNED] },
-  shmget: { args: [HEX, SIZE, OCTAL] },
-  shmat: { args: [INT, PTR, HEX], result: 'hex' },
+  shmget: { args: [IPC_KEY, SIZE, SHMGET_FLAGS] },
+  shmat: { args: [INT, PTR, SHMAT_FLAGS], result: 'hex' },
   shmdt: { args: [PTR] },
-  shmctl: { args: [INT, INT, PTR] },
+  shmctl: { args: [INT, SHM_COMMAND, PTR] },
   prctl: { args: [INT, HEX, HEX, HEX, HEX] },
   getrandom: { args: [OUT_BUFFER, SIZE, flags(GETRANDOM_FLAGS)] },
   // Signals
