@@ -8,6 +8,7 @@
  * IPC_STAT, IPC_RMID, IPC_INFO, SEM_INFO). Message queues: msgget, msgsnd and msgrcv (by type,
  * MSG_EXCEPT, lowest type, MSG_NOERROR, E2BIG, MSG_COPY, waits woken by another process, a full
  * queue, IPC_NOWAIT, IPC_RMID), msgctl (IPC_STAT, IPC_SET of msg_qbytes, IPC_INFO, MSG_INFO).
+ * /proc/sysvipc/{shm,sem,msg} (headers and each object's line) and the limits in /proc/sys/kernel.
  * `sysv-ipc kernel` adds what qemu-aarch64-static 7.2 answers differently from the kernel, for a
  * comparison with the host's kernel: SHM_REMAP without an address (EINVAL; qemu attaches), a
  * message longer than msgmax (EINVAL; qemu stops on an assertion) and msg_lrpid (qemu says 0). (SHM_REMAP without an address is EINVAL in the
@@ -299,8 +300,9 @@ static void semaphores(void) {
         _exit(0);
     }
     waiters(id, 0, GETNCNT, 1);
-    result("sem rmid", semctl(id, 0, IPC_RMID));
+    int removed = semctl(id, 0, IPC_RMID);
     waitpid(child, &status, 0);
+    result("sem rmid", removed);
     result("getval after rmid", semctl(id, 0, GETVAL));
 
     key_t key = 0x5b000000 | (getpid() & 0xffffff);
@@ -346,6 +348,20 @@ static void queue_state(const char *what, int id) {
            (unsigned long)ds.msg_qnum, (unsigned long)ds.__msg_cbytes, (unsigned long)ds.msg_qbytes,
            ds.msg_lspid == 0 ? "none" : ds.msg_lspid == getpid() ? "self" : "other",
            ds.msg_stime ? "set" : "zero", ds.msg_rtime ? "set" : "zero");
+}
+
+/* Waits (up to 5 s) until process `pid` sleeps (blocked in a call), as /proc/PID/stat says. */
+static void wait_blocked(pid_t pid) {
+    char path[64], text[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    for (int i = 0; i < 5000; i++) {
+        FILE *f = fopen(path, "r");
+        char *state = NULL;
+        if (f && fgets(text, sizeof text, f)) state = strrchr(text, ')');
+        if (f) fclose(f);
+        if (state && state[2] == 'S') return;
+        usleep(1000);
+    }
 }
 
 static void messages(void) {
@@ -397,8 +413,11 @@ static void messages(void) {
         _exit(0);
     }
     usleep(100 * 1000);
-    receive("makes room", id, 64, 0, 0);
+    /* The receive's line comes after the child's, whichever process the scheduler runs first. */
+    struct message room = {0};
+    ssize_t got = msgrcv(id, &room, 64, 0, 0);
     waitpid(child, &status, 0);
+    printf("makes room: %zd bytes \"%s\"\n", got, room.text);
     receive("the waiting one", id, 64, 0, IPC_NOWAIT);
 
     /* IPC_RMID wakes a waiting receiver with EIDRM. */
@@ -407,9 +426,10 @@ static void messages(void) {
         receive("child after rmid", id, 64, 0, 0);
         _exit(0);
     }
-    usleep(100 * 1000);
-    result("msg rmid", msgctl(id, IPC_RMID, NULL));
+    wait_blocked(child);
+    int removed = msgctl(id, IPC_RMID, NULL);
     waitpid(child, &status, 0);
+    result("msg rmid", removed);
     result("send after rmid", msgsnd(id, &bad, 1, 0));
 
     key_t key = 0x5c000000 | (getpid() & 0xffffff);
@@ -423,6 +443,72 @@ static void messages(void) {
     max = msgctl(keyed, MSG_INFO, (struct msqid_ds *)&mi);
     printf("MSG_INFO: index %d queues>=1 %d\n", max >= 0, mi.msgpool >= 1);
     msgctl(keyed, IPC_RMID, NULL);
+}
+
+/* The header of /proc/sysvipc/`kind`, and the fields of the line with `key` that do not depend on ids or pids. */
+static void proc_line(const char *kind, int key) {
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/sysvipc/%s", kind);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("%s: %s\n", path, strerrorname_np(errno));
+        return;
+    }
+    if (fgets(line, sizeof line, f)) printf("%s header: %s", kind, line);
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        int k, id;
+        unsigned perms;
+        unsigned long a, b;
+        if (sscanf(line, "%d %d %o %lu %lu", &k, &id, &perms, &a, &b) == 5 && k == key) {
+            /* shm: size, cpid; sem: nsems, uid; msg: cbytes, qnum */
+            if (strcmp(kind, "shm") == 0) printf("%s line: perms %o size %lu width %zu\n", kind, perms, a, strlen(line));
+            else if (strcmp(kind, "sem") == 0) printf("%s line: perms %o nsems %lu width %zu\n", kind, perms, a, strlen(line));
+            else printf("%s line: perms %o cbytes %lu qnum %lu width %zu\n", kind, perms, a, b, strlen(line));
+            found = 1;
+        }
+    }
+    fclose(f);
+    if (!found) printf("%s line: none\n", kind);
+}
+
+/* A /proc/sys/kernel file, and whether it says what IPC_INFO says. */
+static void limit(const char *name, unsigned long expected) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    FILE *f = fopen(path, "r");
+    unsigned long v = 0;
+    int ok = f && fscanf(f, "%lu", &v) == 1;
+    if (f) fclose(f);
+    printf("%s: %s\n", name, !ok ? "unreadable" : v == expected ? "as IPC_INFO" : "differs");
+}
+
+static void proc_files(void) {
+    key_t key = 0x5d000000 | (getpid() & 0xffffff);
+    int shm = shmget(key, 5000, IPC_CREAT | 0640);
+    char *p = shmat(shm, NULL, 0);
+    int sem = semget(key, 4, IPC_CREAT | 0604);
+    int msg = msgget(key, IPC_CREAT | 0620);
+    send(msg, 1, "twelve bytes", 0);
+    proc_line("shm", key);
+    proc_line("sem", key);
+    proc_line("msg", key);
+    struct shminfo si;
+    shmctl(0, IPC_INFO, (struct shmid_ds *)&si);
+    limit("shmmni", si.shmmni);
+    limit("shmmax", si.shmmax);
+    struct seminfo semi;
+    semctl(sem, 0, IPC_INFO, (union semun){.info = &semi});
+    limit("sem", (unsigned long)semi.semmsl);
+    struct msginfo mi;
+    msgctl(msg, IPC_INFO, (struct msqid_ds *)&mi);
+    limit("msgmax", (unsigned long)mi.msgmax);
+    limit("msgmnb", (unsigned long)mi.msgmnb);
+    limit("msgmni", (unsigned long)mi.msgmni);
+    shmdt(p);
+    shmctl(shm, IPC_RMID, NULL);
+    semctl(sem, 0, IPC_RMID);
+    msgctl(msg, IPC_RMID, NULL);
 }
 
 static void kernel_only(void) {
@@ -448,6 +534,7 @@ int main(int argc, char **argv) {
     info();
     semaphores();
     messages();
+    proc_files();
     if (argc > 1 && strcmp(argv[1], "kernel") == 0) kernel_only();
     return 0;
 }

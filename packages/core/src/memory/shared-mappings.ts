@@ -79,6 +79,11 @@ export class SharedObject {
     return changed;
   }
 
+  /** Pages that hold bytes (written by some process, or read from the file). */
+  get residentPages(): number {
+    return this.pages.size;
+  }
+
   retain(): void {
     this.users++;
   }

@@ -5,6 +5,7 @@ import { hostMemory } from './host-memory.js';
 import { hostProcText, hostSystemEntries } from './host-shared.js';
 import { fixedDir, pathLink, type SyntheticNode, textFile } from './node.js';
 import { procLocksText } from './proc-locks.js';
+import { ipcLimitTexts, procSysvMsg, procSysvSem, procSysvShm } from './proc-sysvipc.js';
 import { CLOCK_TICKS } from './process-text.js';
 
 /** The host's idle time per CPU, in seconds. */
@@ -147,6 +148,12 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
     filesystems: text(() => `${FILESYSTEMS.join('\n')}\n`),
     mounts: () => pathLink(() => 'self/mounts'),
     locks: text(() => procLocksText(k.fileLocks.list())),
+    sysvipc: () =>
+      fixedDir({
+        shm: text(() => procSysvShm(k.ipc)),
+        sem: text(() => procSysvSem(k.ipc)),
+        msg: text(() => procSysvMsg(k.ipc)),
+      }),
     ...hostSystemEntries(),
     sys: () =>
       fixedDir({
@@ -158,6 +165,9 @@ export function procSystemEntries(k: LinuxKernel): Record<string, () => Syntheti
             version: text(() => `${version()}\n`),
             pid_max: text(() => '4194304\n'),
             ngroups_max: text(() => '65536\n'),
+            ...Object.fromEntries(
+              Object.entries(ipcLimitTexts(() => k.ipc)).map(([name, limit]) => [name, text(limit)] as const),
+            ),
             random: () =>
               fixedDir({
                 uuid: text(() => `${randomUUID()}\n`),
