@@ -47,9 +47,9 @@ describe.runIf(available('riscv64 differential tests', prerequisites))(
 );
 
 /**
- * Programs whose work is core's kernel, not instructions: a million mmap/munmap calls take
- * minutes per executor (qemu included) and test nothing an executor changes, so they run on the
- * default executor only (above).
+ * Programs whose work is core's kernel, not instructions: a quarter of a million mmap/munmap
+ * calls take most of a minute per executor (qemu included) and test nothing an executor
+ * changes, so they run on the default executor only (above).
  */
 const KERNEL_BOUND = new Set(['mmap-churn']);
 
