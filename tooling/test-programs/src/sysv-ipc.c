@@ -171,6 +171,10 @@ static void info(void) {
     shmctl(id, IPC_RMID, NULL);
 }
 
+#ifndef SEMVMX
+#define SEMVMX 32767
+#endif
+
 union semun {
     int val;
     struct semid_ds *buf;
@@ -291,6 +295,39 @@ static void semaphores(void) {
     waiters(id, 0, GETNCNT, 1);
     kill(child, SIGUSR1);
     waitpid(child, &status, 0);
+
+    /* A waiter whose operations fail when tried again (ERANGE) stops counting as a waiter,
+     * while it lives on. */
+    int done[2], go[2];
+    pipe(done);
+    pipe(go);
+    child = fork();
+    if (child == 0) {
+        struct sembuf two[2] = {{0, -1, 0}, {1, 1, 0}};
+        int r = semop(id, two, 2);
+        printf("child tried again: %d %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+        char c = 0;
+        close(go[1]);
+        write(done[1], &c, 1);
+        read(go[0], &c, 1);
+        _exit(0);
+    }
+    close(done[1]);
+    close(go[0]);
+    waiters(id, 0, GETNCNT, 1);
+    arg.val = SEMVMX;
+    semctl(id, 1, SETVAL, arg);
+    arg.val = 1;
+    semctl(id, 0, SETVAL, arg);
+    char c;
+    read(done[0], &c, 1);
+    printf("ncnt after it failed: %d\n", semctl(id, 0, GETNCNT));
+    close(go[1]);
+    close(done[0]);
+    waitpid(child, &status, 0);
+    arg.val = 0;
+    semctl(id, 0, SETVAL, arg);
+    semctl(id, 1, SETVAL, arg);
 
     /* IPC_RMID wakes the waiters with EIDRM. */
     child = fork();

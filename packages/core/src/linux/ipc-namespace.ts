@@ -28,8 +28,9 @@ export class IpcNamespace {
     return this.queues;
   }
 
-  /** A process ended: its SEM_UNDO adjustments are applied. */
+  /** A process ended: its SEM_UNDO adjustments are applied, and its threads wait no more. */
   processExited(k: LinuxKernel): void {
     this.semaphores?.processExited(k);
+    this.queues?.processExited(k);
   }
 }

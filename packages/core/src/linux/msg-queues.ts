@@ -1,3 +1,4 @@
+import type { LinuxKernel } from './kernel.js';
 import { hostLimit, IpcIds, type IpcPerm, nowSeconds } from './sysv-ipc.js';
 import type { GuestThread } from './thread.js';
 
@@ -75,5 +76,10 @@ export class MessageQueues {
 
   stopWaiting(thread: GuestThread): void {
     this.waiters.delete(thread);
+  }
+
+  /** A process ended: its threads wait no more. */
+  processExited(k: LinuxKernel): void {
+    for (const thread of this.waiters.keys()) if (thread.process === k) this.waiters.delete(thread);
   }
 }

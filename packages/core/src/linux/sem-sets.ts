@@ -124,6 +124,7 @@ export class SemaphoreSets {
 
   /** exit_sem: a process's adjustments are applied (clamped to [0, SEMVMX]) and dropped. */
   processExited(k: LinuxKernel): void {
+    for (const thread of this.waiters.keys()) if (thread.process === k) this.waiters.delete(thread);
     const list = this.undo.get(k);
     if (!list) return;
     this.undo.delete(k);

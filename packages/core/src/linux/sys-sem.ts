@@ -6,7 +6,6 @@ import {
   accessible,
   commonCtl,
   ctlCommand,
-  IPC_INFO,
   IPC_NOWAIT,
   IPC64_PERM_BYTES,
   type IpcKind,
@@ -102,11 +101,10 @@ function tryOps(
 
 function semtimedop(k: LinuxKernel, id: number, opsAddr: number, count: number, timeoutAddr: number): number {
   const sem = sets(k);
+  // A call run again after its wait: it counts as waiting again only if it blocks again.
   const waited = sem.waiting(k.thread);
-  if (waited?.set.removed) {
-    sem.stopWaiting(k.thread);
-    fail(E.EIDRM);
-  }
+  sem.stopWaiting(k.thread);
+  if (waited?.set.removed) fail(E.EIDRM);
   if (count < 1 || id < 0) fail(E.EINVAL);
   if (count > sem.maxOps) fail(E.E2BIG);
   const timeout = timeoutAddr === 0 ? null : readTimespec(k, timeoutAddr);
@@ -117,7 +115,6 @@ function semtimedop(k: LinuxKernel, id: number, opsAddr: number, count: number, 
   if (!permitted(k.credentials, set.perm, alters ? ALTER : READ)) fail(E.EACCES);
   const outcome = tryOps(k, set, ops);
   if (!('op' in outcome)) {
-    sem.stopWaiting(k.thread);
     for (const [num, value] of outcome.values) {
       set.sems[num].value = value;
       set.sems[num].pid = k.pid;
@@ -126,10 +123,7 @@ function semtimedop(k: LinuxKernel, id: number, opsAddr: number, count: number, 
     set.otime = nowSeconds();
     return 0;
   }
-  if (outcome.flags & IPC_NOWAIT) {
-    sem.stopWaiting(k.thread);
-    fail(E.EAGAIN);
-  }
+  if (outcome.flags & IPC_NOWAIT) fail(E.EAGAIN);
   sem.wait(k.thread, set, outcome);
   const ended = k.block(k.deadline(timeout), 'semop that no process can satisfy', k.signals.mask, () => {
     if (set.removed) return true;

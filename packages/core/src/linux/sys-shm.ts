@@ -8,7 +8,6 @@ import {
   checkOwner,
   commonCtl,
   ctlCommand,
-  IPC_RMID,
   IPC64_PERM_BYTES,
   type IpcKind,
   nowSeconds,
