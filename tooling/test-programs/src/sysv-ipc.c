@@ -1,20 +1,21 @@
 /*
  * System V IPC. Shared memory: shmget (IPC_PRIVATE and keys, IPC_CREAT/IPC_EXCL, sizes), shmat
- * (anywhere, at an address, SHM_RND, SHM_REMAP, SHM_RDONLY), shmdt, shmctl (IPC_STAT, IPC_SET,
- * IPC_RMID while attached, IPC_INFO, SHM_INFO), attachments inherited by fork and shared with
- * the child, and what /proc/self/maps shows. Semaphores: semget, semop and semtimedop (all or
- * nothing, IPC_NOWAIT, timeouts, waits for zero, waits woken by another process, a signal or
- * IPC_RMID, SEM_UNDO at exit), semctl (GETVAL, SETVAL, GETALL, SETALL, GETPID, GETNCNT, GETZCNT,
- * IPC_STAT, IPC_RMID, IPC_INFO, SEM_INFO). Message queues: msgget, msgsnd and msgrcv (by type,
- * MSG_EXCEPT, lowest type, MSG_NOERROR, E2BIG, MSG_COPY, waits woken by another process, a full
- * queue, IPC_NOWAIT, IPC_RMID), msgctl (IPC_STAT, IPC_SET of msg_qbytes, IPC_INFO, MSG_INFO).
- * /proc/sysvipc/{shm,sem,msg} (headers and each object's line) and the limits in /proc/sys/kernel.
+ * (anywhere, at an address, SHM_RND, SHM_REMAP, SHM_RDONLY), shmdt (of a 64 MiB segment too),
+ * shmctl (IPC_STAT, IPC_SET, IPC_RMID while attached, IPC_INFO, SHM_INFO), attachments inherited
+ * by fork and shared with the child, and what /proc/self/maps shows. Semaphores: semget, semop
+ * and semtimedop (all or nothing, IPC_NOWAIT, timeouts, waits for zero, waits woken by another
+ * process, a signal or IPC_RMID, SEM_UNDO at exit), semctl (GETVAL, SETVAL, GETALL, SETALL,
+ * GETPID, GETNCNT, GETZCNT, IPC_STAT, IPC_RMID, IPC_INFO, SEM_INFO). Message queues: msgget,
+ * msgsnd and msgrcv (by type, MSG_EXCEPT, lowest type, MSG_NOERROR, E2BIG, MSG_COPY, waits woken
+ * by another process, a full queue, IPC_NOWAIT, IPC_RMID), msgctl (IPC_STAT, IPC_SET of
+ * msg_qbytes, IPC_INFO, MSG_INFO). /proc/sysvipc/{shm,sem,msg} (headers and each object's line)
+ * and the limits in /proc/sys/kernel.
+ *
  * `sysv-ipc kernel` adds what qemu-aarch64-static 7.2 answers differently from the kernel, for a
  * comparison with the host's kernel: SHM_REMAP without an address (EINVAL; qemu attaches), a
- * message longer than msgmax (EINVAL; qemu stops on an assertion) and msg_lrpid (qemu says 0). (SHM_REMAP without an address is EINVAL in the
- * kernel and accepted by qemu-aarch64-static: not compared here.) The reference runs in the
- * host's IPC namespace, so nothing printed depends on ids, keys or other processes' segments,
- * and everything made is removed.
+ * message longer than msgmax (EINVAL; qemu stops on an assertion) and msg_lrpid (qemu says 0).
+ * The reference runs in the host's IPC namespace, so nothing printed depends on ids, keys or
+ * other processes' segments, and everything made is removed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -158,6 +159,24 @@ static void placement(void) {
     result("shmat bad id", (long)shmat(-1, NULL, 0) == -1 ? -1 : 0);
     shmctl(id, IPC_RMID, NULL);
     show("gone", id);
+}
+
+/* A large segment: written whole, seen by a child, detached at once. */
+static void large_segment(void) {
+    size_t size = 64 << 20;
+    int id = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
+    char *p = shmat(id, NULL, 0);
+    memset(p, 7, size);
+    pid_t child = fork();
+    if (child == 0) {
+        p[0] = (char)(p[size - 1] + 1);
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("large segment: child wrote %d\n", p[0]);
+    result("large shmdt", shmdt(p));
+    shmctl(id, IPC_RMID, NULL);
 }
 
 static void info(void) {
@@ -568,6 +587,7 @@ int main(int argc, char **argv) {
     private_segment();
     keyed_segment();
     placement();
+    large_segment();
     info();
     semaphores();
     messages();

@@ -1,3 +1,4 @@
+import { OutOfMemoryError } from '../memory/paged-memory.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/types.js';
 import { E, fail } from './errno.js';
 import { int, type LinuxKernel, long, ptr } from './kernel.js';
@@ -90,8 +91,9 @@ function shmat(k: LinuxKernel, id: number, addr: number, flags: number): number 
   let start: number;
   try {
     start = k.memory.map(at, size, prot | PROT_WRITE, at !== 0);
-  } catch {
-    fail(E.ENOMEM);
+  } catch (error) {
+    if (error instanceof OutOfMemoryError) fail(E.ENOMEM);
+    throw error;
   }
   k.memory.sharedRanges.add(k.memory, start, start + size, segment.object, 0);
   k.memory.protect(start, size, prot);
@@ -120,10 +122,21 @@ function shmdt(k: LinuxKernel, addr: number): number {
   if (segment === undefined) fail(E.EINVAL);
   segment.lpid = k.pid;
   const size = Math.ceil(segment.size / PAGE) * PAGE;
-  // Only the pages that still map this segment go (a part mapped over since stays).
-  for (let page = addr; page < addr + size; page += PAGE) {
+  // Only the pages that still map this segment go (a part mapped over since stays), each run of
+  // them in one unmap: page by page, a large segment would take quadratic time.
+  const stillAttached = (page: number) => {
     const here = k.memory.sharedRanges.locate(page);
-    if (here?.object === segment.object && here.offset === page - addr) k.memory.unmap(page, PAGE);
+    return here?.object === segment.object && here.offset === page - addr;
+  };
+  for (let page = addr; page < addr + size; ) {
+    if (!stillAttached(page)) {
+      page += PAGE;
+      continue;
+    }
+    let end = page + PAGE;
+    while (end < addr + size && stillAttached(end)) end += PAGE;
+    k.memory.unmap(page, end - page);
+    page = end;
   }
   return 0;
 }
