@@ -20,6 +20,7 @@ import {
 } from './exec/wasm/dispatcher.js';
 import { type ModuleCompiler, processCompiler } from './exec/wasm/module-compiler.js';
 import { hasComputedTarget } from './exec/wasm/regions.js';
+import { CPU_REGISTER_STRIDE } from './exec/wasm/runtime.js';
 import { optimizeBlock } from './ir/optimize.js';
 import type { IrBlock } from './ir/types.js';
 import type { LinuxKernel } from './linux/kernel.js';
@@ -105,6 +106,24 @@ export interface MachineOptions extends PagedMemoryOptions {
   readonly compiler?: ModuleCompiler;
   /** Translations shared with the other machines of the run (see exec/translation-cache.ts). */
   readonly translations?: TranslationCache | null;
+  /**
+   * Which of the memory's CPU areas this machine's register file and wasm tables use (default 0,
+   * the kernel's thread; a CPU worker's machine over the same shared memory uses its own).
+   */
+  readonly cpuIndex?: number;
+}
+
+/**
+ * What `runSlice` hands the guest's system calls and faults to: a process's kernel on the
+ * kernel's thread, or a CPU worker's stand-in that sends the thread back there.
+ */
+export interface SliceHost {
+  syscall(cpu: Cpu): void;
+  deliverFault(cpu: Cpu, signal: GuestSignal): GuestSignal | null;
+  /** Before the first block (signals that arrived while the thread waited for the CPU). */
+  beforeSlice?(cpu: Cpu): void;
+  /** Now and then between blocks (expired timers). */
+  tick?(cpu: Cpu): void;
 }
 
 /** Where this machine's blocks came from (`Machine.translationStats`). */
@@ -248,7 +267,12 @@ export class Machine {
     this.memory = options.memory ?? new PagedMemory(options);
     this.executor = options.executor ?? defaultExecutor();
     this.optimize = options.optimize ?? true;
-    this.cpu = new Cpu(arch.registers, this.memory, () => this.memory.buffer, 0);
+    this.cpu = new Cpu(
+      arch.registers,
+      this.memory,
+      () => this.memory.buffer,
+      (options.cpuIndex ?? 0) * CPU_REGISTER_STRIDE,
+    );
     this.memory.onGrow(() => this.cpu.refreshViews());
     this.memory.onCodeChange = (first, count) => this.invalidate(first, count);
     this.dispatcher =
@@ -288,7 +312,8 @@ export class Machine {
       fetch16: (pc) => fetchParcel(this.memory, pc),
       canFetch16: (pc) => (pc & 1n) === 0n && this.memory.canFetch(pc & ~3n),
     };
-    this.translations = options.translations ?? null;
+    // Compiled modules hold their CPU's offsets: only machines of CPU 0 share them.
+    this.translations = (options.cpuIndex ?? 0) === 0 ? (options.translations ?? null) : null;
     this.replay = { code: this.code, fetch32Low: (address) => this.memory.fetch32Low(address) };
     this.shelf =
       this.translations?.shelf(arch, `${this.memory.shared}/${this.optimize}/${this.executor}`) ?? null;
@@ -508,6 +533,11 @@ export class Machine {
     }
   }
 
+  /** Drops every cached block (code changed somewhere this machine cannot tell). */
+  forgetAllCode(): void {
+    for (const p of [...this.blocksByPage.keys()]) this.dropPage(p);
+  }
+
   /** Number of blocks currently cached. */
   get cachedBlocks(): number {
     return this.blocks.size;
@@ -554,7 +584,7 @@ export class Machine {
    * Runs blocks until the guest ends (returns how), `sliceEnd` passes, or the current thread
    * cannot go on (it blocked, exited or changed its image: the scheduler's business); then null.
    */
-  runSlice(kernel: LinuxKernel, sliceEnd: number, deadline: number, timeoutMs: number): MachineExit | null {
+  runSlice(kernel: SliceHost, sliceEnd: number, deadline: number, timeoutMs: number): MachineExit | null {
     const cpu = this.cpu;
     const memory = this.memory;
     const pcSlot = this.arch.registers.pc;

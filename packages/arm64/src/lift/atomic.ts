@@ -121,8 +121,8 @@ function casPair32(cpu: Cpu, addr: bigint, expected: bigint, desired: bigint): b
 }
 
 /**
- * CASP of two 8-byte registers: the host has no 16-byte compare-and-exchange, so it is two 8-byte
- * ones, the first undone when the second fails. Reads Rs, Rs+1, Rt, Rt+1 and writes Rs, Rs+1.
+ * CASP of two 8-byte registers: one 16-byte compare-and-exchange (see `compareExchangePair`).
+ * Reads Rs, Rs+1, Rt, Rt+1 and writes Rs, Rs+1.
  */
 function casPair64Helper(s: number, t: number) {
   return (cpu: Cpu, addr: bigint): void => {
@@ -131,15 +131,8 @@ function casPair64Helper(s: number, t: number) {
     const x = (n: number) => (n === 31 ? 0n : r[n]);
     const e1 = x(s);
     const e2 = x(s + 1);
-    const memory = cpu.memory;
-    const old1 = memory.compareExchange(addr, e1, x(t), 8);
-    let old2: bigint;
-    if (old1 !== e1) old2 = memory.read64(Number(addr + 8n));
-    else {
-      old2 = memory.compareExchange(addr + 8n, e2, x(t + 1), 8);
-      if (old2 !== e2) memory.compareExchange(addr, x(t), old1, 8);
-    }
-    // The exchanges may have grown the memory (a first touch), which replaces the register view.
+    const [old1, old2] = cpu.memory.compareExchangePair(addr, e1, e2, x(t), x(t + 1));
+    // The exchange may have grown the memory (a first touch), which replaces the register view.
     const after = cpu.regs;
     after[s] = old1;
     if (s + 1 !== 31) after[s + 1] = old2;

@@ -80,7 +80,7 @@ function storeExclusive(f: Fields, c: LiftContext): void {
   c.setW(f.s, b.xor(ok, 1));
 }
 
-/** STXP's helper: a pair of 4-byte registers is one 8-byte exchange, a pair of 8-byte ones two. */
+/** STXP's helper: a pair of 4-byte registers is one 8-byte exchange, a pair of 8-byte ones a 16-byte one. */
 function storePairHelper(size: 4 | 8) {
   return (cpu: Cpu, addr: bigint, v1: bigint, v2: bigint): number => {
     if (!takeMonitor(cpu, addr, 2 * size)) return 1;
@@ -92,10 +92,8 @@ function storePairHelper(size: 4 | 8) {
       const desired = ((v2 & 0xffffffffn) << 32n) | (v1 & 0xffffffffn);
       return memory.compareExchange(addr, expected, desired, 8) === expected ? 0 : 1;
     }
-    if (memory.compareExchange(addr, lo, v1, 8) !== lo) return 1;
-    if (memory.compareExchange(addr + 8n, hi, v2, 8) === hi) return 0;
-    memory.compareExchange(addr, v1, lo, 8);
-    return 1;
+    const [oldLo, oldHi] = memory.compareExchangePair(addr, lo, hi, v1, v2);
+    return oldLo === lo && oldHi === hi ? 0 : 1;
   };
 }
 const storePairHelpers = { 4: storePairHelper(4), 8: storePairHelper(8) };

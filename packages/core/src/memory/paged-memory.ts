@@ -1,4 +1,4 @@
-import { GuestFault } from '../signals.js';
+import { GuestFault, GuestSignal } from '../signals.js';
 import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
 import { RegionNames } from './region-names.js';
 import { SharedRanges } from './shared-mappings.js';
@@ -10,6 +10,18 @@ import {
   PROT_READ,
   PROT_WRITE,
 } from './types.js';
+
+/**
+ * Thrown by a memory attached on a CPU worker (see `PagedMemory.attach`) where only the kernel's
+ * thread may act: a page's first touch (host pages are handed out there), an address above
+ * 4 GiB, a store to a page holding lifted code. Like a fault it stops the instruction before it
+ * changed anything, so the thread goes back to the kernel's thread and runs it again there.
+ */
+export class KernelNeeded extends GuestSignal {
+  constructor(what: string) {
+    super('KERNEL', what, 0);
+  }
+}
 
 /** Thrown when the host cannot provide more memory for the guest. */
 export class OutOfMemoryError extends Error {
@@ -61,10 +73,13 @@ function protectionOf(entry: number): number {
 
 export { CODE as CODE_BIT, HOST_SHIFT };
 /**
- * Bytes at the start of the wasm memory never guest-mapped: the register file (first 64 KiB) and
- * the executors' own tables (the wasm executor's block dispatch cache).
+ * Bytes at the start of the wasm memory never guest-mapped: the register files (first 64 KiB) and
+ * the executors' own tables (the wasm executor's block dispatch cache): the kernel thread's CPU
+ * in the first 6 wasm pages, then 5 for each of three more CPUs (see exec/wasm/runtime.ts).
  */
-export const RESERVED_BYTES = 6 * WASM_PAGE;
+export const RESERVED_BYTES = 21 * WASM_PAGE;
+/** The part a fork copies: the kernel thread's CPU (the other CPUs' areas start afresh). */
+const FIRST_CPU_BYTES = 6 * WASM_PAGE;
 /**
  * The page table lives in the wasm memory right after the register file, so compiled blocks can
  * translate guest addresses without leaving wasm: one int32 entry per guest page.
@@ -83,6 +98,13 @@ const WIDTH_MASK: Record<AccessSize, bigint> = { 1: 0xffn, 2: 0xffffn, 4: 0xffff
 
 /** The int32 word `fence` updates: the last word of the register file's area, which no slot reaches. */
 const FENCE_WORD = (WASM_PAGE - 4) >>> 2;
+/**
+ * The int32 word counting changes to lifted code (a store to, or an unmap or protect of, a page
+ * holding some), beside it: CPU workers over the same memory drop their translations when it moves.
+ */
+export const CODE_EPOCH_WORD = FENCE_WORD - 1;
+/** The int32 spin lock that makes 16-byte compare-and-exchanges atomic against each other. */
+const PAIR_LOCK_WORD = FENCE_WORD - 2;
 
 function signed(v: bigint, size: AccessSize): bigint {
   return BigInt.asIntN(size * 8, v);
@@ -145,6 +167,11 @@ export interface PagedMemoryOptions {
   shared?: boolean;
 }
 
+/** The part of WebAssembly's API for a shared memory made elsewhere (see `PagedMemory.attach`). */
+interface AttachOptions {
+  attach: WasmMemory;
+}
+
 /**
  * Guest memory as a page table over one `WebAssembly.Memory`. Guest page `p` maps to a host page
  * of the wasm memory (allocated on demand, recycled on unmap); the first `RESERVED_BYTES` of the
@@ -201,7 +228,19 @@ export class PagedMemory implements GuestMemory {
   /** The MAP_SHARED ranges, whose pages other processes see too. */
   sharedRanges = new SharedRanges();
 
-  constructor(options: PagedMemoryOptions = {}) {
+  /** A view of another thread's memory (see `attach`): it never maps, backs or grows anything. */
+  private readonly attached: boolean;
+
+  constructor(options: PagedMemoryOptions | AttachOptions = {}) {
+    if ('attach' in options) {
+      this.attached = true;
+      this.shared = true;
+      this.wasm = options.attach;
+      this.maxWasmPages = 0;
+      this.refreshViews();
+      return;
+    }
+    this.attached = false;
     const initial = Math.max(
       Math.ceil(((FIRST_HOST_PAGE + 1) << PAGE_SHIFT) / WASM_PAGE),
       Math.ceil((options.initialBytes ?? 64 * 1024 * 1024) / WASM_PAGE),
@@ -213,6 +252,34 @@ export class PagedMemory implements GuestMemory {
     this.shared = options.shared ?? false;
     this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages, shared: this.shared });
     this.refreshViews();
+  }
+
+  /**
+   * The memory of another thread's `PagedMemory` (a shared one), as a CPU worker runs guest code
+   * in it: loads, stores, atomics and code fetches of pages already backed, below 4 GiB; what
+   * needs more throws `KernelNeeded`. Mappings, brk and the rest are the kernel thread's.
+   */
+  static attach(wasm: WasmMemory): PagedMemory {
+    return new PagedMemory({ attach: wasm });
+  }
+
+  /** Lifted code on these pages is gone or changed: the machine drops it, CPU workers too. */
+  private codeChanged(firstPage: number, pageCount: number): void {
+    if (this.shared) Atomics.add(this.i32, CODE_EPOCH_WORD, 1);
+    this.onCodeChange?.(firstPage, pageCount);
+  }
+
+  /** How many times lifted code changed (see CODE_EPOCH_WORD); only counted on a shared memory. */
+  get codeEpoch(): number {
+    return Atomics.load(this.i32, CODE_EPOCH_WORD);
+  }
+
+  /**
+   * A CPU worker's views end where the memory ended when they were made; the kernel's thread
+   * may have grown it since, and handed out the host page at `hostByte` from the new part.
+   */
+  private reach(hostByte: number): void {
+    if (hostByte >= this.u8.length) this.refreshViews();
   }
 
   /** Called after the wasm memory grew (views were replaced). */
@@ -250,7 +317,7 @@ export class PagedMemory implements GuestMemory {
     });
     // The register file and the executors' tables, then the host pages handed out so far; of
     // the page table only the chunks in use, so the copy's untouched parts cost no host memory.
-    copy.u8.set(this.u8.subarray(0, PAGE_TABLE_OFFSET));
+    copy.u8.set(this.u8.subarray(0, FIRST_CPU_BYTES));
     copy.u8.set(this.u8.subarray(FIRST_HOST_PAGE * PAGE_SIZE, used), FIRST_HOST_PAGE * PAGE_SIZE);
     for (let chunk = 0; chunk < this.tableChunksUsed.length; chunk++) {
       if (this.tableChunksUsed[chunk] === 0) continue;
@@ -272,6 +339,7 @@ export class PagedMemory implements GuestMemory {
   // ---- host pages ---------------------------------------------------------------------------
 
   private allocHostPage(): number {
+    if (this.attached) throw new KernelNeeded('a page touched for the first time');
     const recycled = this.freeHostPages.pop();
     if (recycled !== undefined) {
       this.u8.fill(0, recycled << PAGE_SHIFT, (recycled + 1) << PAGE_SHIFT);
@@ -381,7 +449,7 @@ export class PagedMemory implements GuestMemory {
     const code = unmap
       ? this.high.unmap(from, end, this.releaseHost)
       : this.high.discard(from, end, this.releaseHost);
-    if (code) this.onCodeChange?.(code[0], code[1] + 1 - code[0]);
+    if (code) this.codeChanged(code[0], code[1] + 1 - code[0]);
   }
 
   unmap(addr: number, length: number): void {
@@ -401,7 +469,7 @@ export class PagedMemory implements GuestMemory {
       // A freed range below the mmap base is where the next top-down search starts.
       if (p < MMAP_BASE_PAGE && p >= this.mmapTopPage) this.mmapTopPage = p + 1;
     }
-    if (codeFrom >= 0) this.onCodeChange?.(codeFrom, end - codeFrom);
+    if (codeFrom >= 0) this.codeChanged(codeFrom, end - codeFrom);
   }
 
   protect(addr: number, length: number, prot: number): boolean {
@@ -476,7 +544,7 @@ export class PagedMemory implements GuestMemory {
       if (e === 0 || isUnbacked(e)) continue;
       this.freeHostPages.push(e >>> HOST_SHIFT);
       this.pageTable[p] = unbacked(e & 7);
-      if (e & CODE) this.onCodeChange?.(p, 1);
+      if (e & CODE) this.codeChanged(p, 1);
     }
   }
 
@@ -540,8 +608,19 @@ export class PagedMemory implements GuestMemory {
       if (!isUnbacked(e) || (protectionOf(e) & PROT_EXEC) === 0) throw new GuestFault(pc, 'execute');
       e = this.backPage(p, e);
     }
-    this.pageTable[p] = e | CODE;
-    return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((a & PAGE_MASK) >>> 2)];
+    if ((e & CODE) === 0) this.markCode(p, e);
+    const host = e >>> HOST_SHIFT;
+    if (this.attached) this.reach(host << PAGE_SHIFT);
+    return this.u32[(host << (PAGE_SHIFT - 2)) + ((a & PAGE_MASK) >>> 2)];
+  }
+
+  /**
+   * Marks page `p` (entry `e`) as holding lifted code. A CPU worker does it only if the entry is
+   * still `e`: the kernel's thread may have unmapped or changed the page meanwhile.
+   */
+  private markCode(p: number, e: number): void {
+    if (this.attached) Atomics.compareExchange(this.pageTable, p, e, e | CODE);
+    else this.pageTable[p] = e | CODE;
   }
 
   /**
@@ -555,18 +634,20 @@ export class PagedMemory implements GuestMemory {
       if (!isUnbacked(e) || (protectionOf(e) & PROT_EXEC) === 0) return -1;
       e = this.backPage(p, e);
     }
-    this.pageTable[p] = e | CODE;
+    if ((e & CODE) === 0) this.markCode(p, e);
     return this.u32[((e >>> HOST_SHIFT) << (PAGE_SHIFT - 2)) + ((address & PAGE_MASK) >>> 2)];
   }
 
   canFetch(pc: bigint): boolean {
     if ((pc & 3n) !== 0n || pc >= 1n << 48n) return false;
+    if (pc >= 0x100000000n && this.attached) throw new KernelNeeded('code above 4 GiB');
     if (pc >= 0x100000000n) return this.high.isMapped(Number(pc >> 12n), Number(pc >> 12n) + 1, PROT_EXEC);
     const e = this.pageTable[Number(pc) >>> PAGE_SHIFT];
     return e !== 0 && (protectionOf(e) & PROT_EXEC) !== 0;
   }
 
   private fetchHigh(pc: bigint): number {
+    if (this.attached) throw new KernelNeeded('code above 4 GiB');
     if ((pc & 3n) !== 0n || pc >= 1n << 48n) throw new GuestFault(pc, 'execute');
     const a = Number(pc);
     const p = Math.floor(a / PAGE_SIZE);
@@ -591,7 +672,9 @@ export class PagedMemory implements GuestMemory {
     }
     const off = lo & PAGE_MASK;
     if (off + size > PAGE_SIZE) return -1;
-    return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+    const h = (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+    if (this.attached) this.reach(h);
+    return h;
   }
 
   private hostWrite(lo: number, hi: number, size: number): number {
@@ -600,23 +683,28 @@ export class PagedMemory implements GuestMemory {
     if (hi === 0 && isUnbacked(e) && protectionOf(e) & PROT_WRITE) e = this.backPage(page, e);
     if ((e & (PROT_WRITE | CODE)) !== PROT_WRITE) {
       if ((e & PROT_WRITE) === 0) throw new GuestFault(faultAddress(lo, hi), 'write');
+      if (this.attached) throw new KernelNeeded('a store to a page holding lifted code');
       // A page with lifted code is being written: drop its blocks, then write normally.
       if (hi === 0) {
         this.pageTable[page] = e & ~CODE;
-        this.onCodeChange?.(page, 1);
+        this.codeChanged(page, 1);
       } else {
         this.high.setEntry(hi * GUEST_PAGES + page, e & ~CODE);
-        this.onCodeChange?.(hi * GUEST_PAGES + page, 1);
+        this.codeChanged(hi * GUEST_PAGES + page, 1);
       }
     }
     const off = lo & PAGE_MASK;
     if (off + size > PAGE_SIZE) return -1;
-    return (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+    const h = (e >>> HOST_SHIFT) * PAGE_SIZE + off;
+    if (this.attached) this.reach(h);
+    return h;
   }
 
   /** The entry of the high page holding (lo, hi), backed on first touch when `need` is allowed; 0 to fault. */
   private highEntry(lo: number, hi: number, need: number): number {
     if (hi < 0 || hi >= 1 << 16) return 0; // beyond the 48-bit user space
+    // The high region's bookkeeping lives on the kernel's thread.
+    if (this.attached) throw new KernelNeeded('an address above 4 GiB');
     return this.high.entry(hi * GUEST_PAGES + (lo >>> PAGE_SHIFT), need, this.allocHost);
   }
 
@@ -728,6 +816,34 @@ export class PagedMemory implements GuestMemory {
     const e = Number(expected & mask);
     const old = Atomics.compareExchange(view, h / size, e, Number(desired & mask));
     return BigInt(old >>> 0);
+  }
+
+  compareExchangePair(
+    addr: bigint,
+    expectedLo: bigint,
+    expectedHi: bigint,
+    desiredLo: bigint,
+    desiredHi: bigint,
+  ): [bigint, bigint] {
+    const lo = Number(addr & 0xffffffffn) | 0;
+    const hi = Number(addr >> 32n) | 0;
+    // Both halves lie in one page (the architectures fault misaligned pairs): one translation,
+    // which faults before anything is written.
+    const at = this.hostWrite(lo, hi, 16);
+    if (at < 0) throw new RangeError('a 16-byte exchange must not cross a page');
+    const h = at >>> 3;
+    const lock = this.i32;
+    // The critical section is a few reads and writes: spinning beats sleeping.
+    while (Atomics.compareExchange(lock, PAIR_LOCK_WORD, 0, 1) !== 0);
+    const b64 = this.b64;
+    const oldLo = Atomics.load(b64, h);
+    const oldHi = Atomics.load(b64, h + 1);
+    if (oldLo === BigInt.asUintN(64, expectedLo) && oldHi === BigInt.asUintN(64, expectedHi)) {
+      Atomics.store(b64, h, desiredLo);
+      Atomics.store(b64, h + 1, desiredHi);
+    }
+    Atomics.store(lock, PAIR_LOCK_WORD, 0);
+    return [oldLo, oldHi];
   }
 
   /**
@@ -879,7 +995,7 @@ export class PagedMemory implements GuestMemory {
         e &= ~CODE;
         if (page < GUEST_PAGES) this.pageTable[page] = e;
         else this.high.setEntry(page, e);
-        this.onCodeChange?.(page, 1);
+        this.codeChanged(page, 1);
       }
       const chunk = Math.min(bytes.length - done, PAGE_SIZE - (a % PAGE_SIZE));
       this.u8.set(bytes.subarray(done, done + chunk), (e >>> HOST_SHIFT) * PAGE_SIZE + (a % PAGE_SIZE));

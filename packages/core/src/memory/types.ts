@@ -54,6 +54,19 @@ export interface GuestMemory {
    * holds `expected`; returns the old value. Atomic against every thread sharing the memory.
    */
   compareExchange(addr: bigint, expected: bigint, desired: bigint, size: AccessSize): bigint;
+  /**
+   * Compare-and-exchange of the 16 bytes at `addr` (16-byte aligned) as two 8-byte halves: stores
+   * (desiredLo, desiredHi) when memory holds (expectedLo, expectedHi); returns what it held. The
+   * host has no 16-byte atomic, so these are atomic against each other (one lock per memory),
+   * not against plain stores to the same bytes.
+   */
+  compareExchangePair(
+    addr: bigint,
+    expectedLo: bigint,
+    expectedHi: bigint,
+    desiredLo: bigint,
+    desiredHi: bigint,
+  ): [bigint, bigint];
   /** Atomic read-modify-write (`op` applied to the old value and `operand`); returns the old value. */
   atomicUpdate(op: AtomicOp, addr: bigint, operand: bigint, size: AccessSize): bigint;
   /** A full barrier: this thread's earlier accesses are visible before its later ones. */

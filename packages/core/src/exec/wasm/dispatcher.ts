@@ -15,10 +15,12 @@ import { ModuleBuilder } from './module-builder.js';
 import { I32, I64, OP } from './opcodes.js';
 import {
   buildWasmBatch,
+  CPU_AREAS_END,
+  type CpuArea,
+  cpuArea,
   DISPATCH_HASH,
   DISPATCH_SLOT_BITS,
   DISPATCH_SLOTS,
-  DISPATCH_TAGS_OFFSET,
   dispatchSlot,
   INSTRUCTION_COUNTER_OFFSET,
   type WasmBlockRunner,
@@ -46,10 +48,11 @@ const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** A tag no PC matches: the cache only holds blocks below 4 GiB. */
 const EMPTY = -1n;
 
-if (INSTRUCTION_COUNTER_OFFSET + 4 > RESERVED_BYTES) throw new Error('wasm executor tables overflow');
+if (INSTRUCTION_COUNTER_OFFSET + 4 > CPU_AREAS_END || CPU_AREAS_END > RESERVED_BYTES)
+  throw new Error('wasm executor tables overflow');
 
 /** The dispatcher module: `run(budget) → 0 (stopped) | 1 (syscall)`. */
-function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
+function dispatcherModule(pcOffset: number, tagsOffset: number, sharedMemory: boolean): Uint8Array {
   const m = new ModuleBuilder();
   m.importMemory('env', 'memory', sharedMemory);
   m.importTable('env', 'blocks');
@@ -69,8 +72,7 @@ function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
     .op(OP.i32And)
     .set(2);
   // Two ways per set: the even slot, then the odd one; a miss in both goes back to JS.
-  const tagMisses = () =>
-    e.get(2).i32(3).op(OP.i32Shl).mem(OP.i64Load, DISPATCH_TAGS_OFFSET, 3).get(1).op(OP.i64Ne);
+  const tagMisses = () => e.get(2).i32(3).op(OP.i32Shl).mem(OP.i64Load, tagsOffset, 3).get(1).op(OP.i64Ne);
   tagMisses();
   e.op(OP.if, 0x40);
   e.get(2).i32(1).op(OP.i32Or).set(2);
@@ -90,11 +92,11 @@ function dispatcherModule(pcOffset: number, sharedMemory: boolean): Uint8Array {
 /** Compiled dispatcher modules by layout: compiled once per host process, instantiated per machine. */
 const dispatcherModules = new Map<string, object>();
 
-function compiledDispatcher(pcOffset: number, sharedMemory: boolean): object {
-  const key = `${pcOffset}/${sharedMemory}`;
+function compiledDispatcher(pcOffset: number, tagsOffset: number, sharedMemory: boolean): object {
+  const key = `${pcOffset}/${tagsOffset}/${sharedMemory}`;
   let module = dispatcherModules.get(key);
   if (module === undefined) {
-    module = new W.Module(dispatcherModule(pcOffset, sharedMemory));
+    module = new W.Module(dispatcherModule(pcOffset, tagsOffset, sharedMemory));
     dispatcherModules.set(key, module);
   }
   return module;
@@ -174,6 +176,7 @@ export class WasmDispatcher {
   private readonly table = new W.Table({ element: 'anyfunc', initial: DISPATCH_SLOTS });
   private readonly run: (budget: number) => number;
   private tags: BigInt64Array;
+  private readonly area: CpuArea;
   /** The block in each slot, mirrored in JS so that entering one reads no BigInt. */
   private readonly installed: (WasmBlock | undefined)[] = new Array(DISPATCH_SLOTS).fill(undefined);
 
@@ -181,11 +184,13 @@ export class WasmDispatcher {
     private readonly cpu: Cpu,
     private readonly memory: PagedMemory,
   ) {
-    const instance = new W.Instance(compiledDispatcher(cpu.byteOffset + cpu.layout.pc * 8, memory.shared), {
+    this.area = cpuArea(cpu.byteOffset);
+    const pcOffset = cpu.byteOffset + cpu.layout.pc * 8;
+    const instance = new W.Instance(compiledDispatcher(pcOffset, this.area.dispatchTags, memory.shared), {
       env: { memory: memory.wasm, blocks: this.table },
     });
     this.run = instance.exports.run;
-    this.tags = new BigInt64Array(memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
+    this.tags = new BigInt64Array(memory.buffer, this.area.dispatchTags, DISPATCH_SLOTS);
     this.tags.fill(EMPTY);
     this.take();
   }
@@ -218,7 +223,7 @@ export class WasmDispatcher {
   private tagView(): BigInt64Array {
     // The memory may have grown (and detached the old buffer) since the view was made.
     if (this.tags.length === 0)
-      this.tags = new BigInt64Array(this.memory.buffer, DISPATCH_TAGS_OFFSET, DISPATCH_SLOTS);
+      this.tags = new BigInt64Array(this.memory.buffer, this.area.dispatchTags, DISPATCH_SLOTS);
     return this.tags;
   }
 
@@ -268,8 +273,9 @@ export class WasmDispatcher {
   /** Guest instructions the wasm blocks ran since the last call (and resets the count). */
   take(): number {
     const i32 = this.memory.i32;
-    const n = i32[INSTRUCTION_COUNTER_OFFSET >>> 2] >>> 0;
-    i32[INSTRUCTION_COUNTER_OFFSET >>> 2] = 0;
+    const counter = this.area.instructionCounter >>> 2;
+    const n = i32[counter] >>> 0;
+    i32[counter] = 0;
     return n;
   }
 }

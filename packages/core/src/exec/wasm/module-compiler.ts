@@ -12,7 +12,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
  * node:worker_threads, loaded when the first worker starts: loading it costs a process about
  * 2.5 ms, and a short program (most runs of a command-line tool) never starts one.
  */
-function workerThreads(): typeof import('node:worker_threads') {
+export function workerThreads(): typeof import('node:worker_threads') {
   return process.getBuiltinModule('node:worker_threads');
 }
 

@@ -56,10 +56,40 @@ export function dispatchSlot(pcLow: number): number {
 export const DISPATCH_TAGS_OFFSET = REGISTER_FILE_BYTES;
 export const INSTRUCTION_COUNTER_OFFSET = DISPATCH_TAGS_OFFSET + DISPATCH_SLOTS * 8;
 
+/**
+ * Where one CPU's register file and wasm tables lie. CPU 0 (the kernel's thread) has the layout
+ * above; CPU k (a worker running guest threads beside it, see cpu-worker/) has its register file
+ * `k * CPU_REGISTER_STRIDE` bytes in, and its dispatch tags and instruction counter in an area of
+ * its own after CPU 0's (`CPU_AREA_BASE`), so that machines on several host threads share one
+ * memory without sharing any of these.
+ */
+export interface CpuArea {
+  readonly registers: number;
+  readonly dispatchTags: number;
+  readonly instructionCounter: number;
+}
+export const CPU_REGISTER_STRIDE = 0x1000;
+/** CPUs one memory has room for (the kernel's thread and up to three workers). */
+export const MAX_CPUS = 4;
+const CPU_AREA_BASE = 6 * 0x10000;
+const CPU_AREA_STRIDE = DISPATCH_SLOTS * 8 + 0x10000;
+/** The bytes at the start of a memory that hold every CPU's area. */
+export const CPU_AREAS_END = CPU_AREA_BASE + (MAX_CPUS - 1) * CPU_AREA_STRIDE;
+
+/** The area of the CPU whose register file starts at `registers` (see CpuArea). */
+export function cpuArea(registers: number): CpuArea {
+  const index = Math.floor(registers / CPU_REGISTER_STRIDE);
+  if (index === 0)
+    return { registers, dispatchTags: DISPATCH_TAGS_OFFSET, instructionCounter: INSTRUCTION_COUNTER_OFFSET };
+  if (index >= MAX_CPUS) throw new RangeError(`no CPU area for a register file at ${registers}`);
+  const dispatchTags = CPU_AREA_BASE + (index - 1) * CPU_AREA_STRIDE;
+  return { registers, dispatchTags, instructionCounter: dispatchTags + DISPATCH_SLOTS * 8 };
+}
+
 /** The fixed layout of a machine's memory as the block compiler needs it. */
 export function wasmLayout(cpu: Cpu, sharedMemory = false): WasmLayout {
-  if (cpu.byteOffset + cpu.slotCount * 8 > REGISTER_FILE_BYTES) {
-    throw new Error('the register file does not fit below the wasm executor tables');
+  if ((cpu.byteOffset % CPU_REGISTER_STRIDE) + cpu.slotCount * 8 > CPU_REGISTER_STRIDE) {
+    throw new Error('the register file does not fit in its CPU area');
   }
   return {
     registers: cpu.byteOffset,
@@ -71,7 +101,7 @@ export function wasmLayout(cpu: Cpu, sharedMemory = false): WasmLayout {
     protWrite: PROT_WRITE,
     codeBit: CODE_BIT,
     hostShift: HOST_SHIFT,
-    instructionCounter: INSTRUCTION_COUNTER_OFFSET,
+    instructionCounter: cpuArea(cpu.byteOffset).instructionCounter,
     sharedMemory,
   };
 }
