@@ -32,6 +32,7 @@ export function aarch64ForCpu(name: string): Architecture {
 function architecture(profile: CpuProfile): Architecture {
   return {
     ...base,
+    variant: profile.name,
     hwcap: profile.hwcap,
     hwcap2: profile.hwcap2,
     cpuInfo: (processors) => cpuInfoText(profile, processors),

@@ -150,6 +150,11 @@ export interface SignalFrames {
 export interface Architecture {
   /** Short name, as `uname -m` prints it: `aarch64`. */
   readonly name: string;
+  /**
+   * Which of the architecture's variants this is, when it has several that lift differently (a
+   * CPU profile): with `name`, what a CPU worker asks its loader for to lift as this one does.
+   */
+  readonly variant?: string;
   /** ELF `e_machine` (183 for AArch64) and class (64-bit only for now). */
   readonly elfMachine: number;
   readonly elfClass: 64;

@@ -21,6 +21,7 @@ export {
   type Fields,
   type Form,
 } from './decode/table.js';
+export { type ArchitectureLoader, serveCpuWorker } from './exec/cpu-worker/serve.js';
 export * from './exec/exit-kind.js';
 export { blockSource, type CompiledBlock, compileBlock } from './exec/js-compiler.js';
 export { interpretBlock } from './exec/reference-interpreter.js';
@@ -41,6 +42,7 @@ export {
 } from './exec/wasm/module-compiler.js';
 export { compileWasmBlock, compileWasmBlocks, type WasmBlockRunner } from './exec/wasm/runtime.js';
 export * from './ir/index.js';
+export type { CpuWorkerEntry, CpuWorkerStats } from './linux/cpu-workers.js';
 export { E as ERRNO, SyscallError } from './linux/errno.js';
 export { hostIsTerminal } from './linux/host-builtins.js';
 export { GuestExit, type KernelOptions, LinuxKernel, type SyscallHandler } from './linux/kernel.js';

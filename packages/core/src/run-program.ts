@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Architecture } from './arch.js';
 import type { TranslationCacheStats } from './exec/translation-cache.js';
+import type { CpuWorkerEntry } from './linux/cpu-workers.js';
 import { E, errnoOf } from './linux/errno.js';
 import { LinuxKernel } from './linux/kernel.js';
 import { PrivateDirectory } from './linux/private-directory.js';
@@ -54,6 +55,13 @@ export interface RunProgramOptions {
    * false: one host thread runs every guest thread, and plain accesses are atomic already.
    */
   readonly sharedMemory?: boolean;
+  /**
+   * Run guest threads on up to `count` worker threads beside this one, so that a program's
+   * threads use several host cores (see linux/cpu-workers.ts). Needs `sharedMemory`; `entry`
+   * names the module each worker loads, whose export calls `serveCpuWorker` with the
+   * architectures it may run. Default: none (every guest thread runs on this thread).
+   */
+  readonly cpuWorkers?: { readonly count: number; readonly entry: CpuWorkerEntry };
   /** Stop the guest after this many milliseconds (throws GuestTimeoutError). */
   readonly timeoutMs?: number;
 }
@@ -89,7 +97,10 @@ export function prepareProgram(options: RunProgramOptions): {
 } {
   const { arch } = options;
   const programPath = resolve(options.path);
-  const system = new GuestSystem(arch, options.executor, { sharedMemory: options.sharedMemory });
+  const system = new GuestSystem(arch, options.executor, {
+    sharedMemory: options.sharedMemory,
+    cpuWorkers: options.cpuWorkers,
+  });
   const machine = system.newMachine();
   const memory = machine.memory;
   const sysroot = options.sysroot ? resolve(options.sysroot) : null;

@@ -361,6 +361,8 @@ export class LinuxKernel {
    * while the guest computed are delivered now, with the registers as they are.
    */
   tick(cpu: Cpu): void {
+    // A thread back from a CPU worker waits for this thread: let the scheduler look.
+    if (this.system?.cpuWorkerReplied) throw new Reschedule();
     this.expireTimers();
     if (this.signals.next(this.signals.mask, leftToMain(this.thread)) !== 0) deliverPending(this, cpu);
   }

@@ -5,6 +5,7 @@ import type { PagedMemory } from '../memory/paged-memory.js';
 import type { SharedObject } from '../memory/shared-mappings.js';
 import { SIGNALS, signalName } from '../signals.js';
 import { hostMaxRssKb } from './cpu-usage.js';
+import { type CpuWorkerEntry, type CpuWorkerStats, CpuWorkers } from './cpu-workers.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
 import { HostIo } from './host-io.js';
@@ -82,14 +83,24 @@ export class GuestSystem {
    * code it has in common with the processes before it (null when ARM64KIT_TRANSLATION_CACHE_MB=0).
    */
   readonly translations: TranslationCache | null = TranslationCache.fromEnvironment();
+  /** Workers that run guest threads beside this thread (see cpu-workers.ts), or null. */
+  private readonly cpus: CpuWorkers | null;
 
   constructor(
     readonly arch: Architecture,
     readonly executor?: Executor,
-    /** Whether processes get shared memory (see RunProgramOptions.sharedMemory). */
-    private readonly options: { readonly sharedMemory?: boolean } = {},
+    /** Shared memory and CPU workers (see RunProgramOptions.sharedMemory and .cpuWorkers). */
+    private readonly options: {
+      readonly sharedMemory?: boolean;
+      readonly cpuWorkers?: { readonly count: number; readonly entry: CpuWorkerEntry };
+    } = {},
   ) {
     this.nextPid = process.pid + 1;
+    const workers = options.cpuWorkers;
+    this.cpus =
+      workers && workers.count > 0 && options.sharedMemory
+        ? new CpuWorkers(workers.count, workers.entry)
+        : null;
   }
 
   /** A machine for a new process image, with `memory` (a fork's copy) or new memory. */
@@ -172,6 +183,7 @@ export class GuestSystem {
   private dropIfUnused(machine: Machine): void {
     for (const p of this.processes.values()) if (p.state === 'alive' && p.machine === machine) return;
     if (!this.machines.delete(machine)) return;
+    this.cpus?.forget(machine.memory);
     this.retired += machine.instructions;
     machine.retire();
     machine.memory.sharedRanges.forget(machine.memory, 0, 2 ** 48); // the shared objects lose a user
@@ -187,6 +199,16 @@ export class GuestSystem {
     let n = this.retired;
     for (const m of this.machines) n += m.instructions;
     return n;
+  }
+
+  /** What the CPU workers did so far (a copy), or undefined without them. */
+  get cpuWorkerStats(): CpuWorkerStats | undefined {
+    return this.cpus ? { ...this.cpus.stats } : undefined;
+  }
+
+  /** Whether a CPU worker sent a thread back that this thread has yet to take (then the running thread yields). */
+  get cpuWorkerReplied(): boolean {
+    return this.cpus?.replied ?? false;
   }
 
   /** Runs until the first process ends; returns how it ended. */
@@ -219,9 +241,11 @@ export class GuestSystem {
   private slice(sliceEnd: number, deadline: number, timeoutMs: number): MachineExit | null {
     for (;;) {
       if (this.firstExit) return this.finish();
+      if (this.cpus) this.tendCpus(this.cpus);
       const t = this.next();
       if (t === null) {
-        this.idle(sliceEnd, deadline, timeoutMs);
+        if (this.cpus?.busy) this.cpus.waitForReply(Math.min(QUANTUM_MS, sliceEnd - Date.now()));
+        else this.idle(sliceEnd, deadline, timeoutMs);
         if (this.hostWait !== null) return null;
       } else {
         const k = t.process;
@@ -236,6 +260,7 @@ export class GuestSystem {
         const spent = process.cpuUsage(before);
         t.usage.charge(spent);
         k.usage.charge(spent);
+        t.backFromCpu = false;
         if (exit) this.exitProcess(k, exit);
         else if (t.wait !== null && t.state === 'runnable') t.state = 'blocked';
       }
@@ -249,6 +274,7 @@ export class GuestSystem {
     for (let i = 0; i < n; i++) {
       const index = (this.cursor + i) % n;
       const t = this.threads[index];
+      if (t.onCpu) continue;
       stopWhileBlocked(t);
       if (t.process.stopped) continue; // its blocked threads stay blocked until it is continued
       if (t.state === 'blocked' && this.waitIsOver(t)) {
@@ -275,6 +301,85 @@ export class GuestSystem {
     if ((pending & ~wait.mask) !== 0n) return true;
     if (wait.deadline !== null && now() >= wait.deadline) return true;
     return wait.ready?.() ?? false;
+  }
+
+  /**
+   * Takes back the threads CPU workers are done with, asks those to stop whose thread must come
+   * back (a signal it may take, its process stopped or ended), and gives idle workers threads
+   * when more are ready to run than this thread can run.
+   */
+  private tendCpus(cpus: CpuWorkers): void {
+    if (cpus.replied) {
+      for (const { thread: t, reply } of cpus.collect()) {
+        t.onCpu = false;
+        if (t.state === 'dead') continue;
+        t.regs = reply.registers;
+        t.backFromCpu = reply.reason === 'kernel';
+        const spent = { user: reply.micros, system: 0 };
+        t.usage.charge(spent);
+        t.process.usage.charge(spent);
+        (t.process.machine as Machine).instructions += reply.instructions;
+      }
+    }
+    let ready = 0;
+    let candidate: GuestThread | null = null;
+    for (const t of this.threads) {
+      if (t.onCpu) {
+        if (this.mustLeaveCpu(t)) cpus.stop(t);
+        continue;
+      }
+      if (t.state !== 'runnable' || t.process.stopped) continue;
+      ready++;
+      // Prefer one whose registers are not in its machine's CPU: nothing to save then.
+      if (this.mayLeave(t) && (candidate === null || this.loaded.get(t.process.machine as Machine) !== t))
+        candidate = t;
+    }
+    if (ready < 2 || candidate === null) return;
+    const worker = cpus.idle();
+    if (worker === null) return;
+    const machine = candidate.process.machine as Machine;
+    let registers = candidate.regs;
+    if (this.loaded.get(machine) === candidate) {
+      registers = machine.cpu.u8.slice();
+      this.loaded.delete(machine);
+    }
+    if (registers === null) return;
+    candidate.regs = null;
+    candidate.onCpu = true;
+    cpus.send(worker, candidate, machine, registers);
+  }
+
+  /** Whether runnable `t` may run on a CPU worker now. */
+  private mayLeave(t: GuestThread): boolean {
+    const k = t.process;
+    return (
+      !t.backFromCpu &&
+      t.wait === null &&
+      t.afterReturn === null &&
+      k.state === 'alive' &&
+      k.memory.shared &&
+      // Pages shared with other processes are copied in and out at each switch on this thread.
+      k.memory.sharedRanges.size === 0 &&
+      !this.hasSignalFor(t)
+    );
+  }
+
+  /** Whether `t`, on a CPU worker, must come back to this thread. */
+  private mustLeaveCpu(t: GuestThread): boolean {
+    const k = t.process;
+    return (
+      t.state !== 'runnable' ||
+      k.state !== 'alive' ||
+      k.stopped ||
+      this.firstExit !== null ||
+      this.hasSignalFor(t)
+    );
+  }
+
+  /** A signal `t` would take now: its own, or its process's that it is the thread to take. */
+  private hasSignalFor(t: GuestThread): boolean {
+    const pending = t.pending.bits | (t.process.signals.shared.bits & ~leftToMain(t));
+    return (pending & ~t.mask) !== 0n;
   }
 
   /** Puts `t`'s registers in its machine's CPU and makes it its process's current thread. */
@@ -448,6 +553,7 @@ export class GuestSystem {
    * error), and removes the run's private directories (its /dev/shm).
    */
   shutdown(): void {
+    this.cpus?.close();
     for (const k of [...this.processes.values()]) {
       if (k.state === 'alive') this.exitProcess(k, { exitCode: 128 + SIGNALS.SIGKILL, signal: 'SIGKILL' });
     }

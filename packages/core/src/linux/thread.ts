@@ -41,6 +41,11 @@ export class GuestThread implements ThreadSignals {
   /** PR_SET_TIMERSLACK's value in ns (the kernel's default, 50 µs, until set). */
   timerSlack = 50_000;
 
+  /** Running on a CPU worker (see cpu-workers.ts): its registers are there, not in `regs`. */
+  onCpu = false;
+  /** Came back from a CPU worker for the kernel: it runs on the kernel's thread before it may go again. */
+  backFromCpu = false;
+
   /** Host CPU time spent running this thread (getrusage RUSAGE_THREAD). */
   readonly usage = new CpuUsage();
 

@@ -1,0 +1,196 @@
+/**
+ * Guest threads on several host cores. The kernel — processes, descriptors, signals, the
+ * scheduler — stays on its one JavaScript thread; what runs elsewhere is only guest code. When a
+ * process with shared memory has more threads ready to run than the kernel's thread can run, the
+ * scheduler sends one to an idle CPU worker (`exec/cpu-worker/serve.ts`) with its registers. The
+ * worker runs it over the same memory until it needs the kernel (a system call, a page touched
+ * for the first time, a fault, a store to code), its time runs out or the kernel's thread asks it
+ * to stop (a signal for it, its process's end); then the thread comes back, with its PC at the
+ * instruction the kernel's thread runs next, and is scheduled there as any other.
+ */
+import type { Worker } from 'node:worker_threads';
+import {
+  CONTROL_WORDS,
+  REPLIES_WORD,
+  type RunReply,
+  type RunRequest,
+  stopWord,
+  type WorkerReply,
+} from '../exec/cpu-worker/protocol.js';
+import { workerThreads } from '../exec/wasm/module-compiler.js';
+import { MAX_CPUS } from '../exec/wasm/runtime.js';
+import type { Machine } from '../machine.js';
+import type { PagedMemory } from '../memory/paged-memory.js';
+import type { GuestThread } from './thread.js';
+
+/**
+ * Where CPU workers come from: a CommonJS module file whose export `exportName`, a function of
+ * no arguments, calls `serveCpuWorker` with a loader of the architectures it may run.
+ */
+export interface CpuWorkerEntry {
+  readonly file: string;
+  readonly exportName: string;
+}
+
+/** One CPU worker, and the thread it runs (null when idle). */
+class CpuWorker {
+  thread: GuestThread | null = null;
+  sentAt = 0;
+
+  constructor(
+    readonly cpu: number,
+    private readonly worker: Worker,
+    readonly port: import('node:worker_threads').MessagePort,
+  ) {}
+
+  post(request: RunRequest | { type: 'forget'; memoryId: number }): void {
+    this.port.postMessage(request);
+  }
+
+  terminate(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** A thread back from a worker, with what it ran. */
+export interface Returned {
+  readonly thread: GuestThread;
+  readonly reply: RunReply;
+}
+
+/** What the CPU workers did in a run (`arm64kit run --stats`). */
+export interface CpuWorkerStats {
+  /** Workers started. */
+  workers: number;
+  /** Times a thread was sent to one, and the guest instructions they ran there. */
+  runs: number;
+  instructions: number;
+}
+
+export class CpuWorkers {
+  readonly stats: CpuWorkerStats = { workers: 0, runs: 0, instructions: 0 };
+  private readonly workers: CpuWorker[] = [];
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  private readonly memoryIds = new WeakMap<PagedMemory, number>();
+  private nextMemoryId = 1;
+  private repliesSeen = 0;
+  private busyCount = 0;
+
+  constructor(
+    /** Workers beside the kernel's thread (at most MAX_CPUS - 1). */
+    readonly count: number,
+    private readonly entry: CpuWorkerEntry,
+  ) {
+    if (!Number.isInteger(count) || count < 0 || count > MAX_CPUS - 1)
+      throw new RangeError(`CPU workers must number 0 to ${MAX_CPUS - 1} (got ${count})`);
+  }
+
+  /** Whether some worker runs a thread now. */
+  get busy(): boolean {
+    return this.busyCount > 0;
+  }
+
+  /** Whether a worker replied since the last `collect` (cheap: one shared word). */
+  get replied(): boolean {
+    return Atomics.load(this.control, REPLIES_WORD) !== this.repliesSeen;
+  }
+
+  /** An idle worker (started on first need), or null when all are busy. */
+  idle(): CpuWorker | null {
+    for (const w of this.workers) if (w.thread === null) return w;
+    if (this.workers.length >= this.count) return null;
+    const w = this.start(this.workers.length + 1);
+    this.workers.push(w);
+    this.stats.workers++;
+    return w;
+  }
+
+  private start(cpu: number): CpuWorker {
+    const { MessageChannel, Worker } = workerThreads();
+    const { port1, port2 } = new MessageChannel();
+    const source = `require(${JSON.stringify(this.entry.file)})[${JSON.stringify(this.entry.exportName)}]();`;
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { cpu, control: this.control.buffer, port: port2 },
+      transferList: [port2],
+    });
+    // Neither may keep the host process alive once the guest is done.
+    worker.unref();
+    port1.unref();
+    worker.on('error', () => {});
+    return new CpuWorker(cpu, worker, port1);
+  }
+
+  /** Sends `t` (its registers in `registers`) to run on `worker` over `machine`'s memory. */
+  send(worker: CpuWorker, t: GuestThread, machine: Machine, registers: Uint8Array): void {
+    const memory = machine.memory;
+    let memoryId = this.memoryIds.get(memory);
+    if (memoryId === undefined) {
+      memoryId = this.nextMemoryId++;
+      this.memoryIds.set(memory, memoryId);
+    }
+    Atomics.store(this.control, stopWord(worker.cpu), 0);
+    worker.thread = t;
+    worker.sentAt = Date.now();
+    this.busyCount++;
+    worker.post({
+      type: 'run',
+      memoryId,
+      memory: memory.wasm,
+      arch: machine.arch.name,
+      variant: machine.arch.variant,
+      executor: machine.executor,
+      optimize: machine.optimize,
+      registers,
+    });
+  }
+
+  /** Asks the worker running `t` to send it back at the next block boundary. */
+  stop(t: GuestThread): void {
+    for (const w of this.workers) if (w.thread === t) Atomics.store(this.control, stopWord(w.cpu), 1);
+  }
+
+  /** The threads whose workers replied, now idle again. */
+  collect(): Returned[] {
+    this.repliesSeen = Atomics.load(this.control, REPLIES_WORD);
+    const { receiveMessageOnPort } = workerThreads();
+    const back: Returned[] = [];
+    for (const w of this.workers) {
+      if (w.thread === null) continue;
+      const received = receiveMessageOnPort(w.port);
+      if (received === undefined) continue;
+      const reply = received.message as WorkerReply;
+      const thread = w.thread;
+      w.thread = null;
+      this.busyCount--;
+      if (reply.type === 'failed') throw new Error(`a CPU worker failed: ${reply.message}`);
+      this.stats.runs++;
+      this.stats.instructions += reply.instructions;
+      back.push({ thread, reply });
+    }
+    return back;
+  }
+
+  /** Waits up to `ms` for a worker to reply (the kernel's thread has nothing else to run). */
+  waitForReply(ms: number): void {
+    Atomics.wait(this.control, REPLIES_WORD, this.repliesSeen, Math.max(0, ms));
+  }
+
+  /** The workers may drop what they keep for `memory` (no process uses it any more). */
+  forget(memory: PagedMemory): void {
+    const memoryId = this.memoryIds.get(memory);
+    if (memoryId === undefined) return;
+    this.memoryIds.delete(memory);
+    for (const w of this.workers) w.post({ type: 'forget', memoryId });
+  }
+
+  /** Ends the workers (the run is over). */
+  close(): void {
+    for (const w of this.workers) {
+      Atomics.store(this.control, stopWord(w.cpu), 1);
+      w.terminate();
+    }
+    this.workers.length = 0;
+    this.busyCount = 0;
+  }
+}
