@@ -79,6 +79,7 @@ export const DIFFERENTIAL_PROGRAMS: readonly DifferentialProgram[] = [
   program('tty-queue', [{}], ['O2']), // a pty's input queue: VEOF's NUL, ICANON pushes, VMIN/VTIME timer, 4095-byte limit, TIOCNOTTY (against the kernel too: packages/arm64/test/tty-queue.test.ts)
   program('netif'), // NETLINK_ROUTE: getifaddrs, if_nameindex, interface ioctls, a dump by hand
   program('threads', [{}, { args: ['1000000'] }], ['O2']), // pthreads, futexes, atomics across threads
+  program('parallel-work', [{ args: ['2', '16'] }, { args: ['1', '16'] }], ['O2']), // CPU-bound threads (run on CPU workers in apps/cli's cpu-workers test)
   program('thread-signals'), // pthread_kill, per-thread pending signals and masks, sigwait in a thread, SIGSEGV on a thread's alternate stack
   program('locks'), // fcntl record locks (POSIX and OFD) and flock between processes
   program('attributes'), // fchmod, fchown, fchownat, lchown, utimensat, futimens

@@ -14,7 +14,9 @@ export default class Run extends BaseCommand {
   static override description =
     `Runs PROGRAM with ARGS like qemu-aarch64-static: stdin, stdout and stderr are the program's own, and arm64kit exits with the program's exit status. A program that crashes (SIGSEGV, SIGBUS, SIGILL, SIGABRT…) makes it exit 128 + N with one line on stderr saying why; one ended by SIGPIPE, SIGTERM, SIGINT, SIGHUP or SIGKILL ends arm64kit by that signal, quietly, as qemu does. Everything after PROGRAM is passed to it untouched.
 
-As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-preserve-argv0 "$@"\` for a handler registered with the P flag (the kernel then passes the full path and the original argv[0]) and plain \`arm64kit run "$@"\` for one without.`;
+As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-preserve-argv0 "$@"\` for a handler registered with the P flag (the kernel then passes the full path and the original argv[0]) and plain \`arm64kit run "$@"\` for one without.
+
+ARM64KIT_CPU_WORKERS=N (1 to 3; default 0) runs the program's threads on up to N worker threads beside arm64kit's own, so that a multi-threaded program uses several host cores; every process then runs on shared memory. --stats says how much ran there.`;
 
   static override examples = [
     '<%= config.bin %> run ./hello-aarch64 1 2 3',
@@ -44,7 +46,7 @@ As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-pr
     }),
     stats: Flags.boolean({
       description:
-        'print to stderr at exit the number of guest instructions executed, the rate, and how many translated blocks were lifted and how many reused across processes',
+        'print to stderr at exit the number of guest instructions executed, the rate, how many translated blocks were lifted and how many reused across processes, and what CPU workers ran',
     }),
     executor: Flags.string({
       description:

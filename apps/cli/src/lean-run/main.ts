@@ -1,3 +1,5 @@
+import { serveCpuWorker } from '@arm64kit/core';
+import { architectureNamed } from '../lib/guest-arch.js';
 import { runGuest } from '../lib/run-guest.js';
 import { isTypedError, typedErrorLine } from '../lib/typed-error.js';
 import { parseLeanRun } from './parse.js';
@@ -12,11 +14,20 @@ export async function runLean(raw: readonly string[]): Promise<number | undefine
   const invocation = parseLeanRun(raw);
   if (invocation === undefined) return undefined;
   try {
-    return await runGuest(invocation.flags, invocation.guest);
+    // Guest threads may run on CPU workers, which load this same bundle (startCpuWorker).
+    return await runGuest(invocation.flags, invocation.guest, {
+      file: __filename,
+      exportName: 'startCpuWorker',
+    });
   } catch (error) {
     // As BaseCommand does for a typed error: one line and its exit status, no stack trace.
     if (!isTypedError(error)) throw error;
     process.stderr.write(`${typedErrorLine(error)}\n`);
     return error.exitCode ?? 1;
   }
+}
+
+/** A CPU worker's entry point: it runs guest threads for the run that started it. */
+export function startCpuWorker(): void {
+  serveCpuWorker(architectureNamed);
 }

@@ -19,6 +19,16 @@ async function architecture(arch: GuestArch, cpu: string | undefined): Promise<A
   return (await import('@arm64kit/riscv64')).riscv64;
 }
 
+/**
+ * The architecture a CPU worker is asked for: `name` as `Architecture.name` gives it, `variant`
+ * the aarch64 CPU profile (see serveCpuWorker).
+ */
+export async function architectureNamed(name: string, variant: string | undefined): Promise<Architecture> {
+  const known = GUEST_ARCHES.find((guest) => guest === name);
+  if (known === undefined) throw new Error(`no guest architecture named ${name}`);
+  return architecture(known, variant);
+}
+
 /** The header of `path`, or null when it cannot be read as an ELF file (the loader then says why). */
 function headerOf(path: string): ElfFacts | null {
   try {

@@ -1,7 +1,13 @@
 import { type PathLike, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
-import { type Executor, envToStrings, PathResolver, prepareProgram } from '@arm64kit/core';
+import {
+  type CpuWorkerEntry,
+  type Executor,
+  envToStrings,
+  PathResolver,
+  prepareProgram,
+} from '@arm64kit/core';
 import { type GuestArch, guestArchitecture } from './guest-arch.js';
 import { endBySignal, forwardSignals } from './host-process.js';
 import { connectHostTerminal } from './host-terminal.js';
@@ -118,12 +124,47 @@ export function guestCwd(flags: RunFlags): string | undefined {
   return guest;
 }
 
+/** More CPU workers than this gain nothing on any host here (and each costs its own memory). */
+const MOST_CPU_WORKERS = 3;
+
+/** ARM64KIT_CPU_WORKERS is not a count arm64kit can use. */
+export class CpuWorkersSettingError extends Error {
+  readonly code = 'RUN_CPU_WORKERS_SETTING';
+  readonly exitCode = 125;
+  constructor(value: string) {
+    super(
+      `ARM64KIT_CPU_WORKERS must be a whole number from 0 to ${MOST_CPU_WORKERS} (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+/**
+ * How many worker threads run guest threads beside the kernel's (ARM64KIT_CPU_WORKERS, default
+ * 0); with any, every process runs on shared memory, which threads on several cores need.
+ */
+function cpuWorkers(entry: CpuWorkerEntry | undefined): {
+  sharedMemory?: boolean;
+  cpuWorkers?: { count: number; entry: CpuWorkerEntry };
+} {
+  const named = process.env.ARM64KIT_CPU_WORKERS;
+  if (named === undefined || named === '') return {};
+  const count = /^\d+$/.test(named) ? Number(named) : Number.NaN;
+  if (!Number.isInteger(count) || count < 0 || count > MOST_CPU_WORKERS)
+    throw new CpuWorkersSettingError(named);
+  if (count === 0 || entry === undefined) return {};
+  return { sharedMemory: true, cpuWorkers: { count, entry } };
+}
+
 /**
  * Runs [PROGRAM, ...ARGS] (already checked by runUsageProblem) and returns the exit status for
  * arm64kit. Reports of a fatal signal and --stats go to stderr; typed errors (a file that is
  * not an aarch64 program, a missing file) are thrown for the caller to print.
  */
-export async function runGuest(flags: RunFlags, guest: readonly string[]): Promise<number> {
+export async function runGuest(
+  flags: RunFlags,
+  guest: readonly string[],
+  workerEntry?: CpuWorkerEntry,
+): Promise<number> {
   const [program, ...rest] = guest;
   const preserve = flags['binfmt-preserve-argv0'] === true;
   // As a binfmt_misc interpreter we received [us, PROGRAM, ...]; @arm64kit/binfmt says which
@@ -141,6 +182,7 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     sysroot: flags.sysroot,
     cwd: guestCwd(flags),
     executor: flags.executor as Executor | undefined,
+    ...cpuWorkers(workerEntry),
     strace: flags.strace ? (line) => process.stderr.write(`arm64kit strace: ${line}\n`) : undefined,
     // The guest has descriptors 0-2 as this process has them: an open one (/dev/null opened for
     // reading and writing, as subprocess.DEVNULL gives, included) is open, a closed one closed.
@@ -177,6 +219,13 @@ export async function runGuest(flags: RunFlags, guest: readonly string[]): Promi
     if (t) {
       process.stderr.write(
         `arm64kit: translations: ${t.lifted} lifted, ${t.reused} reused (${t.reusedWasm} as wasm), ${t.mismatched} mismatched, ${t.evicted} evicted; ${t.entries} cached in ${(t.bytes / 1048576).toFixed(1)} MiB\n`,
+      );
+    }
+    const w = system.cpuWorkerStats;
+    if (w) {
+      const share = result.instructions > 0 ? (100 * w.instructions) / result.instructions : 0;
+      process.stderr.write(
+        `arm64kit: CPU workers: ${w.workers} started, ${w.runs} runs, ${w.instructions} instructions (${share.toFixed(1)}%)\n`,
       );
     }
   }

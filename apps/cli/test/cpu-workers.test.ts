@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { buildProgram, QEMU, RISCV64_TARGET } from '@arm64kit/test-programs';
+import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
+import { describe, expect, it } from 'vitest';
+import { BIN, runPrerequisites } from './cli-run-helpers.js';
+
+interface Ran {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Ran {
+  const r = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** `arm64kit run` with one CPU worker beside the kernel's thread. */
+function onWorkers(program: string, args: string[], flags: string[] = []): Ran {
+  return run(process.execPath, [BIN, 'run', ...flags, program, ...args], { ARM64KIT_CPU_WORKERS: '1' });
+}
+
+/** The share of the run's instructions that ran on CPU workers, from --stats. */
+function workerShare(stderr: string): number {
+  const share = /CPU workers: 1 started, \d+ runs, \d+ instructions \(([\d.]+)%\)/.exec(stderr);
+  if (share === null) throw new Error(`no CPU worker statistics in:\n${stderr}`);
+  return Number(share[1]);
+}
+
+describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
+  'guest threads on CPU workers (ARM64KIT_CPU_WORKERS)',
+  () => {
+    it('runs a CPU-bound thread on the worker, with the output qemu gives', () => {
+      const program = buildProgram('parallel-work');
+      const ours = onWorkers(program, ['2', '1024'], ['--stats']);
+      const theirs = run(QEMU, [program, '2', '1024']);
+      expect(ours.status).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+      // Two threads with equal work: the worker's share is far from nothing (about half once
+      // it started; it starts after the second thread does).
+      expect(workerShare(ours.stderr)).toBeGreaterThan(20);
+    });
+
+    it('keeps exclusives, LSE atomics, 16-byte pairs, mutexes and barriers exact across host threads', () => {
+      const program = buildProgram('atomics-stress');
+      const ours = onWorkers(program, ['100000'], ['--stats']);
+      const theirs = run(QEMU, [program, '100000']);
+      expect(ours.status).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+      expect(ours.stdout).toContain('pair 400000 1200000 (expected 400000 1200000)');
+      expect(workerShare(ours.stderr)).toBeGreaterThan(0);
+    });
+
+    it('ends the whole process at exit_group while other threads spin on the worker', () => {
+      const program = buildProgram('atomics-stress');
+      const ours = onWorkers(program, ['exit']);
+      const theirs = run(QEMU, [program, 'exit']);
+      expect(ours.status).toBe(3);
+      expect(ours.stdout).toBe(theirs.stdout);
+    });
+
+    it('passes futexes, joins and thread exits between the worker and the kernel thread', () => {
+      const program = buildProgram('threads');
+      const ours = onWorkers(program, ['1000000']);
+      const theirs = run(QEMU, [program, '1000000']);
+      expect(ours.status).toBe(theirs.status);
+      expect(ours.stdout).toBe(theirs.stdout);
+    });
+
+    it.runIf(available('riscv64 on CPU workers', commandProblem(RISCV64_TARGET.cc, 'gcc-riscv64-linux-gnu')))(
+      'runs riscv64 threads there too (LR/SC and AMOs exact)',
+      () => {
+        const program = buildProgram('atomics-stress', { target: RISCV64_TARGET });
+        const ours = onWorkers(program, ['50000']);
+        const theirs = run(RISCV64_TARGET.qemu, [program, '50000']);
+        expect(ours.status).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      },
+    );
+
+    it('refuses a worker count it cannot use, with one line and status 125', () => {
+      const program = buildProgram('parallel-work');
+      for (const value of ['9', '-1', 'two', '1.5']) {
+        const ours = run(process.execPath, [BIN, 'run', program, '1', '1'], { ARM64KIT_CPU_WORKERS: value });
+        expect(ours.status).toBe(125);
+        expect(ours.stdout).toBe('');
+        expect(ours.stderr).toBe(
+          `arm64kit: ARM64KIT_CPU_WORKERS must be a whole number from 0 to 3 (got ${JSON.stringify(value)})\n`,
+        );
+      }
+    });
+  },
+);
