@@ -244,8 +244,7 @@ export class GuestSystem {
       if (this.cpus) this.tendCpus(this.cpus);
       const t = this.next();
       if (t === null) {
-        if (this.cpus?.busy) this.cpus.waitForReply(Math.min(QUANTUM_MS, sliceEnd - Date.now()));
-        else this.idle(sliceEnd, deadline, timeoutMs);
+        this.idle(sliceEnd, deadline, timeoutMs);
         if (this.hostWait !== null) return null;
       } else {
         const k = t.process;
@@ -426,9 +425,17 @@ export class GuestSystem {
       const which = stopped.map((k) => `process ${k.pid} (stopped by ${signalName(k.stopSignal)})`);
       what = `${this.first?.stopped ? 'a stopped first process' : what}, while nothing can continue ${which.join(', ')}`;
     }
+    // A thread on a CPU worker may come back at any moment, needing this thread.
+    const workersBusy = this.cpus?.busy ?? false;
     if (this.host.open > 0) {
       // Host sockets are open: the event loop must run for them to make a thread ready.
-      this.hostWait = wake === null ? 1000 : Math.max(0, Number((wake - now() + 999_999n) / 1_000_000n));
+      const ms = wake === null ? 1000 : Math.max(0, Number((wake - now() + 999_999n) / 1_000_000n));
+      this.hostWait = workersBusy ? Math.min(ms, 1) : ms;
+      return;
+    }
+    if (workersBusy) {
+      const ms = wake === null ? QUANTUM_MS : Number((wake - now() + 999_999n) / 1_000_000n);
+      this.cpus?.waitForReply(Math.min(ms, QUANTUM_MS, sliceEnd - Date.now()));
       return;
     }
     if (wake === null) throw new GuestDeadlockError(what);
