@@ -9,6 +9,8 @@
  * the accessors treat both regions alike once the entry is found.
  */
 
+import type { HighPageIndex } from './high-page-index.js';
+
 /** First guest page of this region (4 GiB) and the end of the 48-bit user space. */
 export const HIGH_FIRST_PAGE = 2 ** 20;
 export const HIGH_END_PAGE = 2 ** 36;
@@ -30,8 +32,23 @@ export class HighRegion {
   private ranges: Range[] = [];
   /** Touched guest page → entry. Only these hold host pages. */
   private touched = new Map<number, number>();
+  /** The same entries where CPU workers read them (a shared memory's), or null. */
+  index: HighPageIndex | null = null;
 
-  /** A copy for a forked child (host page numbers stay valid: the child copies the host pages). */
+  private touch(page: number, e: number): void {
+    this.touched.set(page, e);
+    this.index?.set(page, e);
+  }
+
+  private untouch(page: number): void {
+    this.touched.delete(page);
+    this.index?.remove(page);
+  }
+
+  /**
+   * A copy for a forked child (host page numbers stay valid: the child copies the host pages);
+   * its `index` is for the caller to set (the child's memory holds a copy of this one's).
+   */
   clone(): HighRegion {
     const copy = new HighRegion();
     copy.ranges = this.ranges.map((r) => ({ ...r }));
@@ -137,7 +154,7 @@ export class HighRegion {
     const i0 = this.indexAfter(first);
     let i = i0;
     for (; i < this.ranges.length && this.ranges[i].start < end; i++) this.ranges[i].prot = prot & PROT_BITS;
-    this.forTouched(first, end, (page, e) => this.touched.set(page, (e & ~PROT_BITS) | (prot & PROT_BITS)));
+    this.forTouched(first, end, (page, e) => this.touch(page, (e & ~PROT_BITS) | (prot & PROT_BITS)));
     for (let j = Math.min(i, this.ranges.length - 1); j >= Math.max(i0 - 1, 0); j--) this.merge(j);
     return true;
   }
@@ -153,7 +170,7 @@ export class HighRegion {
     const prot = this.protectionAt(page);
     if (prot < 0 || (prot & need) !== need) return 0;
     const fresh = (alloc() << HOST_SHIFT) | prot;
-    this.touched.set(page, fresh);
+    this.touch(page, fresh);
     return fresh;
   }
 
@@ -163,14 +180,14 @@ export class HighRegion {
   }
 
   setEntry(page: number, e: number): void {
-    this.touched.set(page, e);
+    this.touch(page, e);
   }
 
   private dropTouched(first: number, end: number, release: (host: number) => void): [number, number] | null {
     let codeFirst = -1;
     let codeLast = -1;
     this.forTouched(first, end, (page, e) => {
-      this.touched.delete(page);
+      this.untouch(page);
       release(e >>> HOST_SHIFT);
       if (e & 8) {
         if (codeFirst < 0 || page < codeFirst) codeFirst = page;

@@ -1,4 +1,5 @@
 import { GuestFault, GuestSignal } from '../signals.js';
+import { HighPageIndex, highPageEntry } from './high-page-index.js';
 import { HIGH_END_PAGE, HIGH_FIRST_PAGE, HighRegion } from './high-region.js';
 import { RegionNames } from './region-names.js';
 import { SharedRanges } from './shared-mappings.js';
@@ -223,6 +224,11 @@ export class PagedMemory implements GuestMemory {
   private readonly releaseHost = (host: number): void => {
     this.freeHostPages.push(host);
   };
+  /** Where the high region's index for CPU workers lives: in this memory, after the pages handed out. */
+  private readonly indexHost = {
+    i32: () => this.i32,
+    allocate: (bytes: number) => this.allocHostRun(Math.ceil(bytes / PAGE_SIZE)) * PAGE_SIZE,
+  };
   /** What /proc/PID/maps calls the mapped files and the program's images. */
   names = new RegionNames();
   /** The MAP_SHARED ranges, whose pages other processes see too. */
@@ -252,6 +258,7 @@ export class PagedMemory implements GuestMemory {
     this.shared = options.shared ?? false;
     this.wasm = new WasmMemoryCtor({ initial, maximum: this.maxWasmPages, shared: this.shared });
     this.refreshViews();
+    if (this.shared) this.high.index = new HighPageIndex(this.indexHost);
   }
 
   /**
@@ -331,6 +338,7 @@ export class PagedMemory implements GuestMemory {
     copy.brkStart = this.brkStart;
     copy.brkCurrent = this.brkCurrent;
     copy.high = this.high.clone();
+    copy.high.index = this.high.index?.cloneFor(copy.indexHost) ?? null;
     copy.names = this.names.copy();
     copy.sharedRanges = this.sharedRanges.copy();
     return copy;
@@ -345,6 +353,11 @@ export class PagedMemory implements GuestMemory {
       this.u8.fill(0, recycled << PAGE_SHIFT, (recycled + 1) << PAGE_SHIFT);
       return recycled;
     }
+    return this.freshHostPage();
+  }
+
+  /** The next host page never handed out, growing the memory when it lies beyond its end. */
+  private freshHostPage(): number {
     const page = this.nextHostPage;
     const needBytes = (page + 1) * PAGE_SIZE;
     if (needBytes > this.wasm.buffer.byteLength) {
@@ -360,6 +373,14 @@ export class PagedMemory implements GuestMemory {
     }
     this.nextHostPage++;
     return page;
+  }
+
+  /** `count` contiguous zeroed host pages, never handed back; returns the first. */
+  private allocHostRun(count: number): number {
+    // Fresh pages only: they are contiguous (recycled ones are not) and still zero.
+    const first = this.nextHostPage;
+    for (let i = 0; i < count; i++) this.freshHostPage();
+    return first;
   }
 
   /** Gives the unbacked page `p` (entry `entry`) a zeroed host page; returns its new entry. */
@@ -703,9 +724,24 @@ export class PagedMemory implements GuestMemory {
   /** The entry of the high page holding (lo, hi), backed on first touch when `need` is allowed; 0 to fault. */
   private highEntry(lo: number, hi: number, need: number): number {
     if (hi < 0 || hi >= 1 << 16) return 0; // beyond the 48-bit user space
-    // The high region's bookkeeping lives on the kernel's thread.
-    if (this.attached) throw new KernelNeeded('an address above 4 GiB');
-    return this.high.entry(hi * GUEST_PAGES + (lo >>> PAGE_SHIFT), need, this.allocHost);
+    const page = hi * GUEST_PAGES + (lo >>> PAGE_SHIFT);
+    if (this.attached) return this.indexedHighEntry(page, need);
+    return this.high.entry(page, need, this.allocHost);
+  }
+
+  /**
+   * A CPU worker's `highEntry`: the entry the kernel's thread published for a touched page (see
+   * high-page-index.ts). A page not touched yet, or an access its protection refuses, is the
+   * kernel thread's to decide (it backs the page, or the fault is delivered there).
+   */
+  private indexedHighEntry(page: number, need: number): number {
+    let e = highPageEntry(this.i32, page);
+    if (e < 0) {
+      this.refreshViews();
+      e = highPageEntry(this.i32, page);
+    }
+    if (e <= 0 || (e & need) !== need) throw new KernelNeeded('a page above 4 GiB not touched yet');
+    return e;
   }
 
   load8(lo: number, hi: number): number {
