@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { buildProgram, QEMU, RISCV64_TARGET } from '@arm64kit/test-programs';
+import { buildGoProgram, buildProgram, GO, QEMU, RISCV64_TARGET } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
 import { BIN, runPrerequisites } from './cli-run-helpers.js';
@@ -66,6 +66,23 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
       expect(ours.status).toBe(theirs.status);
       expect(ours.stdout).toBe(theirs.stdout);
     });
+
+    it.runIf(available('Go on CPU workers', commandProblem(GO, 'golang-go')))(
+      'runs a Go program whose goroutines share two threads (heap above 4 GiB) as qemu does',
+      () => {
+        const program = buildGoProgram('concurrency');
+        for (const args of [[], ['exit']]) {
+          const env = { GOMAXPROCS: '2' };
+          const ours = run(process.execPath, [BIN, 'run', program, ...args], {
+            ...env,
+            ARM64KIT_CPU_WORKERS: '1',
+          });
+          const theirs = run(QEMU, [program, ...args], env);
+          expect(ours.status).toBe(theirs.status);
+          expect(ours.stdout).toBe(theirs.stdout);
+        }
+      },
+    );
 
     it.runIf(available('riscv64 on CPU workers', commandProblem(RISCV64_TARGET.cc, 'gcc-riscv64-linux-gnu')))(
       'runs riscv64 threads there too (LR/SC and AMOs exact)',

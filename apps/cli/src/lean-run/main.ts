@@ -28,6 +28,6 @@ export async function runLean(raw: readonly string[]): Promise<number | undefine
 }
 
 /** A CPU worker's entry point: it runs guest threads for the run that started it. */
-export function startCpuWorker(): void {
-  serveCpuWorker(architectureNamed);
+export function startCpuWorker(): Promise<void> {
+  return serveCpuWorker(architectureNamed);
 }

@@ -2,23 +2,29 @@
  * Guest threads on several host cores. The kernel — processes, descriptors, signals, the
  * scheduler — stays on its one JavaScript thread; what runs elsewhere is only guest code. When a
  * process with shared memory has more threads ready to run than the kernel's thread can run, the
- * scheduler sends one to an idle CPU worker (`exec/cpu-worker/serve.ts`) with its registers. The
- * worker runs it over the same memory until it needs the kernel (a system call, a page touched
- * for the first time, a fault, a store to code), its time runs out or the kernel's thread asks it
- * to stop (a signal for it, its process's end); then the thread comes back, with its PC at the
- * instruction the kernel's thread runs next, and is scheduled there as any other.
+ * scheduler sends one to an idle CPU worker (`exec/cpu-worker/serve.ts`). The worker runs it
+ * over the same memory until it needs the kernel (a system call, a page touched for the first
+ * time, a fault, a store to code), its time runs out or the kernel's thread asks it to stop (a
+ * signal for it, its process's end); then the thread comes back, with its PC at the instruction
+ * the kernel's thread runs next, and is scheduled there as any other.
  */
-import type { Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import {
   CONTROL_WORDS,
+  doneWord,
+  instructionsWord,
+  type MemoryMessage,
+  memoryWord,
+  microsWord,
+  REASONS,
   REPLIES_WORD,
-  type RunReply,
-  type RunRequest,
+  type ReturnReason,
+  reasonWord,
+  requestWord,
   stopWord,
-  type WorkerReply,
 } from '../exec/cpu-worker/protocol.js';
 import { workerThreads } from '../exec/wasm/module-compiler.js';
-import { MAX_CPUS } from '../exec/wasm/runtime.js';
+import { CPU_REGISTER_STRIDE, MAX_CPUS } from '../exec/wasm/runtime.js';
 import type { Machine } from '../machine.js';
 import type { PagedMemory } from '../memory/paged-memory.js';
 import type { GuestThread } from './thread.js';
@@ -35,27 +41,28 @@ export interface CpuWorkerEntry {
 /** One CPU worker, and the thread it runs (null when idle). */
 class CpuWorker {
   thread: GuestThread | null = null;
-  sentAt = 0;
+  /** Where that thread's registers are: the worker's register file in this memory. */
+  memory: PagedMemory | null = null;
+  /** The last request sent, and the size of the register file it sent. */
+  requested = 0;
+  registerBytes = 0;
+  /** The memories (by id) it has been sent. */
+  readonly knows = new Set<number>();
 
   constructor(
     readonly cpu: number,
-    private readonly worker: Worker,
-    readonly port: import('node:worker_threads').MessagePort,
+    readonly worker: Worker,
+    readonly port: MessagePort,
   ) {}
-
-  post(request: RunRequest | { type: 'forget'; memoryId: number }): void {
-    this.port.postMessage(request);
-  }
-
-  terminate(): void {
-    void this.worker.terminate();
-  }
 }
 
-/** A thread back from a worker, with what it ran. */
+/** A thread back from a worker: its registers, why it came back, what it ran. */
 export interface Returned {
   readonly thread: GuestThread;
-  readonly reply: RunReply;
+  readonly registers: Uint8Array;
+  readonly reason: ReturnReason;
+  readonly instructions: number;
+  readonly micros: number;
 }
 
 /** What the CPU workers did in a run (`arm64kit run --stats`). */
@@ -129,20 +136,29 @@ export class CpuWorkers {
       memoryId = this.nextMemoryId++;
       this.memoryIds.set(memory, memoryId);
     }
-    Atomics.store(this.control, stopWord(worker.cpu), 0);
+    if (!worker.knows.has(memoryId)) {
+      worker.knows.add(memoryId);
+      const message: MemoryMessage = {
+        type: 'memory',
+        memoryId,
+        memory: memory.wasm,
+        arch: machine.arch.name,
+        variant: machine.arch.variant,
+        executor: machine.executor,
+        optimize: machine.optimize,
+      };
+      worker.port.postMessage(message);
+    }
+    memory.u8.set(registers, worker.cpu * CPU_REGISTER_STRIDE);
+    worker.registerBytes = registers.length;
     worker.thread = t;
-    worker.sentAt = Date.now();
+    worker.memory = memory;
     this.busyCount++;
-    worker.post({
-      type: 'run',
-      memoryId,
-      memory: memory.wasm,
-      arch: machine.arch.name,
-      variant: machine.arch.variant,
-      executor: machine.executor,
-      optimize: machine.optimize,
-      registers,
-    });
+    const c = this.control;
+    Atomics.store(c, stopWord(worker.cpu), 0);
+    Atomics.store(c, memoryWord(worker.cpu), memoryId);
+    worker.requested = Atomics.add(c, requestWord(worker.cpu), 1) + 1;
+    Atomics.notify(c, requestWord(worker.cpu));
   }
 
   /** Asks the worker running `t` to send it back at the next block boundary. */
@@ -152,21 +168,27 @@ export class CpuWorkers {
 
   /** The threads whose workers replied, now idle again. */
   collect(): Returned[] {
-    this.repliesSeen = Atomics.load(this.control, REPLIES_WORD);
-    const { receiveMessageOnPort } = workerThreads();
+    const c = this.control;
+    this.repliesSeen = Atomics.load(c, REPLIES_WORD);
     const back: Returned[] = [];
     for (const w of this.workers) {
-      if (w.thread === null) continue;
-      const received = receiveMessageOnPort(w.port);
-      if (received === undefined) continue;
-      const reply = received.message as WorkerReply;
       const thread = w.thread;
+      const memory = w.memory;
+      if (thread === null || memory === null || Atomics.load(c, doneWord(w.cpu)) !== w.requested) continue;
       w.thread = null;
+      w.memory = null;
       this.busyCount--;
-      if (reply.type === 'failed') throw new Error(`a CPU worker failed: ${reply.message}`);
+      const reason = REASONS[c[reasonWord(w.cpu)]];
+      if (reason === 'failed') {
+        const story = workerThreads().receiveMessageOnPort(w.port)?.message;
+        throw new Error(`a CPU worker failed: ${story ?? 'it said nothing'}`);
+      }
+      const instructions = (c[instructionsWord(w.cpu)] >>> 0) + c[instructionsWord(w.cpu) + 1] * 2 ** 32;
+      const at = w.cpu * CPU_REGISTER_STRIDE;
+      const registers = memory.u8.slice(at, at + w.registerBytes);
       this.stats.runs++;
-      this.stats.instructions += reply.instructions;
-      back.push({ thread, reply });
+      this.stats.instructions += instructions;
+      back.push({ thread, registers, reason, instructions, micros: c[microsWord(w.cpu)] });
     }
     return back;
   }
@@ -181,14 +203,16 @@ export class CpuWorkers {
     const memoryId = this.memoryIds.get(memory);
     if (memoryId === undefined) return;
     this.memoryIds.delete(memory);
-    for (const w of this.workers) w.post({ type: 'forget', memoryId });
+    for (const w of this.workers) {
+      if (w.knows.delete(memoryId)) w.port.postMessage({ type: 'forget', memoryId });
+    }
   }
 
   /** Ends the workers (the run is over). */
   close(): void {
     for (const w of this.workers) {
       Atomics.store(this.control, stopWord(w.cpu), 1);
-      w.terminate();
+      void w.worker.terminate();
     }
     this.workers.length = 0;
     this.busyCount = 0;

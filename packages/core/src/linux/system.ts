@@ -309,15 +309,16 @@ export class GuestSystem {
    */
   private tendCpus(cpus: CpuWorkers): void {
     if (cpus.replied) {
-      for (const { thread: t, reply } of cpus.collect()) {
+      for (const back of cpus.collect()) {
+        const t = back.thread;
         t.onCpu = false;
         if (t.state === 'dead') continue;
-        t.regs = reply.registers;
-        t.backFromCpu = reply.reason === 'kernel';
-        const spent = { user: reply.micros, system: 0 };
+        t.regs = back.registers;
+        t.backFromCpu = back.reason === 'kernel';
+        const spent = { user: back.micros, system: 0 };
         t.usage.charge(spent);
         t.process.usage.charge(spent);
-        (t.process.machine as Machine).instructions += reply.instructions;
+        (t.process.machine as Machine).instructions += back.instructions;
       }
     }
     let ready = 0;

@@ -1,64 +1,62 @@
 /**
- * What the kernel's thread and a CPU worker say to each other. The kernel's thread sends a guest
- * thread (its registers) to run over its process's shared memory; the worker runs it until it
- * needs the kernel — a system call, a fault, a page touched for the first time, a store to code —
- * or is told to stop, and sends the registers back, with the PC where the kernel's thread goes on.
+ * What the kernel's thread and a CPU worker say to each other. The kernel's thread puts a guest
+ * thread's registers in the worker's register file in the process's shared memory and raises the
+ * worker's request word; the worker runs the thread until it needs the kernel — a system call, a
+ * fault, a page touched for the first time, a store to code — or is told to stop, writes why in
+ * its reply words, and raises the reply counter. Its registers stay in the memory, with the PC
+ * where the kernel's thread goes on.
+ *
+ * Requests and replies go through a shared control buffer, not messages: posting to a port whose
+ * worker is running JavaScript waits for it (milliseconds each time). Only what is rare travels as
+ * a message, ahead of the request that needs it: a memory the worker has not seen, or one it
+ * may forget.
  */
 import type { Executor } from '../../machine.js';
 
-export interface RunRequest {
-  readonly type: 'run';
-  /** Names the memory across messages: the worker keeps one machine per memory. */
+/** A memory the worker is to run threads in, sent once per worker before the first request for it. */
+export interface MemoryMessage {
+  readonly type: 'memory';
   readonly memoryId: number;
-  /** The process's memory (a shared WebAssembly.Memory); sent with every request, cheap to clone. */
+  /** The process's memory (a shared WebAssembly.Memory). */
   readonly memory: object;
   /** The architecture's name and variant, for the worker's loader (see `serveCpuWorker`). */
   readonly arch: string;
   readonly variant: string | undefined;
   readonly executor: Executor;
   readonly optimize: boolean;
-  /** The register file, as the CPU's `u8` view holds it. */
-  readonly registers: Uint8Array;
 }
 
 /** The machine for a memory no process uses any more can go. */
-export interface ForgetRequest {
+export interface ForgetMessage {
   readonly type: 'forget';
   readonly memoryId: number;
 }
 
-export type WorkerRequest = RunRequest | ForgetRequest;
+export type WorkerMessage = MemoryMessage | ForgetMessage;
 
 /**
  * Why a thread came back: `kernel` — its PC is at an instruction only the kernel's thread may
  * run (a system call, a faulting access: running it again there does it properly); `stopped` —
- * the kernel's thread asked (a signal, the process's end) and it stopped between instructions.
+ * the kernel's thread asked (a signal, the process's end), or its time ran out, and it stopped
+ * between instructions; `failed` — the worker itself failed (its message follows as a message).
  */
-export type ReturnReason = 'kernel' | 'stopped';
+export const REASONS = ['kernel', 'stopped', 'failed'] as const;
+export type ReturnReason = (typeof REASONS)[number];
 
-export interface RunReply {
-  readonly type: 'ran';
-  readonly registers: Uint8Array;
-  readonly reason: ReturnReason;
-  /** What happened, for diagnostics (`a system call`, the fault's text). */
-  readonly detail: string;
-  /** Guest instructions it ran, and for how long (µs of the worker's wall time). */
-  readonly instructions: number;
-  readonly micros: number;
-}
-
-export interface FailedReply {
-  readonly type: 'failed';
-  readonly message: string;
-}
-
-export type WorkerReply = RunReply | FailedReply;
-
-/**
- * Int32 words of the control buffer every worker shares with the kernel's thread: a stop flag per
- * worker (index = its CPU number), and a counter the workers raise and notify whenever they reply,
- * which the kernel's thread waits on when it has nothing else to run.
- */
+/** Int32 word of the control buffer that counts replies (every worker raises and notifies it). */
 export const REPLIES_WORD = 0;
-export const stopWord = (cpu: number): number => cpu;
-export const CONTROL_WORDS = 8;
+/** Words per worker, from `cpu * WORKER_WORDS`: */
+const WORKER_WORDS = 8;
+/** The request counter the worker waits on. */
+export const requestWord = (cpu: number): number => cpu * WORKER_WORDS;
+/** Set to ask the worker for its thread back. */
+export const stopWord = (cpu: number): number => cpu * WORKER_WORDS + 1;
+/** The memory the request is for. */
+export const memoryWord = (cpu: number): number => cpu * WORKER_WORDS + 2;
+/** The reply: an index into REASONS, instructions run (low and high halves), microseconds. */
+export const reasonWord = (cpu: number): number => cpu * WORKER_WORDS + 3;
+export const instructionsWord = (cpu: number): number => cpu * WORKER_WORDS + 4;
+export const microsWord = (cpu: number): number => cpu * WORKER_WORDS + 6;
+/** The last request the worker finished (raised after the reply words are written). */
+export const doneWord = (cpu: number): number => cpu * WORKER_WORDS + 7;
+export const CONTROL_WORDS = 4 * WORKER_WORDS;

@@ -13,20 +13,24 @@ import { PagedMemory, type WasmMemory } from '../../memory/paged-memory.js';
 import type { GuestSignal } from '../../signals.js';
 import { InlineCompiler, workerThreads } from '../wasm/module-compiler.js';
 import {
+  doneWord,
+  instructionsWord,
+  memoryWord,
+  microsWord,
+  REASONS,
   REPLIES_WORD,
   type ReturnReason,
-  type RunReply,
-  type RunRequest,
+  reasonWord,
+  requestWord,
   stopWord,
-  type WorkerReply,
-  type WorkerRequest,
+  type WorkerMessage,
 } from './protocol.js';
 
 /** What a worker is started with (`workerData`). */
 export interface CpuWorkerData {
   readonly cpu: number;
   readonly control: SharedArrayBuffer;
-  /** Where requests come and replies go (the kernel's thread reads them without its event loop). */
+  /** Where the rare messages come (memories, forgets) and a failure's story goes. */
   readonly port: MessagePort;
 }
 
@@ -36,7 +40,6 @@ const SLICE_MS = 50;
 /** Stands in for the kernel: every system call and fault ends the run, with the PC to go on from. */
 class KernelElsewhere implements SliceHost {
   reason: ReturnReason | null = null;
-  detail = '';
   /** The code epoch this machine's translations are from; a change drops them. */
   epoch = 0;
 
@@ -51,18 +54,17 @@ class KernelElsewhere implements SliceHost {
   syscall(cpu: Cpu): void {
     // Back to the instruction: the kernel's thread runs it.
     cpu.pc -= BigInt(this.arch.syscalls.instructionBytes ?? 4);
-    this.leave('kernel', 'a system call');
+    this.leave('kernel');
   }
 
   deliverFault(cpu: Cpu, signal: GuestSignal): GuestSignal | null {
     if (signal.pc !== null) cpu.pc = signal.pc;
     this.reason = 'kernel';
-    this.detail = signal.message;
     return null;
   }
 
   tick(): void {
-    if (Atomics.load(this.control, stopWord(this.cpuIndex)) !== 0) this.leave('stopped', 'asked to stop');
+    if (Atomics.load(this.control, stopWord(this.cpuIndex)) !== 0) this.leave('stopped');
     this.dropStaleCode();
   }
 
@@ -74,9 +76,8 @@ class KernelElsewhere implements SliceHost {
     this.machine().forgetAllCode();
   }
 
-  private leave(reason: ReturnReason, detail: string): never {
+  private leave(reason: ReturnReason): never {
     this.reason = reason;
-    this.detail = detail;
     throw new Reschedule();
   }
 }
@@ -91,76 +92,76 @@ export type ArchitectureLoader = (name: string, variant: string | undefined) => 
 
 /**
  * Serves the kernel thread's requests until it goes; `load` gives the architectures it names.
- * Call it as the worker's entry point (from the module `CpuWorkerEntry` names).
+ * Call it as the worker's entry point (from the module `CpuWorkerEntry` names). The worker's
+ * thread waits on its request word between requests, not in an event loop.
  */
-export function serveCpuWorker(load: ArchitectureLoader): void {
-  const data = workerThreads().workerData as CpuWorkerData | null;
+export async function serveCpuWorker(load: ArchitectureLoader): Promise<void> {
+  const threads = workerThreads();
+  const data = threads.workerData as CpuWorkerData | null;
   if (!data?.port) throw new Error('serveCpuWorker runs in a CPU worker thread');
-  const port = data.port;
+  const { cpu, port } = data;
   const control = new Int32Array(data.control);
   const residents = new Map<number, Resident>();
 
-  const residentFor = async (request: RunRequest): Promise<Resident> => {
-    let resident = residents.get(request.memoryId);
-    if (resident === undefined) {
-      const arch = await load(request.arch, request.variant);
-      const memory = PagedMemory.attach(request.memory as WasmMemory);
-      const machine = new Machine(arch, {
-        memory,
-        executor: request.executor,
-        optimize: request.optimize,
-        cpuIndex: data.cpu,
-        compiler: new InlineCompiler(),
-        translations: null,
-      });
-      const host = new KernelElsewhere(arch, control, data.cpu, memory, () => machine);
-      host.epoch = memory.codeEpoch;
-      resident = { machine, host };
-      residents.set(request.memoryId, resident);
+  const take = async (message: WorkerMessage): Promise<void> => {
+    if (message.type === 'forget') {
+      residents.delete(message.memoryId);
+      return;
     }
-    return resident;
+    const arch = await load(message.arch, message.variant);
+    const memory = PagedMemory.attach(message.memory as WasmMemory);
+    const machine = new Machine(arch, {
+      memory,
+      executor: message.executor,
+      optimize: message.optimize,
+      cpuIndex: cpu,
+      compiler: new InlineCompiler(),
+      translations: null,
+    });
+    const host = new KernelElsewhere(arch, control, cpu, memory, () => machine);
+    host.epoch = memory.codeEpoch;
+    residents.set(message.memoryId, { machine, host });
   };
 
-  const run = async (request: RunRequest): Promise<RunReply> => {
-    const { machine, host } = await residentFor(request);
-    const started = performance.now();
-    machine.cpu.u8.set(request.registers);
+  /** Runs the thread whose registers wait in this worker's register file of `resident`'s memory. */
+  const run = ({ machine, host }: Resident): number => {
     host.dropStaleCode();
     host.reason = null;
     const before = machine.instructions;
     const end = Date.now() + SLICE_MS;
     while (host.reason === null && Date.now() < end) {
-      if (Atomics.load(control, stopWord(data.cpu)) !== 0) {
-        host.reason = 'stopped';
-        host.detail = 'asked to stop';
-        break;
-      }
+      if (Atomics.load(control, stopWord(cpu)) !== 0) break;
       const exit = machine.runSlice(host, end, Number.POSITIVE_INFINITY, 0);
       if (exit) throw new Error(`a guest thread ended on a CPU worker: ${exit.report ?? exit.exitCode}`);
     }
-    return {
-      type: 'ran',
-      registers: machine.cpu.u8.slice(),
-      reason: host.reason ?? 'stopped',
-      detail: host.reason === null ? 'its time ran out' : host.detail,
-      instructions: machine.instructions - before,
-      micros: Math.round((performance.now() - started) * 1000),
-    };
+    return machine.instructions - before;
   };
 
-  port.on('message', async (request: WorkerRequest) => {
-    let reply: WorkerReply;
-    if (request.type === 'forget') {
-      residents.delete(request.memoryId);
-      return;
-    }
+  // Requests count from 0: the first may have come while this worker was starting.
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, requestWord(cpu), seen);
+    seen = Atomics.load(control, requestWord(cpu));
+    const started = performance.now();
+    let reason: ReturnReason = 'stopped';
+    let instructions = 0;
     try {
-      reply = await run(request);
+      for (let m = threads.receiveMessageOnPort(port); m; m = threads.receiveMessageOnPort(port))
+        await take(m.message as WorkerMessage);
+      const resident = residents.get(Atomics.load(control, memoryWord(cpu)));
+      if (resident === undefined) throw new Error('a request for a memory this worker was never sent');
+      instructions = run(resident);
+      reason = resident.host.reason ?? 'stopped';
     } catch (error) {
-      reply = { type: 'failed', message: (error as Error).stack ?? String(error) };
+      reason = 'failed';
+      port.postMessage((error as Error).stack ?? String(error));
     }
-    port.postMessage(reply);
+    control[reasonWord(cpu)] = REASONS.indexOf(reason);
+    control[instructionsWord(cpu)] = (instructions % 2 ** 32) | 0;
+    control[instructionsWord(cpu) + 1] = Math.floor(instructions / 2 ** 32);
+    control[microsWord(cpu)] = Math.round((performance.now() - started) * 1000);
+    Atomics.store(control, doneWord(cpu), seen);
     Atomics.add(control, REPLIES_WORD, 1);
     Atomics.notify(control, REPLIES_WORD);
-  });
+  }
 }
