@@ -36,6 +36,16 @@ export class FutexTable {
   private readonly queues = new Map<PagedMemory | SharedObject, Map<number, FutexWaiter[]>>();
   private readonly byThread = new Map<GuestThread, { key: FutexKey; waiter: FutexWaiter }>();
 
+  /** The waits on words of `from` now wait on the same words of `to` (a process's memory was replaced by a copy). */
+  moveMemory(from: PagedMemory, to: PagedMemory): void {
+    const words = this.queues.get(from);
+    if (words === undefined) return;
+    this.queues.delete(from);
+    this.queues.set(to, words);
+    for (const entry of this.byThread.values())
+      if (entry.key.space === from) entry.key = { space: to, offset: entry.key.offset };
+  }
+
   private queue(key: FutexKey, create: boolean): FutexWaiter[] | undefined {
     let words = this.queues.get(key.space);
     if (!words) {

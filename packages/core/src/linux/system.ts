@@ -97,10 +97,7 @@ export class GuestSystem {
   ) {
     this.nextPid = process.pid + 1;
     const workers = options.cpuWorkers;
-    this.cpus =
-      workers && workers.count > 0 && options.sharedMemory
-        ? new CpuWorkers(workers.count, workers.entry)
-        : null;
+    this.cpus = workers && workers.count > 0 ? new CpuWorkers(workers.count, workers.entry) : null;
   }
 
   /** A machine for a new process image, with `memory` (a fork's copy) or new memory. */
@@ -330,6 +327,7 @@ export class GuestSystem {
       }
       if (t.state !== 'runnable' || t.process.stopped) continue;
       ready++;
+      if (t.process.threads.length > 1 && !t.process.memory.shared) this.shareMemory(t.process);
       // Prefer one whose registers are not in its machine's CPU: nothing to save then.
       if (this.mayLeave(t) && (candidate === null || this.loaded.get(t.process.machine as Machine) !== t))
         candidate = t;
@@ -349,6 +347,25 @@ export class GuestSystem {
     cpus.send(worker, candidate, machine, registers);
   }
 
+  /**
+   * Moves `k` to a shared copy of its memory, with a machine of its own, when it runs several
+   * threads: only then can CPU workers run them. Its translations are made again there (lifters
+   * turn exclusives and atomics into host atomics for a shared memory), and waits on its futex
+   * words move with it. Not for a memory another process borrows (a vfork child).
+   */
+  private shareMemory(k: LinuxKernel): void {
+    const old = k.machine as Machine;
+    for (const p of this.processes.values()) if (p !== k && p.state === 'alive' && p.machine === old) return;
+    const holder = this.loaded.get(old);
+    const machine = this.newMachine(old.memory.fork(true));
+    k.machine = machine;
+    k.memory = machine.memory;
+    this.machines.add(machine);
+    if (holder) this.loaded.set(machine, holder); // the copy's register file holds its registers
+    this.futexes.moveMemory(old.memory, machine.memory);
+    this.dropIfUnused(old);
+  }
+
   /** Whether runnable `t` may run on a CPU worker now. */
   private mayLeave(t: GuestThread): boolean {
     const k = t.process;
@@ -358,8 +375,9 @@ export class GuestSystem {
       t.afterReturn === null &&
       k.state === 'alive' &&
       k.memory.shared &&
-      // Pages shared with other processes are copied in and out at each switch on this thread.
-      k.memory.sharedRanges.size === 0 &&
+      // Pages it shares with other processes and may write are copied in and out at each switch
+      // on this thread, which would lose what a worker wrote meanwhile.
+      !k.memory.sharedRanges.writableIn(k.memory) &&
       !this.hasSignalFor(t)
     );
   }

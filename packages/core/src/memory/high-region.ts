@@ -35,6 +35,12 @@ export class HighRegion {
   /** The same entries where CPU workers read them (a shared memory's), or null. */
   index: HighPageIndex | null = null;
 
+  /** Starts keeping `index` (of a memory that became shared), with every page touched so far. */
+  reindex(index: HighPageIndex): void {
+    this.index = index;
+    for (const [page, e] of this.touched) index.set(page, e);
+  }
+
   private touch(page: number, e: number): void {
     this.touched.set(page, e);
     this.index?.set(page, e);

@@ -312,15 +312,16 @@ export class PagedMemory implements GuestMemory {
 
   /**
    * A copy for a forked child: the same mappings and contents in memory of its own (only the
-   * host pages handed out so far are copied, so a small program forks cheaply).
+   * host pages handed out so far are copied, so a small program forks cheaply). With `shared`,
+   * the copy is a shared memory whatever this one is (a process that starts its second thread).
    */
-  fork(): PagedMemory {
+  fork(shared = this.shared): PagedMemory {
     this.sharedRanges.syncOut(this, true); // the objects hold what both copies start with
     const used = this.nextHostPage * PAGE_SIZE;
     const copy = new PagedMemory({
       initialBytes: used,
       maximumBytes: this.maxWasmPages * WASM_PAGE,
-      shared: this.shared,
+      shared,
     });
     // The register file and the executors' tables, then the host pages handed out so far; of
     // the page table only the chunks in use, so the copy's untouched parts cost no host memory.
@@ -338,7 +339,8 @@ export class PagedMemory implements GuestMemory {
     copy.brkStart = this.brkStart;
     copy.brkCurrent = this.brkCurrent;
     copy.high = this.high.clone();
-    copy.high.index = this.high.index?.cloneFor(copy.indexHost) ?? null;
+    if (this.high.index) copy.high.index = this.high.index.cloneFor(copy.indexHost);
+    else if (copy.shared) copy.high.reindex(new HighPageIndex(copy.indexHost));
     copy.names = this.names.copy();
     copy.sharedRanges = this.sharedRanges.copy();
     return copy;
@@ -503,6 +505,19 @@ export class PagedMemory implements GuestMemory {
       this.pageTable[p] = isUnbacked(e) ? unbacked(prot) : (e & ~7) | (prot & 7);
     }
     return true;
+  }
+
+  /** Whether some page of [addr, addr + length) is mapped writable (backed or not). */
+  hasWritablePage(addr: number, length: number): boolean {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const end = Math.ceil((addr + length) / PAGE_SIZE);
+    for (let p = first; p < Math.min(end, GUEST_PAGES); p++) {
+      const e = this.pageTable[p];
+      if (e !== 0 && protectionOf(e) & PROT_WRITE) return true;
+    }
+    if (end <= GUEST_PAGES) return false;
+    const from = Math.max(first, GUEST_PAGES);
+    return this.high.mappedRanges().some((r) => r.start < end && r.end > from && (r.prot & PROT_WRITE) !== 0);
   }
 
   isMapped(addr: number, length: number, prot = 0): boolean {

@@ -136,6 +136,15 @@ export class SharedRanges {
     this.load(memory, range);
   }
 
+  /**
+   * Whether this process may write some page of its shared ranges (then the switches on the
+   * kernel's thread copy its writes out, and others' in, page by page). A read-only mapping of a
+   * file, as glibc's gconv-modules.cache, changes nothing anyone else sees.
+   */
+  writableIn(memory: { hasWritablePage(addr: number, length: number): boolean }): boolean {
+    return this.ranges.some((r) => memory.hasWritablePage(r.start, r.end - r.start));
+  }
+
   /** The object and byte offset in it that `addr` maps (a shared futex's key), if it is shared. */
   locate(addr: number): { object: SharedObject; offset: number } | null {
     for (const r of this.ranges) {
