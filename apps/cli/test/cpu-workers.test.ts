@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { buildGoProgram, buildProgram, GO, QEMU, RISCV64_TARGET } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +95,26 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
         expect(ours.stdout).toBe(theirs.stdout);
       },
     );
+
+    it('uses one fewer worker than the host has processors by default, and none for one thread', () => {
+      const program = buildProgram('parallel-work');
+      const expected = Math.min(3, availableParallelism() - 1);
+      const threaded = run(process.execPath, [BIN, 'run', '--stats', program, '2', '256']);
+      const single = run(process.execPath, [BIN, 'run', '--stats', program, '1', '256']);
+      expect(threaded.stdout).toBe(single.stdout);
+      if (expected === 0) {
+        expect(threaded.stderr).not.toContain('CPU workers');
+        return;
+      }
+      expect(threaded.stderr).toMatch(/CPU workers: 1 started, [1-9]\d* runs/);
+      // A process runs on shared memory (and may use workers) only once it has a second thread.
+      expect(single.stderr).toContain('CPU workers: 0 started, 0 runs, 0 instructions');
+      const off = run(process.execPath, [BIN, 'run', '--stats', program, '2', '256'], {
+        ARM64KIT_CPU_WORKERS: '0',
+      });
+      expect(off.stdout).toBe(single.stdout);
+      expect(off.stderr).not.toContain('CPU workers');
+    });
 
     it('refuses a worker count it cannot use, with one line and status 125', () => {
       const program = buildProgram('parallel-work');

@@ -16,7 +16,7 @@ export default class Run extends BaseCommand {
 
 As a binfmt_misc interpreter, use a wrapper that runs \`arm64kit run --binfmt-preserve-argv0 "$@"\` for a handler registered with the P flag (the kernel then passes the full path and the original argv[0]) and plain \`arm64kit run "$@"\` for one without.
 
-ARM64KIT_CPU_WORKERS=N (1 to 3; default 0) runs the program's threads on up to N worker threads beside arm64kit's own, so that a multi-threaded program uses several host cores; every process then runs on shared memory. --stats says how much ran there.`;
+A multi-threaded program's threads run on several host cores: on up to ARM64KIT_CPU_WORKERS worker threads beside arm64kit's own (0 to 3; default one fewer than the host's processors, so 0 turns it off). --stats says how much ran there.`;
 
   static override examples = [
     '<%= config.bin %> run ./hello-aarch64 1 2 3',

@@ -1,4 +1,5 @@
 import { type PathLike, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { posix, resolve } from 'node:path';
 import { AT_FLAGS_PRESERVE_ARGV0, programArgv } from '@arm64kit/binfmt';
 import {
@@ -139,20 +140,22 @@ export class CpuWorkersSettingError extends Error {
 }
 
 /**
- * How many worker threads run guest threads beside the kernel's (ARM64KIT_CPU_WORKERS, default
- * 0); with any, every process runs on shared memory, which threads on several cores need.
+ * How many worker threads may run guest threads beside the kernel's: ARM64KIT_CPU_WORKERS, by
+ * default one fewer than the host's processors (at most MOST_CPU_WORKERS). A process moves to
+ * shared memory when it starts its second thread; single-threaded ones never pay for it.
  */
 function cpuWorkers(entry: CpuWorkerEntry | undefined): {
-  sharedMemory?: boolean;
   cpuWorkers?: { count: number; entry: CpuWorkerEntry };
 } {
   const named = process.env.ARM64KIT_CPU_WORKERS;
-  if (named === undefined || named === '') return {};
-  const count = /^\d+$/.test(named) ? Number(named) : Number.NaN;
-  if (!Number.isInteger(count) || count < 0 || count > MOST_CPU_WORKERS)
-    throw new CpuWorkersSettingError(named);
+  let count = Math.min(MOST_CPU_WORKERS, availableParallelism() - 1);
+  if (named !== undefined && named !== '') {
+    count = /^\d+$/.test(named) ? Number(named) : Number.NaN;
+    if (!Number.isInteger(count) || count < 0 || count > MOST_CPU_WORKERS)
+      throw new CpuWorkersSettingError(named);
+  }
   if (count === 0 || entry === undefined) return {};
-  return { sharedMemory: true, cpuWorkers: { count, entry } };
+  return { cpuWorkers: { count, entry } };
 }
 
 /**
