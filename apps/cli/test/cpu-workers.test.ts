@@ -52,6 +52,18 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
       expect(workerShare(ours.stderr)).toBeGreaterThan(0);
     });
 
+    it.each(['reference', 'threaded', 'compiled', 'wasm'])(
+      'keeps the counts exact with threads on two cores on the %s executor too',
+      (executor) => {
+        const program = buildProgram('atomics-stress');
+        const ours = onWorkers(program, ['5000'], ['--stats', '--executor', executor]);
+        const theirs = run(QEMU, [program, '5000']);
+        expect(ours.status).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+        expect(workerShare(ours.stderr)).toBeGreaterThan(0);
+      },
+    );
+
     it('ends the whole process at exit_group while other threads spin on the worker', () => {
       const program = buildProgram('atomics-stress');
       const ours = onWorkers(program, ['exit']);
