@@ -36,8 +36,9 @@ function waitStatusOf(exit: MachineExit): number {
 }
 
 /**
- * The guest's side of one host process: every guest process and thread of a run, scheduled on
- * this one JavaScript thread. A thread runs until it blocks in a system call, exits, yields, or
+ * The guest's side of one host process: every guest process and thread of a run, scheduled by
+ * this one JavaScript thread (which hands threads of multi-threaded processes to CPU workers when
+ * it has more ready than it can run: see cpu-workers.ts). A thread runs until it blocks in a system call, exits, yields, or
  * has used its quantum while others wait; blocked threads are woken when what they wait for
  * may have happened (their `ready` check), when their deadline passes, or by a signal. Processes
  * have their own machine (memory and translated code); threads of a process share it, and their
