@@ -535,7 +535,7 @@ export class Machine {
 
   /** Drops every cached block (code changed somewhere this machine cannot tell). */
   forgetAllCode(): void {
-    for (const p of [...this.blocksByPage.keys()]) this.dropPage(p);
+    this.invalidate(0, Number.POSITIVE_INFINITY);
   }
 
   /** Number of blocks currently cached. */

@@ -27,24 +27,30 @@ function slotOf(page: number, mask: number): number {
 }
 
 /**
+ * The int32 index of the slot of the table at int32 index `base` that holds `page`, or of the free
+ * slot where it would go (its key word then reads 0).
+ */
+function slotFor(i32: Int32Array, base: number, page: number): number {
+  const mask = i32[base] - 1;
+  const lo = (page % TWO32) | 0;
+  const hi = Math.floor(page / TWO32) + 1;
+  for (let slot = slotOf(page, mask); ; slot = (slot + 1) & mask) {
+    const at = base + HEADER_WORDS + slot * SLOT_WORDS;
+    const key = Atomics.load(i32, at + 1);
+    if (key === 0 || (key === hi && i32[at] === lo)) return at;
+  }
+}
+
+/**
  * The entry of high page `page` in the table `i32` holds (0 when it has none), or -1 when the
  * table lies beyond the end of `i32` (a view made before the memory grew).
  */
 export function highPageEntry(i32: Int32Array, page: number): number {
   const base = Atomics.load(i32, HIGH_INDEX_WORD) >>> 2;
   if (base === 0) return 0;
-  if (base >= i32.length) return -1;
-  const slots = i32[base];
-  if (base + HEADER_WORDS + slots * SLOT_WORDS > i32.length) return -1;
-  const mask = slots - 1;
-  const lo = (page % TWO32) | 0;
-  const hi = Math.floor(page / TWO32) + 1;
-  for (let slot = slotOf(page, mask); ; slot = (slot + 1) & mask) {
-    const at = base + HEADER_WORDS + slot * SLOT_WORDS;
-    const key = Atomics.load(i32, at + 1);
-    if (key === 0) return 0;
-    if (key === hi && i32[at] === lo) return Atomics.load(i32, at + 2);
-  }
+  if (base >= i32.length || base + HEADER_WORDS + i32[base] * SLOT_WORDS > i32.length) return -1;
+  const at = slotFor(i32, base, page);
+  return i32[at + 1] === 0 ? 0 : Atomics.load(i32, at + 2);
 }
 
 /** Where a table's words lie: the memory's int32 view (replaced when it grows) and room for a new table. */
@@ -73,46 +79,29 @@ export class HighPageIndex {
 
   set(page: number, entry: number): void {
     if (this.base === 0 || (this.used + 1) * 2 > this.slots) this.grow();
-    this.put(this.host.i32(), this.base, this.slots, page, entry);
+    if (this.put(this.host.i32(), this.base, page, entry)) this.used++;
   }
 
   /** The page has no host page any more (its entry reads 0 until it is touched again). */
   remove(page: number): void {
     if (this.base === 0) return;
     const i32 = this.host.i32();
-    const mask = this.slots - 1;
-    const lo = (page % TWO32) | 0;
-    const hi = Math.floor(page / TWO32) + 1;
-    for (let slot = slotOf(page, mask); ; slot = (slot + 1) & mask) {
-      const at = this.base + HEADER_WORDS + slot * SLOT_WORDS;
-      const key = i32[at + 1];
-      if (key === 0) return;
-      if (key === hi && i32[at] === lo) {
-        Atomics.store(i32, at + 2, 0);
-        return;
-      }
-    }
+    const at = slotFor(i32, this.base, page);
+    if (i32[at + 1] !== 0) Atomics.store(i32, at + 2, 0);
   }
 
-  private put(i32: Int32Array, base: number, slots: number, page: number, entry: number): void {
-    const mask = slots - 1;
-    const lo = (page % TWO32) | 0;
-    const hi = Math.floor(page / TWO32) + 1;
-    for (let slot = slotOf(page, mask); ; slot = (slot + 1) & mask) {
-      const at = base + HEADER_WORDS + slot * SLOT_WORDS;
-      const key = i32[at + 1];
-      if (key === hi && i32[at] === lo) {
-        Atomics.store(i32, at + 2, entry);
-        return;
-      }
-      if (key === 0) {
-        i32[at] = lo;
-        Atomics.store(i32, at + 2, entry);
-        Atomics.store(i32, at + 1, hi);
-        if (base === this.base) this.used++;
-        return;
-      }
+  /** Puts `entry` for `page` in the table at `base`; returns whether it took a free slot. */
+  private put(i32: Int32Array, base: number, page: number, entry: number): boolean {
+    const at = slotFor(i32, base, page);
+    if (i32[at + 1] !== 0) {
+      Atomics.store(i32, at + 2, entry);
+      return false;
     }
+    // The entry before the key: a reader that finds the key finds the entry.
+    i32[at] = (page % TWO32) | 0;
+    Atomics.store(i32, at + 2, entry);
+    Atomics.store(i32, at + 1, Math.floor(page / TWO32) + 1);
+    return true;
   }
 
   /** Copies the live entries into a table twice the size (or makes the first) and publishes it. */
@@ -128,7 +117,7 @@ export class HighPageIndex {
       const entry = i32[at + 2];
       if (i32[at + 1] === 0 || entry === 0) continue;
       const page = (i32[at + 1] - 1) * TWO32 + (i32[at] >>> 0);
-      this.put(i32, base, slots, page, entry);
+      this.put(i32, base, page, entry);
       used++;
     }
     this.base = base;
