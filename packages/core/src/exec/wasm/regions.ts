@@ -12,7 +12,7 @@
  * is compared with the members it may be at run time; anything else leaves the function. Where
  * the seen targets make a loop too big for one function, the loops of the other edges are taken.
  */
-import type { IrBlock, Value } from '../../ir/types.js';
+import type { IrBlock, IrInst, Value } from '../../ir/types.js';
 import { isNativeCall } from './native-calls.js';
 
 /** Members a region takes at most: a bigger loop is left to the dispatcher, block by block. */
@@ -76,9 +76,32 @@ export function knownTargets(block: IrBlock): readonly bigint[] | null {
   return exitsOf(block)?.known ?? null;
 }
 
-/** Whether `block` ends in a jump to an address computed at run time (worth watching: see targetsSeen). */
+/**
+ * Whether `block` ends in a jump to an address computed at run time (worth watching: see
+ * targetsSeen). exitsOf's answer, without its maps and BigInts: the machine asks it of every
+ * block it lifts.
+ */
 export function hasComputedTarget(block: IrBlock): boolean {
-  return exitsOf(block)?.computed === true;
+  const exit = block.exit;
+  if (exit.kind !== 'jump') return false;
+  for (const inst of block.insts) if (inst.op === 'call' && !isNativeCall(inst)) return false;
+  const def = definitionOf(block, exit.target);
+  if (def?.op === 'const') return false;
+  return !(
+    def?.op === 'select' &&
+    definitionOf(block, def.a)?.op === 'const' &&
+    definitionOf(block, def.b)?.op === 'const'
+  );
+}
+
+/** The instruction that defines `value` (the IR is in SSA form: one at most). */
+function definitionOf(block: IrBlock, value: Value): IrInst | undefined {
+  const insts = block.insts;
+  for (let i = insts.length - 1; i >= 0; i--) {
+    const inst = insts[i];
+    if ('dst' in inst && inst.dst?.id === value.id) return inst;
+  }
+  return undefined;
 }
 
 /** Where `block` may go next as a region member would: its known targets and its return address. */
