@@ -4,7 +4,7 @@ import { type Executor, GuestTimeoutError, Machine, type MachineExit } from '../
 import type { PagedMemory } from '../memory/paged-memory.js';
 import type { SharedObject } from '../memory/shared-mappings.js';
 import { SIGNALS, signalName } from '../signals.js';
-import { hostMaxRssKb } from './cpu-usage.js';
+import { hostMaxRssKb, SliceCharger } from './cpu-usage.js';
 import { type CpuWorkerEntry, type CpuWorkerStats, CpuWorkers } from './cpu-workers.js';
 import { FileLocks } from './file-locks.js';
 import { FutexTable } from './futex.js';
@@ -67,6 +67,8 @@ export class GuestSystem {
   hostPipeLookAt: bigint | null = null;
   /** Set by `idle` when every thread waits and host I/O may end a wait: ms to give the event loop. */
   private hostWait: number | null = null;
+  /** What each slice on this thread costs the thread that ran it. */
+  private readonly charger = new SliceCharger();
   /** Every live thread, in the order they were created (the round-robin order). */
   private readonly threads: GuestThread[] = [];
   private readonly tids = new Map<number, GuestThread>();
@@ -251,10 +253,10 @@ export class GuestSystem {
         // Shared pages: what other processes wrote comes in, and this one's writes go out after.
         k.memory.sharedRanges.syncIn(k.memory);
         const end = this.threads.length > 1 ? Math.min(sliceEnd, Date.now() + QUANTUM_MS) : sliceEnd;
-        const before = process.cpuUsage();
+        const startedAt = performance.now();
         const exit = machine.runSlice(k, end, deadline, timeoutMs);
         k.memory.sharedRanges.syncOut(k.memory);
-        const spent = process.cpuUsage(before);
+        const spent = this.charger.spent(performance.now() - startedAt);
         t.usage.charge(spent);
         k.usage.charge(spent);
         t.backFromCpu = false;
