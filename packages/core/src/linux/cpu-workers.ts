@@ -19,6 +19,7 @@ import {
   REASONS,
   REPLIES_WORD,
   type ReturnReason,
+  readyWord,
   reasonWord,
   requestWord,
   stopWord,
@@ -48,12 +49,20 @@ class CpuWorker {
   registerBytes = 0;
   /** The memories (by id) it has been sent. */
   readonly knows = new Set<number>();
+  private started = false;
 
   constructor(
     readonly cpu: number,
     readonly worker: Worker,
     readonly port: MessagePort,
+    private readonly control: Int32Array,
   ) {}
+
+  /** Whether it has loaded its code and waits for requests (see readyWord). */
+  get ready(): boolean {
+    if (!this.started) this.started = Atomics.load(this.control, readyWord(this.cpu)) === 1;
+    return this.started;
+  }
 }
 
 /** A thread back from a worker: its registers, why it came back, what it ran. */
@@ -102,14 +111,22 @@ export class CpuWorkers {
     return Atomics.load(this.control, REPLIES_WORD) !== this.repliesSeen;
   }
 
-  /** An idle worker (started on first need), or null when all are busy. */
+  /**
+   * An idle worker, or null when all are busy or still starting. A worker starts on the first
+   * need of one, and meanwhile the thread that could have gone there runs on this thread: waiting
+   * for the worker would leave it idle for as long as the worker takes to load.
+   */
   idle(): CpuWorker | null {
-    for (const w of this.workers) if (w.thread === null) return w;
-    if (this.workers.length >= this.count) return null;
-    const w = this.start(this.workers.length + 1);
-    this.workers.push(w);
-    this.stats.workers++;
-    return w;
+    let starting = false;
+    for (const w of this.workers) {
+      if (!w.ready) starting = true;
+      else if (w.thread === null) return w;
+    }
+    if (!starting && this.workers.length < this.count) {
+      this.workers.push(this.start(this.workers.length + 1));
+      this.stats.workers++;
+    }
+    return null;
   }
 
   private start(cpu: number): CpuWorker {
@@ -125,7 +142,7 @@ export class CpuWorkers {
     worker.unref();
     port1.unref();
     worker.on('error', () => {});
-    return new CpuWorker(cpu, worker, port1);
+    return new CpuWorker(cpu, worker, port1, this.control);
   }
 
   /** Sends `t` (its registers in `registers`) to run on `worker` over `machine`'s memory. */

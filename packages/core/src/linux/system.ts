@@ -330,7 +330,6 @@ export class GuestSystem {
       }
       if (t.state !== 'runnable' || t.process.stopped) continue;
       ready++;
-      if (t.process.threads.length > 1 && !t.process.memory.shared) this.shareMemory(t.process);
       // Prefer one whose registers are not in its machine's CPU: nothing to save then.
       if (this.mayLeave(t) && (candidate === null || this.loaded.get(t.process.machine as Machine) !== t))
         candidate = t;
@@ -338,6 +337,10 @@ export class GuestSystem {
     if (ready < 2 || candidate === null) return;
     const worker = cpus.idle();
     if (worker === null) return;
+    // Only now, with a worker to run it, does the process move to shared memory: a program whose
+    // threads seldom run at once, or that ends before a worker has started, never pays for it.
+    if (!candidate.process.memory.shared) this.shareMemory(candidate.process);
+    if (!candidate.process.memory.shared) return;
     const machine = candidate.process.machine as Machine;
     let registers = candidate.regs;
     if (this.loaded.get(machine) === candidate) {
@@ -369,7 +372,10 @@ export class GuestSystem {
     this.dropIfUnused(old);
   }
 
-  /** Whether runnable `t` may run on a CPU worker now. */
+  /**
+   * Whether runnable `t` may run on a CPU worker now (its process on shared memory, or moved
+   * there first: one of several threads).
+   */
   private mayLeave(t: GuestThread): boolean {
     const k = t.process;
     return (
@@ -377,7 +383,7 @@ export class GuestSystem {
       t.wait === null &&
       t.afterReturn === null &&
       k.state === 'alive' &&
-      k.memory.shared &&
+      (k.memory.shared || k.threads.length > 1) &&
       // Pages it shares with other processes and may write are copied in and out at each switch
       // on this thread, which would lose what a worker wrote meanwhile.
       !k.memory.sharedRanges.writableIn(k.memory) &&

@@ -46,7 +46,7 @@ export type ReturnReason = (typeof REASONS)[number];
 /** Int32 word of the control buffer that counts replies (every worker raises and notifies it). */
 export const REPLIES_WORD = 0;
 /** Words per worker, from `cpu * WORKER_WORDS`: */
-const WORKER_WORDS = 8;
+const WORKER_WORDS = 16;
 /** The request counter the worker waits on. */
 export const requestWord = (cpu: number): number => cpu * WORKER_WORDS;
 /** Set to ask the worker for its thread back. */
@@ -59,4 +59,9 @@ export const instructionsWord = (cpu: number): number => cpu * WORKER_WORDS + 4;
 export const microsWord = (cpu: number): number => cpu * WORKER_WORDS + 6;
 /** The last request the worker finished (raised after the reply words are written). */
 export const doneWord = (cpu: number): number => cpu * WORKER_WORDS + 7;
+/**
+ * Set by the worker once it waits for requests. Until then it is loading its code (a tenth of a
+ * second or more), and a message posted to it would hold the kernel's thread until it is done.
+ */
+export const readyWord = (cpu: number): number => cpu * WORKER_WORDS + 8;
 export const CONTROL_WORDS = 4 * WORKER_WORDS;

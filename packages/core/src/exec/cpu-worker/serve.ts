@@ -20,6 +20,7 @@ import {
   REASONS,
   REPLIES_WORD,
   type ReturnReason,
+  readyWord,
   reasonWord,
   requestWord,
   stopWord,
@@ -137,8 +138,9 @@ export async function serveCpuWorker(load: ArchitectureLoader): Promise<void> {
     return machine.instructions - before;
   };
 
-  // Requests count from 0: the first may have come while this worker was starting.
+  // Requests count from 0: none comes before this worker says it is ready.
   let seen = 0;
+  Atomics.store(control, readyWord(cpu), 1);
   for (;;) {
     Atomics.wait(control, requestWord(cpu), seen);
     seen = Atomics.load(control, requestWord(cpu));
