@@ -66,7 +66,9 @@ export interface CodeReader {
    * True when other host threads may access the memory at the same time (it is shared): then
    * exclusives, atomics and barriers must be lifted to the memory's atomic operations
    * (`compareExchange`, `atomicUpdate`, `fence`). When false, one host thread runs every guest
-   * thread of the memory, and plain loads and stores are already atomic and ordered.
+   * thread of the memory, and plain loads and stores are already atomic and ordered. A lifter
+   * reads it only for an instruction whose lifting depends on it: a block lifted without asking
+   * serves memories of both kinds (the run's translation cache notes whether it asked).
    */
   readonly shared?: boolean;
   /**

@@ -254,7 +254,7 @@ export class Machine {
   private pollIn = COMPILE_POLL_EVERY;
   readonly translationStats: MachineTranslationStats = { lifted: 0, reused: 0, reusedWasm: 0 };
   private readonly translations: TranslationCache | null;
-  /** This machine's shelf of the cache: its architecture, memory sharing, optimizing and executor. */
+  /** This machine's shelf of the cache: its architecture, optimizing and executor. */
   private readonly shelf;
   private readonly replay: ReplayReader;
   /** Modules compiled elsewhere, instantiated over this machine's memory (once each). */
@@ -315,8 +315,8 @@ export class Machine {
     // Compiled modules hold their CPU's offsets: only machines of CPU 0 share them.
     this.translations = (options.cpuIndex ?? 0) === 0 ? (options.translations ?? null) : null;
     this.replay = { code: this.code, fetch32Low: (address) => this.memory.fetch32Low(address) };
-    this.shelf =
-      this.translations?.shelf(arch, `${this.memory.shared}/${this.optimize}/${this.executor}`) ?? null;
+    // Memories of both kinds share a shelf: most blocks are lifted alike for both (see find).
+    this.shelf = this.translations?.shelf(arch, `${this.optimize}/${this.executor}`) ?? null;
   }
 
   /** Lifts the block at `pc` without running it (for tests and tools). */
@@ -326,7 +326,7 @@ export class Machine {
 
   private translate(pc: bigint): CachedBlock {
     if (this.translations && this.shelf) {
-      const found = this.translations.find(this.shelf, pc, this.replay);
+      const found = this.translations.find(this.shelf, pc, this.replay, this.memory.shared);
       if (found) {
         const block = this.reuse(pc, found);
         if (block) return block;
@@ -350,7 +350,14 @@ export class Machine {
     const untilTierUp = this.executor === 'tiered' ? TIER_UP_AFTER : -1;
     const translation =
       recorder && this.shelf
-        ? this.translations?.add(this.shelf, block, deferOptimize, recorder.reads, untilTierUp)
+        ? this.translations?.add(
+            this.shelf,
+            block,
+            deferOptimize,
+            recorder.reads,
+            untilTierUp,
+            recorder.askedShared ? this.memory.shared : null,
+          )
         : null;
     const wasm = this.executor === 'wasm' ? this.dispatcher?.compile(block) : undefined;
     if (translation && wasm?.batch && wasm.index !== undefined)

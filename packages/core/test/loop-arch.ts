@@ -6,6 +6,7 @@ import { toyArch } from './helpers.js';
  * system calls: the top byte is the operation, the low 16 bits an immediate (signed for branches).
  *   01 r0 += imm      02 mem32[r1] = r2      03 if r3 != 0 { r3 -= 1; pc += simm * 4 }
  *   04 syscall        05 r3 = imm            06 if r4 != 0 { r4 -= 1; pc += simm * 4 }
+ *   07 r5 = 1 if the memory is shared, else 0 (lifted by asking, as atomics are)
  */
 export const loopArch: Architecture = {
   ...toyArch,
@@ -37,6 +38,9 @@ export const loopArch: Architecture = {
           return b.finish();
         case 5:
           b.setReg(3, BigInt(imm));
+          break;
+        case 7:
+          b.setReg(5, code.shared ? 1n : 0n);
           break;
         default:
           b.trap('SIGILL', at, `undefined instruction 0x${word.toString(16)}`);

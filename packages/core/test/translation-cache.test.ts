@@ -6,6 +6,7 @@ import {
   InlineCompiler,
   type LinuxKernel,
   Machine,
+  PagedMemory,
   TranslationCache,
   VERSIONS_PER_PC,
 } from '../src/index.js';
@@ -34,8 +35,14 @@ function machineWith(
   words: number[],
   cache: TranslationCache | null,
   executor: Executor = 'tiered',
+  shared = false,
 ): Machine {
-  const machine = new Machine(loopArch, { executor, translations: cache, compiler: new InlineCompiler() });
+  const machine = new Machine(loopArch, {
+    executor,
+    translations: cache,
+    compiler: new InlineCompiler(),
+    memory: new PagedMemory({ shared }),
+  });
   machine.memory.map(CODE, 4096, 7, true);
   machine.memory.poke(CODE, new Uint8Array(Uint32Array.from(words).buffer));
   machine.cpu.pc = BigInt(CODE);
@@ -158,6 +165,62 @@ describe('the run-wide translation cache', () => {
       expect(again.stats.lifted).toBe(0);
     });
   }
+
+  for (const executor of EXECUTORS) {
+    it(`gives a block to memories of both kinds unless its lifting asked which kind it is for (${executor})`, () => {
+      const cache = new TranslationCache(96 * MB);
+      const words = [
+        op(5, 0), // 0: r3 = 0
+        op(3, 1), // 4: not taken: the first block ends here
+        op(7), // 8: r5 = shared ? 1 : 0 (its block asks)
+        op(4), // 12: syscall (exit)
+      ];
+      const kinds = [false, true, false, true];
+      const seen = kinds.map((shared) => {
+        const machine = machineWith(words, cache, executor, shared);
+        run(machine);
+        return [
+          shared,
+          machine.cpu.regs[5],
+          machine.translationStats.lifted,
+          machine.translationStats.reused,
+        ];
+      });
+      // On shared memory, the first block comes from the cache and the asking one is lifted for
+      // it; on the wasm executor every block is a module from the start, which imports memory
+      // of one kind, so both are lifted again.
+      const liftedOnShared = executor === 'wasm' ? [2, 0] : [1, 1];
+      expect(seen).toEqual([
+        [false, 0n, 2, 0],
+        [true, 1n, ...liftedOnShared],
+        [false, 0n, 0, 2],
+        [true, 1n, 0, 2],
+      ]);
+    });
+  }
+
+  it('hands a compiled module only to memories of the kind it imports', () => {
+    const cache = new TranslationCache(96 * MB);
+    const loops = 20_000;
+    const first = machineWith(loop(1, loops), cache);
+    expect(run(first).r0).toBe(BigInt(loops + 1));
+    expect(first.tierUpStats?.installed).toBeGreaterThanOrEqual(1);
+
+    // The loop's module imports an unshared memory: a machine on shared memory lifts it anew.
+    const shared = machineWith(loop(1, loops), cache, 'tiered', true);
+    expect(run(shared)).toEqual({ r0: BigInt(loops + 1), instructions: first.instructions });
+    expect(shared.translationStats.reusedWasm).toBe(0);
+    expect(shared.translationStats.lifted).toBeGreaterThanOrEqual(1);
+    expect(shared.tierUpStats?.installed).toBeGreaterThanOrEqual(1);
+
+    // Each kind now finds a module of its own.
+    for (const kind of [false, true]) {
+      const next = machineWith(loop(1, loops), cache, 'tiered', kind);
+      expect(run(next).r0).toBe(BigInt(loops + 1));
+      expect(next.translationStats).toMatchObject({ lifted: 0, reused: 3 });
+      expect(next.translationStats.reusedWasm).toBeGreaterThanOrEqual(1);
+    }
+  });
 
   it('keeps a few versions per PC and its bytes under the cap, the least recently used going first', () => {
     const cache = new TranslationCache(96 * MB);

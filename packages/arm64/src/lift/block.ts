@@ -54,7 +54,7 @@ export function liftBlock(
   cpu?: CpuProfile,
 ): IrBlock {
   const b = new IrBuilder(pc);
-  const c = new LiftContext(b, cpu, code.shared ?? false);
+  const c = new LiftContext(b, cpu, code);
   let at = pc;
   for (;;) {
     if (b.count > 0 && (b.count >= MAX_BLOCK_INSTRUCTIONS || !code.canFetch(at))) {

@@ -1,4 +1,4 @@
-import type { IrBuilder, Value } from '@arm64kit/core';
+import type { CodeReader, IrBuilder, Value } from '@arm64kit/core';
 import { type CpuProfile, cpuProfile, DEFAULT_CPU } from '../cpu/profiles.js';
 import { FLAG_C, FLAG_N, FLAG_V, FLAG_Z, SP, vHi, vLo } from '../state.js';
 
@@ -19,9 +19,18 @@ export class LiftContext {
     readonly b: IrBuilder,
     /** The CPU the guest is told it runs on (what MRS of MIDR_EL1 and the ID registers returns). */
     readonly cpu: CpuProfile = cpuProfile(DEFAULT_CPU),
-    /** Whether other host threads share the memory (CodeReader.shared): atomics must be real ones. */
-    readonly shared = false,
+    /** Where the code comes from, asked only whether the memory is shared (see `shared`). */
+    private readonly code: Pick<CodeReader, 'shared'> = {},
   ) {}
+
+  /**
+   * Whether other host threads share the memory (CodeReader.shared): atomics must be real ones.
+   * Read only where an instruction's lifting depends on it, so that a block without such an
+   * instruction serves memories of both kinds.
+   */
+  get shared(): boolean {
+    return this.code.shared ?? false;
+  }
 
   /** Address of the next instruction. */
   get next(): bigint {

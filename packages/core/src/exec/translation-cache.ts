@@ -39,6 +39,11 @@ export interface Translation {
   coverReads: readonly number[];
   /** The block's IR (null once it runs as wasm: the machines that take it then need none). */
   ir: IrBlock | null;
+  /**
+   * The kind of memory (shared or not) its IR is for, when the lifter asked (exclusives and
+   * atomics are lifted differently for each); null when it serves both.
+   */
+  readonly sharedMemory: boolean | null;
   /** Whether `ir` has yet to go through `optimizeBlock`. */
   unoptimized: boolean;
   readonly instructionCount: number;
@@ -73,7 +78,7 @@ export interface TranslationCacheStats {
   bytes: number;
 }
 
-/** Translations made under the same conditions (architecture, memory sharing, optimizing). */
+/** Translations made under the same conditions (architecture, optimizing, executor). */
 interface Shelf {
   /** Versions by PC (as a number: exact below 2^53, where every recorded translation is). */
   readonly byPc: Map<number, Translation[]>;
@@ -133,15 +138,19 @@ export class TranslationCache {
   }
 
   /**
-   * A translation of the code at `pc` as `code` reads now, or null. Replaying its reads goes
-   * through `code`, so the pages are marked as holding code, as lifting would have marked them.
+   * A translation of the code at `pc` as `code` reads now, for a memory that is `shared` or not,
+   * or null. Replaying its reads goes through `code`, so the pages are marked as holding code, as
+   * lifting would have marked them.
    */
-  find(shelf: Shelf, pc: bigint, code: ReplayReader): Translation | null {
+  find(shelf: Shelf, pc: bigint, code: ReplayReader, shared: boolean): Translation | null {
     const versions = shelf.byPc.get(Number(pc));
     if (versions === undefined) return null;
     // Most recently used last: a PC whose code keeps changing finds its latest version first.
     for (let i = versions.length - 1; i >= 0; i--) {
       const t = versions[i];
+      // A module runs over memories of the kind it was compiled for only (its memory import).
+      const kind = t.wasm !== null ? t.wasm.batch.sharedMemory : t.sharedMemory;
+      if (kind !== null && kind !== shared) continue;
       if (!readsMatch(t.reads, code) || !readsMatch(t.coverReads, code)) {
         this.stats.mismatched++;
         continue;
@@ -158,8 +167,18 @@ export class TranslationCache {
     return null;
   }
 
-  /** Keeps a block just lifted from `reads`; null when it cannot be replayed (very high code). */
-  add(shelf: Shelf, ir: IrBlock, unoptimized: boolean, reads: readonly number[] | null, untilTierUp: number) {
+  /**
+   * Keeps a block just lifted from `reads` (for memories of kind `sharedMemory`, or null: any);
+   * null when it cannot be replayed (very high code).
+   */
+  add(
+    shelf: Shelf,
+    ir: IrBlock,
+    unoptimized: boolean,
+    reads: readonly number[] | null,
+    untilTierUp: number,
+    sharedMemory: boolean | null,
+  ) {
     this.stats.lifted++;
     if (reads === null) return null;
     const t: Translation = {
@@ -167,6 +186,7 @@ export class TranslationCache {
       reads,
       coverReads: [],
       ir,
+      sharedMemory,
       unoptimized,
       instructionCount: ir.instructionCount,
       end: ir.end,
@@ -247,21 +267,28 @@ export class TranslationCache {
   }
 }
 
+/** Addresses above this are not recorded: a read is kept as numbers (see `Translation.reads`). */
+const MAX_RECORDED_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * A CodeReader that records what the lifter reads through it, for `TranslationCache.add`.
  * `reads` is null when an address could not be recorded exactly (above 2^53).
  */
 export class RecordingReader implements CodeReader {
   reads: number[] | null = [];
-  readonly shared?: boolean;
+  /** Whether the lifter asked if the memory is shared (then its block is for that kind only). */
+  askedShared = false;
 
-  constructor(private readonly code: CodeReader) {
-    this.shared = code.shared;
+  constructor(private readonly code: CodeReader) {}
+
+  get shared(): boolean | undefined {
+    this.askedShared = true;
+    return this.code.shared;
   }
 
   private note(kind: number, pc: bigint, value: number): void {
     if (this.reads === null) return;
-    if (pc > BigInt(Number.MAX_SAFE_INTEGER)) this.reads = null;
+    if (pc > MAX_RECORDED_ADDRESS) this.reads = null;
     else this.reads.push(kind, Number(pc), value);
   }
 

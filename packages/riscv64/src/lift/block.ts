@@ -21,7 +21,7 @@ function canFetchInstruction(code: CodeReader, pc: bigint): boolean {
  */
 export function liftBlock(code: CodeReader, pc: bigint): IrBlock {
   const b = new IrBuilder(pc);
-  const c = new LiftContext(b, code.shared ?? false);
+  const c = new LiftContext(b, code);
   const table = rvTable();
   let at = pc;
   for (;;) {

@@ -1,4 +1,4 @@
-import type { IrBuilder, Operand, Value } from '@arm64kit/core';
+import type { CodeReader, IrBuilder, Operand, Value } from '@arm64kit/core';
 import { X } from '../state.js';
 
 /** What a lifter sees of the instruction being lifted, and register access with x0's rules. */
@@ -10,15 +10,21 @@ export class LiftContext {
   /** Its length in bytes (2 or 4). */
   length = 4;
 
-  /**
-   * `b` receives the IR. `shared`: other host threads use the memory at the same time
-   * (CodeReader.shared), so SC, AMOs and store-to-load fences must be the memory's atomic
-   * operations, not loads and stores in the block.
-   */
+  /** `b` receives the IR; `code` is asked only whether the memory is shared (see `shared`). */
   constructor(
     readonly b: IrBuilder,
-    readonly shared = false,
+    private readonly code: Pick<CodeReader, 'shared'> = {},
   ) {}
+
+  /**
+   * Whether other host threads use the memory at the same time (CodeReader.shared), so SC, AMOs
+   * and store-to-load fences must be the memory's atomic operations, not loads and stores in the
+   * block. Read only where an instruction's lifting depends on it, so that a block without such
+   * an instruction serves memories of both kinds.
+   */
+  get shared(): boolean {
+    return this.code.shared ?? false;
+  }
 
   /** Address of the next instruction. */
   get next(): bigint {

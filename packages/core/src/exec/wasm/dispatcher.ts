@@ -110,6 +110,8 @@ export interface SharedWasmBatch {
   readonly module: object;
   /** Size of the module's bytes (what the translation cache counts it as). */
   readonly byteLength: number;
+  /** Whether it imports a shared memory: it runs over memories of that kind only. */
+  readonly sharedMemory: boolean;
   /** The blocks' PCs, slots and chainability, in module order (their runners are placeholders). */
   readonly shapes: readonly WasmBlock[];
   readonly instantiateOver: (module: object, cpu: Cpu, memory: PagedMemory) => WasmBlockRunner[];
@@ -211,7 +213,13 @@ export class WasmDispatcher {
       bytes: built.bytes,
       regionOf,
       finish: (module) =>
-        this.adopt({ module, byteLength, shapes, instantiateOver: built.instantiateOver }).all(),
+        this.adopt({
+          module,
+          byteLength,
+          sharedMemory: this.memory.shared,
+          shapes,
+          instantiateOver: built.instantiateOver,
+        }).all(),
     };
   }
 
