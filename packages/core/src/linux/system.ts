@@ -354,10 +354,11 @@ export class GuestSystem {
   }
 
   /**
-   * Moves `k` to a shared copy of its memory, with a machine of its own, when it runs several
-   * threads: only then can CPU workers run them. Its translations are made again there (lifters
-   * turn exclusives and atomics into host atomics for a shared memory), and waits on its futex
-   * words move with it. Not for a memory another process borrows (a vfork child).
+   * Moves `k` to a shared copy of its memory, with a machine of its own, when one of its several
+   * threads is to go to a CPU worker: only then can workers run them. The new machine takes from
+   * the run's translation cache what is lifted alike for both kinds of memory (lifters turn
+   * exclusives and atomics into host atomics for a shared one), and waits on its futex words
+   * move with it. Not for a memory another process borrows (a vfork child).
    */
   private shareMemory(k: LinuxKernel): void {
     const old = k.machine as Machine;
