@@ -87,6 +87,19 @@ describe('PagedMemory', () => {
     expect(m.map(0x5000000, 4096, RW, false)).not.toBe(0x5000000);
   });
 
+  it('places large mappings in a mostly empty address space around the few pages in use', () => {
+    const m = new PagedMemory({ initialBytes: 1 << 20 });
+    const lone = m.map(0x80000000, 4096, RW, true); // alone in its part of the page table
+    const overlaps = (a: number, bytes: number) => a < lone + 4096 && lone < a + bytes;
+    for (const bytes of [0x10000000, 0x40000000, 0x70000000]) {
+      const a = m.map(0, bytes, RW, false);
+      expect([bytes, overlaps(a, bytes)]).toEqual([bytes, false]);
+      m.unmap(a, bytes);
+    }
+    // 8 GiB fits nowhere below 4 GiB: it goes above.
+    expect(m.map(0, 2 ** 33, 0, false)).toBeGreaterThanOrEqual(2 ** 32);
+  });
+
   it('reuses unmapped ranges: map/unmap rounds of varying sizes keep address space and host pages flat', () => {
     const m = new PagedMemory({ initialBytes: 1 << 20 });
     const live = m.map(0, 4096, RW, false); // something that stays, as a program's own mappings do
