@@ -49,7 +49,7 @@ class CpuWorker {
   registerBytes = 0;
   /** The memories (by id) it has been sent. */
   readonly knows = new Set<number>();
-  private started = false;
+  private readySeen = false;
 
   constructor(
     readonly cpu: number,
@@ -60,8 +60,8 @@ class CpuWorker {
 
   /** Whether it has loaded its code and waits for requests (see readyWord). */
   get ready(): boolean {
-    if (!this.started) this.started = Atomics.load(this.control, readyWord(this.cpu)) === 1;
-    return this.started;
+    if (!this.readySeen) this.readySeen = Atomics.load(this.control, readyWord(this.cpu)) === 1;
+    return this.readySeen;
   }
 }
 
