@@ -71,6 +71,16 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
       },
     );
 
+    it('runs code one thread rewrites on another thread, after its ISB, as qemu does (a JIT)', () => {
+      const program = buildProgram('code-threads');
+      const ours = onWorkers(program, ['300'], ['--stats']);
+      const theirs = run(QEMU, [program, '300']);
+      expect(ours.status).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+      expect(ours.stdout).toContain('in place: 300 rounds, 0 stale');
+      expect(workerInstructions(ours.stderr)).toBeGreaterThan(0);
+    });
+
     it('ends the whole process at exit_group while other threads spin on the worker', () => {
       const program = buildProgram('atomics-stress');
       const ours = onWorkers(program, ['exit']);

@@ -157,8 +157,11 @@ function liftDcZva(t: number, c: LiftContext): void {
   for (let off = 0n; off < 64n; off += 8n) b.store(b.add(base, off), 0n, 8);
 }
 
-/** SYS instructions EL0 may use: cache maintenance by address. Only DC ZVA changes anything here,
- * because lifted code is invalidated by page writes, not by IC IVAU. */
+/**
+ * SYS instructions EL0 may use: cache maintenance by address. Lifted code is invalidated by the
+ * writes to its page; IC IVAU matters only on a memory other host threads share, where a write
+ * may land while another thread lifts the page (GuestMemory.codeWritten).
+ */
 function liftSys(op1: number, crn: number, crm: number, op2: number, t: number, c: LiftContext): boolean {
   if (op1 !== 3 || crn !== 7) return false;
   const key = (crm << 3) | op2;
@@ -167,6 +170,8 @@ function liftSys(op1: number, crn: number, crm: number, op2: number, t: number, 
       liftDcZva(t, c);
       return true;
     case (5 << 3) | 1: // IC IVAU
+      if (c.shared) c.b.callHelper(codeWritten, [c.x(t)]);
+      return true;
     case (10 << 3) | 1: // DC CVAC
     case (11 << 3) | 1: // DC CVAU
     case (12 << 3) | 1: // DC CVAP
@@ -209,6 +214,25 @@ function fence(cpu: Cpu): void {
   cpu.memory.fence();
 }
 
+function codeWritten(cpu: Cpu, address: bigint): void {
+  cpu.memory.codeWritten(address);
+}
+
+function syncInstructions(cpu: Cpu): void {
+  cpu.memory.syncInstructions();
+}
+
+/**
+ * ISB: the instructions after it are fetched anew. On a memory other host threads share, code
+ * one of them rewrote (and invalidated with IC IVAU) is seen from here on: the block ends after
+ * it, and a CPU worker drops its stale translations first.
+ */
+function liftIsb(c: LiftContext): void {
+  if (!c.shared) return;
+  c.b.callHelper(syncInstructions);
+  c.b.jump(c.next);
+}
+
 export const systemForms: readonly A64Form[] = [
   form('MSR_imm_pstate', '11010101 00000 ooo 0100 mmmm ppp 11111', (f, c) => liftPstate(f.o, f.m, f.p, c)),
   // SVC: the immediate is ignored by Linux.
@@ -225,7 +249,7 @@ export const systemForms: readonly A64Form[] = [
   // load-only and store-only kinds (CRm 1, 2, 5, 6, 9, 10) are already kept by x86's ordering.
   form('DSB', '11010101 00000011 0011 mmmm 100 11111', (f, c) => barrier(f.m, c)),
   form('DMB', '11010101 00000011 0011 mmmm 101 11111', (f, c) => barrier(f.m, c)),
-  form('ISB', '11010101 00000011 0011 mmmm 110 11111', () => {}),
+  form('ISB', '11010101 00000011 0011 mmmm 110 11111', (_f, c) => liftIsb(c)),
   form('SB', '11010101 00000011 0011 0000 111 11111', () => {}),
   form('MRS', '11010101 0011 sssssssssssssss ttttt', (f, c) => liftMrs(f.s, f.t, c)),
   form('MSR_reg', '11010101 0001 sssssssssssssss ttttt', (f, c) => liftMsr(f.s, f.t, c)),

@@ -201,6 +201,12 @@ export class PagedMemory implements GuestMemory {
   dv!: DataView;
 
   onCodeChange: ((firstPage: number, pageCount: number) => void) | null = null;
+  /**
+   * Called at an instruction synchronization barrier: a CPU worker's machine drops its
+   * translations there if code changed since it lifted them (see CODE_EPOCH_WORD). The kernel's
+   * thread needs none: its machine drops blocks as the code changes.
+   */
+  onInstructionSync: (() => void) | null = null;
   private readonly growListeners: (() => void)[] = [];
 
   /**
@@ -961,6 +967,26 @@ export class PagedMemory implements GuestMemory {
    */
   fence(): void {
     Atomics.add(this.i32, FENCE_WORD, 0);
+  }
+
+  codeWritten(address: bigint): void {
+    const page = Number(address >> BigInt(PAGE_SHIFT));
+    if (page >= GUEST_PAGES) {
+      // Rare (code above 4 GiB is lifted on the kernel's thread only): no mark to look at.
+      if (this.attached) throw new KernelNeeded('code rewritten above 4 GiB');
+      if (page < HIGH_END_PAGE) this.codeChanged(page, 1);
+      return;
+    }
+    const e = this.pageTable[page];
+    if ((e & CODE) === 0) return;
+    // The kernel's thread drops its blocks and raises the code epoch the workers watch.
+    if (this.attached) throw new KernelNeeded('code rewritten on a page holding lifted code');
+    this.pageTable[page] = e & ~CODE;
+    this.codeChanged(page, 1);
+  }
+
+  syncInstructions(): void {
+    this.onInstructionSync?.();
   }
 
   private atomicView(size: 1 | 2 | 4): Uint8Array | Uint16Array | Uint32Array {

@@ -71,6 +71,18 @@ export interface GuestMemory {
   atomicUpdate(op: AtomicOp, addr: bigint, operand: bigint, size: AccessSize): bigint;
   /** A full barrier: this thread's earlier accesses are visible before its later ones. */
   fence(): void;
+  /**
+   * Code at `address` may have been rewritten, by this thread or another (AArch64's IC IVAU after
+   * a JIT wrote code): what was lifted from its page goes. A store to a page holding lifted code
+   * already does that; this catches the store another host thread made while the page was being
+   * lifted, before it was marked.
+   */
+  codeWritten(address: bigint): void;
+  /**
+   * An instruction synchronization barrier (ISB, FENCE.I): code other host threads rewrote is
+   * seen from the next block on.
+   */
+  syncInstructions(): void;
 
   /** Called with (firstPage, pageCount) whenever pages holding lifted code are written or unmapped. */
   onCodeChange: ((firstPage: number, pageCount: number) => void) | null;

@@ -89,6 +89,10 @@ function hostFence(cpu: Cpu): void {
   cpu.memory.fence();
 }
 
+function syncInstructions(cpu: Cpu): void {
+  cpu.memory.syncInstructions();
+}
+
 export const baseRows = [
   row('LUI', 'iiiiiiiiiiiiiiiiiiii ddddd 0110111', (f, c) => c.setX(f.d, imm64(immU(c.insn)))),
   row('AUIPC', 'iiiiiiiiiiiiiiiiiiii ddddd 0010111', (f, c) =>
@@ -165,13 +169,19 @@ export const baseRows = [
   row('SLLW', '0000000 ttttt sssss 001 ddddd 0111011', regW(sllw)),
   row('SRLW', '0000000 ttttt sssss 101 ddddd 0111011', regW(srlw)),
   row('SRAW', '0100000 ttttt sssss 101 ddddd 0111011', regW(sraw)),
-  // FENCE (any predecessor/successor set, fm) and FENCE.I: the block cache follows code writes,
-  // and the host (x86) keeps every order but a store before a later load, so only a FENCE that
-  // asks for that one, on memory other host threads share, is a host fence.
+  // FENCE (any predecessor/successor set, fm): the host (x86) keeps every order but a store
+  // before a later load, so only a FENCE that asks for that one, on memory other host threads
+  // share, is a host fence.
   row('FENCE', '---- ---- ---- sssss 000 ddddd 0001111', (_f, c) => {
     if (c.shared && ordersStoreBeforeLoad(c.insn)) c.b.callHelper(hostFence);
   }),
-  row('FENCE_I', '------------ sssss 001 ddddd 0001111', () => {}),
+  // FENCE.I on a memory other host threads share: code they rewrote is seen from the next
+  // instruction on (the block ends here; a CPU worker drops its stale translations first).
+  row('FENCE_I', '------------ sssss 001 ddddd 0001111', (_f, c) => {
+    if (!c.shared) return;
+    c.b.callHelper(syncInstructions);
+    c.b.jump(c.next);
+  }),
   row('ECALL', '000000000000 00000 000 00000 1110011', (_f, c) => c.b.syscall(c.next)),
   row('EBREAK', '000000000001 00000 000 00000 1110011', (_f, c) => c.b.trap('SIGTRAP', c.pc, 'ebreak')),
 ];

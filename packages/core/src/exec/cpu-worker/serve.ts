@@ -121,6 +121,7 @@ export async function serveCpuWorker(load: ArchitectureLoader): Promise<void> {
     });
     const host = new KernelElsewhere(arch, control, cpu, memory, () => machine);
     host.epoch = memory.codeEpoch;
+    memory.onInstructionSync = () => host.dropStaleCode();
     residents.set(message.memoryId, { machine, host });
   };
 
