@@ -39,6 +39,13 @@ export interface CpuWorkerEntry {
   readonly exportName: string;
 }
 
+/**
+ * How long a need for a worker must last before one starts. Loading one costs about a tenth of
+ * a second of another core's time and 20 MB: a program whose threads run at once only during its
+ * start-up (a Go program's runtime threads) ends before a worker would have helped.
+ */
+const START_AFTER_MS = 100;
+
 /** One CPU worker, and the thread it runs (null when idle). */
 class CpuWorker {
   thread: GuestThread | null = null;
@@ -91,6 +98,8 @@ export class CpuWorkers {
   private nextMemoryId = 1;
   private repliesSeen = 0;
   private busyCount = 0;
+  /** When a worker was first asked for (performance.now), or null. */
+  private firstNeedAt: number | null = null;
 
   constructor(
     /** Workers beside the kernel's thread (at most MAX_CPUS - 1). */
@@ -112,9 +121,10 @@ export class CpuWorkers {
   }
 
   /**
-   * An idle worker, or null when all are busy or still starting. A worker starts on the first
-   * need of one, and meanwhile the thread that could have gone there runs on this thread: waiting
-   * for the worker would leave it idle for as long as the worker takes to load.
+   * An idle worker, or null when all are busy or still starting. A worker starts when one is
+   * still needed START_AFTER_MS after the first need, and meanwhile the thread that could have
+   * gone there runs on this thread: waiting for the worker would leave it idle for as long as the
+   * worker takes to load.
    */
   idle(): CpuWorker | null {
     let starting = false;
@@ -122,7 +132,10 @@ export class CpuWorkers {
       if (!w.ready) starting = true;
       else if (w.thread === null) return w;
     }
-    if (!starting && this.workers.length < this.count) {
+    if (starting || this.workers.length >= this.count) return null;
+    const now = performance.now();
+    this.firstNeedAt ??= now;
+    if (now - this.firstNeedAt >= START_AFTER_MS) {
       this.workers.push(this.start(this.workers.length + 1));
       this.stats.workers++;
     }
