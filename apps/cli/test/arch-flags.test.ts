@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedBackend, qemuRunner, type ReproReport, reproTarget, runRepro } from '@arm64kit/repro';
 import { buildProgram, RISCV64_TARGET } from '@arm64kit/test-programs';
 import { available, commandProblem } from '@arm64kit/vitest-config/prerequisites';
-import { afterAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveArch } from '../src/lib/arch-flag.js';
 import { cli } from './doctor-host.js';
 
@@ -49,10 +49,13 @@ describe('resolveArch', () => {
 
 describe('arm64kit doctor --arch', () => {
   // A binfmt_misc directory of its own: mounted (it has a register file), enabled, no entries.
-  const dir = mkdtempSync(join(tmpdir(), 'arm64kit-arch-doctor-'));
-  writeFileSync(join(dir, 'register'), '');
-  writeFileSync(join(dir, 'status'), 'enabled\n');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const binfmtDir = suiteTempDir('arm64kit-arch-doctor-');
+  let dir = '';
+  beforeAll(() => {
+    dir = binfmtDir();
+    writeFileSync(join(dir, 'register'), '');
+    writeFileSync(join(dir, 'status'), 'enabled\n');
+  });
 
   it('checks the riscv64 handler and names the fix for it', async () => {
     const run = await cli(['doctor', '--arch', 'riscv', '--dir', dir, '--no-docker', '--json']);

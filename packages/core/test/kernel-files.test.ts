@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { suiteTempDir } from '@arm64kit/vitest-config/suite-temp-dir';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SYS } from '../src/index.js';
 import { AT_FDCWD, DT, E, F, FD_CLOEXEC, O, S_IFDIR, S_IFMT, S_IFREG } from './toy/linux.js';
 import { reg, ToyProgram } from './toy/program.js';
@@ -134,14 +135,17 @@ describe('read, write, pipes and descriptors', () => {
 });
 
 describe('paths under a sysroot', () => {
-  const root = mkdtempSync(join(tmpdir(), 'arm64kit-toy-root-'));
-  mkdirSync(join(root, 'etc'));
-  writeFileSync(join(root, 'etc', 'hostname'), 'toy\n');
-  mkdirSync(join(root, 'd'));
-  writeFileSync(join(root, 'd', 'a'), 'A');
-  mkdirSync(join(root, 'd', 'sub'));
-  symlinkSync('/etc', join(root, 'd', 'link'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const rootDir = suiteTempDir('arm64kit-toy-root-');
+  let root = '';
+  beforeAll(() => {
+    root = rootDir();
+    mkdirSync(join(root, 'etc'));
+    writeFileSync(join(root, 'etc', 'hostname'), 'toy\n');
+    mkdirSync(join(root, 'd'));
+    writeFileSync(join(root, 'd', 'a'), 'A');
+    mkdirSync(join(root, 'd', 'sub'));
+    symlinkSync('/etc', join(root, 'd', 'link'));
+  });
 
   /** Opens `path`, reads up to 16 bytes into `buf`, records the open as `name` and the read as `name read`. */
   function openAndRead(p: ToyProgram, name: string, path: string, buf: number): void {
