@@ -59,17 +59,21 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
       expect(workerInstructions(ours.stderr)).toBeGreaterThan(0);
     });
 
-    it.each(['reference', 'threaded', 'compiled', 'wasm'])(
-      'keeps the counts exact with threads on two cores on the %s executor too',
-      (executor) => {
-        const program = buildProgram('atomics-stress');
-        const ours = onWorkers(program, ['20000'], ['--stats', '--executor', executor]);
-        const theirs = run(QEMU, [program, '20000']);
-        expect(ours.status).toBe(0);
-        expect(ours.stdout).toBe(theirs.stdout);
-        expect(workerInstructions(ours.stderr)).toBeGreaterThan(0);
-      },
-    );
+    // Rounds that keep each executor busy for a few seconds: the worker starts once the need for
+    // one has lasted 0.1 s and takes threads once loaded, which a loaded machine makes slower.
+    it.each([
+      ['reference', '20000'],
+      ['threaded', '40000'],
+      ['compiled', '100000'],
+      ['wasm', '100000'],
+    ])('keeps the counts exact with threads on two cores on the %s executor too', (executor, rounds) => {
+      const program = buildProgram('atomics-stress');
+      const ours = onWorkers(program, [rounds], ['--stats', '--executor', executor]);
+      const theirs = run(QEMU, [program, rounds]);
+      expect(ours.status).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+      expect(workerInstructions(ours.stderr)).toBeGreaterThan(0);
+    });
 
     it('runs code one thread rewrites on another thread, after its ISB, as qemu does (a JIT)', () => {
       const program = buildProgram('code-threads');
@@ -128,8 +132,9 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
     it('uses one fewer worker than the host has processors by default, and none for one thread', () => {
       const program = buildProgram('parallel-work');
       const expected = Math.min(3, availableParallelism() - 1);
-      const threaded = run(process.execPath, [BIN, 'run', '--stats', program, '2', '256']);
-      const single = run(process.execPath, [BIN, 'run', '--stats', program, '1', '256']);
+      // Long enough (about a second) for the worker to start and take the second thread.
+      const threaded = run(process.execPath, [BIN, 'run', '--stats', program, '2', '1024']);
+      const single = run(process.execPath, [BIN, 'run', '--stats', program, '1', '1024']);
       expect(threaded.stdout).toBe(single.stdout);
       if (expected === 0) {
         expect(threaded.stderr).not.toContain('CPU workers');
@@ -138,7 +143,7 @@ describe.runIf(available('arm64kit run with CPU workers', runPrerequisites()))(
       expect(threaded.stderr).toMatch(/CPU workers: 1 started, [1-9]\d* runs/);
       // A process runs on shared memory (and may use workers) only once it has a second thread.
       expect(single.stderr).toContain('CPU workers: 0 started, 0 runs, 0 instructions');
-      const off = run(process.execPath, [BIN, 'run', '--stats', program, '2', '256'], {
+      const off = run(process.execPath, [BIN, 'run', '--stats', program, '2', '1024'], {
         ARM64KIT_CPU_WORKERS: '0',
       });
       expect(off.stdout).toBe(single.stdout);
