@@ -972,7 +972,8 @@ export class PagedMemory implements GuestMemory {
   codeWritten(address: bigint): void {
     const page = Number(address >> BigInt(PAGE_SHIFT));
     if (page >= GUEST_PAGES) {
-      // Rare (code above 4 GiB is lifted on the kernel's thread only): no mark to look at.
+      // Rare (code above 4 GiB is lifted on the kernel's thread only): the page's blocks go
+      // without a look at its mark, which is in the high region's entry.
       if (this.attached) throw new KernelNeeded('code rewritten above 4 GiB');
       if (page < HIGH_END_PAGE) this.codeChanged(page, 1);
       return;
